@@ -1,0 +1,158 @@
+"""The DynamoDB table: its one definition, the process-wide client, and error translation.
+
+Every item of the app (notes, users, sessions, throttles, ...) lives in one table per stage with
+generic keys `pk`/`sk`. The local secondary index `by_updated` (pk + updated_sk) lists a user's notes
+newest first with strongly consistent reads; `expires_at` is the TTL attribute.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+BY_UPDATED_INDEX = "by_updated"
+TTL_ATTRIBUTE = "expires_at"
+
+_RETRYABLE_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "LimitExceededException",
+}
+
+
+class StoreUnavailable(Exception):
+    """DynamoDB could not be reached or refused the request for a reason that is not the caller's fault."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """The CreateTable arguments: the single place that defines keys, the LSI and billing."""
+    return {
+        "TableName": table_name,
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "S"},
+            {"AttributeName": "updated_sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "LocalSecondaryIndexes": [
+            {
+                "IndexName": BY_UPDATED_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "updated_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+
+
+_client = None
+_client_lock = threading.Lock()
+
+
+def client():
+    """The process-wide DynamoDB client, created on first use and reused (warm Lambda invocations
+    keep its connection pool). Short timeouts and standard retries so a hiccup can't eat the
+    function's whole timeout."""
+    global _client
+    if _client is None:
+        with _client_lock:
+            if _client is None:
+                _client = _make_client()
+    return _client
+
+
+def reset_client() -> None:
+    """Forget the cached client (tests, or after the endpoint changed)."""
+    global _client
+    with _client_lock:
+        _client = None
+
+
+def _make_client():
+    config = Config(
+        connect_timeout=settings.AWS_CONNECT_TIMEOUT,
+        read_timeout=settings.AWS_READ_TIMEOUT,
+        retries={"mode": "standard", "max_attempts": settings.AWS_MAX_ATTEMPTS},
+        max_pool_connections=20,
+    )
+    kwargs: dict[str, Any] = {"region_name": settings.AWS_REGION, "config": config}
+    endpoint = settings.DYNAMODB_ENDPOINT_URL
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+        if _is_loopback(endpoint):
+            # A local endpoint accepts any credentials; never pick up real ones for it.
+            kwargs["aws_access_key_id"] = "local"
+            kwargs["aws_secret_access_key"] = "local"
+    return boto3.session.Session().client("dynamodb", **kwargs)
+
+
+def _is_loopback(url: str) -> bool:
+    from urllib.parse import urlparse
+
+    host = urlparse(url).hostname or ""
+    return host in {"localhost", "::1"} or host.startswith("127.")
+
+
+def table_name() -> str:
+    return settings.DYNAMODB_TABLE
+
+
+def create_table(*, name: str | None = None, wait: bool = True) -> bool:
+    """Create the table if it does not exist. Returns True when it was created now."""
+    name = name or table_name()
+    ddb = client()
+    try:
+        ddb.create_table(**table_definition(name))
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "ResourceInUseException":
+            return False
+        raise translate(exc) from exc
+    if wait:
+        ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    try:
+        ddb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )
+    except ClientError as exc:  # some local endpoints lack TTL; the app also checks expiry on read
+        log.warning("could not enable TTL on %s: %s", name, exc.response["Error"]["Code"])
+    return True
+
+
+def error_code(exc: ClientError) -> str:
+    return exc.response.get("Error", {}).get("Code", "")
+
+
+def translate(exc: Exception) -> Exception:
+    """Turn botocore's exceptions into StoreUnavailable for callers above the adapters."""
+    if isinstance(exc, ClientError):
+        code = error_code(exc)
+        return StoreUnavailable(f"DynamoDB refused the request ({code})", code=code)
+    if isinstance(exc, BotoCoreError):
+        return StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__)
+    return exc
+
+
+def is_retryable(exc: ClientError) -> bool:
+    return error_code(exc) in _RETRYABLE_CODES

@@ -1,0 +1,110 @@
+"""Django settings for Notes Console.
+
+One settings module for every stage: everything that differs comes from the environment
+(see README "Configuration"). There is no relational database: notes, users and sessions
+live in DynamoDB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.env import LOCAL_TABLE_NAME, env_bool, env_float, env_int, env_list, env_str, on_lambda
+from console.secret_key import load_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ON_LAMBDA = on_lambda()
+
+LOCAL_DATA_DIR = Path(env_str("LOCAL_DATA_DIR", str(BASE_DIR / ".local")))
+
+DEBUG = env_bool("DJANGO_DEBUG", default=not ON_LAMBDA)
+SECRET_KEY = load_secret_key(on_lambda=ON_LAMBDA, local_dir=LOCAL_DATA_DIR)
+
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS",
+    [".execute-api.amazonaws.com", ".lambda-url.on.aws"] if ON_LAMBDA else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "console",
+    "notes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "console.urls"
+WSGI_APPLICATION = "console.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+            ],
+        },
+    },
+]
+
+# No relational database anywhere: Lambda's disk is read-only and ephemeral.
+DATABASES: dict = {}
+
+# Sessions: signed cookies until the DynamoDB session engine lands (accounts issue).
+SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.signed_cookies")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = ON_LAMBDA
+CSRF_COOKIE_SECURE = ON_LAMBDA
+CSRF_COOKIE_SAMESITE = "Lax"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# FORCE_SCRIPT_NAME / STATIC_URL carry the API Gateway stage prefix (/dev) on execute-api hosts;
+# both stay unset locally and on a custom domain.
+FORCE_SCRIPT_NAME = env_str("FORCE_SCRIPT_NAME") or None
+STATIC_URL = env_str("STATIC_URL", "/static/")
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- AWS -------------------------------------------------------------------------------
+AWS_REGION = env_str("AWS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
+DYNAMODB_TABLE = env_str("DYNAMODB_TABLE", LOCAL_TABLE_NAME)
+# Unset locally: an embedded endpoint (moto's server) is started by manage.py.
+DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL") or None
+AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 2.0)
+AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 5.0)
+AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3)
+
+# --- Notes ------------------------------------------------------------------------------
+NOTES_PAGE_SIZE = env_int("NOTES_PAGE_SIZE", 20)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "botocore": {"level": "WARNING"},
+        "werkzeug": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,234 @@
+"""NoteRepository on DynamoDB: the only notes module that talks to boto3.
+
+Keys: pk = USER#<user_id>, sk = NOTE#<note_id>. Listing is one Query on the `by_updated` LSI
+(pk + updated_sk, newest first, strongly consistent), never a Scan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from console import dynamodb
+from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
+from notes.domain import Note, NoteFilters, NoteNotFound, NotePage, VersionConflict, now_iso
+from notes.repository import matches, note_id_for_token
+
+# A filtered page reads bigger batches and gives up after a few calls, so its cost is bounded
+# whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
+FILTERED_BATCH = 100
+FILTERED_MAX_CALLS = 5
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+def note_sk(note_id: str) -> str:
+    return f"NOTE#{note_id}"
+
+
+def to_item(note: Note) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "pk": {"S": user_pk(note.user_id)},
+        "sk": {"S": note_sk(note.id)},
+        "type": {"S": "note"},
+        "id": {"S": note.id},
+        "user_id": {"S": note.user_id},
+        "title": {"S": note.title},
+        "category": {"S": note.category},
+        "important": {"BOOL": note.important},
+        "completed": {"BOOL": note.completed},
+        "created_at": {"S": note.created_at},
+        "updated_at": {"S": note.updated_at},
+        "updated_sk": {"S": updated_sort_key(note.updated_at, note.id)},
+        "version": {"N": str(note.version)},
+    }
+    # DynamoDB refuses empty strings only in key attributes, but leaving content out keeps items small.
+    if note.content:
+        item["content"] = {"S": note.content}
+    return item
+
+
+def from_item(item: dict[str, Any]) -> Note:
+    return Note(
+        id=item["id"]["S"],
+        user_id=item["user_id"]["S"],
+        title=item["title"]["S"],
+        content=item.get("content", {}).get("S", ""),
+        category=item["category"]["S"],
+        important=item["important"]["BOOL"],
+        completed=item["completed"]["BOOL"],
+        created_at=item["created_at"]["S"],
+        updated_at=item["updated_at"]["S"],
+        version=int(item["version"]["N"]),
+    )
+
+
+_FIELD_TYPES = {"title": "S", "content": "S", "category": "S", "important": "BOOL", "completed": "BOOL"}
+
+
+class DynamoDBNoteRepository:
+    def __init__(self, *, table_name: str | None = None, client=None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def table(self) -> str:
+        return self._table or dynamodb.table_name()
+
+    @property
+    def ddb(self):
+        return self._client or dynamodb.client()
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return getattr(self.ddb, operation)(TableName=self.table, **kwargs)
+        except ClientError as exc:
+            if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
+                raise
+            raise dynamodb.translate(exc) from exc
+        except BotoCoreError as exc:
+            raise dynamodb.translate(exc) from exc
+
+    def add(self, note: Note, *, client_token: str | None = None) -> Note:
+        if client_token:
+            note = Note(**{**note.__dict__, "id": note_id_for_token(user_id=note.user_id, client_token=client_token)})
+        try:
+            self._call("put_item", Item=to_item(note), ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if not client_token:
+                raise dynamodb.translate(exc) from exc
+            # The same client token made this note before: a retry, so answer with what is stored.
+            return self.get(user_id=note.user_id, note_id=note.id)
+        return note
+
+    def get(self, *, user_id: str, note_id: str) -> Note:
+        resp = self._call(
+            "get_item", Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}}, ConsistentRead=True
+        )
+        item = resp.get("Item")
+        if not item or item.get("type", {}).get("S") != "note":
+            raise NoteNotFound(note_id)
+        return from_item(item)
+
+    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        pk = user_pk(user_id)
+        start: dict[str, Any] | None = None
+        if cursor:
+            updated_sk, note_id = decode_cursor(user_id=user_id, cursor=cursor)
+            start = {"pk": {"S": pk}, "sk": {"S": note_sk(note_id)}, "updated_sk": {"S": updated_sk}}
+        query: dict[str, Any] = {
+            "IndexName": dynamodb.BY_UPDATED_INDEX,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        filtered = filters is not None and filters.active
+        if filtered:
+            self._add_filter_expression(query, filters)
+        collected: list[Note] = []
+        calls = 0
+        while True:
+            batch = max(limit + 1, FILTERED_BATCH) if filtered else limit + 1
+            kwargs = dict(query, Limit=batch)
+            if start:
+                kwargs["ExclusiveStartKey"] = start
+            resp = self._call("query", **kwargs)
+            calls += 1
+            for item in resp.get("Items", []):
+                note = from_item(item)
+                if not matches(note, filters):  # the text search runs here, case-insensitively
+                    continue
+                if len(collected) == limit:
+                    last = collected[-1]
+                    return NotePage(collected, self._cursor_after(user_id, last))
+                collected.append(note)
+            last_key = resp.get("LastEvaluatedKey")
+            if not last_key:
+                return NotePage(collected, None)
+            if len(collected) == limit or calls >= FILTERED_MAX_CALLS:
+                return NotePage(
+                    collected,
+                    encode_cursor(user_id=user_id, updated_sk=last_key["updated_sk"]["S"], note_id=last_key["sk"]["S"][5:]),
+                )
+            start = last_key
+
+    @staticmethod
+    def _cursor_after(user_id: str, note: Note) -> str:
+        return encode_cursor(user_id=user_id, updated_sk=updated_sort_key(note.updated_at, note.id), note_id=note.id)
+
+    @staticmethod
+    def _add_filter_expression(query: dict[str, Any], filters: NoteFilters) -> None:
+        parts: list[str] = ["#type = :note"]
+        names = {"#type": "type"}
+        values = query["ExpressionAttributeValues"]
+        values[":note"] = {"S": "note"}
+        if filters.category not in (None, ""):
+            parts.append("category = :category")
+            values[":category"] = {"S": filters.category}
+        if filters.important is not None:
+            parts.append("important = :important")
+            values[":important"] = {"BOOL": filters.important}
+        if filters.completed is not None:
+            parts.append("completed = :completed")
+            values[":completed"] = {"BOOL": filters.completed}
+        query["FilterExpression"] = " AND ".join(parts)
+        query["ExpressionAttributeNames"] = names
+
+    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+        updated_at = now_iso()
+        names = {"#v": "version"}
+        values: dict[str, Any] = {
+            ":expected": {"N": str(expected_version)},
+            ":next": {"N": str(expected_version + 1)},
+            ":updated_at": {"S": updated_at},
+            ":updated_sk": {"S": updated_sort_key(updated_at, note_id)},
+        }
+        sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk"]
+        removes = []
+        for i, (name, value) in enumerate(changes.items()):
+            kind = _FIELD_TYPES[name]
+            names[f"#f{i}"] = name
+            if name == "content" and value == "":
+                removes.append(f"#f{i}")
+                continue
+            values[f":f{i}"] = {kind: value}
+            sets.append(f"#f{i} = :f{i}")
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            resp = self._call(
+                "update_item",
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}},
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(pk) AND #v = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            raise self._conflict_or_missing(exc, note_id, expected_version) from None
+        return from_item(resp["Attributes"])
+
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
+        try:
+            self._call(
+                "delete_item",
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}},
+                ConditionExpression="attribute_exists(pk) AND #v = :expected",
+                ExpressionAttributeNames={"#v": "version"},
+                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as exc:
+            raise self._conflict_or_missing(exc, note_id, expected_version) from None
+
+    @staticmethod
+    def _conflict_or_missing(exc: ClientError, note_id: str, expected_version: int) -> Exception:
+        stored = exc.response.get("Item")
+        if not stored or stored.get("type", {}).get("S") != "note":
+            return NoteNotFound(note_id)
+        return VersionConflict(expected=expected_version, current=from_item(stored))

@@ -1,0 +1,128 @@
+"""The notes repository protocol and its in-memory implementation (used by unit tests).
+
+The DynamoDB implementation is in notes/dynamodb_repository.py; tests/contract runs one suite on both.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import replace
+from typing import Protocol
+
+from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
+from notes.domain import Note, NoteFilters, NoteNotFound, NotePage, VersionConflict, now_iso
+
+# Ids made from a client token are stable, so a retried create lands on the same key.
+_CLIENT_TOKEN_NS = uuid.UUID("6f1d3c2a-5b8e-4f7a-9c0d-1e2f3a4b5c6d")
+
+
+def note_id_for_token(*, user_id: str, client_token: str) -> str:
+    return uuid.uuid5(_CLIENT_TOKEN_NS, f"{user_id}:{client_token}").hex
+
+
+class NoteRepository(Protocol):
+    def add(self, note: Note, *, client_token: str | None = None) -> Note:
+        """Store a new note (key: user_id + id). Conditional on the key not existing. With a client
+        token the id is derived from it, so a retried create returns the note made the first time."""
+        ...
+
+    def get(self, *, user_id: str, note_id: str) -> Note:
+        """Strongly consistent read of one of the user's notes; NoteNotFound otherwise."""
+        ...
+
+    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        """The user's notes, newest update first, at most `limit`, strongly consistent. `cursor` comes
+        from a previous page of the same user; a tampered or foreign one raises InvalidCursor."""
+        ...
+
+    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+        """Apply cleaned field changes if the stored version is `expected_version`; the version goes up
+        by one. VersionConflict (carrying the stored note) if it moved on, NoteNotFound if absent."""
+        ...
+
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
+        """Delete if the stored version is `expected_version`; VersionConflict / NoteNotFound otherwise."""
+        ...
+
+
+def matches(note: Note, filters: NoteFilters | None) -> bool:
+    if filters is None:
+        return True
+    if filters.category not in (None, "") and note.category != filters.category:
+        return False
+    if filters.important is not None and note.important != filters.important:
+        return False
+    if filters.completed is not None and note.completed != filters.completed:
+        return False
+    if filters.q:
+        needle = filters.q.casefold()
+        return needle in note.title.casefold() or needle in note.content.casefold()
+    return True
+
+
+class InMemoryNoteRepository:
+    def __init__(self) -> None:
+        self._notes: dict[tuple[str, str], Note] = {}
+        self._lock = threading.Lock()
+        self.calls = 0
+
+    def add(self, note: Note, *, client_token: str | None = None) -> Note:
+        if client_token:
+            note = replace(note, id=note_id_for_token(user_id=note.user_id, client_token=client_token))
+        with self._lock:
+            self.calls += 1
+            key = (note.user_id, note.id)
+            if key in self._notes:
+                if client_token:
+                    return self._notes[key]
+                raise RuntimeError(f"note id collision: {note.id}")
+            self._notes[key] = note
+            return note
+
+    def get(self, *, user_id: str, note_id: str) -> Note:
+        with self._lock:
+            self.calls += 1
+            try:
+                return self._notes[(user_id, note_id)]
+            except KeyError:
+                raise NoteNotFound(note_id) from None
+
+    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
+        with self._lock:
+            self.calls += 1
+            mine = [n for (uid, _), n in self._notes.items() if uid == user_id]
+        mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
+        if after is not None:
+            mine = [n for n in mine if updated_sort_key(n.updated_at, n.id) < after[0]]
+        hits = [n for n in mine if matches(n, filters)]
+        page = hits[:limit]
+        more = len(hits) > limit
+        next_cursor = None
+        if more and page:
+            last = page[-1]
+            next_cursor = encode_cursor(user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id)
+        return NotePage(notes=page, cursor=next_cursor)
+
+    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+        with self._lock:
+            self.calls += 1
+            current = self._notes.get((user_id, note_id))
+            if current is None:
+                raise NoteNotFound(note_id)
+            if current.version != expected_version:
+                raise VersionConflict(expected=expected_version, current=current)
+            updated = replace(current, **changes, updated_at=now_iso(), version=current.version + 1)
+            self._notes[(user_id, note_id)] = updated
+            return updated
+
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
+        with self._lock:
+            self.calls += 1
+            current = self._notes.get((user_id, note_id))
+            if current is None:
+                raise NoteNotFound(note_id)
+            if current.version != expected_version:
+                raise VersionConflict(expected=expected_version, current=current)
+            del self._notes[(user_id, note_id)]
