@@ -20,6 +20,8 @@ from console.users import (
     InvalidCredentials,
     UsernameTaken,
     UserNotFound,
+    check_new_password,
+    clean_username,
     user_authenticate,
     user_change_password,
     user_create,
@@ -81,6 +83,22 @@ def signin(request: HttpRequest) -> HttpResponse:
     return redirect(context["next"])
 
 
+def _signup_errors(username: str, password: str, confirm: str) -> dict[str, str]:
+    """Every problem of the form at once, before anything is written."""
+    errors: dict[str, str] = {}
+    try:
+        username = clean_username(username)
+    except AccountValidationError as exc:
+        errors.update(exc.errors)
+    try:
+        check_new_password(password, username=username)
+    except AccountValidationError as exc:
+        errors.update(exc.errors)
+    if password != confirm:
+        errors["password2"] = "The two passwords differ."
+    return errors
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if not settings.SIGNUP_ENABLED:
@@ -91,9 +109,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         username = request.POST.get("username", "")
         password, confirm = request.POST.get("password", ""), request.POST.get("password2", "")
         context["username"] = username
+        errors = _signup_errors(username, password, confirm)
+        if errors:
+            context["errors"] = errors
+            return render(request, template, context, status=400)
         try:
-            if password != confirm:
-                raise AccountValidationError({"password2": "The two passwords differ."})
             user = user_create(username=username, password=password)
             auth.login(request, user)
         except AccountValidationError as exc:

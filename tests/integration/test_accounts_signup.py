@@ -43,6 +43,14 @@ def test_it_refuses_differing_passwords(aws):
     assert b"The two passwords differ" in response.content
 
 
+def test_it_reports_every_problem_at_once(aws, ddb_calls):
+    response = signup(Client(), username="x", password="123", password2="1234")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="err_username"' in html and 'id="err_password"' in html and 'id="err_password2"' in html
+    assert ddb_calls == []
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_it_is_closed_when_signup_is_disabled(aws, settings, method):
     settings.SIGNUP_ENABLED = False
