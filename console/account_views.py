@@ -64,8 +64,8 @@ def signin(request: HttpRequest) -> HttpResponse:
     if not username.strip() or not password:
         context["error"] = "Enter your username and password."
         return render(request, template, context, status=400)
-    limit = _signin_limit()
-    subject = signin_subject(username=username, client_address=client_address(request))
+    limit, address = _signin_limit(), client_address(request)
+    subject = signin_subject(username=username, client_address=address)
     try:
         # Counted before the password is checked, so a throttled guess costs one write and no hashing.
         throttle_hit(limit=limit, subject=subject)
@@ -73,7 +73,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         throttle_clear(limit=limit, subject=subject)
         auth.login(request, user)
     except Throttled as exc:
-        log.warning("sign-in throttled for %s", client_address(request))
+        log.warning("sign-in throttled for %s", address)
         return _throttled(request, template, context, exc, "sign-ins")
     except InvalidCredentials as exc:
         context["error"] = str(exc)

@@ -4,17 +4,20 @@
 inside one) into a 503 page with a reference id. A view that wants to keep what the user typed catches
 `StoreUnavailable` itself and calls `store_unavailable_response` with its own form template; the
 `store_unavailable` context flag makes base.html skip the account area, which would read the session.
+`server_error` (handler500) covers a StoreUnavailable raised outside any view.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import defaults
 
 from console.dynamodb import StoreUnavailable
 
@@ -61,6 +64,16 @@ class StoreUnavailableMiddleware:
         if isinstance(exception, StoreUnavailable):
             return store_unavailable_response(request, exception)
         return None
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a StoreUnavailable that escaped the views (raised by a middleware, e.g. while saving the
+    session on the way out) is still a 503 with a reference, not a bare 500. Called inside Django's except
+    block, so the exception is in sys.exc_info()."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, StoreUnavailable):
+        return store_unavailable_response(request, exc)
+    return defaults.server_error(request)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

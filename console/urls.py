@@ -13,3 +13,5 @@ urlpatterns = [
     path("accounts/password/", account_views.password_change, name="password_change"),
     path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
 ]
+
+handler500 = "console.errors.server_error"  # StoreUnavailable outside a view is still a 503

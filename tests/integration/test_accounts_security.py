@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from console.dynamodb import StoreUnavailable
-from console.errors import StoreUnavailableMiddleware
+from console.errors import StoreUnavailableMiddleware, server_error
 from tests.conftest import PASSWORD
 from tests.integration.accounts_support import session_key
 
@@ -131,6 +131,20 @@ def test_the_503_page_shows_the_requests_correlation_id(aws):
     assert response.status_code == 503
     assert b"Reference: <code>req-7f3a</code>" in response.content
     assert middleware.process_exception(request, ValueError("not ours")) is None
+
+
+def test_a_store_outage_outside_any_view_is_a_503_too(aws):
+    request = RequestFactory().get("/")
+    try:
+        raise StoreUnavailable("down", code="EndpointConnectionError")  # e.g. from a middleware
+    except StoreUnavailable:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert b"Reference: <code>" in response.content
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
 
 
 LAMBDA_CHECK = """

@@ -148,3 +148,28 @@ def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, 
     assert "The service is unavailable right now" in html
     assert re.search(r"Reference: <code>[0-9a-f]{32}</code>", html)
     assert response["Retry-After"]
+
+
+def test_it_still_answers_503_when_dynamodb_fails_halfway_through_signing_in(alice, steady_clock):
+    from botocore.exceptions import EndpointConnectionError
+
+    from console import dynamodb
+
+    state = {"down": False}
+
+    def fail_from_the_session_list_on(params, **_):
+        # The new session item is written, then DynamoDB goes away before the user's session list is updated.
+        if params.get("Key", {}).get("sk", {}).get("S") == "SESSIONS":
+            state["down"] = True
+        if state["down"]:
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    events = dynamodb.client().meta.events
+    events.register("before-parameter-build.dynamodb.*", fail_from_the_session_list_on)
+    try:
+        response = Client(raise_request_exception=False).post(URL, {"username": "alice", "password": PASSWORD})
+    finally:
+        events.unregister("before-parameter-build.dynamodb.*", fail_from_the_session_list_on)
+    assert state["down"]
+    assert response.status_code == 503
+    assert b"Reference: <code>" in response.content
