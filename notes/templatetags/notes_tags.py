@@ -22,7 +22,8 @@ def iso_datetime(value: str) -> datetime | None:
 
 @register.filter
 def friendly_time(value: str) -> str:
-    """'just now', '5 min ago', '3 h ago', '12 Mar', '12 Mar 2024': short enough for a phone row."""
+    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2024': short enough
+    for a phone row. Times are UTC (users have no time zone setting)."""
     stamp = iso_datetime(value)
     if stamp is None:
         return ""
@@ -34,6 +35,11 @@ def friendly_time(value: str) -> str:
         return f"{int(seconds // 60)} min ago"
     if seconds < 86400:
         return f"{int(seconds // 3600)} h ago"
+    days = (now.date() - stamp.date()).days
+    if days <= 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
     if stamp.year == now.year:
         return f"{stamp.day} {stamp:%b}"
     return f"{stamp.day} {stamp:%b %Y}"

@@ -9,6 +9,14 @@
 
   function flash(message) {
     var region = document.getElementById("flash");
+    var main = document.getElementById("main");
+    if (!region && main) {
+      region = document.createElement("div");
+      region.id = "flash";
+      region.className = "flash-region";
+      region.setAttribute("role", "status");
+      main.prepend(region);
+    }
     if (!region) return;
     var p = document.createElement("p");
     p.className = "flash error";

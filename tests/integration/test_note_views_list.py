@@ -67,7 +67,7 @@ def test_the_filter_form_keeps_what_was_chosen(alice, client_for, notes):
     assert 'name="q" value="&lt;milk&gt;"' in page
     assert '<option value="yes" selected>Important</option>' in page
     assert 'name="category" value="home"' in page
-    assert 'href="/notes/">Clear</a>' in page
+    assert 'href="/notes/">Clear filters</a>' in page
 
 
 def test_an_empty_list_invites_the_first_note(alice, client_for):
@@ -121,6 +121,7 @@ def test_with_htmx_the_filter_form_swaps_only_the_results(alice, client_for, not
     page = text(response)
     assert page.startswith('<div id="results"') and "<html" not in page
     assert titles(page) == ["Ideas", "Buy milk"]
+    assert "Clear filters" in page
 
 
 def test_an_htmx_history_restore_gets_the_whole_page(alice, client_for, notes):
