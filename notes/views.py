@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -100,8 +101,15 @@ def _safe_next(request: HttpRequest) -> str:
         if candidate and url_has_allowed_host_and_scheme(
             candidate, {request.get_host()}, require_https=request.is_secure()
         ):
-            return candidate.split("#", 1)[0]
+            return _without_notice(candidate.split("#", 1)[0])
     return reverse("notes:list")
+
+
+def _without_notice(url: str) -> str:
+    """The URL without the one-off "Note deleted." flag, so coming back does not repeat the message."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "deleted"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -177,7 +185,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
         "filtered": filters.active,
         "filter_query": filter_query.urlencode(),
         "cursor": cursor,
-        "next_url": request.get_full_path(),
+        "next_url": _without_notice(request.get_full_path()),
         "deleted": request.GET.get("deleted") == "1",
     }
     partial = request.htmx and not request.htmx.history_restore_request
@@ -196,7 +204,7 @@ def note_list(request: HttpRequest) -> HttpResponse:
     context.update(notes=page.notes, next_cursor=page.cursor)
     if partial and request.htmx.target == "note-list":
         # "Load more": the rows go at the end of the list, the button is replaced out of band.
-        context["next_url"] = request.htmx.current_url_abs_path or reverse("notes:list")
+        context["next_url"] = _without_notice(request.htmx.current_url_abs_path or reverse("notes:list"))
         template = "notes/_more.html"
     elif partial and request.htmx.target == "results":
         template = "notes/_results.html"

@@ -39,6 +39,16 @@ def test_it_deletes_and_says_so_on_the_list(alice, client_for, note):
     assert "Note deleted." in text(client.get(response["Location"]))
 
 
+def test_the_deleted_message_is_not_carried_into_the_next_page(alice, client_for, note):
+    client = client_for(alice)
+    other = make_note(alice, title="other")
+    client.post(f"/notes/{note.id}/delete", {"version": 1})
+    page = text(client.get("/notes/?deleted=1&q=oth"))
+    assert input_value(page, "next") == "/notes/?q=oth"
+    response = client.post(f"/notes/{other.id}/toggle/important", {"version": 1, "value": "1", "next": "/notes/?deleted=1"})
+    assert response["Location"] == f"/notes/#note-{other.id}"
+
+
 def test_a_stale_delete_is_a_409_that_shows_the_stored_note(alice, client_for, note):
     services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"title": "renamed"})
     response = client_for(alice).post(f"/notes/{note.id}/delete", {"version": 1})
