@@ -29,7 +29,7 @@ browser:
 	fi
 
 test: $(STAMP) browser
-	$(PY) -m pytest
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from console import account_views, views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/signout/", account_views.signout, name="signout"),
     path("accounts/password/", account_views.password_change, name="password_change"),
     path("accounts/password/done/", account_views.password_change_done, name="password_change_done"),
+    path("notes/", include("notes.urls")),
 ]
 
 handler500 = "console.errors.server_error"  # StoreUnavailable outside a view is still a 503

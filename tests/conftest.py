@@ -29,6 +29,27 @@ from moto import mock_aws  # noqa: E402  (imported before any client exists, so 
 
 django.setup()
 
+
+def _refuse_real_aws(request, **_: object) -> None:
+    """In botocore's before-send chain after moto's handler (botocore calls every handler and takes
+    the first answer): refuses a request to AWS when no moto mock is active. A botocore Stubber
+    answers earlier (before-call), so its requests never get here."""
+    from urllib.parse import urlparse
+
+    from moto.core.models import botocore_stubber
+
+    if botocore_stubber.enabled:
+        return None
+    host = urlparse(request.url).hostname or ""
+    if host.endswith(".amazonaws.com") or host.endswith(".api.aws"):
+        raise RuntimeError(f"a test tried to call real AWS ({request.url}); use the `aws` fixture or a Stubber")
+
+
+import botocore.handlers  # noqa: E402
+import moto.core.models  # noqa: E402, F401
+
+botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _refuse_real_aws))
+
 from django.conf import settings as _settings  # noqa: E402
 
 # Hashing with the production work factor costs ~0.5 s a password; tests use a fast hasher.

@@ -51,7 +51,7 @@ def test_it_needs_the_csrf_token_which_htmx_sends_in_a_header(alice, client_for)
     assert client.get("/accounts/password/").status_code == 200  # still signed in
 
     key = session_key(client)
-    page = client.get("/").content.decode()
+    page = client.get("/notes/").content.decode()
     token = page.split('"X-CSRFToken": "', 1)[1].split('"', 1)[0]
     response = client.post(URL, HTTP_X_CSRFTOKEN=token, HTTP_HX_REQUEST="true")
     assert response.status_code == 302

@@ -26,7 +26,7 @@ def test_it_signs_in_with_a_new_session_key_stored_in_dynamodb(alice):
     item = session_item(key)
     assert item["user_id"]["S"] == alice.id
     assert int(item["expires_at"]["N"]) > 0
-    assert "alice" in client.get("/").content.decode()
+    assert "alice" in client.get("/", follow=True).content.decode()
 
 
 def test_a_wrong_password_is_a_400_with_the_username_kept(alice):
@@ -51,7 +51,7 @@ def test_signup_creates_the_user_and_signs_in(aws):
     client = Client()
     response = client.post("/accounts/signup/", {"username": "carol", "password": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 302
-    assert "carol" in client.get("/").content.decode()
+    assert "carol" in client.get("/", follow=True).content.decode()
 
 
 def test_signup_refuses_a_taken_username_case_insensitively(alice):

@@ -1,0 +1,45 @@
+"""Template filters for the notes pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def iso_datetime(value: str) -> datetime | None:
+    """A stored ISO-8601 UTC stamp as an aware datetime (None if it cannot be read)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@register.filter
+def friendly_time(value: str) -> str:
+    """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2024': short enough
+    for a phone row. Times are UTC (users have no time zone setting)."""
+    stamp = iso_datetime(value)
+    if stamp is None:
+        return ""
+    now = datetime.now(UTC)
+    seconds = (now - stamp).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h ago"
+    days = (now.date() - stamp.date()).days
+    if days <= 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    if stamp.year == now.year:
+        return f"{stamp.day} {stamp:%b}"
+    return f"{stamp.day} {stamp:%b %Y}"

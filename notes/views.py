@@ -1,0 +1,382 @@
+"""Notes pages: list, create, view, edit, delete, toggle. Thin views over notes.services.
+
+Every page works as plain forms and links; with htmx the same URLs answer with the fragment being
+swapped (a row, the rows after a cursor, the editor). Keys always come from request.user.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from console.auth import login_required
+from console.dynamodb import StoreUnavailable
+from console.errors import reference_for
+from notes import services
+from notes.domain import (
+    CATEGORY_MAX_CHARS,
+    DEFAULT_CATEGORY,
+    TITLE_MAX_CHARS,
+    InvalidCursor,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    ValidationError,
+    VersionConflict,
+)
+
+log = logging.getLogger(__name__)
+
+TOGGLE_FIELDS = ("important", "completed")
+SEARCH_MAX_CHARS = 200
+_FLAG_FILTERS = {"yes": True, "no": False}
+_CLIENT_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+# --- helpers every view goes through ---------------------------------------------------------
+
+
+def _get_note_for_user(request: HttpRequest, note_id: str) -> Note:
+    """The signed-in user's note, or 404: another user's note and a missing one look the same."""
+    try:
+        return services.note_get(user_id=request.user.id, note_id=note_id)
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+
+
+def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """login_required, plus: an htmx request navigates the whole page to sign-in (instead of swapping
+    the sign-in page into a row), and a POST comes back to the page it was sent from."""
+    protected = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated and (request.htmx or request.method != "GET"):
+            back = (request.htmx and request.htmx.current_url_abs_path) or reverse("notes:list")
+            query = QueryDict(mutable=True)
+            query["next"] = back
+            url = f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}"
+            return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+        return protected(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> str:
+    reference = reference_for(request)
+    log.error("notes store unavailable on %s %s (reference %s): %s", request.method, request.path, reference, exc)
+    return reference
+
+
+def _unavailable_response(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
+    """503 for pages without a form to keep: a notice in the page's flash region for htmx, else a page."""
+    reference = _store_unavailable(request, exc)
+    context = {"reference": reference, "store_unavailable": True}
+    if request.htmx:
+        response = render(request, "notes/_flash.html", {**context, "flash_error": True}, status=503)
+        return reswap(retarget(response, "#flash"), "innerHTML")
+    return render(request, "notes/unavailable.html", context, status=503)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where a toggle or delete returns to: the posted `next` if it is ours, else the page htmx was on."""
+    for candidate in (request.POST.get("next"), request.htmx.current_url_abs_path if request.htmx else None):
+        if candidate and url_has_allowed_host_and_scheme(
+            candidate, {request.get_host()}, require_https=request.is_secure()
+        ):
+            return _without_notice(candidate.split("#", 1)[0])
+    return reverse("notes:list")
+
+
+def _without_notice(url: str) -> str:
+    """The URL without the one-off "Note deleted." flag, so coming back does not repeat the message."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "deleted"]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 10 else None
+
+
+def _form_values(post: QueryDict) -> dict[str, object]:
+    """What the user typed, as the service expects it (checkboxes are present or absent)."""
+    return {
+        "title": post.get("title", ""),
+        "content": post.get("content", ""),
+        "category": post.get("category", ""),
+        "important": "important" in post,
+        "completed": "completed" in post,
+    }
+
+
+def _note_values(note: Note) -> dict[str, object]:
+    return {f: getattr(note, f) for f in ("title", "content", "category", "important", "completed")}
+
+
+def _client_token(raw: str | None) -> str | None:
+    return raw if raw and _CLIENT_TOKEN_RE.match(raw) else None
+
+
+def _form_context(**extra: Any) -> dict[str, Any]:
+    return {
+        "title_max": TITLE_MAX_CHARS,
+        "category_max": CATEGORY_MAX_CHARS,
+        "default_category": DEFAULT_CATEGORY,
+        "errors": {},
+        **extra,
+    }
+
+
+def _list_anchor(note_id: str) -> str:
+    return f"{reverse('notes:list')}#note-{note_id}"
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def _filters_from(query: QueryDict) -> tuple[NoteFilters, dict[str, str]]:
+    category = query.get("category", "").strip()[:CATEGORY_MAX_CHARS]
+    important = query.get("important", "")
+    completed = query.get("completed", "")
+    q = query.get("q", "").strip()[:SEARCH_MAX_CHARS]
+    shown = {
+        "category": category,
+        "important": important if important in _FLAG_FILTERS else "",
+        "completed": completed if completed in _FLAG_FILTERS else "",
+        "q": q,
+    }
+    filters = NoteFilters(
+        category=category or None,
+        important=_FLAG_FILTERS.get(important),
+        completed=_FLAG_FILTERS.get(completed),
+        q=q or None,
+    )
+    return filters, shown
+
+
+@_signed_in
+@require_GET
+def note_list(request: HttpRequest) -> HttpResponse:
+    filters, shown = _filters_from(request.GET)
+    filter_query = QueryDict(mutable=True)
+    filter_query.update({k: v for k, v in shown.items() if v})
+    cursor = request.GET.get("cursor") or None
+    context: dict[str, Any] = {
+        "filters": shown,
+        "filtered": filters.active,
+        "filter_query": filter_query.urlencode(),
+        "cursor": cursor,
+        "next_url": _without_notice(request.get_full_path()),
+        "deleted": request.GET.get("deleted") == "1",
+    }
+    partial = request.htmx and not request.htmx.history_restore_request
+    try:
+        page = services.note_list(user_id=request.user.id, cursor=cursor, filters=filters)
+    except InvalidCursor as exc:
+        context.update(notes=[], next_cursor=None)
+        if partial and request.htmx.target == "note-list":
+            context["load_more_error"] = str(exc)
+            response = render(request, "notes/_load_more.html", context, status=400)
+            return reswap(retarget(response, "#load-more"), "outerHTML")
+        context["cursor_error"] = str(exc)
+        return render(request, "notes/list.html", context, status=400)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    context.update(notes=page.notes, next_cursor=page.cursor)
+    if partial and request.htmx.target == "note-list":
+        # "Load more": the rows go at the end of the list, the button is replaced out of band.
+        context["next_url"] = _without_notice(request.htmx.current_url_abs_path or reverse("notes:list"))
+        template = "notes/_more.html"
+    elif partial and request.htmx.target == "results":
+        template = "notes/_results.html"
+    else:
+        template = "notes/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+# --- create ------------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_http_methods(["GET", "POST"])
+def note_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        values = {"title": "", "content": "", "category": "", "important": False, "completed": False}
+        return render(request, "notes/new.html", _form_context(values=values, client_token=uuid.uuid4().hex))
+
+    values = _form_values(request.POST)
+    # The token is kept across a failed attempt, so resubmitting after a 503 still makes one note.
+    token = _client_token(request.POST.get("client_token"))
+    context = _form_context(values=values, client_token=token or uuid.uuid4().hex)
+    try:
+        note = services.note_create(user_id=request.user.id, data=values, client_token=token)
+    except ValidationError as exc:
+        return _render_editor(request, "notes/new.html", {**context, "errors": exc.errors}, status=400)
+    except StoreUnavailable as exc:
+        reference = _store_unavailable(request, exc)
+        return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
+    url = _list_anchor(note.id)
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+    """The whole page, or for htmx only the form, which replaces itself (inline validation)."""
+    template = "notes/_note_form.html" if request.htmx else page
+    return render(request, template, context, status=status)
+
+
+# --- view, edit ----------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_GET
+def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
+    try:
+        note = _get_note_for_user(request, note_id)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    if request.htmx and request.htmx.target == f"note-{note_id}":
+        # "Cancel" on an inline delete confirmation puts the row back.
+        response = render(request, "notes/_note_row.html", {"note": note, "next_url": _safe_next(request)})
+    else:
+        response = render(request, "notes/detail.html", {"note": note})
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@_signed_in
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
+    if request.method == "GET":
+        try:
+            note = _get_note_for_user(request, note_id)
+        except StoreUnavailable as exc:
+            return _unavailable_response(request, exc)
+        context = _form_context(note_id=note.id, values=_note_values(note), version=note.version)
+        return render(request, "notes/edit.html", context)
+
+    values = _form_values(request.POST)
+    version = _version(request)
+    context = _form_context(note_id=note_id, values=values, version=version)
+    try:
+        if version is None:
+            _get_note_for_user(request, note_id)  # 404 for someone else's note before anything else
+            context["form_error"] = "This form is missing the note's version. Reload the page and try again."
+            return _render_editor(request, "notes/edit.html", context, status=400)
+        try:
+            note = services.note_update(
+                user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False
+            )
+        except ValidationError as exc:
+            _get_note_for_user(request, note_id)
+            return _render_editor(request, "notes/edit.html", {**context, "errors": exc.errors}, status=400)
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except VersionConflict as exc:
+        return _render_conflict(request, note_id, values, exc.current)
+    except StoreUnavailable as exc:
+        reference = _store_unavailable(request, exc)
+        return _render_editor(request, "notes/edit.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
+    url = _list_anchor(note.id)
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
+    """409: both versions side by side. The user's text stays editable and is saved against the stored
+    version if they keep it; taking the stored one is a plain link to a fresh editor."""
+    context = _form_context(note_id=note_id, values=mine, version=stored.version, stored=stored, conflict=True)
+    template = "notes/_conflict.html" if request.htmx else "notes/conflict.html"
+    return render(request, template, context, status=409)
+
+
+# --- delete ------------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_http_methods(["GET", "POST"])
+def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
+    inline = bool(request.htmx) and request.htmx.target == f"note-{note_id}"
+    template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
+    next_url = _safe_next(request)
+    if request.method == "GET":
+        try:
+            note = _get_note_for_user(request, note_id)
+        except StoreUnavailable as exc:
+            return _unavailable_response(request, exc)
+        return render(request, template, {"note": note, "next_url": next_url})
+
+    version = _version(request)
+    try:
+        if version is None:
+            note = _get_note_for_user(request, note_id)
+            context = {"note": note, "next_url": next_url, "notice": "The form was missing the note's version."}
+            return render(request, template, context, status=400)
+        services.note_delete(user_id=request.user.id, note_id=note_id, expected_version=version)
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except VersionConflict as exc:
+        notice = "This note changed since you asked to delete it. This is what is stored now; delete it anyway?"
+        context = {"note": exc.current, "next_url": next_url, "notice": notice}
+        return render(request, template, context, status=409)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    if request.htmx:
+        # An empty main swap removes the row; the status message goes to the flash region.
+        return render(request, "notes/_deleted.html", {})
+    return HttpResponseRedirect(f"{reverse('notes:list')}?deleted=1")
+
+
+# --- toggles -----------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
+    if field not in TOGGLE_FIELDS:
+        raise Http404("No such toggle.")
+    value = {"1": True, "0": False}.get(request.POST.get("value", ""))
+    version = _version(request)
+    next_url = _safe_next(request)
+    try:
+        if value is None or version is None:
+            note = _get_note_for_user(request, note_id)
+            return _toggle_refused(request, note, next_url, "That change could not be read; nothing was changed.", 400)
+        note = services.note_update(
+            user_id=request.user.id, note_id=note_id, expected_version=version, data={field: value}, partial=True
+        )
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except VersionConflict as exc:
+        notice = "This note changed elsewhere, so nothing was changed. This is how it is now."
+        return _toggle_refused(request, exc.current, next_url, notice, 409)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    if request.htmx:
+        return render(request, "notes/_note_row.html", {"note": note, "next_url": next_url})
+    return HttpResponseRedirect(f"{next_url}#note-{note.id}")
+
+
+def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str, status: int) -> HttpResponse:
+    context = {"note": note, "next_url": next_url, "notice": notice}
+    template = "notes/_note_row.html" if request.htmx else "notes/detail.html"
+    return render(request, template, context, status=status)
+
+
