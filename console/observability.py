@@ -22,7 +22,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -102,6 +102,7 @@ class LogRecordLine:
     message: str
     correlation_id: str
     line: str  # the JSON line as written
+    seq: int = 0  # order of arrival: a stable id for the line
 
 
 class _Buffers:
@@ -112,6 +113,7 @@ class _Buffers:
         self.cold = True
         self.first_request_at: float | None = None
         self.in_flight = 0
+        self.seq = 0
 
 
 def _setting(name: str, default: int) -> int:
@@ -282,4 +284,5 @@ class MemoryLogHandler(logging.Handler):
             self.handleError(record)
             return
         with _buffers.lock:
-            _buffers.lines.append(line)
+            _buffers.seq += 1
+            _buffers.lines.append(replace(line, seq=_buffers.seq))

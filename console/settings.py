@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "console.auth.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -63,8 +64,17 @@ TEMPLATES = [
 # No relational database anywhere: Lambda's disk is read-only and ephemeral.
 DATABASES: dict = {}
 
-# Sessions: signed cookies until the DynamoDB session engine lands (accounts issue).
-SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.signed_cookies")
+# Sessions are server-side in DynamoDB (with a TTL), so signing out really ends them.
+SESSION_ENGINE = "console.session_store"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+LOGIN_URL = "signin"  # a URL name, so it carries the stage prefix
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username"]}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = ON_LAMBDA
@@ -137,3 +147,7 @@ HEALTH_PRICE_GB_SECOND = {
 HEALTH_PRICE_PER_MILLION_REQUESTS = env_float("HEALTH_PRICE_PER_MILLION_REQUESTS", 0.20)
 HEALTH_LOCAL_MAX_REQUESTS = env_int("HEALTH_LOCAL_MAX_REQUESTS", 1000)
 HEALTH_LOCAL_MAX_LOG_LINES = env_int("HEALTH_LOCAL_MAX_LOG_LINES", 2000)
+
+# --- Accounts ---------------------------------------------------------------------------
+SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
+LOGIN_REDIRECT_URL = "home"

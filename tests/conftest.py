@@ -29,6 +29,11 @@ from moto import mock_aws  # noqa: E402  (imported before any client exists, so 
 
 django.setup()
 
+from django.conf import settings as _settings  # noqa: E402
+
+# Hashing with the production work factor costs ~0.5 s a password; tests use a fast hasher.
+_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 from console import dynamodb  # noqa: E402
 
 
@@ -54,3 +59,49 @@ def ddb_calls(aws):
     events.register("before-call.dynamodb.*", record)
     yield calls
     events.unregister("before-call.dynamodb.*", record)
+
+
+# --- personas: alice owns notes, bob is another user, admin runs the console -----------------------
+PASSWORD = "correct horse battery staple"
+
+
+def _make_user(username: str, *, is_admin: bool = False):
+    from console.users import user_create
+
+    return user_create(username=username, password=PASSWORD, is_admin=is_admin)
+
+
+@pytest.fixture
+def alice(aws):
+    return _make_user("alice")
+
+
+@pytest.fixture
+def bob(aws):
+    return _make_user("bob")
+
+
+@pytest.fixture
+def admin(aws):
+    return _make_user("admin", is_admin=True)
+
+
+@pytest.fixture
+def client_for(aws):
+    """client_for(user) -> a Django test Client signed in as that user (a real DynamoDB session)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from console.auth import store_user_in_session
+    from console.session_store import SessionStore, remember_user_session
+
+    def make(user, **client_kwargs):
+        session = SessionStore()
+        store_user_in_session(session, user)
+        session.save()
+        remember_user_session(user_id=user.id, session_key=session.session_key)
+        client = Client(**client_kwargs)
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+        return client
+
+    return make

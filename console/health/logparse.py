@@ -262,6 +262,7 @@ class Invocation:
     detail: str = ""  # the first error line, for a failed invocation
     trace_id: str = ""
     stream: str = ""
+    label: str = ""  # what was served, when known (local mode: "GET /notes/ 200")
 
     @property
     def cold_start(self) -> bool:

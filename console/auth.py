@@ -1,0 +1,104 @@
+"""Sign-in state without django.contrib.auth's models: the user lives in DynamoDB, and what a request
+needs of it (id, username, admin flag) is kept in the server-side session, so identifying the user
+costs no read beyond the session's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.middleware.csrf import rotate_token
+from django.shortcuts import resolve_url
+from django.utils.functional import SimpleLazyObject
+
+from console.session_store import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
+from console.users import AnonymousUser, User
+
+USERNAME_KEY = "_username"
+ADMIN_KEY = "_admin"
+
+
+def _user_from_session(request: HttpRequest) -> User | AnonymousUser:
+    session = request.session
+    user_id = session.get(USER_ID_KEY)
+    if not user_id:
+        return AnonymousUser()
+    return User(id=user_id, username=session.get(USERNAME_KEY, ""), is_admin=bool(session.get(ADMIN_KEY)))
+
+
+class AuthenticationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not hasattr(request, "user"):  # an API token authenticator may have set it already
+            request.user = SimpleLazyObject(lambda: _user_from_session(request))
+        return self.get_response(request)
+
+
+def store_user_in_session(session, user: User) -> None:
+    session[USER_ID_KEY] = user.id
+    session[USERNAME_KEY] = user.username
+    session[ADMIN_KEY] = user.is_admin
+
+
+def login(request: HttpRequest, user: User) -> None:
+    """Sign the user in with a new session key (no session fixation) and a new CSRF token."""
+    session = request.session
+    if session.get(USER_ID_KEY) not in (None, user.id):
+        session.flush()
+    else:
+        session.cycle_key()
+    store_user_in_session(session, user)
+    session.save()
+    remember_user_session(user_id=user.id, session_key=session.session_key)
+    rotate_token(request)
+    request.user = user
+
+
+def logout(request: HttpRequest) -> None:
+    """End this session on the server, so the old cookie no longer works."""
+    user_id = request.session.get(USER_ID_KEY)
+    key = request.session.session_key
+    request.session.flush()
+    if user_id and key:
+        forget_user_session(user_id=user_id, session_key=key)
+    request.user = AnonymousUser()
+
+
+def after_password_change(request: HttpRequest, user: User) -> None:
+    """End the user's other sessions and rotate this one."""
+    end_user_sessions(user_id=user.id, keep=None)
+    login(request, user)
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    query = QueryDict(mutable=True)
+    query["next"] = request.get_full_path()
+    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}")
+
+
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        if not request.user.is_admin:
+            raise PermissionDenied("This page is for admins.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,103 @@
+"""UserRepository on DynamoDB.
+
+Items: the profile at pk = USER#<id>, sk = PROFILE; the username claim at pk = USERNAME#<casefolded>,
+sk = USERNAME (holds the user id), written in one transaction with the profile so a username is unique.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from console import dynamodb
+from console.users import User, UsernameTaken, UserNotFound
+
+
+def _profile_key(user_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}}
+
+
+def _username_key(username: str) -> dict[str, Any]:
+    return {"pk": {"S": f"USERNAME#{username.casefold()}"}, "sk": {"S": "USERNAME"}}
+
+
+def _from_item(item: dict[str, Any]) -> User:
+    return User(
+        id=item["user_id"]["S"],
+        username=item["username"]["S"],
+        password_hash=item["password_hash"]["S"],
+        is_admin=item["is_admin"]["BOOL"],
+        created_at=item["created_at"]["S"],
+    )
+
+
+class DynamoDBUserRepository:
+    @property
+    def _ddb(self):
+        return dynamodb.client()
+
+    def add(self, user: User) -> User:
+        table = dynamodb.table_name()
+        profile = {
+            **_profile_key(user.id),
+            "type": {"S": "user"},
+            "user_id": {"S": user.id},
+            "username": {"S": user.username},
+            "password_hash": {"S": user.password_hash},
+            "is_admin": {"BOOL": user.is_admin},
+            "created_at": {"S": user.created_at},
+        }
+        claim = {**_username_key(user.username), "type": {"S": "username"}, "user_id": {"S": user.id}}
+        try:
+            self._ddb.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": table, "Item": claim, "ConditionExpression": "attribute_not_exists(pk)"}},
+                    {"Put": {"TableName": table, "Item": profile, "ConditionExpression": "attribute_not_exists(pk)"}},
+                ]
+            )
+        except ClientError as exc:
+            if dynamodb.error_code(exc) == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    raise UsernameTaken(user.username) from None
+            raise dynamodb.translate(exc) from exc
+        except BotoCoreError as exc:
+            raise dynamodb.translate(exc) from exc
+        return user
+
+    def _get_item(self, key: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            return self._ddb.get_item(TableName=dynamodb.table_name(), Key=key, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as exc:
+            raise dynamodb.translate(exc) from exc
+
+    def get(self, *, user_id: str) -> User:
+        item = self._get_item(_profile_key(user_id))
+        if not item:
+            raise UserNotFound(user_id)
+        return _from_item(item)
+
+    def get_by_username(self, *, username: str) -> User:
+        claim = self._get_item(_username_key(username))
+        if not claim:
+            raise UserNotFound(username)
+        return self.get(user_id=claim["user_id"]["S"])
+
+    def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
+        try:
+            resp = self._ddb.update_item(
+                TableName=dynamodb.table_name(),
+                Key=_profile_key(user_id),
+                UpdateExpression="SET password_hash = :h",
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeValues={":h": {"S": password_hash}},
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as exc:
+            if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
+                raise UserNotFound(user_id) from None
+            raise dynamodb.translate(exc) from exc
+        except BotoCoreError as exc:
+            raise dynamodb.translate(exc) from exc
+        return _from_item(resp["Attributes"])
