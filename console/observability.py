@@ -28,6 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
 
 CORRELATION_HEADER = "X-Correlation-Id"
 REQUEST_LOGGER = "console.request"
@@ -194,6 +195,8 @@ class RequestLogMiddleware:
         status: int, cold: bool, concurrent: int,
     ) -> None:
         user = getattr(request, "user", None)
+        if getattr(user, "_wrapped", None) is empty:
+            user = None  # never evaluated by the request: don't read its session just to log it
         authenticated = bool(getattr(user, "is_authenticated", False))
         user_id = str(getattr(user, "id", "") or "") if authenticated else ""
         username = str(getattr(user, "username", "") or "") if authenticated else ""

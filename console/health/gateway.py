@@ -244,7 +244,7 @@ def get_gateway() -> HealthGateway:
     if gateway_kind() == "aws":
         from console.health.aws import AwsGateway  # imported here: local mode never loads the AWS clients
 
-        return AwsGateway(function_name=settings.HEALTH_FUNCTION_NAME)
+        return AwsGateway(function_name=settings.HEALTH_FUNCTION_NAME, percentiles=tuple(settings.HEALTH_PERCENTILES))
     from console.health.local import LocalGateway
 
     return LocalGateway()

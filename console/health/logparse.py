@@ -174,6 +174,11 @@ class LogLine:
     def is_error(self) -> bool:
         return self.level in ERROR_LEVELS
 
+    @property
+    def tag(self) -> str:
+        """START, END, INIT_START, ... for a platform line."""
+        return self.message.split(" ", 1)[0] if self.kind == "platform" else ""
+
 
 def parse_line(event: LogEvent) -> LogLine:
     text = event.message.rstrip("\n")
