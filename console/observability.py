@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import os
 import re
 import resource
 import threading
@@ -38,9 +39,22 @@ _NO_ID = "-"
 _correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default=_NO_ID)
 log = logging.getLogger(REQUEST_LOGGER)
 
-# Taken when Django loads logging (its setup), the closest this process has to "init started".
-PROCESS_STARTED_AT = time.time()
-PROCESS_STARTED_MONOTONIC = time.monotonic()
+
+
+def _process_started_at() -> float:
+    """When this process started (epoch seconds): from /proc on Linux (Lambda too), else now."""
+    try:
+        with open("/proc/self/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+PROCESS_STARTED_AT = _process_started_at()
+_init_ms: float | None = None  # process start -> first request handler ready: the local "Init Duration"
 
 
 def current_correlation_id() -> str:
@@ -112,7 +126,6 @@ class _Buffers:
         self.requests: deque[RequestRecord] = deque(maxlen=_setting("HEALTH_LOCAL_MAX_REQUESTS", 1000))
         self.lines: deque[LogRecordLine] = deque(maxlen=_setting("HEALTH_LOCAL_MAX_LOG_LINES", 2000))
         self.cold = True
-        self.first_request_at: float | None = None
         self.in_flight = 0
         self.seq = 0
 
@@ -137,10 +150,9 @@ def recent_log_lines() -> list[LogRecordLine]:
 
 
 def process_init_ms() -> float | None:
-    """Time from logging set-up to the first request: the local stand-in for Lambda's Init Duration."""
-    if _buffers.first_request_at is None:
-        return None
-    return round((_buffers.first_request_at - PROCESS_STARTED_MONOTONIC) * 1000, 2)
+    """From process start until Django's request handler was ready (settings, apps, middleware):
+    the local stand-in for Lambda's Init Duration."""
+    return _init_ms
 
 
 def reset_buffers() -> None:
@@ -161,7 +173,10 @@ class RequestLogMiddleware:
     Registered first in MIDDLEWARE so its duration covers every other middleware."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        global _init_ms
         self.get_response = get_response
+        if _init_ms is None:  # Django builds the middleware chain once the app is loaded
+            _init_ms = round((time.time() - PROCESS_STARTED_AT) * 1000, 2)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         correlation_id = correlation_id_for(request)
@@ -171,8 +186,6 @@ class RequestLogMiddleware:
         with buffers.lock:
             cold = buffers.cold
             buffers.cold = False
-            if cold:
-                buffers.first_request_at = time.monotonic()
             buffers.in_flight += 1
             concurrent = buffers.in_flight
         started_at = time.time()
@@ -232,7 +245,10 @@ class CorrelationIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "correlation_id", None):
-            record.correlation_id = current_correlation_id()
+            # Django logs 4xx/5xx responses (django.request) after the middleware chain has returned,
+            # so the id comes from the request the record carries, when it carries one.
+            request = getattr(record, "request", None)
+            record.correlation_id = getattr(request, "correlation_id", None) or current_correlation_id()
         return True
 
 

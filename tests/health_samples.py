@@ -79,3 +79,45 @@ def invocation_lines() -> list[tuple[str, int, str]]:
         (b, 36520, END.format(id=EXIT_ID)),
         (b, 36521, EXIT_REPORT),
     ]
+
+
+def seed_moto_function(name: str, *, environment: dict[str, str] | None = None, minutes_ago: int = 20,
+                       lines: list[tuple[str, int, str]] | None = None) -> None:
+    """In moto (mock_aws active): the function, its log group with `lines` (default: the six invocations
+    above) written `minutes_ago`, and matching AWS/Lambda metrics."""
+    import io
+    import zipfile
+    from datetime import UTC, datetime, timedelta
+
+    import boto3
+
+    iam = boto3.client("iam", region_name="us-east-1")
+    role = iam.create_role(RoleName=f"{name}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
+    boto3.client("lambda", region_name="us-east-1").create_function(
+        FunctionName=name, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()}, MemorySize=512, Timeout=30, Architectures=["arm64"],
+        Environment={"Variables": environment or {}},
+    )
+    group = f"/aws/lambda/{name}"
+    logs = boto3.client("logs", region_name="us-east-1")
+    logs.create_log_group(logGroupName=group)
+    now = datetime.now(tz=UTC)
+    base = int((now - timedelta(minutes=minutes_ago)).timestamp() * 1000)
+    by_stream: dict[str, list[dict]] = {}
+    for stream, offset, message in lines if lines is not None else invocation_lines():
+        by_stream.setdefault(stream, []).append({"timestamp": base + offset, "message": message})
+    for stream, events in by_stream.items():
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(logGroupName=group, logStreamName=stream,
+                            logEvents=sorted(events, key=lambda e: e["timestamp"]))
+    dims = [{"Name": "FunctionName", "Value": name}]
+    when = now - timedelta(minutes=minutes_ago)
+    boto3.client("cloudwatch", region_name="us-east-1").put_metric_data(Namespace="AWS/Lambda", MetricData=[
+        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": when, "Value": 6},
+        {"MetricName": "Errors", "Dimensions": dims, "Timestamp": when, "Value": 3},
+        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": when, "Value": 400.0},
+        {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": when, "Value": 2},
+    ])

@@ -199,7 +199,7 @@ class AwsGateway:
             reserved_concurrency=(resp.get("Concurrency") or {}).get("ReservedConcurrentExecutions"),
             environment=redact_environment((c.get("Environment") or {}).get("Variables") or {}),
             tracing=(c.get("TracingConfig") or {}).get("Mode", ""),
-            snap_start=(c.get("SnapStart") or {}).get("ApplyOn", ""),
+            snap_start="" if (c.get("SnapStart") or {}).get("ApplyOn", "None") == "None" else c["SnapStart"]["ApplyOn"],
             description=c.get("Description", ""),
             log_group=logging_config.get("LogGroup") or self.log_group,
             source="aws",

@@ -165,6 +165,7 @@ class Cost:
     requests_usd: float
     architecture: str
     price_per_gb_second: float
+    price_per_million_requests: float
     basis: str  # what the GB-seconds were computed from
 
     @property
@@ -190,6 +191,7 @@ def cost(
         requests_usd=requests / 1_000_000 * per_million_requests,
         architecture=architecture,
         price_per_gb_second=price,
+        price_per_million_requests=per_million_requests,
         basis=basis,
     )
 

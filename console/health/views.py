@@ -145,7 +145,8 @@ def _metric_charts(metrics: Metrics) -> dict[str, Any]:
                                       label=f"Duration per {w.period // 60} min"),
         "concurrency": charts.bar_chart(buckets, w.period, [
             charts.Series("concurrent executions", metrics.concurrency, "conc")],
-            label=f"Peak concurrent executions per {w.period // 60} min: at most {metrics.peak_concurrency}"),
+            label=f"Peak concurrent executions per {w.period // 60} min: at most {metrics.peak_concurrency}",
+            width=1160, height=150),
         "duration_keys": [s.css for s in duration],
     }
 

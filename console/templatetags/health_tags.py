@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from django import template
@@ -31,7 +32,9 @@ def usd(value: float | None) -> str:
     if value == 0:
         return "$0.00"
     if value < 0.01:
-        return f"${value:.6f}".rstrip("0")
+        # two significant digits, never scientific notation: $0.0000042
+        decimals = min(12, 1 - math.floor(math.log10(value)))
+        return f"${value:.{decimals}f}"
     return f"${value:,.2f}"
 
 
@@ -97,3 +100,22 @@ def get(mapping: dict, key: str):
 @register.filter
 def to_ms(value: datetime | None) -> int:
     return int(value.timestamp() * 1000) if value else 0
+
+
+_IN_REQUEST_MESSAGE = {"method", "path", "status", "duration_ms"}
+
+
+@register.filter
+def chips(fields: dict) -> list[tuple[str, str]]:
+    """A JSON line's extra fields worth a chip: no empty values, nothing its message already says."""
+    if not isinstance(fields, dict):
+        return []
+    hidden = {"logger", "exception"}
+    if fields.get("logger") == "console.request":
+        hidden |= _IN_REQUEST_MESSAGE
+    result = []
+    for key, value in fields.items():
+        if key in hidden or value in (None, "", False, [], {}):
+            continue
+        result.append((key.replace("_", " "), "" if value is True else str(value)))
+    return result

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
-from datetime import timedelta
 
-import boto3
 import pytest
 
 from console import observability
@@ -17,7 +13,6 @@ from console.health.metrics import utcnow
 from tests import health_samples as s
 
 FUNCTION = "notes-console-dev"
-GROUP = f"/aws/lambda/{FUNCTION}"
 PAGES = ["/console/", "/console/configuration/", "/console/invocations/", "/console/logs/",
          f"/console/requests/{s.COLD_ID}/"]
 
@@ -52,33 +47,8 @@ def aws_mode(aws, settings, zappa_settings):
     settings.HEALTH_FUNCTION_NAME = FUNCTION
     settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles (Stubber tests cover them)
     health_aws.reset_clients()
-    iam = boto3.client("iam", region_name="us-east-1")
-    role = iam.create_role(RoleName=f"{FUNCTION}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
-    boto3.client("lambda", region_name="us-east-1").create_function(
-        FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
-        Code={"ZipFile": buf.getvalue()}, MemorySize=512, Timeout=30, Architectures=["arm64"],
-        Environment={"Variables": {"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "s3cr3t-value-xyz",
-                                   "EXTRA_BY_HAND": "1"}},
-    )
-    logs = boto3.client("logs", region_name="us-east-1")
-    logs.create_log_group(logGroupName=GROUP)
-    base = int((utcnow() - timedelta(minutes=20)).timestamp() * 1000)
-    by_stream: dict[str, list] = {}
-    for stream, offset, message in s.invocation_lines():
-        by_stream.setdefault(stream, []).append({"timestamp": base + offset, "message": message})
-    for stream, events in by_stream.items():
-        logs.create_log_stream(logGroupName=GROUP, logStreamName=stream)
-        logs.put_log_events(logGroupName=GROUP, logStreamName=stream, logEvents=events)
-    cw = boto3.client("cloudwatch", region_name="us-east-1")
-    dims = [{"Name": "FunctionName", "Value": FUNCTION}]
-    cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
-        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": utcnow() - timedelta(minutes=20), "Value": 6},
-        {"MetricName": "Errors", "Dimensions": dims, "Timestamp": utcnow() - timedelta(minutes=20), "Value": 3},
-        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": utcnow() - timedelta(minutes=20), "Value": 400.0},
-    ])
+    s.seed_moto_function(FUNCTION, environment={"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "s3cr3t-value-xyz",
+                                                "EXTRA_BY_HAND": "1"})
     yield
     health_aws.reset_clients()
 

@@ -72,3 +72,11 @@ def test_memory_hint_only_when_far_below_the_size():
     assert m.memory_hint(512, [300]) is None
     assert m.memory_hint(256, [90]) is None  # 128 would leave too little headroom, 256 is already it
     assert m.memory_hint(None, [10]) is None and m.memory_hint(512, []) is None
+
+
+def test_money_and_durations_read_well():
+    from console.templatetags.health_tags import ms, percent, usd
+
+    assert usd(0.00000023) == "$0.00000023" and usd(0.0042) == "$0.0042" and usd(12.5) == "$12.50" and usd(0) == "$0.00"
+    assert ms(0.42) == "0.42 ms" and ms(12.34) == "12.3 ms" and ms(412.57) == "413 ms" and ms(30030.41) == "30 s"
+    assert ms(None) == "\u2014" and percent(0.5) == "50%" and percent(0.0213) == "2.1%"
