@@ -367,6 +367,8 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     at = _int_or_none(request.GET.get("t"))
+    if at is not None and not 0 < at < 2**42:  # not a time in milliseconds: search the last day
+        at = None
     if at:
         center = datetime.fromtimestamp(at / 1000, tz=UTC)
         start, end = center - REQUEST_SPAN, min(center + REQUEST_SPAN, utcnow())

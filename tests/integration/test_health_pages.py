@@ -234,3 +234,39 @@ def test_throttled_metrics_still_render_the_rest_of_the_overview(client_for, adm
     body = page.content.decode()
     assert page.status_code == 200 and "Partial data" in body and "throttled" in body
     assert "Recent invocations" in body and s.COLD_ID[:11] in body  # the log read still happened
+
+
+def test_pages_work_without_zappa_settings(client_for, admin, settings, tmp_path):
+    settings.HEALTH_ZAPPA_SETTINGS = tmp_path / "missing.json"
+    client = client_for(admin)
+    for url in PAGES:
+        assert client.get(url).status_code == 200, url
+    assert b"nothing to compare with" in client.get("/console/configuration/").content
+
+
+def test_bad_parameters_are_explained(client_for, admin, zappa_settings):
+    client = client_for(admin)
+    page = client.get("/console/logs/?range=custom&from=yesterday&to=2026-01-01T00:00&request=%22x%22").content.decode()
+    assert "From and To are dates" in page and "A request id has only" in page
+    assert client.get("/console/requests/abc/?t=99999999999999999999").status_code == 200
+    assert b"Invalid JSON filter" in client.get("/console/logs/?q=%7B+level+%7D").content
+
+
+def test_django_request_lines_carry_the_correlation_id(client, aws):
+    client.get("/no-such-page/", HTTP_X_CORRELATION_ID="nf-1")
+    lines = [line for line in observability.recent_log_lines() if line.logger == "django.request"]
+    assert lines and lines[-1].correlation_id == "nf-1"
+
+
+def test_a_running_insights_query_is_polled(client_for, admin, aws_mode):
+    from botocore.stub import Stubber
+
+    with Stubber(health_aws.client("logs")) as stub:
+        stub.add_response("get_query_results", {"status": "Running", "results": []}, {"queryId": "q-1"})
+        response = client_for(admin).get("/console/invocations/aggregates/?q=q-1&range=1h", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'hx-trigger="load delay:1500ms"' in body and "running" in body
+    with Stubber(health_aws.client("logs")) as stub:
+        stub.add_response("get_query_results", {"status": "Running", "results": []}, {"queryId": "q-1"})
+        page = client_for(admin).get("/console/invocations/aggregates/?q=q-1&range=1h")  # no JavaScript
+    assert b'http-equiv="refresh"' in page.content
