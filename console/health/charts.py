@@ -29,16 +29,21 @@ class Series:
     css: str  # a class of static/css/console.css: inv, err, thr, p50, p90, p99, max, avg, conc
 
 
-def nice_ceiling(value: float) -> float:
-    """1, 2, 2.5 or 5 times a power of ten, at or above value (an axis that reads well)."""
+def nice_ceiling(value: float, *, integer: bool = False) -> float:
+    """The top of an axis with four gridlines whose steps read well (60, 120, 180, 240 for 222);
+    counts get whole steps."""
     if value <= 0:
-        return 1.0
-    exponent = math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        candidate = step * 10**exponent
-        if candidate >= value:
-            return candidate
-    return 10 ** (exponent + 1)
+        return 4.0 if integer else 1.0
+    target = value * 1.04 / 4
+    exponent = math.floor(math.log10(target))
+    step = 10 ** (exponent + 1)
+    for factor in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if factor * 10**exponent >= target:
+            step = factor * 10**exponent
+            break
+    if integer:
+        step = max(1, math.ceil(step))
+    return step * 4
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -74,7 +79,7 @@ def _frame(buckets: Sequence[datetime], period: int, top_value: float, unit: str
 def bar_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series], *, label: str,
               unit: str = "", width: int = WIDTH, height: int = HEIGHT) -> SafeString:
     """Overlaid bars (the first series is the largest: invocations, then errors over it)."""
-    top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0))
+    top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0), integer=not unit)
     parts = _frame(buckets, period, top_value, unit, label, width, height)
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     slot = plot_w / max(1, len(buckets))

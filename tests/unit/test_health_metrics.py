@@ -80,3 +80,10 @@ def test_money_and_durations_read_well():
     assert usd(0.00000023) == "$0.00000023" and usd(0.0042) == "$0.0042" and usd(12.5) == "$12.50" and usd(0) == "$0.00"
     assert ms(0.42) == "0.42 ms" and ms(12.34) == "12.3 ms" and ms(412.57) == "413 ms" and ms(30030.41) == "30 s"
     assert ms(None) == "\u2014" and percent(0.5) == "50%" and percent(0.0213) == "2.1%"
+
+
+def test_chart_axes_end_on_round_steps():
+    from console.health.charts import nice_ceiling
+
+    assert nice_ceiling(222) == 240 and nice_ceiling(12, integer=True) == 16 and nice_ceiling(1, integer=True) == 4
+    assert nice_ceiling(0) == 1 and nice_ceiling(0.9) == 1.0 and nice_ceiling(3000) == 3200
