@@ -34,6 +34,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "console.observability.RequestLogMiddleware",  # first: times everything, sets the correlation id
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -113,13 +114,42 @@ NOTES_PAGE_SIZE = env_int("NOTES_PAGE_SIZE", 20)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Every line is JSON (LOG_FORMAT=text for a terminal) and carries the request's correlation id.
+    "filters": {"correlation": {"()": "console.observability.CorrelationIdFilter"}},
+    "formatters": {
+        "json": {"()": "console.observability.JsonFormatter"},
+        "text": {"()": "console.observability.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["correlation"],
+            "formatter": "text" if env_str("LOG_FORMAT", "json") == "text" else "json",
+        },
+        "recent": {"class": "console.observability.MemoryLogHandler", "filters": ["correlation"]},
+    },
+    "root": {"handlers": ["console", "recent"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
     },
 }
+
+# --- Function-health console (console/health) --------------------------------------------
+# "aws" reads the function through Lambda/CloudWatch/Logs; "local" shows this process (requests
+# recorded in memory, the stage's settings from zappa_settings.json). Empty: aws on Lambda, else local.
+HEALTH_GATEWAY = env_str("HEALTH_GATEWAY", "")
+HEALTH_FUNCTION_NAME = env_str("HEALTH_FUNCTION_NAME", env_str("AWS_LAMBDA_FUNCTION_NAME"))
+HEALTH_ZAPPA_SETTINGS = Path(env_str("HEALTH_ZAPPA_SETTINGS", str(BASE_DIR / "zappa_settings.json")))
+HEALTH_STAGE = env_str("HEALTH_STAGE", "")  # empty: the stage whose function name matches, else the first
+HEALTH_PRICE_GB_SECOND = {
+    "x86_64": env_float("HEALTH_PRICE_GB_SECOND_X86_64", 0.0000166667),
+    "arm64": env_float("HEALTH_PRICE_GB_SECOND_ARM64", 0.0000133334),
+}
+HEALTH_PRICE_PER_MILLION_REQUESTS = env_float("HEALTH_PRICE_PER_MILLION_REQUESTS", 0.20)
+HEALTH_PERCENTILES = env_list("HEALTH_PERCENTILES", ["p50", "p90", "p99"])  # Duration statistics asked of CloudWatch
+HEALTH_LOCAL_MAX_REQUESTS = env_int("HEALTH_LOCAL_MAX_REQUESTS", 1000)
+HEALTH_LOCAL_MAX_LOG_LINES = env_int("HEALTH_LOCAL_MAX_LOG_LINES", 2000)
 
 # --- Accounts ---------------------------------------------------------------------------
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)

@@ -1,0 +1,506 @@
+"""The health gateway on AWS: the only module that talks to Lambda, CloudWatch and CloudWatch Logs.
+
+Every page render stays within three AWS calls (the console's budget): one GetFunction, one GetMetricData
+for every series of the page, and at most one or two log reads. Clients are process-wide, created lazily
+with short timeouts and few retries, so a slow service cannot eat the function's own timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
+from django.conf import settings
+
+from console.health import patterns
+from console.health.gateway import (
+    AccessDenied,
+    Aggregates,
+    FunctionConfig,
+    HealthError,
+    InvalidQuery,
+    InvocationSample,
+    LogPage,
+    LogQuery,
+    NotFound,
+    RequestDetail,
+    TailPage,
+    Throttled,
+    Unavailable,
+    merge_events,
+    request_detail_from,
+    tail_page,
+)
+from console.health.logparse import LogEvent, invocations_from_events, parse_line
+from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets
+from console.health.stage import redact_environment
+
+MAX_CALLS_PER_READ = 3
+LOG_PAGE_LINES = 100
+RECENT_EVENTS_LIMIT = 10_000  # FilterLogEvents' maximum; a response also stops at 1 MB
+REQUEST_WINDOW_MS = 16 * 60 * 1000  # a request lasts at most 15 minutes (Lambda's longest timeout)
+
+INSIGHTS_QUERY = """filter @type = "REPORT"
+| stats count(*) as invocations,
+  count(@initDuration) as coldStarts,
+  sum(@billedDuration) as billedMs,
+  sum(@billedDuration * @memorySize / 1000000) as billedMbMs,
+  avg(@initDuration) as initAvg,
+  pct(@initDuration, 50) as initP50,
+  pct(@initDuration, 90) as initP90,
+  pct(@initDuration, 99) as initP99,
+  max(@initDuration) as initMax,
+  max(@maxMemoryUsed / 1000000) as maxMemoryUsedMB,
+  max(@memorySize / 1000000) as memoryMB"""
+
+# The IAM action behind each operation, named when AWS says AccessDenied.
+IAM_ACTIONS = {
+    "GetFunction": "lambda:GetFunction",
+    "GetMetricData": "cloudwatch:GetMetricData",
+    "FilterLogEvents": "logs:FilterLogEvents",
+    "StartQuery": "logs:StartQuery",
+    "GetQueryResults": "logs:GetQueryResults",
+}
+_THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
+                   "LimitExceededException", "ServiceQuotaExceededException"}
+_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+                 "UnrecognizedClientException", "ExpiredTokenException", "InvalidClientTokenId"}
+_INVALID_CODES = {"InvalidParameterException", "InvalidParameterValue", "InvalidParameterValueException",
+                  "InvalidParameterCombination", "MalformedQueryException", "ValidationError", "ValidationException"}
+_NOT_AUTHORIZED = re.compile(r"not authorized to perform:?\s*([\w\-]+:[\w\-]+)")
+
+_clients: dict[str, Any] = {}
+_clients_lock = threading.Lock()
+
+
+def client(service: str):
+    """The process-wide client for `service` ("lambda", "cloudwatch", "logs"), created on first use."""
+    found = _clients.get(service)
+    if found is None:
+        with _clients_lock:
+            found = _clients.get(service)
+            if found is None:
+                found = _clients[service] = _make_client(service)
+    return found
+
+
+def reset_clients() -> None:
+    with _clients_lock:
+        _clients.clear()
+
+
+def _make_client(service: str):
+    config = Config(
+        connect_timeout=settings.AWS_CONNECT_TIMEOUT,
+        read_timeout=settings.AWS_READ_TIMEOUT,
+        # One retry at most: a console page would rather say "throttled" than wait.
+        retries={"mode": "standard", "max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
+    )
+    return boto3.session.Session().client(service, region_name=settings.AWS_REGION, config=config)
+
+
+def translate(exc: Exception, operation: str) -> HealthError:
+    action = IAM_ACTIONS.get(operation, operation)
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code, message = error.get("Code", ""), error.get("Message", "")
+        if code in _DENIED_CODES or "not authorized" in message:
+            named = _NOT_AUTHORIZED.search(message)
+            return AccessDenied(named.group(1) if named else action, code=code)
+        if code in _THROTTLE_CODES:
+            return Throttled(f"AWS throttled {action}; try again in a moment.", code=code)
+        if code == "ResourceNotFoundException":
+            return NotFound(f"{action}: {message or 'not found'}", code=code)
+        if code in _INVALID_CODES:
+            return InvalidQuery(f"AWS refused the query ({code}): {message}", code=code)
+        return Unavailable(f"{action} failed ({code or 'error'}).", code=code)
+    if isinstance(exc, ReadTimeoutError | ConnectTimeoutError):
+        return Unavailable(f"{action} timed out.", code=type(exc).__name__)
+    if isinstance(exc, BotoCoreError):
+        return Unavailable(f"{action} could not reach AWS ({type(exc).__name__}).", code=type(exc).__name__)
+    return Unavailable(f"{action} failed.")
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return None
+    text = str(value)
+    # Lambda says 2026-11-27T12:58:36.343+0000; some endpoints give nanoseconds and Z.
+    match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?", text)
+    if not match:
+        return None
+    base = datetime.fromisoformat(match.group(1))
+    micros = int((match.group(2) or "0")[:6].ljust(6, "0"))
+    zone = match.group(3) or "Z"
+    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[-2:])) * (1 if zone[0] == "+" else -1)
+    return base.replace(microsecond=micros, tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC)
+
+
+def _event(raw: dict[str, Any]) -> LogEvent:
+    return LogEvent(timestamp=int(raw["timestamp"]), message=raw.get("message", ""),
+                    stream=raw.get("logStreamName", ""), event_id=raw.get("eventId", ""))
+
+
+class AwsGateway:
+    kind = "aws"
+
+    def __init__(self, function_name: str, *, log_group: str = "",
+                 percentiles: tuple[str, ...] = ("p50", "p90", "p99")) -> None:
+        if not function_name:
+            raise HealthError("No function to show: set HEALTH_FUNCTION_NAME (on Lambda it is this function).")
+        self.function_name = function_name
+        self.log_group = log_group or getattr(settings, "HEALTH_LOG_GROUP", "") or f"/aws/lambda/{function_name}"
+        # HEALTH_PERCENTILES may drop them (moto cannot compute percentiles; Stubber tests cover them).
+        self.percentiles = tuple(p for p in percentiles if p in DURATION_STATS)
+        self.calls = 0
+
+    def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+        self.calls += 1
+        method = getattr(client(service), re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+        try:
+            return method(**kwargs)
+        except (ClientError, BotoCoreError) as exc:
+            raise translate(exc, operation) from exc
+
+    # -- configuration --------------------------------------------------------------------------------
+    def configuration(self) -> FunctionConfig:
+        resp = self._call("lambda", "GetFunction", FunctionName=self.function_name)
+        c = resp.get("Configuration", {})
+        vpc = c.get("VpcConfig") or {}
+        logging_config = c.get("LoggingConfig") or {}
+        return FunctionConfig(
+            name=c.get("FunctionName", self.function_name),
+            arn=c.get("FunctionArn", ""),
+            runtime=c.get("Runtime", "") or c.get("PackageType", ""),
+            handler=c.get("Handler", ""),
+            architecture=(c.get("Architectures") or ["x86_64"])[0],
+            memory_mb=int(c.get("MemorySize", 0)),
+            timeout_s=int(c.get("Timeout", 0)),
+            ephemeral_mb=int((c.get("EphemeralStorage") or {}).get("Size", 512)),
+            code_size=c.get("CodeSize"),
+            last_modified=_parse_time(c.get("LastModified")),
+            state=c.get("State", ""),
+            state_reason=c.get("StateReason", ""),
+            last_update_status=c.get("LastUpdateStatus", ""),
+            last_update_reason=c.get("LastUpdateStatusReason", ""),
+            role=c.get("Role", ""),
+            layers=tuple(layer.get("Arn", "") for layer in c.get("Layers") or ()),
+            vpc_subnets=tuple(vpc.get("SubnetIds") or ()),
+            vpc_security_groups=tuple(vpc.get("SecurityGroupIds") or ()),
+            vpc_id=vpc.get("VpcId", ""),
+            reserved_concurrency=(resp.get("Concurrency") or {}).get("ReservedConcurrentExecutions"),
+            environment=redact_environment((c.get("Environment") or {}).get("Variables") or {}),
+            tracing=(c.get("TracingConfig") or {}).get("Mode", ""),
+            snap_start="" if (c.get("SnapStart") or {}).get("ApplyOn", "None") == "None" else c["SnapStart"]["ApplyOn"],
+            description=c.get("Description", ""),
+            log_group=logging_config.get("LogGroup") or self.log_group,
+            source="aws",
+            source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
+        )
+
+    # -- metrics --------------------------------------------------------------------------------------
+    def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:
+        return {
+            "Id": qid,
+            "MetricStat": {
+                "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                           "Dimensions": [{"Name": "FunctionName", "Value": self.function_name}]},
+                "Period": period,
+                "Stat": stat,
+            },
+            "ReturnData": True,
+        }
+
+    def metric_queries(self, window: Window) -> list[dict[str, Any]]:
+        stats = {"avg": "Average", "max": "Maximum", **{p: p for p in self.percentiles}}
+        queries = [
+            self._query("invocations", "Invocations", "Sum", window.period),
+            self._query("errors", "Errors", "Sum", window.period),
+            self._query("throttles", "Throttles", "Sum", window.period),
+            self._query("concurrency", "ConcurrentExecutions", "Maximum", window.period),
+        ]
+        for key, stat in stats.items():
+            queries.append(self._query(f"d_{key}", "Duration", stat, window.period))
+            # One period covering the whole window: the range's real percentiles, not an average of them.
+            queries.append(self._query(f"o_{key}", "Duration", stat, window.seconds))
+        return queries
+
+    def metrics(self, window: Window) -> Metrics:
+        kwargs: dict[str, Any] = {"MetricDataQueries": self.metric_queries(window), "StartTime": window.start,
+                                  "EndTime": window.end, "ScanBy": "TimestampAscending"}
+        points: dict[str, list[tuple[datetime, float]]] = {}
+        warnings: list[str] = []
+        for page in range(MAX_CALLS_PER_READ):
+            try:
+                resp = self._call("cloudwatch", "GetMetricData", **kwargs)
+            except (Throttled, Unavailable) as exc:
+                if page == 0:
+                    raise
+                warnings.append(f"{exc.message} Some datapoints are missing.")
+                break
+            for result in resp.get("MetricDataResults", []):
+                series = points.setdefault(result["Id"], [])
+                series.extend(zip((_parse_time(t) for t in result.get("Timestamps", [])),
+                                  result.get("Values", []), strict=False))
+                if result.get("StatusCode") == "PartialData":
+                    warnings.append(f"CloudWatch returned partial data for {result['Id']}.")
+            for message in resp.get("Messages", []):
+                warnings.append(f"CloudWatch: {message.get('Value', message.get('Code', ''))}")
+            if not resp.get("NextToken"):
+                break
+            kwargs["NextToken"] = resp["NextToken"]
+
+        def series(qid: str, combine: str = "sum") -> list[float]:
+            return fill_buckets(window, [(t, v) for t, v in points.get(qid, []) if t], combine=combine)
+
+        overall = {}
+        for key in DURATION_STATS:
+            values = [v for _, v in points.get(f"o_{key}", [])]
+            overall[key] = (max(values) if key == "max" else values[0]) if values else None
+        return Metrics(
+            window=window,
+            invocations=series("invocations"),
+            errors=series("errors"),
+            throttles=series("throttles"),
+            concurrency=series("concurrency", "max"),
+            duration={key: series(f"d_{key}", "max") for key in DURATION_STATS if key in {"avg", "max"}
+                      or key in self.percentiles},
+            overall_duration=overall,
+            source="aws",
+            warnings=list(dict.fromkeys(warnings)),
+        )
+
+    # -- invocations from REPORT lines ----------------------------------------------------------------
+    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
+        start_ms = window.start_ms
+        if metrics is not None and metrics.total_invocations > limit:
+            # Read only the newest buckets that hold about `limit` invocations (plus the latest buckets,
+            # whose metrics may lag the logs): one call, and not a week of lines to find twenty.
+            needed, index = limit * 1.5, len(metrics.invocations)
+            count = 0.0
+            while index > 0 and count < needed:
+                index -= 1
+                count += metrics.invocations[index]
+            start_ms = int(window.buckets[index].timestamp() * 1000)
+        resp = self._call("logs", "FilterLogEvents", logGroupName=self.log_group, startTime=start_ms,
+                          endTime=window.end_ms, filterPattern=patterns.INVOCATION_PATTERN,
+                          limit=RECENT_EVENTS_LIMIT)
+        events = [_event(e) for e in resp.get("events", [])]
+        invocations = invocations_from_events(events)
+        complete = not resp.get("nextToken")
+        warnings = [] if complete else [
+            "More lines than one read returns: these are the oldest invocations of the span read."]
+        return InvocationSample(
+            invocations=invocations[:limit] if complete else invocations[-limit:],
+            since=datetime.fromtimestamp(start_ms / 1000, tz=UTC), until=window.end, complete=complete,
+            warnings=warnings,
+        )
+
+    # -- range-wide aggregates (Logs Insights) --------------------------------------------------------
+    def start_aggregates(self, window: Window) -> str:
+        resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
+                          endTime=window.end_ms // 1000, queryString=INSIGHTS_QUERY, limit=1)
+        return resp["queryId"]
+
+    def aggregates(self, handle: str) -> Aggregates:
+        if not re.fullmatch(r"[A-Za-z0-9\-]{1,256}", handle or ""):
+            raise InvalidQuery("Not a Logs Insights query id.")
+        resp = self._call("logs", "GetQueryResults", queryId=handle)
+        status = resp.get("status", "Unknown")
+        rows = resp.get("results") or []
+        values: dict[str, float | None] = {}
+        for cell in rows[0] if rows else []:
+            try:
+                values[cell["field"]] = float(cell["value"])
+            except (KeyError, TypeError, ValueError):
+                continue
+        billed_mb_ms = values.get("billedMbMs") or 0.0
+        return Aggregates(
+            status=status,
+            invocations=int(values.get("invocations") or 0),
+            cold_starts=int(values.get("coldStarts") or 0),
+            billed_ms=values.get("billedMs") or 0.0,
+            gb_seconds=billed_mb_ms / 1000 / 1024,
+            init_ms={"avg": values.get("initAvg"), "p50": values.get("initP50"), "p90": values.get("initP90"),
+                     "p99": values.get("initP99"), "max": values.get("initMax")},
+            max_memory_used_mb=values.get("maxMemoryUsedMB"),
+            memory_mb=values.get("memoryMB"),
+            bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"),
+        )
+
+    # -- logs -----------------------------------------------------------------------------------------
+    def _filter(self, *, start_ms: int, end_ms: int, pattern: str, limit: int, token: str | None = None,
+                streams: list[str] | None = None) -> tuple[list[LogEvent], str | None]:
+        kwargs: dict[str, Any] = {"logGroupName": self.log_group, "startTime": start_ms, "endTime": end_ms,
+                                  "limit": limit}
+        if pattern:
+            kwargs["filterPattern"] = pattern
+        if token:
+            kwargs["nextToken"] = token
+        if streams:
+            kwargs["logStreamNames"] = streams
+        resp = self._call("logs", "FilterLogEvents", **kwargs)
+        events = sorted((_event(e) for e in resp.get("events", [])), key=lambda e: (e.timestamp, e.event_id))
+        return events, resp.get("nextToken")
+
+    def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage:
+        """The newest lines of the window first, across every stream.
+
+        FilterLogEvents returns the oldest lines of a time range first, so a page reads backwards: it asks
+        for a span ending at `before_ms`; a span holding more than a page of lines is narrowed (from the
+        density seen) and asked again, up to three calls. Pages never overlap and never skip a line: the
+        next page ends just before the oldest complete span. A single dense second that still holds more
+        than a page is read forwards with nextToken (`token`)."""
+        pattern, keep = patterns.plan(query)
+        lo = int(query.start.timestamp() * 1000)
+        hi = min(before_ms if before_ms is not None else 2**62, int(query.end.timestamp() * 1000))
+        if token:
+            return self._continue(token, pattern, keep, lo)
+        collected: list[LogEvent] = []  # complete spans read so far, [hi + 1, first hi]
+        warnings: list[str] = []
+        partial: tuple[list[LogEvent], str, int, int] | None = None  # the last dense span's oldest lines
+        span = hi - lo
+        calls = 0
+        while hi >= lo:
+            win_lo = max(lo, hi - span)
+            try:
+                events, next_token = self._filter(start_ms=win_lo, end_ms=hi, pattern=pattern, limit=LOG_PAGE_LINES)
+            except (Throttled, Unavailable) as exc:
+                if collected:
+                    warnings.append(f"{exc.message} Showing the lines read before it.")
+                    return self._page(collected, keep, older=hi, warnings=warnings, calls=calls + 1)
+                if partial:
+                    warnings.append(f"{exc.message} Showing the lines read before it.")
+                    return self._dense_page(*partial, keep=keep, lo=lo, warnings=warnings, calls=calls + 1)
+                raise
+            calls += 1
+            if not next_token:
+                collected = events + collected
+                if len(collected) >= LOG_PAGE_LINES // 2 or win_lo <= lo or calls >= MAX_CALLS_PER_READ:
+                    return self._page(collected, keep, older=win_lo - 1 if win_lo > lo else None,
+                                      warnings=warnings, calls=calls)
+                hi, span = win_lo - 1, span * 8
+                continue
+            if collected:  # what is older than the complete spans waits for the next page
+                return self._page(collected, keep, older=hi, warnings=warnings, calls=calls)
+            # More than a page in this span: estimate the density and narrow it to about a page.
+            partial = (events, next_token, win_lo, hi)
+            seen_ms = max(1, events[-1].timestamp - win_lo + 1) if events else span
+            narrowed = int(seen_ms * 0.8)
+            if calls >= MAX_CALLS_PER_READ or narrowed < 1000:
+                return self._dense_page(*partial, keep=keep, lo=lo, warnings=warnings, calls=calls)
+            span = narrowed
+        return self._page(collected, keep, older=None, warnings=warnings, calls=calls)
+
+    def _dense_page(self, events: list[LogEvent], next_token: str, win_lo: int, hi: int, *, keep, lo: int,
+                    warnings: list[str], calls: int) -> LogPage:
+        """The oldest lines of a span too dense for a page; `token` reads the rest of it forwards."""
+        page = self._page(events, keep, older=win_lo - 1 if win_lo > lo else None, warnings=warnings, calls=calls)
+        page.token = _encode_token(next_token, win_lo, hi)
+        page.warnings.append("This span holds more lines than a page: these are its oldest; "
+                             "\u201cnewer in this span\u201d reads on.")
+        return page
+
+    def _continue(self, token: str, pattern: str, keep, lo: int) -> LogPage:
+        next_token, win_lo, hi = _decode_token(token)
+        events, following = self._filter(start_ms=win_lo, end_ms=hi, pattern=pattern, limit=LOG_PAGE_LINES,
+                                          token=next_token)
+        page = self._page(events, keep, older=win_lo - 1 if win_lo > lo else None, warnings=[], calls=1)
+        page.token = _encode_token(following, win_lo, hi) if following else None
+        return page
+
+    @staticmethod
+    def _page(events: list[LogEvent], keep, *, older: int | None, warnings: list[str], calls: int) -> LogPage:
+        lines = [line for line in (parse_line(e) for e in reversed(events)) if keep(line)]
+        return LogPage(lines=lines, older_before_ms=older, warnings=warnings, calls=calls)
+
+    def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage:
+        pattern, keep = patterns.plan(query)
+        end_ms = int(datetime.now(tz=UTC).timestamp() * 1000)
+        events: list[LogEvent] = []
+        warnings: list[str] = []
+        token = None
+        for _ in range(MAX_CALLS_PER_READ):
+            try:
+                batch, token = self._filter(start_ms=after_ms, end_ms=end_ms, pattern=pattern,
+                                            limit=LOG_PAGE_LINES, token=token)
+            except (Throttled, Unavailable) as exc:
+                if not events:
+                    raise
+                warnings.append(exc.message)
+                break
+            events.extend(batch)
+            if not token:
+                break
+        return tail_page(events, keep, after_ms=after_ms, seen=seen, warnings=warnings)
+
+    # -- one request ----------------------------------------------------------------------------------
+    def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail:
+        """Every line of one request: find its START/REPORT lines by id (via the app's request line when the
+        id is a correlation id), then read its stream between them: one execution environment serves one
+        request at a time, so those are exactly its lines, including any that do not carry the id."""
+        if not patterns.REQUEST_ID.match(request_id):
+            raise InvalidQuery("A request id has only letters, digits and . _ : - (at most 128).")
+        start_ms, end_ms = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
+        events, _ = self._filter(start_ms=start_ms, end_ms=end_ms, pattern=f'"{request_id}"', limit=1000)
+        lambda_id = _lambda_request_id(events, request_id)
+        if lambda_id and lambda_id != request_id:
+            more, _ = self._filter(start_ms=start_ms, end_ms=end_ms, pattern=f'"{lambda_id}"', limit=1000)
+            events = merge_events(events, more)
+        bounds = _request_bounds(events, lambda_id or request_id)
+        warnings: list[str] = []
+        if bounds and self.calls < MAX_CALLS_PER_READ:
+            stream, first_ms, last_ms = bounds
+            try:
+                around, _ = self._filter(start_ms=first_ms, end_ms=last_ms, pattern="", limit=1000, streams=[stream])
+                events = merge_events(events, around)
+            except (Throttled, Unavailable) as exc:
+                warnings.append(f"{exc.message} Lines without the id may be missing.")
+        return request_detail_from(request_id, lambda_id, events, warnings)
+
+
+def _lambda_request_id(events: list[LogEvent], request_id: str) -> str:
+    for event in events:
+        line = parse_line(event)
+        if line.kind in {"report", "platform"} and line.request_id == request_id:
+            return request_id
+    for event in events:
+        line = parse_line(event)
+        if line.kind == "json" and line.fields.get("lambda_request_id"):
+            return str(line.fields["lambda_request_id"])
+    return ""
+
+
+def _request_bounds(events: list[LogEvent], lambda_id: str) -> tuple[str, int, int] | None:
+    if not lambda_id:
+        return None
+    mine = [e for e in events if lambda_id in e.message and e.stream]
+    starts = [e for e in mine if e.message.startswith("START RequestId:")]
+    reports = [e for e in mine if parse_line(e).kind == "report"]
+    if not starts and not reports:
+        return None
+    stream = (starts or reports)[0].stream
+    first = starts[0].timestamp if starts else min(e.timestamp for e in mine)
+    last = reports[-1].timestamp if reports else max(e.timestamp for e in mine)
+    return stream, first, last
+
+
+def _encode_token(next_token: str, win_lo: int, hi: int) -> str:
+    return json.dumps([next_token, win_lo, hi], separators=(",", ":"))
+
+
+def _decode_token(token: str) -> tuple[str, int, int]:
+    try:
+        next_token, win_lo, hi = json.loads(token)
+        return str(next_token), int(win_lo), int(hi)
+    except (ValueError, TypeError) as exc:
+        raise InvalidQuery("That page link has expired; start again from the newest lines.") from exc
+

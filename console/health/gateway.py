@@ -1,0 +1,250 @@
+"""The one interface the console pages read the function through, its data types and its errors.
+
+Two implementations: `aws.AwsGateway` (Lambda, CloudWatch, CloudWatch Logs; the only module that imports
+boto3 for them) and `local.LocalGateway` (this process's own request records and log lines, and the stage's
+settings from zappa_settings.json). `get_gateway()` picks one from settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from django.conf import settings
+
+from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
+from console.health.metrics import Metrics, Window
+
+# --- errors: what went wrong, said so a person can act on it ----------------------------------------
+
+
+class HealthError(Exception):
+    """The function's data could not be read. `message` is safe to show to an admin."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class AccessDenied(HealthError):
+    """The app's IAM role lacks a permission: `action` names it (e.g. logs:FilterLogEvents)."""
+
+    def __init__(self, action: str, *, code: str = "AccessDeniedException") -> None:
+        super().__init__(f"The function's role is not allowed to call {action}. Grant {action} on this "
+                         "function's resources in its IAM policy.", code=code)
+        self.action = action
+
+
+class Throttled(HealthError):
+    pass
+
+
+class Unavailable(HealthError):
+    """Timeouts, connection errors and AWS-side failures."""
+
+
+class NotFound(HealthError):
+    pass
+
+
+class InvalidQuery(HealthError):
+    """The request was refused as malformed: typically a filter pattern CloudWatch cannot parse."""
+
+
+# --- data ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    shown: str  # the value, or "••••••" when the name looks secret
+    redacted: bool
+    digest: str  # sha256 of the real value: lets drift compare secrets without carrying them
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    name: str
+    arn: str = ""
+    runtime: str = ""
+    handler: str = ""
+    architecture: str = "x86_64"
+    memory_mb: int = 0
+    timeout_s: int = 0
+    ephemeral_mb: int = 512
+    code_size: int | None = None  # bytes
+    last_modified: datetime | None = None
+    state: str = ""
+    state_reason: str = ""
+    last_update_status: str = ""
+    last_update_reason: str = ""
+    role: str = ""
+    layers: tuple[str, ...] = ()
+    vpc_subnets: tuple[str, ...] = ()
+    vpc_security_groups: tuple[str, ...] = ()
+    vpc_id: str = ""
+    reserved_concurrency: int | None = None
+    environment: tuple[EnvVar, ...] = ()
+    tracing: str = ""
+    snap_start: str = ""
+    description: str = ""
+    log_group: str = ""
+    source: str = "aws"  # "aws" or "local": where these values come from
+    source_detail: str = ""
+
+
+@dataclass
+class InvocationSample:
+    """The most recent invocations read from REPORT lines, newest first."""
+
+    invocations: list[Invocation]
+    since: datetime | None  # the lines read cover [since, until]
+    until: datetime | None
+    complete: bool = True  # False when the window held more lines than one read returns
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cold_starts(self) -> list[Invocation]:
+        return [i for i in self.invocations if i.cold_start]
+
+
+@dataclass
+class Aggregates:
+    """Range-wide figures from every REPORT line of the window (Logs Insights on AWS)."""
+
+    status: str  # "Complete", "Running", "Scheduled", "Failed", "Cancelled", "Timeout"
+    invocations: int = 0
+    cold_starts: int = 0
+    billed_ms: float = 0.0
+    gb_seconds: float = 0.0
+    init_ms: dict[str, float | None] = field(default_factory=dict)  # avg, p50, p90, p99, max
+    max_memory_used_mb: float | None = None
+    memory_mb: float | None = None
+    bytes_scanned: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status not in {"Running", "Scheduled"}
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    start: datetime
+    end: datetime
+    text: str = ""  # a CloudWatch filter pattern
+    level: str = ""  # "", "DEBUG", "INFO", "WARNING", "ERROR": this level and above
+    request_id: str = ""
+
+
+@dataclass
+class LogPage:
+    lines: list[LogLine]  # newest first
+    older_before_ms: int | None = None  # next page: lines before this time; None at the window's start
+    token: str | None = None  # when one second held more lines than a page: continue this read
+    warnings: list[str] = field(default_factory=list)
+    calls: int = 0
+
+
+@dataclass
+class TailPage:
+    lines: list[LogLine]  # new lines, newest first
+    after_ms: int  # cursor for the next poll
+    seen: tuple[str, ...] = ()  # event ids already shown at after_ms
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RequestDetail:
+    """Every line of one request, oldest first, and its invocation when its REPORT line was found."""
+
+    request_id: str  # what was asked for: a Lambda request id or an app correlation id
+    lines: list[LogLine]
+    lambda_request_id: str = ""
+    invocation: Invocation | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+class HealthGateway(Protocol):
+    kind: str  # "aws" or "local"
+    function_name: str
+    log_group: str
+
+    def configuration(self) -> FunctionConfig: ...
+
+    def metrics(self, window: Window) -> Metrics: ...
+
+    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
+        ...
+
+    def start_aggregates(self, window: Window) -> str: ...
+
+    def aggregates(self, handle: str) -> Aggregates: ...
+
+    def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage: ...
+
+    def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage: ...
+
+    def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail: ...
+
+
+# --- helpers both gateways use ------------------------------------------------------------------------
+
+def merge_events(a: list[LogEvent], b: list[LogEvent]) -> list[LogEvent]:
+    seen: dict[tuple[str, str, int, str], LogEvent] = {}
+    for event in [*a, *b]:
+        seen.setdefault((event.event_id, event.stream, event.timestamp, event.message), event)
+    return sorted(seen.values(), key=lambda e: (e.timestamp, e.event_id))
+
+
+def request_detail_from(request_id: str, lambda_id: str, events: list[LogEvent], warnings: list[str]) -> RequestDetail:
+    lines = [parse_line(e) for e in sorted(events, key=lambda e: (e.timestamp, e.event_id))]
+    invocations = [i for i in invocations_from_events(events) if i.request_id == (lambda_id or request_id)]
+    return RequestDetail(request_id=request_id, lines=lines, lambda_request_id=lambda_id,
+                         invocation=invocations[0] if invocations else None, warnings=warnings)
+
+
+def tail_page(events: list[LogEvent], keep: Callable[[LogLine], bool], *, after_ms: int, seen: tuple[str, ...], warnings: list[str]) -> TailPage:
+    """Lines not shown yet, newest first, and the cursor for the next poll: the newest time read, with the
+    ids already shown at that millisecond (the next read starts there, inclusive)."""
+    fresh = [e for e in events if e.event_id not in seen and e.timestamp >= after_ms]
+    if not events:
+        return TailPage(lines=[], after_ms=after_ms, seen=seen, warnings=warnings)
+    newest = max(e.timestamp for e in events)
+    at_newest = {e.event_id for e in events if e.timestamp == newest}
+    if newest == after_ms:
+        at_newest |= set(seen)
+    lines = [line for line in (parse_line(e) for e in reversed(fresh)) if keep(line)]
+    return TailPage(lines=lines, after_ms=newest, seen=tuple(sorted(at_newest)), warnings=warnings)
+
+
+
+LEVEL_ORDER = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+def level_at_least(line_level: str, minimum: str) -> bool:
+    if not minimum:
+        return True
+    if line_level not in LEVEL_ORDER:
+        return False
+    return LEVEL_ORDER.index(line_level) >= LEVEL_ORDER.index(minimum)
+
+
+def gateway_kind() -> str:
+    kind = (settings.HEALTH_GATEWAY or "").strip().lower()
+    if kind in {"aws", "local"}:
+        return kind
+    return "aws" if settings.ON_LAMBDA else "local"
+
+
+def get_gateway() -> HealthGateway:
+    """The gateway for this process: AWS on Lambda (or HEALTH_GATEWAY=aws), else the local process."""
+    if gateway_kind() == "aws":
+        from console.health.aws import AwsGateway  # imported here: local mode never loads the AWS clients
+
+        return AwsGateway(function_name=settings.HEALTH_FUNCTION_NAME, percentiles=tuple(settings.HEALTH_PERCENTILES))
+    from console.health.local import LocalGateway
+
+    return LocalGateway()

@@ -1,0 +1,199 @@
+"""The health gateway for local mode: this process, not a deployed function.
+
+Invocations are the requests `console.observability.RequestLogMiddleware` recorded (bounded, in memory),
+log lines are the ones its in-memory handler kept, and the configuration is the stage's settings in
+zappa_settings.json with Zappa's defaults. Every figure is labelled local by the pages. No AWS call.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from django.conf import settings
+
+from console import observability
+from console.health import patterns
+from console.health.gateway import (
+    Aggregates,
+    FunctionConfig,
+    InvalidQuery,
+    InvocationSample,
+    LogPage,
+    LogQuery,
+    RequestDetail,
+    TailPage,
+    tail_page,
+)
+from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
+from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
+from console.health.stage import StageSettingsError, expected_config, load_stage, redact_environment
+
+LOG_PAGE_LINES = 100
+LOCAL_STREAM = "local process"
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+class LocalGateway:
+    kind = "local"
+
+    def __init__(self) -> None:
+        self.calls = 0  # never an AWS call; kept so pages can count uniformly
+        self.stage = None
+        self.stage_error = ""
+        try:
+            self.stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=settings.HEALTH_FUNCTION_NAME,
+                                    wanted=settings.HEALTH_STAGE)
+        except StageSettingsError as exc:
+            self.stage_error = str(exc)
+        self.function_name = (self.stage.lambda_name if self.stage else "") or "this process"
+        self.log_group = "in-memory log of this process"
+
+    @property
+    def memory_mb(self) -> int:
+        return int((self.stage.settings.get("memory_size", 512)) if self.stage else 512)
+
+    # -- configuration --------------------------------------------------------------------------------
+    def configuration(self) -> FunctionConfig:
+        process = f"pid {os.getpid()}, Python {platform.python_version()} ({sys.platform})"
+        if self.stage is None:
+            return FunctionConfig(
+                name=self.function_name, runtime=f"python{sys.version_info.major}.{sys.version_info.minor}",
+                handler="manage.py runserver", memory_mb=self.memory_mb, architecture=platform.machine(),
+                environment=redact_environment({}), log_group=self.log_group, source="local",
+                source_detail=self.stage_error or f"no zappa_settings.json at {settings.HEALTH_ZAPPA_SETTINGS}; {process}",
+                state="Running locally",
+            )
+        expected = expected_config(self.stage)
+        return replace(expected, state="Running locally", log_group=self.log_group,
+                       source_detail=f"{expected.source_detail}; {process}")
+
+    def packaged_environment(self):
+        """Zappa's `environment_variables`: baked into the package, not visible in Lambda's configuration."""
+        return redact_environment((self.stage.settings.get("environment_variables") or {}) if self.stage else {})
+
+    # -- metrics --------------------------------------------------------------------------------------
+    def _records(self, window: Window) -> list[observability.RequestRecord]:
+        start, end = window.start.timestamp(), window.end.timestamp()
+        return [r for r in observability.recent_requests() if start <= r.started_at < end]
+
+    def metrics(self, window: Window) -> Metrics:
+        records = self._records(window)
+
+        def when(r: observability.RequestRecord) -> datetime:
+            return datetime.fromtimestamp(r.started_at, tz=UTC)
+
+        per_bucket: list[list[float]] = [[] for _ in window.buckets]
+        for r in records:
+            index = window.bucket_index(when(r))
+            if index is not None:
+                per_bucket[index].append(r.duration_ms)
+        duration: dict[str, list[float]] = {key: [] for key in DURATION_STATS}
+        for samples in per_bucket:
+            stats = summarize(samples)
+            for key in DURATION_STATS:
+                duration[key].append(stats[key] or 0.0)
+        return Metrics(
+            window=window,
+            invocations=fill_buckets(window, [(when(r), 1.0) for r in records]),
+            errors=fill_buckets(window, [(when(r), 1.0) for r in records if r.status >= 500]),
+            throttles=[0.0] * len(window.buckets),
+            concurrency=fill_buckets(window, [(when(r), float(r.concurrent)) for r in records], combine="max"),
+            duration=duration,
+            overall_duration=summarize([r.duration_ms for r in records]),
+            source="local",
+        )
+
+    # -- invocations ----------------------------------------------------------------------------------
+    def _invocation(self, r: observability.RequestRecord) -> Invocation:
+        return Invocation(
+            request_id=r.correlation_id,
+            time=datetime.fromtimestamp(r.started_at + r.duration_ms / 1000, tz=UTC),
+            duration_ms=r.duration_ms,
+            billed_ms=float(math.ceil(r.duration_ms)),
+            memory_mb=self.memory_mb,
+            max_memory_mb=int(math.ceil(r.max_rss_mb)),
+            init_ms=observability.process_init_ms() if r.cold_start else None,
+            restore_ms=None,
+            outcome=OUTCOME_ERROR if r.status >= 500 else OUTCOME_OK,
+            detail=f"HTTP {r.status}" if r.status >= 500 else "",
+            stream=LOCAL_STREAM,
+            label=f"{r.method} {r.path} {r.status}",
+        )
+
+    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
+        records = self._records(window)
+        invocations = [self._invocation(r) for r in reversed(records)][:limit]
+        return InvocationSample(invocations=invocations, since=window.start, until=window.end)
+
+    def start_aggregates(self, window: Window) -> str:
+        return f"local-{window.key}"
+
+    def aggregates(self, handle: str) -> Aggregates:
+        key = handle.removeprefix("local-")
+        records = self._records(Window.for_range(key))
+        invocations = [self._invocation(r) for r in records]
+        billed = sum(i.billed_ms for i in invocations)
+        inits = [i.init_ms for i in invocations if i.init_ms is not None]
+        return Aggregates(
+            status="Complete",
+            invocations=len(invocations),
+            cold_starts=sum(1 for i in invocations if i.cold_start),
+            billed_ms=billed,
+            gb_seconds=billed / 1000 * self.memory_mb / 1024,
+            init_ms=summarize(inits),
+            max_memory_used_mb=max((i.max_memory_mb for i in invocations), default=None),
+            memory_mb=self.memory_mb,
+        )
+
+    # -- logs -----------------------------------------------------------------------------------------
+    def _events(self) -> list[LogEvent]:
+        return [LogEvent(timestamp=int(line.timestamp * 1000), message=line.line, stream=LOCAL_STREAM,
+                         event_id=str(line.seq)) for line in observability.recent_log_lines()]
+
+    def _select(self, query: LogQuery, lo: int, hi: int) -> tuple[list[LogEvent], Callable[[LogLine], bool]]:
+        pattern, keep = patterns.plan(query)
+        match = patterns.compile_pattern(pattern)
+        return [e for e in self._events() if lo <= e.timestamp <= hi and match(e.message)], keep
+
+    def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage:
+        if token:
+            raise InvalidQuery("Local logs have no continuation tokens.")
+        lo, hi = _ms(query.start), _ms(query.end)
+        if before_ms is not None:
+            hi = min(hi, before_ms)
+        events, keep = self._select(query, lo, hi)
+        page = events[-LOG_PAGE_LINES:]
+        older = None
+        if len(page) < len(events):
+            # keep every line of the boundary millisecond on one page, so the next page starts cleanly
+            boundary = page[0].timestamp
+            page = [e for e in events if e.timestamp >= boundary]
+            older = boundary - 1 if any(e.timestamp < boundary for e in events) else None
+        lines = [line for line in (parse_line(e) for e in reversed(page)) if keep(line)]
+        return LogPage(lines=lines, older_before_ms=older)
+
+    def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage:
+        events, keep = self._select(query, after_ms, 2**62)
+        return tail_page(events, keep, after_ms=after_ms, seen=seen, warnings=[])
+
+    def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail:
+        if not patterns.REQUEST_ID.match(request_id):
+            raise InvalidQuery("A request id has only letters, digits and . _ : - (at most 128).")
+        ids = {line.seq for line in observability.recent_log_lines() if line.correlation_id == request_id}
+        events = [e for e in self._events() if int(e.event_id) in ids]
+        records = [r for r in observability.recent_requests() if r.correlation_id == request_id]
+        return RequestDetail(
+            request_id=request_id,
+            lines=[parse_line(e) for e in events],
+            lambda_request_id="",
+            invocation=self._invocation(records[-1]) if records else None,
+        )

@@ -1,0 +1,237 @@
+"""Time windows, bucketed series and the arithmetic the console shows: totals, rates, percentiles, cost.
+
+No AWS here: both gateways fill the same `Metrics` and the pages compute the same way from it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+# range key -> (length, bucket period). Periods keep every chart at 48-168 points and stay within what
+# CloudWatch keeps at that resolution (1-minute data for 15 days).
+RANGES: dict[str, tuple[timedelta, int]] = {
+    "1h": (timedelta(hours=1), 60),
+    "3h": (timedelta(hours=3), 300),
+    "12h": (timedelta(hours=12), 900),
+    "24h": (timedelta(hours=24), 1800),
+    "7d": (timedelta(days=7), 3600),
+}
+DEFAULT_RANGE = "24h"
+
+DURATION_STATS = ("avg", "p50", "p90", "p99", "max")
+
+
+def utcnow() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time range cut into equal buckets: [start, end), end aligned up to the period."""
+
+    key: str
+    start: datetime
+    end: datetime
+    period: int  # seconds
+
+    @classmethod
+    def for_range(cls, key: str, *, now: datetime | None = None) -> Window:
+        if key not in RANGES:
+            key = DEFAULT_RANGE
+        length, period = RANGES[key]
+        now = now or utcnow()
+        epoch = math.ceil(now.timestamp() / period) * period
+        end = datetime.fromtimestamp(epoch, tz=UTC)
+        return cls(key=key, start=end - length, end=end, period=period)
+
+    @property
+    def seconds(self) -> int:
+        return int((self.end - self.start).total_seconds())
+
+    @property
+    def buckets(self) -> list[datetime]:
+        count = self.seconds // self.period
+        return [self.start + timedelta(seconds=i * self.period) for i in range(count)]
+
+    def bucket_index(self, when: datetime) -> int | None:
+        if when < self.start or when >= self.end:
+            return None
+        return int((when - self.start).total_seconds()) // self.period
+
+    @property
+    def start_ms(self) -> int:
+        return int(self.start.timestamp() * 1000)
+
+    @property
+    def end_ms(self) -> int:
+        return int(self.end.timestamp() * 1000)
+
+
+def fill_buckets(window: Window, points: Iterable[tuple[datetime, float]], *, combine: str = "sum") -> list[float]:
+    """One value per bucket of the window; buckets with no datapoint are 0 (CloudWatch omits them)."""
+    values = [0.0] * len(window.buckets)
+    seen = [False] * len(values)
+    for when, value in points:
+        i = window.bucket_index(when)
+        if i is None:
+            continue
+        if not seen[i]:
+            values[i] = value
+        elif combine == "max":
+            values[i] = max(values[i], value)
+        else:
+            values[i] += value
+        seen[i] = True
+    return values
+
+
+@dataclass
+class Metrics:
+    """The function's CloudWatch metrics (or the local process's) over one window, one value per bucket."""
+
+    window: Window
+    invocations: list[float]
+    errors: list[float]
+    throttles: list[float]
+    concurrency: list[float]  # maximum concurrent executions per bucket
+    duration: dict[str, list[float]]  # stat (avg, p50, p90, p99, max) -> per bucket, ms
+    overall_duration: dict[str, float | None] = field(default_factory=dict)  # stat over the whole window
+    source: str = "aws"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_invocations(self) -> int:
+        return int(round(sum(self.invocations)))
+
+    @property
+    def total_errors(self) -> int:
+        return int(round(sum(self.errors)))
+
+    @property
+    def total_throttles(self) -> int:
+        return int(round(sum(self.throttles)))
+
+    @property
+    def error_rate(self) -> float | None:
+        return error_rate(self.total_errors, self.total_invocations)
+
+    @property
+    def peak_concurrency(self) -> int:
+        return int(max(self.concurrency, default=0))
+
+    @property
+    def duration_sum_ms(self) -> float:
+        """Sum of durations, from per-bucket average x count (exact when the average is)."""
+        return sum(a * n for a, n in zip(self.duration.get("avg", []), self.invocations, strict=False))
+
+
+def error_rate(errors: float, invocations: float) -> float | None:
+    return None if invocations <= 0 else errors / invocations
+
+
+def percentile(values: Sequence[float], pct: float) -> float | None:
+    """Nearest-rank percentile (what CloudWatch's pNN on raw samples approximates); None for no data."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(pct / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def summarize(values: Sequence[float]) -> dict[str, float | None]:
+    """avg, p50, p90, p99, max of raw samples."""
+    if not values:
+        return dict.fromkeys(DURATION_STATS)
+    return {
+        "avg": sum(values) / len(values),
+        "p50": percentile(values, 50),
+        "p90": percentile(values, 90),
+        "p99": percentile(values, 99),
+        "max": max(values),
+    }
+
+
+# --- cost ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cost:
+    requests: int
+    gb_seconds: float
+    compute_usd: float
+    requests_usd: float
+    architecture: str
+    price_per_gb_second: float
+    price_per_million_requests: float
+    basis: str  # what the GB-seconds were computed from
+
+    @property
+    def total_usd(self) -> float:
+        return self.compute_usd + self.requests_usd
+
+
+def gb_seconds(billed_ms: float, memory_mb: float) -> float:
+    """Lambda bills memory in GB of 1024 MB and duration in seconds."""
+    return billed_ms / 1000 * memory_mb / 1024
+
+
+def cost(
+    *, requests: int, gb_s: float, architecture: str, prices: dict[str, float], per_million_requests: float,
+    basis: str,
+) -> Cost:
+    """List price for the range, free tier not deducted (it is per account, not per function)."""
+    price = prices.get(architecture) or prices.get("x86_64", 0.0)
+    return Cost(
+        requests=requests,
+        gb_seconds=gb_s,
+        compute_usd=gb_s * price,
+        requests_usd=requests / 1_000_000 * per_million_requests,
+        architecture=architecture,
+        price_per_gb_second=price,
+        price_per_million_requests=per_million_requests,
+        basis=basis,
+    )
+
+
+def estimated_gb_seconds(metrics: Metrics, memory_mb: int) -> float:
+    """From the Duration metric when REPORT lines are not at hand: each invocation is billed rounded up
+    to the next millisecond, so add half a millisecond per invocation on average."""
+    billed_ms = metrics.duration_sum_ms + 0.5 * metrics.total_invocations
+    return gb_seconds(billed_ms, memory_mb)
+
+
+# --- memory hint --------------------------------------------------------------------------------------
+
+MEMORY_HINT_RATIO = 0.4
+LAMBDA_MIN_MEMORY_MB = 128
+
+
+@dataclass(frozen=True)
+class MemoryHint:
+    memory_mb: int
+    max_used_mb: int
+    suggested_mb: int
+
+    @property
+    def used_ratio(self) -> float:
+        return self.max_used_mb / self.memory_mb if self.memory_mb else 0.0
+
+
+def memory_hint(memory_mb: int | None, max_used_mb: Iterable[float | None]) -> MemoryHint | None:
+    """A hint when the largest Max Memory Used stays below 40% of the size. Suggests the next power-of-two
+    step with 50% headroom; Lambda's CPU share grows with memory, so a smaller size may run slower."""
+    used = [u for u in max_used_mb if u is not None]
+    if not memory_mb or not used:
+        return None
+    peak = max(used)
+    if peak >= memory_mb * MEMORY_HINT_RATIO:
+        return None
+    suggested = LAMBDA_MIN_MEMORY_MB
+    while suggested < peak * 1.5:
+        suggested *= 2
+    if suggested >= memory_mb:
+        return None
+    return MemoryHint(memory_mb=int(memory_mb), max_used_mb=int(math.ceil(peak)), suggested_mb=suggested)

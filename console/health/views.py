@@ -1,0 +1,385 @@
+"""The function-health console's pages: admin only, read through one gateway, at most three AWS calls each.
+
+A failed read never makes a 500: each section shows what was fetched, and the problem says what to do
+(AccessDenied names the IAM action to grant).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from console.auth import admin_required
+from console.health import charts
+from console.health.gateway import (
+    LEVEL_ORDER,
+    AccessDenied,
+    Aggregates,
+    FunctionConfig,
+    HealthError,
+    HealthGateway,
+    InvocationSample,
+    LogQuery,
+    Throttled,
+    Unavailable,
+    get_gateway,
+)
+from console.health.metrics import (
+    RANGES,
+    Metrics,
+    Window,
+    cost,
+    estimated_gb_seconds,
+    memory_hint,
+    utcnow,
+)
+from console.health.patterns import REQUEST_ID
+from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
+
+T = TypeVar("T")
+
+LOG_RANGES: dict[str, timedelta] = {
+    "15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3),
+    "12h": timedelta(hours=12), "24h": timedelta(hours=24), "7d": timedelta(days=7),
+}
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+MAX_LOG_RANGE = timedelta(days=31)
+REQUEST_SPAN = timedelta(minutes=16)  # a request lasts at most 15 minutes
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    action: str = ""  # the IAM action to grant, for AccessDenied
+    level: str = "error"  # "error": nothing was read; "warning": partial data
+
+
+class Reads:
+    """Runs gateway reads for one page, collecting problems instead of raising."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.gateway: HealthGateway | None = None
+        try:
+            self.gateway = get_gateway()
+        except HealthError as exc:
+            self.problems.append(Problem(exc.message))
+
+    def attempt(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        if self.gateway is None:
+            return None
+        try:
+            result = fn(*args, **kwargs)
+        except AccessDenied as exc:
+            self.problems.append(Problem(f"{what}: {exc.message}", action=exc.action))
+            return None
+        except (Throttled, Unavailable) as exc:
+            self.problems.append(Problem(f"{what}: {exc.message} The rest of the page is shown.", level="warning"))
+            return None
+        except HealthError as exc:
+            self.problems.append(Problem(f"{what}: {exc.message}"))
+            return None
+        for warning in getattr(result, "warnings", None) or []:
+            self.problems.append(Problem(f"{what}: {warning}", level="warning"))
+        return result
+
+    @property
+    def calls(self) -> int:
+        return getattr(self.gateway, "calls", 0)
+
+
+def _mode(reads: Reads) -> dict[str, Any]:
+    gateway = reads.gateway
+    kind = getattr(gateway, "kind", "aws")
+    return {
+        "kind": kind,
+        "local": kind == "local",
+        "function": getattr(gateway, "function_name", "") or settings.HEALTH_FUNCTION_NAME or "(not set)",
+        "region": settings.AWS_REGION,
+        "log_group": getattr(gateway, "log_group", ""),
+    }
+
+
+def _render(request: HttpRequest, template: str, reads: Reads, context: dict[str, Any], *, tab: str) -> HttpResponse:
+    context.update({"mode": _mode(reads), "problems": reads.problems, "tab": tab, "aws_calls": reads.calls})
+    return render(request, template, context)
+
+
+def _window(request: HttpRequest) -> Window:
+    return Window.for_range(request.GET.get("range", ""))
+
+
+def _ranges(request: HttpRequest, window: Window, url_name: str) -> list[dict[str, Any]]:
+    base = reverse(url_name)
+    return [{"key": key, "url": f"{base}?range={key}", "active": key == window.key} for key in RANGES]
+
+
+def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):
+    return cost(requests=requests, gb_s=gb_s, architecture=architecture, prices=settings.HEALTH_PRICE_GB_SECOND,
+                per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS, basis=basis)
+
+
+def _metric_charts(metrics: Metrics) -> dict[str, Any]:
+    w = metrics.window
+    buckets = w.buckets
+    duration = [charts.Series(label, metrics.duration[key], key) for key, label in
+                (("max", "max"), ("p99", "p99"), ("p90", "p90"), ("p50", "p50"), ("avg", "average"))
+                if key in metrics.duration]
+    return {
+        "invocations": charts.bar_chart(buckets, w.period, [
+            charts.Series("invocations", metrics.invocations, "inv"),
+            charts.Series("errors", metrics.errors, "err"),
+            charts.Series("throttles", metrics.throttles, "thr"),
+        ], label=f"Invocations, errors and throttles per {w.period // 60} min: {metrics.total_invocations} invocations, "
+                 f"{metrics.total_errors} errors, {metrics.total_throttles} throttles"),
+        "duration": charts.line_chart(buckets, w.period, duration, unit="ms",
+                                      label=f"Duration per {w.period // 60} min"),
+        "concurrency": charts.bar_chart(buckets, w.period, [
+            charts.Series("concurrent executions", metrics.concurrency, "conc")],
+            label=f"Peak concurrent executions per {w.period // 60} min: at most {metrics.peak_concurrency}",
+            width=1160, height=150),
+        "duration_keys": [s.css for s in duration],
+    }
+
+
+def _bucket_rows(metrics: Metrics) -> list[dict[str, Any]]:
+    rows = []
+    for i, when in enumerate(metrics.window.buckets):
+        rows.append({
+            "time": when, "invocations": metrics.invocations[i], "errors": metrics.errors[i],
+            "throttles": metrics.throttles[i], "concurrency": metrics.concurrency[i],
+            **{key: values[i] for key, values in metrics.duration.items()},
+        })
+    return list(reversed(rows))
+
+
+def _hint(config: FunctionConfig | None, sample: InvocationSample | None, aggregates: Aggregates | None = None):
+    memory = (config.memory_mb if config else None) or (aggregates.memory_mb if aggregates else None)
+    used: list[float | None] = [i.max_memory_mb for i in sample.invocations] if sample else []
+    if aggregates and aggregates.max_memory_used_mb is not None:
+        used = [aggregates.max_memory_used_mb]
+    return memory_hint(int(memory) if memory else None, used)
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+
+
+@require_GET
+@admin_required
+def overview(request: HttpRequest) -> HttpResponse:
+    window = _window(request)
+    reads = Reads()
+    gw = reads.gateway
+    config = reads.attempt("Configuration", gw.configuration) if gw else None
+    metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
+    sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
+    estimate = None
+    if metrics and config:
+        estimate = _price_cost(metrics.total_invocations, estimated_gb_seconds(metrics, config.memory_mb),
+                               config.architecture, "the Duration metric")
+    context = {
+        "window": window, "ranges": _ranges(request, window, "health_overview"), "config": config,
+        "metrics": metrics, "sample": sample, "cost": estimate, "hint": _hint(config, sample),
+        "charts": _metric_charts(metrics) if metrics else None,
+    }
+    return _render(request, "console/health/overview.html", reads, context, tab="overview")
+
+
+@require_GET
+@admin_required
+def configuration(request: HttpRequest) -> HttpResponse:
+    reads = Reads()
+    gw = reads.gateway
+    config = reads.attempt("Configuration", gw.configuration) if gw else None
+    stage = expected = None
+    packaged = ()
+    try:
+        stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=config.name if config else "",
+                           wanted=settings.HEALTH_STAGE)
+    except StageSettingsError as exc:
+        reads.problems.append(Problem(str(exc), level="warning"))
+    if stage:
+        expected = expected_config(stage, function_name=config.name if config else "")
+        packaged = redact_environment(stage.settings.get("environment_variables") or {})
+    differences = drift(config, expected) if config and expected and config.source == "aws" else None
+    context = {"config": config, "stage": stage, "expected": expected, "drift": differences, "packaged": packaged,
+               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name}
+    return _render(request, "console/health/configuration.html", reads, context, tab="configuration")
+
+
+@require_GET
+@admin_required
+def invocations(request: HttpRequest) -> HttpResponse:
+    window = _window(request)
+    reads = Reads()
+    gw = reads.gateway
+    metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
+    sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=50, metrics=metrics) if gw else None
+    handle = reads.attempt("Cold starts and cost (Logs Insights)", gw.start_aggregates, window) if gw else None
+    context = {
+        "window": window, "ranges": _ranges(request, window, "health_invocations"), "metrics": metrics,
+        "sample": sample, "charts": _metric_charts(metrics) if metrics else None,
+        "rows": _bucket_rows(metrics) if metrics else [], "hint": _hint(None, sample) if sample else None,
+        "aggregates_url": (f"{reverse('health_aggregates')}?{urlencode({'q': handle, 'range': window.key})}"
+                           if handle else ""),
+    }
+    return _render(request, "console/health/invocations.html", reads, context, tab="invocations")
+
+
+@require_GET
+@admin_required
+def aggregates(request: HttpRequest) -> HttpResponse:
+    """Cold starts, init percentiles, GB-seconds and cost over the range: polled by htmx until the query
+    is done (a full page without JavaScript)."""
+    window = _window(request)
+    handle = request.GET.get("q", "")
+    reads = Reads()
+    gw = reads.gateway
+    result = reads.attempt("Cold starts and cost (Logs Insights)", gw.aggregates, handle) if gw else None
+    config = exact = None
+    if result and result.done:
+        config = reads.attempt("Configuration", gw.configuration)
+        architecture = config.architecture if config else "x86_64"
+        exact = _price_cost(result.invocations, result.gb_seconds, architecture, "billed duration in REPORT lines")
+    context = {
+        "window": window, "result": result, "cost": exact, "config": config,
+        "hint": _hint(config, None, result) if result and result.done else None,
+        "poll_url": request.get_full_path(),
+    }
+    template = "console/health/_aggregates.html" if request.htmx else "console/health/aggregates_page.html"
+    return _render(request, template, reads, context, tab="invocations")
+
+
+def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, dict[str, Any]]:
+    get = request.GET
+    now = utcnow()
+    preset = get.get("range", "1h")
+    form = {
+        "range": preset if preset in LOG_RANGES or preset == "custom" else "1h",
+        "q": get.get("q", "").strip()[:500],
+        "level": get.get("level", "") if get.get("level", "") in LOG_LEVELS else "",
+        "request": get.get("request", "").strip(),
+        "from": get.get("from", ""),
+        "to": get.get("to", ""),
+        "live": get.get("live") == "1",
+    }
+    start, end = now - LOG_RANGES.get(form["range"], timedelta(hours=1)), now
+    if form["range"] == "custom":
+        try:
+            start = _parse_local(form["from"]) if form["from"] else now - timedelta(hours=1)
+            end = _parse_local(form["to"]) if form["to"] else now
+        except ValueError:
+            problems.append(Problem("From and To are dates and times like 2026-11-27T10:00 (UTC).", level="warning"))
+        if end <= start or end - start > MAX_LOG_RANGE:
+            problems.append(Problem("The time range must end after it starts and span at most 31 days.",
+                                    level="warning"))
+            start, end = now - timedelta(hours=1), now
+        form["live"] = False  # a range in the past gets no new lines
+    if form["request"] and not REQUEST_ID.match(form["request"]):
+        problems.append(Problem("A request id has only letters, digits and . _ : - (at most 128).", level="warning"))
+        form["request"] = ""
+    form["from"] = form["from"] or start.strftime("%Y-%m-%dT%H:%M")
+    form["to"] = form["to"] or end.strftime("%Y-%m-%dT%H:%M")
+    query = LogQuery(start=start, end=end, text=form["q"], level=form["level"], request_id=form["request"])
+    return query, form
+
+
+def _parse_local(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _query_string(form: dict[str, Any], **extra: Any) -> str:
+    params = {k: form[k] for k in ("range", "q", "level", "request") if form.get(k)}
+    if form.get("range") == "custom":
+        params.update({"from": form["from"], "to": form["to"]})
+    params.update({k: v for k, v in extra.items() if v not in (None, "", False)})
+    return urlencode(params)
+
+
+@require_GET
+@admin_required
+def logs(request: HttpRequest) -> HttpResponse:
+    reads = Reads()
+    gw = reads.gateway
+    query, form = _log_form(request, reads.problems)
+    before = _int_or_none(request.GET.get("before"))
+    token = request.GET.get("token") or None
+    page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw else None
+    base = reverse("health_logs")
+    newest_ms = max((line.event.timestamp for line in page.lines), default=None) if page else None
+    first_page = before is None and token is None
+    context = {
+        "form": form, "levels": LOG_LEVELS, "log_ranges": list(LOG_RANGES), "page": page, "query": query,
+        "older_url": f"{base}?{_query_string(form, before=page.older_before_ms)}"
+        if page and page.older_before_ms is not None else "",
+        "token_url": f"{base}?{_query_string(form, before=before, token=page.token)}" if page and page.token else "",
+        "newest_url": f"{base}?{_query_string(form)}" if not first_page else "",
+        "live_url": f"{base}?{_query_string(form, live=not form['live'])}",
+        "tail_url": f"{reverse('health_logs_tail')}?"
+                    f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000))}"
+        if form["live"] and first_page else "",
+        "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
+    }
+    return _render(request, "console/health/logs.html", reads, context, tab="logs")
+
+
+@require_GET
+@admin_required
+def logs_tail(request: HttpRequest) -> HttpResponse:
+    """New lines since the last poll: rows prepended to the table, and the poller with its new cursor."""
+    if not request.htmx:
+        return redirect(f"{reverse('health_logs')}?{request.GET.urlencode()}")
+    reads = Reads()
+    gw = reads.gateway
+    query, form = _log_form(request, reads.problems)
+    after = _int_or_none(request.GET.get("after")) or int(utcnow().timestamp() * 1000)
+    seen = tuple(s for s in request.GET.get("seen", "").split(",") if s)[:500]
+    tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw else None
+    next_after, next_seen = (tail.after_ms, tail.seen) if tail else (after, seen)
+    context = {
+        "tail": tail, "form": form,
+        "tail_url": f"{reverse('health_logs_tail')}?{_query_string(form, after=next_after, seen=','.join(next_seen))}",
+        "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
+    }
+    return _render(request, "console/health/_tail.html", reads, context, tab="logs")
+
+
+@require_GET
+@admin_required
+def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
+    reads = Reads()
+    gw = reads.gateway
+    at = _int_or_none(request.GET.get("t"))
+    if at is not None and not 0 < at < 2**42:  # not a time in milliseconds: search the last day
+        at = None
+    if at:
+        center = datetime.fromtimestamp(at / 1000, tz=UTC)
+        start, end = center - REQUEST_SPAN, min(center + REQUEST_SPAN, utcnow())
+    else:
+        start, end = utcnow() - timedelta(hours=24), utcnow()
+    detail = reads.attempt("Request", gw.request_detail, request_id, start=start, end=end) if gw else None
+    context = {
+        "request_id": request_id, "detail": detail, "start": start, "end": end, "searched_24h": not at,
+        "logs_url": f"{reverse('health_logs')}?{urlencode({'range': '24h', 'request': request_id})}",
+        "hint": _hint(None, InvocationSample([detail.invocation], None, None)) if detail and detail.invocation else None,
+        "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
+        "level_order": LEVEL_ORDER,
+    }
+    return _render(request, "console/health/request.html", reads, context, tab="logs")

@@ -1,0 +1,307 @@
+"""Request logging and correlation ids.
+
+Every request gets a correlation id: the client's `X-Correlation-Id` header when it is well formed, else
+the Lambda request id Zappa puts in the WSGI environ (so app lines and Lambda's own START/REPORT lines
+share one id), else the API Gateway request id, else a new one. It is on `request.correlation_id`, in
+`current_correlation_id()` for code without the request (error pages, API errors), on every log line
+(`CorrelationIdFilter`) and in the `X-Correlation-Id` response header.
+
+`RequestLogMiddleware` writes one JSON line per request and keeps the last requests and log lines in
+bounded in-memory buffers: the local health gateway reads them to show the running process.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import os
+import re
+import resource
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import empty
+
+CORRELATION_HEADER = "X-Correlation-Id"
+REQUEST_LOGGER = "console.request"
+_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
+_NO_ID = "-"
+
+_correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default=_NO_ID)
+log = logging.getLogger(REQUEST_LOGGER)
+
+
+
+def _process_started_at() -> float:
+    """When this process started (epoch seconds): from /proc on Linux (Lambda too), else now."""
+    try:
+        with open("/proc/self/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return time.time() - uptime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.time()
+
+
+PROCESS_STARTED_AT = _process_started_at()
+_init_ms: float | None = None  # process start -> first request handler ready: the local "Init Duration"
+
+
+def current_correlation_id() -> str:
+    """The correlation id of the request being served by this thread/task, or "-" outside a request."""
+    return _correlation_id.get()
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex
+
+
+def correlation_id_for(request: HttpRequest) -> str:
+    header = request.headers.get(CORRELATION_HEADER, "").strip()
+    if _VALID_ID.match(header):
+        return header
+    return lambda_request_id(request) or apigw_request_id(request) or new_correlation_id()
+
+
+def lambda_request_id(request: HttpRequest) -> str:
+    context = request.META.get("lambda.context")
+    value = str(getattr(context, "aws_request_id", "") or "")
+    return value if _VALID_ID.match(value) else ""
+
+
+def apigw_request_id(request: HttpRequest) -> str:
+    event = request.META.get("lambda.event")
+    if not isinstance(event, dict):
+        return ""
+    value = str((event.get("requestContext") or {}).get("requestId") or "")
+    return value if _VALID_ID.match(value) else ""
+
+
+# --- in-memory records (read by the local health gateway) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the middleware saw it: what the local gateway turns into an "invocation"."""
+
+    correlation_id: str
+    started_at: float  # epoch seconds
+    duration_ms: float
+    method: str
+    path: str
+    status: int
+    user_id: str
+    username: str
+    cold_start: bool
+    concurrent: int  # requests in flight when this one started, itself included
+    max_rss_mb: float
+
+
+@dataclass(frozen=True)
+class LogRecordLine:
+    """One formatted log line kept in memory, with the fields the console shows as columns."""
+
+    timestamp: float  # epoch seconds
+    level: str
+    logger: str
+    message: str
+    correlation_id: str
+    line: str  # the JSON line as written
+    seq: int = 0  # order of arrival: a stable id for the line
+
+
+class _Buffers:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests: deque[RequestRecord] = deque(maxlen=_setting("HEALTH_LOCAL_MAX_REQUESTS", 1000))
+        self.lines: deque[LogRecordLine] = deque(maxlen=_setting("HEALTH_LOCAL_MAX_LOG_LINES", 2000))
+        self.cold = True
+        self.in_flight = 0
+        self.seq = 0
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default)) if settings.configured else default
+
+
+_buffers = _Buffers()
+
+
+def recent_requests() -> list[RequestRecord]:
+    """The process's last requests, oldest first (bounded: HEALTH_LOCAL_MAX_REQUESTS)."""
+    with _buffers.lock:
+        return list(_buffers.requests)
+
+
+def recent_log_lines() -> list[LogRecordLine]:
+    """The process's last log lines, oldest first (bounded: HEALTH_LOCAL_MAX_LOG_LINES)."""
+    with _buffers.lock:
+        return list(_buffers.lines)
+
+
+def process_init_ms() -> float | None:
+    """From process start until Django's request handler was ready (settings, apps, middleware):
+    the local stand-in for Lambda's Init Duration."""
+    return _init_ms
+
+
+def reset_buffers() -> None:
+    """Forget every record and become "cold" again (tests)."""
+    global _buffers
+    _buffers = _Buffers()
+
+
+def _max_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+# --- middleware ------------------------------------------------------------------------------------
+
+
+class RequestLogMiddleware:
+    """Times the request, sets its correlation id, logs one JSON line and records it in memory.
+    Registered first in MIDDLEWARE so its duration covers every other middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        global _init_ms
+        self.get_response = get_response
+        if _init_ms is None:  # Django builds the middleware chain once the app is loaded
+            _init_ms = round((time.time() - PROCESS_STARTED_AT) * 1000, 2)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        correlation_id = correlation_id_for(request)
+        request.correlation_id = correlation_id  # type: ignore[attr-defined]
+        token = _correlation_id.set(correlation_id)
+        buffers = _buffers
+        with buffers.lock:
+            cold = buffers.cold
+            buffers.cold = False
+            buffers.in_flight += 1
+            concurrent = buffers.in_flight
+        started_at = time.time()
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = self.get_response(request)
+            status = response.status_code
+            response[CORRELATION_HEADER] = correlation_id
+            return response
+        finally:
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            with buffers.lock:
+                buffers.in_flight -= 1
+            self._record(request, correlation_id, started_at, duration_ms, status, cold, concurrent)
+            _correlation_id.reset(token)
+
+    def _record(
+        self, request: HttpRequest, correlation_id: str, started_at: float, duration_ms: float,
+        status: int, cold: bool, concurrent: int,
+    ) -> None:
+        user = getattr(request, "user", None)
+        if getattr(user, "_wrapped", None) is empty:
+            user = None  # never evaluated by the request: don't read its session just to log it
+        authenticated = bool(getattr(user, "is_authenticated", False))
+        user_id = str(getattr(user, "id", "") or "") if authenticated else ""
+        username = str(getattr(user, "username", "") or "") if authenticated else ""
+        record = RequestRecord(
+            correlation_id=correlation_id, started_at=started_at, duration_ms=duration_ms,
+            method=request.method or "", path=request.path, status=status, user_id=user_id, username=username,
+            cold_start=cold, concurrent=concurrent, max_rss_mb=_max_rss_mb(),
+        )
+        with _buffers.lock:
+            _buffers.requests.append(record)
+        fields: dict[str, Any] = {
+            "method": record.method,
+            "path": record.path,  # never the query string: it may carry tokens
+            "status": status,
+            "duration_ms": duration_ms,
+            "user": user_id or None,
+            "cold_start": cold,
+        }
+        lambda_id, apigw_id = lambda_request_id(request), apigw_request_id(request)
+        if lambda_id and lambda_id != correlation_id:
+            fields["lambda_request_id"] = lambda_id
+        if apigw_id and apigw_id != correlation_id:
+            fields["apigw_request_id"] = apigw_id
+        level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
+        log.log(level, "%s %s %s %.1fms", record.method, record.path, status, duration_ms, extra={"http": fields})
+
+
+# --- logging: filter, JSON formatter, in-memory handler ------------------------------------------
+
+
+class CorrelationIdFilter(logging.Filter):
+    """Stamps every record with the current correlation id (attach to handlers, so library loggers get it too)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "correlation_id", None):
+            # Django logs 4xx/5xx responses (django.request) after the middleware chain has returned,
+            # so the id comes from the request the record carries, when it carries one.
+            request = getattr(record, "request", None)
+            record.correlation_id = getattr(request, "correlation_id", None) or current_correlation_id()
+        return True
+
+
+def _record_time(record: logging.LogRecord) -> str:
+    return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, correlation_id, then a request's fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "time": _record_time(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "correlation_id": getattr(record, "correlation_id", None) or current_correlation_id(),
+        }
+        http = getattr(record, "http", None)
+        if isinstance(http, dict):
+            data.update(http)
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+class TextFormatter(logging.Formatter):
+    """For a developer's terminal (LOG_FORMAT=text): still carries the correlation id."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s")
+
+
+class MemoryLogHandler(logging.Handler):
+    """Keeps the last lines in memory (bounded) for the local console's log page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.json = JsonFormatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = LogRecordLine(
+                timestamp=record.created,
+                level=record.levelname,
+                logger=record.name,
+                message=record.getMessage(),
+                correlation_id=getattr(record, "correlation_id", None) or current_correlation_id(),
+                line=self.json.format(record),
+            )
+        except Exception:  # noqa: BLE001 - logging must never break the request
+            self.handleError(record)
+            return
+        with _buffers.lock:
+            _buffers.seq += 1
+            _buffers.lines.append(replace(line, seq=_buffers.seq))

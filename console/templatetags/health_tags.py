@@ -1,0 +1,121 @@
+"""Number and time formats for the function-health console's templates."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+from django import template
+
+register = template.Library()
+DASH = "\u2014"
+
+
+@register.filter
+def ms(value: float | None) -> str:
+    """12.345 -> "12.3 ms"; 1234 -> "1.23 s"."""
+    if value is None or value == "":
+        return DASH
+    value = float(value)
+    if value >= 1000:
+        return f"{value / 1000:.3g} s" if value < 100_000 else f"{value / 1000:,.0f} s"
+    if value >= 100:
+        return f"{value:.0f} ms"
+    return f"{value:.3g} ms" if value >= 1 else f"{value:.2f} ms"
+
+
+@register.filter
+def usd(value: float | None) -> str:
+    if value is None:
+        return DASH
+    value = float(value)
+    if value == 0:
+        return "$0.00"
+    if value < 0.01:
+        # two significant digits, never scientific notation: $0.0000042
+        decimals = min(12, 1 - math.floor(math.log10(value)))
+        return f"${value:.{decimals}f}"
+    return f"${value:,.2f}"
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    if value is None:
+        return DASH
+    value = float(value) * 100
+    if value == 0:
+        return "0%"
+    return f"{value:.2g}%" if value < 10 else f"{value:.0f}%"
+
+
+@register.filter
+def num(value: float | None) -> str:
+    """Thousands separators; decimals only when there are some."""
+    if value is None or value == "":
+        return DASH
+    value = float(value)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+@register.filter
+def mib(value: int | None) -> str:
+    """Bytes as MiB/KiB (code size)."""
+    if value is None:
+        return DASH
+    value = float(value)
+    if value >= 1024 * 1024:
+        return f"{value / 1024 / 1024:.1f} MiB"
+    return f"{value / 1024:.1f} KiB"
+
+
+@register.filter
+def utc(value: datetime | None) -> str:
+    if not value:
+        return DASH
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+@register.filter
+def clock(value: datetime | None) -> str:
+    """Time of day with milliseconds, and the date when it is not today."""
+    if not value:
+        return DASH
+    value = value.astimezone(UTC)
+    text = value.strftime("%H:%M:%S.") + f"{value.microsecond // 1000:03d}"
+    if value.date() != datetime.now(tz=UTC).date():
+        text = value.strftime("%b %d ") + text
+    return text
+
+
+@register.filter
+def epoch_ms(value: int) -> int:
+    return int(value)
+
+
+@register.filter
+def get(mapping: dict, key: str):
+    return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def to_ms(value: datetime | None) -> int:
+    return int(value.timestamp() * 1000) if value else 0
+
+
+_IN_REQUEST_MESSAGE = {"method", "path", "status", "duration_ms"}
+
+
+@register.filter
+def chips(fields: dict) -> list[tuple[str, str]]:
+    """A JSON line's extra fields worth a chip: no empty values, nothing its message already says."""
+    if not isinstance(fields, dict):
+        return []
+    hidden = {"logger", "exception"}
+    if fields.get("logger") == "console.request":
+        hidden |= _IN_REQUEST_MESSAGE
+    result = []
+    for key, value in fields.items():
+        if key in hidden or value in (None, "", False, [], {}):
+            continue
+        result.append((key.replace("_", " "), "" if value is True else str(value)))
+    return result
