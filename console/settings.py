@@ -122,3 +122,10 @@ LOGGING = {
 # --- Accounts ---------------------------------------------------------------------------
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 LOGIN_REDIRECT_URL = "home"
+
+# --- JSON API ---------------------------------------------------------------------------
+# Larger request bodies get a 413 before they are read. 1 MiB holds any valid note in any JSON
+# spelling (content is at most 100 KB of UTF-8, and an escaped character takes at most 6 bytes per byte).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+API_IDEMPOTENCY_TTL_SECONDS = env_int("API_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)
