@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from notes import services
 from notes.api_http import api_endpoint, public_endpoint
@@ -201,24 +203,29 @@ def _openapi(request: HttpRequest) -> HttpResponse:
 
 def _docs(request: HttpRequest) -> HttpResponse:
     document = build_document(server_url=reverse("api-docs").rstrip("/"))
-    context = {"operations": operations_for_page(document), "max_body_bytes": settings.API_MAX_BODY_BYTES}
+    context = {"operations": operations_for_page(document), "max_body_bytes": f"{settings.API_MAX_BODY_BYTES:,}"}
     return render(request, "api/docs.html", context)
 
 
+def _prose(text: str) -> str:
+    """The document's `code` spans as <code>, everything else escaped."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))  # noqa: S308 - escaped first
+
+
 def operations_for_page(document: dict) -> list[dict]:
+    parameters = document["components"]["parameters"]
     rows = []
     for path, item in document["paths"].items():
         for method, operation in item.items():
-            if method == "parameters":
-                continue
+            names = [parameters[p["$ref"].rsplit("/", 1)[-1]]["name"] for p in operation.get("parameters", [])]
             rows.append(
                 {
                     "method": method.upper(),
                     "path": f"/api{path}",
                     "summary": operation.get("summary", ""),
-                    "description": operation.get("description", ""),
+                    "description": _prose(operation.get("description", "")),
+                    "parameters": [n for n in names if n != "id"],
                     "statuses": sorted(operation.get("responses", {})),
-                    "id": operation.get("operationId", ""),
                 }
             )
     return rows

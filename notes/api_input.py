@@ -108,6 +108,8 @@ def read_json_body(request: HttpRequest, *, media_types: tuple[str, ...] = (JSON
         return json.loads(text, parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RequestProblem(400, "invalid_json", f"The body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RequestProblem(400, "invalid_json", "The body is nested too deeply.") from None
 
 
 def _as_object(body: object) -> dict[str, object]:

@@ -69,7 +69,9 @@ _VERSION_IN = {
 }
 
 
-def _note_input(*, required: list[str], with_version: bool, description: str) -> dict[str, Any]:
+def _note_input(
+    *, required: list[str], with_version: bool, description: str, example: dict[str, Any]
+) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "title": _TITLE,
         "content": _CONTENT,
@@ -84,6 +86,7 @@ def _note_input(*, required: list[str], with_version: bool, description: str) ->
         "description": description,
         "properties": properties,
         "additionalProperties": False,
+        "example": example,
     }
     if required:
         schema["required"] = required
@@ -112,6 +115,17 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "Goes up by one with every change; the ETag is this number in quotes.",
             },
         },
+        "example": {
+            "id": "3f2a9c4e8b7d4e1fa0c65b2d9e8f7a61",
+            "title": "Buy milk",
+            "content": "Two litres.",
+            "category": "errands",
+            "important": True,
+            "completed": False,
+            "created_at": "2026-11-27T09:30:00.000000Z",
+            "updated_at": "2026-11-27T09:30:00.000000Z",
+            "version": 1,
+        },
     },
     "NoteList": {
         "type": "object",
@@ -126,13 +140,24 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "NoteCreate": _note_input(required=["title"], with_version=False, description="A new note."),
+    "NoteCreate": _note_input(
+        required=["title"],
+        with_version=False,
+        description="A new note.",
+        example={"title": "Buy milk", "content": "Two litres.", "category": "errands", "important": True},
+    ),
     "NoteReplace": _note_input(
         required=["title"],
         with_version=True,
         description="Every editable field; a missing optional one goes back to its default.",
+        example={"title": "Buy oat milk", "category": "errands", "important": False, "completed": False, "version": 1},
     ),
-    "NotePatch": _note_input(required=[], with_version=True, description="Only the fields to change."),
+    "NotePatch": _note_input(
+        required=[],
+        with_version=True,
+        description="Only the fields to change.",
+        example={"completed": True, "version": 1},
+    ),
     "Error": {
         "type": "object",
         "required": ["error"],

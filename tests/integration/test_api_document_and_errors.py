@@ -40,6 +40,7 @@ def test_the_page_describes_the_api_and_links_the_document(aws):
     page = response.content.decode()
     assert 'href="/api/openapi.json"' in page
     assert "/api/notes/{id}" in page and "PATCH" in page
+    assert "<code>next_cursor</code>" in page and "<code>Idempotency-Key</code>" in page
     assert 'href="/accounts/tokens/"' in page
 
 

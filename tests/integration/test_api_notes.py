@@ -93,9 +93,10 @@ def test_invalid_json_is_a_400(alice_api):
     assert "JSON" in error["message"]
 
 
-def test_json_that_is_not_utf8_or_uses_nan_is_a_400(alice_api):
+def test_json_that_is_not_utf8_uses_nan_or_nests_too_deep_is_a_400(alice_api):
     assert_error(post(alice_api, "/api/notes", b'{"title": "\xff"}'), 400, "invalid_json")
     assert_error(post(alice_api, "/api/notes", '{"title": "x", "content": NaN}'), 400, "invalid_json")
+    assert_error(post(alice_api, "/api/notes", '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"), 400, "invalid_json")
 
 
 def test_wrong_types_are_a_422_naming_every_field(alice_api):
