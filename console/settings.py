@@ -177,3 +177,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", ON_L
 # turn it on only for a custom domain whose owner means it.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# --- JSON API ---------------------------------------------------------------------------
+# Larger request bodies get a 413 before they are read. 1 MiB holds any valid note in any JSON
+# spelling (content is at most 100 KB of UTF-8, and an escaped character takes at most 6 bytes per byte).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+API_IDEMPOTENCY_TTL_SECONDS = env_int("API_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
+API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)

@@ -11,7 +11,8 @@ TITLE_MAX_CHARS = 200
 CONTENT_MAX_BYTES = 100 * 1024
 CATEGORY_MAX_CHARS = 40
 DEFAULT_CATEGORY = "general"
-_CATEGORY_RE = re.compile(r"^[\w \-]+$")  # letters, digits, underscore (\w), space and hyphen
+# ASCII only, so the API's JSON Schema pattern says exactly the same thing in every client's regex dialect.
+_CATEGORY_RE = re.compile(r"^[A-Za-z0-9 _\-]+$")
 _FORBIDDEN_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -154,7 +155,7 @@ def clean_category(value: object) -> str:
     if len(category) > CATEGORY_MAX_CHARS:
         raise ValidationError({"category": f"Category must be at most {CATEGORY_MAX_CHARS} characters."})
     if _bad_chars(category) or not _CATEGORY_RE.match(category):
-        raise ValidationError({"category": "Category may contain only letters, digits, spaces, '-' and '_'."})
+        raise ValidationError({"category": "Category may contain only ASCII letters, digits, spaces, '-' and '_'."})
     return category
 
 

@@ -33,14 +33,13 @@ def test_it_limits_content_to_100_kb_of_utf8():
     assert "100 KB" in message
 
 
-@pytest.mark.parametrize("category", ["work/home", "a" * 41, "<script>", "tab\there"])
+@pytest.mark.parametrize("category", ["work/home", "a" * 41, "<script>", "tab\there", "Küche"])
 def test_it_checks_the_category(category):
     assert "category" in errors_of(title="t", category=category)
 
 
 def test_it_accepts_categories_of_letters_digits_space_dash_underscore():
     assert clean_fields({"title": "t", "category": " Home-Office_2 "})["category"] == "Home-Office_2"
-    assert clean_fields({"title": "t", "category": "Küche"})["category"] == "Küche"
 
 
 @pytest.mark.parametrize("field", ["title", "content"])

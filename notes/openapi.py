@@ -1,0 +1,450 @@
+"""The OpenAPI 3 document of the JSON API, served at /api/openapi.json.
+
+Built from the same constants the API validates with (notes/api_input.py, notes/domain.py), so the two
+cannot drift; schemathesis (tests/integration/test_api_schemathesis.py) checks the running API against it.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from django.conf import settings
+
+from notes.api_input import (
+    CATEGORY_PATTERN,
+    CONTENT_MAX_CHARS,
+    CURSOR_MAX_CHARS,
+    IDEMPOTENCY_KEY_PATTERN,
+    NO_NUL_PATTERN,
+    QUERY_TEXT_MAX_CHARS,
+    TITLE_PATTERN,
+    VERSION_MAX,
+)
+from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, DEFAULT_CATEGORY, TITLE_MAX_CHARS
+from notes.idempotency import KEY_MAX_CHARS
+from notes.services import MAX_PAGE_SIZE
+
+NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
+JSON = "application/json"
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _error_response(description: str, **headers: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": _ref("schemas", "Error")}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+_RETRY_AFTER = {"description": "Seconds to wait before retrying.", "schema": {"type": "integer", "minimum": 0}}
+
+_TITLE = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": TITLE_MAX_CHARS,
+    "pattern": TITLE_PATTERN,
+    "description": f"1-{TITLE_MAX_CHARS} characters, not blank, no NUL; stored without surrounding spaces.",
+}
+_CONTENT = {
+    "type": "string",
+    "maxLength": CONTENT_MAX_CHARS,
+    "pattern": NO_NUL_PATTERN,
+    "description": f"Free text, no NUL, and at most {CONTENT_MAX_BYTES:,} bytes of UTF-8 (a 422 otherwise).",
+}
+_CATEGORY = {
+    "type": "string",
+    "maxLength": CATEGORY_MAX_CHARS,
+    "pattern": CATEGORY_PATTERN,
+    "description": f"ASCII letters, digits, spaces, '-' and '_'; blank means \"{DEFAULT_CATEGORY}\".",
+}
+_VERSION_IN = {
+    "type": "integer",
+    "minimum": 1,
+    "maximum": VERSION_MAX,
+    "description": "The version you read. Required here or as If-Match; a stale one is a 409.",
+}
+
+
+def _note_input(
+    *, required: list[str], with_version: bool, description: str, example: dict[str, Any]
+) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "title": _TITLE,
+        "content": _CONTENT,
+        "category": _CATEGORY,
+        "important": {"type": "boolean"},
+        "completed": {"type": "boolean"},
+    }
+    if with_version:
+        properties["version"] = _VERSION_IN
+    schema: dict[str, Any] = {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "additionalProperties": False,
+        "example": example,
+    }
+    if required:
+        schema["required"] = required
+    return schema
+
+
+_SCHEMAS: dict[str, Any] = {
+    "Note": {
+        "type": "object",
+        "required": [
+            "id", "title", "content", "category", "important", "completed", "created_at", "updated_at", "version",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": NOTE_ID_PATTERN},
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS},
+            "content": {"type": "string"},
+            "category": {"type": "string", "minLength": 1, "maxLength": CATEGORY_MAX_CHARS},
+            "important": {"type": "boolean"},
+            "completed": {"type": "boolean"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "version": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Goes up by one with every change; the ETag is this number in quotes.",
+            },
+        },
+        "example": {
+            "id": "3f2a9c4e8b7d4e1fa0c65b2d9e8f7a61",
+            "title": "Buy milk",
+            "content": "Two litres.",
+            "category": "errands",
+            "important": True,
+            "completed": False,
+            "created_at": "2026-11-27T09:30:00.000000Z",
+            "updated_at": "2026-11-27T09:30:00.000000Z",
+            "version": 1,
+        },
+    },
+    "NoteList": {
+        "type": "object",
+        "required": ["notes", "next_cursor"],
+        "additionalProperties": False,
+        "properties": {
+            "notes": {"type": "array", "items": _ref("schemas", "Note"), "maxItems": MAX_PAGE_SIZE},
+            "next_cursor": {
+                "type": "string",
+                "nullable": True,
+                "description": "Pass as `cursor` for the next page; null on the last page.",
+            },
+        },
+    },
+    "NoteCreate": _note_input(
+        required=["title"],
+        with_version=False,
+        description="A new note.",
+        example={"title": "Buy milk", "content": "Two litres.", "category": "errands", "important": True},
+    ),
+    "NoteReplace": _note_input(
+        required=["title"],
+        with_version=True,
+        description="Every editable field; a missing optional one goes back to its default.",
+        example={"title": "Buy oat milk", "category": "errands", "important": False, "completed": False, "version": 1},
+    ),
+    "NotePatch": _note_input(
+        required=[],
+        with_version=True,
+        description="Only the fields to change.",
+        example={"completed": True, "version": 1},
+    ),
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "additionalProperties": False,
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "fields", "reference"],
+                "additionalProperties": False,
+                "properties": {
+                    "code": {"type": "string", "description": "Stable, machine-readable, e.g. `validation_failed`."},
+                    "message": {"type": "string", "description": "For people."},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {"type": "string"},
+                        "description": "What is wrong with each offending field, parameter or header.",
+                    },
+                    "reference": {"type": "string", "description": "The request's correlation id (in our logs)."},
+                    "current": {
+                        **_ref("schemas", "Note"),
+                    },
+                },
+            }
+        },
+    },
+}
+
+_PARAMETERS: dict[str, Any] = {
+    "NoteId": {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "pattern": NOTE_ID_PATTERN}},
+    "IfMatch": {
+        "name": "If-Match",
+        "in": "header",
+        "required": False,
+        "description": (
+            'The ETag you read, e.g. `"3"` (RFC 9110: `*` or a list of entity tags, compared strongly). '
+            "If it does not match the note, a 412."
+        ),
+        "schema": {"type": "string"},
+    },
+    "IfNoneMatch": {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "description": "ETags you hold; a 304 with no body when the note is still at one of them.",
+        "schema": {"type": "string"},
+    },
+    "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "description": (
+            "A unique key per note you mean to create (e.g. a UUID). A retry with the same key and body within "
+            f"{settings.API_IDEMPOTENCY_TTL_SECONDS // 3600} hours gets the first answer again (with "
+            "`Idempotent-Replayed: true`) and creates nothing; the same key with another body is a 422."
+        ),
+        "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX_CHARS, "pattern": IDEMPOTENCY_KEY_PATTERN},
+    },
+    "Limit": {
+        "name": "limit",
+        "in": "query",
+        "description": "Notes per page.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": settings.NOTES_PAGE_SIZE},
+    },
+    "Cursor": {
+        "name": "cursor",
+        "in": "query",
+        "description": "`next_cursor` of the previous page (opaque; only valid for the same user).",
+        "schema": {"type": "string", "maxLength": CURSOR_MAX_CHARS, "format": "notes-cursor"},
+    },
+    "Category": {
+        "name": "category",
+        "in": "query",
+        "description": "Only notes in this category.",
+        "schema": {"type": "string", "maxLength": CATEGORY_MAX_CHARS},
+    },
+    "Important": {"name": "important", "in": "query", "schema": {"type": "boolean"}},
+    "Completed": {"name": "completed", "in": "query", "schema": {"type": "boolean"}},
+    "Q": {
+        "name": "q",
+        "in": "query",
+        "description": "Only notes whose title or content contains this text (case-insensitive).",
+        "schema": {"type": "string", "maxLength": QUERY_TEXT_MAX_CHARS},
+    },
+    "Version": {
+        "name": "version",
+        "in": "query",
+        "description": "The version you read (or send If-Match). A stale one is a 409.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": VERSION_MAX},
+    },
+}
+
+_RESPONSES: dict[str, Any] = {
+    "BadRequest": _error_response("Malformed: invalid JSON, a bad query parameter, cursor or header."),
+    "Unauthorized": _error_response(
+        "No valid API token or session.",
+        **{"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}},
+    ),
+    "Forbidden": _error_response("Signed in with the browser session but without a valid CSRF token."),
+    "NotFound": _error_response("You have no note with this id."),
+    "Conflict": _error_response("The version in the request is stale; `current` is the stored note."),
+    "PreconditionFailed": _error_response("If-Match does not match the note's ETag; `current` is the stored note."),
+    "PayloadTooLarge": _error_response(f"The body is over {settings.API_MAX_BODY_BYTES:,} bytes."),
+    "UnsupportedMediaType": _error_response("The body is not declared as JSON."),
+    "Unprocessable": _error_response("The body is JSON but not a valid note, or an Idempotency-Key was reused."),
+    "PreconditionRequired": _error_response("Neither a `version` nor If-Match was sent."),
+    "TooManyRequests": _error_response("Throttled; retry after a moment.", **{"Retry-After": _RETRY_AFTER}),
+    "Unavailable": _error_response("The store is unavailable; retry after a moment.", **{"Retry-After": _RETRY_AFTER}),
+}
+
+_ETAG_HEADER = {
+    "description": "The note's version as an entity tag, for If-Match / If-None-Match.",
+    "required": True,
+    "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+}
+
+
+def _note_ok(description: str, *, links: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "headers": {"ETag": _ETAG_HEADER},
+        "content": {JSON: {"schema": _ref("schemas", "Note")}},
+        "links": links,
+    }
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    names = {
+        400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+        412: "PreconditionFailed", 413: "PayloadTooLarge", 415: "UnsupportedMediaType", 422: "Unprocessable",
+        428: "PreconditionRequired", 429: "TooManyRequests", 503: "Unavailable",
+    }
+    return {str(code): _ref("responses", names[code]) for code in codes}
+
+
+def _links(*operations: str, body: str = "$response.body#/id") -> dict[str, Any]:
+    links: dict[str, Any] = {}
+    for operation in operations:
+        parameters: dict[str, str] = {"id": body}
+        if operation != "getNote":
+            parameters["header.If-Match"] = "$response.header.ETag"
+        links[operation[0].upper() + operation[1:]] = {"operationId": operation, "parameters": parameters}
+    return links
+
+
+_SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
+
+
+def _paths() -> dict[str, Any]:
+    note_id = _ref("parameters", "NoteId")
+    write_errors = _errors(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
+    return {
+        "/notes": {
+            "get": {
+                "operationId": "listNotes",
+                "summary": "List your notes, most recently updated first",
+                "description": "One page at a time; follow `next_cursor` for the next. Filters combine.",
+                "parameters": [
+                    _ref("parameters", name) for name in ("Limit", "Cursor", "Category", "Important", "Completed", "Q")
+                ],
+                "responses": {
+                    "200": {
+                        "description": "A page of notes.",
+                        "content": {JSON: {"schema": _ref("schemas", "NoteList")}},
+                        "links": {
+                            "NextPage": {"operationId": "listNotes", "parameters": {"cursor": "$response.body#/next_cursor"}}
+                        },
+                    },
+                    **_errors(400, 401, 429, 503),
+                },
+            },
+            "post": {
+                "operationId": "createNote",
+                "summary": "Create a note",
+                "parameters": [_ref("parameters", "IdempotencyKey")],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "NoteCreate")}}},
+                "responses": {
+                    "201": {
+                        "description": "Created (or, with a reused Idempotency-Key and the same body, created before).",
+                        "headers": {
+                            "ETag": _ETAG_HEADER,
+                            "Location": {"required": True, "schema": {"type": "string"}},
+                            "Idempotent-Replayed": {
+                                "description": "Present on a replayed answer.",
+                                "schema": {"type": "string", "enum": ["true"]},
+                            },
+                        },
+                        "content": {JSON: {"schema": _ref("schemas", "Note")}},
+                        "links": _links("getNote", "updateNote", "replaceNote", "deleteNote"),
+                    },
+                    **_errors(400, 401, 403, 413, 415, 422, 429, 503),
+                },
+            },
+        },
+        "/notes/{id}": {
+            "get": {
+                "operationId": "getNote",
+                "summary": "Get one note",
+                "parameters": [note_id, _ref("parameters", "IfNoneMatch")],
+                "responses": {
+                    "200": _note_ok("The note.", links=_links("updateNote", "replaceNote", "deleteNote")),
+                    "304": {"description": "Not modified since the ETag you hold.", "headers": {"ETag": _ETAG_HEADER}},
+                    **_errors(401, 404, 429, 503),
+                },
+            },
+            "put": {
+                "operationId": "replaceNote",
+                "summary": "Replace a note's editable fields",
+                "description": "Conditional: send the version you read (`version` or If-Match).",
+                "parameters": [note_id, _ref("parameters", "IfMatch")],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "NoteReplace")}}},
+                "responses": {
+                    "200": _note_ok("The note as saved.", links=_links("getNote", "updateNote", "deleteNote")),
+                    **write_errors,
+                },
+            },
+            "patch": {
+                "operationId": "updateNote",
+                "summary": "Change some fields of a note",
+                "description": "Conditional: send the version you read (`version` or If-Match).",
+                "parameters": [note_id, _ref("parameters", "IfMatch")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        JSON: {"schema": _ref("schemas", "NotePatch")},
+                        "application/merge-patch+json": {"schema": _ref("schemas", "NotePatch")},
+                    },
+                },
+                "responses": {
+                    "200": _note_ok("The note as saved.", links=_links("getNote", "updateNote", "deleteNote")),
+                    **write_errors,
+                },
+            },
+            "delete": {
+                "operationId": "deleteNote",
+                "summary": "Delete a note",
+                "description": "Conditional: send the version you read (`version` or If-Match).",
+                "parameters": [note_id, _ref("parameters", "IfMatch"), _ref("parameters", "Version")],
+                "responses": {
+                    "204": {"description": "Deleted."},
+                    **_errors(400, 401, 403, 404, 409, 412, 413, 428, 429, 503),
+                },
+            },
+        },
+    }
+
+
+def build_document(*, server_url: str = "/api") -> dict[str, Any]:
+    """The whole document; `server_url` is where the API is mounted (it carries any stage prefix)."""
+    return deepcopy(
+        {
+            "openapi": "3.0.3",
+            "info": {
+                "title": "Notes Console API",
+                "version": "1.0.0",
+                "description": (
+                    "Your notes as JSON. Authenticate with a personal API token (make one on the Tokens page, "
+                    "/accounts/tokens/) as `Authorization: Bearer nc_...`, or with the browser session (then "
+                    "changes also need the `X-CSRFToken` header).\n\n"
+                    "Every error is JSON: `{\"error\": {\"code\", \"message\", \"fields\", \"reference\"}}`, where "
+                    "`reference` is the request's correlation id. A method a path does not support is a 405 with "
+                    "`Allow`; an unknown path is a 404.\n\n"
+                    "Changes are conditional on the version you read: send it as `version` (body, or query for "
+                    "DELETE) or as If-Match with the ETag. A stale `version` is a 409, a stale If-Match a 412, "
+                    "neither a 428."
+                ),
+            },
+            "servers": [{"url": server_url or "/"}],
+            "security": _SECURITY,
+            "paths": _paths(),
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "bearerFormat": "nc_<43 characters>",
+                        "description": "A personal API token from /accounts/tokens/.",
+                    },
+                    "sessionCookie": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "description": "The browser session; unsafe methods also need the X-CSRFToken header.",
+                    },
+                },
+                "schemas": _SCHEMAS,
+                "parameters": _PARAMETERS,
+                "responses": _RESPONSES,
+            },
+        }
+    )

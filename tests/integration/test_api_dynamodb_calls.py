@@ -1,0 +1,88 @@
+"""What an API request costs in DynamoDB calls, token authentication included (counted on the app's client)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from console.api_tokens import token_create
+
+
+@pytest.fixture
+def api(alice):
+    _, secret = token_create(user=alice, name="counting")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def create(api, title, **headers):
+    return api.post("/api/notes", data=json.dumps({"title": title}), content_type="application/json", **headers)
+
+
+def counted(ddb_calls, request):
+    ddb_calls.clear()
+    response = request()
+    return response, list(ddb_calls)
+
+
+def test_reads_updates_and_deletes_cost_at_most_two_calls(api, ddb_calls):
+    notes = [create(api, f"n{i}").json() for i in range(30)]
+    note_url = f"/api/notes/{notes[0]['id']}"
+
+    response, calls = counted(ddb_calls, lambda: api.get("/api/notes"))
+    assert response.status_code == 200 and len(response.json()["notes"]) == 20
+    assert calls == ["UpdateItem", "Query"]  # the token, then one page
+
+    response, calls = counted(ddb_calls, lambda: api.get("/api/notes", {"cursor": response.json()["next_cursor"]}))
+    assert response.status_code == 200 and len(calls) <= 2
+
+    response, calls = counted(ddb_calls, lambda: api.get(note_url))
+    assert response.status_code == 200 and calls == ["UpdateItem", "GetItem"]
+
+    body = json.dumps({"title": "changed", "version": 1})
+    response, calls = counted(ddb_calls, lambda: api.patch(note_url, data=body, content_type="application/json"))
+    assert response.status_code == 200 and calls == ["UpdateItem", "UpdateItem"]
+
+    body = json.dumps({"title": "replaced"})
+    response, calls = counted(
+        ddb_calls, lambda: api.put(note_url, data=body, content_type="application/json", HTTP_IF_MATCH='"2"')
+    )
+    assert response.status_code == 200 and len(calls) == 2
+
+    response, calls = counted(ddb_calls, lambda: api.delete(note_url, HTTP_IF_MATCH='"3"'))
+    assert response.status_code == 204 and calls == ["UpdateItem", "UpdateItem"]  # token, then the move to the trash
+
+
+def test_a_conflict_costs_no_extra_call(api, ddb_calls):
+    note = create(api, "n").json()
+    body = json.dumps({"title": "x", "version": 9})
+    response, calls = counted(
+        ddb_calls, lambda: api.patch(f"/api/notes/{note['id']}", data=body, content_type="application/json")
+    )
+    assert response.status_code == 409 and len(calls) == 2
+
+
+def test_creating_costs_two_calls_idempotent_or_not_retry_included(api, ddb_calls):
+    response, calls = counted(ddb_calls, lambda: create(api, "plain"))
+    assert response.status_code == 201 and calls == ["UpdateItem", "PutItem"]
+
+    response, calls = counted(ddb_calls, lambda: create(api, "once", HTTP_IDEMPOTENCY_KEY="key-1"))
+    assert response.status_code == 201 and calls == ["UpdateItem", "TransactWriteItems"]
+
+    # The failed conditional write hands back the stored record: no read needed (at most 3 are allowed).
+    response, calls = counted(ddb_calls, lambda: create(api, "once", HTTP_IDEMPOTENCY_KEY="key-1"))
+    assert response.status_code == 201 and response["Idempotent-Replayed"] == "true"
+    assert calls == ["UpdateItem", "TransactWriteItems"]
+
+    response, calls = counted(ddb_calls, lambda: create(api, "other", HTTP_IDEMPOTENCY_KEY="key-1"))
+    assert response.status_code == 422 and len(calls) <= 3
+
+
+def test_rejected_requests_cost_nothing_beyond_the_token(api, ddb_calls):
+    response, calls = counted(ddb_calls, lambda: api.post("/api/notes", data="{", content_type="application/json"))
+    assert response.status_code == 400 and len(calls) == 1
+    response, calls = counted(ddb_calls, lambda: api.get("/api/notes/not-a-note-id"))
+    assert response.status_code == 404 and len(calls) == 1
+    response, calls = counted(ddb_calls, lambda: Client(HTTP_AUTHORIZATION="Bearer nope").get("/api/notes"))
+    assert response.status_code == 401 and calls == []
