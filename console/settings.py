@@ -91,8 +91,7 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
-# FORCE_SCRIPT_NAME / STATIC_URL carry the API Gateway stage prefix (/dev) on execute-api hosts;
-# both stay unset locally and on a custom domain.
+# Both unset normally: on Lambda, page and static URLs follow each request's stage prefix (see STORAGES below).
 FORCE_SCRIPT_NAME = env_str("FORCE_SCRIPT_NAME") or None
 STATIC_URL = env_str("STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"

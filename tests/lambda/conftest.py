@@ -54,7 +54,7 @@ def stage_config(stage: str = STAGE) -> dict[str, Any]:
 
 
 def _evaluate_settings(env: dict[str, str]) -> dict[str, Any]:
-    # The test key stands in for the one read from SSM (tests/lambda/test_secret_key.py covers that).
+    # The test key stands in for the one read from SSM (tests/lambda/test_cold_start.py reads it from SSM).
     env = {**env, "SECRET_KEY_PARAMETER": "", "SECRET_KEY_SECRET_ID": ""}
     with mock.patch.dict(os.environ, env):
         evaluated = runpy.run_path(str(REPO_ROOT / "console" / "settings.py"))
@@ -239,9 +239,16 @@ class ApiGateway:
 
         return lambda_handler(event, LambdaContext())
 
+    def keep_warm_event(self) -> dict[str, Any]:
+        return scheduled_event(f"notes-console-{self.stage}-zappa-keep-warm-handler.keep_warm_callback")
+
     def keep_warm(self) -> Any:
         """Invoke the function as Zappa's keep-warm schedule does."""
-        return self.invoke(scheduled_event(f"notes-console-{self.stage}-zappa-keep-warm-handler.keep_warm_callback"))
+        return self.invoke(self.keep_warm_event())
+
+    def event(self, method: str, url: str, **kwargs: Any) -> dict[str, Any]:
+        """The event for a request to this host, without sending it (for a handler in another process)."""
+        return rest_event(method, url, host=self.host, stage=self.stage, **kwargs)
 
     def request(
         self,
@@ -322,7 +329,7 @@ def _generated_settings_source(stage: str) -> str:
 
 
 @contextlib.contextmanager
-def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE) -> Iterator[None]:
+def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE) -> Iterator[ApiGateway]:
     """A fresh Zappa handler for `stage` with Lambda's Django settings; everything it changes is undone."""
     # The handler copies the stage's variables into os.environ and sets the root logger's level; importing
     # it adds a root handler (logging.basicConfig) and Django's setup inside it reconfigures logging.
@@ -340,7 +347,7 @@ def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE
     monkeypatch.setattr(LambdaHandler, "_LambdaHandler__instance", None)
     monkeypatch.setattr(LambdaHandler, "settings", None)
     try:
-        yield
+        yield ApiGateway(stage=stage)
     finally:
         sys.modules.pop("zappa_settings", None)
         os.environ.clear()
@@ -352,7 +359,25 @@ def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE
 
 
 @pytest.fixture
+def zappa_settings_dir() -> Path:
+    """A folder holding the dev stage's zappa_settings.py as Zappa generates it."""
+    return Path(_generated_settings_source(STAGE))
+
+
+@pytest.fixture
+def api_gateway() -> ApiGateway:
+    """Builds events without a handler in this process (see `lambda_app` for one)."""
+    return ApiGateway()
+
+
+@pytest.fixture
+def lambda_runtime_factory():
+    """`lambda_runtime` itself, for tests of what it restores."""
+    return lambda_runtime
+
+
+@pytest.fixture
 def lambda_app(settings, monkeypatch) -> Iterator[ApiGateway]:
     """A browser on the dev stage's execute-api host, served by the real Zappa handler."""
-    with lambda_runtime(settings, monkeypatch):
-        yield ApiGateway()
+    with lambda_runtime(settings, monkeypatch) as app:
+        yield app

@@ -201,3 +201,50 @@ def test_it_rejects_urls_outside_the_stage_like_api_gateway(lambda_app):
     with pytest.raises(ValueError):
         lambda_app.get("/static/css/app.css")
     assert lambda_app.host == lambda_app.EXECUTE_API_HOST
+
+
+def test_it_signs_a_user_in_through_the_form(lambda_app, alice):
+    from tests.conftest import PASSWORD
+
+    response = lambda_app.sign_in("alice", PASSWORD)
+
+    assert response.status == 302
+    assert response.header("Location") == "/dev/"
+    assert "sessionid" in lambda_app.cookies
+    home = lambda_app.get("/dev/")
+    assert "alice" in home.text
+    assert "/dev/accounts/signout/" in home.links()
+
+
+def test_it_refuses_a_wrong_password_through_the_form(lambda_app, alice):
+    response = lambda_app.sign_in("alice", "not the password")
+
+    assert response.status == 400
+    assert "sessionid" not in lambda_app.cookies
+
+
+def test_it_sends_an_anonymous_visitor_to_sign_in_under_the_stage(lambda_app):
+    # Signing out needs a session; without one the sign-in page is where the user ends up.
+    token = lambda_app.csrf_token()
+
+    response = lambda_app.post("/dev/accounts/signout/", form={"csrfmiddlewaretoken": token})
+
+    assert response.status == 302
+    assert response.header("Location") == "/dev/accounts/signin/"
+
+
+def test_it_leaves_no_handler_state_behind(settings, monkeypatch, lambda_runtime_factory):
+    import logging
+    import os
+    import sys
+
+    environ, root = dict(os.environ), logging.getLogger()
+    level, handlers = root.level, root.handlers[:]
+
+    with lambda_runtime_factory(settings, monkeypatch) as app:
+        assert app.get("/dev/healthz").status == 200
+        assert os.environ["STAGE"] == "dev"  # the handler did change the process
+
+    assert dict(os.environ) == environ
+    assert (root.level, root.handlers) == (level, handlers)
+    assert "zappa_settings" not in sys.modules
