@@ -1,15 +1,33 @@
-"""Sign up, sign in, sign out."""
+"""Sign up, sign in, sign out, change password."""
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from console import auth
-from console.users import AccountValidationError, InvalidCredentials, UsernameTaken, user_authenticate, user_create
+from console.client_address import client_address
+from console.dynamodb import StoreUnavailable
+from console.errors import store_unavailable_response
+from console.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
+from console.users import (
+    AccountValidationError,
+    InvalidCredentials,
+    UsernameTaken,
+    UserNotFound,
+    check_new_password,
+    clean_username,
+    user_authenticate,
+    user_change_password,
+    user_create,
+)
+
+log = logging.getLogger(__name__)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -19,47 +37,139 @@ def _next_url(request: HttpRequest) -> str:
     return settings.LOGIN_REDIRECT_URL
 
 
+def _signin_limit() -> Limit:
+    return Limit("signin", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+
+
+def _password_limit() -> Limit:
+    return Limit("password", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+
+
+def _throttled(request: HttpRequest, template: str, context: dict, exc: Throttled, what: str) -> HttpResponse:
+    unit = "minute" if exc.minutes == 1 else "minutes"
+    context["error"] = f"Too many failed {what}; try again in {exc.minutes} {unit}."
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
-    context = {"next": _next_url(request), "username": "", "error": ""}
-    if request.method == "POST":
-        username = request.POST.get("username", "")
-        context["username"] = username
-        try:
-            user = user_authenticate(username=username, password=request.POST.get("password", ""))
-        except InvalidCredentials as exc:
-            context["error"] = str(exc)
-            return render(request, "accounts/signin.html", context, status=400)
+    template = "accounts/signin.html"
+    context = {"next": _next_url(request), "username": "", "error": "", "signup_enabled": settings.SIGNUP_ENABLED}
+    if request.method != "POST":
+        return render(request, template, context)
+    username, password = request.POST.get("username", ""), request.POST.get("password", "")
+    context["username"] = username
+    if not username.strip() or not password:
+        context["error"] = "Enter your username and password."
+        return render(request, template, context, status=400)
+    limit, address = _signin_limit(), client_address(request)
+    subject = signin_subject(username=username, client_address=address)
+    try:
+        # Counted before the password is checked, so a throttled guess costs one write and no hashing.
+        throttle_hit(limit=limit, subject=subject)
+        user = user_authenticate(username=username, password=password)
+        throttle_clear(limit=limit, subject=subject)
         auth.login(request, user)
-        return redirect(context["next"])
-    return render(request, "accounts/signin.html", context)
+    except Throttled as exc:
+        log.warning("sign-in throttled for %s", address)
+        return _throttled(request, template, context, exc, "sign-ins")
+    except InvalidCredentials as exc:
+        context["error"] = str(exc)
+        return render(request, template, context, status=400)
+    except StoreUnavailable as exc:
+        return store_unavailable_response(request, exc, template=template, context=context)
+    return redirect(context["next"])
+
+
+def _signup_errors(username: str, password: str, confirm: str) -> dict[str, str]:
+    """Every problem of the form at once, before anything is written."""
+    errors: dict[str, str] = {}
+    try:
+        username = clean_username(username)
+    except AccountValidationError as exc:
+        errors.update(exc.errors)
+    try:
+        check_new_password(password, username=username)
+    except AccountValidationError as exc:
+        errors.update(exc.errors)
+    if password != confirm:
+        errors["password2"] = "The two passwords differ."
+    return errors
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if not settings.SIGNUP_ENABLED:
         return render(request, "accounts/signup_closed.html", status=403)
+    template = "accounts/signup.html"
     context: dict = {"username": "", "errors": {}}
     if request.method == "POST":
         username = request.POST.get("username", "")
         password, confirm = request.POST.get("password", ""), request.POST.get("password2", "")
         context["username"] = username
+        errors = _signup_errors(username, password, confirm)
+        if errors:
+            context["errors"] = errors
+            return render(request, template, context, status=400)
         try:
-            if password != confirm:
-                raise AccountValidationError({"password2": "The two passwords differ."})
             user = user_create(username=username, password=password)
+            auth.login(request, user)
         except AccountValidationError as exc:
             context["errors"] = exc.errors
-            return render(request, "accounts/signup.html", context, status=400)
+            return render(request, template, context, status=400)
         except UsernameTaken as exc:
             context["errors"] = {"username": str(exc)}
-            return render(request, "accounts/signup.html", context, status=400)
-        auth.login(request, user)
+            return render(request, template, context, status=400)
+        except StoreUnavailable as exc:
+            return store_unavailable_response(request, exc, template=template, context=context)
         return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/signup.html", context)
+    return render(request, template, context)
 
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
     return redirect("signin")
+
+
+@auth.login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    template = "accounts/password_change.html"
+    context: dict = {"errors": {}, "error": ""}
+    if request.method != "POST":
+        return render(request, template, context)
+    old = request.POST.get("old_password", "")
+    new1, new2 = request.POST.get("new_password1", ""), request.POST.get("new_password2", "")
+    limit, subject = _password_limit(), request.user.id
+    try:
+        if new1 != new2:
+            raise AccountValidationError({"new_password2": "The two new passwords differ."})
+        throttle_hit(limit=limit, subject=subject)
+        try:
+            user = user_change_password(user_id=request.user.id, old_password=old, new_password=new1)
+        except AccountValidationError as exc:
+            if "old_password" not in exc.errors:
+                throttle_clear(limit=limit, subject=subject)  # the current password was right
+            raise
+        throttle_clear(limit=limit, subject=subject)
+        auth.after_password_change(request, user)
+    except AccountValidationError as exc:
+        context["errors"] = exc.errors
+        return render(request, template, context, status=400)
+    except Throttled as exc:
+        return _throttled(request, template, context, exc, "password checks")
+    except UserNotFound:
+        auth.logout(request)
+        return redirect("signin")
+    except StoreUnavailable as exc:
+        return store_unavailable_response(request, exc, template=template, context=context)
+    return redirect("password_change_done")
+
+
+@auth.login_required
+@require_GET
+def password_change_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_change_done.html")

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.middleware.csrf import rotate_token
 from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRedirect
 
 from console.session_store import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
 from console.users import AnonymousUser, User
@@ -77,9 +78,15 @@ def after_password_change(request: HttpRequest, user: User) -> None:
 
 
 def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    htmx = getattr(request, "htmx", None)
     query = QueryDict(mutable=True)
-    query["next"] = request.get_full_path()
-    return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}")
+    # An htmx request fetches a fragment: come back to the page the user was on, and make the
+    # browser (not htmx's swap) follow the redirect.
+    query["next"] = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
+    url = f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}"
+    if htmx:
+        return HttpResponseClientRedirect(url)
+    return HttpResponseRedirect(url)
 
 
 def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

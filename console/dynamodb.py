@@ -1,8 +1,10 @@
 """The DynamoDB table: its one definition, the process-wide client, and error translation.
 
 Every item of the app (notes, users, sessions, throttles, ...) lives in one table per stage with
-generic keys `pk`/`sk`. The local secondary index `by_updated` (pk + updated_sk) lists a user's notes
-newest first with strongly consistent reads; `expires_at` is the TTL attribute.
+generic keys `pk`/`sk`. Sparse indexes: the LSI `by_updated` (pk + updated_sk) lists a user's live notes
+newest first with strongly consistent reads; the LSI `by_deleted` (pk + deleted_sk) lists the user's trash;
+the GSI `by_purge_day` (purge_day + purge_at) lets the daily purge find expired trash without a Scan.
+`expires_at` is the TTL attribute.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.conf import settings
 log = logging.getLogger(__name__)
 
 BY_UPDATED_INDEX = "by_updated"
+BY_DELETED_INDEX = "by_deleted"
+BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
 
 _RETRYABLE_CODES = {
@@ -47,6 +51,9 @@ def table_definition(table_name: str) -> dict[str, Any]:
             {"AttributeName": "pk", "AttributeType": "S"},
             {"AttributeName": "sk", "AttributeType": "S"},
             {"AttributeName": "updated_sk", "AttributeType": "S"},
+            {"AttributeName": "deleted_sk", "AttributeType": "S"},
+            {"AttributeName": "purge_day", "AttributeType": "S"},
+            {"AttributeName": "purge_at", "AttributeType": "S"},
         ],
         "KeySchema": [
             {"AttributeName": "pk", "KeyType": "HASH"},
@@ -60,6 +67,24 @@ def table_definition(table_name: str) -> dict[str, Any]:
                     {"AttributeName": "updated_sk", "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
+            },
+            {
+                "IndexName": BY_DELETED_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "deleted_sk", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            },
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": BY_PURGE_DAY_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "purge_day", "KeyType": "HASH"},
+                    {"AttributeName": "purge_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
             }
         ],
         "BillingMode": "PAY_PER_REQUEST",

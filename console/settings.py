@@ -32,15 +32,16 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "console",  # before staticfiles, so console's runserver (which announces the local admin) wins
     "django.contrib.staticfiles",
     "django_htmx",
-    "console",
     "notes",
 ]
 
 MIDDLEWARE = [
     "console.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
+    "console.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "console.auth.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
 
 ROOT_URLCONF = "console.urls"
@@ -127,6 +129,29 @@ LOGGING = {
 # --- Accounts ---------------------------------------------------------------------------
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 LOGIN_REDIRECT_URL = "home"
+SIGNIN_THROTTLE_ATTEMPTS = env_int("SIGNIN_THROTTLE_ATTEMPTS", 5)  # failed sign-ins per username and address
+SIGNIN_THROTTLE_WINDOW = env_int("SIGNIN_THROTTLE_WINDOW", 15 * 60)  # seconds
+
+# --- Security headers and HTTPS -----------------------------------------------------------
+# The CSP is set by console.security; the rest by Django's SecurityMiddleware and XFrameOptionsMiddleware.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "console.errors.csrf_failure"
+# On Lambda every request comes through API Gateway (or a function URL), which speaks only HTTPS and sets
+# X-Forwarded-Proto itself, so the header can be trusted there and nowhere else.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ON_LAMBDA else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", ON_LAMBDA)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if ON_LAMBDA else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", ON_LAMBDA)
+# Preloading is a promise made for a whole registrable domain (impossible for *.execute-api.amazonaws.com);
+# turn it on only for a custom domain whose owner means it.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- Lambda (zappa_settings.json; README "Deploy") ----------------------------------------
 # Static URLs follow each request's stage prefix (/dev/static/... on execute-api hosts, /static/... on a
@@ -136,13 +161,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "console.static_files.StagePrefixedStaticFilesStorage"},
 }
 if ON_LAMBDA:
-    # API Gateway and function URLs serve HTTPS only; HSTS keeps browsers on it.
-    SECURE_SSL_REDIRECT = True
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    # HSTS preload is the domain owner's decision (a submission to the browsers' list), and impossible
-    # on execute-api hosts, so check --deploy's reminder about it is silenced.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     # WhiteNoise serves the package's static files through the finders (WHITENOISE_USE_FINDERS); nothing is
     # collected into STATIC_ROOT, and WhiteNoise would warn about the missing folder at every cold start.
     STATIC_ROOT = None

@@ -183,3 +183,18 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
 def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:
     check_new_password(new_password, username=user.username)
     return _repo(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+
+
+def user_change_password(
+    *, user_id: str, old_password: str, new_password: str, repo: UserRepository | None = None
+) -> User:
+    """Check the current password, then store the new one. Errors are keyed by the form's field names."""
+    user = _repo(repo).get(user_id=user_id)
+    if not isinstance(old_password, str) or not old_password or not check_password(old_password, user.password_hash):
+        raise AccountValidationError({"old_password": "Your current password is incorrect."})
+    if new_password == old_password:
+        raise AccountValidationError({"new_password1": "The new password must differ from the current one."})
+    try:
+        return user_set_password(user=user, new_password=new_password, repo=repo)
+    except AccountValidationError as exc:
+        raise AccountValidationError({"new_password1": exc.errors.get("password", str(exc))}) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 TITLE_MAX_CHARS = 200
 CONTENT_MAX_BYTES = 100 * 1024
@@ -27,6 +27,17 @@ class Note:
     created_at: str = ""
     updated_at: str = ""
     version: int = 1
+
+
+TRASH_DAYS = 30
+HISTORY_KEEP = 20
+
+
+@dataclass(frozen=True)
+class TrashedNote:
+    note: Note
+    deleted_at: str
+    purge_at: str  # after this the daily purge deletes it for good
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,11 @@ class ValidationError(NoteError):
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def iso_after(stamp: str, *, days: int) -> str:
+    moment = datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return (moment + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def new_note_id() -> str:

@@ -12,8 +12,26 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from console import dynamodb
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
-from notes.domain import Note, NoteFilters, NoteNotFound, NotePage, VersionConflict, now_iso
+from notes.domain import (
+    HISTORY_KEEP,
+    TRASH_DAYS,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    NotePage,
+    TrashedNote,
+    VersionConflict,
+    iso_after,
+    now_iso,
+)
 from notes.repository import matches, note_id_for_token
+
+
+def _epoch(stamp: str) -> int:
+    from datetime import UTC, datetime
+
+    return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp())
+
 
 # A filtered page reads bigger batches and gives up after a few calls, so its cost is bounded
 # whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
@@ -27,6 +45,19 @@ def user_pk(user_id: str) -> str:
 
 def note_sk(note_id: str) -> str:
     return f"NOTE#{note_id}"
+
+
+def history_sk(note_id: str, version: int) -> str:
+    return f"HIST#{note_id}#{version:010d}"
+
+
+def _history_item(note: Note) -> dict[str, Any]:
+    """A recorded version: the note's attributes under its own key, outside every index."""
+    item = to_item(note)
+    del item["updated_sk"]
+    item["sk"] = {"S": history_sk(note.id, note.version)}
+    item["type"] = {"S": "history"}
+    return item
 
 
 def to_item(note: Note) -> dict[str, Any]:
@@ -203,9 +234,9 @@ class DynamoDBNoteRepository:
                 "update_item",
                 Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}},
                 UpdateExpression=expression,
-                ConditionExpression="attribute_exists(pk) AND #v = :expected",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
+                ConditionExpression="attribute_exists(pk) AND #type = :note AND #v = :expected",
+                ExpressionAttributeNames={**names, "#type": "type"},
+                ExpressionAttributeValues={**values, ":note": {"S": "note"}},
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -213,18 +244,171 @@ class DynamoDBNoteRepository:
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
         return from_item(resp["Attributes"])
 
-    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
+        # Trash is a state of the note item: one conditional update takes it out of the newest-first
+        # index and puts it in the trash index and the purge-day index.
+        stamp = now_iso()
+        purge_at = iso_after(stamp, days=TRASH_DAYS)
         try:
-            self._call(
-                "delete_item",
-                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}},
-                ConditionExpression="attribute_exists(pk) AND #v = :expected",
-                ExpressionAttributeNames={"#v": "version"},
-                ExpressionAttributeValues={":expected": {"N": str(expected_version)}},
+            resp = self._call(
+                "update_item",
+                Key=self._key(user_id, note_id),
+                UpdateExpression=(
+                    "SET #type = :trash, deleted_at = :now, deleted_sk = :deleted_sk, purge_at = :purge_at, "
+                    "purge_day = :purge_day, expires_at = :expires REMOVE updated_sk"
+                ),
+                ConditionExpression="attribute_exists(pk) AND #type = :note AND #v = :expected",
+                ExpressionAttributeNames={"#type": "type", "#v": "version"},
+                ExpressionAttributeValues={
+                    ":trash": {"S": "trash"},
+                    ":note": {"S": "note"},
+                    ":now": {"S": stamp},
+                    ":deleted_sk": {"S": updated_sort_key(stamp, note_id)},
+                    ":purge_at": {"S": purge_at},
+                    ":purge_day": {"S": purge_at[:10]},
+                    # TTL is only a safety net two days after the purge; the daily purge is what deletes.
+                    ":expires": {"N": str(_epoch(iso_after(purge_at, days=2)))},
+                    ":expected": {"N": str(expected_version)},
+                },
+                ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
+        return TrashedNote(note=from_item(resp["Attributes"]), deleted_at=stamp, purge_at=purge_at)
+
+    @staticmethod
+    def _key(user_id: str, note_id: str) -> dict[str, Any]:
+        return {"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}}
+
+    def list_trash(self, *, user_id: str) -> list[TrashedNote]:
+        trashed: list[TrashedNote] = []
+        kwargs: dict[str, Any] = {
+            "IndexName": dynamodb.BY_DELETED_INDEX,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}},
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+        }
+        while True:
+            resp = self._call("query", **kwargs)
+            trashed.extend(
+                TrashedNote(note=from_item(i), deleted_at=i["deleted_at"]["S"], purge_at=i["purge_at"]["S"])
+                for i in resp.get("Items", [])
+            )
+            if "LastEvaluatedKey" not in resp:
+                return trashed
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def restore(self, *, user_id: str, note_id: str) -> Note:
+        stamp = now_iso()
+        try:
+            resp = self._call(
+                "update_item",
+                Key=self._key(user_id, note_id),
+                UpdateExpression=(
+                    "SET #type = :note, updated_at = :now, updated_sk = :updated_sk, #v = #v + :one "
+                    "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at"
+                ),
+                ConditionExpression="attribute_exists(pk) AND #type = :trash",
+                ExpressionAttributeNames={"#type": "type", "#v": "version"},
+                ExpressionAttributeValues={
+                    ":note": {"S": "note"},
+                    ":trash": {"S": "trash"},
+                    ":now": {"S": stamp},
+                    ":updated_sk": {"S": updated_sort_key(stamp, note_id)},
+                    ":one": {"N": "1"},
+                },
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError:
+            raise NoteNotFound(note_id) from None
+        return from_item(resp["Attributes"])
+
+    def delete_forever(self, *, user_id: str, note_id: str) -> None:
+        try:
+            self._call(
+                "delete_item",
+                Key=self._key(user_id, note_id),
+                ConditionExpression="attribute_exists(pk) AND #type = :trash",
+                ExpressionAttributeNames={"#type": "type"},
+                ExpressionAttributeValues={":trash": {"S": "trash"}},
+            )
+        except ClientError:
+            raise NoteNotFound(note_id) from None
+        self._delete_history(user_id, note_id)
+
+    def purge_expired(self, *, now: str, lookback_days: int = TRASH_DAYS * 2) -> int:
+        from datetime import UTC, datetime, timedelta
+
+        today = datetime.strptime(now[:10], "%Y-%m-%d").replace(tzinfo=UTC)
+        purged = 0
+        for back in range(lookback_days, -1, -1):
+            day = (today - timedelta(days=back)).strftime("%Y-%m-%d")
+            kwargs: dict[str, Any] = {
+                "IndexName": dynamodb.BY_PURGE_DAY_INDEX,
+                "KeyConditionExpression": "purge_day = :day AND purge_at <= :now",
+                "ExpressionAttributeValues": {":day": {"S": day}, ":now": {"S": now}},
+            }
+            while True:
+                resp = self._call("query", **kwargs)
+                for key in resp.get("Items", []):
+                    user_id = key["pk"]["S"].removeprefix("USER#")
+                    note_id = key["sk"]["S"].removeprefix("NOTE#")
+                    try:
+                        # The index is eventually consistent: the condition re-checks the item itself.
+                        self._call(
+                            "delete_item",
+                            Key={"pk": key["pk"], "sk": key["sk"]},
+                            ConditionExpression="#type = :trash AND purge_at <= :now",
+                            ExpressionAttributeNames={"#type": "type"},
+                            ExpressionAttributeValues={":trash": {"S": "trash"}, ":now": {"S": now}},
+                        )
+                    except ClientError:
+                        continue  # restored meanwhile
+                    self._delete_history(user_id, note_id)
+                    purged += 1
+                if "LastEvaluatedKey" not in resp:
+                    break
+                kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return purged
+
+    def add_history(self, note: Note) -> bool:
+        item = _history_item(note)
+        try:
+            self._call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError:
+            return False
+        if note.version > HISTORY_KEEP:
+            self._call(
+                "delete_item",
+                Key={"pk": {"S": user_pk(note.user_id)}, "sk": {"S": history_sk(note.id, note.version - HISTORY_KEEP)}},
+            )
+        return True
+
+    def _history_items(self, user_id: str, note_id: str, *, keys_only: bool = False) -> list[dict[str, Any]]:
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}, ":prefix": {"S": f"HIST#{note_id}#"}},
+            "ConsistentRead": True,
+            "ScanIndexForward": False,
+        }
+        if keys_only:
+            kwargs["ProjectionExpression"] = "pk, sk"
+        items: list[dict[str, Any]] = []
+        while True:
+            resp = self._call("query", **kwargs)
+            items.extend(resp.get("Items", []))
+            if "LastEvaluatedKey" not in resp:
+                return items
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
+        return [from_item(i) for i in self._history_items(user_id, note_id)]
+
+    def _delete_history(self, user_id: str, note_id: str) -> None:
+        for item in self._history_items(user_id, note_id, keys_only=True):
+            self._call("delete_item", Key={"pk": item["pk"], "sk": item["sk"]})
 
     @staticmethod
     def _conflict_or_missing(exc: ClientError, note_id: str, expected_version: int) -> Exception:

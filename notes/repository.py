@@ -11,7 +11,18 @@ from dataclasses import replace
 from typing import Protocol
 
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
-from notes.domain import Note, NoteFilters, NoteNotFound, NotePage, VersionConflict, now_iso
+from notes.domain import (
+    HISTORY_KEEP,
+    TRASH_DAYS,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    NotePage,
+    TrashedNote,
+    VersionConflict,
+    iso_after,
+    now_iso,
+)
 
 # Ids made from a client token are stable, so a retried create lands on the same key.
 _CLIENT_TOKEN_NS = uuid.UUID("6f1d3c2a-5b8e-4f7a-9c0d-1e2f3a4b5c6d")
@@ -41,8 +52,34 @@ class NoteRepository(Protocol):
         by one. VersionConflict (carrying the stored note) if it moved on, NoteNotFound if absent."""
         ...
 
-    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
-        """Delete if the stored version is `expected_version`; VersionConflict / NoteNotFound otherwise."""
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
+        """Move the note to the trash (restorable for TRASH_DAYS) if the stored version is
+        `expected_version`, atomically; VersionConflict / NoteNotFound otherwise."""
+        ...
+
+    def list_trash(self, *, user_id: str) -> list[TrashedNote]:
+        """The user's trashed notes, most recently deleted first (strongly consistent)."""
+        ...
+
+    def restore(self, *, user_id: str, note_id: str) -> Note:
+        """Put a trashed note back, as a new version; NoteNotFound if it is not in the trash."""
+        ...
+
+    def delete_forever(self, *, user_id: str, note_id: str) -> None:
+        """Remove a trashed note and its history for good; NoteNotFound if it is not in the trash."""
+        ...
+
+    def purge_expired(self, *, now: str) -> int:
+        """Delete for good every trashed note whose purge time has passed. Returns how many."""
+        ...
+
+    def add_history(self, note: Note) -> bool:
+        """Record this version of the note (key: user, note id, version); False if it was recorded
+        already (a redelivered stream record). Keeps the last HISTORY_KEEP versions."""
+        ...
+
+    def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
+        """Recorded versions of the note, newest first."""
         ...
 
 
@@ -64,6 +101,8 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
 class InMemoryNoteRepository:
     def __init__(self) -> None:
         self._notes: dict[tuple[str, str], Note] = {}
+        self._trash: dict[tuple[str, str], TrashedNote] = {}
+        self._history: dict[tuple[str, str], dict[int, Note]] = {}
         self._lock = threading.Lock()
         self.calls = 0
 
@@ -117,7 +156,7 @@ class InMemoryNoteRepository:
             self._notes[(user_id, note_id)] = updated
             return updated
 
-    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> None:
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
         with self._lock:
             self.calls += 1
             current = self._notes.get((user_id, note_id))
@@ -126,3 +165,49 @@ class InMemoryNoteRepository:
             if current.version != expected_version:
                 raise VersionConflict(expected=expected_version, current=current)
             del self._notes[(user_id, note_id)]
+            stamp = now_iso()
+            trashed = TrashedNote(note=current, deleted_at=stamp, purge_at=iso_after(stamp, days=TRASH_DAYS))
+            self._trash[(user_id, note_id)] = trashed
+            return trashed
+
+    def list_trash(self, *, user_id: str) -> list[TrashedNote]:
+        with self._lock:
+            mine = [t for (uid, _), t in self._trash.items() if uid == user_id]
+        return sorted(mine, key=lambda t: (t.deleted_at, t.note.id), reverse=True)
+
+    def restore(self, *, user_id: str, note_id: str) -> Note:
+        with self._lock:
+            trashed = self._trash.pop((user_id, note_id), None)
+            if trashed is None:
+                raise NoteNotFound(note_id)
+            note = replace(trashed.note, updated_at=now_iso(), version=trashed.note.version + 1)
+            self._notes[(user_id, note_id)] = note
+            return note
+
+    def delete_forever(self, *, user_id: str, note_id: str) -> None:
+        with self._lock:
+            if self._trash.pop((user_id, note_id), None) is None:
+                raise NoteNotFound(note_id)
+            self._history.pop((user_id, note_id), None)
+
+    def purge_expired(self, *, now: str) -> int:
+        with self._lock:
+            expired = [key for key, t in self._trash.items() if t.purge_at <= now]
+            for key in expired:
+                del self._trash[key]
+                self._history.pop(key, None)
+            return len(expired)
+
+    def add_history(self, note: Note) -> bool:
+        with self._lock:
+            versions = self._history.setdefault((note.user_id, note.id), {})
+            if note.version in versions:
+                return False
+            versions[note.version] = note
+            versions.pop(note.version - HISTORY_KEEP, None)
+            return True
+
+    def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
+        with self._lock:
+            versions = self._history.get((user_id, note_id), {})
+            return [versions[v] for v in sorted(versions, reverse=True)]

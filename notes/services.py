@@ -6,7 +6,18 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from notes.domain import Note, NoteFilters, NotePage, ValidationError, clean_fields, new_note_id, now_iso
+from notes.domain import (
+    EDITABLE_FIELDS,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    NotePage,
+    TrashedNote,
+    ValidationError,
+    clean_fields,
+    new_note_id,
+    now_iso,
+)
 from notes.repository import NoteRepository
 
 MAX_PAGE_SIZE = 100
@@ -63,5 +74,43 @@ def note_update(
     return _repo(repo).update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)
 
 
-def note_delete(*, user_id: str, note_id: str, expected_version: int, repo: NoteRepository | None = None) -> None:
-    _repo(repo).delete(user_id=user_id, note_id=note_id, expected_version=expected_version)
+def note_delete(
+    *, user_id: str, note_id: str, expected_version: int, repo: NoteRepository | None = None
+) -> TrashedNote:
+    """Moves the note to the trash; it can be restored for TRASH_DAYS days."""
+    return _repo(repo).delete(user_id=user_id, note_id=note_id, expected_version=expected_version)
+
+
+def trash_list(*, user_id: str, repo: NoteRepository | None = None) -> list[TrashedNote]:
+    return _repo(repo).list_trash(user_id=user_id)
+
+
+def note_restore(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> Note:
+    return _repo(repo).restore(user_id=user_id, note_id=note_id)
+
+
+def note_delete_forever(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> None:
+    _repo(repo).delete_forever(user_id=user_id, note_id=note_id)
+
+
+def trash_purge(*, now: str | None = None, repo: NoteRepository | None = None) -> int:
+    return _repo(repo).purge_expired(now=now or now_iso())
+
+
+def note_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> list[Note]:
+    """Recorded versions of one of the user's live notes, newest first (NoteNotFound for another's)."""
+    repository = _repo(repo)
+    repository.get(user_id=user_id, note_id=note_id)
+    return repository.list_history(user_id=user_id, note_id=note_id)
+
+
+def note_restore_version(
+    *, user_id: str, note_id: str, version: int, expected_version: int, repo: NoteRepository | None = None
+) -> Note:
+    """Make an earlier version current again, as a new version (nothing is lost)."""
+    repository = _repo(repo)
+    old = next((n for n in repository.list_history(user_id=user_id, note_id=note_id) if n.version == version), None)
+    if old is None:
+        raise NoteNotFound(f"{note_id} version {version}")
+    changes = {name: getattr(old, name) for name in EDITABLE_FIELDS}
+    return repository.update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)

@@ -110,6 +110,31 @@ def client_for(aws):
     return make
 
 
+@pytest.fixture
+def dynamodb_outage(aws):
+    """dynamodb_outage() makes every later DynamoDB call fail as if the endpoint were unreachable
+    (raised before botocore sends anything, so no retries or timeouts slow the test)."""
+    from botocore.exceptions import EndpointConnectionError
+
+    events = dynamodb.client().meta.events
+
+    def fail(**_: object) -> None:
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    yield lambda: events.register("before-call.dynamodb.*", fail)
+    events.unregister("before-call.dynamodb.*", fail)
+
+
+@pytest.fixture
+def steady_clock(monkeypatch):
+    """Pins the throttle's clock 30 s into a 15-minute window, so no test straddles a window boundary."""
+    from console import throttle
+
+    now = (1_800_000_000 // 900) * 900 + 30
+    monkeypatch.setattr(throttle, "_now", lambda: now)
+    return now
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's server on a free 127.0.0.1 port, for code that speaks HTTP to AWS without a boto3 client

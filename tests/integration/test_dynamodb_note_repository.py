@@ -79,7 +79,9 @@ def test_create_table_is_idempotent_and_defines_the_index_and_ttl(aws):
     assert dynamodb.create_table() is False  # the fixture made it already
     desc = dynamodb.client().describe_table(TableName=dynamodb.table_name())["Table"]
     assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert [i["IndexName"] for i in desc["LocalSecondaryIndexes"]] == [dynamodb.BY_UPDATED_INDEX]
+    assert [i["IndexName"] for i in desc["LocalSecondaryIndexes"]] == [dynamodb.BY_UPDATED_INDEX, dynamodb.BY_DELETED_INDEX]
+    assert [i["IndexName"] for i in desc["GlobalSecondaryIndexes"]] == [dynamodb.BY_PURGE_DAY_INDEX]
+    assert desc["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     ttl = dynamodb.client().describe_time_to_live(TableName=dynamodb.table_name())["TimeToLiveDescription"]
     assert ttl["AttributeName"] == dynamodb.TTL_ATTRIBUTE
 

@@ -82,3 +82,24 @@ def test_runserver_serves_the_home_page_with_no_aws_settings(tmp_path):
         output, _ = proc.communicate(timeout=20)
     assert "Local DynamoDB: embedded endpoint at http://127.0.0.1:" in output
     assert str(tmp_path) in output
+
+
+HISTORY = """
+import time
+from notes import services
+n = services.note_create(user_id="dev", data={"title": "first"})
+services.note_update(user_id="dev", note_id=n.id, expected_version=1, data={"title": "second"})
+deadline = time.monotonic() + 20
+while time.monotonic() < deadline:
+    versions = [(h.version, h.title) for h in services.note_history(user_id="dev", note_id=n.id)]
+    if len(versions) == 2:
+        break
+    time.sleep(0.2)
+print("HISTORY", versions)
+"""
+
+
+def test_local_mode_feeds_the_table_stream_to_the_history_handler(tmp_path):
+    result = manage(tmp_path, "shell", "-c", HISTORY)
+    assert result.returncode == 0, result.stderr
+    assert "HISTORY [(2, 'second'), (1, 'first')]" in result.stdout

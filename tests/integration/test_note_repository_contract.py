@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from notes.domain import InvalidCursor, Note, NoteFilters, NoteNotFound, VersionConflict, new_note_id, now_iso
+from notes.domain import (
+    HISTORY_KEEP,
+    InvalidCursor,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    VersionConflict,
+    iso_after,
+    new_note_id,
+    now_iso,
+)
 from notes.dynamodb_repository import DynamoDBNoteRepository
 from notes.repository import InMemoryNoteRepository
 
@@ -117,12 +127,97 @@ def test_it_refuses_a_stale_delete_and_keeps_the_note(repo):
     assert repo.get(user_id=ALICE, note_id=note.id) == current
 
 
-def test_it_deletes_with_the_current_version(repo):
+def test_it_deletes_into_the_trash_with_the_current_version(repo):
     note = repo.add(make_note())
-    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    trashed = repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    assert trashed.note == note
+    assert trashed.purge_at == iso_after(trashed.deleted_at, days=30)
     with pytest.raises(NoteNotFound):
         repo.get(user_id=ALICE, note_id=note.id)
     assert repo.list(user_id=ALICE, limit=10).notes == []
+    assert repo.list(user_id=ALICE, limit=10, filters=NoteFilters(q="content")).notes == []
+    assert [t.note.id for t in repo.list_trash(user_id=ALICE)] == [note.id]
+
+
+def test_a_trashed_note_cannot_be_edited_or_deleted_again(repo):
+    note = repo.add(make_note())
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    with pytest.raises(NoteNotFound):
+        repo.update(user_id=ALICE, note_id=note.id, expected_version=1, changes={"title": "ghost"})
+    with pytest.raises(NoteNotFound):
+        repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    assert repo.list(user_id=ALICE, limit=10).notes == []
+
+
+def test_it_restores_from_the_trash_as_a_new_version(repo):
+    note = repo.add(make_note(title="come back"))
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    restored = repo.restore(user_id=ALICE, note_id=note.id)
+    assert (restored.title, restored.version) == ("come back", 2)
+    assert repo.get(user_id=ALICE, note_id=note.id) == restored
+    assert [n.id for n in repo.list(user_id=ALICE, limit=10).notes] == [note.id]
+    assert repo.list_trash(user_id=ALICE) == []
+    with pytest.raises(NoteNotFound):
+        repo.restore(user_id=ALICE, note_id=note.id)
+
+
+def test_it_deletes_forever_only_from_the_trash(repo):
+    note = repo.add(make_note())
+    with pytest.raises(NoteNotFound):
+        repo.delete_forever(user_id=ALICE, note_id=note.id)
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    repo.delete_forever(user_id=ALICE, note_id=note.id)
+    assert repo.list_trash(user_id=ALICE) == []
+    with pytest.raises(NoteNotFound):
+        repo.restore(user_id=ALICE, note_id=note.id)
+
+
+def test_another_user_cannot_see_restore_or_purge_my_trash(repo):
+    note = repo.add(make_note(user_id=ALICE))
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    assert repo.list_trash(user_id=BOB) == []
+    with pytest.raises(NoteNotFound):
+        repo.restore(user_id=BOB, note_id=note.id)
+    with pytest.raises(NoteNotFound):
+        repo.delete_forever(user_id=BOB, note_id=note.id)
+    assert len(repo.list_trash(user_id=ALICE)) == 1
+
+
+def test_the_purge_deletes_only_expired_trash(repo):
+    old = repo.add(make_note(title="old"))
+    fresh = repo.add(make_note(title="fresh"))
+    old_trash = repo.delete(user_id=ALICE, note_id=old.id, expected_version=1)
+    repo.delete(user_id=ALICE, note_id=fresh.id, expected_version=1)
+    assert repo.purge_expired(now=now_iso()) == 0
+    # Pretend it is now the first one's purge time; the second was trashed after it.
+    purged = repo.purge_expired(now=old_trash.purge_at)
+    assert purged >= 1
+    remaining = {t.note.id for t in repo.list_trash(user_id=ALICE)}
+    assert old.id not in remaining
+    assert repo.purge_expired(now=iso_after(now_iso(), days=31)) == len(remaining)
+    assert repo.list_trash(user_id=ALICE) == []
+
+
+def test_history_records_each_version_once_and_keeps_the_last_20(repo):
+    note = repo.add(make_note(title="v1"))
+    assert repo.add_history(note) is True
+    assert repo.add_history(note) is False  # a redelivered record
+    current = note
+    for i in range(2, 26):
+        current = repo.update(user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"})
+        repo.add_history(current)
+    versions = [n.version for n in repo.list_history(user_id=ALICE, note_id=note.id)]
+    assert versions == list(range(25, 25 - HISTORY_KEEP, -1))
+    assert repo.list_history(user_id=BOB, note_id=note.id) == []
+
+
+def test_deleting_forever_drops_the_history(repo):
+    note = repo.add(make_note())
+    repo.add_history(note)
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=1)
+    assert len(repo.list_history(user_id=ALICE, note_id=note.id)) == 1
+    repo.delete_forever(user_id=ALICE, note_id=note.id)
+    assert repo.list_history(user_id=ALICE, note_id=note.id) == []
 
 
 def test_it_hides_another_users_note_on_every_operation(repo):

@@ -33,6 +33,7 @@ from unittest import mock
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.urls import get_script_prefix, set_script_prefix
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
@@ -337,6 +338,8 @@ def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE
     root = logging.getLogger()
     saved_root = (root.level, root.handlers[:])
     saved_levels = {name: logging.getLogger(name).level for name in ("zappa.handler", "botocore", "werkzeug")}
+    # Django keeps the last request's script prefix (/dev/) for the thread: later reverse() calls would carry it.
+    saved_prefix = get_script_prefix()
     from zappa.handler import LambdaHandler
 
     for name, value in lambda_settings(stage).items():
@@ -356,6 +359,7 @@ def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE
         root.handlers[:] = saved_root[1]
         for name, level in saved_levels.items():
             logging.getLogger(name).setLevel(level)
+        set_script_prefix(saved_prefix)
 
 
 @pytest.fixture

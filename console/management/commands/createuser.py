@@ -1,0 +1,58 @@
+"""manage.py createuser USERNAME [--admin] [--password-stdin]: add a user to the DynamoDB store."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from console.dynamodb import StoreUnavailable
+from console.users import AccountValidationError, UsernameTaken, user_create
+
+
+class Command(BaseCommand):
+    help = "Create a user. The password is asked twice at a prompt, or read from stdin with --password-stdin."
+    stealth_options = ("stdin",)
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--admin", action="store_true", help="the user may open the admin console")
+        parser.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password from the first line of stdin (for scripts; never put it on the command line)",
+        )
+
+    def handle(self, *args, username: str, admin: bool, password_stdin: bool, **options) -> None:
+        stdin = options.get("stdin") or sys.stdin
+        password = self._read_stdin(stdin) if password_stdin else self._prompt(stdin)
+        try:
+            user = user_create(username=username, password=password, is_admin=admin)
+        except UsernameTaken as exc:
+            raise CommandError(str(exc)) from None
+        except AccountValidationError as exc:
+            raise CommandError(" ".join(exc.errors.values())) from None
+        except StoreUnavailable as exc:
+            raise CommandError(f"{exc}. Is DYNAMODB_ENDPOINT_URL / the table right?") from None
+        kind = "admin" if user.is_admin else "user"
+        self.stdout.write(self.style.SUCCESS(f"Created {kind} {user.username!r}."))
+
+    @staticmethod
+    def _read_stdin(stdin) -> str:
+        line = stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise CommandError("No password on stdin.")
+        return password
+
+    @staticmethod
+    def _prompt(stdin) -> str:
+        if not (hasattr(stdin, "isatty") and stdin.isatty()):
+            raise CommandError("No terminal to ask for the password: pass it on stdin with --password-stdin.")
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            raise CommandError("The two passwords differ.")
+        if not password:
+            raise CommandError("The password is empty.")
+        return password

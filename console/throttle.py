@@ -1,0 +1,100 @@
+"""Counters that throttle repeated failures (sign-ins, old-password checks), kept in DynamoDB.
+
+Items: pk = THROTTLE#<scope>#<subject>, sk = WINDOW#<n>, where n numbers fixed windows of `window` seconds
+since the epoch; `attempts` counts the attempts made in that window and `expires_at` (the TTL attribute)
+is the window's end, so DynamoDB removes old counters by itself.
+
+An attempt is counted *before* the expensive check it guards, by one conditional `ADD`: once a window
+holds `limit` attempts the update is refused (nothing written, no password hashed) and the caller gets
+`Throttled` with the seconds left in the window. A success clears the window's counter. Fixed windows cost
+one write per attempt and never need a read; the price is that a burst straddling a window boundary can
+reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from console import dynamodb
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    attempts: int
+    window: int  # seconds
+
+
+class Throttled(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many attempts; retry in {retry_after} s")
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60))
+
+
+def _now() -> float:
+    return time.time()
+
+
+def _window(limit: Limit, now: float) -> tuple[int, int]:
+    """(window number, window end in epoch seconds)."""
+    number = int(now // limit.window)
+    return number, (number + 1) * limit.window
+
+
+def _key(limit: Limit, subject: str, number: int) -> dict[str, Any]:
+    return {"pk": {"S": f"THROTTLE#{limit.scope}#{subject}"}, "sk": {"S": f"WINDOW#{number}"}}
+
+
+def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int:
+    """Count one attempt for `subject`; raise Throttled if the window already holds `limit` attempts.
+
+    One conditional UpdateItem. Returns the number of attempts in the window, this one included.
+    """
+    now = _now() if now is None else now
+    number, end = _window(limit, now)
+    try:
+        resp = dynamodb.client().update_item(
+            TableName=dynamodb.table_name(),
+            Key=_key(limit, subject, number),
+            UpdateExpression="ADD attempts :one SET expires_at = :end, #type = :type",
+            ConditionExpression="attribute_not_exists(attempts) OR attempts < :limit",
+            ExpressionAttributeNames={"#type": "type"},
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":end": {"N": str(end)},
+                ":type": {"S": "throttle"},
+                ":limit": {"N": str(limit.attempts)},
+            },
+            ReturnValues="UPDATED_NEW",
+        )
+    except ClientError as exc:
+        if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
+            raise Throttled(math.ceil(end - now)) from None
+        raise dynamodb.translate(exc) from exc
+    except BotoCoreError as exc:
+        raise dynamodb.translate(exc) from exc
+    return int(resp["Attributes"]["attempts"]["N"])
+
+
+def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> None:
+    """Forget the attempts of the current window (after a success)."""
+    now = _now() if now is None else now
+    number, _ = _window(limit, now)
+    try:
+        dynamodb.client().delete_item(TableName=dynamodb.table_name(), Key=_key(limit, subject, number))
+    except (ClientError, BotoCoreError) as exc:
+        raise dynamodb.translate(exc) from exc
+
+
+def signin_subject(*, username: str, client_address: str) -> str:
+    # Usernames are at most 40 characters; a longer typed value can't exist, so cutting it only bounds the key.
+    return f"{username.strip().casefold()[:64]}#{client_address}"

@@ -1,0 +1,106 @@
+"""Version history from the table's stream: real moto stream records fed to the stream entry point."""
+
+from __future__ import annotations
+
+import logging
+
+import boto3
+import pytest
+
+from console import dynamodb
+from notes import events, services
+from notes.dynamodb_repository import DynamoDBNoteRepository
+
+
+def stream_records() -> list[dict]:
+    # botocore's default account-based streams endpoint is unknown to moto; name the regional one.
+    streams = boto3.client(
+        "dynamodbstreams", region_name="us-east-1", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com"
+    )
+    arn = dynamodb.client().describe_table(TableName=dynamodb.table_name())["Table"]["LatestStreamArn"]
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        records.extend(streams.get_records(ShardIterator=iterator)["Records"])
+    for record in records:  # the Lambda event shape carries the source ARN on each record
+        record["eventSourceARN"] = arn
+    return records
+
+
+def test_inserts_and_edits_become_history_and_a_redelivery_changes_nothing(alice):
+    repo = DynamoDBNoteRepository()
+    note = services.note_create(user_id=alice.id, data={"title": "draft"}, repo=repo)
+    note = services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"title": "final"}, repo=repo)
+    services.note_delete(user_id=alice.id, note_id=note.id, expected_version=2, repo=repo)
+    batch = {"Records": stream_records()}
+    assert {r["eventName"] for r in batch["Records"]} >= {"INSERT", "MODIFY"}
+
+    assert events.handle_stream(batch) == {"batchItemFailures": []}
+    history = repo.list_history(user_id=alice.id, note_id=note.id)
+    assert [(n.version, n.title) for n in history] == [(2, "final"), (1, "draft")]
+
+    before = dynamodb.client().scan(TableName=dynamodb.table_name())["Items"]  # test-only full read
+    assert events.handle_stream(batch) == {"batchItemFailures": []}
+    assert dynamodb.client().scan(TableName=dynamodb.table_name())["Items"] == before
+
+
+def test_an_unparseable_record_is_logged_with_its_keys_and_skipped(aws, caplog):
+    bad = {
+        "eventName": "INSERT",
+        "dynamodb": {
+            "Keys": {"pk": {"S": "USER#x"}, "sk": {"S": "NOTE#y"}},
+            "NewImage": {"type": {"S": "note"}, "pk": {"S": "USER#x"}},
+            "SequenceNumber": "111",
+        },
+    }
+    with caplog.at_level(logging.ERROR, logger="notes.history"):
+        assert events.handle_stream({"Records": [bad]}) == {"batchItemFailures": []}
+    record = next(r for r in caplog.records if "cannot parse" in r.getMessage())
+    assert record.keys == {"pk": {"S": "USER#x"}, "sk": {"S": "NOTE#y"}}
+    assert record.sequence_number == "111"
+
+
+def test_a_store_failure_reports_the_record_so_lambda_retries_from_it(alice, monkeypatch):
+    repo = DynamoDBNoteRepository()
+    services.note_create(user_id=alice.id, data={"title": "one"}, repo=repo)
+    records = stream_records()
+
+    def unavailable(self, note):
+        raise dynamodb.StoreUnavailable("throttled", code="ProvisionedThroughputExceededException")
+
+    monkeypatch.setattr(DynamoDBNoteRepository, "add_history", unavailable)
+    result = events.handle_stream({"Records": records})
+    first_note = next(r for r in records if r["dynamodb"]["NewImage"].get("type", {}).get("S") == "note")
+    assert result == {"batchItemFailures": [{"itemIdentifier": first_note["dynamodb"]["SequenceNumber"]}]}
+
+
+def test_restoring_an_old_version_makes_a_new_version(alice):
+    repo = DynamoDBNoteRepository()
+    note = services.note_create(user_id=alice.id, data={"title": "first words"}, repo=repo)
+    services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"title": "second"}, repo=repo)
+    events.handle_stream({"Records": stream_records()})
+    restored = services.note_restore_version(
+        user_id=alice.id, note_id=note.id, version=1, expected_version=2, repo=repo
+    )
+    assert (restored.title, restored.version) == ("first words", 3)
+
+
+def test_the_purge_entry_point_deletes_expired_trash(alice, monkeypatch):
+    repo = DynamoDBNoteRepository()
+    note = services.note_create(user_id=alice.id, data={"title": "bye"}, repo=repo)
+    trashed = services.note_delete(user_id=alice.id, note_id=note.id, expected_version=1, repo=repo)
+    assert events.purge_trash({}) == {"purged": 0}
+    monkeypatch.setattr("notes.services.now_iso", lambda: trashed.purge_at)
+    assert events.purge_trash({}) == {"purged": 1}
+    assert services.trash_list(user_id=alice.id, repo=repo) == []
+
+
+@pytest.mark.parametrize("version", [5, 99])
+def test_restoring_a_version_that_was_never_recorded_is_not_found(alice, version):
+    from notes.domain import NoteNotFound
+
+    note = services.note_create(user_id=alice.id, data={"title": "x"})
+    with pytest.raises(NoteNotFound):
+        services.note_restore_version(user_id=alice.id, note_id=note.id, version=version, expected_version=1)
