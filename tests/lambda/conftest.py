@@ -240,6 +240,9 @@ class ApiGateway:
 
         return lambda_handler(event, LambdaContext())
 
+    def scheduled_event(self, rule_name: str) -> dict[str, Any]:
+        return scheduled_event(rule_name)
+
     def keep_warm_event(self) -> dict[str, Any]:
         return scheduled_event(f"notes-console-{self.stage}-zappa-keep-warm-handler.keep_warm_callback")
 

@@ -124,3 +124,10 @@ def test_the_policy_uses_a_wildcard_resource_only_where_aws_has_no_other(stage):
 def test_a_stage_cannot_reach_the_other_stage(stage, other):
     assert f"notes-console-{other}" not in json.dumps(policy(stage))
     assert f"/notes-console/{other}/" not in json.dumps(policy(stage))
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_every_scheduled_function_exists(stage):
+    for event in config(stage).get("events", []):
+        module, function = event["function"].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), function)), event
