@@ -43,7 +43,8 @@ bench: $(STAMP) $(PACKAGE_STAMP)
 
 # --- Lambda ------------------------------------------------------------------------------
 # The package is built from a venv holding requirements.txt only (no test or dev tools), with the Python
-# that matches zappa_settings.json's runtime. Zappa's PyPI lookups are off, so nothing waits on them.
+# that matches zappa_settings.json's runtime. Zappa's PyPI lookups are off (use_precompiled_packages, and
+# --json skips its new-version check), so nothing waits on them.
 
 $(PACKAGE_STAMP): requirements.txt
 	rm -rf $(PACKAGE_VENV)
@@ -56,7 +57,7 @@ package-venv: $(PACKAGE_STAMP)
 # `make package STAGE=dev`: the deployable zip, then its checks (size, contents, bytecode).
 package: $(PACKAGE_STAMP)
 	mkdir -p $(dir $(PACKAGE_ZIP))
-	$(ZAPPA) package $(STAGE) -o $(PACKAGE_ZIP)
+	$(ZAPPA) package $(STAGE) -o $(PACKAGE_ZIP) --json
 	$(PACKAGE_VENV)/bin/python bench/check_package.py $(PACKAGE_ZIP)
 
 # These two talk to your AWS account (README, Deploy); nothing else in this Makefile does.

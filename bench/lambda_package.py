@@ -41,7 +41,7 @@ def stage_config(stage: str, settings_path: Path = REPO_ROOT / "zappa_settings.j
 
 
 def zappa_package(project_dir: Path, stage: str, output: Path) -> Path:
-    """`zappa package STAGE -o OUTPUT` in project_dir with the package venv; returns the zip's path."""
+    """`zappa package STAGE -o OUTPUT --json` in project_dir with the package venv; returns the zip's path."""
     site_packages()
     output.parent.mkdir(parents=True, exist_ok=True)
     env = {
@@ -53,7 +53,8 @@ def zappa_package(project_dir: Path, stage: str, output: Path) -> Path:
     }
     env.pop("PYTHONHOME", None)
     result = subprocess.run(
-        [str(PACKAGE_VENV / "bin" / "zappa"), "package", stage, "-o", str(output)],
+        # --json: no new-version lookup on PyPI.
+        [str(PACKAGE_VENV / "bin" / "zappa"), "package", stage, "-o", str(output), "--json"],
         cwd=project_dir,
         env=env,
         capture_output=True,

@@ -323,7 +323,8 @@ def _generated_settings_source(stage: str) -> str:
     out = Path(os.environ["LOCAL_DATA_DIR"]) / f"zappa-settings-{stage}" / "zappa_settings.py"
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        [sys.executable, "-c", "from zappa.cli import handle; handle()", "save-python-settings-file", stage, "-o", str(out)],
+        # --json also skips Zappa's new-version lookup on PyPI.
+        [sys.executable, "-c", "from zappa.cli import handle; handle()", "save-python-settings-file", stage, "-o", str(out), "--json"],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
