@@ -3,12 +3,14 @@
 `lambda_app` is an `ApiGateway`: each request builds the event that API Gateway's REST API (proxy
 integration, payload v1) sends for the `dev` stage on an execute-api host, invokes the handler in
 process, and decodes the proxy response. URLs are written as the browser sees them (`/dev/...` on the
-execute-api host, no prefix on a custom domain: `lambda_app.on_host(CUSTOM_DOMAIN)`); cookies that
-responses set are sent back, and unsafe methods carry Origin and Referer, like a browser.
+execute-api host; no prefix on a custom domain: `lambda_app.custom_domain()`); cookies that responses set
+are sent back, and unsafe methods carry Origin and Referer, like a browser. `sign_in(username, password)`
+goes through the sign-in form; `post(url, json_body=...)` sends JSON.
 
 The handler runs with Lambda's Django settings (console/settings.py evaluated as on Lambda) and the
-stage's generated zappa_settings.py; whatever it changes (its singleton, os.environ, logging) is undone
-after each test.
+stage's generated zappa_settings.py; whatever it changes (its singleton, os.environ, logging, Django's
+script prefix) is undone after each test. Other fixtures: `api_gateway` builds events for a handler in
+another process (with `zappa_settings_dir`); `lambda_runtime_factory` is the context manager itself.
 """
 
 from __future__ import annotations
