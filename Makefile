@@ -7,8 +7,12 @@ CHROMIUM ?= /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAGE ?= dev
+PACKAGE_VENV ?= .venv-package
+PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
+PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
+ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test lint bench browser create_table clean
+.PHONY: run test lint bench browser create_table clean package package-venv deploy update
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +38,37 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-bench: $(STAMP)
+bench: $(STAMP) $(PACKAGE_STAMP)
 	$(PY) -m bench
+
+# --- Lambda ------------------------------------------------------------------------------
+# The package is built from a venv holding requirements.txt only (no test or dev tools), with the Python
+# that matches zappa_settings.json's runtime. Zappa's PyPI lookups are off (use_precompiled_packages, and
+# --json skips its new-version check), so nothing waits on them.
+
+$(PACKAGE_STAMP): requirements.txt
+	rm -rf $(PACKAGE_VENV)
+	$(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/python -m pip install --quiet -r requirements.txt
+	touch $(PACKAGE_STAMP)
+
+package-venv: $(PACKAGE_STAMP)
+
+# `make package STAGE=dev`: the deployable zip, then its checks (size, contents, bytecode).
+package: $(PACKAGE_STAMP)
+	mkdir -p $(dir $(PACKAGE_ZIP))
+	$(ZAPPA) package $(STAGE) -o $(PACKAGE_ZIP) --json
+	$(PACKAGE_VENV)/bin/python bench/check_package.py $(PACKAGE_ZIP)
+
+# These two talk to your AWS account (README, Deploy); nothing else in this Makefile does.
+deploy: $(PACKAGE_STAMP)
+	$(ZAPPA) deploy $(STAGE)
+
+update: $(PACKAGE_STAMP)
+	$(ZAPPA) update $(STAGE)
 
 create_table: $(STAMP)
 	$(PY) manage.py create_table
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) $(PACKAGE_VENV) dist .pytest_cache .ruff_cache staticfiles

@@ -20,9 +20,14 @@ LOCAL_DATA_DIR = Path(env_str("LOCAL_DATA_DIR", str(BASE_DIR / ".local")))
 DEBUG = env_bool("DJANGO_DEBUG", default=not ON_LAMBDA)
 SECRET_KEY = load_secret_key(on_lambda=ON_LAMBDA, local_dir=LOCAL_DATA_DIR)
 
+# On Lambda: API Gateway's <api-id>.execute-api.<region>.amazonaws.com and function URLs'
+# <url-id>.lambda-url.<region>.on.aws (the region sits between, so ".execute-api.amazonaws.com" matches nothing).
+_REGION = env_str("AWS_REGION", env_str("AWS_DEFAULT_REGION", "us-east-1"))
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS",
-    [".execute-api.amazonaws.com", ".lambda-url.on.aws"] if ON_LAMBDA else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+    [f".execute-api.{_REGION}.amazonaws.com", f".lambda-url.{_REGION}.on.aws"]
+    if ON_LAMBDA
+    else ["127.0.0.1", "localhost", "[::1]", "testserver"],
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "console.observability.RequestLogMiddleware",  # first: times everything, sets the correlation id
+    "console.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -88,8 +94,7 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
-# FORCE_SCRIPT_NAME / STATIC_URL carry the API Gateway stage prefix (/dev) on execute-api hosts;
-# both stay unset locally and on a custom domain.
+# Both unset normally: on Lambda, page and static URLs follow each request's stage prefix (see STORAGES below).
 FORCE_SCRIPT_NAME = env_str("FORCE_SCRIPT_NAME") or None
 STATIC_URL = env_str("STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -184,3 +189,14 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
 API_IDEMPOTENCY_TTL_SECONDS = env_int("API_IDEMPOTENCY_TTL_SECONDS", 24 * 3600)
 API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)
+# --- Lambda (zappa_settings.json; README "Deploy") ----------------------------------------
+# Static URLs follow each request's stage prefix (/dev/static/... on execute-api hosts, /static/... on a
+# custom domain), so FORCE_SCRIPT_NAME and STATIC_URL need not be set per stage.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "console.static_files.StagePrefixedStaticFilesStorage"},
+}
+if ON_LAMBDA:
+    # WhiteNoise serves the package's static files through the finders (WHITENOISE_USE_FINDERS); nothing is
+    # collected into STATIC_ROOT, and WhiteNoise would warn about the missing folder at every cold start.
+    STATIC_ROOT = None

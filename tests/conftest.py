@@ -6,7 +6,10 @@ import os
 import tempfile
 
 # Before anything reads settings or creates a boto3 client: nothing may reach real AWS.
-for _name in ("AWS_PROFILE", "AWS_LAMBDA_FUNCTION_NAME", "DYNAMODB_ENDPOINT_URL", "USE_REAL_AWS", "AWS_CONFIG_FILE"):
+for _name in (
+    "AWS_PROFILE", "AWS_LAMBDA_FUNCTION_NAME", "DYNAMODB_ENDPOINT_URL", "USE_REAL_AWS", "AWS_CONFIG_FILE",
+    "SECRET_KEY_PARAMETER", "SECRET_KEY_SECRET_ID",
+):
     os.environ.pop(_name, None)
 os.environ.update(
     {
@@ -151,3 +154,19 @@ def steady_clock(monkeypatch):
     now = (1_800_000_000 // 900) * 900 + 30
     monkeypatch.setattr(throttle, "_now", lambda: now)
     return now
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    """moto's server on a free 127.0.0.1 port, for code that speaks HTTP to AWS without a boto3 client
+    (console/aws_secrets.py) and for subprocesses. Yields its URL; state lasts the session, so use unique names."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()

@@ -1,0 +1,195 @@
+"""Cold start on Lambda, simulated: Notes Console against a bare Django hello app, packaged the same way.
+
+Both packages are built now by `zappa package` from the runtime-only venv (bench/lambda_package.py) and
+unzipped into read-only folders; boto3 sits in a separate folder as in Lambda's runtime. Each run is a
+fresh interpreter with bytecode writing off (-B) and no site-packages (-S -I): it imports the handler
+and serves GET / on the execute-api host (bench/cold_start_child.py). The app reads its secret key from
+SSM as on Lambda, from a local moto server. Runs alternate between the variants; medians are reported,
+of CPU time to the first response (the ratio: steady on a machine shared with other work) and of wall time.
+
+BENCH_RUNS (default 7) sets the runs per variant. Target: the app within 1.15x of the hello app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from bench.lambda_package import REPO_ROOT, hello_project, runtime_folder, stage_config, zappa_package
+
+CHILD = Path(__file__).resolve().parent / "cold_start_child.py"
+HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
+TARGET = 1.15
+
+
+def _event(stage: str) -> dict:
+    headers = {"Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-Port": "443", "Accept": "text/html"}
+    return {
+        "resource": "/",
+        "path": "/",
+        "httpMethod": "GET",
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {"path": f"/{stage}/", "stage": stage, "domainName": HOST, "requestId": "bench"},
+        "body": None,
+        "isBase64Encoded": False,
+    }
+
+
+def _unzip_read_only(zip_path: Path, target: Path) -> Path:
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(target)
+    _set_writable(target, False)
+    return target
+
+
+def _set_writable(root: Path, writable: bool) -> None:
+    for path in [root, *root.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o755 if writable else 0o555)
+        else:
+            path.chmod(0o644 if writable else 0o444)
+
+
+def _strip_bytecode(source: Path, target: Path) -> Path:
+    """The app as Zappa alone ships it: its .pyc files never match (zip dates), so every import compiles."""
+    import shutil
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+    _set_writable(target, False)
+    return target
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*")}
+
+
+def _start_ssm(parameter: str, value: str) -> tuple[object, str]:
+    import logging
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    ssm = boto3.client(
+        "ssm", region_name="us-east-1", endpoint_url=url, aws_access_key_id="bench", aws_secret_access_key="bench"
+    )
+    ssm.put_parameter(Name=parameter, Value=value, Type="SecureString", Overwrite=True)
+    ssm.get_parameter(Name=parameter, WithDecryption=True)  # the server loads lazily: not on the app's clock
+    return server, url
+
+
+def _run(task: Path, runtime: Path, env: dict[str, str], stage: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-S", "-B", "-I", str(CHILD), str(task), str(runtime), json.dumps(_event(stage))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise RuntimeError(f"cold start failed in {task}:\n{result.stdout}\n{result.stderr}")
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    if measured["status"] != 200:
+        raise RuntimeError(f"{task} answered {measured['status']}: {measured['body']}\n{result.stderr[-2000:]}")
+    return measured
+
+
+def main() -> None:
+    runs = int(os.environ.get("BENCH_RUNS", "7"))
+    stale_runs = max(1, min(3, runs))
+    dev = stage_config("dev")
+    parameter = dev["environment_variables"]["SECRET_KEY_PARAMETER"]
+    with tempfile.TemporaryDirectory(prefix="cold-start-") as tmp_name:
+        tmp = Path(tmp_name)
+        print("building both packages with zappa package ...", flush=True)
+        app_zip = zappa_package(REPO_ROOT, "dev", tmp / "app.zip")
+        hello_zip = zappa_package(hello_project(tmp / "hello-project"), "dev", tmp / "hello.zip")
+        sizes = f"app {app_zip.stat().st_size / 2**20:.1f} MiB, hello {hello_zip.stat().st_size / 2**20:.1f} MiB"
+        runtime = runtime_folder(tmp / "runtime")
+        _set_writable(runtime, False)
+        hello_task = _unzip_read_only(hello_zip, tmp / "hello-task")
+        app_task = _unzip_read_only(app_zip, tmp / "app-task")
+        stale_task = _strip_bytecode(app_task, tmp / "app-stale-task")
+        folders = [runtime, hello_task, app_task, stale_task]
+        before = {str(f): _snapshot(f) for f in folders}
+
+        server, ssm_url = _start_ssm(parameter, secrets.token_urlsafe(50))
+        base_env = {
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "TZ": ":UTC",
+            "HOME": str(tmp),
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_SESSION_TOKEN": "bench",
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(dev["memory_size"]),
+        }
+        variants = {
+            "hello": (hello_task, {"AWS_LAMBDA_FUNCTION_NAME": "hello-dev", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}),
+            "app": (app_task, {"AWS_LAMBDA_FUNCTION_NAME": "notes-console-dev", "AWS_ENDPOINT_URL_SSM": ssm_url}),
+            "app-stale": (stale_task, {"AWS_LAMBDA_FUNCTION_NAME": "notes-console-dev", "AWS_ENDPOINT_URL_SSM": ssm_url}),
+        }
+        results: dict[str, list[dict]] = {name: [] for name in variants}
+        try:
+            for i in range(runs):
+                for name, (task, extra) in variants.items():
+                    if name == "app-stale" and i >= stale_runs:
+                        continue
+                    env = {**base_env, **extra, "LAMBDA_TASK_ROOT": str(task)}
+                    results[name].append(_run(task, runtime, env, "dev"))
+        finally:
+            server.stop()
+            unchanged = all(_snapshot(Path(f)) == snap for f, snap in before.items())
+            for folder in folders:
+                _set_writable(folder, True)
+
+    print(f"packages: {sizes}")
+    _report(results, runs, stale_runs, unchanged)
+
+
+def _median(rows: list[dict], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def _report(results: dict[str, list[dict]], runs: int, stale_runs: int, unchanged: bool) -> None:
+    labels = {
+        "hello": "bare Django hello app",
+        "app": "Notes Console (secret key from SSM)",
+        "app-stale": "Notes Console, bytecode as Zappa ships it",
+    }
+    print(
+        f"{'cold start to the first response, medians':44} {'runs':>4} {'CPU ms':>7} {'wall ms':>8} "
+        f"{'(import handler)':>17}"
+    )
+    for name, rows in results.items():
+        print(
+            f"{labels[name]:44} {len(rows):>4} {_median(rows, 'cpu_ms'):>7.0f} {_median(rows, 'first_response_ms'):>8.0f} "
+            f"{_median(rows, 'import_ms'):>17.0f}"
+        )
+    for key, label in (("cpu_ms", "CPU"), ("first_response_ms", "wall")):
+        ratio = _median(results["app"], key) / _median(results["hello"], key)
+        print(f"app / hello ({label}): {ratio:.2f}x, target {TARGET:.2f}x: {'met' if ratio <= TARGET else 'NOT met'}")
+    for key in ("cpu_ms", "first_response_ms"):
+        each = "; ".join(f"{name}: " + " ".join(f"{row[key]:.0f}" for row in rows) for name, rows in results.items())
+        print(f"every run, {key}: {each}")
+    print(f"read-only folders unchanged after the runs (no bytecode written): {'yes' if unchanged else 'NO'}")
