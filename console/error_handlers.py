@@ -7,13 +7,12 @@ shape: {"error": {"code", "message", "fields", "reference"}}.
 from __future__ import annotations
 
 import sys
-import uuid
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from console.dynamodb import StoreUnavailable
-from console.errors import RETRY_AFTER_SECONDS, store_unavailable_response
+from console.errors import RETRY_AFTER_SECONDS, reference_for, store_unavailable_response
 
 API_PREFIX = "/api/"
 
@@ -23,13 +22,8 @@ def is_api_request(request: HttpRequest) -> bool:
     return path == API_PREFIX.rstrip("/") or path.startswith(API_PREFIX)
 
 
-def request_reference(request: HttpRequest) -> str:
-    """The correlation id of the request (set by the correlation-id middleware), or a new one."""
-    reference = getattr(request, "correlation_id", "") or ""
-    if not reference:
-        reference = uuid.uuid4().hex
-        request.correlation_id = reference
-    return reference
+# The correlation id of the request (set by the request-logging middleware), or a new one.
+request_reference = reference_for
 
 
 def error_body(request: HttpRequest, *, code: str, message: str, fields: dict[str, str] | None = None) -> dict:
