@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from django import template
 
+from notes.domain import TRASH_DAYS
+
 register = template.Library()
 
 
@@ -43,3 +45,9 @@ def friendly_time(value: str) -> str:
     if stamp.year == now.year:
         return f"{stamp.day} {stamp:%b}"
     return f"{stamp.day} {stamp:%b %Y}"
+
+
+@register.simple_tag
+def trash_days() -> int:
+    """How long a deleted note can be restored (the domain's TRASH_DAYS)."""
+    return TRASH_DAYS
