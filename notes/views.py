@@ -398,8 +398,6 @@ def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str
     return render(request, template, context, status=status)
 
 
-
-
 # --- trash ---------------------------------------------------------------------------------------
 
 
