@@ -26,15 +26,17 @@ from notes.api_input import (
     if_none_match,
     list_query,
     note_input,
+    optional_version_body,
     query_integer,
     read_json_body,
 )
-from notes.domain import Note, NoteNotFound, VersionConflict
+from notes.domain import Note, NoteNotFound, TrashedNote, VersionConflict
 from notes.idempotency import note_create_idempotent
 from notes.openapi import build_document
 
 # Note ids are 32 lowercase hex characters; anything else is a 404 without asking DynamoDB.
 _NOTE_ID_RE = re.compile(r"[0-9a-f]{32}")
+_VERSION_RE = re.compile(r"[1-9][0-9]{0,15}")
 
 
 def note_json(note: Note) -> dict[str, object]:
@@ -57,10 +59,20 @@ def note_response(note: Note, *, status: int = 200) -> JsonResponse:
     return response
 
 
+def trashed_json(trashed: TrashedNote) -> dict[str, object]:
+    return {**note_json(trashed.note), "deleted_at": trashed.deleted_at, "purge_at": trashed.purge_at}
+
+
 def _checked_id(note_id: str) -> str:
     if not _NOTE_ID_RE.fullmatch(note_id):
         raise NoteNotFound(note_id)
     return note_id
+
+
+def _checked_version(version: str) -> int:
+    if not _VERSION_RE.fullmatch(version) or int(version) > VERSION_MAX:
+        raise NoteNotFound(version)
+    return int(version)
 
 
 def _expected_version(request: HttpRequest, *, user_id: str, note_id: str, given: int | None) -> tuple[int, str]:
@@ -188,8 +200,53 @@ def delete_note(request: HttpRequest, note_id: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+# --- /api/trash ---------------------------------------------------------------------------------
+
+def list_trash(request: HttpRequest) -> HttpResponse:
+    trashed = services.trash_list(user_id=request.user.id)
+    return JsonResponse({"notes": [trashed_json(t) for t in trashed]})
+
+
+def restore_trashed_note(request: HttpRequest, note_id: str) -> HttpResponse:
+    note = services.note_restore(user_id=request.user.id, note_id=_checked_id(note_id))
+    return note_response(note)
+
+
+def delete_trashed_note(request: HttpRequest, note_id: str) -> HttpResponse:
+    services.note_delete_forever(user_id=request.user.id, note_id=_checked_id(note_id))
+    return HttpResponse(status=204)
+
+
+# --- /api/notes/{id}/history -------------------------------------------------------------------
+
+def list_note_history(request: HttpRequest, note_id: str) -> HttpResponse:
+    note, versions = services.note_with_history(user_id=request.user.id, note_id=_checked_id(note_id))
+    return JsonResponse({"current_version": note.version, "versions": [note_json(v) for v in versions]})
+
+
+def restore_note_version(request: HttpRequest, note_id: str, version: str) -> HttpResponse:
+    note_id = _checked_id(note_id)
+    number = _checked_version(version)
+    user_id = request.user.id
+    expected, source = _expected_version(
+        request, user_id=user_id, note_id=note_id, given=optional_version_body(request)
+    )
+    try:
+        note = services.note_restore_version(
+            user_id=user_id, note_id=note_id, version=number, expected_version=expected
+        )
+    except VersionConflict as exc:
+        raise _conflict(exc, source=source) from None
+    return note_response(note)
+
+
 notes_collection = api_endpoint({"GET": list_notes, "POST": create_note})
 note_item = api_endpoint({"GET": get_note, "PUT": replace_note, "PATCH": update_note, "DELETE": delete_note})
+trash_collection = api_endpoint({"GET": list_trash})
+trash_item = api_endpoint({"DELETE": delete_trashed_note})
+trash_restore = api_endpoint({"POST": restore_trashed_note})
+note_history = api_endpoint({"GET": list_note_history})
+note_version_restore = api_endpoint({"POST": restore_note_version})
 
 
 # --- the document and its page -----------------------------------------------------------------

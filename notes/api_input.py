@@ -211,6 +211,25 @@ def note_input(body: object, *, required: tuple[str, ...], allow_version: bool) 
     return NoteInput(data=data, version=version)
 
 
+def optional_version_body(request: HttpRequest) -> int | None:
+    """The optional body of a restore: nothing at all, or {"version": n} (the version you read)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise RequestProblem(400, "bad_request", "Content-Length is not a number.") from None
+    if length == 0:
+        return None
+    body = _as_object(read_json_body(request))
+    errors: dict[str, str] = {}
+    for name, value in body.items():
+        problem = _check_version(value) if name == "version" else "Unknown field."
+        if problem:
+            errors[name] = problem
+    if errors:
+        raise RequestProblem(422, "validation_failed", "The body is not valid; see fields.", fields=errors)
+    return _integer(body["version"]) if "version" in body else None
+
+
 # --- query strings ---------------------------------------------------------------------------
 
 def _bad_query(name: str, message: str) -> RequestProblem:

@@ -6,6 +6,7 @@ Keys: pk = USER#<user_id>, sk = NOTE#<note_id>. Listing is one Query on the `by_
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -32,6 +33,9 @@ def _epoch(stamp: str) -> int:
 
     return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp())
 
+
+_BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
+_BATCH_ATTEMPTS = 4
 
 # A filtered page reads bigger batches and gives up after a few calls, so its cost is bounded
 # whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
@@ -406,9 +410,38 @@ class DynamoDBNoteRepository:
     def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
         return [from_item(i) for i in self._history_items(user_id, note_id)]
 
+    def get_version(self, *, user_id: str, note_id: str, version: int) -> Note:
+        resp = self._call(
+            "get_item",
+            Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": history_sk(note_id, version)}},
+            ConsistentRead=True,
+        )
+        item = resp.get("Item")
+        if not item or item.get("type", {}).get("S") != "history":
+            raise NoteNotFound(f"{note_id} version {version}")
+        return from_item(item)
+
     def _delete_history(self, user_id: str, note_id: str) -> None:
-        for item in self._history_items(user_id, note_id, keys_only=True):
-            self._call("delete_item", Key={"pk": item["pk"], "sk": item["sk"]})
+        # At most HISTORY_KEEP (+ a few) items: one BatchWriteItem per 25 instead of a DeleteItem each.
+        keys = [{"pk": i["pk"], "sk": i["sk"]} for i in self._history_items(user_id, note_id, keys_only=True)]
+        for start in range(0, len(keys), _BATCH_WRITE_MAX):
+            self._batch_delete(keys[start : start + _BATCH_WRITE_MAX])
+
+    def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
+        pending = [{"DeleteRequest": {"Key": key}} for key in keys]
+        for attempt in range(_BATCH_ATTEMPTS):
+            if attempt:
+                time.sleep(0.05 * 2**attempt)  # unprocessed items mean throttling: back off before retrying them
+            try:
+                resp = self.ddb.batch_write_item(RequestItems={self.table: pending})
+            except (ClientError, BotoCoreError) as exc:
+                raise dynamodb.translate(exc) from exc
+            pending = resp.get("UnprocessedItems", {}).get(self.table, [])
+            if not pending:
+                return
+        raise dynamodb.StoreUnavailable(
+            f"{len(pending)} history items were left unprocessed", code="ProvisionedThroughputExceededException"
+        )
 
     @staticmethod
     def _conflict_or_missing(exc: ClientError, note_id: str, expected_version: int) -> Exception:

@@ -21,7 +21,14 @@ from notes.api_input import (
     TITLE_PATTERN,
     VERSION_MAX,
 )
-from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, DEFAULT_CATEGORY, TITLE_MAX_CHARS
+from notes.domain import (
+    CATEGORY_MAX_CHARS,
+    CONTENT_MAX_BYTES,
+    DEFAULT_CATEGORY,
+    HISTORY_KEEP,
+    TITLE_MAX_CHARS,
+    TRASH_DAYS,
+)
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
 
@@ -185,6 +192,64 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
+def _trashed_note_schema() -> dict[str, Any]:
+    schema = deepcopy(_SCHEMAS["Note"])
+    schema["required"] = [*schema["required"], "deleted_at", "purge_at"]
+    schema["properties"]["deleted_at"] = {"type": "string", "format": "date-time"}
+    schema["properties"]["purge_at"] = {
+        "type": "string",
+        "format": "date-time",
+        "description": f"When the daily purge deletes it for good ({TRASH_DAYS} days after deleted_at).",
+    }
+    schema["example"] = {
+        **schema["example"],
+        "deleted_at": "2026-11-28T10:00:00.000000Z",
+        "purge_at": "2026-12-28T10:00:00.000000Z",
+    }
+    return schema
+
+
+_SCHEMAS["TrashedNote"] = _trashed_note_schema()
+_SCHEMAS["TrashList"] = {
+    "type": "object",
+    "required": ["notes"],
+    "additionalProperties": False,
+    "properties": {
+        "notes": {
+            "type": "array",
+            "items": _ref("schemas", "TrashedNote"),
+            "description": "Most recently deleted first; all of them (the trash keeps each note for a limited time).",
+        }
+    },
+}
+_SCHEMAS["NoteHistory"] = {
+    "type": "object",
+    "required": ["current_version", "versions"],
+    "additionalProperties": False,
+    "properties": {
+        "current_version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The note's version now: what a restore must name (`version` or If-Match).",
+        },
+        "versions": {
+            "type": "array",
+            "items": _ref("schemas", "Note"),
+            "description": (
+                f"Recorded versions, newest first (the last {HISTORY_KEEP}). A version is recorded a moment after "
+                "its change, so the newest may briefly be missing."
+            ),
+        },
+    },
+}
+_SCHEMAS["VersionRestore"] = {
+    "type": "object",
+    "description": "Optional: the note's current version, if not sent as If-Match.",
+    "properties": {"version": _VERSION_IN},
+    "additionalProperties": False,
+    "example": {"version": 3},
+}
+
 _PARAMETERS: dict[str, Any] = {
     "NoteId": {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "pattern": NOTE_ID_PATTERN}},
     "IfMatch": {
@@ -241,6 +306,13 @@ _PARAMETERS: dict[str, Any] = {
         "description": "Only notes whose title or content contains this text (case-insensitive).",
         "schema": {"type": "string", "maxLength": QUERY_TEXT_MAX_CHARS},
     },
+    "VersionNumber": {
+        "name": "version",
+        "in": "path",
+        "required": True,
+        "description": "A recorded version's number (from the note's history).",
+        "schema": {"type": "integer", "minimum": 1, "maximum": VERSION_MAX},
+    },
     "Version": {
         "name": "version",
         "in": "query",
@@ -257,6 +329,8 @@ _RESPONSES: dict[str, Any] = {
     ),
     "Forbidden": _error_response("Signed in with the browser session but without a valid CSRF token."),
     "NotFound": _error_response("You have no note with this id."),
+    "NotInTrash": _error_response("You have no note with this id in the trash."),
+    "VersionNotFound": _error_response("You have no such note, or it has no recorded version with this number."),
     "Conflict": _error_response("The version in the request is stale; `current` is the stored note."),
     "PreconditionFailed": _error_response("If-Match does not match the note's ETag; `current` is the stored note."),
     "PayloadTooLarge": _error_response(f"The body is over {settings.API_MAX_BODY_BYTES:,} bytes."),
@@ -292,14 +366,20 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): _ref("responses", names[code]) for code in codes}
 
 
+_CONDITIONAL = {"updateNote", "replaceNote", "deleteNote"}
+
+
 def _links(*operations: str, body: str = "$response.body#/id") -> dict[str, Any]:
     links: dict[str, Any] = {}
     for operation in operations:
         parameters: dict[str, str] = {"id": body}
-        if operation != "getNote":
+        if operation in _CONDITIONAL:
             parameters["header.If-Match"] = "$response.header.ETag"
         links[operation[0].upper() + operation[1:]] = {"operationId": operation, "parameters": parameters}
     return links
+
+
+_NOTE_LINKS = ("getNote", "updateNote", "replaceNote", "deleteNote", "listNoteHistory")
 
 
 _SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
@@ -345,7 +425,7 @@ def _paths() -> dict[str, Any]:
                             },
                         },
                         "content": {JSON: {"schema": _ref("schemas", "Note")}},
-                        "links": _links("getNote", "updateNote", "replaceNote", "deleteNote"),
+                        "links": _links(*_NOTE_LINKS),
                     },
                     **_errors(400, 401, 403, 413, 415, 422, 429, 503),
                 },
@@ -357,7 +437,9 @@ def _paths() -> dict[str, Any]:
                 "summary": "Get one note",
                 "parameters": [note_id, _ref("parameters", "IfNoneMatch")],
                 "responses": {
-                    "200": _note_ok("The note.", links=_links("updateNote", "replaceNote", "deleteNote")),
+                    "200": _note_ok(
+                        "The note.", links=_links("updateNote", "replaceNote", "deleteNote", "listNoteHistory")
+                    ),
                     "304": {"description": "Not modified since the ETag you hold.", "headers": {"ETag": _ETAG_HEADER}},
                     **_errors(401, 404, 429, 503),
                 },
@@ -369,7 +451,9 @@ def _paths() -> dict[str, Any]:
                 "parameters": [note_id, _ref("parameters", "IfMatch")],
                 "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "NoteReplace")}}},
                 "responses": {
-                    "200": _note_ok("The note as saved.", links=_links("getNote", "updateNote", "deleteNote")),
+                    "200": _note_ok(
+                        "The note as saved.", links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory")
+                    ),
                     **write_errors,
                 },
             },
@@ -386,20 +470,121 @@ def _paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "200": _note_ok("The note as saved.", links=_links("getNote", "updateNote", "deleteNote")),
+                    "200": _note_ok(
+                        "The note as saved.", links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory")
+                    ),
                     **write_errors,
                 },
             },
             "delete": {
                 "operationId": "deleteNote",
-                "summary": "Delete a note",
-                "description": "Conditional: send the version you read (`version` or If-Match).",
+                "summary": "Delete a note (to the trash)",
+                "description": (
+                    f"Moves the note to the trash: it leaves your notes and can be restored for {TRASH_DAYS} days "
+                    "(`POST /trash/{id}/restore`), then a daily purge deletes it for good (`DELETE /trash/{id}` "
+                    "does so at once). Conditional: send the version you read (`version` or If-Match)."
+                ),
                 "parameters": [note_id, _ref("parameters", "IfMatch"), _ref("parameters", "Version")],
                 "responses": {
-                    "204": {"description": "Deleted."},
+                    "204": {
+                        "description": "Moved to the trash.",
+                        "links": {
+                            "RestoreTrashedNote": {
+                                "operationId": "restoreTrashedNote", "parameters": {"id": "$request.path.id"},
+                            },
+                            "DeleteTrashedNote": {
+                                "operationId": "deleteTrashedNote", "parameters": {"id": "$request.path.id"},
+                            },
+                        },
+                    },
                     **_errors(400, 401, 403, 404, 409, 412, 413, 428, 429, 503),
                 },
             },
+        },
+        "/notes/{id}/history": {
+            "get": {
+                "operationId": "listNoteHistory",
+                "summary": "List a note's recorded versions, newest first",
+                "description": (
+                    f"Every saved change is recorded as a version, a moment after it is made; the last {HISTORY_KEEP} "
+                    "are kept while the note lives (and while it is in the trash)."
+                ),
+                "parameters": [note_id],
+                "responses": {
+                    "200": {
+                        "description": "The note's current version and its recorded versions.",
+                        "content": {JSON: {"schema": _ref("schemas", "NoteHistory")}},
+                        "links": {
+                            "RestoreNoteVersion": {
+                                "operationId": "restoreNoteVersion",
+                                "parameters": {"id": "$request.path.id", "version": "$response.body#/versions/0/version"},
+                                "requestBody": {"version": "$response.body#/current_version"},
+                            }
+                        },
+                    },
+                    **_errors(401, 404, 429, 503),
+                },
+            }
+        },
+        "/notes/{id}/history/{version}/restore": {
+            "post": {
+                "operationId": "restoreNoteVersion",
+                "summary": "Make a recorded version the current one again",
+                "description": (
+                    "The note gets that version's title, content, category and flags as a new version, so nothing "
+                    "is lost. Conditional: send the note's current version (`version` in the body, or If-Match)."
+                ),
+                "parameters": [note_id, _ref("parameters", "VersionNumber"), _ref("parameters", "IfMatch")],
+                "requestBody": {"required": False, "content": {JSON: {"schema": _ref("schemas", "VersionRestore")}}},
+                "responses": {
+                    "200": _note_ok(
+                        "The note as restored (a new version).",
+                        links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory"),
+                    ),
+                    **_errors(400, 401, 403, 409, 412, 413, 415, 422, 428, 429, 503),
+                    "404": _ref("responses", "VersionNotFound"),
+                },
+            }
+        },
+        "/trash": {
+            "get": {
+                "operationId": "listTrash",
+                "summary": "List your deleted notes",
+                "description": f"Deleted notes stay in the trash for {TRASH_DAYS} days, then are deleted for good.",
+                "responses": {
+                    "200": {
+                        "description": "The trash, most recently deleted first.",
+                        "content": {JSON: {"schema": _ref("schemas", "TrashList")}},
+                    },
+                    **_errors(401, 429, 503),
+                },
+            }
+        },
+        "/trash/{id}": {
+            "delete": {
+                "operationId": "deleteTrashedNote",
+                "summary": "Delete a note in the trash for good",
+                "description": "The note and its history are gone; this cannot be undone. Only notes in the trash.",
+                "parameters": [note_id],
+                "responses": {
+                    "204": {"description": "Deleted for good."},
+                    **_errors(400, 401, 403, 413, 429, 503),
+                    "404": _ref("responses", "NotInTrash"),
+                },
+            }
+        },
+        "/trash/{id}/restore": {
+            "post": {
+                "operationId": "restoreTrashedNote",
+                "summary": "Restore a note from the trash",
+                "description": "It is back with your notes, as a new version (so its ETag changes).",
+                "parameters": [note_id],
+                "responses": {
+                    "200": _note_ok("The restored note.", links=_links(*_NOTE_LINKS)),
+                    **_errors(400, 401, 403, 413, 429, 503),
+                    "404": _ref("responses", "NotInTrash"),
+                },
+            }
         },
     }
 
@@ -421,7 +606,10 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                     "`Allow`; an unknown path is a 404.\n\n"
                     "Changes are conditional on the version you read: send it as `version` (body, or query for "
                     "DELETE) or as If-Match with the ETag. A stale `version` is a 409, a stale If-Match a 412, "
-                    "neither a 428."
+                    "neither a 428.\n\n"
+                    f"Deleting moves a note to the trash (`/trash`), restorable for {TRASH_DAYS} days. Every saved "
+                    "change is recorded as a version (`/notes/{id}/history`), and any recorded version can be "
+                    "restored as a new one."
                 ),
             },
             "servers": [{"url": server_url or "/"}],

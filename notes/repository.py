@@ -82,6 +82,11 @@ class NoteRepository(Protocol):
         """Recorded versions of the note, newest first."""
         ...
 
+    def get_version(self, *, user_id: str, note_id: str, version: int) -> Note:
+        """One recorded version of the user's note, read by its key (strongly consistent);
+        NoteNotFound if that version was not recorded (or was dropped as older than HISTORY_KEEP)."""
+        ...
+
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
@@ -211,3 +216,11 @@ class InMemoryNoteRepository:
         with self._lock:
             versions = self._history.get((user_id, note_id), {})
             return [versions[v] for v in sorted(versions, reverse=True)]
+
+    def get_version(self, *, user_id: str, note_id: str, version: int) -> Note:
+        with self._lock:
+            self.calls += 1
+            try:
+                return self._history[(user_id, note_id)][version]
+            except KeyError:
+                raise NoteNotFound(f"{note_id} version {version}") from None

@@ -10,7 +10,6 @@ from notes.domain import (
     EDITABLE_FIELDS,
     Note,
     NoteFilters,
-    NoteNotFound,
     NotePage,
     TrashedNote,
     ValidationError,
@@ -97,20 +96,25 @@ def trash_purge(*, now: str | None = None, repo: NoteRepository | None = None) -
     return _repo(repo).purge_expired(now=now or now_iso())
 
 
+def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> tuple[Note, list[Note]]:
+    """One of the user's live notes and its recorded versions, newest first (NoteNotFound for another's).
+    Versions are recorded from the table's stream, so the newest change may be missing for a moment."""
+    repository = _repo(repo)
+    note = repository.get(user_id=user_id, note_id=note_id)
+    return note, repository.list_history(user_id=user_id, note_id=note_id)
+
+
 def note_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> list[Note]:
     """Recorded versions of one of the user's live notes, newest first (NoteNotFound for another's)."""
-    repository = _repo(repo)
-    repository.get(user_id=user_id, note_id=note_id)
-    return repository.list_history(user_id=user_id, note_id=note_id)
+    return note_with_history(user_id=user_id, note_id=note_id, repo=repo)[1]
 
 
 def note_restore_version(
     *, user_id: str, note_id: str, version: int, expected_version: int, repo: NoteRepository | None = None
 ) -> Note:
-    """Make an earlier version current again, as a new version (nothing is lost)."""
+    """Make an earlier version current again, as a new version (nothing is lost). NoteNotFound if that
+    version was not recorded or the note is not live; VersionConflict if `expected_version` is stale."""
     repository = _repo(repo)
-    old = next((n for n in repository.list_history(user_id=user_id, note_id=note_id) if n.version == version), None)
-    if old is None:
-        raise NoteNotFound(f"{note_id} version {version}")
+    old = repository.get_version(user_id=user_id, note_id=note_id, version=version)
     changes = {name: getattr(old, name) for name in EDITABLE_FIELDS}
     return repository.update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)

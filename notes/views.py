@@ -1,4 +1,5 @@
-"""Notes pages: list, create, view, edit, delete, toggle. Thin views over notes.services.
+"""Notes pages: list, create, view, edit, delete, toggle, the trash and a note's history. Thin views over
+notes.services.
 
 Every page works as plain forms and links; with htmx the same URLs answer with the fragment being
 swapped (a row, the rows after a cursor, the editor). Keys always come from request.user.
@@ -38,6 +39,7 @@ from notes.domain import (
     ValidationError,
     VersionConflict,
 )
+from notes.version_diff import changes_between
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,9 @@ TOGGLE_FIELDS = ("important", "completed")
 SEARCH_MAX_CHARS = 200
 _FLAG_FILTERS = {"yes": True, "no": False}
 _CLIENT_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+_NOTE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+# One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
+_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version"})
 
 
 # --- helpers every view goes through ---------------------------------------------------------
@@ -103,10 +108,20 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 def _without_notice(url: str) -> str:
-    """The URL without the one-off "Note deleted." flag, so coming back does not repeat the message."""
+    """The URL without one-off message flags, so coming back does not repeat the message."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "deleted"]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in _NOTICE_PARAMS]
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _with_notice(url: str, name: str, value: str) -> str:
+    parts = urlsplit(_without_notice(url))
+    query = [*parse_qsl(parts.query, keep_blank_values=True), (name, value)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _note_id_param(raw: str | None) -> str | None:
+    return raw if raw and _NOTE_ID_RE.match(raw) else None
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -183,7 +198,8 @@ def note_list(request: HttpRequest) -> HttpResponse:
         "filter_query": filter_query.urlencode(),
         "cursor": cursor,
         "next_url": _without_notice(request.get_full_path()),
-        "deleted": request.GET.get("deleted") == "1",
+        "deleted_id": _note_id_param(request.GET.get("deleted")),
+        "restored_id": _note_id_param(request.GET.get("restored")),
     }
     partial = request.htmx and not request.htmx.history_restore_request
     try:
@@ -257,7 +273,9 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
         # "Cancel" on an inline delete confirmation puts the row back.
         response = render(request, "notes/_note_row.html", {"note": note, "next_url": _safe_next(request)})
     else:
-        response = render(request, "notes/detail.html", {"note": note})
+        restored = request.GET.get("restored_version", "")
+        context = {"note": note, "restored_version": restored if restored.isdigit() and len(restored) < 10 else None}
+        response = render(request, "notes/detail.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
@@ -329,7 +347,7 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
             note = _get_note_for_user(request, note_id)
             context = {"note": note, "next_url": next_url, "notice": "The form was missing the note's version."}
             return render(request, template, context, status=400)
-        services.note_delete(user_id=request.user.id, note_id=note_id, expected_version=version)
+        trashed = services.note_delete(user_id=request.user.id, note_id=note_id, expected_version=version)
     except NoteNotFound:
         raise Http404("No such note.") from None
     except VersionConflict as exc:
@@ -339,9 +357,9 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
     except StoreUnavailable as exc:
         return _unavailable_response(request, exc)
     if request.htmx:
-        # An empty main swap removes the row; the status message goes to the flash region.
-        return render(request, "notes/_deleted.html", {})
-    return HttpResponseRedirect(f"{reverse('notes:list')}?deleted=1")
+        # An empty main swap removes the row; the status message (with its undo) goes to the flash region.
+        return render(request, "notes/_deleted.html", {"trashed": trashed.note, "next_url": next_url})
+    return HttpResponseRedirect(_with_notice(reverse("notes:list"), "deleted", note_id))
 
 
 # --- toggles -----------------------------------------------------------------------------------
@@ -380,3 +398,127 @@ def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str
     return render(request, template, context, status=status)
 
 
+# --- trash ---------------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_GET
+def trash_page(request: HttpRequest) -> HttpResponse:
+    try:
+        trashed = services.trash_list(user_id=request.user.id)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    context = {
+        "trashed": trashed,
+        "restored_id": _note_id_param(request.GET.get("restored")),
+        "erased": request.GET.get("erased") == "1",
+    }
+    return render(request, "notes/trash.html", context)
+
+
+@_signed_in
+@require_POST
+def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
+    """Out of the trash, as a new version. From a trash row (htmx) the row goes; otherwise (the trash page
+    without JavaScript, or "Undo" after a delete) back to `next` with a message."""
+    next_url = _safe_next(request)
+    try:
+        note = services.note_restore(user_id=request.user.id, note_id=note_id)
+    except NoteNotFound:
+        raise Http404("No such note in your trash.") from None
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    if request.htmx and request.htmx.target == f"trash-{note_id}":
+        return render(request, "notes/_restored.html", {"note": note})
+    url = f"{_with_notice(next_url, 'restored', note.id)}#note-{note.id}"
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+@_signed_in
+@require_POST
+def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
+    """Only from the trash; the row's confirmation (a <details> panel) is the "are you sure"."""
+    try:
+        services.note_delete_forever(user_id=request.user.id, note_id=note_id)
+    except NoteNotFound:
+        raise Http404("No such note in your trash.") from None
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    if request.htmx:
+        return render(request, "notes/_erased.html", {})
+    return HttpResponseRedirect(_with_notice(reverse("notes:trash"), "erased", "1"))
+
+
+# --- history -------------------------------------------------------------------------------------
+
+
+def _history_entries(note: Note, versions: list[Note]) -> list[dict[str, Any]]:
+    """Newest first, each with what changed since the next older recorded version."""
+    entries = []
+    for i, version in enumerate(versions):
+        older = versions[i + 1] if i + 1 < len(versions) else None
+        entries.append(
+            {
+                "note": version,
+                "current": version.version == note.version,
+                "changes": changes_between(older, version) if older else None,
+            }
+        )
+    return entries
+
+
+def _render_history(
+    request: HttpRequest, note: Note, versions: list[Note], *, notice: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "note": note,
+        "entries": _history_entries(note, versions),
+        # Versions are recorded from the table's stream, a moment after each change.
+        "pending": not versions or versions[0].version < note.version,
+        "notice": notice,
+    }
+    partial = request.htmx and request.htmx.target == "history"
+    return render(request, "notes/_history.html" if partial else "notes/history.html", context, status=status)
+
+
+@_signed_in
+@require_GET
+def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
+    try:
+        note, versions = services.note_with_history(user_id=request.user.id, note_id=note_id)
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    return _render_history(request, note, versions)
+
+
+@_signed_in
+@require_POST
+def note_restore_version(request: HttpRequest, note_id: str, version: int) -> HttpResponse:
+    """An earlier version becomes the current one, as a new version; conditional on the version the page
+    showed as current, like an edit (a stale page gets the history again, as it is now, with a 409)."""
+    expected = _version(request)
+    user_id = request.user.id
+    try:
+        if expected is None:
+            note, versions = services.note_with_history(user_id=user_id, note_id=note_id)
+            notice = "The form was missing the note's version, so nothing was restored. Please try again."
+            return _render_history(request, note, versions, notice=notice, status=400)
+        try:
+            services.note_restore_version(
+                user_id=user_id, note_id=note_id, version=version, expected_version=expected
+            )
+        except VersionConflict:
+            note, versions = services.note_with_history(user_id=user_id, note_id=note_id)
+            notice = (
+                f"This note changed since you opened its history (it is now version {note.version}), so version "
+                f"{version} was not restored. This is its history as it is now; restore again if you still want it."
+            )
+            return _render_history(request, note, versions, notice=notice, status=409)
+    except NoteNotFound:
+        raise Http404("No such note or version.") from None
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    url = _with_notice(reverse("notes:detail", args=[note_id]), "restored_version", str(version))
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from django import template
 
+from notes.domain import HISTORY_KEEP, TRASH_DAYS
+
 register = template.Library()
 
 
@@ -43,3 +45,15 @@ def friendly_time(value: str) -> str:
     if stamp.year == now.year:
         return f"{stamp.day} {stamp:%b}"
     return f"{stamp.day} {stamp:%b %Y}"
+
+
+@register.simple_tag
+def trash_days() -> int:
+    """How long a deleted note can be restored (the domain's TRASH_DAYS)."""
+    return TRASH_DAYS
+
+
+@register.simple_tag
+def history_keep() -> int:
+    """How many recorded versions of a note are kept (the domain's HISTORY_KEEP)."""
+    return HISTORY_KEEP

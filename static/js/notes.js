@@ -30,12 +30,16 @@
       detail.shouldSwap = true;
       detail.isError = false;
     }
-    // An inline delete removes its row: keep keyboard focus in the list rather than on <body>.
+    // An inline delete (or a restore / delete forever in the trash) removes its row: keep keyboard focus
+    // in the list rather than on <body>.
     var target = detail.target;
-    if (target && target.classList && target.classList.contains("confirm-delete") && detail.xhr.status === 200) {
+    var removable = target && target.classList &&
+      (target.classList.contains("confirm-delete") || target.classList.contains("trash-card"));
+    if (removable && detail.xhr.status === 200) {
       if (detail.requestConfig && detail.requestConfig.verb === "post") {
         var neighbour = target.nextElementSibling || target.previousElementSibling;
-        pendingFocus = (neighbour && neighbour.querySelector(".note-title a")) || document.getElementById("notes-heading");
+        pendingFocus = (neighbour && (neighbour.querySelector(".note-title a") || neighbour.querySelector("button"))) ||
+          document.getElementById("notes-heading");
       } else {
         pendingFocus = { rowId: target.id, selector: ".danger-text" };
       }
@@ -46,7 +50,7 @@
     var status = event.detail.xhr.status;
     if (SHOWN_STATUSES.indexOf(status) !== -1) return;
     flash(status === 404
-      ? "That note no longer exists. Reload the page to see your notes."
+      ? "That note (or version) no longer exists. Reload the page to see your notes."
       : "Something went wrong (" + status + "). Please reload the page and try again.");
   });
 

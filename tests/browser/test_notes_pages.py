@@ -13,6 +13,7 @@ from notes.domain import Note, new_note_id
 from notes.dynamodb_repository import DynamoDBNoteRepository
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import PASSWORD, _make_user
+from tests.integration.note_views_support import feed_stream
 
 LIST_URL = re.compile(r"/notes/(\?[^#]*)?(#note-[0-9a-f]{32})?$")
 
@@ -89,9 +90,14 @@ def test_sign_up_then_create_toggle_edit_and_delete_with_htmx(page):
     expect(row(page, "Groceries for the weekend")).to_be_visible()
     page.get_by_role("link", name="Delete Groceries for the weekend").click()
     page.locator(".confirm-delete").get_by_role("button", name="Delete").click()
-    expect(page.locator("#flash")).to_have_text("Note deleted.")
+    expect(page.locator("#flash")).to_contain_text("“Groceries for the weekend” moved to the trash.")
     expect(page.locator("#note-list > li")).to_have_count(0)
     assert same_document()
+
+    # Undo puts it back.
+    page.locator("#flash").get_by_role("button", name="Undo").click()
+    expect(page.locator("#flash")).to_have_text("Note restored.")
+    expect(row(page, "Groceries for the weekend")).to_be_visible()
 
 
 def test_an_edit_conflict_from_two_pages(context, sign_in):
@@ -195,8 +201,56 @@ def test_create_toggle_edit_conflict_and_delete_without_javascript(new_context):
     page.get_by_role("link", name="Delete Taxes 2026").click()
     expect(page.get_by_role("heading", name="Delete this note?")).to_be_visible()
     page.get_by_role("button", name="Delete note").click()
-    expect(page.get_by_text("Note deleted.")).to_be_visible()
+    expect(page.get_by_text("Note moved to the trash.")).to_be_visible()
     expect(page.locator("#note-list > li")).to_have_count(0)
+
+    # The trash, without JavaScript: the confirmation is a disclosure, restoring is a form post.
+    page.get_by_role("link", name="Open the trash").click()
+    expect(page.locator("#trash-list > li")).to_have_count(1)
+    page.locator("summary", has_text="Delete forever").click()
+    expect(page.get_by_role("button", name="Yes, delete forever")).to_be_visible()
+    page.get_by_role("button", name="Restore Taxes 2026").click()
+    expect(page.get_by_text("The note is back in your notes.")).to_be_visible()
+    page.get_by_role("link", name="Open it").click()
+    expect(page.get_by_role("heading", name="Taxes 2026")).to_be_visible()
+
+
+def test_history_restores_an_old_version_and_the_trash_restores_and_deletes_for_good(page, context, sign_in):
+    alice = _make_user("alice")
+    note = services.note_create(user_id=alice.id, data={"title": "Packing list", "content": "passport\ncharger"})
+    services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "passport\nbooks"})
+    other = services.note_create(user_id=alice.id, data={"title": "Old idea"})
+    feed_stream()
+    sign_in(context, alice)
+
+    page.goto(f"/notes/{note.id}/")
+    page.get_by_role("link", name="History").click()
+    versions = page.locator(".version-card")
+    expect(versions).to_have_count(2)
+    expect(versions.first.locator(".diff-add")).to_have_text("+ books")
+    page.get_by_role("button", name="Restore this version (1)").click()
+    expect(page.locator("#flash")).to_contain_text("Version 1 restored: it is now version 3.")
+    expect(page.locator(".note-content")).to_have_text("passport\ncharger")
+
+    # Two notes in the trash: one comes back, one goes for good; each row goes without leaving the page.
+    for trashed in (note, other):
+        current = services.note_get(user_id=alice.id, note_id=trashed.id)
+        services.note_delete(user_id=alice.id, note_id=trashed.id, expected_version=current.version)
+    page.goto("/notes/")
+    page.get_by_role("link", name="Trash").click()
+    rows = page.locator("#trash-list > li")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("deleted for good on")
+    same_document = stay_on_page(page)
+    page.get_by_role("button", name="Restore Packing list").click()
+    expect(page.locator("#flash")).to_contain_text("“Packing list” is back in your notes.")
+    expect(rows).to_have_count(1)
+    rows.first.locator("summary").click()
+    page.get_by_role("button", name="Yes, delete forever").click()
+    expect(page.locator("#flash")).to_have_text("Deleted for good.")
+    expect(rows).to_have_count(0)
+    assert same_document()
+    assert [t.note.id for t in services.trash_list(user_id=alice.id)] == []
 
 
 # --- screenshots of the list, for people to look at (artifacts/screenshots/, git-ignored) -------------

@@ -83,3 +83,24 @@ class CorrelationIdForTests:
     def __call__(self, request):
         request.correlation_id = request.headers.get("X-Correlation-Id", "")
         return self.get_response(request)
+
+
+def feed_stream() -> None:
+    """Play Lambda's stream trigger once: every record on the table's stream (moto, from the start) goes to
+    the stream handler, which records versions idempotently."""
+    import boto3
+
+    from notes import events
+
+    # botocore's default account-based streams endpoint is unknown to moto; name the regional one.
+    streams = boto3.client(
+        "dynamodbstreams", region_name="us-east-1", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com"
+    )
+    arn = dynamodb.client().describe_table(TableName=dynamodb.table_name())["Table"]["LatestStreamArn"]
+    records = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        records.extend(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])
+    assert events.handle_stream({"Records": records}) == {"batchItemFailures": []}

@@ -19,7 +19,9 @@ def test_the_document_is_valid_openapi_3_and_public(aws):
     assert document["servers"] == [{"url": "/api"}]
     assert {op["operationId"] for item in document["paths"].values() for op in item.values()} == {
         "listNotes", "createNote", "getNote", "replaceNote", "updateNote", "deleteNote",
+        "listNoteHistory", "restoreNoteVersion", "listTrash", "restoreTrashedNote", "deleteTrashedNote",
     }
+    assert "trash" in document["paths"]["/notes/{id}"]["delete"]["description"]
 
 
 def test_the_document_carries_the_stage_prefix(aws, settings):
@@ -40,6 +42,7 @@ def test_the_page_describes_the_api_and_links_the_document(aws):
     page = response.content.decode()
     assert 'href="/api/openapi.json"' in page
     assert "/api/notes/{id}" in page and "PATCH" in page
+    assert "/api/trash/{id}/restore" in page and "/api/notes/{id}/history/{version}/restore" in page
     assert "<code>next_cursor</code>" in page and "<code>Idempotency-Key</code>" in page
     assert 'href="/accounts/tokens/"' in page
 

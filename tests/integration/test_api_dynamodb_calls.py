@@ -54,6 +54,41 @@ def test_reads_updates_and_deletes_cost_at_most_two_calls(api, ddb_calls):
     assert response.status_code == 204 and calls == ["UpdateItem", "UpdateItem"]  # token, then the move to the trash
 
 
+def test_trash_calls_cost_two_and_deleting_forever_one_more_for_the_history(api, ddb_calls):
+    from tests.integration.note_views_support import feed_stream
+
+    note = create(api, "n").json()
+    api.delete(f"/api/notes/{note['id']}", HTTP_IF_MATCH='"1"')
+
+    response, calls = counted(ddb_calls, lambda: api.get("/api/trash"))
+    assert response.status_code == 200 and calls == ["UpdateItem", "Query"]
+    response, calls = counted(ddb_calls, lambda: api.post(f"/api/trash/{note['id']}/restore"))
+    assert response.status_code == 200 and calls == ["UpdateItem", "UpdateItem"]
+
+    api.delete(f"/api/notes/{note['id']}", HTTP_IF_MATCH='"2"')
+    feed_stream()  # two versions recorded
+    response, calls = counted(ddb_calls, lambda: api.delete(f"/api/trash/{note['id']}"))
+    # the token, the note, then its history: the keys, and one batch deleting them all
+    assert response.status_code == 204 and calls == ["UpdateItem", "DeleteItem", "Query", "BatchWriteItem"]
+
+
+def test_history_calls_cost_a_read_of_the_note_or_version_and_one_more(api, ddb_calls):
+    from tests.integration.note_views_support import feed_stream
+
+    note = create(api, "n").json()
+    url = f"/api/notes/{note['id']}"
+    api.patch(url, data=json.dumps({"title": "m", "version": 1}), content_type="application/json")
+    feed_stream()
+
+    response, calls = counted(ddb_calls, lambda: api.get(f"{url}/history"))
+    assert response.status_code == 200 and calls == ["UpdateItem", "GetItem", "Query"]
+    response, calls = counted(
+        ddb_calls,
+        lambda: api.post(f"{url}/history/1/restore", data="", content_type="application/json", HTTP_IF_MATCH='"2"'),
+    )
+    assert response.status_code == 200 and calls == ["UpdateItem", "GetItem", "UpdateItem"]
+
+
 def test_a_conflict_costs_no_extra_call(api, ddb_calls):
     note = create(api, "n").json()
     body = json.dumps({"title": "x", "version": 9})

@@ -95,3 +95,26 @@ def test_the_create_table_command_reports_what_it_did(aws, capsys):
     out = capsys.readouterr().out
     assert "Created table 'notes-test'" in out
     assert "already exists" in out
+
+
+def _history_keys(note_id: str, versions: range) -> list[dict]:
+    return [{"pk": {"S": "USER#alice-id"}, "sk": {"S": f"HIST#{note_id}#{v:010d}"}} for v in versions]
+
+
+def test_deleting_history_retries_what_a_batch_left_unprocessed_then_gives_up(aws, monkeypatch):
+    monkeypatch.setattr("notes.dynamodb_repository.time.sleep", lambda seconds: None)
+    client = dynamodb.client()
+    repo = DynamoDBNoteRepository(client=client)
+    table = dynamodb.table_name()
+    keys = _history_keys("n1", range(1, 4))
+    request = lambda ks: {"RequestItems": {table: [{"DeleteRequest": {"Key": k}} for k in ks]}}  # noqa: E731
+    with Stubber(client) as stub:
+        stub.add_response("batch_write_item", {"UnprocessedItems": request(keys[1:])["RequestItems"]}, request(keys))
+        stub.add_response("batch_write_item", {"UnprocessedItems": {}}, request(keys[1:]))
+        repo._batch_delete(keys)
+        stub.assert_no_pending_responses()
+
+        for _ in range(4):
+            stub.add_response("batch_write_item", {"UnprocessedItems": request(keys)["RequestItems"]}, request(keys))
+        with pytest.raises(StoreUnavailable, match="3 history items were left unprocessed"):
+            repo._batch_delete(keys)

@@ -276,3 +276,29 @@ def test_it_rejects_another_users_cursor(repo):
     with pytest.raises(InvalidCursor):
         repo.list(user_id=BOB, limit=2, cursor=alices_cursor)
 
+
+
+def test_it_reads_one_recorded_version_by_its_number(repo):
+    note = repo.add(make_note(title="first"))
+    repo.add_history(note)
+    second = repo.update(user_id=ALICE, note_id=note.id, expected_version=1, changes={"title": "second"})
+    repo.add_history(second)
+    assert repo.get_version(user_id=ALICE, note_id=note.id, version=1) == note
+    assert repo.get_version(user_id=ALICE, note_id=note.id, version=2) == second
+    for user_id, version in ((ALICE, 3), (ALICE, 0), (BOB, 1)):
+        with pytest.raises(NoteNotFound):
+            repo.get_version(user_id=user_id, note_id=note.id, version=version)
+
+
+def test_deleting_forever_drops_a_full_history(repo):
+    note = current = repo.add(make_note(title="v1"))
+    repo.add_history(note)
+    for i in range(2, HISTORY_KEEP + 3):
+        current = repo.update(user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"})
+        repo.add_history(current)
+    assert len(repo.list_history(user_id=ALICE, note_id=note.id)) == HISTORY_KEEP
+    repo.delete(user_id=ALICE, note_id=note.id, expected_version=current.version)
+    repo.delete_forever(user_id=ALICE, note_id=note.id)
+    assert repo.list_history(user_id=ALICE, note_id=note.id) == []
+    with pytest.raises(NoteNotFound):
+        repo.get_version(user_id=ALICE, note_id=note.id, version=current.version)

@@ -34,18 +34,20 @@ def test_it_asks_for_confirmation_first(alice, client_for, note):
 def test_it_deletes_and_says_so_on_the_list(alice, client_for, note):
     client = client_for(alice)
     response = client.post(f"/notes/{note.id}/delete", {"version": 1})
-    assert response.status_code == 302 and response["Location"] == "/notes/?deleted=1"
+    assert response.status_code == 302 and response["Location"] == f"/notes/?deleted={note.id}"
     assert gone(alice, note)
-    assert "Note deleted." in text(client.get(response["Location"]))
+    assert "Note moved to the trash." in text(client.get(response["Location"]))
 
 
 def test_the_deleted_message_is_not_carried_into_the_next_page(alice, client_for, note):
     client = client_for(alice)
     other = make_note(alice, title="other")
     client.post(f"/notes/{note.id}/delete", {"version": 1})
-    page = text(client.get("/notes/?deleted=1&q=oth"))
+    page = text(client.get(f"/notes/?deleted={note.id}&q=oth"))
     assert input_value(page, "next") == "/notes/?q=oth"
-    response = client.post(f"/notes/{other.id}/toggle/important", {"version": 1, "value": "1", "next": "/notes/?deleted=1"})
+    response = client.post(
+        f"/notes/{other.id}/toggle/important", {"version": 1, "value": "1", "next": f"/notes/?deleted={note.id}"}
+    )
     assert response["Location"] == f"/notes/#note-{other.id}"
 
 
@@ -82,7 +84,7 @@ def test_with_htmx_a_delete_removes_the_row_and_flashes_a_message(alice, client_
     response = client_for(alice).post(f"/notes/{note.id}/delete", {"version": 1}, **htmx(target=f"note-{note.id}"))
     page = text(response)
     assert response.status_code == 200
-    assert 'id="flash" hx-swap-oob="innerHTML"' in page and "Note deleted." in page
+    assert 'id="flash" hx-swap-oob="innerHTML"' in page and "moved to the trash." in page
     assert gone(alice, note)
 
 
