@@ -406,6 +406,9 @@ class DynamoDBNoteRepository:
     def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
         return [from_item(i) for i in self._history_items(user_id, note_id)]
 
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        self._delete_history(user_id, note_id)
+
     def _delete_history(self, user_id: str, note_id: str) -> None:
         for item in self._history_items(user_id, note_id, keys_only=True):
             self._call("delete_item", Key={"pk": item["pk"], "sk": item["sk"]})

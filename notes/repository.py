@@ -82,6 +82,11 @@ class NoteRepository(Protocol):
         """Recorded versions of the note, newest first."""
         ...
 
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        """Drop every recorded version of the note (its item is gone: a stream record written before that
+        may have recorded one after the delete did). Nothing to drop is fine."""
+        ...
+
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
@@ -211,3 +216,7 @@ class InMemoryNoteRepository:
         with self._lock:
             versions = self._history.get((user_id, note_id), {})
             return [versions[v] for v in sorted(versions, reverse=True)]
+
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        with self._lock:
+            self._history.pop((user_id, note_id), None)
