@@ -58,6 +58,7 @@ class StreamSettings:
     maximum_record_age_s: int = 3600
     bisect_batch_on_function_error: bool = True
     on_failure: str = ""
+    enabled: bool = True  # the route's "enabled", which `zappa update` sets too
 
     def check(self) -> None:
         if not 1 <= self.batch_size <= 10_000:
@@ -74,7 +75,7 @@ class StreamSettings:
     def mapping_params(self) -> dict[str, Any]:
         """The UpdateEventSourceMapping parameters (CreateEventSourceMapping adds source and start)."""
         params: dict[str, Any] = {
-            "Enabled": True,
+            "Enabled": self.enabled,
             "BatchSize": self.batch_size,
             "MaximumBatchingWindowInSeconds": 0,  # history should follow an edit within seconds
             "MaximumRetryAttempts": self.maximum_retry_attempts,
@@ -139,13 +140,18 @@ def _is_stream_route(event: Any) -> bool:
     return isinstance(event, dict) and event.get("function") == HANDLER and "event_source" in event
 
 
-def route_stream(settings_path: Path, stage: str, arn: str, batch_size: int) -> bool:
-    """Makes the stage's `events` route `arn` (and no older stream) to HANDLER. True if the file changed."""
+def route_stream(settings_path: Path, stage: str, arn: str, batch_size: int) -> tuple[bool, dict[str, Any]]:
+    """Makes the stage's `events` route `arn` (and no older stream) to HANDLER. Returns whether the file
+    changed, and the route (its other `event_source` keys, such as "enabled": false, are kept)."""
     text, data = zappa_settings_file.read(settings_path)
     current = zappa_settings_file.stage_events(data, stage)
-    wanted = [e for e in current if not _is_stream_route(e)] + [route_entry(arn, batch_size)]
+    old = next((e for e in current if _is_stream_route(e)), None)
+    entry = route_entry(arn, batch_size)
+    if old:
+        entry["event_source"] = {**old["event_source"], **entry["event_source"]}
+    wanted = [e for e in current if not _is_stream_route(e)] + [entry]
     if "events" in data[stage] and data[stage]["events"] == wanted:
-        return False
+        return False, entry
     after = {**data, stage: {**data[stage], "events": wanted}}
     heirs = zappa_settings_file.inheriting_stages(after, stage)
     if heirs:
@@ -153,7 +159,7 @@ def route_stream(settings_path: Path, stage: str, arn: str, batch_size: int) -> 
                           f"route {stage}'s stream too: give it its own `events` first.")
     new_text = zappa_settings_file.set_stage_events(text, stage, wanted)
     settings_path.write_text(new_text)
-    return True
+    return True, entry
 
 
 @dataclass

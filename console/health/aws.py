@@ -532,14 +532,14 @@ def _routes(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]
     process runs under Zappa's handler, else what the stage in zappa_settings.json would deploy."""
     packaged = packaged_routes()
     if packaged is not None:
-        return packaged, "the routes in this deployed package (Zappa's AWS_EVENT_MAPPING)"
+        return packaged, "the routes of this deployed package (Zappa's AWS_EVENT_MAPPING)"
     try:
         stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=function_name, wanted=settings.HEALTH_STAGE)
     except StageSettingsError:
         stage = None
     if stage is None:
         return None, ""
-    return stage_routes(stage), f"the routes stage {stage.name!r} of {stage.path.name} deploys"
+    return stage_routes(stage), f"the events of stage {stage.name!r} in {stage.path.name} (what zappa update packages)"
 
 
 def _stage_name(function_name: str) -> str:

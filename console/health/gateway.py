@@ -201,7 +201,8 @@ class EventSourceMapping:
         out = []
         if self.routed_to == ():
             out.append("The deployed package does not route this ARN: Zappa's handler finds no function, returns "
-                       "nothing, and Lambda counts the batch as processed. Run wire_stream and zappa update.")
+                       "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
+                       "(manage.py wire_stream does it for the table's stream) and deploy.")
         if self.is_stream and self.max_retries in (None, -1) and self.max_record_age_s in (None, -1):
             out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
         if self.is_stream and not self.report_item_failures:

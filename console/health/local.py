@@ -217,7 +217,7 @@ class LocalGateway:
         if self.stage:
             found.mappings.extend(stage_mappings(self.stage))
             found.rules = stage_rules(self.stage)
-            found.routing_detail = f"stage {self.stage.name!r} of {self.stage.path.name}"
+            found.routing_detail = f"the events of stage {self.stage.name!r} in {self.stage.path.name}"
         elif self.stage_error:
             found.warnings.append(self.stage_error)
         return found

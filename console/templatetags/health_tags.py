@@ -135,6 +135,8 @@ def esm_settings(mapping) -> list[tuple[str, bool]]:
         out.append((f"from {mapping.starting_position}", False))
     if mapping.origin != "aws":
         return out
+    if not mapping.is_stream:  # a queue retries through its own redrive policy
+        return [*out, ("the queue's redrive policy", False)]
     retries, age = mapping.max_retries, mapping.max_record_age_s
     out.append(("retries until expiry" if retries in (None, -1) else f"{retries} retries", retries in (None, -1)))
     out.append(("no age limit" if age in (None, -1) else f"skip after {_seconds(age)}", age in (None, -1)))

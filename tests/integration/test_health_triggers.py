@@ -13,11 +13,10 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from console import dynamodb
-from console.deploy.stream_wiring import StreamSettings, wire_mapping
 from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
+from tests import health_samples
 
 FUNCTION = "notes-console-dev"
 RULE = f"{FUNCTION}-notes.events.purge_trash"
@@ -60,17 +59,7 @@ def on_aws(aws, settings, stage_settings):
     function_arn = boto3.client("lambda", region_name="us-east-1").create_function(
         FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
         Code={"ZipFile": buf.getvalue()})["FunctionArn"]
-    dynamodb.create_table(name=FUNCTION)
-    stream = dynamodb.client().describe_table(TableName=FUNCTION)["Table"]["LatestStreamArn"]
-    wire_mapping(FUNCTION, stream, StreamSettings())
-    events = boto3.client("events", region_name="us-east-1")
-    events.put_rule(Name=RULE, ScheduleExpression="cron(15 3 * * ? *)", State="ENABLED",
-                    Description="notes.events.purge_trash")
-    events.put_targets(Rule=RULE, Targets=[{"Id": "1", "Arn": function_arn}])
-    events.put_rule(Name="billing-report", ScheduleExpression="rate(1 day)", State="ENABLED")
-    template = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": FUNCTION}}}}
-    boto3.client("cloudformation", region_name="us-east-1").create_stack(StackName=FUNCTION,
-                                                                         TemplateBody=json.dumps(template))
+    stream = health_samples.seed_moto_triggers(FUNCTION)
     yield types.SimpleNamespace(stream=stream, function_arn=function_arn)
     health_aws.reset_clients()
 

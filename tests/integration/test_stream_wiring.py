@@ -242,3 +242,15 @@ def test_a_stage_without_events_gets_them_after_its_last_setting():
     assert new == ('{\n    "dev": {\n        "project_name": "p",\n        "exclude": ["a", "b"],\n'
                    '        "events": [\n            {"function": "m.f", "expression": "rate(1 day)"}\n        ]\n'
                    '    },\n    "x": {"events": []}\n}\n')
+
+
+def test_a_paused_route_keeps_the_trigger_paused(deployed, stage_files):
+    wire(stage_files)
+    data = json.loads(stage_files.read_text())
+    data["dev"]["events"][1]["event_source"]["enabled"] = False  # README: how to pause it
+    stage_files.write_text(json.dumps(data, indent=4))
+
+    wire(stage_files)
+
+    assert mappings()[0]["State"] == "Disabled"
+    assert json.loads(stage_files.read_text())["dev"]["events"][1]["event_source"]["enabled"] is False

@@ -26,7 +26,7 @@ def routed_settings(tmp_path_factory) -> Path:
     """zappa_settings.json with the dev stage's stream routed, as `wire_stream --stage dev` leaves it."""
     path = tmp_path_factory.mktemp("routed") / "zappa_settings.json"
     shutil.copy(REPO_ROOT / "zappa_settings.json", path)
-    assert route_stream(path, "dev", STREAM_ARN, 100)
+    assert route_stream(path, "dev", STREAM_ARN, 100)[0]
     return path
 
 

@@ -7,6 +7,7 @@ step two creates or updates the event source mapping with the retry and failure 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -66,16 +67,19 @@ class Command(BaseCommand):
                 raise WiringError(problem)
             arn = stream_arn(stage.table)
             self.stdout.write(f"Stream of {stage.table}: {arn}")
-            if route_stream(path, stage.stage, arn, wanted.batch_size):
-                self.stdout.write(
-                    f"{path.name}: stage {stage.stage} now routes this stream to {HANDLER} (its `events`).\n"
-                    f"Next: deploy that (make update STAGE={stage.stage}), then run this command again to create "
-                    "the trigger.\n(The trigger waits for the deploy: Zappa's handler drops a batch from a stream "
-                    "its package does not route, and Lambda counts that batch as processed.)")
+            changed, route = route_stream(path, stage.stage, arn, wanted.batch_size)
+            if changed:
+                self.stdout.write(f"{path.name}: stage {stage.stage} now routes this stream to {HANDLER} (its `events`).")
+                if not options["route_only"]:
+                    self.stdout.write(
+                        f"Next: deploy that (make update STAGE={stage.stage}), then run this command again to create "
+                        "the trigger.\n(The trigger waits for the deploy: Zappa's handler drops a batch from a stream "
+                        "its package does not route, and Lambda counts that batch as processed.)")
                 return
             self.stdout.write(f"{path.name}: stage {stage.stage} routes it to {HANDLER}.")
             if options["route_only"]:
                 return
+            wanted = replace(wanted, enabled=bool(route["event_source"].get("enabled", True)))
             result = wire_mapping(stage.function_name, arn, wanted, remove_stale=options["remove_stale"])
         except (WiringError, zappa_settings_file.SettingsFileError) as exc:
             raise CommandError(str(exc)) from exc
@@ -84,7 +88,7 @@ class Command(BaseCommand):
             f"Trigger {m.get('UUID')} {result.action}: {stage.function_name} <- {arn}, {m.get('State')}.\n"
             f"  starting position {m.get('StartingPosition')}, batch size {m.get('BatchSize')}, "
             f"{m.get('MaximumRetryAttempts')} retries, records older than {m.get('MaximumRecordAgeInSeconds')} s "
-            f"given up, bisect on error {'on' if m.get('BisectBatchOnFunctionError') else 'off'}, "
+            f"given up, bisect on error: {'on' if m.get('BisectBatchOnFunctionError') else 'off'}, "
             f"function response types {', '.join(m.get('FunctionResponseTypes') or ['none'])}, on failure: "
             f"{((m.get('DestinationConfig') or {}).get('OnFailure') or {}).get('Destination') or 'none'}.")
         for note in result.notes:
