@@ -161,3 +161,32 @@ def test_the_daily_schedule_purges_expired_trash(lambda_stream_app, alice, monke
     assert [t.note.title for t in repo.list_trash(user_id=alice.id)] == ["recent"]
     assert repo.list_history(user_id=alice.id, note_id=old.id) == []
     assert lambda_stream_app.invoke(event) == {"purged": 0}
+
+
+def test_the_console_reads_the_routes_of_the_package_it_runs_from(settings, monkeypatch, lambda_runtime_factory,
+                                                                  admin, tmp_path):
+    """On Lambda the Triggers page checks each trigger against the deployed package's own routes (the
+    zappa_settings module Zappa's handler loaded), not against a file the package does not carry."""
+    from console.health import aws as health_aws
+    from tests import health_samples
+    from tests.conftest import PASSWORD
+
+    health_samples.seed_moto_function("notes-console-dev")
+    stream = health_samples.seed_moto_triggers("notes-console-dev")
+    path = tmp_path / "zappa_settings.json"
+    shutil.copy(REPO_ROOT / "zappa_settings.json", path)
+    route_stream(path, "dev", stream, 100)
+    settings.HEALTH_GATEWAY = "aws"  # ON_LAMBDA stays off in tests (it would pick real AWS elsewhere)
+    settings.HEALTH_ZAPPA_SETTINGS = tmp_path / "not-in-the-package.json"
+    health_aws.reset_clients()
+    try:
+        with lambda_runtime_factory(settings, monkeypatch, settings_file=path) as app:
+            app.sign_in("admin", PASSWORD)
+            page = app.get("/dev/console/triggers/")
+    finally:
+        health_aws.reset_clients()
+
+    assert page.status == 200
+    assert stream in page.text and "notes.events.handle_stream" in page.text and "not routed" not in page.text
+    assert "the routes of this deployed package" in page.text
+    assert ".execute-api.us-east-1.amazonaws.com/dev/" in page.text
