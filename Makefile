@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test lint bench browser create_table clean package package-venv deploy update
+.PHONY: run test lint bench browser create_table clean package package-venv deploy update wire-stream
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,12 +60,19 @@ package: $(PACKAGE_STAMP)
 	$(ZAPPA) package $(STAGE) -o $(PACKAGE_ZIP) --json
 	$(PACKAGE_VENV)/bin/python bench/check_package.py $(PACKAGE_ZIP)
 
-# These two talk to your AWS account (README, Deploy); nothing else in this Makefile does.
+# These talk to your AWS account (README, Deploy), and wire-stream below; nothing else in this Makefile does.
 deploy: $(PACKAGE_STAMP)
 	$(ZAPPA) deploy $(STAGE)
 
 update: $(PACKAGE_STAMP)
 	$(ZAPPA) update $(STAGE)
+
+# The version history's stream trigger (README, Deploy): route the table's stream in the stage's events,
+# deploy that route, then create or update the trigger with the retry settings Zappa cannot set. Talks to AWS.
+wire-stream: $(STAMP) $(PACKAGE_STAMP)
+	USE_REAL_AWS=1 $(PY) manage.py wire_stream --stage $(STAGE) --route-only
+	$(ZAPPA) update $(STAGE)
+	USE_REAL_AWS=1 $(PY) manage.py wire_stream --stage $(STAGE)
 
 create_table: $(STAMP)
 	$(PY) manage.py create_table

@@ -165,6 +165,18 @@ def create_table(*, name: str | None = None, wait: bool = True) -> bool:
     return True
 
 
+def table_stream(name: str) -> tuple[str, str]:
+    """The table's current stream ARN and view type; ("", "") when it has no stream."""
+    try:
+        table = client().describe_table(TableName=name)["Table"]
+    except (ClientError, BotoCoreError) as exc:
+        raise translate(exc) from exc
+    spec = table.get("StreamSpecification") or {}
+    if not spec.get("StreamEnabled") or not table.get("LatestStreamArn"):
+        return "", ""
+    return table["LatestStreamArn"], spec.get("StreamViewType", "")
+
+
 def error_code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "")
 

@@ -257,7 +257,8 @@ def _record_time(record: logging.LogRecord) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, correlation_id, then a request's fields."""
+    """One JSON object per line: time, level, logger, message, correlation_id, then a request's fields, or
+    the line's own (`log.info("...", extra={"fields": {...}})`), which never replace the ones above."""
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
@@ -270,6 +271,10 @@ class JsonFormatter(logging.Formatter):
         http = getattr(record, "http", None)
         if isinstance(http, dict):
             data.update(http)
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            for key, value in fields.items():
+                data.setdefault(key, value)
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
         return json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)

@@ -155,6 +155,8 @@ HEALTH_PRICE_PER_MILLION_REQUESTS = env_float("HEALTH_PRICE_PER_MILLION_REQUESTS
 HEALTH_PERCENTILES = env_list("HEALTH_PERCENTILES", ["p50", "p90", "p99"])  # Duration statistics asked of CloudWatch
 HEALTH_LOCAL_MAX_REQUESTS = env_int("HEALTH_LOCAL_MAX_REQUESTS", 1000)
 HEALTH_LOCAL_MAX_LOG_LINES = env_int("HEALTH_LOCAL_MAX_LOG_LINES", 2000)
+# `manage.py wire_stream`: SQS queue or SNS topic ARN that Lambda tells about stream batches it gave up.
+STREAM_ON_FAILURE_DESTINATION = env_str("STREAM_ON_FAILURE_DESTINATION", "")
 
 # --- Accounts ---------------------------------------------------------------------------
 SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)

@@ -421,6 +421,9 @@ class DynamoDBNoteRepository:
             raise NoteNotFound(f"{note_id} version {version}")
         return from_item(item)
 
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        self._delete_history(user_id, note_id)
+
     def _delete_history(self, user_id: str, note_id: str) -> None:
         # At most HISTORY_KEEP (+ a few) items: one BatchWriteItem per 25 instead of a DeleteItem each.
         keys = [{"pk": i["pk"], "sk": i["sk"]} for i in self._history_items(user_id, note_id, keys_only=True)]

@@ -16,7 +16,8 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     result = process_records(event.get("Records", []), repo=services.default_repository())
     log.info(
         "stream batch processed",
-        extra={"records": len(event.get("Records", [])), "written": result["written"], "skipped": result["skipped"]},
+        extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
+                         "skipped": result["skipped"]}},
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 
@@ -24,5 +25,5 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 def purge_trash(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, int]:
     """The daily schedule: delete for good the trash older than its purge time."""
     purged = services.trash_purge()
-    log.info("trash purged", extra={"purged": purged})
+    log.info("trash purged", extra={"fields": {"purged": purged}})
     return {"purged": purged}

@@ -87,6 +87,11 @@ class NoteRepository(Protocol):
         NoteNotFound if that version was not recorded (or was dropped as older than HISTORY_KEEP)."""
         ...
 
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        """Drop every recorded version of the note (its item is gone: a stream record written before that
+        may have recorded one after the delete did). Nothing to drop is fine."""
+        ...
+
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
@@ -224,3 +229,7 @@ class InMemoryNoteRepository:
                 return self._history[(user_id, note_id)][version]
             except KeyError:
                 raise NoteNotFound(f"{note_id} version {version}") from None
+
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        with self._lock:
+            self._history.pop((user_id, note_id), None)

@@ -17,10 +17,13 @@ from notes.events import handle_stream
 log = logging.getLogger(__name__)
 
 _started = threading.Event()
+# What the admin console's triggers page shows for this stand-in (local mode).
+POLL_INTERVAL_S = 0.5
+BATCH_LIMIT = 100
 
 
 class StreamPoller:
-    def __init__(self, *, endpoint_url: str, table_name: str, interval: float = 0.5) -> None:
+    def __init__(self, *, endpoint_url: str, table_name: str, interval: float = POLL_INTERVAL_S) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
         self.interval = interval
@@ -49,7 +52,7 @@ class StreamPoller:
                 iterator = self._client.get_shard_iterator(
                     StreamArn=arn, ShardId=shard_id, ShardIteratorType="LATEST"
                 )["ShardIterator"]
-            resp = self._client.get_records(ShardIterator=iterator, Limit=100)
+            resp = self._client.get_records(ShardIterator=iterator, Limit=BATCH_LIMIT)
             self._iterators[shard_id] = resp["NextShardIterator"]
             records: list[dict[str, Any]] = resp.get("Records", [])
             if records:

@@ -121,3 +121,33 @@ def seed_moto_function(name: str, *, environment: dict[str, str] | None = None, 
         {"MetricName": "Duration", "Dimensions": dims, "Timestamp": when, "Value": 400.0},
         {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": when, "Value": 2},
     ])
+
+
+def seed_moto_triggers(name: str, *, keep_warm: str = "") -> str:
+    """In moto, for the existing function `name`: its table (same name) with the stream wired as
+    `manage.py wire_stream` wires it, Zappa's daily purge rule (and keep-warm rule when `keep_warm` is an
+    expression), a rule of someone else's, and the CloudFormation stack holding the REST API. Returns the
+    stream ARN."""
+    import json
+
+    import boto3
+
+    from console import dynamodb
+    from console.deploy.stream_wiring import StreamSettings, wire_mapping
+
+    function_arn = boto3.client("lambda", region_name="us-east-1").get_function(FunctionName=name)[
+        "Configuration"]["FunctionArn"]
+    dynamodb.create_table(name=name)
+    stream = dynamodb.client().describe_table(TableName=name)["Table"]["LatestStreamArn"]
+    wire_mapping(name, stream, StreamSettings())
+    events = boto3.client("events", region_name="us-east-1")
+    rules = [(f"{name}-notes.events.purge_trash", "cron(15 3 * * ? *)")]
+    if keep_warm:
+        rules.append((f"{name}-zappa-keep-warm-handler.keep_warm_callback", keep_warm))
+    for rule, expression in rules:
+        events.put_rule(Name=rule, ScheduleExpression=expression, State="ENABLED")
+        events.put_targets(Rule=rule, Targets=[{"Id": "1", "Arn": function_arn}])
+    events.put_rule(Name="billing-report", ScheduleExpression="rate(1 day)", State="ENABLED")
+    template = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": name}}}}
+    boto3.client("cloudformation", region_name="us-east-1").create_stack(StackName=name, TemplateBody=json.dumps(template))
+    return stream

@@ -1,7 +1,8 @@
-"""The health gateway on AWS: the only module that talks to Lambda, CloudWatch and CloudWatch Logs.
+"""The health gateway on AWS: the only module that talks to Lambda, CloudWatch, CloudWatch Logs, EventBridge
+and CloudFormation (the console's reads, and `call()` for the stream wiring command).
 
 Every page render stays within three AWS calls (the console's budget): one GetFunction, one GetMetricData
-for every series of the page, and at most one or two log reads. Clients are process-wide, created lazily
+for every series of the page, and at most one or two log reads; the triggers page one call per part. Clients are process-wide, created lazily
 with short timeouts and few retries, so a slow service cannot eat the function's own timeout.
 """
 
@@ -22,6 +23,7 @@ from console.health import patterns
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
+    EventSourceMapping,
     FunctionConfig,
     HealthError,
     InvalidQuery,
@@ -30,8 +32,10 @@ from console.health.gateway import (
     LogQuery,
     NotFound,
     RequestDetail,
+    ScheduleRule,
     TailPage,
     Throttled,
+    Triggers,
     Unavailable,
     merge_events,
     request_detail_from,
@@ -39,7 +43,16 @@ from console.health.gateway import (
 )
 from console.health.logparse import LogEvent, invocations_from_events, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets
-from console.health.stage import redact_environment
+from console.health.stage import (
+    StageSettingsError,
+    describe_source,
+    load_stage,
+    packaged_routes,
+    packaged_stage,
+    redact_environment,
+    rule_runs,
+    stage_routes,
+)
 
 MAX_CALLS_PER_READ = 3
 LOG_PAGE_LINES = 100
@@ -66,6 +79,9 @@ IAM_ACTIONS = {
     "FilterLogEvents": "logs:FilterLogEvents",
     "StartQuery": "logs:StartQuery",
     "GetQueryResults": "logs:GetQueryResults",
+    "ListEventSourceMappings": "lambda:ListEventSourceMappings",
+    "ListRules": "events:ListRules",
+    "DescribeStackResource": "cloudformation:DescribeStackResource",
 }
 _THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
                    "LimitExceededException", "ServiceQuotaExceededException"}
@@ -80,7 +96,8 @@ _clients_lock = threading.Lock()
 
 
 def client(service: str):
-    """The process-wide client for `service` ("lambda", "cloudwatch", "logs"), created on first use."""
+    """The process-wide client for `service` ("lambda", "cloudwatch", "logs", "events", "cloudformation"),
+    created on first use."""
     found = _clients.get(service)
     if found is None:
         with _clients_lock:
@@ -103,6 +120,15 @@ def _make_client(service: str):
         retries={"mode": "standard", "max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
     )
     return boto3.session.Session().client(service, region_name=settings.AWS_REGION, config=config)
+
+
+def call(service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """One AWS operation (by its API name, e.g. "ListRules") on the process-wide client; errors translated."""
+    method = getattr(client(service), re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
+    try:
+        return method(**kwargs)
+    except (ClientError, BotoCoreError) as exc:
+        raise translate(exc, operation) from exc
 
 
 def translate(exc: Exception, operation: str) -> HealthError:
@@ -164,11 +190,7 @@ class AwsGateway:
 
     def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
         self.calls += 1
-        method = getattr(client(service), re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower())
-        try:
-            return method(**kwargs)
-        except (ClientError, BotoCoreError) as exc:
-            raise translate(exc, operation) from exc
+        return call(service, operation, **kwargs)
 
     # -- configuration --------------------------------------------------------------------------------
     def configuration(self) -> FunctionConfig:
@@ -442,6 +464,44 @@ class AwsGateway:
                 break
         return tail_page(events, keep, after_ms=after_ms, seen=seen, warnings=warnings)
 
+    # -- triggers -------------------------------------------------------------------------------------
+    def triggers(self) -> Triggers:
+        """Three calls, each allowed to fail alone: the function's event source mappings, the schedule rules
+        Zappa named after it (it prefixes them with the function name to find them again), and the REST API
+        of the stack Zappa deployed (as `zappa status` finds it: the stack's "Api" resource)."""
+        found = Triggers(source_detail=f"AWS, {settings.AWS_REGION}")
+        routes, found.routing_detail = _routes(self.function_name)
+        try:
+            resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
+            found.mappings = [_mapping(m, routes) for m in resp.get("EventSourceMappings", [])]
+            if resp.get("NextMarker"):
+                found.warnings.append("The function has more than 100 event source mappings: the first 100 are shown.")
+        except HealthError as exc:
+            found.errors.append(("Event source mappings", exc))
+        try:
+            resp = self._call("events", "ListRules", NamePrefix=f"{self.function_name}-", Limit=100)
+            found.rules = [ScheduleRule(name=r.get("Name", ""), expression=r.get("ScheduleExpression", "")
+                                        or "(event pattern)", state=r.get("State", ""), runs=rule_runs(r.get("Name", "")),
+                                        description=r.get("Description", ""), arn=r.get("Arn", ""))
+                           for r in resp.get("Rules", [])]
+        except HealthError as exc:
+            found.errors.append(("Schedule rules", exc))
+        try:
+            resp = self._call("cloudformation", "DescribeStackResource", StackName=self.function_name,
+                              LogicalResourceId="Api")
+            api_id = (resp.get("StackResourceDetail") or {}).get("PhysicalResourceId", "")
+            stage = _stage_name(self.function_name)
+            found.api_url = f"https://{api_id}.execute-api.{settings.AWS_REGION}.amazonaws.com/{stage}" if api_id else ""
+            found.api_detail = f"REST API {api_id}, resource \"Api\" of the CloudFormation stack {self.function_name}"
+        except InvalidQuery as exc:
+            if "does not exist" not in exc.message:
+                found.errors.append(("API Gateway URL", exc))
+            found.api_detail = (f"No CloudFormation stack {self.function_name}: Zappa makes one with the API at "
+                                "`zappa deploy` (none with apigateway_enabled false).")
+        except HealthError as exc:
+            found.errors.append(("API Gateway URL", exc))
+        return found
+
     # -- one request ----------------------------------------------------------------------------------
     def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail:
         """Every line of one request: find its START/REPORT lines by id (via the app's request line when the
@@ -465,6 +525,53 @@ class AwsGateway:
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
         return request_detail_from(request_id, lambda_id, events, warnings)
+
+
+def _routes(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]:
+    """Which functions Zappa's handler runs for each event source ARN: the package's own routes when this
+    process runs under Zappa's handler, else what the stage in zappa_settings.json would deploy."""
+    packaged = packaged_routes()
+    if packaged is not None:
+        return packaged, "the routes of this deployed package (Zappa's AWS_EVENT_MAPPING)"
+    try:
+        stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=function_name, wanted=settings.HEALTH_STAGE)
+    except StageSettingsError:
+        stage = None
+    if stage is None:
+        return None, ""
+    return stage_routes(stage), f"the events of stage {stage.name!r} in {stage.path.name} (what zappa update packages)"
+
+
+def _stage_name(function_name: str) -> str:
+    stage = packaged_stage() or settings.HEALTH_STAGE
+    if not stage:
+        try:
+            found = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=function_name)
+        except StageSettingsError:
+            found = None
+        stage = found.name if found and found.lambda_name == function_name else function_name.rsplit("-", 1)[-1]
+    return stage
+
+
+def _mapping(m: dict[str, Any], routes: dict[str, tuple[str, ...]] | None) -> EventSourceMapping:
+    arn = m.get("EventSourceArn", "")
+    return EventSourceMapping(
+        source_arn=arn,
+        source=describe_source(arn),
+        state=m.get("State", ""),
+        uuid=m.get("UUID", ""),
+        batch_size=m.get("BatchSize"),
+        starting_position=m.get("StartingPosition", ""),
+        last_result=m.get("LastProcessingResult", ""),
+        last_modified=_parse_time(m.get("LastModified")),
+        state_reason=m.get("StateTransitionReason", ""),
+        max_retries=m.get("MaximumRetryAttempts"),
+        max_record_age_s=m.get("MaximumRecordAgeInSeconds"),
+        bisect_on_error=m.get("BisectBatchOnFunctionError"),
+        report_item_failures="ReportBatchItemFailures" in (m.get("FunctionResponseTypes") or ()),
+        on_failure=((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", ""),
+        routed_to=routes.get(arn, ()) if routes is not None else None,
+    )
 
 
 def _lambda_request_id(events: list[LogEvent], request_id: str) -> str:

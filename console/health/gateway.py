@@ -167,6 +167,77 @@ class RequestDetail:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class EventSourceMapping:
+    """A source Lambda polls for the function (the table's stream here), or local mode's stand-in for one."""
+
+    source_arn: str
+    source: str  # readable: "DynamoDB stream of notes-console-dev"
+    state: str  # Lambda's: Enabled, Disabled, Creating, Updating, Enabling, Disabling, Deleting
+    origin: str = "aws"  # "aws": a deployed mapping; "stage": zappa_settings.json's `events`; "local": the poller
+    uuid: str = ""
+    batch_size: int | None = None
+    starting_position: str = ""
+    last_result: str = ""  # LastProcessingResult: "OK", "PROBLEM: ...", "No records processed"
+    last_modified: datetime | None = None
+    state_reason: str = ""
+    max_retries: int | None = None  # -1: until the record expires
+    max_record_age_s: int | None = None  # -1: until the record expires
+    bisect_on_error: bool | None = None
+    report_item_failures: bool = False
+    on_failure: str = ""
+    routed_to: tuple[str, ...] | None = None  # what Zappa's handler runs for this ARN; None: not known here
+    detail: str = ""
+
+    @property
+    def is_stream(self) -> bool:
+        return ":dynamodb:" in self.source_arn or ":kinesis:" in self.source_arn
+
+    @property
+    def risks(self) -> list[str]:
+        """What can lose or block records, in words an admin can act on."""
+        if self.origin != "aws":
+            return []
+        out = []
+        if self.routed_to == ():
+            out.append("The deployed package does not route this ARN: Zappa's handler finds no function, returns "
+                       "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
+                       "(manage.py wire_stream does it for the table's stream) and deploy.")
+        if self.is_stream and self.max_retries in (None, -1) and self.max_record_age_s in (None, -1):
+            out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
+        if self.is_stream and not self.report_item_failures:
+            out.append("No ReportBatchItemFailures: the handler's partial-batch answer is ignored.")
+        if self.last_result.upper().startswith("PROBLEM"):
+            out.append(f"Lambda reports: {self.last_result}")
+        return out
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    name: str
+    expression: str
+    state: str  # ENABLED or DISABLED
+    runs: str  # what Zappa's handler runs for it: a dotted function, or "keep warm"
+    origin: str = "aws"  # "aws": a deployed EventBridge rule; "stage": from zappa_settings.json
+    description: str = ""
+    arn: str = ""
+
+
+@dataclass
+class Triggers:
+    """What invokes the function besides HTTP, and its API Gateway URL. A part that could not be read is in
+    `errors` (what, error); the others are still filled."""
+
+    mappings: list[EventSourceMapping] = field(default_factory=list)
+    rules: list[ScheduleRule] = field(default_factory=list)
+    api_url: str = ""
+    api_detail: str = ""  # where the URL comes from, or why there is none
+    routing_detail: str = ""  # where `routed_to` comes from
+    source_detail: str = ""
+    errors: list[tuple[str, HealthError]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
 class HealthGateway(Protocol):
     kind: str  # "aws" or "local"
     function_name: str
@@ -188,6 +259,8 @@ class HealthGateway(Protocol):
     def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage: ...
 
     def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail: ...
+
+    def triggers(self) -> Triggers: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

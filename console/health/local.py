@@ -21,6 +21,7 @@ from console import observability
 from console.health import patterns
 from console.health.gateway import (
     Aggregates,
+    EventSourceMapping,
     FunctionConfig,
     InvalidQuery,
     InvocationSample,
@@ -28,11 +29,19 @@ from console.health.gateway import (
     LogQuery,
     RequestDetail,
     TailPage,
+    Triggers,
     tail_page,
 )
 from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
-from console.health.stage import StageSettingsError, expected_config, load_stage, redact_environment
+from console.health.stage import (
+    StageSettingsError,
+    expected_config,
+    load_stage,
+    redact_environment,
+    stage_mappings,
+    stage_rules,
+)
 
 LOG_PAGE_LINES = 100
 LOCAL_STREAM = "local process"
@@ -196,4 +205,41 @@ class LocalGateway:
             lines=[parse_line(e) for e in events],
             lambda_request_id="",
             invocation=self._invocation(records[-1]) if records else None,
+        )
+
+    # -- triggers -------------------------------------------------------------------------------------
+    def triggers(self) -> Triggers:
+        """The stage's `events` (what Lambda would run; nothing schedules them here) and the local stream
+        poller that stands in for the stream trigger."""
+        found = Triggers(source_detail="local process",
+                         api_detail="None locally: runserver serves the app; API Gateway exists only on Lambda.")
+        found.mappings.append(self._poller())
+        if self.stage:
+            found.mappings.extend(stage_mappings(self.stage))
+            found.rules = stage_rules(self.stage)
+            found.routing_detail = f"the events of stage {self.stage.name!r} in {self.stage.path.name}"
+        elif self.stage_error:
+            found.warnings.append(self.stage_error)
+        return found
+
+    @staticmethod
+    def _poller() -> EventSourceMapping:
+        from notes import stream_poller  # imports boto3: only when the page asks
+
+        table = settings.DYNAMODB_TABLE
+        every = f"{stream_poller.POLL_INTERVAL_S:g} s"
+        # manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves
+        # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
+        if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
+            state, detail = "Enabled", (f"local stream poller: polling the embedded endpoint every {every}, in the "
+                                        "manage.py process that started it")
+        elif settings.DYNAMODB_ENDPOINT_URL:
+            state, detail = "Not running", ("the local poller follows only the embedded endpoint; with "
+                                            "DYNAMODB_ENDPOINT_URL set, version history does not update here")
+        else:
+            state, detail = "Not running", "no embedded endpoint: the table's own trigger (on AWS) keeps its history"
+        return EventSourceMapping(
+            source_arn=settings.DYNAMODB_ENDPOINT_URL or "", source=f"DynamoDB stream of {table}", state=state,
+            origin="local", batch_size=stream_poller.BATCH_LIMIT, starting_position="LATEST",
+            routed_to=("notes.events.handle_stream",), detail=detail,
         )

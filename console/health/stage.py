@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.health.gateway import EnvVar, FunctionConfig
+from console.health.gateway import EnvVar, EventSourceMapping, FunctionConfig, ScheduleRule
 
 # Names that look secret: the value is never shown (KEY matches API_KEY, SECRET_KEY, ...).
 SECRET_MARKERS = ("KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "PASS", "CREDENTIAL", "DSN",
@@ -192,3 +192,104 @@ def _env_drift(deployed: tuple[EnvVar, ...], expected: tuple[EnvVar, ...]) -> li
             else:
                 out.append(Drift(f"Environment {name}", a.shown, b.shown))
     return out
+
+
+# --- the stage's triggers: Zappa's `events`, as Zappa names and routes them ------------------------------
+
+KEEP_WARM_FUNCTION = "handler.keep_warm_callback"
+_RULE_NAME_MAX = 64
+
+
+def zappa_rule_name(lambda_name: str, function: str, *, name: str = "", index: int = 0) -> str:
+    """The EventBridge rule name Zappa gives a schedule (zappa.core.Zappa.get_scheduled_event_name): its
+    handler later runs the dotted function after the rule name's last '-'."""
+    label = name or function
+    if label != function:
+        label = f"{label}-{function}"
+    if index:
+        label = f"{index}-{label}"
+    rule = f"{lambda_name:.{max(0, 63 - len(label))}}-{label}"[:_RULE_NAME_MAX]
+    if len(rule) >= _RULE_NAME_MAX:
+        hashed = hashlib.sha1(lambda_name.encode()).hexdigest()  # noqa: S324 - Zappa's naming, not security
+        rule = f"{hashed:.{max(0, 63 - len(label))}}-{label}"[:_RULE_NAME_MAX]
+    return rule
+
+
+def rule_runs(rule_name: str) -> str:
+    """What Zappa's handler runs for a scheduled event from this rule (it splits the name the same way)."""
+    function = rule_name.split("/")[-1].split("-")[-1]
+    if function.endswith("keep_warm_callback"):
+        return "keep warm"
+    return function if "." in function else ""
+
+
+def stage_rules(stage: Stage) -> list[ScheduleRule]:
+    """The schedules `zappa deploy`/`update` create for the stage, keep-warm included (Zappa's default is on)."""
+    s = stage.settings
+    events = [e for e in s.get("events") or [] if isinstance(e, dict)]
+    if s.get("keep_warm", True):
+        events.append({"name": "zappa-keep-warm", "function": KEEP_WARM_FUNCTION,
+                       "expression": s.get("keep_warm_expression", "rate(4 minutes)")})
+    rules = []
+    for event in events:
+        expressions = [event["expression"]] if event.get("expression") else list(event.get("expressions") or [])
+        for index, expression in enumerate(expressions):
+            name = zappa_rule_name(stage.lambda_name, event.get("function", ""), name=event.get("name", ""),
+                                   index=index)
+            rules.append(ScheduleRule(name=name, expression=expression,
+                                      state="ENABLED" if event.get("enabled", True) else "DISABLED",
+                                      runs=rule_runs(name), origin="stage",
+                                      description=event.get("description", "")))
+    return rules
+
+
+def stage_routes(stage: Stage) -> dict[str, tuple[str, ...]]:
+    """Zappa's AWS_EVENT_MAPPING for the stage: source ARN -> the functions its handler runs for a batch."""
+    routes: dict[str, tuple[str, ...]] = {}
+    for event in stage.settings.get("events") or []:
+        arn = ((event or {}).get("event_source") or {}).get("arn")
+        if arn and event.get("function"):
+            routes[arn] = (*routes.get(arn, ()), event["function"])
+    return routes
+
+
+def stage_mappings(stage: Stage) -> list[EventSourceMapping]:
+    out = []
+    for event in stage.settings.get("events") or []:
+        source = (event or {}).get("event_source") or {}
+        if not source.get("arn") or event.get("expression") or event.get("expressions"):
+            continue
+        out.append(EventSourceMapping(
+            source_arn=source["arn"], source=describe_source(source["arn"]),
+            state="Enabled" if source.get("enabled", True) else "Disabled", origin="stage",
+            batch_size=source.get("batch_size", 10), routed_to=(event.get("function", ""),),
+            detail=f"stage {stage.name!r} of {stage.path.name}: on Lambda only",
+        ))
+    return out
+
+
+def describe_source(arn: str) -> str:
+    """A person's name for an event source ARN."""
+    parts = arn.split(":", 5)
+    service, resource = (parts[2], parts[5]) if len(parts) == 6 else ("", arn)
+    if service == "dynamodb" and "/stream/" in resource:
+        return f"DynamoDB stream of {resource.split('/')[1]}"
+    if service == "kinesis":
+        return f"Kinesis stream {resource.split('/', 1)[-1]}"
+    if service == "sqs":
+        return f"SQS queue {resource}"
+    return arn
+
+
+def packaged_routes() -> dict[str, tuple[str, ...]] | None:
+    """The routes in the package this process runs from: Zappa's handler imported its generated
+    `zappa_settings` module before Django started. None when not running under Zappa's handler."""
+    module = sys.modules.get("zappa_settings")
+    mapping = getattr(module, "AWS_EVENT_MAPPING", None)
+    if not isinstance(mapping, dict):
+        return None
+    return {arn: (functions,) if isinstance(functions, str) else tuple(functions) for arn, functions in mapping.items()}
+
+
+def packaged_stage() -> str:
+    return str(getattr(sys.modules.get("zappa_settings"), "API_STAGE", "") or "")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("invocations/", views.invocations, name="health_invocations"),
     path("invocations/aggregates/", views.aggregates, name="health_aggregates"),
     path("logs/", views.logs, name="health_logs"),
+    path("triggers/", views.triggers, name="health_triggers"),
     path("logs/tail/", views.logs_tail, name="health_logs_tail"),
     path("requests/<str:request_id>/", views.request_detail, name="health_request"),
 ]

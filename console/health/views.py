@@ -79,18 +79,20 @@ class Reads:
             return None
         try:
             result = fn(*args, **kwargs)
-        except AccessDenied as exc:
-            self.problems.append(Problem(f"{what}: {exc.message}", action=exc.action))
-            return None
-        except (Throttled, Unavailable) as exc:
-            self.problems.append(Problem(f"{what}: {exc.message} The rest of the page is shown.", level="warning"))
-            return None
         except HealthError as exc:
-            self.problems.append(Problem(f"{what}: {exc.message}"))
+            self.report(what, exc)
             return None
         for warning in getattr(result, "warnings", None) or []:
             self.problems.append(Problem(f"{what}: {warning}", level="warning"))
         return result
+
+    def report(self, what: str, exc: HealthError) -> None:
+        if isinstance(exc, AccessDenied):
+            self.problems.append(Problem(f"{what}: {exc.message}", action=exc.action))
+        elif isinstance(exc, Throttled | Unavailable):
+            self.problems.append(Problem(f"{what}: {exc.message} The rest of the page is shown.", level="warning"))
+        else:
+            self.problems.append(Problem(f"{what}: {exc.message}"))
 
     @property
     def calls(self) -> int:
@@ -359,6 +361,20 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/_tail.html", reads, context, tab="logs")
+
+
+@require_GET
+@admin_required
+def triggers(request: HttpRequest) -> HttpResponse:
+    """What invokes the function besides HTTP: event source mappings, schedules, and its API Gateway URL."""
+    reads = Reads()
+    gw = reads.gateway
+    found = reads.attempt("Triggers", gw.triggers) if gw else None
+    for what, exc in found.errors if found else []:
+        reads.report(what, exc)
+    context = {"triggers": found, "served_at": request.build_absolute_uri(reverse("home")),
+               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name}
+    return _render(request, "console/health/triggers.html", reads, context, tab="triggers")
 
 
 @require_GET

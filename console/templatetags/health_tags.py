@@ -119,3 +119,31 @@ def chips(fields: dict) -> list[tuple[str, str]]:
             continue
         result.append((key.replace("_", " "), "" if value is True else str(value)))
     return result
+
+
+def _seconds(value: int) -> str:
+    if value % 3600 == 0:
+        return f"{value // 3600} h"
+    return f"{value // 60} min" if value % 60 == 0 else f"{value} s"
+
+
+@register.filter
+def esm_settings(mapping) -> list[tuple[str, bool]]:
+    """An event source mapping's retry and failure settings as (text, is_risky) chips."""
+    out: list[tuple[str, bool]] = []
+    if mapping.starting_position:
+        out.append((f"from {mapping.starting_position}", False))
+    if mapping.origin != "aws":
+        return out
+    if not mapping.is_stream:  # a queue retries through its own redrive policy
+        return [*out, ("the queue's redrive policy", False)]
+    retries, age = mapping.max_retries, mapping.max_record_age_s
+    out.append(("retries until expiry" if retries in (None, -1) else f"{retries} retries", retries in (None, -1)))
+    out.append(("no age limit" if age in (None, -1) else f"skip after {_seconds(age)}", age in (None, -1)))
+    if mapping.bisect_on_error:
+        out.append(("bisect on error", False))
+    out.append(("partial batch responses" if mapping.report_item_failures else "whole-batch retries",
+                not mapping.report_item_failures))
+    out.append((f"on failure \u2192 {mapping.on_failure.rsplit(':', 1)[-1]}" if mapping.on_failure
+                else "no failure destination", False))
+    return out

@@ -179,3 +179,54 @@ def test_aws_mode_pages_render_reports_and_drift(admin_page, live_server, settin
         shot(page, "console-aws-configuration")
     finally:
         health_aws.reset_clients()
+
+
+def test_triggers_page_on_aws(admin_page, live_server, settings, zappa_settings):
+    """The triggers page on the AWS gateway (moto): the wired stream trigger, Zappa's schedules, the API URL."""
+    from console.health import aws as health_aws
+    from tests import health_samples as samples
+
+    settings.HEALTH_GATEWAY = "aws"
+    settings.HEALTH_FUNCTION_NAME = "notes-console-prod"
+    settings.HEALTH_PERCENTILES = []
+    health_aws.reset_clients()
+    try:
+        samples.seed_moto_function("notes-console-prod")
+        stream = samples.seed_moto_triggers("notes-console-prod", keep_warm="rate(5 minutes)")
+        # A queue trigger someone added by hand: the package routes no queue, so the page flags it.
+        import boto3
+
+        queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="notes-import")["QueueUrl"]
+        queue_arn = boto3.client("sqs", region_name="us-east-1").get_queue_attributes(
+            QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        boto3.client("lambda", region_name="us-east-1").create_event_source_mapping(
+            FunctionName="notes-console-prod", EventSourceArn=queue_arn, BatchSize=10)
+        # The stage routes the stream, as `manage.py wire_stream --stage prod` leaves zappa_settings.json.
+        stage = json.loads(zappa_settings.read_text())["dev"]
+        zappa_settings.write_text(json.dumps({"prod": {**stage, "events": [
+            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},
+            {"function": "notes.events.handle_stream", "event_source": {"arn": stream, "batch_size": 100}}]}}))
+        page = admin_page
+        page.goto(f"{live_server.url}/console/triggers/")
+        assert page.locator(".hc-tabs a[aria-current=page]").inner_text() == "Triggers"
+        assert page.locator(".trigger-url a").inner_text().startswith("https://")
+        assert page.locator("tr.esm").count() == 2
+        assert page.locator("tr.esm", has_text="DynamoDB stream").locator(".pill-ok").inner_text() == "Enabled"
+        assert "does not route this ARN" in page.locator("ul.risks").inner_text()  # the queue only
+        assert page.locator("tr.rule").count() == 2
+        assert shot(page, "console-triggers").stat().st_size > 10_000
+    finally:
+        health_aws.reset_clients()
+
+
+def test_triggers_page_locally(admin_page, live_server, zappa_settings, monkeypatch):
+    monkeypatch.setenv("NOTES_EMBEDDED_DYNAMODB", "1")  # as under `make run`
+    stage = json.loads(zappa_settings.read_text())["dev"]
+    zappa_settings.write_text(json.dumps({"dev": {**stage, "keep_warm": False, "events": [
+        {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]}}))
+    page = admin_page
+    page.goto(f"{live_server.url}/console/triggers/")
+    poller = page.locator("tr.esm-local")
+    assert "polling the embedded endpoint every 0.5 s" in poller.inner_text()
+    assert page.locator("tr.rule").count() == 1
+    shot(page, "console-triggers-local")

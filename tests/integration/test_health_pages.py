@@ -14,7 +14,7 @@ from tests import health_samples as s
 
 FUNCTION = "notes-console-dev"
 PAGES = ["/console/", "/console/configuration/", "/console/invocations/", "/console/logs/",
-         f"/console/requests/{s.COLD_ID}/"]
+         f"/console/requests/{s.COLD_ID}/", "/console/triggers/"]
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +60,7 @@ def aws_calls(aws_mode):
     def record(event_name: str, **_: object) -> None:
         calls.append(event_name.removeprefix("before-call."))
 
-    for service in ("lambda", "cloudwatch", "logs"):
+    for service in ("lambda", "cloudwatch", "logs", "events", "cloudformation"):
         health_aws.client(service).meta.events.register("before-call", record)
     return calls
 

@@ -58,8 +58,8 @@ def test_an_unparseable_record_is_logged_with_its_keys_and_skipped(aws, caplog):
     with caplog.at_level(logging.ERROR, logger="notes.history"):
         assert events.handle_stream({"Records": [bad]}) == {"batchItemFailures": []}
     record = next(r for r in caplog.records if "cannot parse" in r.getMessage())
-    assert record.keys == {"pk": {"S": "USER#x"}, "sk": {"S": "NOTE#y"}}
-    assert record.sequence_number == "111"
+    assert record.fields["keys"] == {"pk": {"S": "USER#x"}, "sk": {"S": "NOTE#y"}}
+    assert record.fields["sequence_number"] == "111"
 
 
 def test_a_store_failure_reports_the_record_so_lambda_retries_from_it(alice, monkeypatch):

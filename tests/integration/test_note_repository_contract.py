@@ -220,6 +220,17 @@ def test_deleting_forever_drops_the_history(repo):
     assert repo.list_history(user_id=ALICE, note_id=note.id) == []
 
 
+def test_dropping_the_history_of_a_note_that_is_gone_is_idempotent(repo):
+    note = repo.add(make_note())
+    repo.add_history(note)
+    other = repo.add(make_note(user_id=BOB))
+    repo.add_history(other)
+    repo.delete_history(user_id=ALICE, note_id=note.id)
+    repo.delete_history(user_id=ALICE, note_id=note.id)
+    assert repo.list_history(user_id=ALICE, note_id=note.id) == []
+    assert len(repo.list_history(user_id=BOB, note_id=other.id)) == 1
+
+
 def test_it_hides_another_users_note_on_every_operation(repo):
     note = repo.add(make_note(user_id=ALICE))
     with pytest.raises(NoteNotFound):

@@ -320,13 +320,16 @@ class ApiGateway:
 
 
 @cache
-def _generated_settings_source(stage: str) -> str:
-    """zappa_settings.py as `zappa package` writes it into the zip, made by Zappa's own CLI."""
-    out = Path(os.environ["LOCAL_DATA_DIR"]) / f"zappa-settings-{stage}" / "zappa_settings.py"
+def _generated_settings_source(stage: str, settings_file: str = "") -> str:
+    """zappa_settings.py as `zappa package` writes it into the zip, made by Zappa's own CLI (from
+    `settings_file` instead of the repository's zappa_settings.json when given)."""
+    folder = f"zappa-settings-{stage}" + (f"-{abs(hash(settings_file))}" if settings_file else "")
+    out = Path(os.environ["LOCAL_DATA_DIR"]) / folder / "zappa_settings.py"
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         # --json also skips Zappa's new-version lookup on PyPI.
-        [sys.executable, "-c", "from zappa.cli import handle; handle()", "save-python-settings-file", stage, "-o", str(out), "--json"],
+        [sys.executable, "-c", "from zappa.cli import handle; handle()", "save-python-settings-file", stage, "-o", str(out), "--json",
+         *(["-s", settings_file] if settings_file else [])],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
@@ -336,8 +339,10 @@ def _generated_settings_source(stage: str) -> str:
 
 
 @contextlib.contextmanager
-def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE) -> Iterator[ApiGateway]:
-    """A fresh Zappa handler for `stage` with Lambda's Django settings; everything it changes is undone."""
+def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE,
+                   settings_file: Path | None = None) -> Iterator[ApiGateway]:
+    """A fresh Zappa handler for `stage` with Lambda's Django settings; everything it changes is undone.
+    `settings_file`: package the stage from this zappa_settings.json (e.g. one with a stream route)."""
     # The handler copies the stage's variables into os.environ and sets the root logger's level; importing
     # it adds a root handler (logging.basicConfig) and Django's setup inside it reconfigures logging.
     saved_environ = dict(os.environ)
@@ -352,7 +357,7 @@ def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE
         setattr(settings, name, value)
     # As a stage serving a custom domain sets it in DJANGO_ALLOWED_HOSTS (README, Deploy).
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, CUSTOM_DOMAIN]
-    monkeypatch.syspath_prepend(_generated_settings_source(stage))
+    monkeypatch.syspath_prepend(_generated_settings_source(stage, str(settings_file or "")))
     monkeypatch.setattr(LambdaHandler, "_LambdaHandler__instance", None)
     monkeypatch.setattr(LambdaHandler, "settings", None)
     try:

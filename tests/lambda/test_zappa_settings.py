@@ -19,7 +19,9 @@ TABLE_ACTIONS = {
     "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 }
 # Actions AWS does not scope to a resource: "*" is the only possible resource for them.
-NO_RESOURCE_LEVEL = {"cloudwatch:GetMetricData", "lambda:ListEventSourceMappings", "events:ListRules"}
+NO_RESOURCE_LEVEL = {"cloudwatch:GetMetricData", "logs:GetQueryResults", "lambda:ListEventSourceMappings",
+                     "events:ListRules"}
+STREAM_READS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"}
 
 
 def config(stage: str) -> dict:
@@ -107,7 +109,8 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
     [log_reads] = statements_for(stage, "logs:FilterLogEvents")
 
     assert set(as_list(lambda_reads["Resource"])) == {function, f"{function}:*"}
-    assert set(log_reads["Action"]) == {"logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents"}
+    assert set(log_reads["Action"]) == {"logs:DescribeLogStreams", "logs:FilterLogEvents", "logs:GetLogEvents",
+                                        "logs:StartQuery"}
     assert set(as_list(log_reads["Resource"])) == {group, f"{group}:*"}
 
 
@@ -131,3 +134,41 @@ def test_every_scheduled_function_exists(stage):
     for event in config(stage).get("events", []):
         module, function = event["function"].rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module), function)), event
+
+
+def grants(stage: str, action: str) -> bool:
+    """Whether some statement allows `action` (IAM's trailing-* wildcards included)."""
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(action, granted) for s in policy(stage)["Statement"] for granted in s["Action"])
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_policy_grants_every_call_the_console_makes(stage):
+    from console.health.aws import IAM_ACTIONS
+
+    assert [action for action in IAM_ACTIONS.values() if not grants(stage, action)] == []
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_policy_lets_lambda_read_only_the_stage_table_stream(stage):
+    [statement] = statements_for(stage, "dynamodb:GetRecords")
+
+    assert set(statement["Action"]) == STREAM_READS
+    assert as_list(statement["Resource"]) == [f"arn:aws:dynamodb:us-east-1:*:table/notes-console-{stage}/stream/*"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_console_reads_only_its_own_api_stack(stage):
+    [statement] = statements_for(stage, "cloudformation:DescribeStackResource")
+
+    assert as_list(statement["Resource"]) == [f"arn:aws:cloudformation:us-east-1:*:stack/notes-console-{stage}/*"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_each_stage_schedules_the_daily_purge_in_its_own_events(stage):
+    # Its own list: a stage that inherited another's `events` would also inherit its stream route.
+    assert "events" in STAGES[stage]
+    schedules = [e for e in STAGES[stage]["events"] if e.get("expression")]
+    assert schedules == [{"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]
+

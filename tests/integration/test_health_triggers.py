@@ -1,0 +1,227 @@
+"""The console's triggers: the AWS gateway against moto (a stream trigger, a schedule rule, the API's stack), the
+local gateway (the stage's events and the local stream poller), and the page (admin only, three AWS calls)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import types
+import zipfile
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from console.health import aws as health_aws
+from console.health.gateway import AccessDenied
+from console.health.local import LocalGateway
+from tests import health_samples
+
+FUNCTION = "notes-console-dev"
+RULE = f"{FUNCTION}-notes.events.purge_trash"
+SERVICES = ("lambda", "cloudwatch", "logs", "events", "cloudformation")
+
+
+@pytest.fixture
+def stage_settings(tmp_path, settings):
+    """A dev stage like the real one, its `events` as wire_stream leaves them (the ARN is set by tests)."""
+    path = tmp_path / "zappa_settings.json"
+
+    def write(stream_arn: str = "") -> None:
+        events = [{"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]
+        if stream_arn:
+            events.append({"function": "notes.events.handle_stream", "event_source": {"arn": stream_arn, "batch_size": 100}})
+        path.write_text(json.dumps({
+            "dev": {"project_name": "notes-console", "runtime": "python3.11", "aws_region": "us-east-1",
+                    "keep_warm": False, "events": events, "environment_variables": {"DYNAMODB_TABLE": FUNCTION}},
+            "prod": {"extends": "dev", "keep_warm": True, "keep_warm_expression": "rate(5 minutes)",
+                     "events": events[:1]},
+        }))
+
+    write()
+    settings.HEALTH_ZAPPA_SETTINGS = path
+    return write
+
+
+@pytest.fixture
+def on_aws(aws, settings, stage_settings):
+    """The deployed dev stage in moto: function, table with stream, the stream trigger, Zappa's purge schedule
+    (and a rule of someone else's), and the CloudFormation stack holding the REST API."""
+    settings.HEALTH_GATEWAY = "aws"
+    settings.HEALTH_FUNCTION_NAME = FUNCTION
+    health_aws.reset_clients()
+    iam = boto3.client("iam", region_name="us-east-1")
+    role = iam.create_role(RoleName=f"{FUNCTION}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
+    function_arn = boto3.client("lambda", region_name="us-east-1").create_function(
+        FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()})["FunctionArn"]
+    stream = health_samples.seed_moto_triggers(FUNCTION)
+    yield types.SimpleNamespace(stream=stream, function_arn=function_arn)
+    health_aws.reset_clients()
+
+
+def api_id() -> str:
+    return boto3.client("apigateway", region_name="us-east-1").get_rest_apis()["items"][0]["id"]
+
+
+# --- the AWS gateway ------------------------------------------------------------------------------------
+
+
+def test_it_reads_the_trigger_the_schedule_and_the_api_in_three_calls(on_aws, stage_settings):
+    stage_settings(on_aws.stream)  # the stage routes the stream, as wire_stream leaves it
+    gateway = health_aws.AwsGateway(FUNCTION)
+
+    found = gateway.triggers()
+
+    assert gateway.calls == 3 and found.errors == []
+    [mapping] = found.mappings
+    assert mapping.source_arn == on_aws.stream and mapping.source == f"DynamoDB stream of {FUNCTION}"
+    assert (mapping.state, mapping.batch_size, mapping.starting_position) == ("Enabled", 100, "TRIM_HORIZON")
+    assert (mapping.max_retries, mapping.max_record_age_s, mapping.bisect_on_error) == (5, 3600, True)
+    assert mapping.report_item_failures and mapping.last_modified is not None
+    assert mapping.routed_to == ("notes.events.handle_stream",) and "stage 'dev'" in found.routing_detail
+    assert mapping.risks == []
+    [rule] = found.rules  # not billing-report: only rules named after the function, as Zappa names them
+    assert (rule.name, rule.expression, rule.state, rule.runs) == (RULE, "cron(15 3 * * ? *)", "ENABLED",
+                                                                   "notes.events.purge_trash")
+    assert found.api_url == f"https://{api_id()}.execute-api.us-east-1.amazonaws.com/dev"
+
+
+def test_on_lambda_the_routes_are_the_deployed_package_s(on_aws, monkeypatch):
+    # Zappa's handler imported the package's generated settings before Django started.
+    monkeypatch.setitem(__import__("sys").modules, "zappa_settings",
+                        types.SimpleNamespace(AWS_EVENT_MAPPING={}, API_STAGE="dev"))
+
+    found = health_aws.AwsGateway(FUNCTION).triggers()
+
+    [mapping] = found.mappings
+    assert mapping.routed_to == () and "deployed package" in found.routing_detail
+    assert any("does not route this ARN" in risk for risk in mapping.risks)
+
+
+def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
+    stage_settings(on_aws.stream)
+    mapping = {
+        "UUID": "0f0e0d0c-0b0a-4909-8807-060504030201", "EventSourceArn": on_aws.stream, "FunctionArn": on_aws.function_arn,
+        "BatchSize": 100, "StartingPosition": "LATEST", "State": "Enabled", "MaximumRetryAttempts": -1,
+        "MaximumRecordAgeInSeconds": -1, "BisectBatchOnFunctionError": False,
+        "LastProcessingResult": "PROBLEM: Function call failed",
+    }
+    with Stubber(health_aws.client("lambda")) as stub:
+        stub.add_response("list_event_source_mappings", {"EventSourceMappings": [mapping]})
+        found = health_aws.AwsGateway(FUNCTION).triggers()
+
+    [read] = found.mappings
+    assert read.last_result == "PROBLEM: Function call failed"
+    assert [risk.split(":")[0] for risk in read.risks] == [
+        "Retries until a record expires", "No ReportBatchItemFailures", "Lambda reports"]
+
+
+def test_one_refused_read_leaves_the_others(on_aws):
+    with Stubber(health_aws.client("events")) as stub:
+        stub.add_client_error("list_rules", service_error_code="AccessDeniedException", http_status_code=400,
+                              service_message="User: r is not authorized to perform: events:ListRules")
+        found = health_aws.AwsGateway(FUNCTION).triggers()
+
+    [(what, error)] = found.errors
+    assert what == "Schedule rules" and isinstance(error, AccessDenied) and error.action == "events:ListRules"
+    assert len(found.mappings) == 1 and found.api_url
+
+
+def test_a_function_deployed_without_an_api_has_no_url_and_no_error(on_aws):
+    boto3.client("cloudformation", region_name="us-east-1").delete_stack(StackName=FUNCTION)
+
+    found = health_aws.AwsGateway(FUNCTION).triggers()
+
+    assert found.api_url == "" and found.errors == []
+    assert found.api_detail.startswith(f"No CloudFormation stack {FUNCTION}")
+
+
+# --- the local gateway ----------------------------------------------------------------------------------
+
+
+def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, stage_settings, monkeypatch):
+    stream = "arn:aws:dynamodb:us-east-1:123456789012:table/notes-console-dev/stream/2026-11-27T10:00:00.000"
+    stage_settings(stream)
+    settings.HEALTH_STAGE = "prod"  # keep-warm on, and only the purge schedule
+    assert [(r.name, r.expression, r.runs, r.origin) for r in LocalGateway().triggers().rules] == [
+        ("notes-console-prod-notes.events.purge_trash", "cron(15 3 * * ? *)", "notes.events.purge_trash", "stage"),
+        ("notes-console-prod-zappa-keep-warm-handler.keep_warm_callback", "rate(5 minutes)", "keep warm", "stage"),
+    ]
+    settings.HEALTH_STAGE = "dev"
+    monkeypatch.setenv("NOTES_EMBEDDED_DYNAMODB", "1")
+    settings.DYNAMODB_ENDPOINT_URL = "http://127.0.0.1:45678"
+
+    found = LocalGateway().triggers()
+
+    poller, routed = found.mappings
+    assert (poller.origin, poller.state, poller.batch_size, poller.starting_position) == ("local", "Enabled", 100, "LATEST")
+    assert "polling the embedded endpoint every 0.5 s" in poller.detail
+    assert poller.routed_to == ("notes.events.handle_stream",)
+    assert (routed.origin, routed.source_arn, routed.batch_size) == ("stage", stream, 100)
+    assert found.api_url == "" and [r.runs for r in found.rules] == ["notes.events.purge_trash"]
+
+
+def test_locally_without_the_embedded_endpoint_the_poller_is_not_running(aws, stage_settings):
+    [poller] = LocalGateway().triggers().mappings
+
+    assert poller.state == "Not running" and "on AWS" in poller.detail
+
+
+# --- the page -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aws_calls(on_aws):
+    calls: list[str] = []
+
+    def record(event_name: str, **_: object) -> None:
+        calls.append(event_name.removeprefix("before-call."))
+
+    for service in SERVICES:
+        health_aws.client(service).meta.events.register("before-call", record)
+    return calls
+
+
+def test_it_is_for_admins_only(client, client_for, alice, stage_settings):
+    response = client.get("/console/triggers/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/signin/?next=/console/triggers/")
+    assert client_for(alice).get("/console/triggers/").status_code == 403
+
+
+def test_the_page_shows_the_deployed_triggers_in_three_aws_calls(client_for, admin, aws_calls, on_aws, stage_settings):
+    stage_settings(on_aws.stream)
+
+    response = client_for(admin).get("/console/triggers/")
+
+    page = response.content.decode()
+    assert response.status_code == 200 and len(aws_calls) == 3, aws_calls
+    assert f"https://{api_id()}.execute-api.us-east-1.amazonaws.com/dev/" in page
+    assert on_aws.stream in page and "DynamoDB stream of notes-console-dev" in page
+    assert "TRIM_HORIZON" in page and "5 retries" in page and "skip after 1 h" in page and "bisect on error" in page
+    assert "partial batch responses" in page and "notes.events.handle_stream" in page
+    assert RULE in page and "cron(15 3 * * ? *)" in page and "billing-report" not in page
+    assert 'aria-current="page">Triggers<' in page
+
+
+def test_the_page_explains_a_refused_read_and_shows_the_rest(client_for, admin, on_aws):
+    with Stubber(health_aws.client("cloudformation")) as stub:
+        stub.add_client_error("describe_stack_resource", service_error_code="AccessDenied", http_status_code=403,
+                              service_message="User: r is not authorized to perform: cloudformation:DescribeStackResource")
+        page = client_for(admin).get("/console/triggers/").content.decode()
+
+    assert "API Gateway URL: The function&#x27;s role is not allowed to call cloudformation:DescribeStackResource" in page
+    assert "Policy statement to add" in page and on_aws.stream in page and RULE in page
+
+
+def test_the_local_page_labels_everything_local(client_for, admin, stage_settings):
+    page = client_for(admin).get("/console/triggers/").content.decode()
+
+    assert "Local process" in page and "local stand-in for Lambda" in page
+    assert "This process serves" in page and "notes-console-dev-notes.events.purge_trash" in page
+    assert "nothing schedules them locally" in page
+    assert re.search(r"Not running", page)
