@@ -230,6 +230,14 @@ def note_new(request: HttpRequest) -> HttpResponse:
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
     except ValidationError as exc:
         return _render_editor(request, "notes/new.html", {**context, "errors": exc.errors}, status=400)
+    except NoteNotFound:
+        # This form was submitted before and the note it made is in the trash now (a resubmitted page):
+        # say so, and let a new submit (with a new token) make a new note.
+        context.update(
+            client_token=uuid.uuid4().hex,
+            form_error="This form already made a note, which has since been deleted. Create note to make it again.",
+        )
+        return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
         return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
