@@ -106,6 +106,7 @@ THROTTLE = "throttle"
 INTERNAL = "internal"
 TIMEOUT = "timeout"
 KINDS = (THROTTLE, INTERNAL, TIMEOUT)
+LOST_ANSWER = "lost-answer"  # the request reaches the table, then the answer times out
 
 _ERROR_BODIES = {
     THROTTLE: (
@@ -140,7 +141,7 @@ class _Rule:
     kind: str
     operations: frozenset[str]
     times: int | None  # None: every matching attempt
-    sessions: bool  # whether the session's own reads and writes fail too
+    auth: bool  # whether the session's and the API token's own reads and writes fail too
     hits: list[str] = field(default_factory=list)
 
 
@@ -151,15 +152,16 @@ class Faults:
     process, moto's own before-send handler would still carry the request out."""
 
     def __init__(self, client: Any) -> None:
+        self._client = client
         self._events = client.meta.events
         self._rules: list[_Rule] = []
         self.attempts: list[str] = []  # every attempt the app's client made, faulty or not
         self._events.register_first("before-send.dynamodb", self._before_send)
 
     def inject(
-        self, kind: str, *, operations: Iterable[str] = READS | WRITES, times: int | None = None, sessions: bool = False
+        self, kind: str, *, operations: Iterable[str] = READS | WRITES, times: int | None = None, auth: bool = False
     ) -> _Rule:
-        rule = _Rule(kind=kind, operations=frozenset(operations), times=times, sessions=sessions)
+        rule = _Rule(kind=kind, operations=frozenset(operations), times=times, auth=auth)
         self._rules.append(rule)
         return rule
 
@@ -171,13 +173,17 @@ class Faults:
         operation = (operation.decode() if isinstance(operation, bytes) else operation).rsplit(".", 1)[-1]
         self.attempts.append(operation)
         body = request.body or b""
-        is_session = b"SESSION" in body  # a session (SESSION#<key>) or a user's set of them (SESSIONS)
+        # A session (SESSION#<key>), a user's set of them (SESSIONS), an API token (TOKEN#<hash>).
+        is_auth = b"SESSION" in body or b'"TOKEN#' in body
         for rule in self._rules:
-            if operation not in rule.operations or (is_session and not rule.sessions):
+            if operation not in rule.operations or (is_auth and not rule.auth):
                 continue
             if rule.times is not None and len(rule.hits) >= rule.times:
                 continue
             rule.hits.append(operation)
+            if rule.kind == LOST_ANSWER:
+                self._client._endpoint.http_session.send(request)
+                raise ReadTimeoutError(endpoint_url=request.url)
             if rule.kind == TIMEOUT:
                 raise ReadTimeoutError(endpoint_url=request.url)
             return error_response(rule.kind, request.url)
