@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,10 +22,11 @@ REFERENCE_RE = re.compile(r"Reference: <code>([0-9a-f]{32})</code>")
 # --- personas and clients -------------------------------------------------------------------------
 
 
-def make_user(username: str, *, is_admin: bool = False):
+def make_user(name: str, *, is_admin: bool = False):
+    """A user named `name` plus a suffix: tests share their module's table, and usernames are unique."""
     from console.users import user_create
 
-    return user_create(username=username, password=PASSWORD, is_admin=is_admin)
+    return user_create(username=f"{name}-{uuid.uuid4().hex[:8]}", password=PASSWORD, is_admin=is_admin)
 
 
 def session_client(user, **client_kwargs) -> Client:
@@ -167,6 +169,10 @@ class Faults:
 
     def clear(self) -> None:
         self._rules.clear()
+
+    def close(self) -> None:
+        self.clear()
+        self._events.unregister("before-send.dynamodb", self._before_send)
 
     def _before_send(self, request, **_: object):
         operation = request.headers.get("X-Amz-Target", b"")
