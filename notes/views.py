@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -125,6 +125,25 @@ def _form_values(post: QueryDict) -> dict[str, object]:
     }
 
 
+def _check_form_encoding(request: HttpRequest) -> None:
+    """Django decodes a form's bytes with errors="replace", so text that is not UTF-8 would be saved with
+    U+FFFD in place of what was sent. Browsers always send UTF-8: such a form is refused, not altered."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return
+    errors: dict[str, str] = {}
+    for pair in request.body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        field = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        if field not in ("title", "content", "category"):
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            errors[field] = f"{field.capitalize()} was not sent as UTF-8 text, so it could not be saved as typed."
+    if errors:
+        raise ValidationError(errors)
+
+
 def _note_values(note: Note) -> dict[str, object]:
     return {f: getattr(note, f) for f in ("title", "content", "category", "important", "completed")}
 
@@ -227,6 +246,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
     token = _client_token(request.POST.get("client_token"))
     context = _form_context(values=values, client_token=token or uuid.uuid4().hex)
     try:
+        _check_form_encoding(request)
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
     except ValidationError as exc:
         return _render_editor(request, "notes/new.html", {**context, "errors": exc.errors}, status=400)
@@ -290,6 +310,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
             context["form_error"] = "This form is missing the note's version. Reload the page and try again."
             return _render_editor(request, "notes/edit.html", context, status=400)
         try:
+            _check_form_encoding(request)
             note = services.note_update(
                 user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False
             )
