@@ -64,9 +64,25 @@ def text(response) -> str:
 # --- the table, seen from outside the app -----------------------------------------------------------
 
 
+def user_data(client: Any, table: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """What users wrote, by key: notes (live and trashed), recorded versions and idempotency records.
+    Sessions, tokens' last use and throttle counters change on their own and are left out."""
+    kept: dict[tuple[str, str], dict[str, Any]] = {}
+    kwargs: dict[str, Any] = {"TableName": table, "ConsistentRead": True}
+    while True:
+        resp = client.scan(**kwargs)  # a test's look at everything; the app never scans
+        for item in resp.get("Items", []):
+            pk, sk = item["pk"]["S"], item["sk"]["S"]
+            if sk.startswith(("NOTE#", "HIST#")) or pk.startswith("IDEMPOTENCY#"):
+                kept[(pk, sk)] = item
+        if "LastEvaluatedKey" not in resp:
+            return kept
+        kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
 @dataclass
 class Store:
-    """The test's own client on the served table: what is stored, whatever the app believes."""
+    """The test's own client on a table of moto's server: what is stored, whatever the app believes."""
 
     endpoint: str
     table: str
@@ -81,25 +97,8 @@ class Store:
             aws_secret_access_key="local",
         )
 
-    def items(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"TableName": self.table, "ConsistentRead": True}
-        while True:
-            resp = self.client.scan(**kwargs)  # a test's look at everything; the app never scans
-            items.extend(resp.get("Items", []))
-            if "LastEvaluatedKey" not in resp:
-                return items
-            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-
     def user_data(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """What users wrote: notes (live and trashed), recorded versions and idempotency records, by key.
-        Sessions, tokens' last use and throttle counters change on their own and are left out."""
-        kept = {}
-        for item in self.items():
-            pk, sk = item["pk"]["S"], item["sk"]["S"]
-            if sk.startswith(("NOTE#", "HIST#")) or pk.startswith("IDEMPOTENCY#"):
-                kept[(pk, sk)] = item
-        return kept
+        return user_data(self.client, self.table)
 
 
 # --- faults ----------------------------------------------------------------------------------------
