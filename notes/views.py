@@ -20,7 +20,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from console.auth import login_required
@@ -65,7 +65,7 @@ def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and (request.htmx or request.method != "GET"):
+        if not request.user.is_authenticated and (request.htmx or request.method not in ("GET", "HEAD")):
             back = (request.htmx and request.htmx.current_url_abs_path) or reverse("notes:list")
             query = QueryDict(mutable=True)
             query["next"] = back
@@ -190,7 +190,7 @@ def _filters_from(query: QueryDict) -> tuple[NoteFilters, dict[str, str]]:
 
 
 @_signed_in
-@require_GET
+@require_safe
 def note_list(request: HttpRequest) -> HttpResponse:
     filters, shown = _filters_from(request.GET)
     filter_query = QueryDict(mutable=True)
@@ -235,9 +235,9 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         values = {"title": "", "content": "", "category": "", "important": False, "completed": False}
         return render(request, "notes/new.html", _form_context(values=values, client_token=uuid.uuid4().hex))
 
@@ -275,7 +275,7 @@ def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, 
 
 
 @_signed_in
-@require_GET
+@require_safe
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     try:
         note = _get_note_for_user(request, note_id)
@@ -291,9 +291,9 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             note = _get_note_for_user(request, note_id)
         except StoreUnavailable as exc:
@@ -340,12 +340,12 @@ def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object]
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
     inline = bool(request.htmx) and request.htmx.target == f"note-{note_id}"
     template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
     next_url = _safe_next(request)
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             note = _get_note_for_user(request, note_id)
         except StoreUnavailable as exc:
