@@ -24,6 +24,7 @@ from tests.reliability.support import (
     INTERNAL,
     KINDS,
     LOST_ANSWER,
+    PASSWORD,
     READS,
     REFERENCE_RE,
     THROTTLE,
@@ -80,6 +81,10 @@ def assert_api_unavailable(response, kind: str) -> dict:
     error = response.json()["error"]
     assert error["code"] == code and error["reference"] == response["X-Correlation-Id"]
     return error
+
+
+def served_items(served) -> list[dict]:
+    return served.client.scan(TableName=served.table, ConsistentRead=True)["Items"]
 
 
 def assert_every_attempt_failed(rule, operation: str) -> None:
@@ -157,6 +162,22 @@ def test_when_the_session_cannot_be_read_the_page_is_a_503(kind, page, note, fau
     assert_every_attempt_failed(rule, "GetItem")
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_failing_sign_up_keeps_the_username_and_creates_no_half_account(kind, faults, served):
+    from django.test import Client
+
+    name = f"carol-{kind}"
+    rule = faults.inject(kind, operations={"TransactWriteItems"})  # the profile and the username claim, together
+    response = Client().post(
+        "/accounts/signup/", {"username": name, "password": PASSWORD, "password2": PASSWORD}
+    )
+    body = assert_page_503(response)
+    assert_every_attempt_failed(rule, "TransactWriteItems")
+    assert f'value="{name}"' in body
+    keys = {item["pk"]["S"] for item in served_items(served)}
+    assert f"USERNAME#{name}" not in keys
+
+
 # --- API: reads and writes -------------------------------------------------------------------------
 
 
@@ -222,10 +243,6 @@ def test_one_transient_fault_on_a_write_is_retried_and_writes_once(kind, page, a
 
 
 # --- a write that landed, but its answer was lost: the retry must not make it a failure or a copy ----
-
-
-def note_items(served) -> list[dict]:
-    return [item for (_, sk), item in served.user_data().items() if sk.startswith("NOTE#")]
 
 
 def test_a_page_create_whose_answer_was_lost_makes_one_note(page, alice, faults, served):
