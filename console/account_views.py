@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from console import auth
 from console.client_address import client_address
@@ -53,7 +53,7 @@ def _throttled(request: HttpRequest, template: str, context: dict, exc: Throttle
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signin(request: HttpRequest) -> HttpResponse:
     template = "accounts/signin.html"
     context = {"next": _next_url(request), "username": "", "error": "", "signup_enabled": settings.SIGNUP_ENABLED}
@@ -99,7 +99,7 @@ def _signup_errors(username: str, password: str, confirm: str) -> dict[str, str]
     return errors
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if not settings.SIGNUP_ENABLED:
         return render(request, "accounts/signup_closed.html", status=403)
@@ -135,7 +135,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 @auth.login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     template = "accounts/password_change.html"
     context: dict = {"errors": {}, "error": ""}
@@ -170,6 +170,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @auth.login_required
-@require_GET
+@require_safe
 def password_change_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change_done.html")

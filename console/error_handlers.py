@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -55,6 +57,12 @@ def _page(request: HttpRequest, template: str, status: int) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):  # over DATA_UPLOAD_MAX_MEMORY_SIZE: say so, as a 413
+        limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:.1f} MB"
+        message = f"What you sent is larger than this site accepts ({limit}); a note holds up to 100 KB of text."
+        if is_api_request(request):
+            return json_error(request, 413, code="body_too_large", message=message)
+        return render(request, "400.html", {"reference": request_reference(request), "message": message}, status=413)
     if is_api_request(request):
         return json_error(request, 400, code="bad_request", message="The request could not be understood.")
     return _page(request, "400.html", 400)

@@ -28,7 +28,7 @@ def _page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse
 
 @never_cache  # the page that shows a new token must not be kept by any cache
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         name = request.POST.get("name", "")

@@ -2,11 +2,16 @@
 
 Keys: pk = USER#<user_id>, sk = NOTE#<note_id>. Listing is one Query on the `by_updated` LSI
 (pk + updated_sk, newest first, strongly consistent), never a Scan.
+
+Every write stamps the item with a random `write_id`. botocore retries a write whose answer was lost
+(a read timeout, a 500) although the first attempt may have landed; the retry then fails its condition.
+A failed condition that finds this call's own `write_id` is the call's success, not a conflict.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -101,6 +106,17 @@ def from_item(item: dict[str, Any]) -> Note:
     )
 
 
+WRITE_ID = "write_id"
+
+
+def _new_write_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _written_by(item: dict[str, Any] | None, write_id: str) -> bool:
+    return bool(item) and item.get(WRITE_ID, {}).get("S") == write_id
+
+
 _FIELD_TYPES = {"title": "S", "content": "S", "category": "S", "important": "BOOL", "completed": "BOOL"}
 
 
@@ -130,9 +146,17 @@ class DynamoDBNoteRepository:
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         if client_token:
             note = Note(**{**note.__dict__, "id": note_id_for_token(user_id=note.user_id, client_token=client_token)})
+        write_id = _new_write_id()
         try:
-            self._call("put_item", Item=to_item(note), ConditionExpression="attribute_not_exists(pk)")
+            self._call(
+                "put_item",
+                Item={**to_item(note), WRITE_ID: {"S": write_id}},
+                ConditionExpression="attribute_not_exists(pk)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
         except ClientError as exc:
+            if _written_by(exc.response.get("Item"), write_id):
+                return note  # this call's first attempt landed
             if not client_token:
                 raise dynamodb.translate(exc) from exc
             # The same client token made this note before: a retry, so answer with what is stored.
@@ -215,14 +239,16 @@ class DynamoDBNoteRepository:
 
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
         updated_at = now_iso()
-        names = {"#v": "version"}
+        write_id = _new_write_id()
+        names = {"#v": "version", "#w": WRITE_ID}
         values: dict[str, Any] = {
             ":expected": {"N": str(expected_version)},
             ":next": {"N": str(expected_version + 1)},
             ":updated_at": {"S": updated_at},
             ":updated_sk": {"S": updated_sort_key(updated_at, note_id)},
+            ":write_id": {"S": write_id},
         }
-        sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk"]
+        sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk", "#w = :write_id"]
         removes = []
         for i, (name, value) in enumerate(changes.items()):
             kind = _FIELD_TYPES[name]
@@ -245,6 +271,8 @@ class DynamoDBNoteRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
+            if _written_by(exc.response.get("Item"), write_id):
+                return from_item(exc.response["Item"])  # this call's first attempt landed
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
         return from_item(resp["Attributes"])
 
@@ -253,17 +281,19 @@ class DynamoDBNoteRepository:
         # index and puts it in the trash index and the purge-day index.
         stamp = now_iso()
         purge_at = iso_after(stamp, days=TRASH_DAYS)
+        write_id = _new_write_id()
         try:
             resp = self._call(
                 "update_item",
                 Key=self._key(user_id, note_id),
                 UpdateExpression=(
                     "SET #type = :trash, deleted_at = :now, deleted_sk = :deleted_sk, purge_at = :purge_at, "
-                    "purge_day = :purge_day, expires_at = :expires REMOVE updated_sk"
+                    "purge_day = :purge_day, expires_at = :expires, #w = :write_id REMOVE updated_sk"
                 ),
                 ConditionExpression="attribute_exists(pk) AND #type = :note AND #v = :expected",
-                ExpressionAttributeNames={"#type": "type", "#v": "version"},
+                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID},
                 ExpressionAttributeValues={
+                    ":write_id": {"S": write_id},
                     ":trash": {"S": "trash"},
                     ":note": {"S": "note"},
                     ":now": {"S": stamp},
@@ -278,6 +308,9 @@ class DynamoDBNoteRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as exc:
+            stored = exc.response.get("Item")
+            if _written_by(stored, write_id):  # this call's first attempt landed
+                return TrashedNote(note=from_item(stored), deleted_at=stored["deleted_at"]["S"], purge_at=stored["purge_at"]["S"])
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
         return TrashedNote(note=from_item(resp["Attributes"]), deleted_at=stamp, purge_at=purge_at)
 
@@ -306,26 +339,31 @@ class DynamoDBNoteRepository:
 
     def restore(self, *, user_id: str, note_id: str) -> Note:
         stamp = now_iso()
+        write_id = _new_write_id()
         try:
             resp = self._call(
                 "update_item",
                 Key=self._key(user_id, note_id),
                 UpdateExpression=(
-                    "SET #type = :note, updated_at = :now, updated_sk = :updated_sk, #v = #v + :one "
+                    "SET #type = :note, updated_at = :now, updated_sk = :updated_sk, #v = #v + :one, #w = :write_id "
                     "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at"
                 ),
                 ConditionExpression="attribute_exists(pk) AND #type = :trash",
-                ExpressionAttributeNames={"#type": "type", "#v": "version"},
+                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID},
                 ExpressionAttributeValues={
                     ":note": {"S": "note"},
                     ":trash": {"S": "trash"},
                     ":now": {"S": stamp},
                     ":updated_sk": {"S": updated_sort_key(stamp, note_id)},
                     ":one": {"N": "1"},
+                    ":write_id": {"S": write_id},
                 },
                 ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError:
+        except ClientError as exc:
+            if _written_by(exc.response.get("Item"), write_id):
+                return from_item(exc.response["Item"])  # this call's first attempt landed
             raise NoteNotFound(note_id) from None
         return from_item(resp["Attributes"])
 

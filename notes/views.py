@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -21,7 +21,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from console.auth import login_required
@@ -70,7 +70,7 @@ def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and (request.htmx or request.method != "GET"):
+        if not request.user.is_authenticated and (request.htmx or request.method not in ("GET", "HEAD")):
             back = (request.htmx and request.htmx.current_url_abs_path) or reverse("notes:list")
             query = QueryDict(mutable=True)
             query["next"] = back
@@ -140,6 +140,25 @@ def _form_values(post: QueryDict) -> dict[str, object]:
     }
 
 
+def _check_form_encoding(request: HttpRequest) -> None:
+    """Django decodes a form's bytes with errors="replace", so text that is not UTF-8 would be saved with
+    U+FFFD in place of what was sent. Browsers always send UTF-8: such a form is refused, not altered."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return
+    errors: dict[str, str] = {}
+    for pair in request.body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        field = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
+        if field not in ("title", "content", "category"):
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            errors[field] = f"{field.capitalize()} was not sent as UTF-8 text, so it could not be saved as typed."
+    if errors:
+        raise ValidationError(errors)
+
+
 def _note_values(note: Note) -> dict[str, object]:
     return {f: getattr(note, f) for f in ("title", "content", "category", "important", "completed")}
 
@@ -186,7 +205,7 @@ def _filters_from(query: QueryDict) -> tuple[NoteFilters, dict[str, str]]:
 
 
 @_signed_in
-@require_GET
+@require_safe
 def note_list(request: HttpRequest) -> HttpResponse:
     filters, shown = _filters_from(request.GET)
     filter_query = QueryDict(mutable=True)
@@ -232,9 +251,9 @@ def note_list(request: HttpRequest) -> HttpResponse:
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         values = {"title": "", "content": "", "category": "", "important": False, "completed": False}
         return render(request, "notes/new.html", _form_context(values=values, client_token=uuid.uuid4().hex))
 
@@ -243,9 +262,18 @@ def note_new(request: HttpRequest) -> HttpResponse:
     token = _client_token(request.POST.get("client_token"))
     context = _form_context(values=values, client_token=token or uuid.uuid4().hex)
     try:
+        _check_form_encoding(request)
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
     except ValidationError as exc:
         return _render_editor(request, "notes/new.html", {**context, "errors": exc.errors}, status=400)
+    except NoteNotFound:
+        # This form was submitted before and the note it made is in the trash now (a resubmitted page):
+        # say so, and let a new submit (with a new token) make a new note.
+        context.update(
+            client_token=uuid.uuid4().hex,
+            form_error="This form already made a note, which has since been deleted. Create note to make it again.",
+        )
+        return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
         return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
@@ -263,7 +291,7 @@ def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, 
 
 
 @_signed_in
-@require_GET
+@require_safe
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
     try:
         note = _get_note_for_user(request, note_id)
@@ -281,9 +309,9 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             note = _get_note_for_user(request, note_id)
         except StoreUnavailable as exc:
@@ -300,6 +328,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
             context["form_error"] = "This form is missing the note's version. Reload the page and try again."
             return _render_editor(request, "notes/edit.html", context, status=400)
         try:
+            _check_form_encoding(request)
             note = services.note_update(
                 user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False
             )
@@ -329,12 +358,12 @@ def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object]
 
 
 @_signed_in
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
     inline = bool(request.htmx) and request.htmx.target == f"note-{note_id}"
     template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
     next_url = _safe_next(request)
-    if request.method == "GET":
+    if request.method != "POST":
         try:
             note = _get_note_for_user(request, note_id)
         except StoreUnavailable as exc:
@@ -402,7 +431,7 @@ def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str
 
 
 @_signed_in
-@require_GET
+@require_safe
 def trash_page(request: HttpRequest) -> HttpResponse:
     try:
         trashed = services.trash_list(user_id=request.user.id)
@@ -482,7 +511,7 @@ def _render_history(
 
 
 @_signed_in
-@require_GET
+@require_safe
 def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
     try:
         note, versions = services.note_with_history(user_id=request.user.id, note_id=note_id)

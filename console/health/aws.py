@@ -117,7 +117,7 @@ def _make_client(service: str):
         connect_timeout=settings.AWS_CONNECT_TIMEOUT,
         read_timeout=settings.AWS_READ_TIMEOUT,
         # One retry at most: a console page would rather say "throttled" than wait.
-        retries={"mode": "standard", "max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
+        retries={"mode": "standard", "total_max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
     )
     return boto3.session.Session().client(service, region_name=settings.AWS_REGION, config=config)
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from console.auth import admin_required
 from console.health import charts
@@ -175,7 +175,7 @@ def _hint(config: FunctionConfig | None, sample: InvocationSample | None, aggreg
 # --- pages -----------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @admin_required
 def overview(request: HttpRequest) -> HttpResponse:
     window = _window(request)
@@ -196,7 +196,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/overview.html", reads, context, tab="overview")
 
 
-@require_GET
+@require_safe
 @admin_required
 def configuration(request: HttpRequest) -> HttpResponse:
     reads = Reads()
@@ -218,7 +218,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/configuration.html", reads, context, tab="configuration")
 
 
-@require_GET
+@require_safe
 @admin_required
 def invocations(request: HttpRequest) -> HttpResponse:
     window = _window(request)
@@ -237,7 +237,7 @@ def invocations(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/invocations.html", reads, context, tab="invocations")
 
 
-@require_GET
+@require_safe
 @admin_required
 def aggregates(request: HttpRequest) -> HttpResponse:
     """Cold starts, init percentiles, GB-seconds and cost over the range: polled by htmx until the query
@@ -315,7 +315,7 @@ def _query_string(form: dict[str, Any], **extra: Any) -> str:
     return urlencode(params)
 
 
-@require_GET
+@require_safe
 @admin_required
 def logs(request: HttpRequest) -> HttpResponse:
     reads = Reads()
@@ -342,7 +342,7 @@ def logs(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/logs.html", reads, context, tab="logs")
 
 
-@require_GET
+@require_safe
 @admin_required
 def logs_tail(request: HttpRequest) -> HttpResponse:
     """New lines since the last poll: rows prepended to the table, and the poller with its new cursor."""
@@ -363,7 +363,7 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/_tail.html", reads, context, tab="logs")
 
 
-@require_GET
+@require_safe
 @admin_required
 def triggers(request: HttpRequest) -> HttpResponse:
     """What invokes the function besides HTTP: event source mappings, schedules, and its API Gateway URL."""
@@ -377,7 +377,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
     return _render(request, "console/health/triggers.html", reads, context, tab="triggers")
 
 
-@require_GET
+@require_safe
 @admin_required
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     reads = Reads()

@@ -50,6 +50,21 @@ def test_a_double_submitted_form_creates_one_note(alice, client_for):
     assert [n.title for n in services.note_list(user_id=alice.id).notes] == ["Only once"]
 
 
+def test_resubmitting_a_form_whose_note_was_deleted_says_so_and_keeps_the_text(alice, client_for):
+    client = client_for(alice)
+    data = {**new_form(client), "title": "Groceries", "content": TEXT}
+    client.post("/notes/new", data)
+    (note,) = services.note_list(user_id=alice.id).notes
+    services.note_delete(user_id=alice.id, note_id=note.id, expected_version=1)
+    response = client.post("/notes/new", data)  # the browser's back button, then submit again
+    assert response.status_code == 409
+    assert "has since been deleted" in text(response) and html.escape(TEXT) in text(response)
+    token = input_value(text(response), "client_token")
+    assert token != data["client_token"]
+    assert client.post("/notes/new", {**data, "client_token": token}).status_code == 302
+    assert [n.title for n in services.note_list(user_id=alice.id).notes] == ["Groceries"]
+
+
 def test_without_a_client_token_each_post_is_a_new_note(alice, client_for):
     client = client_for(alice)
     client.post("/notes/new", {"title": "one", "client_token": "not-a-token"})

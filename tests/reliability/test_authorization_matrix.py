@@ -1,0 +1,204 @@
+"""Who may do what: every route of the site (read from Django's resolver) x every method x four personas,
+checked against the table below.
+
+Personas: anonymous; alice, who owns the note, the token and the request the sample URLs name; bob, another
+user; an admin (who is not alice either: an admin sees the console, never another user's notes). Pages are
+requested with the persona's session, the API with the persona's token.
+
+Outcomes: ok (2xx, 304, or a redirect that is not to sign-in), signin (a redirect to sign-in), 400 (allowed
+to try, but the sample input was refused), 401, 403, 404, 405.
+
+A route with no row fails `test_every_route_has_a_row` with the row to add. A row is
+    "route as the resolver spells it": Row("/sample/path/{note}", GET="anon alice bob admin", other="...")
+where each method names four outcomes in persona order, `other` covers the methods not named, and {note},
+{token} and {request} in the sample path stand for alice's note, alice's API token and a request id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from console.api_tokens import token_create
+from notes import services
+
+PERSONAS = ("anon", "alice", "bob", "admin")
+METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")  # destructive ones last: alice's note lives till then
+OUTCOMES = {"ok", "signin", "400", "401", "403", "404", "405"}
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    GET: str = ""  # noqa: N815 - named after the methods
+    HEAD: str = ""  # noqa: N815
+    POST: str = ""  # noqa: N815
+    PUT: str = ""  # noqa: N815
+    PATCH: str = ""  # noqa: N815
+    DELETE: str = ""  # noqa: N815
+    other: str = "405 405 405 405"
+    expected: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        expected = {}
+        for method in METHODS:
+            outcomes = (getattr(self, method) or self.other).split()
+            assert len(outcomes) == len(PERSONAS) and set(outcomes) <= OUTCOMES, (self.path, method, outcomes)
+            expected[method] = dict(zip(PERSONAS, outcomes, strict=True))
+        object.__setattr__(self, "expected", expected)
+
+
+ALL_OK = "ok ok ok ok"
+SIGNED_IN = "signin ok ok ok"  # any signed-in user, for what is theirs
+OWNER = "signin ok 404 404"  # alice's note: another user's is a 404, for admins too
+ADMIN = "signin 403 403 ok"
+API_OWNER = "401 ok 404 404"
+
+ROWS: dict[str, Row] = {
+    # site and accounts
+    "": Row("/", GET=ALL_OK, HEAD=ALL_OK),
+    "healthz": Row("/healthz", GET=ALL_OK, HEAD=ALL_OK),
+    "accounts/signin/": Row("/accounts/signin/", GET=ALL_OK, HEAD=ALL_OK, POST="400 400 400 400"),
+    "accounts/signup/": Row("/accounts/signup/", GET=ALL_OK, HEAD=ALL_OK, POST="400 400 400 400"),
+    "accounts/signout/": Row("/accounts/signout/", POST="signin signin signin signin"),
+    "accounts/password/": Row("/accounts/password/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
+                              other="signin 405 405 405"),
+    "accounts/password/done/": Row("/accounts/password/done/", GET=SIGNED_IN, HEAD=SIGNED_IN,
+                                   other="signin 405 405 405"),
+    "accounts/tokens/": Row("/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN,
+                            other="signin 405 405 405"),
+    "accounts/tokens/<str:token_id>/revoke/": Row("/accounts/tokens/{token}/revoke/", POST=OWNER,
+                                                  other="signin 405 405 405"),
+    # the function-health console: admins only
+    "console/": Row("/console/", GET=ADMIN, HEAD=ADMIN),
+    "console/configuration/": Row("/console/configuration/", GET=ADMIN, HEAD=ADMIN),
+    "console/invocations/": Row("/console/invocations/", GET=ADMIN, HEAD=ADMIN),
+    "console/invocations/aggregates/": Row("/console/invocations/aggregates/", GET=ADMIN, HEAD=ADMIN),
+    "console/logs/": Row("/console/logs/", GET=ADMIN, HEAD=ADMIN),
+    "console/logs/tail/": Row("/console/logs/tail/", GET=ADMIN, HEAD=ADMIN),
+    "console/requests/<str:request_id>/": Row("/console/requests/{request}/", GET=ADMIN, HEAD=ADMIN),
+    "console/triggers/": Row("/console/triggers/", GET=ADMIN, HEAD=ADMIN),
+    # notes pages
+    "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/new": Row("/notes/new", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"),
+    "notes/<note_id:note_id>/": Row("/notes/{note}/", GET=OWNER, HEAD=OWNER, other="signin 405 405 405"),
+    "notes/<note_id:note_id>/edit": Row("/notes/{note}/edit", GET=OWNER, HEAD=OWNER, POST=OWNER,
+                                        other="signin 405 405 405"),
+    "notes/<note_id:note_id>/delete": Row("/notes/{note}/delete", GET=OWNER, HEAD=OWNER, POST=OWNER,
+                                          other="signin 405 405 405"),
+    "notes/<note_id:note_id>/toggle/<str:field>": Row("/notes/{note}/toggle/important", POST=OWNER,
+                                                      other="signin 405 405 405"),
+    "notes/trash/": Row("/notes/trash/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/<note_id:note_id>/restore/": Row("/notes/{trashed}/restore/", POST=OWNER, other="signin 405 405 405"),
+    "notes/<note_id:note_id>/delete-forever/": Row("/notes/{trashed}/delete-forever/", POST=OWNER,
+                                                   other="signin 405 405 405"),
+    "notes/<note_id:note_id>/history/": Row("/notes/{note}/history/", GET=OWNER, HEAD=OWNER,
+                                            other="signin 405 405 405"),
+    "notes/<note_id:note_id>/history/<int:version>/restore/": Row("/notes/{note}/history/1/restore/", POST=OWNER,
+                                                                  other="signin 405 405 405"),
+    # JSON API
+    "api/": Row("/api/", GET=ALL_OK, HEAD=ALL_OK),
+    "api/openapi.json": Row("/api/openapi.json", GET=ALL_OK, HEAD=ALL_OK),
+    "api/notes": Row("/api/notes", GET="401 ok ok ok", HEAD="401 ok ok ok", POST="401 ok ok ok"),
+    "api/notes/<str:note_id>": Row("/api/notes/{note}", GET=API_OWNER, HEAD=API_OWNER, PUT=API_OWNER,
+                                   PATCH=API_OWNER, DELETE=API_OWNER),
+    "api/notes/<str:note_id>/history": Row("/api/notes/{note}/history", GET=API_OWNER, HEAD=API_OWNER),
+    "api/notes/<str:note_id>/history/<str:version>/restore": Row("/api/notes/{note}/history/1/restore",
+                                                                 POST=API_OWNER),
+    "api/trash": Row("/api/trash", GET="401 ok ok ok", HEAD="401 ok ok ok"),
+    "api/trash/<str:note_id>": Row("/api/trash/{trashed}", DELETE=API_OWNER),
+    "api/trash/<str:note_id>/restore": Row("/api/trash/{trashed}/restore", POST=API_OWNER),
+    "api/^(?P<rest>.*)$": Row("/api/no/such/thing", other="404 404 404 404"),
+}
+
+
+def site_routes() -> dict[str, str]:
+    """Every URL pattern of the site, as "route": "name" (the route spelled as the resolver joins it)."""
+
+    def walk(patterns, prefix: str, namespace: str):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), f"{namespace}{pattern.name}" if pattern.name else "(unnamed)"
+
+    return dict(walk(get_resolver().url_patterns, "", ""))
+
+
+def test_every_route_has_a_row():
+    routes = site_routes()
+    missing = [f'    "{route}": Row("/sample/path", GET="...", other="..."),  # {name}'
+               for route, name in routes.items() if route not in ROWS]
+    assert not missing, (
+        "These routes have no row in ROWS (tests/reliability/test_authorization_matrix.py); add what each persona "
+        "(anon alice bob admin) gets for each method:\n" + "\n".join(missing)
+    )
+    stale = sorted(set(ROWS) - set(routes))
+    assert not stale, f"These rows of ROWS name no route of the site any more: {stale}"
+
+
+# --- running the matrix --------------------------------------------------------------------------------
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if 300 <= status < 400 and status != 304:
+        return "signin" if response["Location"].startswith("/accounts/signin/") else "ok"
+    if 200 <= status < 300 or status == 304:
+        return "ok"
+    return str(status)
+
+
+PAGE_FORM = {"title": "from the matrix", "version": "1", "value": "1", "name": "matrix"}
+API_BODY = json.dumps({"title": "from the matrix"})
+
+
+def request(client: Client, method: str, path: str):
+    if path.startswith("/api/"):
+        # If-Match: * makes every write a valid one for the note's owner, whatever its version by then.
+        # A note's fields go to creates and updates; restores take no body (If-Match names the version).
+        with_body = method in ("POST", "PUT", "PATCH") and not path.endswith("/restore")
+        return client.generic(method, path, API_BODY if with_body else b"",
+                              content_type="application/json", HTTP_IF_MATCH="*")
+    if method == "POST":
+        return client.post(path, PAGE_FORM)
+    return client.generic(method, path)
+
+
+@pytest.fixture
+def personas(alice, bob, admin, client_for):
+    def api(user):
+        _, secret = token_create(user=user, name="matrix")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    return {
+        "page": {"anon": Client(), "alice": client_for(alice), "bob": client_for(bob), "admin": client_for(admin)},
+        "api": {"anon": Client(), "alice": api(alice), "bob": api(bob), "admin": api(admin)},
+    }
+
+
+@pytest.mark.parametrize("route", sorted(ROWS))
+def test_each_persona_gets_what_the_table_says(route, alice, personas):
+    row = ROWS[route]
+    note = services.note_create(user_id=alice.id, data={"title": "Alice's note", "content": "only hers"})
+    services.default_repository().add_history(note)  # what the stream handler records; version 1 can be restored
+    trashed = services.note_create(user_id=alice.id, data={"title": "Alice's old note", "content": "only hers"})
+    services.note_delete(user_id=alice.id, note_id=trashed.id, expected_version=1)
+    token, _ = token_create(user=alice, name="to revoke")
+    path = row.path.format(note=note.id, trashed=trashed.id, token=token.id, request="0123456789abcdef")
+    clients = personas["api" if path.startswith("/api/") else "page"]
+    mismatches = []
+    for method in METHODS:
+        for persona in ("anon", "bob", "admin", "alice"):  # alice last: her writes change the note
+            response = request(clients[persona], method, path)
+            got, expected = outcome(response), row.expected[method][persona]
+            if got != expected:
+                mismatches.append(f"{method} {path} as {persona}: expected {expected}, got {got} ({response.status_code})")
+            if persona != "alice" and response.status_code < 400:
+                assert b"only hers" not in response.content, (method, path, persona)
+    assert not mismatches, "\n".join(mismatches)

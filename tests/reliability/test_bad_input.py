@@ -1,0 +1,280 @@
+"""The bad input catalogue, for the pages and the API: every case is a 4xx with a message that says what is
+wrong, never a 500, and nothing of it is stored.
+
+HTML and script are not bad input in a note's title or content (a note may be about HTML): they are stored
+as typed and must come back escaped on every page, and as JSON text (never HTML) from the API. Where a field
+does not allow them (category, the cursor), they are refused like any other bad character.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+import pytest
+from django.test import Client
+
+from console import dynamodb
+from notes import services
+from notes.cursor import encode_cursor, updated_sort_key
+from tests.reliability.support import text, token_client, user_data
+
+TOO_LONG_TITLE = "x" * 10_000
+CONTENT_LIMIT = 100 * 1024
+SCRIPT = "<script>alert('owned')</script>"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    path: str  # may name {note} (alice's note), {unknown} (no such note), {tampered} and {foreign} cursors
+    status: int
+    says: str  # a phrase the answer must contain (escaped as HTML would escape it, for pages)
+    data: object = None  # pages: a dict (sent as a browser sends a form) or raw bytes; API: JSON-able or raw
+    content_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    client: str = "alice"  # "alice" (session for pages, token for the API), "alice-csrf" (session, CSRF enforced)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def form(**fields: str) -> bytes:
+    return urlencode(fields).encode()
+
+
+PAGE_CASES = [
+    # titles
+    Case("empty title", "POST", "/notes/new", 400, "Title is required", form(title="")),
+    Case("whitespace title", "POST", "/notes/new", 400, "Title is required", form(title=" \t\r\n\u3000\u00a0 ")),
+    Case("10,000-character title", "POST", "/notes/new", 400, "at most 200 characters (it has 10000)",
+         form(title=TOO_LONG_TITLE)),
+    Case("title with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="a\x00b")),
+    Case("title not UTF-8 (an encoded surrogate)", "POST", "/notes/new", 400, "not sent as UTF-8",
+         b"title=ok%ED%A0%80"),
+    Case("title not UTF-8 (stray byte)", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=%FFok"),
+    # content
+    Case("content over 100 KB", "POST", "/notes/new", 400, "at most 100 KB",
+         form(title="t", content="a" * (CONTENT_LIMIT + 1))),
+    Case("content over 100 KB of UTF-8, under 100 K characters", "POST", "/notes/new", 400, "at most 100 KB",
+         form(title="t", content="é" * (CONTENT_LIMIT // 2 + 1))),
+    Case("content with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", content="a\x00")),
+    Case("content not UTF-8", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=t&content=%C3%28"),
+    # category
+    Case("category with HTML", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category=SCRIPT)),
+    Case("category with NUL", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category="a\x00")),
+    Case("10,000-character category", "POST", "/notes/new", 400, "at most 40 characters",
+         form(title="t", category="c" * 10_000)),
+    # edits: the same rules, and the version
+    Case("edit: empty title", "POST", "/notes/{note}/edit", 400, "Title is required", form(title="", version="1")),
+    Case("edit: content with NUL", "POST", "/notes/{note}/edit", 400, "cannot be stored",
+         form(title="t", content="\x00", version="1")),
+    Case("edit: title not UTF-8", "POST", "/notes/{note}/edit", 400, "not sent as UTF-8", b"title=%ED%B0%80&version=1"),
+    Case("edit: no version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t")),
+    Case("edit: version not a number", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="one")),
+    Case("edit: negative version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="-1")),
+    Case("edit: huge version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="9" * 40)),
+    Case("edit: unknown note", "POST", "/notes/{unknown}/edit", 404, "Not found", form(title="t", version="1")),
+    Case("edit: malformed id", "POST", "/notes/not-an-id/edit", 404, "Not found", form(title="t", version="1")),
+    Case("toggle: value not 0 or 1", "POST", "/notes/{note}/toggle/important", 400, "could not be read",
+         form(value="maybe", version="1")),
+    Case("toggle: unknown field", "POST", "/notes/{note}/toggle/title", 404, "Not found", form(value="1", version="1")),
+    Case("delete: no version", "POST", "/notes/{note}/delete", 400, "missing the note", form()),
+    Case("view: unknown note", "GET", "/notes/{unknown}/", 404, "Not found"),
+    # list: cursors (pages take no limit)
+    Case("list: tampered cursor", "GET", "/notes/?cursor={tampered}", 400, "cursor is invalid"),
+    Case("list: another user's cursor", "GET", "/notes/?cursor={foreign}", 400, "cursor is invalid"),
+    Case("list: 5,000-character cursor", "GET", "/notes/?cursor=" + "A" * 5000, 400, "cursor is invalid"),
+    Case("list: cursor with script", "GET", "/notes/?cursor=" + quote(SCRIPT), 400, "cursor is invalid"),
+    # the request itself
+    Case("no CSRF token", "POST", "/notes/new", 403, "This form has expired", form(title="t"), client="alice-csrf"),
+    Case("edit without CSRF token", "POST", "/notes/{note}/edit", 403, "This form has expired",
+         form(title="t", version="1"), client="alice-csrf"),
+    Case("body over 2.5 MB", "POST", "/notes/new", 413, "larger than this site accepts",
+         form(title="t", content="a" * 3_000_000)),
+]
+
+API_CASES = [
+    # JSON itself
+    Case("invalid JSON", "POST", "/api/notes", 400, "not valid JSON", "{\"title\": "),
+    Case("empty body", "POST", "/api/notes", 400, "not valid JSON", ""),
+    Case("NaN", "POST", "/api/notes", 400, "not valid JSON", '{"title": NaN}'),
+    Case("body not UTF-8", "POST", "/api/notes", 400, "not valid JSON", b'{"title": "\xff"}'),
+    Case("JSON nested 100,000 deep", "POST", "/api/notes", 400, "nested too deeply", "[" * 100_000 + "]" * 100_000),
+    Case("a list, not an object", "POST", "/api/notes", 422, "must be a JSON object", [{"title": "t"}]),
+    Case("not JSON at all", "POST", "/api/notes", 415, "Content-Type: application/json", "title=t",
+         content_type=FORM),
+    # titles
+    Case("no title", "POST", "/api/notes", 422, "Title is required", {"content": "c"}),
+    Case("empty title", "POST", "/api/notes", 422, "Title must be 1-200 characters", {"title": ""}),
+    Case("whitespace title", "POST", "/api/notes", 422, "non-space character", {"title": " \t\n\u3000"}),
+    Case("10,000-character title", "POST", "/api/notes", 422, "it has 10000", {"title": TOO_LONG_TITLE}),
+    Case("title with NUL", "POST", "/api/notes", 422, "no NUL", {"title": "a\x00b"}),
+    Case("title with a lone surrogate", "POST", "/api/notes", 422, "cannot be stored", '{"title": "a\\ud800b"}'),
+    Case("title with a reversed surrogate pair", "POST", "/api/notes", 422, "cannot be stored",
+         '{"title": "\\udc00\\ud800"}'),
+    # content and category
+    Case("content over 100 KB", "POST", "/api/notes", 422, "at most 102,400 characters",
+         {"title": "t", "content": "a" * (CONTENT_LIMIT + 1)}),
+    Case("content over 100 KB of UTF-8", "POST", "/api/notes", 422, "at most 100 KB",
+         {"title": "t", "content": "é" * (CONTENT_LIMIT // 2 + 1)}),
+    Case("content with NUL", "POST", "/api/notes", 422, "NUL", {"title": "t", "content": "\x00"}),
+    Case("content with a lone surrogate", "POST", "/api/notes", 422, "cannot be stored",
+         '{"title": "t", "content": "\\udfff"}'),
+    Case("category with HTML", "POST", "/api/notes", 422, "Category may contain only", {"title": "t", "category": SCRIPT}),
+    # types and fields
+    Case("wrong types", "POST", "/api/notes", 422, "Title must be a string",
+         {"title": 5, "content": ["c"], "category": {}, "important": "yes", "completed": 1}),
+    Case("null content", "POST", "/api/notes", 422, "Content must be a string", {"title": "t", "content": None}),
+    Case("unknown field", "POST", "/api/notes", 422, "Unknown field", {"title": "t", "owner": "bob"}),
+    Case("a version on create", "POST", "/api/notes", 422, "Unknown field", {"title": "t", "version": 1}),
+    # versions and preconditions
+    Case("negative version", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": -1}),
+    Case("version zero", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": 0}),
+    Case("version as text", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": "1"}),
+    Case("version true", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": True}),
+    Case("version 2**64", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": 2**64}),
+    Case("version 1.5", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": 1.5}),
+    Case("no version", "PATCH", "/api/notes/{note}", 428, "Say which version", {"title": "t"}),
+    Case("If-Match garbage", "PATCH", "/api/notes/{note}", 412, "If-Match does not match", {"title": "t"},
+         headers={"If-Match": "garbage"}),
+    Case("delete with a negative version", "DELETE", "/api/notes/{note}?version=-1", 400, "version must be a whole number"),
+    Case("Idempotency-Key not ASCII", "POST", "/api/notes", 400, "Idempotency-Key must be", {"title": "t"},
+         headers={"Idempotency-Key": "clé"}),
+    Case("Idempotency-Key of 10,000 characters", "POST", "/api/notes", 400, "Idempotency-Key must be", {"title": "t"},
+         headers={"Idempotency-Key": "k" * 10_000}),
+    # list parameters
+    *[
+        Case(f"limit {raw!r}", "GET", f"/api/notes?limit={quote(raw)}", 400, "limit must be a whole number from 1 to 100")
+        for raw in ("-1", "0", "101", "1" + "0" * 30, "abc", "1.5", "1e3", "", " 5")
+    ],
+    Case("flag not true or false", "GET", "/api/notes?important=yes", 400, "important must be true or false"),
+    Case("q of 10,000 characters", "GET", "/api/notes?q=" + "q" * 10_000, 400, "q must be at most 200 characters"),
+    Case("tampered cursor", "GET", "/api/notes?cursor={tampered}", 400, "cursor is invalid"),
+    Case("another user's cursor", "GET", "/api/notes?cursor={foreign}", 400, "cursor is invalid"),
+    Case("5,000-character cursor", "GET", "/api/notes?cursor=" + "A" * 5000, 400, "cursor must be at most 1024"),
+    # ids
+    Case("unknown note", "GET", "/api/notes/{unknown}", 404, "no such note"),
+    Case("unknown note, PATCH", "PATCH", "/api/notes/{unknown}", 404, "no such note", {"title": "t"},
+         headers={"If-Match": '"1"'}),
+    Case("unknown note, DELETE", "DELETE", "/api/notes/{unknown}?version=1", 404, "no such note"),
+    Case("malformed id", "GET", "/api/notes/..%2F..%2Fadmin", 404, "no such"),
+    Case("id with script", "GET", "/api/notes/" + quote(SCRIPT, safe=""), 404, "no such"),
+    # the request itself
+    Case("session without CSRF token", "POST", "/api/notes", 403, "CSRF check failed", {"title": "t"},
+         client="alice-csrf"),
+    Case("body over 1 MiB", "POST", "/api/notes", 413, "the limit is 1,048,576 bytes",
+         {"title": "t", "content": "a" * (1024 * 1024)}),
+]
+
+
+@pytest.fixture
+def world(alice, client_for):
+    """Alice with one note, a foreign and a tampered cursor, and the clients the cases name."""
+    note = services.note_create(user_id=alice.id, data={"title": "Kept", "content": "kept text"})
+    real = encode_cursor(user_id=alice.id, updated_sk=updated_sort_key(note.updated_at, note.id), note_id=note.id)
+    tampered = real[:-3] + ("AAA" if not real.endswith("AAA") else "BBB")
+    return {
+        "note": note,
+        "unknown": uuid.uuid4().hex,
+        "tampered": quote(tampered),
+        "foreign": quote(encode_cursor(user_id=uuid.uuid4().hex, updated_sk=real, note_id=note.id)),
+        "clients": {
+            "page:alice": client_for(alice),
+            "page:alice-csrf": client_for(alice, enforce_csrf_checks=True),
+            "api:alice": token_client(alice),
+            "api:alice-csrf": client_for(alice, enforce_csrf_checks=True),
+        },
+    }
+
+
+def send(case: Case, world: dict, surface: str):
+    client: Client = world["clients"][f"{surface}:{case.client}"]
+    path = case.path.format(note=world["note"].id, unknown=world["unknown"], tampered=world["tampered"],
+                            foreign=world["foreign"])
+    headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in case.headers.items()}
+    if case.method == "GET":
+        return client.get(path, **headers)
+    data = case.data
+    if surface == "page":
+        content_type = case.content_type or FORM
+    else:
+        content_type = case.content_type or "application/json"
+        if data is not None and not isinstance(data, (str, bytes)):
+            data = json.dumps(data)
+    # CONTENT_TYPE too: the test client leaves it out of a request without a body.
+    return client.generic(case.method, path, data or b"", content_type=content_type, CONTENT_TYPE=content_type, **headers)
+
+
+def stored() -> dict:
+    return user_data(dynamodb.client(), dynamodb.table_name())
+
+
+@pytest.mark.parametrize("case", PAGE_CASES, ids=str)
+def test_pages_refuse_bad_input_with_a_4xx_that_says_why_and_store_nothing(case, world):
+    before = stored()
+    response = send(case, world, "page")
+    assert response.status_code == case.status, (case.name, response.status_code, text(response)[:800])
+    assert case.says in text(response), text(response)[:3000]
+    assert "Traceback" not in text(response)
+    assert stored() == before
+
+
+@pytest.mark.parametrize("case", API_CASES, ids=str)
+def test_the_api_refuses_bad_input_with_a_json_4xx_that_says_why_and_stores_nothing(case, world):
+    before = stored()
+    response = send(case, world, "api")
+    assert response.status_code == case.status, (case.name, response.status_code, response.content[:800])
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    said = " ".join([error["message"], *map(str, error["fields"].values())])
+    assert case.says in said, error
+    assert error["reference"] == response["X-Correlation-Id"]
+    assert stored() == before
+
+
+# --- HTML and script in text fields: kept as typed, never markup --------------------------------------
+
+
+def test_html_in_a_note_is_escaped_on_every_page_that_shows_it(alice, client_for):
+    client = client_for(alice)
+    data = {"title": f"t {SCRIPT}", "content": f"<img src=x onerror=alert(1)> {SCRIPT}"}
+    assert client.post("/notes/new", data).status_code == 302
+    (note,) = services.note_list(user_id=alice.id).notes
+    assert (note.title, note.content) == (data["title"], data["content"])  # stored exactly as typed
+    services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"important": True})
+    pages = {
+        "list": client.get("/notes/"),
+        "search": client.get("/notes/", {"q": SCRIPT}),
+        "detail": client.get(f"/notes/{note.id}/"),
+        "edit": client.get(f"/notes/{note.id}/edit"),
+        "delete": client.get(f"/notes/{note.id}/delete"),
+        "invalid edit": client.post(f"/notes/{note.id}/edit", {**data, "category": SCRIPT, "version": 2}),
+        "conflict": client.post(f"/notes/{note.id}/edit", {**data, "version": 1}),
+        "new with bad category": client.post("/notes/new", {**data, "category": SCRIPT}),
+    }
+    for name, response in pages.items():
+        assert response.status_code in (200, 400, 409), (name, response.status_code)
+        page = text(response)
+        assert "<script>alert" not in page and "<img src=x" not in page, name
+        assert "&lt;script&gt;alert(&#x27;owned&#x27;)&lt;/script&gt;" in page, name
+
+
+def test_html_in_a_note_comes_back_from_the_api_as_json_text(alice):
+    api = token_client(alice)
+    body = {"title": SCRIPT, "content": f"<b>{SCRIPT}</b>"}
+    created = api.post("/api/notes", json.dumps(body), content_type="application/json")
+    assert created.status_code == 201
+    for response in (created, api.get(f"/api/notes/{created.json()['id']}"), api.get("/api/notes")):
+        assert response["Content-Type"] == "application/json"
+        assert response["X-Content-Type-Options"] == "nosniff"  # never sniffed into HTML
+    assert api.get(f"/api/notes/{created.json()['id']}").json()["title"] == SCRIPT
+
+
+def test_a_script_in_a_query_parameter_is_escaped_in_the_page(alice, client_for):
+    page = text(client_for(alice).get("/notes/", {"q": SCRIPT, "category": SCRIPT}))
+    assert "<script>alert" not in page
