@@ -93,12 +93,15 @@ def test_the_policy_grants_the_stage_table_and_its_indexes_only(stage):
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
-def test_the_policy_reads_only_the_stage_secret(stage):
+def test_the_policy_reads_only_the_stage_secret_and_first_admin_password(stage):
     [statement] = statements_for(stage, "ssm:GetParameter")
     name = config(stage)["environment_variables"]["SECRET_KEY_PARAMETER"]
 
     assert statement["Action"] == ["ssm:GetParameter"]
-    assert as_list(statement["Resource"]) == [f"arn:aws:ssm:us-east-1:*:parameter{name}"]
+    assert as_list(statement["Resource"]) == [
+        f"arn:aws:ssm:us-east-1:*:parameter{name}",
+        f"arn:aws:ssm:us-east-1:*:parameter/notes-console/{stage}/first-admin-password",
+    ]
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
