@@ -13,10 +13,11 @@ import logging
 import threading
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+
+from console import aws_session
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return boto3.session.Session().client("dynamodb", **kwargs)
+    return aws_session.session().create_client("dynamodb", **kwargs)
 
 
 def _is_loopback(url: str) -> bool:
