@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import path, re_path
 
-from notes import api
+from console.lazy_views import lazy_view
+
+# Loaded on the first API request: a cold start that serves a page skips the API's modules. The note
+# endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.
+_api = partial(lazy_view, "notes.api", csrf_exempt=True)
+_public = partial(lazy_view, "notes.api")
 
 urlpatterns = [
-    path("", api.api_docs, name="api-docs"),
-    path("openapi.json", api.openapi_document, name="api-openapi"),
-    path("notes", api.notes_collection, name="api-notes"),
-    path("notes/<str:note_id>", api.note_item, name="api-note"),
-    path("notes/<str:note_id>/history", api.note_history, name="api-note-history"),
-    path(
-        "notes/<str:note_id>/history/<str:version>/restore", api.note_version_restore, name="api-note-version-restore"
-    ),
-    path("trash", api.trash_collection, name="api-trash"),
-    path("trash/<str:note_id>", api.trash_item, name="api-trash-item"),
-    path("trash/<str:note_id>/restore", api.trash_restore, name="api-trash-restore"),
-    re_path(r"^(?P<rest>.*)$", api.not_found),
+    path("", _public("api_docs"), name="api-docs"),
+    path("openapi.json", _public("openapi_document"), name="api-openapi"),
+    path("notes", _api("notes_collection"), name="api-notes"),
+    path("notes/<str:note_id>", _api("note_item"), name="api-note"),
+    path("notes/<str:note_id>/history", _api("note_history"), name="api-note-history"),
+    path("notes/<str:note_id>/history/<str:version>/restore", _api("note_version_restore"), name="api-note-version-restore"),
+    path("trash", _api("trash_collection"), name="api-trash"),
+    path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),
+    path("trash/<str:note_id>/restore", _api("trash_restore"), name="api-trash-restore"),
+    re_path(r"^(?P<rest>.*)$", _public("not_found")),
 ]

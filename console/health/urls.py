@@ -1,22 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
+from functools import partial
 
-from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from console.lazy_views import lazy_view
 
-def _view(name: str) -> Callable[..., HttpResponse]:
-    """The console's views, imported on the first console request: the console (gateways, parsers,
-    charts: ~30 ms of imports) is for admins, and every other cold start should not pay for it."""
-
-    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return getattr(import_module("console.health.views"), name)(request, *args, **kwargs)
-
-    view.__name__ = view.__qualname__ = name
-    return view
-
+# The console (gateways, parsers, charts: ~30 ms of imports) is for admins; other cold starts skip it.
+_view = partial(lazy_view, "console.health.views")
 
 urlpatterns = [
     path("", _view("overview"), name="health_overview"),
