@@ -85,12 +85,9 @@ class CorrelationIdForTests:
         return self.get_response(request)
 
 
-def feed_stream() -> None:
-    """Play Lambda's stream trigger once: every record on the table's stream (moto, from the start) goes to
-    the stream handler, which records versions idempotently."""
+def stream_records() -> list[dict]:
+    """Every record on the table's stream (moto, from the start), in the Lambda event's shape."""
     import boto3
-
-    from notes import events
 
     # botocore's default account-based streams endpoint is unknown to moto; name the regional one.
     streams = boto3.client(
@@ -103,4 +100,14 @@ def feed_stream() -> None:
             StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
         )["ShardIterator"]
         records.extend(streams.get_records(ShardIterator=iterator, Limit=1000)["Records"])
-    assert events.handle_stream({"Records": records}) == {"batchItemFailures": []}
+    for record in records:  # the Lambda event shape carries the source ARN on each record
+        record["eventSourceARN"] = arn
+    return records
+
+
+def feed_stream() -> None:
+    """Play Lambda's stream trigger once: the stream's records go to the stream handler, which records
+    versions idempotently."""
+    from notes import events
+
+    assert events.handle_stream({"Records": stream_records()}) == {"batchItemFailures": []}

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import boto3
 import pytest
 
 from console import dynamodb
 from notes import events, services
 from notes.dynamodb_repository import DynamoDBNoteRepository
-
-
-def stream_records() -> list[dict]:
-    # botocore's default account-based streams endpoint is unknown to moto; name the regional one.
-    streams = boto3.client(
-        "dynamodbstreams", region_name="us-east-1", endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com"
-    )
-    arn = dynamodb.client().describe_table(TableName=dynamodb.table_name())["Table"]["LatestStreamArn"]
-    records = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        records.extend(streams.get_records(ShardIterator=iterator)["Records"])
-    for record in records:  # the Lambda event shape carries the source ARN on each record
-        record["eventSourceARN"] = arn
-    return records
+from tests.integration.note_views_support import stream_records
 
 
 def test_inserts_and_edits_become_history_and_a_redelivery_changes_nothing(alice):
