@@ -110,25 +110,27 @@ def admin(aws):
     return _make_user("admin", is_admin=True)
 
 
-@pytest.fixture
-def client_for(aws):
-    """client_for(user) -> a Django test Client signed in as that user (a real DynamoDB session)."""
+def session_client(user, **client_kwargs):
+    """A Django test Client signed in as `user`, with a real DynamoDB session of its own."""
     from django.conf import settings
     from django.test import Client
 
     from console.auth import store_user_in_session
     from console.session_store import SessionStore, remember_user_session
 
-    def make(user, **client_kwargs):
-        session = SessionStore()
-        store_user_in_session(session, user)
-        session.save()
-        remember_user_session(user_id=user.id, session_key=session.session_key)
-        client = Client(**client_kwargs)
-        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-        return client
+    session = SessionStore()
+    store_user_in_session(session, user)
+    session.save()
+    remember_user_session(user_id=user.id, session_key=session.session_key)
+    client = Client(**client_kwargs)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
 
-    return make
+
+@pytest.fixture
+def client_for(aws):
+    """client_for(user) -> a Django test Client signed in as that user (a real DynamoDB session)."""
+    return session_client
 
 
 @pytest.fixture

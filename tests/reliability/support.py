@@ -12,8 +12,9 @@ from typing import Any
 import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
-from django.conf import settings
 from django.test import Client
+
+from tests.conftest import session_client  # noqa: F401  (the suites import it from here)
 
 PASSWORD = "correct horse battery staple"
 REFERENCE_RE = re.compile(r"Reference: <code>([0-9a-f]{32})</code>")
@@ -27,20 +28,6 @@ def make_user(name: str, *, is_admin: bool = False):
     from console.users import user_create
 
     return user_create(username=f"{name}-{uuid.uuid4().hex[:8]}", password=PASSWORD, is_admin=is_admin)
-
-
-def session_client(user, **client_kwargs) -> Client:
-    """A test Client signed in as `user` with a session of its own (as the `client_for` fixture makes)."""
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
-
-    session = SessionStore()
-    store_user_in_session(session, user)
-    session.save()
-    remember_user_session(user_id=user.id, session_key=session.session_key)
-    client = Client(**client_kwargs)
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
-    return client
 
 
 def token_client(user, **client_kwargs) -> Client:
