@@ -29,6 +29,7 @@ from notes.domain import (
     iso_after,
     now_iso,
 )
+from notes.idempotency import IdempotencyKeyReused, IdempotentResult
 from notes.repository import matches, note_id_for_token
 
 
@@ -45,6 +46,11 @@ _BATCH_ATTEMPTS = 4
 # whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
 FILTERED_BATCH = 100
 FILTERED_MAX_CALLS = 5
+
+
+def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
+    """The record of an Idempotency-Key: pk = IDEMPOTENCY#<user_id>#<key>, sk = IDEMPOTENCY."""
+    return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
 
 
 def user_pk(user_id: str) -> str:
@@ -468,6 +474,61 @@ class DynamoDBNoteRepository:
         raise StoreUnavailable(
             f"{len(pending)} history items were left unprocessed", code="ProvisionedThroughputExceededException"
         )
+
+    # --- idempotent create (the API's Idempotency-Key) ---------------------------------------------
+    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
+        table = self.table
+        note_item = to_item(note)
+        record = {
+            **idempotency_key(note.user_id, key),
+            "type": {"S": "idempotency"},
+            "fingerprint": {"S": fingerprint},
+            "note": {"M": note_item},
+            dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
+        }
+        # Twice at most: a record that expires between the failed write and the read lets the second try through.
+        for _ in range(2):
+            try:
+                dynamodb.call(
+                    "transact_write_items",
+                    ddb=self._client,
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": note_item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": record,
+                                # DynamoDB deletes expired items lazily: an expired record counts as absent.
+                                "ConditionExpression": "attribute_not_exists(pk) OR #exp < :now",
+                                "ExpressionAttributeNames": {"#exp": dynamodb.TTL_ATTRIBUTE},
+                                "ExpressionAttributeValues": {":now": {"N": str(now)}},
+                                # A retry then learns the stored answer from the failed write itself.
+                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                            }
+                        },
+                    ]
+                )
+                return IdempotentResult(note=note, replayed=False)
+            except ConditionFailed as exc:
+                if not self._record_exists(exc):
+                    raise exc.unavailable() from exc
+                stored = exc.response["CancellationReasons"][1].get("Item") or self._read_idempotency(note.user_id, key)
+            if stored is None or int(stored[dynamodb.TTL_ATTRIBUTE]["N"]) < now:
+                continue
+            if stored["fingerprint"]["S"] != fingerprint:
+                raise IdempotencyKeyReused(key)
+            return IdempotentResult(note=from_item(stored["note"]["M"]), replayed=True)
+        raise StoreUnavailable("The idempotency record kept changing; try again.", code="IdempotencyRace")
+
+    @staticmethod
+    def _record_exists(exc: ConditionFailed) -> bool:
+        if exc.code != "TransactionCanceledException":
+            return False
+        reasons = exc.response.get("CancellationReasons") or []
+        return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
+
+    def _read_idempotency(self, user_id: str, key: str) -> dict[str, Any] | None:
+        return self._call("get_item", Key=idempotency_key(user_id, key), ConsistentRead=True).get("Item")
 
     @staticmethod
     def _conflict_or_missing(exc: ConditionFailed, note_id: str, expected_version: int) -> Exception:
