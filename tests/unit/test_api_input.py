@@ -7,9 +7,8 @@ import re
 import pytest
 from django.test import RequestFactory
 
+from notes.domain import CATEGORY_PATTERN, TITLE_PATTERN
 from notes.api.input import (
-    CATEGORY_PATTERN,
-    TITLE_PATTERN,
     IfMatch,
     RequestProblem,
     if_match,
