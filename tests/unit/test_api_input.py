@@ -7,7 +7,6 @@ import re
 import pytest
 from django.test import RequestFactory
 
-from notes.domain import CATEGORY_PATTERN, TITLE_PATTERN
 from notes.api.input import (
     IfMatch,
     RequestProblem,
@@ -16,6 +15,7 @@ from notes.api.input import (
     list_query,
     note_input,
 )
+from notes.domain import CATEGORY_PATTERN, TITLE_PATTERN
 
 rf = RequestFactory()
 
