@@ -58,6 +58,7 @@ _LEVEL_PREFIX = re.compile(rf"^\[({_LEVEL_NAMES})\][\t ]?(.*)", re.S)
 # Node.js: <time>\t<request id>\t<LEVEL>\t<message>
 _NODE_LINE = re.compile(rf"^(\d{{4}}-\d\d-\d\dT[\d:.]+Z)\t([\w\-]+)\t({_LEVEL_NAMES})\t(.*)", re.S)
 _TIMEOUT = re.compile(r"^(\S+)\s+([\w\-]{8,})\s+Task timed out after ([\d.]+) seconds")
+_PLATFORM_ERROR = re.compile(r"[\r\n](Runtime\.[A-Za-z]+)\s*$")
 _XRAY = re.compile(r"XRAY TraceId: ([^\t\s]+)")
 _TRACE_ROOT = re.compile(r"Root=([^;\s]+)")
 _ERROR_TYPE = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Fault|Timeout|Interrupt)\w*)(?::\s|$)")
@@ -301,6 +302,10 @@ def parse_line(event: LogEvent) -> LogLine:
         return LogLine(event=event, kind="text", level="ERROR", message=_first_line(stripped),
                        request_id=(match.group(1) or match.group(2)) if match else "", error_type=kind,
                        status="failure", fields=_rest(stripped))
+    platform_error = _PLATFORM_ERROR.search(stripped)
+    if platform_error:  # Lambda's own "<what happened>\nRuntime.<ErrorType>" lines
+        return LogLine(event=event, kind="text", level="ERROR", message=_first_line(stripped),
+                       error_type=platform_error.group(1))
     return LogLine(event=event, kind="text", level=_guess_level(stripped), message=stripped)
 
 
