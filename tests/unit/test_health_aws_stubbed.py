@@ -40,7 +40,7 @@ def stub():
 
 @pytest.fixture
 def gateway():
-    return health_aws.AwsGateway(FUNCTION)
+    return health_aws.AwsGateway(FUNCTION, log_format="Text")
 
 
 def test_percentiles_per_bucket_and_over_the_whole_range(stub, gateway):
@@ -160,10 +160,11 @@ def test_a_level_filter_is_an_or_pattern(stub, gateway):
         {"events": [_event("s", int(NOW.timestamp() * 1000) - 5000, s.ERROR_LINE, 1),
                     _event("s", int(NOW.timestamp() * 1000) - 4000, '{"level":"INFO","message":"ERROR in text"}', 2)]},
         {"logGroupName": GROUP, "startTime": int(start.timestamp() * 1000), "endTime": int(end.timestamp() * 1000),
-         "limit": health_aws.LOG_PAGE_LINES, "filterPattern": "?ERROR ?CRITICAL ?FATAL"},
+         "limit": health_aws.LOG_PAGE_LINES, "filterPattern": patterns.level_pattern("ERROR", "Text")},
     )
     page = gateway.logs(LogQuery(start=start, end=end, level="ERROR"))
     assert [line.message for line in page.lines] == ["ValueError: boom"]  # the INFO line is dropped
+    assert patterns.level_pattern("ERROR", "Text").startswith("?ERROR ?CRITICAL ?FATAL ")
 
 
 def test_access_denied_names_the_missing_action(stub, gateway):
