@@ -9,8 +9,8 @@ with short timeouts and few retries, so a slow service cannot eat the function's
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
