@@ -90,12 +90,33 @@ INSIGHTS_QUERY_JSON = """filter type = "platform.report"
   max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB,
   max(record.metrics.memorySizeMB) as memoryMB"""
 
+# Format not known (no GetFunction this process, not running on the function): both record kinds; Insights'
+# coalesce() takes the first field that is present, so each row contributes whichever format it is in.
+INSIGHTS_QUERY_ANY = """filter @type = "REPORT" or type = "platform.report"
+| fields coalesce(@initDuration, record.metrics.initDurationMs) as initMs,
+  coalesce(@billedDuration, record.metrics.billedDurationMs) as billedOne,
+  coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as memoryOne,
+  coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedOne
+| stats count(*) as invocations,
+  count(initMs) as coldStarts,
+  sum(billedOne) as billedMs,
+  sum(billedOne * memoryOne) as billedMbMs,
+  avg(initMs) as initAvg,
+  pct(initMs, 50) as initP50,
+  pct(initMs, 90) as initP90,
+  pct(initMs, 99) as initP99,
+  max(initMs) as initMax,
+  max(usedOne) as maxMemoryUsedMB,
+  max(memoryOne) as memoryMB"""
+
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
 
 
 def insights_query(log_format: str) -> str:
-    """The aggregates query for the function's log format (Text when not known: Lambda's default)."""
-    return INSIGHTS_QUERY_JSON if patterns.normalize_format(log_format) == patterns.LOG_FORMAT_JSON else INSIGHTS_QUERY
+    """The aggregates query for the function's log format; both formats' fields when it is not known."""
+    known = patterns.normalize_format(log_format)
+    return {patterns.LOG_FORMAT_TEXT: INSIGHTS_QUERY, patterns.LOG_FORMAT_JSON: INSIGHTS_QUERY_JSON}.get(
+        known, INSIGHTS_QUERY_ANY)
 
 
 # The IAM action behind each operation, named when AWS says AccessDenied.
