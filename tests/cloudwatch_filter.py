@@ -69,8 +69,8 @@ def _terms_matcher(pattern: str) -> Callable[[str], bool]:
     excluded: list[str] = []
     position = 0
     for match in _TERM.finditer(pattern):
-        if pattern[position:match.start()].strip():
-            raise PatternRefused(f"cannot read {pattern[position:match.start()]!r}")
+        if pattern[position : match.start()].strip():
+            raise PatternRefused(f"cannot read {pattern[position : match.start()]!r}")
         position = match.end()
         sign, quoted, bare = match.groups()
         if quoted is None:
@@ -148,8 +148,9 @@ def _atom(tokens: list[str]):
         expected = {"TRUE": True, "FALSE": False, "NULL": None}
         if word not in expected:
             raise PatternRefused(f"IS {word}?")
-        return (lambda p, v: lambda d: (lambda x: x is not _MISSING and x is v)(_select(d, p)))(path, expected[word]), \
-            tokens[3:]
+        return (lambda p, v: lambda d: (lambda x: x is not _MISSING and x is v)(_select(d, p)))(
+            path, expected[word]
+        ), tokens[3:]
     if len(tokens) >= 3 and tokens[1] == "NOT" and tokens[2] == "EXISTS":
         return (lambda p: lambda d: _select(d, p) is _MISSING)(path), tokens[3:]
     if len(tokens) < 3 or tokens[1] not in {"=", "!=", "<", ">", "<=", ">="}:
@@ -205,8 +206,14 @@ def _comparison(path: list[str | int], op: str, raw: str):
         value = _select(data, path)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        return {"=": value == number, "!=": value != number, "<": value < number, ">": value > number,
-                "<=": value <= number, ">=": value >= number}[op]
+        return {
+            "=": value == number,
+            "!=": value != number,
+            "<": value < number,
+            ">": value > number,
+            "<=": value <= number,
+            ">=": value >= number,
+        }[op]
 
     return number_check
 

@@ -59,6 +59,7 @@ from console.health.stage import (
 MAX_CALLS_PER_READ = 3
 LOG_PAGE_LINES = 100
 RECENT_EVENTS_LIMIT = 10_000  # FilterLogEvents' maximum; a response also stops at 1 MB
+INIT_LOOKBACK_MS = 15_000  # Lambda's init phase is cut at 10 s; its lines end just before the START line
 REQUEST_WINDOW_MS = 16 * 60 * 1000  # a request lasts at most 15 minutes (Lambda's longest timeout)
 
 # Text format: Logs Insights extracts @duration, @initDuration, ... from REPORT lines (@memorySize in bytes).
@@ -597,8 +598,11 @@ class AwsGateway:
         if bounds and self.calls < MAX_CALLS_PER_READ:
             stream, first_ms, last_ms = bounds
             try:
-                around, _ = self._filter(start_ms=first_ms, end_ms=last_ms, pattern="", limit=1000, streams=[stream])
-                events = merge_events(events, around)
+                # From a little before START: an init that failed and re-ran inside this invoke reports (and
+                # logs its errors) just before the START line, without the request id.
+                around, _ = self._filter(start_ms=first_ms - INIT_LOOKBACK_MS, end_ms=last_ms, pattern="",
+                                         limit=1000, streams=[stream])
+                events = merge_events(events, _since_previous_request(around, first_ms))
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
         return request_detail_from(request_id, lambda_id, events, warnings)
@@ -675,6 +679,23 @@ def _request_bounds(events: list[LogEvent], lambda_id: str) -> tuple[str, int, i
     first = starts[0].timestamp if starts else min(e.timestamp for e in mine)
     last = reports[-1].timestamp if reports else max(e.timestamp for e in mine)
     return stream, first, last
+
+
+def _since_previous_request(events: list[LogEvent], start_ms: int) -> list[LogEvent]:
+    """The stream's events of this request: from START on, plus the init that re-ran inside this invoke (its
+    lines and its INIT_REPORT ... Phase: invoke come just before START, without the request id). An ordinary
+    init before START stays out: its duration is on the REPORT line."""
+    ordered = sorted(events, key=lambda e: (e.timestamp, e.event_id))
+    before = [e for e in ordered if e.timestamp < start_ms]
+    keep_from, invoke_init = len(before), False
+    for index, event in enumerate(before):
+        line = parse_line(event)
+        if line.kind == "report" or line.tag in {"END", "platform.end", "platform.runtimeDone"} or (
+                line.init is not None and line.init.phase != "invoke"):
+            keep_from, invoke_init = index + 1, False
+        elif line.init is not None:
+            invoke_init = True
+    return (before[keep_from:] if invoke_init else []) + ordered[len(before):]
 
 
 def _encode_token(next_token: str, win_lo: int, hi: int) -> str:

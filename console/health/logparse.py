@@ -52,7 +52,8 @@ _LEVEL_NAMES = "DEBUG|INFO|WARNING|WARN|ERROR|CRITICAL|FATAL|TRACE"
 # The Python runtime's logger: [LEVEL]\t<time>\t<request id>\t<message> (copies in docs turn the tabs into spaces)
 _RUNTIME_LINE = re.compile(rf"^\[({_LEVEL_NAMES})\]\t([^\t]*)\t([\w\-]*)\t?(.*)", re.S)
 _RUNTIME_LINE_SPACED = re.compile(
-    rf"^\[({_LEVEL_NAMES})\][\t ]+(\d{{4}}-\d\d-\d\dT[\d:.]+Z?)[\t ]+([0-9a-zA-Z]{{8}}-[\w\-]+)[\t ]+(.*)", re.S)
+    rf"^\[({_LEVEL_NAMES})\][\t ]+(\d{{4}}-\d\d-\d\dT[\d:.]+Z?)[\t ]+([0-9a-zA-Z]{{8}}-[\w\-]+)[\t ]+(.*)", re.S
+)
 # The runtime's own error report, and log lines without time or id: [ERROR] KeyError: 'x'\rTraceback ...
 _LEVEL_PREFIX = re.compile(rf"^\[({_LEVEL_NAMES})\][\t ]?(.*)", re.S)
 # Node.js: <time>\t<request id>\t<LEVEL>\t<message>
@@ -61,9 +62,20 @@ _TIMEOUT = re.compile(r"^(\S+)\s+([\w\-]{8,})\s+Task timed out after ([\d.]+) se
 _PLATFORM_ERROR = re.compile(r"[\r\n](Runtime\.[A-Za-z]+)\s*$")
 _XRAY = re.compile(r"XRAY TraceId: ([^\t\s]+)")
 _TRACE_ROOT = re.compile(r"Root=([^;\s]+)")
-_ERROR_TYPE = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Fault|Timeout|Interrupt)\w*)(?::\s|$)")
-_PLATFORM_TEXT = ("START RequestId:", "END RequestId:", "INIT_START", "INIT_REPORT", "EXTENSION", "TELEMETRY",
-                  "RESTORE_START", "RESTORE_REPORT", "XRAY TraceId:")
+_ERROR_TYPE = re.compile(
+    r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Fault|Timeout|Interrupt)\w*)(?::\s|$)"
+)
+_PLATFORM_TEXT = (
+    "START RequestId:",
+    "END RequestId:",
+    "INIT_START",
+    "INIT_REPORT",
+    "EXTENSION",
+    "TELEMETRY",
+    "RESTORE_START",
+    "RESTORE_REPORT",
+    "XRAY TraceId:",
+)
 _LEVELS = {"WARN": "WARNING", "FATAL": "CRITICAL", "ERR": "ERROR", "TRACE": "DEBUG"}
 ERROR_LEVELS = {"ERROR", "CRITICAL"}
 FAILED_STATUSES = {"error", "timeout", "failure"}
@@ -207,15 +219,23 @@ def parse_init_report(message: str) -> InitReport | None:
     stripped = message.strip()
     if stripped.startswith("INIT_REPORT"):
         fields = _key_values(stripped)
-        return InitReport(duration_ms=_number(fields.get("Init Duration", "")), phase=fields.get("Phase", "").lower(),
-                          status=_status(fields.get("Status", "")), error_type=fields.get("Error Type", ""))
+        return InitReport(
+            duration_ms=_number(fields.get("Init Duration", "")),
+            phase=fields.get("Phase", "").lower(),
+            status=_status(fields.get("Status", "")),
+            error_type=fields.get("Error Type", ""),
+        )
     data = _json(stripped) if stripped.startswith("{") else None
     if not data or data.get("type") != "platform.initReport":
         return None
     record = data.get("record") if isinstance(data.get("record"), dict) else {}
     metrics = record.get("metrics") if isinstance(record.get("metrics"), dict) else {}
-    return InitReport(duration_ms=_float_or_none(metrics.get("durationMs")), phase=str(record.get("phase", "")).lower(),
-                      status=_status(record.get("status")), error_type=str(record.get("errorType", "")))
+    return InitReport(
+        duration_ms=_float_or_none(metrics.get("durationMs")),
+        phase=str(record.get("phase", "")).lower(),
+        status=_status(record.get("status")),
+        error_type=str(record.get("errorType", "")),
+    )
 
 
 def _float_or_none(value: Any) -> float | None:
@@ -269,10 +289,18 @@ def parse_line(event: LogEvent) -> LogLine:
     report = parse_report(text)
     stripped = text.lstrip()
     if report is not None:
-        return LogLine(event=event, kind="report", request_id=report.request_id, report=report,
-                       level="ERROR" if report.status in FAILED_STATUSES else "",
-                       message=_report_summary(report), status=report.status, error_type=report.error_type,
-                       trace_id=report.trace_id, log_format="json" if stripped.startswith("{") else "text")
+        return LogLine(
+            event=event,
+            kind="report",
+            request_id=report.request_id,
+            report=report,
+            level="ERROR" if report.status in FAILED_STATUSES else "",
+            message=_report_summary(report),
+            status=report.status,
+            error_type=report.error_type,
+            trace_id=report.trace_id,
+            log_format="json" if stripped.startswith("{") else "text",
+        )
     if stripped.startswith("{"):
         data = _json(stripped)
         if data is not None:
@@ -291,21 +319,37 @@ def parse_line(event: LogEvent) -> LogLine:
         return _text_line(event, prefixed.group(1), prefixed.group(2))
     timeout = _TIMEOUT.match(stripped)
     if timeout:
-        return LogLine(event=event, kind="text", level="ERROR", message=stripped, request_id=timeout.group(2),
-                       error_type="Task timed out", status="timeout")
+        return LogLine(
+            event=event,
+            kind="text",
+            level="ERROR",
+            message=stripped,
+            request_id=timeout.group(2),
+            error_type="Task timed out",
+            status="timeout",
+        )
     if stripped.startswith("Task timed out after"):
-        return LogLine(event=event, kind="text", level="ERROR", message=stripped, error_type="Task timed out",
-                       status="timeout")
+        return LogLine(
+            event=event, kind="text", level="ERROR", message=stripped, error_type="Task timed out", status="timeout"
+        )
     if any(sign in stripped for sign in _CRASH_TEXT):
         match = _REQUEST_ID_AFTER.search(stripped)
         kind = "Runtime.ExitError" if "Process exited" not in stripped else "Process exited"
-        return LogLine(event=event, kind="text", level="ERROR", message=_first_line(stripped),
-                       request_id=(match.group(1) or match.group(2)) if match else "", error_type=kind,
-                       status="failure", fields=_rest(stripped))
+        return LogLine(
+            event=event,
+            kind="text",
+            level="ERROR",
+            message=_first_line(stripped),
+            request_id=(match.group(1) or match.group(2)) if match else "",
+            error_type=kind,
+            status="failure",
+            fields=_rest(stripped),
+        )
     platform_error = _PLATFORM_ERROR.search(stripped)
     if platform_error:  # Lambda's own "<what happened>\nRuntime.<ErrorType>" lines
-        return LogLine(event=event, kind="text", level="ERROR", message=_first_line(stripped),
-                       error_type=platform_error.group(1))
+        return LogLine(
+            event=event, kind="text", level="ERROR", message=_first_line(stripped), error_type=platform_error.group(1)
+        )
     return LogLine(event=event, kind="text", level=_guess_level(stripped), message=stripped)
 
 
@@ -325,10 +369,18 @@ def _text_platform_line(event: LogEvent, stripped: str) -> LogLine:
     init = parse_init_report(stripped)
     xray = _XRAY.search(stripped)
     if init is not None:
-        return LogLine(event=event, kind="platform", message=stripped, init=init, status=init.status,
-                       level="ERROR" if init.failed else "", error_type=init.error_type)
-    return LogLine(event=event, kind="platform", message=stripped, request_id=request_id,
-                   trace_id=xray.group(1) if xray else "")
+        return LogLine(
+            event=event,
+            kind="platform",
+            message=stripped,
+            init=init,
+            status=init.status,
+            level="ERROR" if init.failed else "",
+            error_type=init.error_type,
+        )
+    return LogLine(
+        event=event, kind="platform", message=stripped, request_id=request_id, trace_id=xray.group(1) if xray else ""
+    )
 
 
 def _text_line(event: LogEvent, level: str, body: str, *, request_id: str = "") -> LogLine:
@@ -336,9 +388,16 @@ def _text_line(event: LogEvent, level: str, body: str, *, request_id: str = "") 
     message = _first_line(body)
     error = _ERROR_TYPE.match(message) if level in ERROR_LEVELS else None
     error_type = error.group(1) if error else ""
-    return LogLine(event=event, kind="text", level=level, message=message, request_id=request_id,
-                   fields=_rest(body), error_type=error_type,
-                   error_message=message[len(error_type) + 1 :].strip() if error_type else "")
+    return LogLine(
+        event=event,
+        kind="text",
+        level=level,
+        message=message,
+        request_id=request_id,
+        fields=_rest(body),
+        error_type=error_type,
+        error_message=message[len(error_type) + 1 :].strip() if error_type else "",
+    )
 
 
 def _guess_level(text: str) -> str:
@@ -351,9 +410,23 @@ def _guess_level(text: str) -> str:
     return ""
 
 
-_JSON_KNOWN = {"time", "timestamp", "level", "levelname", "severity", "log_level", "message", "msg",
-               "correlation_id", "requestId", "request_id", "AWSRequestId", "errorType", "errorMessage",
-               "stackTrace"}
+_JSON_KNOWN = {
+    "time",
+    "timestamp",
+    "level",
+    "levelname",
+    "severity",
+    "log_level",
+    "message",
+    "msg",
+    "correlation_id",
+    "requestId",
+    "request_id",
+    "AWSRequestId",
+    "errorType",
+    "errorMessage",
+    "stackTrace",
+}
 
 
 def _json_line(event: LogEvent, data: dict[str, Any]) -> LogLine:
@@ -362,10 +435,18 @@ def _json_line(event: LogEvent, data: dict[str, Any]) -> LogLine:
         record = data.get("record") if isinstance(data.get("record"), dict) else {}
         init = parse_init_report(json.dumps(data)) if kind == "platform.initReport" else None
         status = _status(record.get("status"))
-        return LogLine(event=event, kind="platform", message=f"{kind} {json.dumps(record)[:300]}",
-                       request_id=str(record.get("requestId", "")), init=init, status=status,
-                       level="ERROR" if status in FAILED_STATUSES else "", trace_id=_trace_root(record),
-                       error_type=str(record.get("errorType", "")), log_format="json")
+        return LogLine(
+            event=event,
+            kind="platform",
+            message=f"{kind} {json.dumps(record)[:300]}",
+            request_id=str(record.get("requestId", "")),
+            init=init,
+            status=status,
+            level="ERROR" if status in FAILED_STATUSES else "",
+            trace_id=_trace_root(record),
+            error_type=str(record.get("errorType", "")),
+            log_format="json",
+        )
     level = str(data.get("level") or data.get("levelname") or data.get("severity") or data.get("log_level") or "")
     level = _LEVELS.get(level.upper(), level.upper())
     error_type = str(data.get("errorType") or data.get("exception_name") or "")
@@ -375,24 +456,39 @@ def _json_line(event: LogEvent, data: dict[str, Any]) -> LogLine:
     message = data.get("message", data.get("msg"))
     if message in (None, "") and (error_type or error_message):
         message = f"{error_type}: {error_message}" if error_type else error_message
-    request_id = (data.get("correlation_id") or data.get("requestId") or data.get("request_id")
-                  or data.get("AWSRequestId") or "")
+    request_id = (
+        data.get("correlation_id") or data.get("requestId") or data.get("request_id") or data.get("AWSRequestId") or ""
+    )
     shown = {k: v for k, v in data.items() if k not in _JSON_KNOWN}
     stack = data.get("stackTrace")
     if stack and "exception" not in shown:
-        shown["exception"] = "".join(stack) if isinstance(stack, list) and all(isinstance(s, str) for s in stack) \
+        shown["exception"] = (
+            "".join(stack)
+            if isinstance(stack, list) and all(isinstance(s, str) for s in stack)
             else json.dumps(stack, indent=1)
+        )
     if error_type and error_type not in str(message):
         shown.setdefault("error", f"{error_type}: {error_message}".rstrip(": "))
     xray = str(data.get("xray_trace_id") or "")
-    return LogLine(event=event, kind="json", level=level, message=str(message if message is not None else ""),
-                   request_id=str(request_id), fields=shown, error_type=error_type, error_message=error_message,
-                   trace_id=xray, log_format="json")
+    return LogLine(
+        event=event,
+        kind="json",
+        level=level,
+        message=str(message if message is not None else ""),
+        request_id=str(request_id),
+        fields=shown,
+        error_type=error_type,
+        error_message=error_message,
+        trace_id=xray,
+        log_format="json",
+    )
 
 
 def _report_summary(report: Report) -> str:
-    parts = [f"{report.duration_ms:g} ms (billed {report.billed_ms:g} ms)",
-             f"{report.max_memory_mb}/{report.memory_mb} MB"]
+    parts = [
+        f"{report.duration_ms:g} ms (billed {report.billed_ms:g} ms)",
+        f"{report.max_memory_mb}/{report.memory_mb} MB",
+    ]
     if report.init_ms is not None:
         parts.append(f"cold start, init {report.init_ms:g} ms")
     if report.restore_ms is not None:
@@ -502,8 +598,12 @@ def invocations_from_events(events: Iterable[LogEvent]) -> list[Invocation]:
             if line.report is not None:
                 init = pending_init
                 if init is not None and init.phase == "invoke" and init.failed:
-                    note(line.report.request_id, OUTCOME_TIMEOUT if init.status == "timeout" else OUTCOME_ERROR,
-                         f"Init {init.status} in the invoke: {init.error_type or 'no error type'}", init.error_type)
+                    note(
+                        line.report.request_id,
+                        OUTCOME_TIMEOUT if init.status == "timeout" else OUTCOME_ERROR,
+                        f"Init {init.status} in the invoke: {init.error_type or 'no error type'}",
+                        init.error_type,
+                    )
                 reports.append((event, line.report, init))
                 current, pending_init = "", None
     invocations = []
@@ -512,12 +612,23 @@ def invocations_from_events(events: Iterable[LogEvent]) -> list[Invocation]:
         init_ms = report.init_ms
         if init_ms is None and report.restore_ms is None and init is not None:
             init_ms = init.duration_ms if init.duration_ms is not None else 0.0
-        invocations.append(Invocation(
-            request_id=report.request_id, time=event.time, duration_ms=report.duration_ms,
-            billed_ms=report.billed_ms, memory_mb=report.memory_mb, max_memory_mb=report.max_memory_mb,
-            init_ms=init_ms, restore_ms=report.restore_ms, outcome=outcome, detail=detail,
-            trace_id=report.trace_id, stream=event.stream, error_type=error_type or report.error_type,
-            init_phase=init.phase if init is not None and report.init_ms is None else "",
-        ))
+        invocations.append(
+            Invocation(
+                request_id=report.request_id,
+                time=event.time,
+                duration_ms=report.duration_ms,
+                billed_ms=report.billed_ms,
+                memory_mb=report.memory_mb,
+                max_memory_mb=report.max_memory_mb,
+                init_ms=init_ms,
+                restore_ms=report.restore_ms,
+                outcome=outcome,
+                detail=detail,
+                trace_id=report.trace_id,
+                stream=event.stream,
+                error_type=error_type or report.error_type,
+                init_phase=init.phase if init is not None and report.init_ms is None else "",
+            )
+        )
     invocations.sort(key=lambda inv: inv.time, reverse=True)
     return invocations

@@ -8,8 +8,19 @@ from console.health.logparse import LogEvent, line_outcome, parse_line
 from tests.lambda_corpus import corpus
 
 LINES = corpus()
-REPORT_FIELDS = {"duration_ms", "billed_ms", "memory_mb", "max_memory_mb", "init_ms", "restore_ms",
-                 "billed_restore_ms", "status", "error_type", "trace_id", "cold_start"}
+REPORT_FIELDS = {
+    "duration_ms",
+    "billed_ms",
+    "memory_mb",
+    "max_memory_mb",
+    "init_ms",
+    "restore_ms",
+    "billed_restore_ms",
+    "status",
+    "error_type",
+    "trace_id",
+    "cold_start",
+}
 
 
 def test_the_corpus_is_big_enough_and_every_line_names_its_source():
@@ -18,9 +29,11 @@ def test_the_corpus_is_big_enough_and_every_line_names_its_source():
     assert formats == {"text", "json"} and sum(line["format"] == "json" for line in LINES) >= 15
     for line in LINES:
         source = line["source"]
-        assert source.get("url", "").startswith("https://") or (source.get("repo") and source.get("path")
-                                                                and len(source.get("commit", "")) == 40) \
-            or (source.get("index") == "find_string" and source.get("file_id") and source.get("what")), line["id"]
+        assert (
+            source.get("url", "").startswith("https://")
+            or (source.get("repo") and source.get("path") and len(source.get("commit", "")) == 40)
+            or (source.get("index") == "find_string" and source.get("file_id") and source.get("what"))
+        ), line["id"]
 
 
 def test_the_corpus_covers_what_lambda_writes():
