@@ -12,6 +12,7 @@ import re
 import pytest
 
 from console.health import aws as health_aws
+from console.health import patterns
 from tests import health_samples as s
 from tests.cloudwatch_filter import moto_follows_cloudwatch
 from tests.lambda_corpus import corpus, function_log
@@ -175,3 +176,26 @@ def test_logs_page_at_each_level(client_for, admin, real_function, calls, level)
 def test_the_configuration_page_reads_the_log_format(client_for, admin, real_function, calls):
     page = _get(client_for(admin), "/console/configuration/", calls)
     assert "Log format" in page and FORMATS[real_function] in page
+
+
+def test_after_one_get_function_the_pages_send_the_formats_patterns_and_query(client_for, admin, real_function):
+    sent: list[tuple[str, dict]] = []
+    for service in ("lambda", "logs"):
+        health_aws.client(service).meta.events.register(
+            "before-parameter-build",
+            lambda event_name, params, **_: sent.append((event_name.rsplit(".", 1)[-1], params)),
+        )
+    client = client_for(admin)
+    assert client.get("/console/configuration/").status_code == 200  # GetFunction: LoggingConfig.LogFormat
+    sent.clear()
+    assert client.get("/console/invocations/?range=1h").status_code == 200
+    log_format = FORMATS[real_function]
+    by_operation = {operation: params for operation, params in sent}
+    assert "GetFunction" not in by_operation
+    assert by_operation["FilterLogEvents"]["filterPattern"] == patterns.invocation_pattern(log_format)
+    assert by_operation["StartQuery"]["queryString"] == health_aws.insights_query(log_format)
+    sent.clear()
+    assert client.get("/console/logs/?range=1h&level=ERROR").status_code == 200
+    assert [p["filterPattern"] for op, p in sent if op == "FilterLogEvents"][0] == patterns.level_pattern(
+        "ERROR", log_format
+    )
