@@ -610,7 +610,14 @@ def invocations_from_events(events: Iterable[LogEvent]) -> list[Invocation]:
     for event, report, init in reports:
         outcome, detail, error_type = outcomes.get(report.request_id, (OUTCOME_OK, "", ""))
         init_ms = report.init_ms
-        if init_ms is None and report.restore_ms is None and init is not None:
+        # An init that succeeded ahead of the request (provisioned concurrency, proactive init) is no cold
+        # start of it; one that failed, or ran inside the invoke, is.
+        if (
+            init_ms is None
+            and report.restore_ms is None
+            and init is not None
+            and (init.phase == "invoke" or init.failed)
+        ):
             init_ms = init.duration_ms if init.duration_ms is not None else 0.0
         invocations.append(
             Invocation(
@@ -627,7 +634,7 @@ def invocations_from_events(events: Iterable[LogEvent]) -> list[Invocation]:
                 trace_id=report.trace_id,
                 stream=event.stream,
                 error_type=error_type or report.error_type,
-                init_phase=init.phase if init is not None and report.init_ms is None else "",
+                init_phase=init.phase if init is not None and report.init_ms is None and init_ms is not None else "",
             )
         )
     invocations.sort(key=lambda inv: inv.time, reverse=True)

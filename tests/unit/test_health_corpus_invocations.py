@@ -77,3 +77,15 @@ def test_the_unhandled_error_object_is_its_requests_error():
     events = [LogEvent(T0 + i, m, "s", str(i)) for i, m in enumerate([start, error, report])]
     (inv,) = invocations_from_events(events)
     assert inv.outcome == OUTCOME_ERROR and inv.detail == "KeyError: 'action'" and inv.error_type == "KeyError"
+
+
+def test_an_init_ahead_of_the_request_is_not_its_cold_start():
+    """Provisioned concurrency and proactive init: INIT_REPORT succeeded before, REPORT has no Init Duration."""
+    lines = [
+        "INIT_REPORT Init Duration: 173.78 ms\tPhase: init\tStatus: success",
+        "START RequestId: 11111111-2222-4333-8444-555555555555 Version: $LATEST",
+        "REPORT RequestId: 11111111-2222-4333-8444-555555555555\tDuration: 2.00 ms\tBilled Duration: 2 ms\t"
+        "Memory Size: 128 MB\tMax Memory Used: 40 MB\t",
+    ]
+    (inv,) = invocations_from_events([LogEvent(T0 + i, m, "s", str(i)) for i, m in enumerate(lines)])
+    assert not inv.cold_start and inv.outcome == OUTCOME_OK
