@@ -1,4 +1,4 @@
-"""Lambda's log lines, in both of Lambda's log formats: parsed lines, REPORTs, request attribution, outcomes.
+r"""Lambda's log lines, in both of Lambda's log formats: parsed lines, REPORTs, request attribution, outcomes.
 
 Text format (LoggingConfig.LogFormat "Text"):
   START RequestId: <id> Version: $LATEST                        END RequestId: <id>
