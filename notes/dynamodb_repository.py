@@ -98,11 +98,19 @@ def to_item(note: Note) -> dict[str, Any]:
     return item
 
 
+def _attribute(item: dict[str, Any], name: str, kind: str) -> object:
+    """A field's value; only content may be absent (to_item leaves it out when empty). Any other field
+    missing means the item is not a note (a KeyError the callers treat as unreadable)."""
+    if name == "content" and name not in item:
+        return ""
+    return item[name][kind]
+
+
 def from_item(item: dict[str, Any]) -> Note:
     return Note(
         id=item["id"]["S"],
         user_id=item["user_id"]["S"],
-        **{spec.name: item[spec.name][_KIND[spec.type]] if spec.name in item else spec.default for spec in FIELDS},
+        **{spec.name: _attribute(item, spec.name, _KIND[spec.type]) for spec in FIELDS},
         created_at=item["created_at"]["S"],
         updated_at=item["updated_at"]["S"],
         version=int(item["version"]["N"]),

@@ -9,20 +9,26 @@ from datetime import timedelta
 import boto3
 import pytest
 
-from console.aws import clients as aws_clients
 from console.health import aws as health_aws
 from console.health.gateway import InvalidQuery, LogQuery, NotFound
 from console.health.logparse import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
 from console.health.metrics import Window, utcnow
 from tests import health_samples as s
+from tests.cloudwatch_filter import moto_follows_cloudwatch
 
 FUNCTION = "notes-console-dev"
 GROUP = f"/aws/lambda/{FUNCTION}"
 
 
+@pytest.fixture(autouse=True)
+def cloudwatch_patterns(monkeypatch):
+    """moto's FilterLogEvents matches everything for ?/-/% patterns: use CloudWatch's documented rules."""
+    moto_follows_cloudwatch(monkeypatch)
+
+
 @pytest.fixture
 def function(aws):
-    aws_clients.reset_clients()
+    health_aws.reset_clients()
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName="notes-console-dev-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
     buf = io.BytesIO()
@@ -38,7 +44,7 @@ def function(aws):
     )
     lam.put_function_concurrency(FunctionName=FUNCTION, ReservedConcurrentExecutions=10)
     yield
-    aws_clients.reset_clients()
+    health_aws.reset_clients()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from console.aws import clients as aws_clients
 from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
@@ -51,7 +50,7 @@ def on_aws(aws, settings, stage_settings):
     (and a rule of someone else's), and the CloudFormation stack holding the REST API."""
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = FUNCTION
-    aws_clients.reset_clients()
+    health_aws.reset_clients()
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName=f"{FUNCTION}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
     buf = io.BytesIO()
@@ -62,7 +61,7 @@ def on_aws(aws, settings, stage_settings):
         Code={"ZipFile": buf.getvalue()})["FunctionArn"]
     stream = health_samples.seed_moto_triggers(FUNCTION)
     yield types.SimpleNamespace(stream=stream, function_arn=function_arn)
-    aws_clients.reset_clients()
+    health_aws.reset_clients()
 
 
 def api_id() -> str:
@@ -112,7 +111,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
         "MaximumRecordAgeInSeconds": -1, "BisectBatchOnFunctionError": False,
         "LastProcessingResult": "PROBLEM: Function call failed",
     }
-    with Stubber(aws_clients.client("lambda")) as stub:
+    with Stubber(health_aws.client("lambda")) as stub:
         stub.add_response("list_event_source_mappings", {"EventSourceMappings": [mapping]})
         found = health_aws.AwsGateway(FUNCTION).triggers()
 
@@ -123,7 +122,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
 
 
 def test_one_refused_read_leaves_the_others(on_aws):
-    with Stubber(aws_clients.client("events")) as stub:
+    with Stubber(health_aws.client("events")) as stub:
         stub.add_client_error("list_rules", service_error_code="AccessDeniedException", http_status_code=400,
                               service_message="User: r is not authorized to perform: events:ListRules")
         found = health_aws.AwsGateway(FUNCTION).triggers()
@@ -184,7 +183,7 @@ def aws_calls(on_aws):
         calls.append(event_name.removeprefix("before-call."))
 
     for service in SERVICES:
-        aws_clients.client(service).meta.events.register("before-call", record)
+        health_aws.client(service).meta.events.register("before-call", record)
     return calls
 
 
@@ -210,7 +209,7 @@ def test_the_page_shows_the_deployed_triggers_in_three_aws_calls(client_for, adm
 
 
 def test_the_page_explains_a_refused_read_and_shows_the_rest(client_for, admin, on_aws):
-    with Stubber(aws_clients.client("cloudformation")) as stub:
+    with Stubber(health_aws.client("cloudformation")) as stub:
         stub.add_client_error("describe_stack_resource", service_error_code="AccessDenied", http_status_code=403,
                               service_message="User: r is not authorized to perform: cloudformation:DescribeStackResource")
         page = client_for(admin).get("/console/triggers/").content.decode()
