@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
@@ -90,6 +91,16 @@ class NoteRepository(Protocol):
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         """Drop every recorded version of the note (its item is gone: a stream record written before that
         may have recorded one after the delete did). Nothing to drop is fine."""
+        ...
+
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        """The user's live notes in id order (not update order, so an edit does not move a note between
+        the parts of an export), with id > `after` and id <= `until` when given. Reads one page of the
+        table at a time as the caller consumes them, strongly consistent."""
+        ...
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        """Which of these ids are the user's notes, live or in the trash (strongly consistent)."""
         ...
 
 
@@ -233,3 +244,16 @@ class InMemoryNoteRepository:
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         with self._lock:
             self._history.pop((user_id, note_id), None)
+
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        with self._lock:
+            self.calls += 1
+            mine = sorted((n for (uid, _), n in self._notes.items() if uid == user_id), key=lambda n: n.id)
+        for note in mine:
+            if (after is None or note.id > after) and (until is None or note.id <= until):
+                yield note
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        with self._lock:
+            self.calls += 1
+            return {i for i in note_ids if (user_id, i) in self._notes or (user_id, i) in self._trash}
