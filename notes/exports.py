@@ -87,7 +87,7 @@ def note_markdown(note: Note) -> str:
     """The note as Markdown with YAML front matter holding every field."""
     front = [
         "---",
-        f"id: {note.id}",
+        f"id: {_yaml_string(note.id)}",  # quoted: an id of digits (or digits and one e) would read as a number
         f"title: {_yaml_string(note.title)}",
         f"category: {_yaml_string(note.category)}",
         f"important: {'true' if note.important else 'false'}",
