@@ -167,9 +167,10 @@ def _repository(repo: NoteRepository | None) -> NoteRepository:
 
 
 def notes_export_plan(
-    *, user_id: str, repo: NoteRepository | None = None, target: int = PART_TARGET_BYTES
+    *, user_id: str, repo: NoteRepository | None = None, target: int | None = None
 ) -> ExportPlan:
     """Reads every live note of the user once (one page of the table at a time) to cut the export in parts."""
+    target = PART_TARGET_BYTES if target is None else target
     json_cut = _Cutter(target, _JSON_FRAME)
     zip_cut = _Cutter(target, lambda_binary_bytes(_ZIP_END_RECORD) + 4)
     total = 0
@@ -203,9 +204,10 @@ def export_json_chunks(
     part: int = 1,
     after: str | None = None,
     rest_url: RestUrl,
-    limit: int = PART_MAX_BYTES,
+    limit: int | None = None,
 ) -> Iterator[bytes]:
     """One part as JSON, produced while the notes are read. Stops before `limit` (as sent by Lambda)."""
+    limit = PART_MAX_BYTES if limit is None else limit
     head = _json_head(part, now_iso())
     size = lambda_text_bytes(head) + _JSON_FRAME
     yield head.encode()
@@ -251,9 +253,10 @@ def export_markdown_chunks(
     notes: Iterable[Note],
     after: str | None = None,
     rest_url: RestUrl,
-    limit: int = PART_MAX_BYTES,
+    limit: int | None = None,
 ) -> Iterator[bytes]:
     """One part as a zip of Markdown files, a file at a time. Stops before `limit` (base64, as Lambda sends it)."""
+    limit = PART_MAX_BYTES if limit is None else limit
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # noqa: SIM115 - closed below
     last = after

@@ -144,6 +144,6 @@ def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], 
     if not request.htmx:
         try:
             context.update(_transfer_context(request))
-        except StoreUnavailable as exc:
-            return _unavailable_response(request, exc)
+        except StoreUnavailable:
+            context["export_unavailable"] = True  # the upload's answer matters more; it is logged already
     return render(request, template, context, status=status)
