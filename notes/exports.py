@@ -161,9 +161,9 @@ class _Cutter:
 
 
 def _repository(repo: NoteRepository | None) -> NoteRepository:
-    from notes.services import default_repository
+    from notes import wiring
 
-    return repo if repo is not None else default_repository()
+    return repo if repo is not None else wiring.note_repository()
 
 
 def notes_export_plan(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from console.dynamodb import StoreUnavailable
+from console.aws.errors import StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item
 from notes.repository import NoteRepository

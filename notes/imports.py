@@ -364,9 +364,9 @@ def notes_import(
 ) -> ImportResult:
     """Check the whole upload, then create the notes it holds that this account does not have yet."""
     if repo is None:
-        from notes.services import default_repository
+        from notes import wiring
 
-        repo = default_repository()
+        repo = wiring.note_repository()
     reading = read_upload(files)
     unique: dict[str, ImportCandidate] = {}
     for candidate in reading.candidates:

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from console.dynamodb import StoreUnavailable
+from console.aws.errors import StoreUnavailable
 from notes import exports, imports
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 from notes.views import _signed_in, _store_unavailable, _unavailable_response

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from notes import services
+from notes import services, wiring
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_notes_pages import seed_sample_notes, stay_on_page
 from tests.conftest import _make_user
@@ -20,7 +20,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
 
 def titles(user) -> list[str]:
-    return sorted(n.title for n in services.default_repository().iter_notes(user_id=user.id))
+    return sorted(n.title for n in wiring.note_repository().iter_notes(user_id=user.id))
 
 
 def test_export_downloads_and_import_with_htmx(new_context, sign_in, tmp_path):

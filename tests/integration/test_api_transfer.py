@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from console.api_tokens import token_create
-from notes import exports, imports, services
+from accounts.services import token_create
+from notes import exports, imports, wiring
 from tests.integration.note_views_support import make_note
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -24,7 +24,7 @@ def api(alice):
 
 
 def titles(user) -> list[str]:
-    return sorted(n.title for n in services.default_repository().iter_notes(user_id=user.id))
+    return sorted(n.title for n in wiring.note_repository().iter_notes(user_id=user.id))
 
 
 def body(response) -> bytes:
@@ -84,7 +84,7 @@ def test_the_api_export_imports_back_into_another_account(api, alice, bob):
     )
 
     assert result.json()["created"] == 1
-    (copy,) = services.default_repository().iter_notes(user_id=bob.id)
+    (copy,) = wiring.note_repository().iter_notes(user_id=bob.id)
     assert (copy.title, copy.content, copy.category, copy.important) == ("Round trip", "every field", "work", True)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from notes import exports, imports, services
+from notes import exports, imports, wiring
 from tests.integration.note_views_support import dynamodb_outage, htmx, make_note, text
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
@@ -22,7 +22,7 @@ def sample(name: str) -> SimpleUploadedFile:
 
 
 def titles(user) -> list[str]:
-    return sorted(n.title for n in services.default_repository().iter_notes(user_id=user.id))
+    return sorted(n.title for n in wiring.note_repository().iter_notes(user_id=user.id))
 
 
 def part_links(page: str, kind: str) -> list[str]:

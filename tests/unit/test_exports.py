@@ -21,7 +21,7 @@ from notes.exports import (
     notes_export_part,
     notes_export_plan,
 )
-from notes.repository import InMemoryNoteRepository
+from tests.fakes import InMemoryNoteRepository
 
 ALICE = "alice-id"
 

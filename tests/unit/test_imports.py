@@ -13,7 +13,7 @@ from notes import imports
 from notes.domain import CONTENT_MAX_BYTES, Note, now_iso
 from notes.exports import export_json_chunks
 from notes.imports import ImportRejected, notes_import, read_upload
-from notes.repository import InMemoryNoteRepository
+from tests.fakes import InMemoryNoteRepository
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 ALICE, BOB = "alice-id", "bob-id"

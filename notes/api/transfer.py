@@ -10,8 +10,8 @@ from dataclasses import asdict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from notes import exports, imports
-from notes.api_http import api_endpoint
-from notes.api_input import RequestProblem
+from notes.api.http import api_endpoint
+from notes.api.input import RequestProblem
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 
 _IMPORT_TYPES = {exports.JSON_TYPE: "upload.json", exports.ZIP_TYPE: "upload.zip"}

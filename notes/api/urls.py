@@ -10,9 +10,9 @@ from console.lazy_views import lazy_view
 
 # Loaded on the first API request: a cold start that serves a page skips the API's modules. The note
 # endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.
-_api = partial(lazy_view, "notes.api", csrf_exempt=True)
-_public = partial(lazy_view, "notes.api")
-_transfer = partial(lazy_view, "notes.api_transfer", csrf_exempt=True)
+_api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
+_public = partial(lazy_view, "notes.api.views")
+_transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),
