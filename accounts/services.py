@@ -11,12 +11,14 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
-from accounts import wiring
+from accounts import reset_links, wiring
+from accounts.sessions import end_user_sessions
 from accounts.tokens import (
     LAST_USED_GRANULARITY,
     TOKEN_PREFIX,
     TOKEN_RE,
     ApiToken,
+    TokenNotFound,
     TokenOwner,
     TokenRepository,
     TokenValidationError,
@@ -136,3 +138,57 @@ def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> T
     return _tokens(repo).authenticate(
         token_hash=hash_token(secret), now=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), touch_before=touch_before
     )
+
+
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
+    """Revoke every API token of the user (a password reset does: a token is a credential too)."""
+    repository = _tokens(repo)
+    tokens = repository.list(user_id=user_id)
+    for token in tokens:
+        try:
+            repository.delete(user_id=user_id, token_id=token.id)
+        except TokenNotFound:
+            pass  # revoked meanwhile
+    return len(tokens)
+
+
+# --- password reset links (no email: an admin hands the link over) ----------------------------------------
+
+def password_reset_link_create(
+    *, username: str, minutes: int = reset_links.RESET_LINK_MINUTES, repo: UserRepository | None = None
+) -> tuple[User, str, int]:
+    """A one-time link's secret for the user, and when it expires (epoch seconds). UserNotFound otherwise."""
+    user = _users(repo).get_by_username(username=username.strip())
+    secret, expires_at = reset_links.reset_link_store(user_id=user.id, password_hash=user.password_hash, minutes=minutes)
+    return user, secret, expires_at
+
+
+def password_reset_user(*, secret: str, repo: UserRepository | None = None) -> User:
+    """The user a link is for, without using it up; ResetLinkInvalid if it cannot be used."""
+    if not isinstance(secret, str) or not secret or len(secret) > 100:
+        raise reset_links.ResetLinkInvalid()
+    link = reset_links.reset_link_get(secret=secret)
+    try:
+        user = _users(repo).get(user_id=link.user_id)
+    except UserNotFound:
+        raise reset_links.ResetLinkInvalid() from None
+    if reset_links.password_fingerprint(user.password_hash) != link.password_fingerprint:
+        raise reset_links.ResetLinkInvalid()  # the password changed since the link was made
+    return user
+
+
+def password_reset_complete(
+    *, secret: str, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
+) -> User:
+    """Set a new password through a link: the link is used up, every session of the user ends and every API
+    token is revoked (whoever had the old password may have made one). The password is checked first, so a
+    refused one leaves the link usable."""
+    user = password_reset_user(secret=secret, repo=repo)
+    check_new_password(new_password, username=user.username)
+    link = reset_links.reset_link_consume(secret=secret)
+    if link.user_id != user.id:
+        raise reset_links.ResetLinkInvalid()
+    user = user_set_password(user=user, new_password=new_password, repo=repo)
+    end_user_sessions(user_id=user.id)
+    token_revoke_all(user_id=user.id, repo=tokens)
+    return user

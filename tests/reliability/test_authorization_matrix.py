@@ -70,6 +70,10 @@ ROWS: dict[str, Row] = {
                               other="signin 405 405 405"),
     "accounts/password/done/": Row("/accounts/password/done/", GET=SIGNED_IN, HEAD=SIGNED_IN,
                                    other="signin 405 405 405"),
+    # a reset link's page: anyone holding a valid link; the sample has none (GET 404, POST refused)
+    "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404",
+                           POST="400 400 400 400"),
+    "accounts/reset/done/": Row("/accounts/reset/done/", GET=ALL_OK, HEAD=ALL_OK),
     "accounts/tokens/": Row("/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN,
                             other="signin 405 405 405"),
     "accounts/tokens/<str:token_id>/revoke/": Row("/accounts/tokens/{token}/revoke/", POST=OWNER,
