@@ -27,6 +27,7 @@ from accounts.tokens import (
     now_iso,
 )
 from accounts.users import (
+    AccountEraser,
     AccountValidationError,
     InvalidCredentials,
     User,
@@ -74,9 +75,32 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     except UserNotFound:
         check_password(password, _dummy_hash())
         raise InvalidCredentials() from None
+    if user.deleting_at:  # a deletion was interrupted: this attempt finishes it, and there is no account
+        user_delete_finish(user=user)
+        check_password(password, _dummy_hash())
+        raise InvalidCredentials()
     if not check_password(password, user.password_hash):
         raise InvalidCredentials()
     return user
+
+
+def user_delete(
+    *, user_id: str, password: str, repo: UserRepository | None = None, eraser: AccountEraser | None = None
+) -> dict[str, int]:
+    """Delete the account and everything of it (notes, trash, history, tokens, sessions, idempotency
+    records), after checking the password. Resumable: an interruption leaves the profile marked, and
+    running this again, or the next sign-in attempt, finishes it."""
+    user = _users(repo).get(user_id=user_id)
+    if not isinstance(password, str) or not password or not check_password(password, user.password_hash):
+        raise AccountValidationError({"password": "Your password is incorrect."})
+    return user_delete_finish(user=user, eraser=eraser)
+
+
+def user_delete_finish(*, user: User, eraser: AccountEraser | None = None) -> dict[str, int]:
+    eraser = eraser if eraser is not None else wiring.account_eraser()
+    if not user.deleting_at:
+        eraser.mark(user_id=user.id, at=now_iso())
+    return eraser.erase(user_id=user.id, username=user.username)
 
 
 def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:

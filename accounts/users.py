@@ -23,6 +23,7 @@ class User:
     password_hash: str = ""
     is_admin: bool = False
     created_at: str = ""
+    deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
 
     is_authenticated = True
     is_anonymous = False
@@ -77,6 +78,19 @@ class UserRepository(Protocol):
         ...
 
     def set_password_hash(self, *, user_id: str, password_hash: str) -> User: ...
+
+
+class AccountEraser(Protocol):
+    """Erases an account and everything of it (accounts/deletion_dynamodb.py)."""
+
+    def mark(self, *, user_id: str, at: str) -> None:
+        """Record on the profile that its deletion started (kept if it is there already)."""
+        ...
+
+    def erase(self, *, user_id: str, username: str) -> dict[str, int]:
+        """Delete everything of the user, the profile last; safe to run again after an interruption.
+        Returns how many of each kind were found."""
+        ...
 
 
 def clean_username(username: object) -> str:

@@ -55,6 +55,16 @@ def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
     return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
 
 
+def idempotency_reference(user_id: str, key: str, expires_at: int) -> dict[str, Any]:
+    """In the user's partition, pk = USER#<user_id>, sk = IDEMP#<key>: the record's key, and its lifetime."""
+    return {
+        "pk": {"S": user_pk(user_id)},
+        "sk": {"S": f"IDEMP#{key}"},
+        "type": {"S": "idempotency_ref"},
+        dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
+    }
+
+
 def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
 
@@ -551,6 +561,8 @@ class DynamoDBNoteRepository:
                                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                             }
                         },
+                        # Which records are the user's, found by a Query when the account is deleted.
+                        {"Put": {"TableName": table, "Item": idempotency_reference(note.user_id, key, expires_at)}},
                     ]
                 )
                 return IdempotentResult(note=note, replayed=False)
@@ -570,7 +582,7 @@ class DynamoDBNoteRepository:
         if exc.code != "TransactionCanceledException":
             return False
         reasons = exc.response.get("CancellationReasons") or []
-        return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
+        return len(reasons) == 3 and reasons[1].get("Code") == "ConditionalCheckFailed"
 
     def _read_idempotency(self, user_id: str, key: str) -> dict[str, Any] | None:
         return self._call("get_item", Key=idempotency_key(user_id, key), ConsistentRead=True).get("Item")
