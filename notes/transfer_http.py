@@ -21,8 +21,8 @@ def part_range(request: HttpRequest) -> tuple[int, str | None, str | None]:
     """A part's number and id range from the query, as the plan's links give them; BadPart otherwise."""
     part, after, until = (
         request.GET.get("part", "1"),
-        request.GET.get("after") or None,
-        request.GET.get("until") or None,
+        request.GET.get("after"),
+        request.GET.get("until"),  # present but empty is malformed too
     )
     if not (part.isascii() and part.isdigit() and 0 < len(part) < 6 and int(part) > 0):
         raise BadPart("part must be a number from 1.")

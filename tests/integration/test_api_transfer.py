@@ -117,3 +117,9 @@ def test_a_browser_session_needs_csrf_to_import(alice, client_for):
 def test_without_a_token_it_is_a_401(aws):
     assert Client().get("/api/export").status_code == 401
     assert Client().post("/api/import", b"{}", content_type="application/json").status_code == 401
+
+
+def test_an_empty_range_parameter_is_refused_not_read_as_absent(api, alice):
+    for query in ("until=", "after=", "part="):
+        response = api.get(f"/api/export/notes.json?{query}")
+        assert response.status_code == 400, query
