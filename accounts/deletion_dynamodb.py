@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from accounts.sessions import end_user_sessions
+from accounts.users import DeletionIncomplete
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
 
@@ -66,11 +67,14 @@ def delete_keys(keys: list[dict[str, Any]]) -> None:
             if not pending:
                 break
         else:
-            raise StoreUnavailable(f"{len(pending)} items were left unprocessed", code="ProvisionedThroughputExceededException")
+            raise StoreUnavailable(
+                f"{len(pending)} items were left unprocessed", code="ProvisionedThroughputExceededException"
+            )
 
 
-def _in_batches(items: Iterator[dict[str, Any]], keys_of) -> int:
-    """Delete what `keys_of(item)` names for each item, a batch at a time as the partition is read."""
+def _in_batches(items: Iterator[dict[str, Any]], keys_of, deadline: float | None = None) -> int:
+    """Delete what `keys_of(item)` names for each item, a batch at a time as the partition is read; stop
+    (DeletionIncomplete) between batches once `deadline` (time.monotonic()) has passed."""
     batch: list[dict[str, Any]] = []
     count = 0
     for item in items:
@@ -79,6 +83,8 @@ def _in_batches(items: Iterator[dict[str, Any]], keys_of) -> int:
         if len(batch) >= BATCH_MAX:
             delete_keys(batch)
             batch = []
+            if deadline is not None and time.monotonic() > deadline:
+                raise DeletionIncomplete(count)
     delete_keys(batch)
     return count
 
@@ -96,12 +102,15 @@ class DynamoDBAccountEraser:
         except ConditionFailed:
             pass  # erased already: finishing is then a no-op
 
-    def erase(self, *, user_id: str, username: str) -> dict[str, int]:
+    def erase(self, *, user_id: str, username: str, deadline: float | None = None) -> dict[str, int]:
         counts: dict[str, int] = {}
         # 1. API tokens: the lookup item (what authenticates) and the listing, together.
         counts["tokens"] = _in_batches(
             _partition(user_id, prefix="TOKEN#", attributes="pk, sk, token_hash"),
-            lambda i: [{"pk": {"S": f"TOKEN#{i['token_hash']['S']}"}, "sk": {"S": "TOKEN"}}, {"pk": i["pk"], "sk": i["sk"]}],
+            lambda i: [
+                {"pk": {"S": f"TOKEN#{i['token_hash']['S']}"}, "sk": {"S": "TOKEN"}},
+                {"pk": i["pk"], "sk": i["sk"]},
+            ],
         )
         # 2. Every session: signed out everywhere.
         counts["sessions"] = end_user_sessions(user_id=user_id)
@@ -109,17 +118,24 @@ class DynamoDBAccountEraser:
         counts["idempotency"] = _in_batches(
             _partition(user_id, prefix="IDEMP#"),
             lambda i: [
-                {"pk": {"S": f"IDEMPOTENCY#{user_id}#{i['sk']['S'].removeprefix('IDEMP#')}"}, "sk": {"S": "IDEMPOTENCY"}},
+                {
+                    "pk": {"S": f"IDEMPOTENCY#{user_id}#{i['sk']['S'].removeprefix('IDEMP#')}"},
+                    "sk": {"S": "IDEMPOTENCY"},
+                },
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
         # 4. Notes, trash, history and anything else of the partition, but the profile.
         counts["items"] = _in_batches(
-            (i for i in _partition(user_id) if i["sk"]["S"] != "PROFILE"), lambda i: [{"pk": i["pk"], "sk": i["sk"]}]
+            (i for i in _partition(user_id) if i["sk"]["S"] != "PROFILE"),
+            lambda i: [{"pk": i["pk"], "sk": i["sk"]}],
+            deadline,
         )
         # Password-guess counters carry the user's id (sign-in counters carry a name and an address: they
         # expire within their window).
-        _in_batches(_partition(user_id, pk={"S": f"THROTTLE#password#{user_id}"}), lambda i: [{"pk": i["pk"], "sk": i["sk"]}])
+        _in_batches(
+            _partition(user_id, pk={"S": f"THROTTLE#password#{user_id}"}), lambda i: [{"pk": i["pk"], "sk": i["sk"]}]
+        )
         # 5. The username (free again), then the profile: the mark goes last.
         try:
             dynamodb.table_call(

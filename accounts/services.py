@@ -4,6 +4,7 @@ notes/services.py). Repositories default to the DynamoDB adapters wired in accou
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -29,6 +30,7 @@ from accounts.tokens import (
 from accounts.users import (
     AccountEraser,
     AccountValidationError,
+    DeletionIncomplete,
     InvalidCredentials,
     User,
     UserNotFound,
@@ -75,9 +77,11 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     except UserNotFound:
         check_password(password, _dummy_hash())
         raise InvalidCredentials() from None
-    if user.deleting_at:  # a deletion was interrupted: this attempt finishes it, and there is no account
-        user_delete_finish(user=user)
-        check_password(password, _dummy_hash())
+    if user.deleting_at:  # a deletion was interrupted: this attempt carries it on, and there is no account
+        try:
+            user_delete_finish(user=user)
+        except DeletionIncomplete:
+            pass  # a large account: the next attempt goes on
         raise InvalidCredentials()
     if not check_password(password, user.password_hash):
         raise InvalidCredentials()
@@ -96,11 +100,19 @@ def user_delete(
     return user_delete_finish(user=user, eraser=eraser)
 
 
-def user_delete_finish(*, user: User, eraser: AccountEraser | None = None) -> dict[str, int]:
+ERASE_TIME_BUDGET_SECONDS = 20.0  # API Gateway gives up at 29 s: a large account is deleted in several steps
+
+
+def user_delete_finish(
+    *, user: User, eraser: AccountEraser | None = None, time_budget: float | None = None
+) -> dict[str, int]:
+    """Mark the account as being deleted (once) and erase what is left. DeletionIncomplete when the time is
+    up: a large account takes several runs (the page's Continue, or sign-in attempts)."""
     eraser = eraser if eraser is not None else wiring.account_eraser()
     if not user.deleting_at:
         eraser.mark(user_id=user.id, at=now_iso())
-    return eraser.erase(user_id=user.id, username=user.username)
+    budget = ERASE_TIME_BUDGET_SECONDS if time_budget is None else time_budget
+    return eraser.erase(user_id=user.id, username=user.username, deadline=time.monotonic() + budget)
 
 
 def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("password/done/", views.password_change_done, name="password_change_done"),
     path("delete/", deletion_views.account_delete, name="account_delete"),
+    path("delete/continue/", deletion_views.account_delete_continue, name="account_delete_continue"),
     path("delete/done/", deletion_views.account_delete_done, name="account_delete_done"),
     path("reset/", reset_views.password_reset, name="password_reset"),
     path("reset/done/", reset_views.password_reset_done, name="password_reset_done"),

@@ -5,6 +5,7 @@ next try or the next sign-in attempt."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -49,7 +50,9 @@ def alice_with_data(alice, client_for):
     _, secret = token_create(user=alice, name="script")
     token_create(user=alice, name="other")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    created = api.post("/api/notes", {"title": "via the API"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    created = api.post(
+        "/api/notes", {"title": "via the API"}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1"
+    )
     assert created.status_code == 201
     clients = [client_for(alice) for _ in range(3)]
     return clients, secret
@@ -160,3 +163,34 @@ def test_an_interrupted_deletion_finishes_at_the_next_sign_in_attempt(alice_with
 def test_signed_out_visitors_are_sent_to_sign_in(aws):
     response = Client().get("/accounts/delete/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/signin/")
+
+
+def test_a_large_account_is_deleted_in_steps_each_within_the_time(alice_with_data, alice, monkeypatch):
+    from accounts import services as account_services
+
+    clients, _ = alice_with_data
+    monkeypatch.setattr(account_services, "ERASE_TIME_BUDGET_SECONDS", 0)  # one batch per step
+    browser = clients[0]
+
+    step = browser.post("/accounts/delete/", {"password": PASSWORD, "confirm": "yes"})
+    steps = 1
+    while step.status_code == 202:
+        page = step.content.decode()
+        assert "Your account is being deleted" in page
+        ticket = re.search(r'name="ticket" value="([^"]+)"', page).group(1)
+        step = browser.post("/accounts/delete/continue/", {"ticket": ticket})
+        steps += 1
+
+    assert step.status_code == 302 and step["Location"] == "/accounts/delete/done/"
+    assert steps > 3
+    assert everything(mentioning=alice.id) == []
+
+
+def test_a_continue_ticket_cannot_delete_an_account_that_did_not_ask(alice, bob, client_for):
+    from django.core import signing
+
+    forged = signing.dumps({"user": bob.id}, salt="accounts.delete-continue")
+    response = Client().post("/accounts/delete/continue/", {"ticket": forged})
+    assert response.status_code == 400
+    assert Client().post("/accounts/delete/continue/", {"ticket": "nonsense"}).status_code == 400
+    assert user_authenticate(username="bob", password=PASSWORD)

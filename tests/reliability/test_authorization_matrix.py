@@ -72,6 +72,8 @@ ROWS: dict[str, Row] = {
                                    other="signin 405 405 405"),
     "accounts/delete/": Row("/accounts/delete/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
                             other="signin 405 405 405"),
+    # continues a confirmed deletion with the signed ticket its page carries (the sample has none)
+    "accounts/delete/continue/": Row("/accounts/delete/continue/", POST="400 400 400 400"),
     "accounts/delete/done/": Row("/accounts/delete/done/", GET=ALL_OK, HEAD=ALL_OK),
     # a reset link's page: anyone holding a valid link; the sample has none (GET 404, POST refused)
     "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404",
