@@ -35,10 +35,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from notes.domain import (
+    FIELD,
     TITLE_MAX_CHARS,
     Note,
     ValidationError,
-    clean_category,
     clean_fields,
     new_note_id,
     now_iso,
@@ -211,12 +211,10 @@ def _stamp_from_usec(value: object) -> str | None:
 
 
 def _category_and_rest(tags: list[str]) -> tuple[str | None, list[str]]:
+    spec = FIELD["category"]
     for i, tag in enumerate(tags):
-        try:
-            category = clean_category(tag)
-        except ValidationError:
-            continue
-        return category, tags[:i] + tags[i + 1 :]
+        if tag.strip() and spec.problem(tag) is None:
+            return spec.clean(tag), tags[:i] + tags[i + 1 :]
     return None, tags
 
 
