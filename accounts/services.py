@@ -4,6 +4,7 @@ notes/services.py). Repositories default to the DynamoDB adapters wired in accou
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -11,12 +12,14 @@ from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 
-from accounts import wiring
+from accounts import reset_links, wiring
+from accounts.sessions import end_user_sessions
 from accounts.tokens import (
     LAST_USED_GRANULARITY,
     TOKEN_PREFIX,
     TOKEN_RE,
     ApiToken,
+    TokenNotFound,
     TokenOwner,
     TokenRepository,
     TokenValidationError,
@@ -25,7 +28,9 @@ from accounts.tokens import (
     now_iso,
 )
 from accounts.users import (
+    AccountEraser,
     AccountValidationError,
+    DeletionIncomplete,
     InvalidCredentials,
     User,
     UserNotFound,
@@ -72,9 +77,42 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     except UserNotFound:
         check_password(password, _dummy_hash())
         raise InvalidCredentials() from None
+    if user.deleting_at:  # a deletion was interrupted: this attempt carries it on, and there is no account
+        try:
+            user_delete_finish(user=user)
+        except DeletionIncomplete:
+            pass  # a large account: the next attempt goes on
+        raise InvalidCredentials()
     if not check_password(password, user.password_hash):
         raise InvalidCredentials()
     return user
+
+
+def user_delete(
+    *, user_id: str, password: str, repo: UserRepository | None = None, eraser: AccountEraser | None = None
+) -> dict[str, int]:
+    """Delete the account and everything of it (notes, trash, history, tokens, sessions, idempotency
+    records), after checking the password. Resumable: an interruption leaves the profile marked, and
+    running this again, or the next sign-in attempt, finishes it."""
+    user = _users(repo).get(user_id=user_id)
+    if not isinstance(password, str) or not password or not check_password(password, user.password_hash):
+        raise AccountValidationError({"password": "Your password is incorrect."})
+    return user_delete_finish(user=user, eraser=eraser)
+
+
+ERASE_TIME_BUDGET_SECONDS = 20.0  # API Gateway gives up at 29 s: a large account is deleted in several steps
+
+
+def user_delete_finish(
+    *, user: User, eraser: AccountEraser | None = None, time_budget: float | None = None
+) -> dict[str, int]:
+    """Mark the account as being deleted (once) and erase what is left. DeletionIncomplete when the time is
+    up: a large account takes several runs (the page's Continue, or sign-in attempts)."""
+    eraser = eraser if eraser is not None else wiring.account_eraser()
+    if not user.deleting_at:
+        eraser.mark(user_id=user.id, at=now_iso())
+    budget = ERASE_TIME_BUDGET_SECONDS if time_budget is None else time_budget
+    return eraser.erase(user_id=user.id, username=user.username, deadline=time.monotonic() + budget)
 
 
 def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:
@@ -136,3 +174,57 @@ def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> T
     return _tokens(repo).authenticate(
         token_hash=hash_token(secret), now=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), touch_before=touch_before
     )
+
+
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
+    """Revoke every API token of the user (a password reset does: a token is a credential too)."""
+    repository = _tokens(repo)
+    tokens = repository.list(user_id=user_id)
+    for token in tokens:
+        try:
+            repository.delete(user_id=user_id, token_id=token.id)
+        except TokenNotFound:
+            pass  # revoked meanwhile
+    return len(tokens)
+
+
+# --- password reset links (no email: an admin hands the link over) ----------------------------------------
+
+def password_reset_link_create(
+    *, username: str, minutes: int = reset_links.RESET_LINK_MINUTES, repo: UserRepository | None = None
+) -> tuple[User, str, int]:
+    """A one-time link's secret for the user, and when it expires (epoch seconds). UserNotFound otherwise."""
+    user = _users(repo).get_by_username(username=username.strip())
+    secret, expires_at = reset_links.reset_link_store(user_id=user.id, password_hash=user.password_hash, minutes=minutes)
+    return user, secret, expires_at
+
+
+def password_reset_user(*, secret: str, repo: UserRepository | None = None) -> User:
+    """The user a link is for, without using it up; ResetLinkInvalid if it cannot be used."""
+    if not isinstance(secret, str) or not secret or len(secret) > 100:
+        raise reset_links.ResetLinkInvalid()
+    link = reset_links.reset_link_get(secret=secret)
+    try:
+        user = _users(repo).get(user_id=link.user_id)
+    except UserNotFound:
+        raise reset_links.ResetLinkInvalid() from None
+    if reset_links.password_fingerprint(user.password_hash) != link.password_fingerprint:
+        raise reset_links.ResetLinkInvalid()  # the password changed since the link was made
+    return user
+
+
+def password_reset_complete(
+    *, secret: str, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
+) -> User:
+    """Set a new password through a link: the link is used up, every session of the user ends and every API
+    token is revoked (whoever had the old password may have made one). The password is checked first, so a
+    refused one leaves the link usable."""
+    user = password_reset_user(secret=secret, repo=repo)
+    check_new_password(new_password, username=user.username)
+    link = reset_links.reset_link_consume(secret=secret)
+    if link.user_id != user.id:
+        raise reset_links.ResetLinkInvalid()
+    user = user_set_password(user=user, new_password=new_password, repo=repo)
+    end_user_sessions(user_id=user.id)
+    token_revoke_all(user_id=user.id, repo=tokens)
+    return user

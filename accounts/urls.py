@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts import token_views, views
+from accounts import deletion_views, reset_views, token_views, views
 
 urlpatterns = [
     path("signin/", views.signin, name="signin"),
@@ -12,6 +12,11 @@ urlpatterns = [
     path("signout/", views.signout, name="signout"),
     path("password/", views.password_change, name="password_change"),
     path("password/done/", views.password_change_done, name="password_change_done"),
+    path("delete/", deletion_views.account_delete, name="account_delete"),
+    path("delete/continue/", deletion_views.account_delete_continue, name="account_delete_continue"),
+    path("delete/done/", deletion_views.account_delete_done, name="account_delete_done"),
+    path("reset/", reset_views.password_reset, name="password_reset"),
+    path("reset/done/", reset_views.password_reset_done, name="password_reset_done"),
     path("tokens/", token_views.tokens, name="api-tokens"),
     path("tokens/<str:token_id>/revoke/", token_views.revoke, name="api-token-revoke"),
 ]

@@ -23,6 +23,7 @@ class User:
     password_hash: str = ""
     is_admin: bool = False
     created_at: str = ""
+    deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
 
     is_authenticated = True
     is_anonymous = False
@@ -77,6 +78,28 @@ class UserRepository(Protocol):
         ...
 
     def set_password_hash(self, *, user_id: str, password_hash: str) -> User: ...
+
+
+class DeletionIncomplete(AccountError):
+    """An account's deletion stopped for time (a large account); what is gone stays gone, the profile's mark
+    stays, and running it again continues."""
+
+    def __init__(self, deleted: int) -> None:
+        super().__init__(f"The deletion is under way ({deleted} items deleted in this step); it continues.")
+        self.deleted = deleted
+
+
+class AccountEraser(Protocol):
+    """Erases an account and everything of it (accounts/deletion_dynamodb.py)."""
+
+    def mark(self, *, user_id: str, at: str) -> None:
+        """Record on the profile that its deletion started (kept if it is there already)."""
+        ...
+
+    def erase(self, *, user_id: str, username: str, deadline: float | None = None) -> dict[str, int]:
+        """Delete everything of the user, the profile last; safe to run again after an interruption.
+        Returns how many of each kind were found; DeletionIncomplete once `deadline` (monotonic) passes."""
+        ...
 
 
 def clean_username(username: object) -> str:

@@ -28,6 +28,7 @@ def _from_item(item: dict[str, Any]) -> User:
         password_hash=item["password_hash"]["S"],
         is_admin=item["is_admin"]["BOOL"],
         created_at=item["created_at"]["S"],
+        deleting_at=item.get("deleting_at", {}).get("S", ""),
     )
 
 

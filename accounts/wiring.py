@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from accounts.tokens import TokenRepository
-from accounts.users import UserRepository
+from accounts.users import AccountEraser, UserRepository
 
 
 @lru_cache(maxsize=1)
@@ -21,3 +21,10 @@ def token_repository() -> TokenRepository:
     from accounts.tokens_dynamodb import DynamoDBTokenRepository
 
     return DynamoDBTokenRepository()
+
+
+@lru_cache(maxsize=1)
+def account_eraser() -> AccountEraser:
+    from accounts.deletion_dynamodb import DynamoDBAccountEraser
+
+    return DynamoDBAccountEraser()

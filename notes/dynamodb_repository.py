@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from console.aws import dynamodb
@@ -42,6 +43,7 @@ def _epoch(stamp: str) -> int:
 
 
 _BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
+_BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
 _BATCH_ATTEMPTS = 4
 
 # A filtered page reads bigger batches and gives up after a few calls, so its cost is bounded
@@ -53,6 +55,16 @@ FILTERED_MAX_CALLS = 5
 def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
     """The record of an Idempotency-Key: pk = IDEMPOTENCY#<user_id>#<key>, sk = IDEMPOTENCY."""
     return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
+
+
+def idempotency_reference(user_id: str, key: str, expires_at: int) -> dict[str, Any]:
+    """In the user's partition, pk = USER#<user_id>, sk = IDEMP#<key>: the record's key, and its lifetime."""
+    return {
+        "pk": {"S": user_pk(user_id)},
+        "sk": {"S": f"IDEMP#{key}"},
+        "type": {"S": "idempotency_ref"},
+        dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
+    }
 
 
 def user_pk(user_id: str) -> str:
@@ -461,6 +473,49 @@ class DynamoDBNoteRepository:
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         self._delete_history(user_id, note_id)
 
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        # Notes and trashed notes share the NOTE# keys; "NOTE$" sorts after every "NOTE#..." key.
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "FilterExpression": "#type = :note",
+            "ExpressionAttributeNames": {"#type": "type"},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": user_pk(user_id)},
+                ":low": {"S": note_sk(after) if after else "NOTE#"},
+                ":high": {"S": note_sk(until) if until else "NOTE$"},
+                ":note": {"S": "note"},
+            },
+            "ConsistentRead": True,
+        }
+        while True:
+            resp = self._call("query", **kwargs)
+            for item in resp.get("Items", []):
+                if item["id"]["S"] != after:  # BETWEEN includes its low end
+                    yield from_item(item)
+            if "LastEvaluatedKey" not in resp:
+                return
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        wanted = sorted(set(note_ids))
+        found: set[str] = set()
+        for start in range(0, len(wanted), _BATCH_GET_MAX):
+            keys = [self._key(user_id, i) for i in wanted[start : start + _BATCH_GET_MAX]]
+            request: dict[str, Any] = {
+                self.table: {"Keys": keys, "ProjectionExpression": "sk", "ConsistentRead": True}
+            }
+            for attempt in range(_BATCH_ATTEMPTS):
+                if attempt:
+                    time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off first
+                resp = dynamodb.call("batch_get_item", ddb=self._client, RequestItems=request)
+                found.update(i["sk"]["S"].removeprefix("NOTE#") for i in resp.get("Responses", {}).get(self.table, []))
+                request = resp.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise StoreUnavailable("some keys were left unprocessed", code="ProvisionedThroughputExceededException")
+        return found
+
     def _delete_history(self, user_id: str, note_id: str) -> None:
         # At most HISTORY_KEEP (+ a few) items: one BatchWriteItem per 25 instead of a DeleteItem each.
         keys = [{"pk": i["pk"], "sk": i["sk"]} for i in self._history_items(user_id, note_id, keys_only=True)]
@@ -511,6 +566,8 @@ class DynamoDBNoteRepository:
                                 "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                             }
                         },
+                        # Which records are the user's, found by a Query when the account is deleted.
+                        {"Put": {"TableName": table, "Item": idempotency_reference(note.user_id, key, expires_at)}},
                     ]
                 )
                 return IdempotentResult(note=note, replayed=False)
@@ -530,7 +587,7 @@ class DynamoDBNoteRepository:
         if exc.code != "TransactionCanceledException":
             return False
         reasons = exc.response.get("CancellationReasons") or []
-        return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
+        return len(reasons) == 3 and reasons[1].get("Code") == "ConditionalCheckFailed"
 
     def _read_idempotency(self, user_id: str, key: str) -> dict[str, Any] | None:
         return self._call("get_item", Key=idempotency_key(user_id, key), ConsistentRead=True).get("Item")

@@ -7,6 +7,7 @@ tests/fakes.py, and tests/integration/test_note_repository_contract.py runs one 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 from notes.domain import (
@@ -89,6 +90,16 @@ class NoteRepository(Protocol):
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         """Drop every recorded version of the note (its item is gone: a stream record written before that
         may have recorded one after the delete did). Nothing to drop is fine."""
+        ...
+
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        """The user's live notes in id order (not update order, so an edit does not move a note between
+        the parts of an export), with id > `after` and id <= `until` when given. Reads one page of the
+        table at a time as the caller consumes them, strongly consistent."""
+        ...
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        """Which of these ids are the user's notes, live or in the trash (strongly consistent)."""
         ...
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, register_converter
 
-from notes import views
+from notes import transfer_views, views
 from notes.domain import NOTE_ID_PATTERN
 
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("", views.note_list, name="list"),
     path("new", views.note_new, name="new"),
     path("trash/", views.trash_page, name="trash"),
+    path("export/", transfer_views.export_page, name="export"),
+    path("export/notes.json", transfer_views.export_json, name="export_json"),
+    path("export/notes.zip", transfer_views.export_markdown, name="export_markdown"),
+    path("import/", transfer_views.import_page, name="import"),
     path("<note_id:note_id>/", views.note_detail, name="detail"),
     path("<note_id:note_id>/edit", views.note_edit, name="edit"),
     path("<note_id:note_id>/delete", views.note_delete_page, name="delete"),

@@ -4,6 +4,7 @@ own"). Each has a contract suite that runs the same cases on it and on its Dynam
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
@@ -219,6 +220,19 @@ class InMemoryNoteRepository:
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         with self._lock:
             self._history.pop((user_id, note_id), None)
+
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        with self._lock:
+            self.calls += 1
+            mine = sorted((n for (uid, _), n in self._notes.items() if uid == user_id), key=lambda n: n.id)
+        for note in mine:
+            if (after is None or note.id > after) and (until is None or note.id <= until):
+                yield note
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        with self._lock:
+            self.calls += 1
+            return {i for i in note_ids if (user_id, i) in self._notes or (user_id, i) in self._trash}
 
     def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
         with self._lock:

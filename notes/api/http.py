@@ -85,13 +85,13 @@ def authenticate(request: HttpRequest) -> None:
             )
 
 
-def _check_declared_size(request: HttpRequest) -> None:
+def _check_declared_size(request: HttpRequest, limit: int | None = None) -> None:
     """413 before anything reads the body (CSRF checking may parse a form body)."""
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         raise RequestProblem(400, "bad_request", "Content-Length is not a number.") from None
-    limit = settings.API_MAX_BODY_BYTES
+    limit = settings.API_MAX_BODY_BYTES if limit is None else limit
     if length > limit:
         raise RequestProblem(
             413, "body_too_large", f"The request body is {length:,} bytes; the limit is {limit:,} bytes."
@@ -167,9 +167,10 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     return json_error(request, 500, code="internal_error", message="Something went wrong on our side.")
 
 
-def api_endpoint(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
+def api_endpoint(handlers: dict[str, Handler], *, max_body_bytes: int | None = None) -> Callable[..., HttpResponse]:
     """A view serving one resource: `handlers` maps methods to functions taking (request, **url_kwargs).
-    Every request is authenticated; HEAD runs GET without its body; OPTIONS answers with Allow."""
+    Every request is authenticated; HEAD runs GET without its body; OPTIONS answers with Allow.
+    A body may be up to `max_body_bytes` (default API_MAX_BODY_BYTES)."""
     methods = list(handlers)
 
     @csrf_exempt  # checked in authenticate(), and only for session-authenticated requests
@@ -182,7 +183,7 @@ def api_endpoint(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
             return method_not_allowed(request, methods)
         try:
             if request.method not in SAFE_METHODS:
-                _check_declared_size(request)
+                _check_declared_size(request, max_body_bytes)
             authenticate(request)
             response = handler(request, **kwargs)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a JSON error with a reference
@@ -191,7 +192,10 @@ def api_endpoint(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
             response["Cache-Control"] = CACHE_CONTROL
         patch_vary_headers(response, ("Authorization", "Cookie"))
         if request.method == "HEAD":
-            response.content = b""
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.content = b""
         return response
 
     view.api_methods = methods  # type: ignore[attr-defined]

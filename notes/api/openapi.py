@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
+from notes.api import openapi_transfer
 from notes.api.input import (
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,
@@ -185,6 +186,12 @@ _SCHEMAS: dict[str, Any] = {
                     "current": {
                         **_ref("schemas", "Note"),
                     },
+                    "problems": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "An import's problems, each saying where (the first ones).",
+                    },
+                    "problems_total": {"type": "integer", "minimum": 1},
                 },
             }
         },
@@ -613,7 +620,7 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
             },
             "servers": [{"url": server_url or "/"}],
             "security": _SECURITY,
-            "paths": _paths(),
+            "paths": {**_paths(), **openapi_transfer.paths()},
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {
@@ -629,9 +636,9 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                         "description": "The browser session; unsafe methods also need the X-CSRFToken header.",
                     },
                 },
-                "schemas": _SCHEMAS,
-                "parameters": _PARAMETERS,
-                "responses": _RESPONSES,
+                "schemas": {**_SCHEMAS, **openapi_transfer.SCHEMAS},
+                "parameters": {**_PARAMETERS, **openapi_transfer.PARAMETERS},
+                "responses": {**_RESPONSES, **openapi_transfer.RESPONSES},
             },
         }
     )

@@ -12,6 +12,7 @@ from console.lazy_views import lazy_view
 # endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.
 _api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _public = partial(lazy_view, "notes.api.views")
+_transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),
@@ -23,5 +24,9 @@ urlpatterns = [
     path("trash", _api("trash_collection"), name="api-trash"),
     path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),
     path("trash/<str:note_id>/restore", _api("trash_restore"), name="api-trash-restore"),
+    path("export", _transfer("export_collection"), name="api-export"),
+    path("export/notes.json", _transfer("export_json"), name="api-export-json"),
+    path("export/notes.zip", _transfer("export_markdown"), name="api-export-markdown"),
+    path("import", _transfer("import_collection"), name="api-import"),
     re_path(r"^(?P<rest>.*)$", _public("not_found")),
 ]

@@ -16,7 +16,7 @@ STAGES = json.loads((REPO_ROOT / "zappa_settings.json").read_text())
 API_GATEWAY_TIMEOUT = 29
 TABLE_ACTIONS = {
     "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-    "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 }
 # Actions AWS does not scope to a resource: "*" is the only possible resource for them.
 NO_RESOURCE_LEVEL = {"cloudwatch:GetMetricData", "logs:GetQueryResults", "lambda:ListEventSourceMappings",

@@ -6,7 +6,8 @@ user; an admin (who is not alice either: an admin sees the console, never anothe
 requested with the persona's session, the API with the persona's token.
 
 Outcomes: ok (2xx, 304, or a redirect that is not to sign-in), signin (a redirect to sign-in), 400 (allowed
-to try, but the sample input was refused), 401, 403, 404, 405.
+to try, but the sample input was refused), 401, 403, 404, 405, 422 (the API's answer to a sample body it
+cannot use, e.g. a note's fields sent as an import file).
 
 A route with no row fails `test_every_route_has_a_row` with the row to add. A row is
     "route as the resolver spells it": Row("/sample/path/{note}", GET="anon alice bob admin", other="...")
@@ -28,7 +29,7 @@ from notes import services, wiring
 
 PERSONAS = ("anon", "alice", "bob", "admin")
 METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")  # destructive ones last: alice's note lives till then
-OUTCOMES = {"ok", "signin", "400", "401", "403", "404", "405"}
+OUTCOMES = {"ok", "signin", "400", "401", "403", "404", "405", "422"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,15 @@ ROWS: dict[str, Row] = {
                               other="signin 405 405 405"),
     "accounts/password/done/": Row("/accounts/password/done/", GET=SIGNED_IN, HEAD=SIGNED_IN,
                                    other="signin 405 405 405"),
+    "accounts/delete/": Row("/accounts/delete/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
+                            other="signin 405 405 405"),
+    # continues a confirmed deletion with the signed ticket its page carries (the sample has none)
+    "accounts/delete/continue/": Row("/accounts/delete/continue/", POST="400 400 400 400"),
+    "accounts/delete/done/": Row("/accounts/delete/done/", GET=ALL_OK, HEAD=ALL_OK),
+    # a reset link's page: anyone holding a valid link; the sample has none (GET 404, POST refused)
+    "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404",
+                           POST="400 400 400 400"),
+    "accounts/reset/done/": Row("/accounts/reset/done/", GET=ALL_OK, HEAD=ALL_OK),
     "accounts/tokens/": Row("/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN,
                             other="signin 405 405 405"),
     "accounts/tokens/<str:token_id>/revoke/": Row("/accounts/tokens/{token}/revoke/", POST=OWNER,
@@ -100,6 +110,13 @@ ROWS: dict[str, Row] = {
                                             other="signin 405 405 405"),
     "notes/<note_id:note_id>/history/<int:version>/restore/": Row("/notes/{note}/history/1/restore/", POST=OWNER,
                                                                   other="signin 405 405 405"),
+    "notes/export/": Row("/notes/export/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/export/notes.json": Row("/notes/export/notes.json", GET=SIGNED_IN, HEAD=SIGNED_IN,
+                                   other="signin 405 405 405"),
+    "notes/export/notes.zip": Row("/notes/export/notes.zip", GET=SIGNED_IN, HEAD=SIGNED_IN,
+                                  other="signin 405 405 405"),
+    "notes/import/": Row("/notes/import/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
+                         other="signin 405 405 405"),
     # JSON API
     "api/": Row("/api/", GET=ALL_OK, HEAD=ALL_OK),
     "api/openapi.json": Row("/api/openapi.json", GET=ALL_OK, HEAD=ALL_OK),
@@ -112,6 +129,10 @@ ROWS: dict[str, Row] = {
     "api/trash": Row("/api/trash", GET="401 ok ok ok", HEAD="401 ok ok ok"),
     "api/trash/<str:note_id>": Row("/api/trash/{trashed}", DELETE=API_OWNER),
     "api/trash/<str:note_id>/restore": Row("/api/trash/{trashed}/restore", POST=API_OWNER),
+    "api/export": Row("/api/export", GET="401 ok ok ok", HEAD="401 ok ok ok"),
+    "api/export/notes.json": Row("/api/export/notes.json", GET="401 ok ok ok", HEAD="401 ok ok ok"),
+    "api/export/notes.zip": Row("/api/export/notes.zip", GET="401 ok ok ok", HEAD="401 ok ok ok"),
+    "api/import": Row("/api/import", POST="401 422 422 422"),
     "api/^(?P<rest>.*)$": Row("/api/no/such/thing", other="404 404 404 404"),
 }
 
@@ -200,5 +221,6 @@ def test_each_persona_gets_what_the_table_says(route, alice, personas):
             if got != expected:
                 mismatches.append(f"{method} {path} as {persona}: expected {expected}, got {got} ({response.status_code})")
             if persona != "alice" and response.status_code < 400:
-                assert b"only hers" not in response.content, (method, path, persona)
+                content = b"".join(response.streaming_content) if response.streaming else response.content
+                assert b"only hers" not in content, (method, path, persona)
     assert not mismatches, "\n".join(mismatches)

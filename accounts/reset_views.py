@@ -1,0 +1,51 @@
+"""The page a password reset link opens: set a new password, once. The link's secret is in the query
+string (`?key=`), which the request log never records (console/observability.py)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import auth
+from accounts.reset_links import ResetLinkInvalid
+from accounts.services import password_reset_complete, password_reset_user
+from accounts.users import AccountValidationError
+from console.aws.errors import StoreUnavailable
+from console.errors import store_unavailable_response
+
+TEMPLATE = "accounts/password_reset.html"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    secret = (request.POST.get("key") if request.method == "POST" else request.GET.get("key")) or ""
+    context: dict = {"key": secret, "errors": {}, "username": ""}
+    try:
+        user = password_reset_user(secret=secret)
+        context["username"] = user.username
+        if request.method != "POST":
+            return render(request, TEMPLATE, context)
+        new1, new2 = request.POST.get("new_password1", ""), request.POST.get("new_password2", "")
+        if new1 != new2:
+            raise AccountValidationError({"new_password2": "The two new passwords differ."})
+        try:
+            user = password_reset_complete(secret=secret, new_password=new1)
+        except AccountValidationError as exc:
+            raise AccountValidationError({"new_password1": exc.errors.get("password", str(exc))}) from None
+    except ResetLinkInvalid as exc:
+        return render(
+            request, TEMPLATE, {**context, "invalid": str(exc)}, status=400 if request.method == "POST" else 404
+        )
+    except AccountValidationError as exc:
+        return render(request, TEMPLATE, {**context, "errors": exc.errors}, status=400)
+    except StoreUnavailable as exc:
+        return store_unavailable_response(request, exc, template=TEMPLATE, context=context)
+    if request.user.is_authenticated and request.user.id == user.id:
+        auth.logout(request)  # this browser's session ended with the others: clear its cookie too
+    return redirect("password_reset_done")
+
+
+@require_safe
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html")

@@ -1,0 +1,149 @@
+"""Export and import pages: the plan of an export's parts, each part's download (streamed), and the upload
+of another app's export. Thin views over notes/exports.py and notes/imports.py; keys from request.user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from console.aws.errors import StoreUnavailable
+from notes import exports, imports
+from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
+from notes.views import _signed_in, _store_unavailable, _unavailable_response
+
+_RESULT_SALT = "notes.import-result"
+_RESULT_FIELDS = ("formats", "found", "created", "already", "left_out", "attachments", "remaining")
+
+
+def _parts(plan_parts: list[exports.ExportPart], name: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": p.number,
+            "notes": p.notes,
+            "size": p.size,
+            "url": part_url(name, part=p.number, after=p.after, until=p.until),
+        }
+        for p in plan_parts
+    ]
+
+
+def _transfer_context(request: HttpRequest) -> dict[str, Any]:
+    plan = exports.notes_export_plan(user_id=request.user.id)
+    return {
+        "notes_count": plan.notes,
+        "json_parts": _parts(plan.json_parts, "notes:export_json"),
+        "markdown_parts": _parts(plan.markdown_parts, "notes:export_markdown"),
+        "import_max_mb": imports.IMPORT_MAX_BYTES // (1024 * 1024),
+        "part_max_mb": f"{exports.PART_TARGET_BYTES / 1_000_000:g}",
+    }
+
+
+def _part_or_404(request: HttpRequest) -> tuple[int, str | None, str | None]:
+    try:
+        return part_range(request)
+    except BadPart:
+        raise Http404("No such part of the export.") from None  # only the export page's links make them
+
+
+@_signed_in
+@require_safe
+def export_page(request: HttpRequest) -> HttpResponse:
+    try:
+        context = _transfer_context(request)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    context["result"] = _result_from(request.GET.get("result"))
+    return render(request, "notes/transfer.html", context)
+
+
+@_signed_in
+@require_safe
+def export_json(request: HttpRequest) -> HttpResponse:
+    part, after, until = _part_or_404(request)
+    try:
+        notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    chunks = exports.export_json_chunks(
+        notes=notes,
+        part=part,
+        after=after,
+        rest_url=rest_url_maker(request, "notes:export_json", part=part, until=until),
+    )
+    return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
+
+
+@_signed_in
+@require_safe
+def export_markdown(request: HttpRequest) -> HttpResponse:
+    part, after, until = _part_or_404(request)
+    try:
+        notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
+    except StoreUnavailable as exc:
+        return _unavailable_response(request, exc)
+    chunks = exports.export_markdown_chunks(
+        notes=notes, after=after, rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until)
+    )
+    return download(chunks, content_type=exports.ZIP_TYPE, filename=f"notes-markdown-part-{part}.zip")
+
+
+def uploaded_files(request: HttpRequest) -> list[tuple[str, bytes]]:
+    files = request.FILES.getlist("file")
+    total = sum(f.size or 0 for f in files)
+    if total > imports.IMPORT_MAX_BYTES:
+        raise imports.ImportRejected(
+            [
+                f"The upload is {total:,} bytes; at most {imports.IMPORT_MAX_BYTES:,} at a time. "
+                "Import the files in several uploads (each note is imported once, whatever the order)."
+            ]
+        )
+    return [(f.name or "upload", f.read()) for f in files]
+
+
+def _result_from(signed: str | None) -> dict[str, Any] | None:
+    if not signed:
+        return None
+    try:
+        return signing.loads(signed, salt=_RESULT_SALT, max_age=3600)
+    except signing.BadSignature:
+        return None
+
+
+@_signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("notes:export") + "#import")
+    template = "notes/_import_result.html" if request.htmx else "notes/transfer.html"
+    try:
+        result = imports.notes_import(user_id=request.user.id, files=uploaded_files(request))
+    except imports.ImportRejected as exc:
+        return _import_refused(request, template, {"problems": exc.problems, "problems_total": exc.total})
+    except StoreUnavailable as exc:
+        reference = _store_unavailable(request, exc)
+        return _import_refused(
+            request, template, {"reference": reference, "store_unavailable_import": True}, status=503
+        )
+    summary = {k: v for k, v in asdict(result).items() if k in _RESULT_FIELDS}
+    if request.htmx:
+        return render(request, template, {"result": summary})
+    signed = signing.dumps(summary, salt=_RESULT_SALT)
+    return HttpResponseRedirect(f"{reverse('notes:export')}?{urlencode({'result': signed})}#import")
+
+
+def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], *, status: int = 400) -> HttpResponse:
+    context: dict[str, Any] = dict(extra)
+    if not request.htmx:
+        try:
+            context.update(_transfer_context(request))
+        except StoreUnavailable:
+            context["export_unavailable"] = True  # the upload's answer matters more; it is logged already
+    return render(request, template, context, status=status)

@@ -1,0 +1,188 @@
+"""Export: its two formats, the plan of parts under Lambda's response limit, and a part that stops early."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import random
+import string
+import zipfile
+
+import pytest
+import yaml
+
+from notes import exports
+from notes.domain import CONTENT_MAX_BYTES, Note, new_note_id, now_iso
+from notes.exports import (
+    export_json_chunks,
+    export_markdown_chunks,
+    note_markdown,
+    notes_export_part,
+    notes_export_plan,
+)
+from tests.fakes import InMemoryNoteRepository
+
+ALICE = "alice-id"
+
+
+def add(repo, **fields) -> Note:
+    stamp = now_iso()
+    values = {"title": "A note", "content": "", "category": "general", "important": False, "completed": False}
+    values.update(fields)
+    return repo.add(Note(id=new_note_id(), user_id=ALICE, created_at=stamp, updated_at=stamp, **values))
+
+
+def json_part(repo, part=None, **kwargs) -> dict:
+    after, until = (part.after, part.until) if part else (None, None)
+    notes = notes_export_part(user_id=ALICE, after=after, until=until, repo=repo)
+    return json.loads(
+        b"".join(export_json_chunks(notes=notes, after=after, rest_url=lambda last: f"rest:{last}", **kwargs))
+    )
+
+
+def zip_part(repo, part=None, **kwargs) -> bytes:
+    after, until = (part.after, part.until) if part else (None, None)
+    notes = notes_export_part(user_id=ALICE, after=after, until=until, repo=repo)
+    return b"".join(export_markdown_chunks(notes=notes, after=after, rest_url=lambda last: f"rest:{last}", **kwargs))
+
+
+def as_lambda_sends_it(body: bytes, *, binary: bool) -> int:
+    """The body's bytes in the payload Lambda's runtime writes: base64, or a JSON string (ensure_ascii)."""
+    return len(base64.b64encode(body)) if binary else len(json.dumps(body.decode())) - 2
+
+
+def front_matter(text: str) -> dict[str, object]:
+    head, _, _ = text.removeprefix("---\n").partition("\n---\n")
+    return yaml.safe_load(head)
+
+
+@pytest.fixture
+def repo():
+    return InMemoryNoteRepository()
+
+
+def test_the_json_export_holds_every_field_of_every_live_note(repo):
+    kept = add(repo, title='Quotes " and \\ and ünïcode', content="two\nlines\u2028", category="work", important=True)
+    gone = add(repo, title="trashed")
+    repo.delete(user_id=ALICE, note_id=gone.id, expected_version=1)
+
+    document = json_part(repo)
+
+    assert document["format"] == "notes-console" and document["complete"] is True and document["rest"] is None
+    assert document["notes"] == [exports.note_export_json(kept)]
+
+
+def test_the_markdown_zip_has_a_file_per_note_with_its_fields_in_front_matter(repo):
+    digits = repo.add(
+        Note(id="1234e5" + "0" * 26, user_id=ALICE, title="yes", created_at=now_iso(), updated_at=now_iso())
+    )
+    assert (
+        front_matter(note_markdown(digits))["id"] == digits.id and front_matter(note_markdown(digits))["title"] == "yes"
+    )
+    repo.delete(user_id=ALICE, note_id=digits.id, expected_version=1)
+    note = add(repo, title='Ünïcode: "quoted" / slashes', content="# Heading\n\n- item", completed=True)
+    empty = add(repo, title="Empty")
+
+    archive = zipfile.ZipFile(io.BytesIO(zip_part(repo)))
+
+    assert archive.testzip() is None
+    names = archive.namelist()
+    assert sorted(names) == sorted([f"unicode-quoted-slashes-{note.id[:8]}.md", f"empty-{empty.id[:8]}.md"])
+    text = archive.read(f"unicode-quoted-slashes-{note.id[:8]}.md").decode()
+    assert front_matter(text) == {
+        "id": note.id,
+        "title": note.title,
+        "category": "general",
+        "important": False,
+        "completed": True,
+        "created_at": note.created_at,
+        "updated_at": note.updated_at,
+        "version": 1,
+    }
+    assert text.endswith("---\n# Heading\n\n- item\n")
+    assert note_markdown(empty).endswith("version: 1\n---\n")
+
+
+def test_an_account_with_no_notes_exports_one_empty_part(repo):
+    plan = notes_export_plan(user_id=ALICE, repo=repo)
+
+    assert plan.notes == 0 and len(plan.json_parts) == len(plan.markdown_parts) == 1
+    assert json_part(repo)["notes"] == []
+    assert zipfile.ZipFile(io.BytesIO(zip_part(repo))).namelist() == []
+
+
+def _worst_case_notes(repo, count: int) -> list[Note]:
+    # Quotes and backslashes double twice (our JSON, then Lambda's); random letters do not compress.
+    rng = random.Random(14)
+    notes = []
+    for i in range(count):
+        text = "".join(rng.choice(string.ascii_letters + '"\\') for _ in range(CONTENT_MAX_BYTES))
+        notes.append(add(repo, title=f"Big {i}", content=text))
+    return notes
+
+
+def test_the_plan_cuts_a_large_export_into_parts_each_under_the_target_as_lambda_sends_it(repo):
+    notes = _worst_case_notes(repo, 30)  # 3 MB stored, 3.4 MB as Lambda would send it as JSON
+
+    plan = notes_export_plan(user_id=ALICE, repo=repo, target=1_500_000)
+
+    assert plan.notes == 30 and len(plan.json_parts) > 2 and len(plan.markdown_parts) > 2
+    seen_json, seen_zip = [], []
+    for part in plan.json_parts:
+        body = b"".join(
+            export_json_chunks(
+                notes=notes_export_part(user_id=ALICE, after=part.after, until=part.until, repo=repo), rest_url=str
+            )
+        )
+        assert as_lambda_sends_it(body, binary=False) <= part.size <= 1_500_000
+        document = json.loads(body)
+        assert document["complete"] is True
+        seen_json += [n["id"] for n in document["notes"]]
+    for part in plan.markdown_parts:
+        body = zip_part(repo, part)
+        assert as_lambda_sends_it(body, binary=True) <= part.size <= 1_500_000
+        seen_zip += [name[-11:-3] for name in zipfile.ZipFile(io.BytesIO(body)).namelist()]
+    assert seen_json == sorted(n.id for n in notes)  # every note once, in id order
+    assert seen_zip == [i[:8] for i in seen_json]
+    assert plan.json_parts[-1].until is None and plan.json_parts[0].after is None
+
+
+def test_a_part_grown_since_the_plan_stops_at_the_limit_and_says_where_the_rest_is(repo):
+    notes = sorted(_worst_case_notes(repo, 6), key=lambda n: n.id)
+
+    document = json_part(repo, limit=400_000)
+
+    assert 0 < len(document["notes"]) < 6
+    last = document["notes"][-1]["id"]
+    assert document["complete"] is False and document["rest"] == f"rest:{last}"
+    rest = json.loads(
+        b"".join(
+            export_json_chunks(notes=notes_export_part(user_id=ALICE, after=last, until=None, repo=repo), rest_url=str)
+        )
+    )
+    assert [n["id"] for n in document["notes"] + rest["notes"]] == [n.id for n in notes]
+
+
+def test_a_zip_part_grown_since_the_plan_stops_at_the_limit_with_a_rest_file(repo):
+    _worst_case_notes(repo, 6)
+
+    body = zip_part(repo, limit=500_000)
+
+    assert as_lambda_sends_it(body, binary=True) <= 500_000
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    assert archive.testzip() is None
+    assert "REST.txt" in archive.namelist() and 1 < len(archive.namelist()) < 7
+    assert archive.read("REST.txt").decode().startswith("This part stopped early. The rest of it: rest:")
+
+
+def test_a_part_is_produced_a_note_at_a_time(repo):
+    for i in range(5):
+        add(repo, title=f"n{i}", content="x" * 1000)
+
+    chunks = list(export_json_chunks(notes=repo.iter_notes(user_id=ALICE), rest_url=str))
+    zip_chunks = [c for c in export_markdown_chunks(notes=repo.iter_notes(user_id=ALICE), rest_url=str) if c]
+
+    assert len(chunks) == 7  # head, a chunk per note, tail
+    assert len(zip_chunks) == 6  # a chunk per file, then the central directory
+    assert max(len(c) for c in chunks) < 1500  # one note and its fields

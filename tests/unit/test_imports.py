@@ -1,0 +1,321 @@
+"""Import of real export files (tests/data/imports/, sources in SOURCES.md) into the in-memory repository."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from notes import imports
+from notes.domain import CONTENT_MAX_BYTES, Note, now_iso
+from notes.exports import export_json_chunks
+from notes.imports import ImportRejected, notes_import, read_upload
+from tests.fakes import InMemoryNoteRepository
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+ALICE, BOB = "alice-id", "bob-id"
+
+
+def upload(*names: str) -> list[tuple[str, bytes]]:
+    return [(Path(name).name, (DATA / name).read_bytes()) for name in names]
+
+
+def notes_of(repo: InMemoryNoteRepository, user_id: str = ALICE) -> dict[str, Note]:
+    return {n.title: n for n in repo.iter_notes(user_id=user_id)}
+
+
+@pytest.fixture
+def repo():
+    return InMemoryNoteRepository()
+
+
+# --- Simplenote -----------------------------------------------------------------------------------
+
+
+def test_it_imports_simplenotes_zip_with_its_first_line_as_title(repo):
+    result = notes_import(user_id=ALICE, files=upload("simplenote/notesnook-simplenote.zip"), repo=repo)
+
+    assert (result.formats, result.found, result.created, result.left_out) == (["Simplenote"], 2, 2, 1)
+    notes = notes_of(repo)
+    assert set(notes) == {"KEYWORDS LIST OF MINT PLAYER", "List of Pages"}
+    keywords, pages = notes["KEYWORDS LIST OF MINT PLAYER"], notes["List of Pages"]
+    assert keywords.important is True  # "pinned": true
+    assert keywords.content.startswith("video player hd\nvideo player\n")  # CRLF read as line ends
+    assert "\r" not in keywords.content and "フルHDビデオプレーヤー" in keywords.content
+    assert (keywords.created_at, keywords.updated_at) == ("2019-09-25T19:12:04.794000Z", "2021-08-26T05:52:53.666000Z")
+    # tags ["cow", "hello"]: the first is the category, the other stays in the text
+    assert pages.category == "cow" and pages.content.endswith("\n\nTags: hello")
+    assert pages.content.startswith("1. We Create\n2. We Contribute\n")
+
+
+def test_it_imports_simplenotes_notes_json_and_leaves_its_trash_out(repo):
+    result = notes_import(user_id=ALICE, files=upload("simplenote/standardnotes-notes.json"), repo=repo)
+
+    assert (result.created, result.left_out) == (2, 1)
+    notes = notes_of(repo)
+    assert notes["Testing 2"].content == "This is the 2nd note's content."
+    assert notes["Testing 1"].created_at == "2020-06-08T21:28:38.241000Z"
+    assert "Welcome to Simplenote!" not in notes
+
+
+# --- Google Keep ----------------------------------------------------------------------------------
+
+
+def test_it_imports_a_takeout_zip_of_keep_notes(repo):
+    result = notes_import(user_id=ALICE, files=upload("keep/notesnook-takeout2-json-only.zip"), repo=repo)
+
+    # 8 JSON notes (the zip's .html, Labels.txt are not notes); two files of one note differ in text.
+    assert (result.formats, result.found, result.created, result.attachments) == (["Keep"], 8, 8, 5)
+    stored = list(repo.iter_notes(user_id=ALICE))
+    by_title: dict[str, list[Note]] = {}
+    for note in stored:
+        by_title.setdefault(note.title, []).append(note)
+    assert sorted(n.content for n in by_title["#theySay"]) == ["", "There is some text!"]
+    assert all(n.category == "theySay" for n in by_title["#theySay"])
+    # An untitled note: its first line; an untitled list: its first item, the list kept whole.
+    assert by_title["hello world"][0].content == ""
+    checklist = by_title["note"][0]
+    assert checklist.content == "- [ ] note\n- [ ] bing\n- [ ] run\n- [ ] fast\n\nTags: run"
+    assert checklist.category == "cats"
+    # A label that cannot be a category (Cyrillic) is kept in the text.
+    assert by_title["Screenshot (09:48PM, Nov 25, 2020)"][0].content == "Tags: Ответы"
+    # No createdTimestampUsec: the edit time stands for both.
+    good = by_title["good place"][0]
+    assert good.created_at == good.updated_at == "2021-08-26T07:52:26.280000Z"
+
+
+def test_it_imports_keep_checklists_labels_and_leaves_trashed_notes_out(repo):
+    names = [
+        "keep/obsidian-rich-checklist-note.json",
+        "keep/obsidian-labelled-note.json",
+        "keep/obsidian-deleted-note.json",
+        "keep/obsidian-missing-user-edited-timestamp.json",
+        "keep/obsidian-image-label-and-body-text-note.json",
+        "keep/notesnook-takeout-note.zip",
+    ]
+    result = notes_import(user_id=ALICE, files=upload(*names), repo=repo)
+
+    assert (result.created, result.left_out, result.attachments) == (5, 1, 1)
+    notes = notes_of(repo)
+    assert notes["Rich checklist note"].content == "- [ ] rich item\n- [x] done item"
+    assert notes["Rich checklist note"].category == "Rich"
+    labelled = notes["Labelled note"]
+    assert labelled.category == "Underscored_Label"  # the first label that is a valid category
+    assert labelled.content.endswith(
+        "Tags: label with !'@:$\" Symbols, hyphenated-label, label with spaces, label, camelCaseLabel"
+    )
+    assert notes["_Text note"].updated_at == notes["_Text note"].created_at == "2023-07-27T02:51:47.496000Z"
+    assert notes["note"].content == "hello\nworld\n\nnew para\n\nmore text"
+    assert "Deleted note" not in notes
+
+
+def test_keep_pinned_is_important_and_archived_is_completed(repo):
+    note = {
+        "title": "t",
+        "textContent": "x",
+        "isPinned": True,
+        "isArchived": True,
+        "userEditedTimestampUsec": 1690866273284000,
+    }
+    notes_import(user_id=ALICE, files=[("t.json", json.dumps(note).encode())], repo=repo)
+
+    (stored,) = repo.iter_notes(user_id=ALICE)
+    assert (stored.important, stored.completed) == (True, True)
+
+
+# --- this app's own export -----------------------------------------------------------------------
+
+
+def _export(repo, user_id: str) -> bytes:
+    return b"".join(export_json_chunks(notes=repo.iter_notes(user_id=user_id), rest_url=str))
+
+
+def test_its_own_export_imports_into_another_account_with_every_field(repo):
+    stamp = now_iso()
+    original = repo.add(
+        Note(
+            id="a" * 32,
+            user_id=BOB,
+            title='Ünïcode "quoted"',
+            content="line\nline 2\u2028",
+            category="work",
+            important=True,
+            completed=True,
+            created_at="2020-01-02T03:04:05.000006Z",
+            updated_at=stamp,
+            version=7,
+        )
+    )
+
+    result = notes_import(user_id=ALICE, files=[("notes-part-1.json", _export(repo, BOB))], repo=repo)
+
+    assert (result.formats, result.created) == (["Notes Console"], 1)
+    (copy,) = repo.iter_notes(user_id=ALICE)
+    fields = ("title", "content", "category", "important", "completed", "created_at", "updated_at")
+    assert {f: getattr(copy, f) for f in fields} == {f: getattr(original, f) for f in fields}
+    assert copy.version == 1
+
+
+def test_its_own_export_imported_into_the_same_account_adds_nothing(repo):
+    for i in range(3):
+        repo.add(Note(id=f"{i:032x}", user_id=ALICE, title=f"n{i}", created_at=now_iso(), updated_at=now_iso()))
+
+    result = notes_import(user_id=ALICE, files=[("backup.json", _export(repo, ALICE))], repo=repo)
+
+    assert (result.created, result.already) == (0, 3)
+    assert len(list(repo.iter_notes(user_id=ALICE))) == 3
+
+
+# --- idempotency ---------------------------------------------------------------------------------
+
+
+def test_importing_the_same_files_twice_creates_nothing_new(repo):
+    files = upload("simplenote/notesnook-simplenote.zip", "keep/notesnook-takeout2-json-only.zip")
+    first = notes_import(user_id=ALICE, files=files, repo=repo)
+    before = {n.id: n for n in repo.iter_notes(user_id=ALICE)}
+
+    again = notes_import(user_id=ALICE, files=files, repo=repo)
+
+    assert (first.created, again.created, again.already) == (10, 0, 10)
+    assert {n.id: n for n in repo.iter_notes(user_id=ALICE)} == before
+
+
+def test_a_note_imported_then_trashed_is_not_imported_again(repo):
+    files = upload("simplenote/standardnotes-notes.json")
+    first = notes_import(user_id=ALICE, files=files, repo=repo)
+    repo.delete(user_id=ALICE, note_id=first.created_ids[0], expected_version=1)
+
+    again = notes_import(user_id=ALICE, files=files, repo=repo)
+
+    assert (again.created, again.already) == (0, 2)
+
+
+def test_a_note_changed_in_the_other_app_since_comes_as_a_new_note(repo):
+    document = json.loads((DATA / "simplenote/standardnotes-notes.json").read_text())
+    notes_import(user_id=ALICE, files=[("notes.json", json.dumps(document).encode())], repo=repo)
+    document["activeNotes"][0]["content"] += "\r\nAdded later."
+
+    again = notes_import(user_id=ALICE, files=[("notes.json", json.dumps(document).encode())], repo=repo)
+
+    assert (again.created, again.already) == (1, 1)
+    assert len(list(repo.iter_notes(user_id=ALICE))) == 3  # the old text is not lost
+
+
+def test_the_same_note_twice_in_one_upload_is_one_note(repo):
+    files = upload("keep/obsidian-labelled-note.json") * 2
+
+    result = notes_import(user_id=ALICE, files=files, repo=repo)
+
+    assert (result.found, result.created) == (1, 1)
+
+
+def test_two_users_importing_one_file_each_get_their_own_notes(repo):
+    files = upload("simplenote/standardnotes-notes.json")
+    notes_import(user_id=ALICE, files=files, repo=repo)
+
+    result = notes_import(user_id=BOB, files=files, repo=repo)
+
+    assert result.created == 2
+
+
+def test_an_import_out_of_time_stops_and_the_same_file_again_finishes_it(repo):
+    ticks = iter(range(100))
+    files = upload("keep/notesnook-takeout2-json-only.zip")
+
+    partial = notes_import(user_id=ALICE, files=files, repo=repo, time_budget=2.5, clock=lambda: next(ticks))
+    rest = notes_import(user_id=ALICE, files=files, repo=repo)
+
+    assert (partial.created, partial.remaining) == (3, 5)
+    assert (rest.created, rest.already, rest.remaining) == (5, 3, 0)
+    assert len(list(repo.iter_notes(user_id=ALICE))) == 8
+
+
+# --- bad files store nothing -----------------------------------------------------------------------
+
+
+def test_a_broken_json_file_is_refused_with_where_it_breaks(repo):
+    with pytest.raises(ImportRejected) as refused:
+        notes_import(user_id=ALICE, files=upload("keep/obsidian-broken-json-note.json"), repo=repo)
+
+    assert refused.value.problems == [
+        "obsidian-broken-json-note.json: not valid JSON (line 8, column 5: Expecting ',' delimiter)."
+    ]
+
+
+def test_one_bad_note_refuses_the_whole_upload_and_stores_nothing(repo):
+    document = json.loads((DATA / "simplenote/standardnotes-notes.json").read_text())
+    document["activeNotes"].append({"id": "x", "content": "Too long\n" + "é" * (CONTENT_MAX_BYTES // 2 + 1)})
+    document["activeNotes"].append({"id": "y", "content": "Has a NUL\x00"})
+    files = [*upload("keep/obsidian-labelled-note.json"), ("notes.json", json.dumps(document).encode())]
+
+    with pytest.raises(ImportRejected) as refused:
+        notes_import(user_id=ALICE, files=files, repo=repo)
+
+    assert list(repo.iter_notes(user_id=ALICE)) == []
+    assert refused.value.problems == [
+        "notes.json, note 3: Content must be at most 100 KB of UTF-8 (it has 102,402 bytes).",
+        "notes.json, note 4: Title contains characters that cannot be stored (NUL or lone surrogates).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        (
+            "x.json",
+            b'{"hello": "world"}',
+            "x.json: not a Notes Console export, a Simplenote notes.json or a Google Keep (Takeout) note.",
+        ),
+        ("x.json", b"\xff\xfe", "x.json: not UTF-8 text."),
+        ("x.zip", b"PK\x03\x04 not really", "x.zip: not a zip file that can be read (File is not a zip file)."),
+        (
+            "own.json",
+            b'{"format": "notes-console", "notes": [{"id": "nope"}]}',
+            "own.json, note 1: id must be 32 lowercase hex characters.",
+        ),
+        (
+            "sn.json",
+            b'{"activeNotes": [{"id": "a", "content": 5}]}',
+            'sn.json, note 1: "id" and "content" must be text.',
+        ),
+        ("k.json", b'{"textContent": "x", "labels": "work"}', 'k.json: "labels" must be a list of {"name": ...}.'),
+        ("sn.json", b'{"activeNotes": []}', "The upload holds no notes."),
+    ],
+)
+def test_a_file_that_is_not_an_export_is_refused_clearly(repo, name, data, problem):
+    with pytest.raises(ImportRejected) as refused:
+        notes_import(user_id=ALICE, files=[(name, data)], repo=repo)
+
+    assert refused.value.problems == [problem]
+    assert list(repo.iter_notes(user_id=ALICE)) == []
+
+
+def test_a_zip_without_json_files_is_refused(repo):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Takeout/Keep/note.html", "<p>only html</p>")
+
+    with pytest.raises(ImportRejected, match="the zip holds no .json file"):
+        notes_import(user_id=ALICE, files=[("takeout.zip", buffer.getvalue())], repo=repo)
+
+
+def test_a_zip_that_expands_too_far_is_refused_before_it_is_read(repo, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_MAX_UNZIPPED_BYTES", 1000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.json", b" " * 100_000)
+
+    with pytest.raises(ImportRejected, match="expand to 100,000 bytes; at most 1,000"):
+        read_upload([("bomb.zip", buffer.getvalue())])
+
+
+def test_problems_are_capped_but_counted():
+    document = {"activeNotes": [{"id": str(i), "content": 1} for i in range(50)]}
+
+    with pytest.raises(ImportRejected) as refused:
+        read_upload([("notes.json", json.dumps(document).encode())])
+
+    assert (len(refused.value.problems), refused.value.total) == (imports.MAX_PROBLEMS_SHOWN, 50)
