@@ -37,6 +37,7 @@ test: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(PY) -m console.deploy.lint_policies
 
 bench: $(STAMP) $(PACKAGE_STAMP)
 	$(PY) -m bench
