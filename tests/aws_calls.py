@@ -23,6 +23,7 @@ Calls made in subprocesses (tests/lambda/lambda_process.py, manage.py runs) are 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -36,8 +37,11 @@ REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).with_name("aws_calls.json")
 APP_PACKAGES = {"console", "notes", "accounts"}
 LOCAL_ONLY = {"console/local_endpoint.py", "notes/stream_poller.py", "console/aws/local_endpoint.py"}
-OPERATOR_FILES = ("console/management/commands/create_table.py", "console/management/commands/wire_stream.py",
-                  "console/deploy/")
+OPERATOR_FILES = (
+    "console/management/commands/create_table.py",
+    "console/management/commands/wire_stream.py",
+    "console/deploy/",
+)
 OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table")}
 _SKIPPED_LIBRARIES = ("/botocore/", "/boto3/", "/s3transfer/")
 
@@ -47,6 +51,7 @@ _passed: set[str] = set()
 _unknown: dict[str, str] = {}
 
 
+@functools.cache
 def _relative(filename: str) -> str | None:
     try:
         rel = Path(filename).resolve().relative_to(REPO).as_posix()
@@ -56,10 +61,12 @@ def _relative(filename: str) -> str | None:
 
 
 def caller(frame) -> str | None:
-    """"function", "operator" or None (not recorded), from the stack above the botocore call."""
+    """Whose call it is, from the stack above the botocore call: function, operator, or None (not recorded)."""
     who = None
+    in_transfer_thread = False
     while frame is not None:
         filename = frame.f_code.co_filename
+        in_transfer_thread = in_transfer_thread or "/s3transfer/" in filename
         if who is None:
             if filename == __file__ or any(lib in filename for lib in _SKIPPED_LIBRARIES):
                 frame = frame.f_back
@@ -80,6 +87,10 @@ def caller(frame) -> str | None:
             if rel.startswith(OPERATOR_FILES) or (Path(rel).name, frame.f_code.co_name) in OPERATOR_FUNCTIONS:
                 return "operator"
         frame = frame.f_back
+    if who is None and in_transfer_thread:
+        # S3 uploads run in s3transfer's worker threads, whose stacks hold no caller: only Zappa's deploy
+        # uploads (the app itself never does).
+        return "operator"
     return who
 
 
@@ -103,7 +114,9 @@ def record(service: str, operation: str, params: dict[str, Any], frame) -> None:
     test = _current_test()
     with _lock:
         for permission in wanted:
-            _recorded.setdefault((who, f"{service}.{operation}", permission.action, permission.resource), set()).add(test)
+            _recorded.setdefault((who, f"{service}.{operation}", permission.action, permission.resource), set()).add(
+                test
+            )
 
 
 def botocore_handler(params: dict[str, Any], model, **_: object) -> None:
@@ -156,8 +169,9 @@ def check(*, update: bool) -> list[str]:
         CATALOGUE.write_text(json.dumps({"calls": kept}, indent=1) + "\n")
         return problems
     for key, test in sorted(new.items()):
-        problems.append(f"not in tests/aws_calls.json (add it, or run with AWS_CALLS_UPDATE=1): "
-                        f"{json.dumps(_entry(key, test))}")
+        problems.append(
+            f"not in tests/aws_calls.json (add it, or run with AWS_CALLS_UPDATE=1): {json.dumps(_entry(key, test))}"
+        )
     for e in stale:
         problems.append(f"tests/aws_calls.json lists a call its made_by test no longer makes: {json.dumps(e)}")
     return problems

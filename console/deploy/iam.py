@@ -123,7 +123,9 @@ def _api(verb: str) -> Callable[[dict[str, Any]], list[Permission]]:
     return build
 
 
-def _one(action: str, resource: str | Callable[[dict[str, Any]], str] = "*") -> Callable[[dict[str, Any]], list[Permission]]:
+def _one(
+    action: str, resource: str | Callable[[dict[str, Any]], str] = "*"
+) -> Callable[[dict[str, Any]], list[Permission]]:
     if callable(resource):
         return lambda params: [Permission(action, resource(params))]
     return lambda params: [Permission(action, resource)]
@@ -142,11 +144,14 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("dynamodb", "BatchGetItem"): _batch("dynamodb:BatchGetItem"),
     ("dynamodb", "BatchWriteItem"): _batch("dynamodb:BatchWriteItem"),
     ("dynamodb", "TransactWriteItems"): _transact_write,
-    ("dynamodb", "TransactGetItems"): lambda p: [Permission("dynamodb:GetItem", TABLE) for _ in p.get("TransactItems", [])],
+    ("dynamodb", "TransactGetItems"): lambda p: [
+        Permission("dynamodb:GetItem", TABLE) for _ in p.get("TransactItems", [])
+    ],
     ("dynamodb", "DescribeTable"): _one("dynamodb:DescribeTable", TABLE),
     ("ssm", "GetParameter"): _one("ssm:GetParameter", _parameter),
     ("secretsmanager", "GetSecretValue"): _one(
-        "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:{region}:{account}:secret:{secret}-AbCdEf"),
+        "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:{region}:{account}:secret:{secret}-AbCdEf"
+    ),
     ("lambda", "GetFunction"): _one("lambda:GetFunction", _function),
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
@@ -183,12 +188,16 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("iam", "GetRolePolicy"): _one("iam:GetRolePolicy", ROLE),
     ("iam", "PutRolePolicy"): _one("iam:PutRolePolicy", ROLE),
     ("iam", "PassRole"): _one("iam:PassRole", ROLE),
-    ("lambda", "CreateFunction"): lambda p: [Permission("lambda:CreateFunction", FUNCTION),
-                                            Permission("iam:PassRole", ROLE)],
+    ("lambda", "CreateFunction"): lambda p: [
+        Permission("lambda:CreateFunction", FUNCTION),
+        Permission("iam:PassRole", ROLE),
+    ],
     ("lambda", "GetFunctionConfiguration"): _one("lambda:GetFunctionConfiguration", _function),
     ("lambda", "UpdateFunctionCode"): _one("lambda:UpdateFunctionCode", FUNCTION),
-    ("lambda", "UpdateFunctionConfiguration"): lambda p: [Permission("lambda:UpdateFunctionConfiguration", FUNCTION)]
-    + ([Permission("iam:PassRole", ROLE)] if p.get("Role") else []),
+    ("lambda", "UpdateFunctionConfiguration"): lambda p: (
+        [Permission("lambda:UpdateFunctionConfiguration", FUNCTION)]
+        + ([Permission("iam:PassRole", ROLE)] if p.get("Role") else [])
+    ),
     ("lambda", "ListVersionsByFunction"): _one("lambda:ListVersionsByFunction", FUNCTION),
     ("lambda", "DeleteFunction"): _one("lambda:DeleteFunction", _function),
     ("lambda", "DeleteFunctionConcurrency"): _one("lambda:DeleteFunctionConcurrency", FUNCTION),
@@ -200,6 +209,8 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "GetFunctionUrlConfig"): _one("lambda:GetFunctionUrlConfig", _function),
     ("lambda", "DeleteFunctionUrlConfig"): _one("lambda:DeleteFunctionUrlConfig", _function),
     ("lambda", "ListAliases"): _one("lambda:ListAliases", FUNCTION),
+    # Lambda's alias actions are authorized on the function's (unqualified) ARN.
+    ("lambda", "GetAlias"): _one("lambda:GetAlias", FUNCTION),
     ("lambda", "PublishVersion"): _one("lambda:PublishVersion", FUNCTION),
     ("lambda", "DeleteProvisionedConcurrencyConfig"): _one("lambda:DeleteProvisionedConcurrencyConfig", _function),
     ("events", "PutRule"): _one("events:PutRule", _rule),
@@ -328,7 +339,7 @@ def statement_applies(statement: dict[str, Any], action: str, resource: str) -> 
 
 
 def evaluate(policy: dict[str, Any], action: str, resource: str) -> str:
-    """"Allow", "ExplicitDeny" or "ImplicitDeny" for one request under one identity policy."""
+    """The decision for one request under one identity policy: Allow, ExplicitDeny or ImplicitDeny."""
     decision = "ImplicitDeny"
     for statement in statements(policy):
         if statement_applies(statement, action, resource):

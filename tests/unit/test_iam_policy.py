@@ -30,25 +30,46 @@ ON_THE_ROLES_BEHALF = [
     ("logs:CreateLogGroup", iam.LOG_GROUP, "Lambda writes the function's logs with its execution role"),
     ("logs:CreateLogStream", LOG_STREAM, "Lambda writes the function's logs with its execution role"),
     ("logs:PutLogEvents", LOG_STREAM, "Lambda writes the function's logs with its execution role"),
-    ("lambda:InvokeFunction", iam.FUNCTION,
-     "API Gateway invokes the function with the role as the integration's credentials (Zappa's template sets "
-     "Integration.Credentials to it: tests/lambda/test_deploy_rehearsal.py checks the template)"),
+    (
+        "lambda:InvokeFunction",
+        iam.FUNCTION,
+        "API Gateway invokes the function with the role as the integration's credentials (Zappa's template sets "
+        "Integration.Credentials to it: tests/lambda/test_deploy_rehearsal.py checks the template)",
+    ),
     ("dynamodb:DescribeStream", STREAM, "the stream trigger (event source mapping) reads with the role"),
     ("dynamodb:GetShardIterator", STREAM, "the stream trigger (event source mapping) reads with the role"),
     ("dynamodb:GetRecords", STREAM, "the stream trigger (event source mapping) reads with the role"),
-    ("dynamodb:ListStreams", "*",
-     "the stream trigger lists the table's streams; IAM accepts only * for it (Service Authorization Reference: "
-     "no resource type)"),
+    (
+        "dynamodb:ListStreams",
+        "*",
+        "the stream trigger lists the table's streams; IAM accepts only * for it (Service Authorization Reference: "
+        "no resource type)",
+    ),
+]
+
+# What AWS does with the operator's permissions: CloudFormation builds and removes the stack's API Gateway
+# resources as the caller (no stack role), and API Gateway needs iam:PassRole for the integration's credentials.
+APIGATEWAY_BY_CLOUDFORMATION = [
+    ("apigateway:POST", iam.APIGATEWAY + "/restapis"),
+    ("apigateway:POST", iam.APIGATEWAY + "/restapis/{rest_api}/resources/{resource_id}"),
+    ("apigateway:PUT", iam.APIGATEWAY + "/restapis/{rest_api}/resources/{resource_id}/methods/ANY"),
+    ("apigateway:POST", iam.APIGATEWAY + "/restapis/{rest_api}/deployments"),
+    ("apigateway:DELETE", iam.APIGATEWAY + "/restapis/{rest_api}"),
+    ("iam:PassRole", iam.ROLE),
 ]
 
 # Grants no recorded request matches, kept on purpose: (Sid, resource pattern with the stage's names, why).
 KEPT_RESOURCES = {
-    ("HealthConsoleOwnLogReads", iam.LOG_GROUP + ":*"):
-        "CloudWatch Logs checks some log-group actions against the group's ARN with a trailing :* (the ARN "
-        "DescribeLogGroups returns; AWS's own examples grant log-group:NAME:*), and which form is checked is "
-        "not documented per action: both are granted",
-    ("ApiGatewayInvokesOwnFunction", iam.FUNCTION + ":*"):
-        "its versions and aliases: Zappa's apigateway_lambda_qualifier points the integration at one",
+    (
+        "HealthConsoleOwnLogReads",
+        iam.LOG_GROUP + ":*",
+    ): "CloudWatch Logs checks some log-group actions against the group's ARN with a trailing :* (the ARN "
+    "DescribeLogGroups returns; AWS's own examples grant log-group:NAME:*), and which form is checked is "
+    "not documented per action: both are granted",
+    (
+        "ApiGatewayInvokesOwnFunction",
+        iam.FUNCTION + ":*",
+    ): "its versions and aliases: Zappa's apigateway_lambda_qualifier points the integration at one",
 }
 
 # Calls of a configuration that neither stage uses (a test below checks that none does).
@@ -58,9 +79,12 @@ NOT_IN_STAGES = {
 
 # parliament findings at LOW kept, with why: (policy file, issue, action).
 KEPT_FINDINGS = {
-    ("policy-dev.json", "RESOURCE_STAR", "logs:GetQueryResults"):
-        "GetQueryResults names only a query id; AWS refuses it under a grant scoped to the log group "
-        "(aws/aws-cdk discussion #16103), though the Service Authorization Reference lists log-group",
+    (
+        "policy-dev.json",
+        "RESOURCE_STAR",
+        "logs:GetQueryResults",
+    ): "GetQueryResults names only a query id; AWS refuses it under a grant scoped to the log group "
+    "(aws/aws-cdk discussion #16103), though the Service Authorization Reference lists log-group",
     ("policy-prod.json", "RESOURCE_STAR", "logs:GetQueryResults"): "as for policy-dev.json",
 }
 
@@ -73,8 +97,12 @@ def stage_settings(stage: str) -> dict:
 
 
 def names(stage: str) -> dict[str, str]:
-    return {**iam.stage_names(stage, stage_settings(stage)), "stream_label": "2026-12-01T00:00:00.000",
-            "log_stream": "2026/12/01/[$LATEST]0123456789abcdef0123456789abcdef"}
+    return {
+        **iam.stage_names(stage, stage_settings(stage)),
+        "stream_label": "2026-12-01T00:00:00.000",
+        "log_stream": "2026/12/01/[$LATEST]0123456789abcdef0123456789abcdef",
+        "resource_id": "abc123",
+    }
 
 
 def catalogue(who: str) -> list[dict[str, str]]:
@@ -82,10 +110,15 @@ def catalogue(who: str) -> list[dict[str, str]]:
 
 
 def requests(who: str, stage: str) -> list[tuple[str, str]]:
-    found = {(e["action"], iam.resolve(e["resource"], names(stage))) for e in catalogue(who)
-             if e["action"] not in NOT_IN_STAGES}
+    found = {
+        (e["action"], iam.resolve(e["resource"], names(stage)))
+        for e in catalogue(who)
+        if e["action"] not in NOT_IN_STAGES
+    }
     if who == "function":
         found |= {(action, iam.resolve(resource, names(stage))) for action, resource, _ in ON_THE_ROLES_BEHALF}
+    else:
+        found |= {(action, iam.resolve(resource, names(stage))) for action, resource in APIGATEWAY_BY_CLOUDFORMATION}
     return sorted(found)
 
 
@@ -113,14 +146,17 @@ def unused(policy: dict, wanted: list[tuple[str, str]], kept: set[tuple[str, str
         sid = statement.get("Sid", "")
         for pattern in actions:
             for action in expand(pattern):
-                if not any(a.lower() == action.lower() and any(iam.resource_matches(p, r) for p in resources)
-                           for a, r in wanted):
+                if not any(
+                    a.lower() == action.lower() and any(iam.resource_matches(p, r) for p in resources)
+                    for a, r in wanted
+                ):
                     out.append(f"{sid}: {action} (from {pattern}) serves no call")
         for resource in resources:
             if (sid, resource) in kept:
                 continue
-            if not any(iam.resource_matches(resource, r) and any(iam.action_matches(p, a) for p in actions)
-                       for a, r in wanted):
+            if not any(
+                iam.resource_matches(resource, r) and any(iam.action_matches(p, a) for p in actions) for a, r in wanted
+            ):
                 out.append(f"{sid}: {resource} serves no call")
     return out
 
@@ -130,8 +166,11 @@ def unused(policy: dict, wanted: list[tuple[str, str]], kept: set[tuple[str, str
 def test_the_stage_policy_allows_every_call_the_function_makes(stage):
     policy = iam.load(policy_path("function", stage))
 
-    denied = [f"{a} on {r}: {iam.evaluate(policy, a, r)}" for a, r in requests("function", stage)
-              if not iam.allows(policy, a, r)]
+    denied = [
+        f"{a} on {r}: {iam.evaluate(policy, a, r)}"
+        for a, r in requests("function", stage)
+        if not iam.allows(policy, a, r)
+    ]
 
     assert denied == []
 
@@ -139,7 +178,8 @@ def test_the_stage_policy_allows_every_call_the_function_makes(stage):
 @pytest.mark.parametrize("stage", STAGES)
 def test_the_stage_policy_grants_nothing_that_no_call_uses(stage):
     policy = iam.load(policy_path("function", stage))
-    kept = {(sid, iam.resolve(resource, names(stage))) for sid, resource in KEPT_RESOURCES}
+    # The policies name the account as a wildcard.
+    kept = {(sid, iam.resolve(resource, {**names(stage), "account": "*"})) for sid, resource in KEPT_RESOURCES}
 
     assert unused(policy, requests("function", stage), kept) == []
 
@@ -221,6 +261,25 @@ def test_parliament_finds_nothing_above_low_and_each_low_finding_has_a_reason():
                     assert (path.name, finding.issue, str(action)) in KEPT_FINDINGS, (path.name, finding.issue, action)
 
 
+def test_the_community_auditors_flag_only_what_deploying_a_role_is():
+    # See console/deploy/lint_policies.py: Zappa's manage_roles writes and passes the execution role.
+    from console.deploy.lint_policies import findings
+
+    found = {(f.severity, f.issue) for f in findings(OPERATOR_POLICY, community=True)}
+
+    assert found == {("MEDIUM", "PERMISSIONS_MANAGEMENT_ACTIONS"), ("HIGH", "PRIVILEGE_ESCALATION")}
+    for stage in STAGES:
+        assert all(f.severity in {"INFO", "LOW"} for f in findings(policy_path("function", stage), community=True))
+
+
+def test_the_operator_may_pass_and_write_only_the_stages_execution_roles():
+    policy = iam.load(OPERATOR_POLICY)
+    for action in ("iam:PassRole", "iam:PutRolePolicy", "iam:CreateRole"):
+        for stage in STAGES:
+            assert iam.allows(policy, action, iam.resolve(iam.ROLE, names(stage)))
+        assert not iam.allows(policy, action, "arn:aws:iam::123456789012:role/Admin")
+
+
 # -- IAM's rules, on the IAM User Guide's examples ---------------------------------------------------------
 def policy(*statements: dict) -> dict:
     return {"Version": "2012-10-17", "Statement": list(statements)}
@@ -230,8 +289,9 @@ def allow(action, resource="*", **more) -> dict:
     return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
 
 
-@pytest.mark.parametrize("action", ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys",
-                                    "iam:UpdateAccessKey"])
+@pytest.mark.parametrize(
+    "action", ["iam:CreateAccessKey", "iam:DeleteAccessKey", "iam:ListAccessKeys", "iam:UpdateAccessKey"]
+)
 def test_an_action_wildcard_matches_inside_the_name(action):
     # "Action": "iam:*AccessKey*" (IAM User Guide, Action element).
     assert iam.allows(policy(allow("iam:*AccessKey*")), action, "*")
@@ -254,9 +314,19 @@ def test_resources_are_case_sensitive():
     assert not iam.allows(policy(statement), "iam:GetUser", "arn:aws:iam::123456789012:user/bob")
 
 
-@pytest.mark.parametrize("key", ["1/test/object.jpg", "1/2/test/object.jpg", "1/2/test/3/object.jpg",
-                                 "1/2/3/test/4/object.jpg", "1///test///object.jpg", "1/test/.jpg",
-                                 "/test/object.jpg", "1/test/"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "1/test/object.jpg",
+        "1/2/test/object.jpg",
+        "1/2/test/3/object.jpg",
+        "1/2/3/test/4/object.jpg",
+        "1///test///object.jpg",
+        "1/test/.jpg",
+        "/test/object.jpg",
+        "1/test/",
+    ],
+)
 def test_a_resource_wildcard_spans_slashes(key):
     # "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*/test/*" and the objects it matches (IAM User Guide).
     statement = allow("s3:GetObject", "arn:aws:s3:::amzn-s3-demo-bucket/*/test/*")
@@ -281,7 +351,9 @@ def test_a_wildcard_inside_a_segment_stays_in_it_and_one_ending_a_segment_may_sp
     # "If the * wildcard is the last character of a resource ARN segment, it can expand to match beyond the
     # colon boundaries" (IAM User Guide, Resource element).
     inside = allow("lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:my-*-fn")
-    assert not iam.allows(policy(inside), "lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:my-a:b-fn")
+    assert not iam.allows(
+        policy(inside), "lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:my-a:b-fn"
+    )
     ending = allow("lambda:GetFunction", "arn:aws:lambda:us-east-1:*:function:my-fn")
     assert iam.allows(policy(ending), "lambda:GetFunction", "arn:aws:lambda:us-east-1:123456789012:function:my-fn")
     qualified = allow("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:*:function:my-fn:*")
@@ -297,8 +369,10 @@ def test_a_stream_grant_does_not_cover_a_request_on_star():
 
 def test_an_explicit_deny_wins_and_what_nothing_allows_is_denied():
     # Policy evaluation logic: an explicit deny overrides any allow; the default is an implicit deny.
-    both = policy(allow("s3:*", "arn:aws:s3:::bucket/*"),
-                  {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::bucket/*"})
+    both = policy(
+        allow("s3:*", "arn:aws:s3:::bucket/*"),
+        {"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "arn:aws:s3:::bucket/*"},
+    )
     assert iam.evaluate(both, "s3:DeleteObject", "arn:aws:s3:::bucket/key") == "ExplicitDeny"
     assert iam.evaluate(both, "s3:GetObject", "arn:aws:s3:::bucket/key") == "Allow"
     assert iam.evaluate(both, "s3:GetObject", "arn:aws:s3:::other/key") == "ImplicitDeny"
@@ -323,12 +397,16 @@ def test_a_condition_is_refused_rather_than_ignored():
 
 def test_a_call_maps_to_its_iam_action_and_resource():
     assert iam.permissions("dynamodb", "Query", {"TableName": "t", "IndexName": "by_updated"}) == [
-        iam.Permission("dynamodb:Query", iam.TABLE + "/index/by_updated")]
-    assert iam.permissions("dynamodb", "TransactWriteItems", {"TransactItems": [
-        {"Put": {}}, {"ConditionCheck": {}}]}) == sorted([
-            iam.Permission("dynamodb:PutItem", iam.TABLE), iam.Permission("dynamodb:ConditionCheckItem", iam.TABLE)])
+        iam.Permission("dynamodb:Query", iam.TABLE + "/index/by_updated")
+    ]
+    assert iam.permissions(
+        "dynamodb", "TransactWriteItems", {"TransactItems": [{"Put": {}}, {"ConditionCheck": {}}]}
+    ) == sorted(
+        [iam.Permission("dynamodb:PutItem", iam.TABLE), iam.Permission("dynamodb:ConditionCheckItem", iam.TABLE)]
+    )
     assert iam.permissions("lambda", "GetFunction", {"FunctionName": "fn:live"}) == [
-        iam.Permission("lambda:GetFunction", iam.FUNCTION + ":live")]
+        iam.Permission("lambda:GetFunction", iam.FUNCTION + ":live")
+    ]
     assert iam.permissions("s3", "HeadBucket", {"Bucket": "b"}) == [iam.Permission("s3:ListBucket", iam.BUCKET)]
     with pytest.raises(iam.UnknownCall):
         iam.permissions("dynamodb", "DeleteTable", {"TableName": "t"})
