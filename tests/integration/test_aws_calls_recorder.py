@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -61,3 +62,48 @@ def test_a_secret_read_is_recorded_though_it_is_no_botocore_client(monkeypatch):
     assert recorded_here() == {
         ("function", "ssm.GetParameter", "ssm:GetParameter", "arn:aws:ssm:{region}:{account}:parameter{parameter}")
     }
+
+
+def test_the_session_check_names_a_call_missing_from_the_catalogue_and_a_stale_entry(tmp_path, monkeypatch):
+    catalogue = tmp_path / "aws_calls.json"
+    stale = {
+        "who": "function",
+        "call": "dynamodb.GetItem",
+        "action": "dynamodb:GetItem",
+        "resource": "r",
+        "made_by": "tests/x.py::test_gone",
+    }
+    catalogue.write_text(json.dumps({"calls": [stale]}))
+    monkeypatch.setattr(aws_calls, "CATALOGUE", catalogue)
+    monkeypatch.setattr(
+        aws_calls, "_recorded", {("function", "dynamodb.Scan", "dynamodb:Scan", "r"): {"tests/x.py::t"}}
+    )
+    monkeypatch.setattr(aws_calls, "_passed", {"tests/x.py::test_gone"})
+    monkeypatch.setattr(aws_calls, "_unknown", {})
+
+    problems = aws_calls.check(update=False)
+
+    assert len(problems) == 2
+    assert problems[0].startswith("not in tests/aws_calls.json") and '"dynamodb.Scan"' in problems[0]
+    assert problems[1].startswith("tests/aws_calls.json lists a call its made_by test no longer makes")
+
+    assert aws_calls.check(update=True) == []
+    assert [e["call"] for e in json.loads(catalogue.read_text())["calls"]] == ["dynamodb.Scan"]
+
+
+def test_an_entry_whose_test_did_not_run_is_kept(tmp_path, monkeypatch):
+    catalogue = tmp_path / "aws_calls.json"
+    entry = {
+        "who": "function",
+        "call": "dynamodb.GetItem",
+        "action": "dynamodb:GetItem",
+        "resource": "r",
+        "made_by": "tests/x.py::test_not_run",
+    }
+    catalogue.write_text(json.dumps({"calls": [entry]}))
+    monkeypatch.setattr(aws_calls, "CATALOGUE", catalogue)
+    monkeypatch.setattr(aws_calls, "_recorded", {})
+    monkeypatch.setattr(aws_calls, "_passed", set())
+    monkeypatch.setattr(aws_calls, "_unknown", {})
+
+    assert aws_calls.check(update=False) == []
