@@ -98,6 +98,7 @@ def rehearsal(moto_server, monkeypatch, tmp_path, settings):
         "BUILTIN_HANDLERS",
         [*botocore.handlers.BUILTIN_HANDLERS, ("before-call", _documented_answer)],
     )
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # sessions made from here on carry the answers; dropped after
 
     stand_in = tmp_path / "package.zip"
     with zipfile.ZipFile(stand_in, "w") as z:
