@@ -104,7 +104,8 @@ def _transact_write(params: dict[str, Any]) -> list[Permission]:
 
 
 def _batch(action: str) -> Callable[[dict[str, Any]], list[Permission]]:
-    return lambda params: [Permission(action, TABLE) for _ in params.get("RequestItems", {}) or [None]]
+    # One request per table named in RequestItems; the app names only its own.
+    return lambda params: [Permission(action, TABLE)]
 
 
 def _api(verb: str) -> Callable[[dict[str, Any]], list[Permission]]:
@@ -187,7 +188,6 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("iam", "UpdateAssumeRolePolicy"): _one("iam:UpdateAssumeRolePolicy", ROLE),
     ("iam", "GetRolePolicy"): _one("iam:GetRolePolicy", ROLE),
     ("iam", "PutRolePolicy"): _one("iam:PutRolePolicy", ROLE),
-    ("iam", "PassRole"): _one("iam:PassRole", ROLE),
     ("lambda", "CreateFunction"): lambda p: [
         Permission("lambda:CreateFunction", FUNCTION),
         Permission("iam:PassRole", ROLE),
@@ -243,7 +243,6 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("apigatewayv2", "GetDomainNames"): lambda p: [Permission("apigateway:GET", APIGATEWAY + "/domainnames")],
     ("logs", "DescribeLogStreams"): _one("logs:DescribeLogStreams", LOG_GROUP),
     ("logs", "DeleteLogGroup"): _one("logs:DeleteLogGroup", LOG_GROUP),
-    ("logs", "FilterLogEventsForTail"): _one("logs:FilterLogEvents", LOG_GROUP),
 }
 
 
