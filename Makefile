@@ -39,6 +39,7 @@ test: $(STAMP) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m console.deploy.lint_policies
 
 # The fast inner loop (well under a minute): lint, then the unit tests (fakes, no moto, no browser).
 check: lint

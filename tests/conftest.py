@@ -53,6 +53,16 @@ import moto.core.models  # noqa: E402, F401
 
 botocore.handlers.BUILTIN_HANDLERS.append(("before-send", _refuse_real_aws))
 
+# Every AWS call of the app's own code, for the IAM policy test (tests/aws_calls.py explains what counts).
+from tests import aws_calls  # noqa: E402
+
+botocore.handlers.BUILTIN_HANDLERS.append(("before-parameter-build", aws_calls.botocore_handler))
+aws_calls.wrap_secret_reads()
+
+
+def pytest_configure(config) -> None:
+    config.pluginmanager.register(aws_calls.Plugin(), "aws-calls")
+
 from django.conf import settings as _settings  # noqa: E402
 
 # Hashing with the production work factor costs ~0.5 s a password; tests use a fast hasher.
