@@ -1,4 +1,4 @@
-"""The export and import operations of the OpenAPI document (merged into it by notes/openapi.py), built
+"""The export and import operations of the OpenAPI document (merged into it by notes/api/openapi.py), built
 from the limits notes/exports.py and notes/imports.py enforce."""
 
 from __future__ import annotations

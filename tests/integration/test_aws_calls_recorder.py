@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from console import dynamodb
+from console.aws import dynamodb
 from console.health import aws as health_aws
 from tests import aws_calls
 
@@ -54,7 +54,7 @@ def test_a_call_under_an_operator_entry_point_is_the_operators(aws):
 
 
 def test_a_secret_read_is_recorded_though_it_is_no_botocore_client(monkeypatch):
-    from console import aws_secrets
+    from console.aws import secrets as aws_secrets
 
     monkeypatch.setattr(aws_secrets, "_send", lambda request: (200, b'{"Parameter": {"Value": "v"}}'))
     aws_secrets.read_parameter("/notes-console/dev/secret-key")

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError
 from django.core.management import call_command
 
-from console import dynamodb
+from console.aws import dynamodb
 
 
 @pytest.fixture

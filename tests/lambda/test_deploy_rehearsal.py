@@ -37,7 +37,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.validate import validate_parameters
 
-from console import dynamodb
+from console.aws import dynamodb
 from console.health import aws as health_aws
 from console.health.stage import drift, expected_config, load_stage
 
@@ -166,7 +166,7 @@ def test_deploy_update_status_and_undeploy_dev_and_the_console_shows_the_functio
     rehearsal.client("ssm").put_parameter(
         Name=secret_parameter, Value="rehearsal-secret-key-" + "x" * 40, Type="SecureString"
     )
-    from console import aws_secrets
+    from console.aws import secrets as aws_secrets
 
     assert aws_secrets.read_parameter(secret_parameter).startswith("rehearsal-secret-key-")  # as a cold start reads it
     # (No bucket yet: Zappa makes the stage's s3_bucket at the first deploy.)
