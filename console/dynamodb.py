@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from console import aws_session
+from console.aws import deadline
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return aws_session.session().create_client("dynamodb", **kwargs)
+    return deadline.install(aws_session.session().create_client("dynamodb", **kwargs))
 
 
 def _is_loopback(url: str) -> bool:

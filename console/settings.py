@@ -40,6 +40,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "console.observability.RequestLogMiddleware",  # first: times everything, sets the correlation id
+    "console.aws.deadline.RequestDeadlineMiddleware",  # AWS calls below keep to the request's deadline
     "console.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
@@ -112,6 +113,10 @@ DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL") or None
 AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 2.0)
 AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 5.0)
 AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3)
+# Each request's deadline (console/aws/deadline.py): Lambda's remaining time, or this budget off Lambda (the
+# stage's timeout), less a reserve in which the app still answers with its own 503 before the timeout.
+REQUEST_TIME_BUDGET_SECONDS = env_float("REQUEST_TIME_BUDGET_SECONDS", 28.0)
+REQUEST_DEADLINE_RESERVE_SECONDS = env_float("REQUEST_DEADLINE_RESERVE_SECONDS", 1.5)
 
 # --- Notes ------------------------------------------------------------------------------
 NOTES_PAGE_SIZE = env_int("NOTES_PAGE_SIZE", 20)

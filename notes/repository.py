@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
 
@@ -69,8 +70,9 @@ class NoteRepository(Protocol):
         """Remove a trashed note and its history for good; NoteNotFound if it is not in the trash."""
         ...
 
-    def purge_expired(self, *, now: str) -> int:
-        """Delete for good every trashed note whose purge time has passed. Returns how many."""
+    def purge_expired(self, *, now: str, stop: Callable[[], bool] | None = None) -> int:
+        """Delete for good every trashed note whose purge time has passed. Returns how many. When `stop()`
+        turns true it stops before the next note; the next run finds the rest (they are still due)."""
         ...
 
     def add_history(self, note: Note) -> bool:
@@ -200,13 +202,17 @@ class InMemoryNoteRepository:
                 raise NoteNotFound(note_id)
             self._history.pop((user_id, note_id), None)
 
-    def purge_expired(self, *, now: str) -> int:
+    def purge_expired(self, *, now: str, stop: Callable[[], bool] | None = None) -> int:
         with self._lock:
             expired = [key for key, t in self._trash.items() if t.purge_at <= now]
+            purged = 0
             for key in expired:
+                if stop is not None and stop():
+                    break
                 del self._trash[key]
                 self._history.pop(key, None)
-            return len(expired)
+                purged += 1
+            return purged
 
     def add_history(self, note: Note) -> bool:
         with self._lock:

@@ -19,6 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError,
 from django.conf import settings
 
 from console import aws_session
+from console.aws import deadline
 from console.health import patterns
 from console.health.gateway import (
     AccessDenied,
@@ -119,7 +120,7 @@ def _make_client(service: str):
         # One retry at most: a console page would rather say "throttled" than wait.
         retries={"mode": "standard", "total_max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
     )
-    return aws_session.session().create_client(service, region_name=settings.AWS_REGION, config=config)
+    return deadline.install(aws_session.session().create_client(service, region_name=settings.AWS_REGION, config=config))
 
 
 def call(service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
