@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from console import aws_session
-from console.aws import deadline
+from console.aws import deadline, item_size
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,14 @@ class StoreUnavailable(Exception):
     def __init__(self, message: str, *, code: str = "") -> None:
         super().__init__(message)
         self.code = code
+
+
+class StorageFull(StoreUnavailable):
+    """DynamoDB will not store this much: an item over its bound (console/aws/item_size.py) or over 400 KB, or
+    the user's item collection at its 10 GB. Retrying does not help: a 507 with a message, not a 503."""
+
+
+_STORAGE_FULL_CODES = {"ItemCollectionSizeLimitExceededException", "ItemCollectionSizeLimitExceeded"}
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -134,7 +142,7 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return deadline.install(aws_session.session().create_client("dynamodb", **kwargs))
+    return item_size.install(deadline.install(aws_session.session().create_client("dynamodb", **kwargs)))
 
 
 def _is_loopback(url: str) -> bool:
@@ -189,10 +197,24 @@ def translate(exc: Exception) -> Exception:
     """Turn botocore's exceptions into StoreUnavailable for callers above the adapters."""
     if isinstance(exc, ClientError):
         code = error_code(exc)
+        if _is_storage_full(exc):
+            return StorageFull(f"DynamoDB cannot store this much ({code})", code=code)
         return StoreUnavailable(f"DynamoDB refused the request ({code})", code=code)
+    if getattr(exc, "storage_full", False):
+        return StorageFull(str(exc), code=type(exc).__name__)
     if isinstance(exc, BotoCoreError):
         return StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__)
     return exc
+
+
+def _is_storage_full(exc: ClientError) -> bool:
+    error = exc.response.get("Error", {})
+    if error.get("Code") in _STORAGE_FULL_CODES:
+        return True
+    if error.get("Code") == "ValidationException" and "item size" in error.get("Message", "").lower():
+        return True
+    reasons = exc.response.get("CancellationReasons") or []
+    return any(reason.get("Code") in _STORAGE_FULL_CODES for reason in reasons)
 
 
 def is_retryable(exc: ClientError) -> bool:

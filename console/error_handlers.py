@@ -13,8 +13,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from console.dynamodb import StoreUnavailable
-from console.errors import RETRY_AFTER_SECONDS, reference_for, store_unavailable_response
+from console.dynamodb import StorageFull, StoreUnavailable
+from console.errors import RETRY_AFTER_SECONDS, STORAGE_FULL_MESSAGE, reference_for, store_unavailable_response
 
 API_PREFIX = "/api/"
 
@@ -85,6 +85,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # middleware, e.g. loading or saving the session) is a 503 with a reference, not a bare 500.
     exc = sys.exc_info()[1]
     if is_api_request(request):
+        if isinstance(exc, StorageFull):
+            return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
         if isinstance(exc, StoreUnavailable):
             response = json_error(
                 request, 503, code="store_unavailable", message="The notes store is unavailable; try again shortly."

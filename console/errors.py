@@ -19,11 +19,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from console.dynamodb import StoreUnavailable
+from console.dynamodb import StorageFull, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+STORAGE_FULL_MESSAGE = (
+    "This is more than the notes store can keep for you: a note holds up to 100 KB of text, and your account's "
+    "notes, history and trash together up to 10 GB. Nothing was changed; shorten the text, or empty the trash."
+)
+
+
+def store_error_status(exc: StoreUnavailable) -> int:
+    """507 when DynamoDB will not store this much (retrying won't help), else 503."""
+    return 507 if isinstance(exc, StorageFull) else 503
+
+
+def store_error_context(exc: StoreUnavailable) -> dict[str, Any]:
+    """What the unavailable notices need to tell a full store from an outage."""
+    return {"storage_full": STORAGE_FULL_MESSAGE} if isinstance(exc, StorageFull) else {}
 
 
 def reference_for(request: HttpRequest) -> str:
@@ -44,9 +58,11 @@ def store_unavailable_response(
 ) -> HttpResponse:
     reference = reference_for(request)
     log.warning("store unavailable (%s) on %s %s, reference %s", exc.code or exc, request.method, request.path, reference)
-    context = {**(context or {}), "store_unavailable": True, "reference": reference}
-    response = render(request, template, context, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    context = {**(context or {}), **store_error_context(exc), "store_unavailable": True, "reference": reference}
+    status = store_error_status(exc)
+    response = render(request, template, context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -76,6 +76,8 @@ DATABASES: dict = {}
 # Sessions are server-side in DynamoDB (with a TTL), so signing out really ends them.
 SESSION_ENGINE = "console.session_store"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# A user's concurrent sessions: past this, signing in ends the least recently used ones (console/session_store.py).
+SESSIONS_PER_USER = env_int("SESSIONS_PER_USER", 100)
 LOGIN_URL = "signin"  # a URL name, so it carries the stage prefix
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

@@ -19,8 +19,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
 from console.api_tokens import token_authenticate
-from console.dynamodb import StoreUnavailable
+from console.dynamodb import StorageFull, StoreUnavailable
 from console.error_handlers import json_error, request_reference
+from console.errors import STORAGE_FULL_MESSAGE
 from notes.api_input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused
@@ -154,6 +155,9 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
         return json_error(request, 413, code="body_too_large", message="The request body is too large.")
     if isinstance(exc, SuspiciousOperation):
         return json_error(request, 400, code="bad_request", message="The request could not be understood.")
+    if isinstance(exc, StorageFull):
+        log.warning("api storage full: %s (%s) reference=%s", exc, exc.code, request_reference(request))
+        return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
     if isinstance(exc, StoreUnavailable):
         log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, request_reference(request))
         if exc.code in _THROTTLE_CODES:

@@ -95,8 +95,12 @@ def test_a_page_is_the_apps_503_with_a_reference_before_the_deadline(app, slow_d
 def test_a_new_note_keeps_the_typed_text_when_the_write_is_slow(app, slow_dynamodb):
     token = app.csrf_token("/dev/notes/new")
     slow_dynamodb.delays["PutItem"] = SLOW
-    data = {"title": "Typed under pressure", "content": "words I must not lose", "client_token": "b" * 32,
-            "csrfmiddlewaretoken": token}
+    data = {
+        "title": "Typed under pressure",
+        "content": "words I must not lose",
+        "client_token": "b" * 32,
+        "csrfmiddlewaretoken": token,
+    }
 
     page, margin = timed(app, 8.0, lambda: app.post("/dev/notes/new", form=data))
 
@@ -126,8 +130,11 @@ def test_the_api_answers_its_json_503_before_the_deadline(app, slow_dynamodb, se
     slow_dynamodb.delays["*"] = SLOW
 
     response, margin = timed(
-        app, seconds,
-        lambda: app.post("/dev/api/notes", json_body={"title": "from a script"}, headers={"Authorization": f"Bearer {secret}"}),
+        app,
+        seconds,
+        lambda: app.post(
+            "/dev/api/notes", json_body={"title": "from a script"}, headers={"Authorization": f"Bearer {secret}"}
+        ),
     )
 
     record(f"API, {seconds:.0f} s left", margin)
