@@ -272,7 +272,7 @@ def run() -> None:
 
 
 def _make_table(name: str) -> None:
-    from console import dynamodb
+    from console.aws import dynamodb
 
     definition = dynamodb.table_definition(name)
     definition.pop("StreamSpecification")
@@ -289,10 +289,9 @@ def _signed_in(username: str):
     from django.conf import settings
     from django.test import Client
 
-    from console.api_tokens import token_create
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
-    from console.users import user_create
+    from accounts.auth import store_user_in_session
+    from accounts.services import token_create, user_create
+    from accounts.sessions import SessionStore, remember_user_session
 
     user = user_create(username=username, password=f"bench {uuid.uuid4().hex}")
     session = SessionStore()
@@ -319,7 +318,7 @@ def _run() -> None:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
-    from console import dynamodb
+    from console.aws import dynamodb
 
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
     recorder = Recorder()

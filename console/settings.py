@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "console",  # before staticfiles, so console's runserver (which announces the local admin) wins
     "django.contrib.staticfiles",
     "django_htmx",
+    "accounts",
     "notes",
 ]
 
@@ -49,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "console.auth.AuthenticationMiddleware",
+    "accounts.auth.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
@@ -74,9 +75,9 @@ TEMPLATES = [
 DATABASES: dict = {}
 
 # Sessions are server-side in DynamoDB (with a TTL), so signing out really ends them.
-SESSION_ENGINE = "console.session_store"
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
-# A user's concurrent sessions: past this, signing in ends the least recently used ones (console/session_store.py).
+# A user's concurrent sessions: past this, signing in ends the least recently used ones (accounts/sessions.py).
 SESSIONS_PER_USER = env_int("SESSIONS_PER_USER", 100)
 LOGIN_URL = "signin"  # a URL name, so it carries the stage prefix
 AUTH_PASSWORD_VALIDATORS = [

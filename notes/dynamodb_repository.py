@@ -15,9 +15,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.errors import ConditionFailed, StoreUnavailable
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     HISTORY_KEEP,
@@ -31,6 +30,7 @@ from notes.domain import (
     iso_after,
     now_iso,
 )
+from notes.idempotency import IdempotencyKeyReused, IdempotentResult
 from notes.repository import matches, note_id_for_token
 
 
@@ -47,6 +47,11 @@ _BATCH_ATTEMPTS = 4
 # whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
 FILTERED_BATCH = 100
 FILTERED_MAX_CALLS = 5
+
+
+def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
+    """The record of an Idempotency-Key: pk = IDEMPOTENCY#<user_id>#<key>, sk = IDEMPOTENCY."""
+    return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
 
 
 def user_pk(user_id: str) -> str:
@@ -130,19 +135,8 @@ class DynamoDBNoteRepository:
     def table(self) -> str:
         return self._table or dynamodb.table_name()
 
-    @property
-    def ddb(self):
-        return self._client or dynamodb.client()
-
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return getattr(self.ddb, operation)(TableName=self.table, **kwargs)
-        except ClientError as exc:
-            if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
-                raise
-            raise dynamodb.translate(exc) from exc
-        except BotoCoreError as exc:
-            raise dynamodb.translate(exc) from exc
+        return dynamodb.call(operation, ddb=self._client, TableName=self.table, **kwargs)
 
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         if client_token:
@@ -155,11 +149,11 @@ class DynamoDBNoteRepository:
                 ConditionExpression="attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return note  # this call's first attempt landed
             if not client_token:
-                raise dynamodb.translate(exc) from exc
+                raise exc.unavailable() from exc
             # The same client token made this note before: a retry, so answer with what is stored.
             return self.get(user_id=note.user_id, note_id=note.id)
         return note
@@ -271,7 +265,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return from_item(exc.response["Item"])  # this call's first attempt landed
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
@@ -308,7 +302,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             stored = exc.response.get("Item")
             if _written_by(stored, write_id):  # this call's first attempt landed
                 return TrashedNote(note=from_item(stored), deleted_at=stored["deleted_at"]["S"], purge_at=stored["purge_at"]["S"])
@@ -362,7 +356,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return from_item(exc.response["Item"])  # this call's first attempt landed
             raise NoteNotFound(note_id) from None
@@ -377,7 +371,7 @@ class DynamoDBNoteRepository:
                 ExpressionAttributeNames={"#type": "type"},
                 ExpressionAttributeValues={":trash": {"S": "trash"}},
             )
-        except ClientError:
+        except ConditionFailed:
             raise NoteNotFound(note_id) from None
         self._delete_history(user_id, note_id)
 
@@ -413,7 +407,7 @@ class DynamoDBNoteRepository:
                             ExpressionAttributeNames={"#type": "type"},
                             ExpressionAttributeValues={":trash": {"S": "trash"}, ":now": {"S": now}},
                         )
-                    except ClientError:
+                    except ConditionFailed:
                         continue  # restored meanwhile
                     self._delete_history(user_id, note_id)
                     purged += 1
@@ -426,7 +420,7 @@ class DynamoDBNoteRepository:
         item = _history_item(note)
         try:
             self._call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError:
+        except ConditionFailed:
             return False
         if note.version > HISTORY_KEEP:
             self._call(
@@ -480,19 +474,71 @@ class DynamoDBNoteRepository:
         for attempt in range(_BATCH_ATTEMPTS):
             if attempt:
                 time.sleep(0.05 * 2**attempt)  # unprocessed items mean throttling: back off before retrying them
-            try:
-                resp = self.ddb.batch_write_item(RequestItems={self.table: pending})
-            except (ClientError, BotoCoreError) as exc:
-                raise dynamodb.translate(exc) from exc
+            resp = dynamodb.call("batch_write_item", ddb=self._client, RequestItems={self.table: pending})
             pending = resp.get("UnprocessedItems", {}).get(self.table, [])
             if not pending:
                 return
-        raise dynamodb.StoreUnavailable(
+        raise StoreUnavailable(
             f"{len(pending)} history items were left unprocessed", code="ProvisionedThroughputExceededException"
         )
 
+    # --- idempotent create (the API's Idempotency-Key) ---------------------------------------------
+    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
+        table = self.table
+        note_item = to_item(note)
+        record = {
+            **idempotency_key(note.user_id, key),
+            "type": {"S": "idempotency"},
+            "fingerprint": {"S": fingerprint},
+            "note": {"M": note_item},
+            dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
+        }
+        # Twice at most: a record that expires between the failed write and the read lets the second try through.
+        for _ in range(2):
+            try:
+                dynamodb.call(
+                    "transact_write_items",
+                    ddb=self._client,
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": note_item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": record,
+                                # DynamoDB deletes expired items lazily: an expired record counts as absent.
+                                "ConditionExpression": "attribute_not_exists(pk) OR #exp < :now",
+                                "ExpressionAttributeNames": {"#exp": dynamodb.TTL_ATTRIBUTE},
+                                "ExpressionAttributeValues": {":now": {"N": str(now)}},
+                                # A retry then learns the stored answer from the failed write itself.
+                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                            }
+                        },
+                    ]
+                )
+                return IdempotentResult(note=note, replayed=False)
+            except ConditionFailed as exc:
+                if not self._record_exists(exc):
+                    raise exc.unavailable() from exc
+                stored = exc.response["CancellationReasons"][1].get("Item") or self._read_idempotency(note.user_id, key)
+            if stored is None or int(stored[dynamodb.TTL_ATTRIBUTE]["N"]) < now:
+                continue
+            if stored["fingerprint"]["S"] != fingerprint:
+                raise IdempotencyKeyReused(key)
+            return IdempotentResult(note=from_item(stored["note"]["M"]), replayed=True)
+        raise StoreUnavailable("The idempotency record kept changing; try again.", code="IdempotencyRace")
+
     @staticmethod
-    def _conflict_or_missing(exc: ClientError, note_id: str, expected_version: int) -> Exception:
+    def _record_exists(exc: ConditionFailed) -> bool:
+        if exc.code != "TransactionCanceledException":
+            return False
+        reasons = exc.response.get("CancellationReasons") or []
+        return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
+
+    def _read_idempotency(self, user_id: str, key: str) -> dict[str, Any] | None:
+        return self._call("get_item", Key=idempotency_key(user_id, key), ConsistentRead=True).get("Item")
+
+    @staticmethod
+    def _conflict_or_missing(exc: ConditionFailed, note_id: str, expected_version: int) -> Exception:
         stored = exc.response.get("Item")
         if not stored or stored.get("type", {}).get("S") != "note":
             return NoteNotFound(note_id)

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from console.aws import deadline
-from notes import services
+from notes import services, wiring
 from notes.history import process_records
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """DynamoDB stream batch -> version history. Returns Lambda's partial-batch response."""
     with deadline.deadline_for_event(context):
         box = deadline.TimeBox(margin=EVENT_STOP_MARGIN_SECONDS)
-        result = process_records(event.get("Records", []), repo=services.default_repository(), stop=box.up)
+        result = process_records(event.get("Records", []), repo=wiring.note_repository(), stop=box.up)
     log.info(
         "stream batch processed",
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from console import dynamodb
-from console.aws import deadline
-from console.users import user_create
+from accounts.services import user_create
+from console.aws import deadline, dynamodb
 from notes import services
 
 
@@ -61,7 +60,7 @@ def test_a_final_answer_is_not_turned_into_a_deadline_error(aws):
             Item={"pk": {"S": "x"}, "sk": {"S": "y"}},
             ConditionExpression="attribute_exists(pk)",
         )
-    assert dynamodb.error_code(raised.value) == "ConditionalCheckFailedException"
+    assert raised.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
 def test_an_inner_deadline_never_extends_an_outer_one():

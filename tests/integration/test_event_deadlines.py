@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from console import dynamodb
-from console.aws import deadline
+from console.aws import deadline, dynamodb
 from notes import events, services
 from notes.domain import iso_after
 from notes.dynamodb_repository import DynamoDBNoteRepository

@@ -16,7 +16,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.dynamodb_repository import DynamoDBNoteRepository
-from notes.repository import InMemoryNoteRepository
+from tests.fakes import InMemoryNoteRepository
 
 ALICE = "alice-id"
 BOB = "bob-id"

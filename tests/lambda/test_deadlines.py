@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from console import dynamodb
+from console.aws import dynamodb
 from tests.slow_endpoint import SlowEndpoint
 
 PASSWORD = "correct horse battery staple"
@@ -53,7 +53,7 @@ def slow_dynamodb(moto_server, settings):
 
 @pytest.fixture
 def app(slow_dynamodb, lambda_runtime_factory, settings, monkeypatch):
-    from console.users import user_create
+    from accounts.services import user_create
 
     with lambda_runtime_factory(settings, monkeypatch) as gateway:
         settings.DYNAMODB_ENDPOINT_URL = slow_dynamodb.url  # Lambda's settings have none
@@ -113,7 +113,7 @@ def test_a_new_note_keeps_the_typed_text_when_the_write_is_slow(app, slow_dynamo
     slow_dynamodb.delays.clear()
     app.invoke = type(app).invoke.__get__(app)
     assert app.post("/dev/notes/new", form=data).status in (302, 303)
-    from console.users import user_authenticate
+    from accounts.services import user_authenticate
     from notes import services
 
     dora = user_authenticate(username="dora", password=PASSWORD)
@@ -123,8 +123,7 @@ def test_a_new_note_keeps_the_typed_text_when_the_write_is_slow(app, slow_dynamo
 @pytest.mark.slow
 @pytest.mark.parametrize("seconds", [6.0, 12.0])
 def test_the_api_answers_its_json_503_before_the_deadline(app, slow_dynamodb, seconds):
-    from console.api_tokens import token_create
-    from console.users import user_authenticate
+    from accounts.services import token_create, user_authenticate
 
     _, secret = token_create(user=user_authenticate(username="dora", password=PASSWORD), name="script")
     slow_dynamodb.delays["*"] = SLOW

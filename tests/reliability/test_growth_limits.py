@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from console import dynamodb
-from console.session_store import SessionStore, end_user_sessions
+from accounts.sessions import SessionStore, end_user_sessions
+from console.aws import dynamodb
 from tests.conftest import PASSWORD
 from tests.integration.accounts_support import session_key
 

@@ -13,8 +13,8 @@ import html
 
 import pytest
 
-from console import dynamodb
-from console.aws import item_size
+from console.aws import dynamodb, item_size
+from console.aws.errors import StorageFull
 from notes import services
 from notes.domain import CONTENT_MAX_BYTES, TITLE_MAX_CHARS, Note
 from tests.reliability.support import COLLECTION_FULL, WRITES, make_user, send_json, session_client, text, token_client
@@ -62,7 +62,7 @@ def test_every_kind_has_a_bound_under_dynamodbs_item_limit(kind):
 # --- each kind the app writes ------------------------------------------------------------------------------
 def _assert_refused_unsent(call, ddb_calls, *kinds: str) -> None:
     before = list(ddb_calls)
-    with pytest.raises(dynamodb.StorageFull) as raised:
+    with pytest.raises(StorageFull) as raised:
         call()
     assert raised.value.code == "ItemTooLarge" and any(f"The {kind} item" in str(raised.value) for kind in kinds)
     assert not WRITE_OPERATIONS & set(ddb_calls[len(before) :])  # nothing was sent
@@ -96,12 +96,12 @@ def test_a_history_version_over_its_bound_is_refused_before_dynamodb(alice, ddb_
 
 
 def test_an_idempotency_record_over_its_bound_is_refused_before_dynamodb(alice, ddb_calls):
-    from notes.idempotency_dynamodb import DynamoDBIdempotencyStore
+    from notes.dynamodb_repository import DynamoDBNoteRepository
 
     # The record carries the note it made, so the transaction is refused as a whole (the note's own Put
     # is checked first); either way nothing is sent.
     _assert_refused_unsent(
-        lambda: DynamoDBIdempotencyStore().create_note(
+        lambda: DynamoDBNoteRepository().add_idempotent(
             _note(alice.id, content=HUGE), key="k" * 20, fingerprint="f", expires_at=2_000_000_000, now=1
         ),
         ddb_calls,
@@ -114,8 +114,8 @@ def test_an_idempotency_record_over_its_bound_is_refused_before_dynamodb(alice, 
 
 
 def test_an_api_token_over_its_bound_is_refused_before_dynamodb(alice, ddb_calls):
-    from console.api_tokens import ApiToken
-    from console.api_tokens_dynamodb import DynamoDBTokenRepository
+    from accounts.tokens import ApiToken
+    from accounts.tokens_dynamodb import DynamoDBTokenRepository
 
     token = ApiToken(id="t" * 26, user_id=alice.id, name="n" * 5000, created_at="2026-12-01T00:00:00Z", hint="abcd")
     _assert_refused_unsent(
@@ -126,7 +126,7 @@ def test_an_api_token_over_its_bound_is_refused_before_dynamodb(alice, ddb_calls
 def test_a_session_over_its_bound_is_refused_before_dynamodb(aws, ddb_calls):
     import secrets
 
-    from console.session_store import SessionStore
+    from accounts.sessions import SessionStore
 
     session = SessionStore()
     session["blob"] = secrets.token_urlsafe(30_000)  # session data is compressed: this does not shrink
@@ -134,8 +134,8 @@ def test_a_session_over_its_bound_is_refused_before_dynamodb(aws, ddb_calls):
 
 
 def test_a_user_over_its_bound_is_refused_before_dynamodb(aws, ddb_calls):
-    from console.users import User
-    from console.users_dynamodb import DynamoDBUserRepository
+    from accounts.users import User
+    from accounts.users_dynamodb import DynamoDBUserRepository
 
     user = User(id="u" * 32, username="v" * 5000, password_hash="md5$x$y", created_at="2026-12-01T00:00:00Z")
     _assert_refused_unsent(lambda: DynamoDBUserRepository().add(user), ddb_calls, "user")
@@ -144,7 +144,6 @@ def test_a_user_over_its_bound_is_refused_before_dynamodb(aws, ddb_calls):
 def test_the_largest_note_the_fields_allow_fits_every_bound(alice):
     """4-byte characters everywhere: the most bytes a valid note can hold."""
     from notes.dynamodb_repository import DynamoDBNoteRepository
-    from notes.idempotency_dynamodb import DynamoDBIdempotencyStore
 
     data = {"title": "😀" * TITLE_MAX_CHARS, "content": "😀" * (CONTENT_MAX_BYTES // 4), "category": "c" * 40}
     repo = DynamoDBNoteRepository()
@@ -157,7 +156,7 @@ def test_the_largest_note_the_fields_allow_fits_every_bound(alice):
         repo=repo,
     )
     assert repo.add_history(updated)
-    made = DynamoDBIdempotencyStore().create_note(
+    made = DynamoDBNoteRepository().add_idempotent(
         _note(alice.id, **{k: v for k, v in data.items()}),
         key="k" * 40,
         fingerprint="f" * 64,
@@ -226,4 +225,10 @@ def test_a_transaction_cancelled_for_a_full_collection_is_storage_full():
         },
         "TransactWriteItems",
     )
-    assert isinstance(dynamodb.translate(exc), dynamodb.StorageFull)
+
+    class Refusing:
+        def transact_write_items(self, **_):
+            raise exc
+
+    with pytest.raises(StorageFull):
+        dynamodb.call("transact_write_items", ddb=Refusing(), TransactItems=[])

@@ -1,0 +1,101 @@
+"""Users: the account model, its errors, its validation and its repository protocol.
+
+The DynamoDB adapter is accounts/users_dynamodb.py (wired in accounts/wiring.py); the services that use them
+are in accounts/services.py. Passwords are hashed with Django's hashers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,40}$")
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    username: str
+    password_hash: str = ""
+    is_admin: bool = False
+    created_at: str = ""
+
+    is_authenticated = True
+    is_anonymous = False
+
+
+class AnonymousUser:
+    id = None
+    username = ""
+    is_admin = False
+    is_authenticated = False
+    is_anonymous = True
+
+    def __repr__(self) -> str:
+        return "AnonymousUser"
+
+
+class AccountError(Exception):
+    pass
+
+
+class UsernameTaken(AccountError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"The username {username!r} is taken.")
+
+
+class UserNotFound(AccountError):
+    pass
+
+
+class InvalidCredentials(AccountError):
+    def __init__(self) -> None:
+        super().__init__("Username or password is incorrect.")
+
+
+class AccountValidationError(AccountError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> User:
+        """Store a new user; the username is unique case-insensitively (UsernameTaken otherwise)."""
+        ...
+
+    def get(self, *, user_id: str) -> User:
+        """Strongly consistent read by id; UserNotFound otherwise."""
+        ...
+
+    def get_by_username(self, *, username: str) -> User:
+        """Case-insensitive lookup; UserNotFound otherwise."""
+        ...
+
+    def set_password_hash(self, *, user_id: str, password_hash: str) -> User: ...
+
+
+def clean_username(username: object) -> str:
+    if not isinstance(username, str) or not USERNAME_RE.match(username.strip()):
+        raise AccountValidationError(
+            {"username": "Username must be 3-40 characters: letters, digits and . @ + - _ only."}
+        )
+    return username.strip()
+
+
+def check_new_password(password: object, *, username: str = "") -> str:
+    if not isinstance(password, str) or not password:
+        raise AccountValidationError({"password": "Password is required."})
+    if len(password) > 1024:
+        raise AccountValidationError({"password": "Password must be at most 1024 characters."})
+    try:
+        validate_password(password, user=User(id="", username=username))
+    except DjangoValidationError as exc:
+        raise AccountValidationError({"password": " ".join(exc.messages)}) from None
+    return password
+
+
