@@ -26,6 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
 from console.errors import reference_for, store_error_context, store_error_status
+from console.integers import parse_int
 from notes import services
 from notes.domain import (
     CATEGORY_MAX_CHARS,
@@ -123,8 +124,7 @@ def _note_id_param(raw: str | None) -> str | None:
 
 
 def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 10 else None
+    return parse_int(request.POST.get("version", ""), minimum=0, maximum=999_999_999)
 
 
 def _form_values(post: QueryDict) -> dict[str, object]:

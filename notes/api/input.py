@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from console.integers import json_int, parse_int
 from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, TITLE_MAX_CHARS, NoteFilters
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
@@ -38,7 +39,6 @@ _NO_NUL_RE = re.compile(NO_NUL_PATTERN.removeprefix("^").removesuffix("$"))
 _CATEGORY_RE = re.compile(CATEGORY_PATTERN.removeprefix("^").removesuffix("$"))
 _ETAG_RE = re.compile(r'(W/)?"([!#-~\x80-\xff]*)"')  # RFC 9110 entity-tag
 _KEY_RE = re.compile(r"[!-~]+")
-_INTEGER_RE = re.compile(r"-?[0-9]+")
 _DIGITS_RE = re.compile(r"[0-9]{1,16}")
 
 EDITABLE = ("title", "content", "category", "important", "completed")
@@ -105,7 +105,7 @@ def read_json_body(request: HttpRequest, *, media_types: tuple[str, ...] = (JSON
         raise RequestProblem(413, "body_too_large", f"The request body is over the limit of {limit:,} bytes.")
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=json_int)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RequestProblem(400, "invalid_json", f"The body is not valid JSON: {exc}") from None
     except RecursionError:
@@ -240,9 +240,10 @@ def query_integer(request: HttpRequest, name: str, *, minimum: int, maximum: int
     raw = request.GET.get(name)
     if raw is None:
         return None
-    if not _INTEGER_RE.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+    value = parse_int(raw, minimum=minimum, maximum=maximum)
+    if value is None:
         raise _bad_query(name, f"{name} must be a whole number from {minimum} to {maximum}.")
-    return int(raw)
+    return value
 
 
 def query_flag(request: HttpRequest, name: str) -> bool | None:
@@ -303,8 +304,7 @@ def _etag_version(tag: str) -> int | None:
     match = _ETAG_RE.fullmatch(tag)
     if not match or match.group(1) or not _DIGITS_RE.fullmatch(match.group(2)):
         return None
-    version = int(match.group(2))
-    return version if 1 <= version <= VERSION_MAX else None
+    return parse_int(match.group(2), minimum=1, maximum=VERSION_MAX)
 
 
 def if_match(request: HttpRequest) -> IfMatch | None:
