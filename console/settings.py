@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.auth.AuthenticationMiddleware",
+    "console.cache_control.CacheControlMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
