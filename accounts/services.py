@@ -17,6 +17,7 @@ from accounts.tokens import (
     TOKEN_PREFIX,
     TOKEN_RE,
     ApiToken,
+    TokenNotFound,
     TokenOwner,
     TokenRepository,
     TokenValidationError,
@@ -77,9 +78,15 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     return user
 
 
-def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:
+def user_set_password(
+    *, user: User, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
+) -> User:
+    """Store a new password and revoke every API token of the user: whoever knew the old password may have
+    made one, and a password change is how a user takes their account back (README, Accounts and security)."""
     check_new_password(new_password, username=user.username)
-    return _users(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+    token_revoke_all(user_id=user.id, repo=tokens)
+    return changed
 
 
 def user_change_password(
@@ -125,6 +132,18 @@ def token_list(*, user_id: str, repo: TokenRepository | None = None) -> list[Api
 
 def token_revoke(*, user_id: str, token_id: str, repo: TokenRepository | None = None) -> None:
     _tokens(repo).delete(user_id=user_id, token_id=token_id)
+
+
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
+    """Revoke every token of the user. Returns how many there were."""
+    repository = _tokens(repo)
+    tokens = repository.list(user_id=user_id)
+    for token in tokens:
+        try:
+            repository.delete(user_id=user_id, token_id=token.id)
+        except TokenNotFound:
+            pass  # revoked meanwhile
+    return len(tokens)
 
 
 def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> TokenOwner | None:
