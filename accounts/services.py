@@ -78,6 +78,14 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     return user
 
 
+def user_current(*, user_id: str, repo: UserRepository | None = None) -> User | None:
+    """The user's profile as stored now (strongly consistent), or None when it was deleted."""
+    try:
+        return _users(repo).get(user_id=user_id)
+    except UserNotFound:
+        return None
+
+
 def user_set_password(
     *, user: User, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
 ) -> User:

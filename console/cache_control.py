@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-
-from console.aws.errors import StoreUnavailable
+from django.utils.functional import SimpleLazyObject, empty
 
 SIGNED_IN_CACHE_CONTROL = {"private": True, "no_store": True}
 
@@ -39,7 +38,8 @@ def _signed_in(request: HttpRequest) -> bool:
     session = getattr(request, "session", None)
     if session is None or not session.accessed:
         return False  # the page never looked at the session, so it shows nothing of a user
-    try:
-        return bool(request.user.is_authenticated)
-    except StoreUnavailable:
-        return True  # could not tell: treat it as private
+    user = request.__dict__.get("user")
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        # Not loaded (or its load failed: a 503): never read the store again just for a header.
+        return session.session_key is not None
+    return bool(getattr(user, "is_authenticated", False))

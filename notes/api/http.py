@@ -18,7 +18,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.services import token_authenticate
+from accounts.services import token_authenticate, user_current
+from accounts.users import User
 from console.aws.errors import StorageFull, StoreUnavailable
 from console.errors import STORAGE_FULL_MESSAGE, json_error, reference_for
 from notes.api.input import RequestProblem
@@ -66,7 +67,12 @@ def authenticate(request: HttpRequest) -> None:
         owner = token_authenticate(secret=credentials.strip())
         if owner is None:
             raise unauthorized("invalid_token", "The API token is unknown or was revoked.", error="invalid_token")
-        request.user = owner.user
+        # The token carries its owner's name and admin flag: the stored profile decides (a deleted account's
+        # token stops working), one read per request.
+        account = user_current(user_id=owner.user.id)
+        if account is None:
+            raise unauthorized("invalid_token", "The API token's account no longer exists.", error="invalid_token")
+        request.user = User(id=account.id, username=account.username, is_admin=account.is_admin)
         request.auth_method = "token"
         return
     if not request.user.is_authenticated:

@@ -174,8 +174,9 @@ class Faults:
         operation = (operation.decode() if isinstance(operation, bytes) else operation).rsplit(".", 1)[-1]
         self.attempts.append(operation)
         body = request.body or b""
-        # A session (SESSION#<key>), a user's set of them (SESSIONS), an API token (TOKEN#<hash>).
-        is_auth = b"SESSION" in body or b'"TOKEN#' in body
+        # A session (SESSION#<key>), a user's set of them (SESSIONS), an API token (TOKEN#<hash>), and the
+        # profile read that a write or a token's use is checked against (sk PROFILE).
+        is_auth = b"SESSION" in body or b'"TOKEN#' in body or (operation == "GetItem" and b'"PROFILE"' in body)
         for rule in self._rules:
             if operation not in rule.operations or (is_auth and not rule.auth):
                 continue
