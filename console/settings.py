@@ -172,6 +172,10 @@ SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 LOGIN_REDIRECT_URL = "home"
 SIGNIN_THROTTLE_ATTEMPTS = env_int("SIGNIN_THROTTLE_ATTEMPTS", 5)  # failed sign-ins per username and address
 SIGNIN_THROTTLE_WINDOW = env_int("SIGNIN_THROTTLE_WINDOW", 15 * 60)  # seconds
+# Failed sign-ins per account across every address (accounts/throttle.py), sparing the owner's recent addresses.
+SIGNIN_ACCOUNT_ATTEMPTS = env_int("SIGNIN_ACCOUNT_ATTEMPTS", 20)
+SIGNIN_ACCOUNT_WINDOW = env_int("SIGNIN_ACCOUNT_WINDOW", 60 * 60)
+SIGNIN_KNOWN_ADDRESS_DAYS = env_int("SIGNIN_KNOWN_ADDRESS_DAYS", 30)
 
 # --- Security headers and HTTPS -----------------------------------------------------------
 # The CSP is set by console.security; the rest by Django's SecurityMiddleware and XFrameOptionsMiddleware.
