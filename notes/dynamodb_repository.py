@@ -19,6 +19,8 @@ from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
+    FIELD,
+    FIELDS,
     HISTORY_KEEP,
     TRASH_DAYS,
     Note,
@@ -75,6 +77,9 @@ def _history_item(note: Note) -> dict[str, Any]:
     return item
 
 
+_KIND = {str: "S", bool: "BOOL"}  # a field's DynamoDB attribute type, by its spec's type
+
+
 def to_item(note: Note) -> dict[str, Any]:
     item: dict[str, Any] = {
         "pk": {"S": user_pk(note.user_id)},
@@ -82,18 +87,15 @@ def to_item(note: Note) -> dict[str, Any]:
         "type": {"S": "note"},
         "id": {"S": note.id},
         "user_id": {"S": note.user_id},
-        "title": {"S": note.title},
-        "category": {"S": note.category},
-        "important": {"BOOL": note.important},
-        "completed": {"BOOL": note.completed},
+        **{spec.name: {_KIND[spec.type]: getattr(note, spec.name)} for spec in FIELDS},
         "created_at": {"S": note.created_at},
         "updated_at": {"S": note.updated_at},
         "updated_sk": {"S": updated_sort_key(note.updated_at, note.id)},
         "version": {"N": str(note.version)},
     }
     # DynamoDB refuses empty strings only in key attributes, but leaving content out keeps items small.
-    if note.content:
-        item["content"] = {"S": note.content}
+    if not note.content:
+        del item["content"]
     return item
 
 
@@ -101,11 +103,7 @@ def from_item(item: dict[str, Any]) -> Note:
     return Note(
         id=item["id"]["S"],
         user_id=item["user_id"]["S"],
-        title=item["title"]["S"],
-        content=item.get("content", {}).get("S", ""),
-        category=item["category"]["S"],
-        important=item["important"]["BOOL"],
-        completed=item["completed"]["BOOL"],
+        **{spec.name: item[spec.name][_KIND[spec.type]] if spec.name in item else spec.default for spec in FIELDS},
         created_at=item["created_at"]["S"],
         updated_at=item["updated_at"]["S"],
         version=int(item["version"]["N"]),
@@ -123,7 +121,6 @@ def _written_by(item: dict[str, Any] | None, write_id: str) -> bool:
     return bool(item) and item.get(WRITE_ID, {}).get("S") == write_id
 
 
-_FIELD_TYPES = {"title": "S", "content": "S", "category": "S", "important": "BOOL", "completed": "BOOL"}
 
 
 class DynamoDBNoteRepository:
@@ -246,7 +243,7 @@ class DynamoDBNoteRepository:
         sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk", "#w = :write_id"]
         removes = []
         for i, (name, value) in enumerate(changes.items()):
-            kind = _FIELD_TYPES[name]
+            kind = _KIND[FIELD[name].type]
             names[f"#f{i}"] = name
             if name == "content" and value == "":
                 removes.append(f"#f{i}")

@@ -31,10 +31,10 @@ from notes.api.input import (
     read_json_body,
 )
 from notes.api.openapi import build_document
-from notes.domain import Note, NoteNotFound, TrashedNote, VersionConflict
+from notes.domain import NOTE_ID_PATTERN, Note, NoteNotFound, TrashedNote, VersionConflict
 
 # Note ids are 32 lowercase hex characters; anything else is a 404 without asking DynamoDB.
-_NOTE_ID_RE = re.compile(r"[0-9a-f]{32}")
+_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _VERSION_RE = re.compile(r"[1-9][0-9]{0,15}")
 
 
