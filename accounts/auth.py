@@ -1,10 +1,16 @@
 """Sign-in state without django.contrib.auth's models: the user lives in DynamoDB, and what a request
 needs of it (id, username, admin flag) is kept in the server-side session, so identifying the user
 costs no read beyond the session's own.
+
+Where it matters the session's word is not enough: a deleted user's session must stop working and a demoted
+admin must stop being one at once, not in 14 days. So admin pages and every write (unsafe method) check the
+stored profile: one strongly consistent read, cached for the request (`checked_user`); API tokens likewise
+(notes/api/http.py). A deleted user is signed out; a changed admin flag or username is written to the session.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -18,6 +24,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.sessions import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
 from accounts.users import AnonymousUser, User
+from console.aws.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
 
 USERNAME_KEY = "_username"
 ADMIN_KEY = "_admin"
@@ -31,13 +40,58 @@ def _user_from_session(request: HttpRequest) -> User | AnonymousUser:
     return User(id=user_id, username=session.get(USERNAME_KEY, ""), is_admin=bool(session.get(ADMIN_KEY)))
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_CHECKED = "_account_checked"
+
+
+def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | AnonymousUser:
+    if not user.is_authenticated:
+        setattr(request, _CHECKED, True)
+        return user
+    from accounts.services import user_current
+
+    stored = user_current(user_id=user.id)
+    setattr(request, _CHECKED, True)
+    session = getattr(request, "session", None)
+    if stored is None:  # the account was deleted: this session ends here
+        if session is not None:
+            key = session.session_key
+            session.flush()
+            if key:
+                forget_user_session(user_id=user.id, session_key=key)
+        return AnonymousUser()
+    if session is not None and (stored.username, stored.is_admin) != (user.username, user.is_admin):
+        store_user_in_session(session, stored)
+    return User(id=stored.id, username=stored.username, is_admin=stored.is_admin)
+
+
+def _checked_from_session(request: HttpRequest) -> User | AnonymousUser:
+    user = _user_from_session(request)
+    try:
+        return _checked(request, user)
+    except StoreUnavailable:
+        # The store is failing: the write this check guards goes to the same store and its view answers the
+        # outage keeping what was typed; an admin page still insists (checked_user raises).
+        log.warning("profile check skipped: the store is unavailable")
+        return user
+
+
+def checked_user(request: HttpRequest) -> User | AnonymousUser:
+    """request.user as the stored profile says now (one read per request, then cached)."""
+    if not getattr(request, _CHECKED, False):
+        request.user = _checked(request, request.user)
+    return request.user
+
+
 class AuthenticationMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not hasattr(request, "user"):  # an API token authenticator may have set it already
-            request.user = SimpleLazyObject(lambda: _user_from_session(request))
+            # A write is checked against the stored profile, lazily: only if the view looks at the user.
+            load = _user_from_session if request.method in _SAFE_METHODS else _checked_from_session
+            request.user = SimpleLazyObject(lambda: load(request))
         return self.get_response(request)
 
 
@@ -107,6 +161,8 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
+            return redirect_to_login(request)
+        if not checked_user(request).is_authenticated:  # deleted since the session was made
             return redirect_to_login(request)
         if not request.user.is_admin:
             raise PermissionDenied("This page is for admins.")

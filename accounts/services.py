@@ -115,9 +115,23 @@ def user_delete_finish(
     return eraser.erase(user_id=user.id, username=user.username, deadline=time.monotonic() + budget)
 
 
-def user_set_password(*, user: User, new_password: str, repo: UserRepository | None = None) -> User:
+def user_current(*, user_id: str, repo: UserRepository | None = None) -> User | None:
+    """The user's profile as stored now (strongly consistent), or None when it was deleted."""
+    try:
+        return _users(repo).get(user_id=user_id)
+    except UserNotFound:
+        return None
+
+
+def user_set_password(
+    *, user: User, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
+) -> User:
+    """Store a new password and revoke every API token of the user: whoever knew the old password may have
+    made one, and a password change is how a user takes their account back (README, Accounts and security)."""
     check_new_password(new_password, username=user.username)
-    return _users(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+    token_revoke_all(user_id=user.id, repo=tokens)
+    return changed
 
 
 def user_change_password(
@@ -165,6 +179,18 @@ def token_revoke(*, user_id: str, token_id: str, repo: TokenRepository | None = 
     _tokens(repo).delete(user_id=user_id, token_id=token_id)
 
 
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
+    """Revoke every token of the user. Returns how many there were."""
+    repository = _tokens(repo)
+    tokens = repository.list(user_id=user_id)
+    for token in tokens:
+        try:
+            repository.delete(user_id=user_id, token_id=token.id)
+        except TokenNotFound:
+            pass  # revoked meanwhile
+    return len(tokens)
+
+
 def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> TokenOwner | None:
     """The owner of a presented token, or None when it is malformed, unknown or revoked."""
     if not isinstance(secret, str) or not TOKEN_RE.fullmatch(secret):
@@ -174,18 +200,6 @@ def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> T
     return _tokens(repo).authenticate(
         token_hash=hash_token(secret), now=now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), touch_before=touch_before
     )
-
-
-def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
-    """Revoke every API token of the user (a password reset does: a token is a credential too)."""
-    repository = _tokens(repo)
-    tokens = repository.list(user_id=user_id)
-    for token in tokens:
-        try:
-            repository.delete(user_id=user_id, token_id=token.id)
-        except TokenNotFound:
-            pass  # revoked meanwhile
-    return len(tokens)
 
 
 # --- password reset links (no email: an admin hands the link over) ----------------------------------------
@@ -224,7 +238,6 @@ def password_reset_complete(
     link = reset_links.reset_link_consume(secret=secret)
     if link.user_id != user.id:
         raise reset_links.ResetLinkInvalid()
-    user = user_set_password(user=user, new_password=new_password, repo=repo)
+    user = user_set_password(user=user, new_password=new_password, repo=repo, tokens=tokens)  # revokes the tokens
     end_user_sessions(user_id=user.id)
-    token_revoke_all(user_id=user.id, repo=tokens)
     return user

@@ -9,6 +9,11 @@ holds `limit` attempts the update is refused (nothing written, no password hashe
 `Throttled` with the seconds left in the window. A success clears the window's counter. Fixed windows cost
 one write per attempt and never need a read; the price is that a burst straddling a window boundary can
 reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
+
+Sign-ins are counted twice: per username and address (5 per 15 minutes), and per account across all
+addresses, in a longer, gentler window (20 per hour), so many addresses cannot each take their 5. The
+account's cap spares the addresses its owner signed in from lately (`known_address`, kept 30 days), so an
+attack from elsewhere does not lock the owner out.
 """
 
 from __future__ import annotations
@@ -90,3 +95,30 @@ def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> N
 def signin_subject(*, username: str, client_address: str) -> str:
     # Usernames are at most 40 characters; a longer typed value can't exist, so cutting it only bounds the key.
     return f"{username.strip().casefold()[:64]}#{client_address}"
+
+
+def account_subject(*, username: str) -> str:
+    return username.strip().casefold()[:64]
+
+
+# --- the addresses an account's owner signed in from: exempt from the per-account cap ---------------------
+
+def _known_key(username: str, address: str) -> dict[str, Any]:
+    return {"pk": {"S": f"THROTTLE#known#{account_subject(username=username)}"}, "sk": {"S": f"ADDRESS#{address}"}}
+
+
+def known_address_remember(*, username: str, address: str, days: int, now: float | None = None) -> None:
+    """Remember that the account's owner signed in from `address` (for `days`, a TTL item)."""
+    now = _now() if now is None else now
+    dynamodb.table_call(
+        "put_item",
+        Item={**_known_key(username, address), "type": {"S": "throttle"},
+              "expires_at": {"N": str(int(now + days * 86400))}},
+    )
+
+
+def known_address(*, username: str, address: str, now: float | None = None) -> bool:
+    """Whether the account's owner signed in from `address` lately (strongly consistent)."""
+    now = _now() if now is None else now
+    item = dynamodb.table_call("get_item", Key=_known_key(username, address), ConsistentRead=True).get("Item")
+    return bool(item) and int(item["expires_at"]["N"]) > now

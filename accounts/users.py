@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,40}$")
+
+
+@dataclass(frozen=True)
+class _Field:
+    verbose_name: str
+
+
+class _UserMeta:
+    """What Django's password validators read of a model's options: UserAttributeSimilarityValidator names the
+    attribute a password resembles through `user._meta.get_field(name).verbose_name`."""
+
+    _VERBOSE_NAMES = {"username": "username"}
+
+    def get_field(self, name: str) -> _Field:
+        if name not in self._VERBOSE_NAMES:
+            raise FieldDoesNotExist(name)
+        return _Field(self._VERBOSE_NAMES[name])
 
 
 @dataclass(frozen=True)
@@ -27,6 +45,7 @@ class User:
 
     is_authenticated = True
     is_anonymous = False
+    _meta: ClassVar[_UserMeta] = _UserMeta()
 
 
 class AnonymousUser:

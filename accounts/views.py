@@ -13,7 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import auth
 from accounts.client_address import client_address
 from accounts.services import user_authenticate, user_change_password, user_create
-from accounts.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
+from accounts.throttle import (
+    Limit,
+    Throttled,
+    account_subject,
+    known_address,
+    known_address_remember,
+    signin_subject,
+    throttle_clear,
+    throttle_hit,
+)
 from accounts.users import (
     AccountValidationError,
     InvalidCredentials,
@@ -37,6 +46,10 @@ def _next_url(request: HttpRequest) -> str:
 
 def _signin_limit() -> Limit:
     return Limit("signin", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+
+
+def _account_limit() -> Limit:
+    return Limit("signin-account", settings.SIGNIN_ACCOUNT_ATTEMPTS, settings.SIGNIN_ACCOUNT_WINDOW)
 
 
 def _password_limit() -> Limit:
@@ -64,11 +77,19 @@ def signin(request: HttpRequest) -> HttpResponse:
         return render(request, template, context, status=400)
     limit, address = _signin_limit(), client_address(request)
     subject = signin_subject(username=username, client_address=address)
+    account_limit, account = _account_limit(), account_subject(username=username)
     try:
         # Counted before the password is checked, so a throttled guess costs one write and no hashing.
         throttle_hit(limit=limit, subject=subject)
+        try:
+            throttle_hit(limit=account_limit, subject=account)
+        except Throttled:
+            if not known_address(username=username, address=address):
+                raise
         user = user_authenticate(username=username, password=password)
         throttle_clear(limit=limit, subject=subject)
+        throttle_clear(limit=account_limit, subject=account)
+        known_address_remember(username=username, address=address, days=settings.SIGNIN_KNOWN_ADDRESS_DAYS)
         auth.login(request, user)
     except Throttled as exc:
         log.warning("sign-in throttled for %s", address)

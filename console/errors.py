@@ -23,11 +23,25 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from console.aws.errors import StoreUnavailable
+from console.aws.errors import StorageFull, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+STORAGE_FULL_MESSAGE = (
+    "This is more than the notes store can keep for you: a note holds up to 100 KB of text, and your account's "
+    "notes, history and trash together up to 10 GB. Nothing was changed; shorten the text, or empty the trash."
+)
+
+
+def store_error_status(exc: StoreUnavailable) -> int:
+    """507 when DynamoDB will not store this much (retrying won't help), else 503."""
+    return 507 if isinstance(exc, StorageFull) else 503
+
+
+def store_error_context(exc: StoreUnavailable) -> dict[str, Any]:
+    """What the unavailable notices need to tell a full store from an outage."""
+    return {"storage_full": STORAGE_FULL_MESSAGE} if isinstance(exc, StorageFull) else {}
 
 
 def reference_for(request: HttpRequest) -> str:
@@ -48,9 +62,11 @@ def store_unavailable_response(
 ) -> HttpResponse:
     reference = reference_for(request)
     log.warning("store unavailable (%s) on %s %s, reference %s", exc.code or exc, request.method, request.path, reference)
-    context = {**(context or {}), "store_unavailable": True, "reference": reference}
-    response = render(request, template, context, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    context = {**(context or {}), **store_error_context(exc), "store_unavailable": True, "reference": reference}
+    status = store_error_status(exc)
+    response = render(request, template, context, status=status)
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -143,6 +159,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # middleware, e.g. loading or saving the session) is a 503 with a reference, not a bare 500.
     exc = sys.exc_info()[1]
     if is_api_request(request):
+        if isinstance(exc, StorageFull):
+            return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
         if isinstance(exc, StoreUnavailable):
             response = json_error(
                 request, 503, code="store_unavailable", message="The notes store is unavailable; try again shortly."

@@ -31,13 +31,30 @@ def load_secret_key(*, on_lambda: bool, local_dir: Path) -> str:
     if parameter and secret_id:
         _refuse("Both SECRET_KEY_PARAMETER and SECRET_KEY_SECRET_ID are set: set only one of them.")
     if parameter or secret_id:
-        return _read_from_aws(parameter=parameter, secret_id=secret_id)
-    configured = os.environ.get("DJANGO_SECRET_KEY")
-    if configured:
-        return configured
+        key = _read_from_aws(parameter=parameter, secret_id=secret_id)
+    else:
+        key = os.environ.get("DJANGO_SECRET_KEY") or ""
+    if not key:
+        if on_lambda:
+            _refuse(MISSING_ON_LAMBDA)
+        return _local_key(local_dir)
     if on_lambda:
-        _refuse(MISSING_ON_LAMBDA)
-    return _local_key(local_dir)
+        _refuse_weak(key, source=parameter or secret_id or "DJANGO_SECRET_KEY")
+    return key
+
+
+# What `manage.py check --deploy` calls a weak key (security.W009): shorter than 50 characters, fewer than 5
+# different characters, or Django's generated insecure prefix.
+MIN_KEY_LENGTH = 50
+MIN_UNIQUE_CHARACTERS = 5
+
+
+def _refuse_weak(key: str, *, source: str) -> None:
+    if len(key) < MIN_KEY_LENGTH or len(set(key)) < MIN_UNIQUE_CHARACTERS or key.startswith("django-insecure-"):
+        _refuse(
+            f"The secret key in {source} is too weak for Lambda: use at least {MIN_KEY_LENGTH} random characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'); see README, Deploy."
+        )
 
 
 def _read_from_aws(*, parameter: str, secret_id: str) -> str:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "console.observability.RequestLogMiddleware",  # first: times everything, sets the correlation id
+    "console.aws.deadline.RequestDeadlineMiddleware",  # AWS calls below keep to the request's deadline
     "console.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.auth.AuthenticationMiddleware",
+    "console.cache_control.CacheControlMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
@@ -76,6 +78,8 @@ DATABASES: dict = {}
 # Sessions are server-side in DynamoDB (with a TTL), so signing out really ends them.
 SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+# A user's concurrent sessions: past this, signing in ends the least recently used ones (accounts/sessions.py).
+SESSIONS_PER_USER = env_int("SESSIONS_PER_USER", 100)
 LOGIN_URL = "signin"  # a URL name, so it carries the stage prefix
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -113,6 +117,10 @@ DYNAMODB_ENDPOINT_URL = env_str("DYNAMODB_ENDPOINT_URL") or None
 AWS_CONNECT_TIMEOUT = env_float("AWS_CONNECT_TIMEOUT", 2.0)
 AWS_READ_TIMEOUT = env_float("AWS_READ_TIMEOUT", 5.0)
 AWS_MAX_ATTEMPTS = env_int("AWS_MAX_ATTEMPTS", 3)
+# Each request's deadline (console/aws/deadline.py): Lambda's remaining time, or this budget off Lambda (the
+# stage's timeout), less a reserve in which the app still answers with its own 503 before the timeout.
+REQUEST_TIME_BUDGET_SECONDS = env_float("REQUEST_TIME_BUDGET_SECONDS", 28.0)
+REQUEST_DEADLINE_RESERVE_SECONDS = env_float("REQUEST_DEADLINE_RESERVE_SECONDS", 1.5)
 
 # --- Notes ------------------------------------------------------------------------------
 NOTES_PAGE_SIZE = env_int("NOTES_PAGE_SIZE", 20)
@@ -164,6 +172,10 @@ SIGNUP_ENABLED = env_bool("SIGNUP_ENABLED", True)
 LOGIN_REDIRECT_URL = "home"
 SIGNIN_THROTTLE_ATTEMPTS = env_int("SIGNIN_THROTTLE_ATTEMPTS", 5)  # failed sign-ins per username and address
 SIGNIN_THROTTLE_WINDOW = env_int("SIGNIN_THROTTLE_WINDOW", 15 * 60)  # seconds
+# Failed sign-ins per account across every address (accounts/throttle.py), sparing the owner's recent addresses.
+SIGNIN_ACCOUNT_ATTEMPTS = env_int("SIGNIN_ACCOUNT_ATTEMPTS", 20)
+SIGNIN_ACCOUNT_WINDOW = env_int("SIGNIN_ACCOUNT_WINDOW", 60 * 60)
+SIGNIN_KNOWN_ADDRESS_DAYS = env_int("SIGNIN_KNOWN_ADDRESS_DAYS", 30)
 
 # --- Security headers and HTTPS -----------------------------------------------------------
 # The CSP is set by console.security; the rest by Django's SecurityMiddleware and XFrameOptionsMiddleware.

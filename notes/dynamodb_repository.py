@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from console.aws import dynamodb
@@ -391,7 +391,9 @@ class DynamoDBNoteRepository:
             raise NoteNotFound(note_id) from None
         self._delete_history(user_id, note_id)
 
-    def purge_expired(self, *, now: str, lookback_days: int = TRASH_DAYS * 2) -> int:
+    def purge_expired(
+        self, *, now: str, stop: Callable[[], bool] | None = None, lookback_days: int = TRASH_DAYS * 2
+    ) -> int:
         from datetime import UTC, datetime, timedelta
 
         today = datetime.strptime(now[:10], "%Y-%m-%d").replace(tzinfo=UTC)
@@ -404,8 +406,12 @@ class DynamoDBNoteRepository:
                 "ExpressionAttributeValues": {":day": {"S": day}, ":now": {"S": now}},
             }
             while True:
+                if stop is not None and stop():
+                    return purged
                 resp = self._call("query", **kwargs)
                 for key in resp.get("Items", []):
+                    if stop is not None and stop():
+                        return purged
                     user_id = key["pk"]["S"].removeprefix("USER#")
                     note_id = key["sk"]["S"].removeprefix("NOTE#")
                     try:

@@ -11,6 +11,7 @@ retries from there (ReportBatchItemFailures).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from console.aws.errors import StoreUnavailable
@@ -21,12 +22,22 @@ from notes.repository import NoteRepository
 log = logging.getLogger(__name__)
 
 
-def process_records(records: list[dict[str, Any]], *, repo: NoteRepository) -> dict[str, Any]:
+def process_records(
+    records: list[dict[str, Any]], *, repo: NoteRepository, stop: Callable[[], bool] | None = None
+) -> dict[str, Any]:
+    """`stop()` true before a record: that record and the rest are reported failed, so Lambda redelivers the
+    batch from it (the invocation's time is nearly up)."""
     written = skipped = 0
     for record in records:
         change = record.get("dynamodb") or {}
         keys = change.get("Keys", {})
         sequence = change.get("SequenceNumber", "")
+        if stop is not None and stop():
+            log.warning(
+                "stream batch stopped before the deadline; Lambda will redeliver from this record",
+                extra={"fields": {"sequence_number": sequence, "written": written}},
+            )
+            return {"batchItemFailures": [{"itemIdentifier": sequence}], "written": written, "skipped": skipped}
         try:
             action = _action(record.get("eventName", ""), change)
         except (KeyError, TypeError, ValueError) as exc:

@@ -7,7 +7,7 @@ tests/fakes.py, and tests/integration/test_note_repository_contract.py runs one 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 from notes.domain import (
@@ -69,8 +69,9 @@ class NoteRepository(Protocol):
         """Remove a trashed note and its history for good; NoteNotFound if it is not in the trash."""
         ...
 
-    def purge_expired(self, *, now: str) -> int:
-        """Delete for good every trashed note whose purge time has passed. Returns how many."""
+    def purge_expired(self, *, now: str, stop: Callable[[], bool] | None = None) -> int:
+        """Delete for good every trashed note whose purge time has passed. Returns how many. When `stop()`
+        turns true it stops before the next note; the next run finds the rest (they are still due)."""
         ...
 
     def add_history(self, note: Note) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import overload
 
 from django.conf import settings
@@ -116,8 +117,11 @@ def note_delete_forever(*, user_id: str, note_id: str, repo: NoteRepository | No
     _repo(repo).delete_forever(user_id=user_id, note_id=note_id)
 
 
-def trash_purge(*, now: str | None = None, repo: NoteRepository | None = None) -> int:
-    return _repo(repo).purge_expired(now=now or now_iso())
+def trash_purge(
+    *, now: str | None = None, stop: Callable[[], bool] | None = None, repo: NoteRepository | None = None
+) -> int:
+    """Delete the trash whose time is up; stops before the next note once `stop()` is true."""
+    return _repo(repo).purge_expired(now=now or now_iso(), stop=stop)
 
 
 def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> tuple[Note, list[Note]]:

@@ -25,7 +25,8 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
-from console.errors import reference_for
+from console.errors import reference_for, store_error_context, store_error_status
+from console.integers import parse_int
 from notes import services
 from notes.domain import (
     CATEGORY_MAX_CHARS,
@@ -92,11 +93,11 @@ def _store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> str:
 def _unavailable_response(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
     """503 for pages without a form to keep: a notice in the page's flash region for htmx, else a page."""
     reference = _store_unavailable(request, exc)
-    context = {"reference": reference, "store_unavailable": True}
+    context = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
     if request.htmx:
-        response = render(request, "notes/_flash.html", {**context, "flash_error": True}, status=503)
+        response = render(request, "notes/_flash.html", {**context, "flash_error": True}, status=store_error_status(exc))
         return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(request, "notes/unavailable.html", context, status=503)
+    return render(request, "notes/unavailable.html", context, status=store_error_status(exc))
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -127,8 +128,7 @@ def _note_id_param(raw: str | None) -> str | None:
 
 
 def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 10 else None
+    return parse_int(request.POST.get("version", ""), minimum=0, maximum=999_999_999)
 
 
 def _form_values(post: QueryDict) -> dict[str, object]:
@@ -276,7 +276,8 @@ def note_new(request: HttpRequest) -> HttpResponse:
         return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
-        return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
+        return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True,
+                                                          **store_error_context(exc)}, status=store_error_status(exc))
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -335,7 +336,8 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         return _render_conflict(request, note_id, values, exc.current)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
-        return _render_editor(request, "notes/edit.html", {**context, "reference": reference, "store_unavailable": True}, status=503)
+        return _render_editor(request, "notes/edit.html", {**context, "reference": reference, "store_unavailable": True,
+                                                           **store_error_context(exc)}, status=store_error_status(exc))
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 

@@ -4,7 +4,7 @@ own"). Each has a contract suite that runs the same cases on it and on its Dynam
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
@@ -187,13 +187,17 @@ class InMemoryNoteRepository:
                 raise NoteNotFound(note_id)
             self._history.pop((user_id, note_id), None)
 
-    def purge_expired(self, *, now: str) -> int:
+    def purge_expired(self, *, now: str, stop: Callable[[], bool] | None = None) -> int:
         with self._lock:
             expired = [key for key, t in self._trash.items() if t.purge_at <= now]
+            purged = 0
             for key in expired:
+                if stop is not None and stop():
+                    break
                 del self._trash[key]
                 self._history.pop(key, None)
-            return len(expired)
+                purged += 1
+            return purged
 
     def add_history(self, note: Note) -> bool:
         with self._lock:

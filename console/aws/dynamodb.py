@@ -17,8 +17,9 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from console.aws import deadline, item_size
 from console.aws import session as aws_session
-from console.aws.errors import ConditionFailed, StoreUnavailable
+from console.aws.errors import ConditionFailed, StorageFull, StoreUnavailable
 
 __all__ = ["ConditionFailed", "StoreUnavailable", "call", "client", "create_table", "table_definition", "table_name"]
 
@@ -119,7 +120,7 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return aws_session.session().create_client("dynamodb", **kwargs)
+    return item_size.install(deadline.install(aws_session.session().create_client("dynamodb", **kwargs)))
 
 
 def _is_loopback(url: str) -> bool:
@@ -188,8 +189,25 @@ def call(operation: str, *, ddb: Any = None, **kwargs: Any) -> dict[str, Any]:
         return getattr(ddb or client(), operation)(**kwargs)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
+        if _is_storage_full(exc.response):
+            raise StorageFull(f"DynamoDB cannot store this much ({code})", code=code) from exc
         if code in _CONDITION_CODES:
             raise ConditionFailed(code, exc.response) from exc
         raise StoreUnavailable(f"DynamoDB refused the request ({code})", code=code) from exc
     except BotoCoreError as exc:
+        if getattr(exc, "storage_full", False):  # console/aws/item_size.py refused it before sending
+            raise StorageFull(str(exc), code=type(exc).__name__) from exc
         raise StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__) from exc
+
+
+# The user's item collection at 10 GB (tables with an LSI): an error, or a transaction's cancellation reason.
+_STORAGE_FULL_CODES = frozenset({"ItemCollectionSizeLimitExceededException", "ItemCollectionSizeLimitExceeded"})
+
+
+def _is_storage_full(response: dict[str, Any]) -> bool:
+    error = response.get("Error", {})
+    if error.get("Code") in _STORAGE_FULL_CODES:
+        return True
+    if error.get("Code") == "ValidationException" and "item size" in error.get("Message", "").lower():
+        return True  # over 400 KB: item_size's bounds should have refused it first
+    return any(reason.get("Code") in _STORAGE_FULL_CODES for reason in response.get("CancellationReasons") or [])

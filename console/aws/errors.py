@@ -21,6 +21,11 @@ class StoreUnavailable(Exception):
         return self.code in THROTTLING_CODES
 
 
+class StorageFull(StoreUnavailable):
+    """DynamoDB will not store this much: an item over its bound (console/aws/item_size.py) or over 400 KB, or
+    the user's item collection at its 10 GB. Retrying does not help: a 507 with a message, not a 503."""
+
+
 class ConditionFailed(Exception):
     """A conditional write (or a transaction) was refused: `code` is DynamoDB's error code
     (ConditionalCheckFailedException or TransactionCanceledException) and `response` its error response,

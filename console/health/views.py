@@ -44,6 +44,7 @@ from console.health.metrics import (
 from console.health.patterns import REQUEST_ID
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.wiring import get_gateway
+from console.integers import parse_int
 
 T = TypeVar("T")
 
@@ -262,6 +263,9 @@ def aggregates(request: HttpRequest) -> HttpResponse:
     return _render(request, template, reads, context, tab="invocations")
 
 
+EARLIEST_LOG_TIME = datetime(2014, 1, 1, tzinfo=UTC)  # AWS Lambda opened in November 2014
+
+
 def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, dict[str, Any]]:
     get = request.GET
     now = utcnow()
@@ -280,11 +284,16 @@ def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, 
         try:
             start = _parse_local(form["from"]) if form["from"] else now - timedelta(hours=1)
             end = _parse_local(form["to"]) if form["to"] else now
-        except ValueError:
-            problems.append(Problem("From and To are dates and times like 2026-11-27T10:00 (UTC).", level="warning"))
+        except (ValueError, OverflowError):  # OverflowError: a time zone moves it past year 1 or 9999
+            problems.append(Problem("From and To are dates and times like 2026-11-27T10:00 (UTC), between the "
+                                    "years 1 and 9999.", level="warning"))
         if end <= start or end - start > MAX_LOG_RANGE:
             problems.append(Problem("The time range must end after it starts and span at most 31 days.",
                                     level="warning"))
+            start, end = now - timedelta(hours=1), now
+        elif start < EARLIEST_LOG_TIME or end > now + timedelta(days=1):
+            # Lambda's logs are no older than the function; far dates would overflow the charts' arithmetic.
+            problems.append(Problem("The time range must lie between 2014 and tomorrow.", level="warning"))
             start, end = now - timedelta(hours=1), now
         form["live"] = False  # a range in the past gets no new lines
     if form["request"] and not REQUEST_ID.match(form["request"]):
@@ -302,10 +311,7 @@ def _parse_local(text: str) -> datetime:
 
 
 def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
+    return parse_int(text)
 
 
 def _query_string(form: dict[str, Any], **extra: Any) -> str:

@@ -18,9 +18,10 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.services import token_authenticate
-from console.aws.errors import StoreUnavailable
-from console.errors import json_error, reference_for
+from accounts.services import token_authenticate, user_current
+from accounts.users import User
+from console.aws.errors import StorageFull, StoreUnavailable
+from console.errors import STORAGE_FULL_MESSAGE, json_error, reference_for
 from notes.api.input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused
@@ -66,7 +67,12 @@ def authenticate(request: HttpRequest) -> None:
         owner = token_authenticate(secret=credentials.strip())
         if owner is None:
             raise unauthorized("invalid_token", "The API token is unknown or was revoked.", error="invalid_token")
-        request.user = owner.user
+        # The token carries its owner's name and admin flag: the stored profile decides (a deleted account's
+        # token stops working), one read per request.
+        account = user_current(user_id=owner.user.id)
+        if account is None:
+            raise unauthorized("invalid_token", "The API token's account no longer exists.", error="invalid_token")
+        request.user = User(id=account.id, username=account.username, is_admin=account.is_admin)
         request.auth_method = "token"
         return
     if not request.user.is_authenticated:
@@ -152,6 +158,9 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
         return json_error(request, 413, code="body_too_large", message="The request body is too large.")
     if isinstance(exc, SuspiciousOperation):
         return json_error(request, 400, code="bad_request", message="The request could not be understood.")
+    if isinstance(exc, StorageFull):
+        log.warning("api storage full: %s (%s) reference=%s", exc, exc.code, reference_for(request))
+        return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
     if isinstance(exc, StoreUnavailable):
         log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, reference_for(request))
         if exc.throttled:  # DynamoDB's own "slow down": a 429 so clients back off; other outages are 503

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from console.integers import json_int, parse_int
 from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, EDITABLE_FIELDS, FIELD, NoteFilters
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
@@ -29,7 +30,6 @@ INTEGER_PATTERN = r"^-?[0-9]+$"
 
 _ETAG_RE = re.compile(r'(W/)?"([!#-~\x80-\xff]*)"')  # RFC 9110 entity-tag
 _KEY_RE = re.compile(r"[!-~]+")
-_INTEGER_RE = re.compile(r"-?[0-9]+")
 _DIGITS_RE = re.compile(r"[0-9]{1,16}")
 
 
@@ -73,14 +73,18 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+def _content_length(request: HttpRequest) -> int:
+    length = parse_int(request.META.get("CONTENT_LENGTH") or "0", minimum=0)
+    if length is None:
+        raise RequestProblem(400, "bad_request", "Content-Length is not a number.")
+    return length
+
+
 def read_json_body(request: HttpRequest, *, media_types: tuple[str, ...] = (JSON,)) -> object:
     """The parsed body: 413 over the size limit (checked before reading), 415 if it isn't declared as
     JSON, 400 if it isn't valid UTF-8 JSON."""
     limit = settings.API_MAX_BODY_BYTES
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise RequestProblem(400, "bad_request", "Content-Length is not a number.") from None
+    length = _content_length(request)
     if length > limit:
         raise RequestProblem(
             413, "body_too_large", f"The request body is {length:,} bytes; the limit is {limit:,} bytes."
@@ -94,7 +98,7 @@ def read_json_body(request: HttpRequest, *, media_types: tuple[str, ...] = (JSON
         raise RequestProblem(413, "body_too_large", f"The request body is over the limit of {limit:,} bytes.")
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=json_int)
     except (UnicodeDecodeError, ValueError) as exc:
         raise RequestProblem(400, "invalid_json", f"The body is not valid JSON: {exc}") from None
     except RecursionError:
@@ -156,10 +160,7 @@ def note_input(body: object, *, required: tuple[str, ...], allow_version: bool) 
 
 def optional_version_body(request: HttpRequest) -> int | None:
     """The optional body of a restore: nothing at all, or {"version": n} (the version you read)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        raise RequestProblem(400, "bad_request", "Content-Length is not a number.") from None
+    length = _content_length(request)
     if length == 0:
         return None
     body = _as_object(read_json_body(request))
@@ -183,9 +184,10 @@ def query_integer(request: HttpRequest, name: str, *, minimum: int, maximum: int
     raw = request.GET.get(name)
     if raw is None:
         return None
-    if not _INTEGER_RE.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+    value = parse_int(raw, minimum=minimum, maximum=maximum)
+    if value is None:
         raise _bad_query(name, f"{name} must be a whole number from {minimum} to {maximum}.")
-    return int(raw)
+    return value
 
 
 def query_flag(request: HttpRequest, name: str) -> bool | None:
@@ -246,8 +248,7 @@ def _etag_version(tag: str) -> int | None:
     match = _ETAG_RE.fullmatch(tag)
     if not match or match.group(1) or not _DIGITS_RE.fullmatch(match.group(2)):
         return None
-    version = int(match.group(2))
-    return version if 1 <= version <= VERSION_MAX else None
+    return parse_int(match.group(2), minimum=1, maximum=VERSION_MAX)
 
 
 def if_match(request: HttpRequest) -> IfMatch | None:

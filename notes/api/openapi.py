@@ -345,6 +345,10 @@ _RESPONSES: dict[str, Any] = {
     "PreconditionRequired": _error_response("Neither a `version` nor If-Match was sent."),
     "TooManyRequests": _error_response("Throttled; retry after a moment.", **{"Retry-After": _RETRY_AFTER}),
     "Unavailable": _error_response("The store is unavailable; retry after a moment.", **{"Retry-After": _RETRY_AFTER}),
+    "StorageFull": _error_response(
+        "The store will not keep this much: the account's notes, history and trash reached DynamoDB's 10 GB per "
+        "user. Retrying does not help; delete notes or empty the trash."
+    ),
 }
 
 _ETAG_HEADER = {
@@ -367,7 +371,7 @@ def _errors(*codes: int) -> dict[str, Any]:
     names = {
         400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
         412: "PreconditionFailed", 413: "PayloadTooLarge", 415: "UnsupportedMediaType", 422: "Unprocessable",
-        428: "PreconditionRequired", 429: "TooManyRequests", 503: "Unavailable",
+        428: "PreconditionRequired", 429: "TooManyRequests", 503: "Unavailable", 507: "StorageFull",
     }
     return {str(code): _ref("responses", names[code]) for code in codes}
 
@@ -393,7 +397,7 @@ _SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 def _paths() -> dict[str, Any]:
     note_id = _ref("parameters", "NoteId")
-    write_errors = _errors(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503)
+    write_errors = _errors(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503, 507)
     return {
         "/notes": {
             "get": {
@@ -433,7 +437,7 @@ def _paths() -> dict[str, Any]:
                         "content": {JSON: {"schema": _ref("schemas", "Note")}},
                         "links": _links(*_NOTE_LINKS),
                     },
-                    **_errors(400, 401, 403, 413, 415, 422, 429, 503),
+                    **_errors(400, 401, 403, 413, 415, 422, 429, 503, 507),
                 },
             },
         },
@@ -547,7 +551,7 @@ def _paths() -> dict[str, Any]:
                         "The note as restored (a new version).",
                         links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory"),
                     ),
-                    **_errors(400, 401, 403, 409, 412, 413, 415, 422, 428, 429, 503),
+                    **_errors(400, 401, 403, 409, 412, 413, 415, 422, 428, 429, 503, 507),
                     "404": _ref("responses", "VersionNotFound"),
                 },
             }

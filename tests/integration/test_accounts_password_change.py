@@ -114,3 +114,30 @@ def test_it_shows_a_503_with_a_reference_when_dynamodb_is_down(alice, client_for
     assert response.status_code == 503
     assert b"The service is unavailable right now" in response.content
     assert b"Reference: <code>" in response.content
+
+
+def test_it_revokes_every_api_token_and_says_so(alice, client_for, steady_clock):
+    from accounts.services import token_create, token_list
+    from tests.reliability.support import token_client
+
+    _, secret = token_create(user=alice, name="laptop script")
+    token_create(user=alice, name="cron")
+    api = token_client(alice)
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    assert api.get("/api/notes").status_code == 200
+
+    client = client_for(alice)
+    assert change(client).status_code == 302
+
+    assert token_list(user_id=alice.id) == []
+    assert api.get("/api/notes").status_code == 401  # whoever had the old password keeps no token
+    done = client.get("/accounts/password/done/").content.decode()
+    assert "every API token was revoked" in done and 'href="/accounts/tokens/"' in done
+
+
+def test_a_failed_change_keeps_the_tokens(alice, client_for, steady_clock):
+    from accounts.services import token_create, token_list
+
+    token_create(user=alice, name="laptop script")
+    assert change(client_for(alice), old="not my password").status_code == 400
+    assert len(token_list(user_id=alice.id)) == 1

@@ -104,3 +104,42 @@ def test_on_lambda_it_reads_the_v2_payload_too():
 
 def test_an_unusable_address_is_unknown():
     assert client_address(RequestFactory().get("/", REMOTE_ADDR="")) == "unknown"
+
+
+# --- the per-account cap across addresses (issue 13) -------------------------------------------------------
+def _sign_in(address: str, password: str):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    return Client(REMOTE_ADDR=address).post(
+        "/accounts/signin/", {"username": "alice", "password": PASSWORD if password == "right" else password}
+    )
+
+
+def test_many_addresses_share_one_gentler_cap_per_account(alice, steady_clock, settings):
+    settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_ACCOUNT_ATTEMPTS = 5, 20
+    statuses = [_sign_in(f"198.51.100.{n}", "guess") .status_code for n in range(40)]  # one guess per address
+
+    assert statuses[:20] == [400] * 20  # each address is far below its own 5
+    assert set(statuses[20:]) == {429}  # but the account has had its 20 this hour
+    refused = _sign_in("198.51.100.250", "guess")
+    assert refused.status_code == 429 and refused.has_header("Retry-After")
+
+
+def test_the_owners_recent_address_is_spared_by_the_account_cap(alice, steady_clock, settings):
+    settings.SIGNIN_ACCOUNT_ATTEMPTS = 20
+    assert _sign_in("192.0.2.10", "right").status_code == 302  # the owner, from home
+    for n in range(25):
+        _sign_in(f"198.51.100.{n}", "guess")
+    assert _sign_in("198.51.100.77", "right").status_code == 429  # a new address waits, even with the password
+
+    assert _sign_in("192.0.2.10", "right").status_code == 302  # the owner is not locked out
+
+
+def test_the_owners_recent_address_still_has_its_own_limit(alice, steady_clock, settings):
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 5
+    assert _sign_in("192.0.2.10", "right").status_code == 302
+    for _ in range(5):
+        _sign_in("192.0.2.10", "guess")
+    assert _sign_in("192.0.2.10", "guess").status_code == 429

@@ -74,9 +74,9 @@ def test_the_purge_entry_point_deletes_expired_trash(alice, monkeypatch):
     repo = DynamoDBNoteRepository()
     note = services.note_create(user_id=alice.id, data={"title": "bye"}, repo=repo)
     trashed = services.note_delete(user_id=alice.id, note_id=note.id, expected_version=1, repo=repo)
-    assert events.purge_trash({}) == {"purged": 0}
+    assert events.purge_trash({}) == {"purged": 0, "finished": True}
     monkeypatch.setattr("notes.services.now_iso", lambda: trashed.purge_at)
-    assert events.purge_trash({}) == {"purged": 1}
+    assert events.purge_trash({}) == {"purged": 1, "finished": True}
     assert services.trash_list(user_id=alice.id, repo=repo) == []
 
 

@@ -128,9 +128,31 @@ def test_it_says_which_parameter_is_empty(ssm, monkeypatch, tmp_path):
 
 
 def test_it_uses_django_secret_key_when_no_store_is_configured(no_configured_key, monkeypatch, tmp_path):
-    monkeypatch.setenv("DJANGO_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "from-the-environment-" + "e" * 40)
 
-    assert load_secret_key(on_lambda=True, local_dir=tmp_path) == "from-the-environment"
+    assert load_secret_key(on_lambda=True, local_dir=tmp_path) == "from-the-environment-" + "e" * 40
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["from-the-environment", "x" * 49, "ab" * 40, "django-insecure-" + "q1w2e3r4t5" * 5],
+    ids=["20 characters", "49 characters", "2 different characters", "Django's insecure prefix"],
+)
+def test_it_refuses_a_weak_key_on_lambda(no_configured_key, monkeypatch, tmp_path, caplog, weak):
+    monkeypatch.setenv("DJANGO_SECRET_KEY", weak)
+
+    with pytest.raises(ImproperlyConfigured, match="too weak for Lambda"):
+        load_secret_key(on_lambda=True, local_dir=tmp_path)
+    assert weak not in caplog.text  # the refusal never logs the key
+    assert load_secret_key(on_lambda=False, local_dir=tmp_path) == weak  # locally a short key is fine
+
+
+def test_it_refuses_a_weak_key_from_ssm_on_lambda(ssm, monkeypatch, tmp_path):
+    ssm.put_parameter(Name="/notes-console/weak/secret-key", Value="short", Type="SecureString", Overwrite=True)
+    monkeypatch.setenv("SECRET_KEY_PARAMETER", "/notes-console/weak/secret-key")
+
+    with pytest.raises(ImproperlyConfigured, match="/notes-console/weak/secret-key is too weak"):
+        load_secret_key(on_lambda=True, local_dir=tmp_path)
 
 
 def test_it_generates_and_keeps_a_local_key_off_lambda(no_configured_key, tmp_path):

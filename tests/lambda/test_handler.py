@@ -297,4 +297,4 @@ def test_it_runs_the_daily_trash_purge_on_its_schedule(lambda_app, aws):
     # Zappa names the rule <function name>-<dotted function>; the handler runs that function.
     result = lambda_app.invoke(lambda_app.scheduled_event("notes-console-dev-notes.events.purge_trash"))
 
-    assert result == {"purged": 0}
+    assert result == {"purged": 0, "finished": True}

@@ -156,11 +156,11 @@ def test_the_daily_schedule_purges_expired_trash(lambda_stream_app, alice, monke
     services.note_delete(user_id=alice.id, note_id=recent.id, expected_version=1, repo=repo)
     event = lambda_stream_app.scheduled_event("notes-console-dev-notes.events.purge_trash")
 
-    assert lambda_stream_app.invoke(event) == {"purged": 1}
+    assert lambda_stream_app.invoke(event) == {"purged": 1, "finished": True}
 
     assert [t.note.title for t in repo.list_trash(user_id=alice.id)] == ["recent"]
     assert repo.list_history(user_id=alice.id, note_id=old.id) == []
-    assert lambda_stream_app.invoke(event) == {"purged": 0}
+    assert lambda_stream_app.invoke(event) == {"purged": 0, "finished": True}
 
 
 def test_the_console_reads_the_routes_of_the_package_it_runs_from(settings, monkeypatch, lambda_runtime_factory,

@@ -95,6 +95,10 @@ INTERNAL = "internal"
 TIMEOUT = "timeout"
 KINDS = (THROTTLE, INTERNAL, TIMEOUT)
 LOST_ANSWER = "lost-answer"  # the request reaches the table, then the answer times out
+# The user's partition (notes, history, trash and their LSI copies) at 10 GB. Code, type and message as
+# botocore's DynamoDB service model documents them (botocore/data/dynamodb/2012-08-10/service-2.json,
+# shape ItemCollectionSizeLimitExceededException); moto never raises it.
+COLLECTION_FULL = "collection-full"
 
 _ERROR_BODIES = {
     THROTTLE: (
@@ -103,6 +107,11 @@ _ERROR_BODIES = {
         "The level of configured provisioned throughput for the table was exceeded.",
     ),
     INTERNAL: (500, "com.amazon.coral.service#InternalServerError", "Internal server error"),
+    COLLECTION_FULL: (
+        400,
+        "com.amazonaws.dynamodb.v20120810#ItemCollectionSizeLimitExceededException",
+        "The total size of an item collection has exceeded the maximum limit of 10 gigabytes.",
+    ),
 }
 
 READS = frozenset({"GetItem", "Query", "BatchGetItem"})
@@ -165,8 +174,9 @@ class Faults:
         operation = (operation.decode() if isinstance(operation, bytes) else operation).rsplit(".", 1)[-1]
         self.attempts.append(operation)
         body = request.body or b""
-        # A session (SESSION#<key>), a user's set of them (SESSIONS), an API token (TOKEN#<hash>).
-        is_auth = b"SESSION" in body or b'"TOKEN#' in body
+        # A session (SESSION#<key>), a user's set of them (SESSIONS), an API token (TOKEN#<hash>), and the
+        # profile read that a write or a token's use is checked against (sk PROFILE).
+        is_auth = b"SESSION" in body or b'"TOKEN#' in body or (operation == "GetItem" and b'"PROFILE"' in body)
         for rule in self._rules:
             if operation not in rule.operations or (is_auth and not rule.auth):
                 continue

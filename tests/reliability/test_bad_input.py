@@ -78,6 +78,9 @@ PAGE_CASES = [
     Case("edit: version not a number", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="one")),
     Case("edit: negative version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="-1")),
     Case("edit: huge version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="9" * 40)),
+    # issue 13: more digits than Python converts (4,300)
+    Case("edit: 5,000-digit version", "POST", "/notes/{note}/edit", 400, "missing the note",
+         form(title="t", version="9" * 5000)),
     Case("edit: unknown note", "POST", "/notes/{unknown}/edit", 404, "Not found", form(title="t", version="1")),
     Case("edit: malformed id", "POST", "/notes/not-an-id/edit", 404, "Not found", form(title="t", version="1")),
     Case("toggle: value not 0 or 1", "POST", "/notes/{note}/toggle/important", 400, "could not be read",
@@ -152,6 +155,15 @@ API_CASES = [
         Case(f"limit {raw!r}", "GET", f"/api/notes?limit={quote(raw)}", 400, "limit must be a whole number from 1 to 100")
         for raw in ("-1", "0", "101", "1" + "0" * 30, "abc", "1.5", "1e3", "", " 5")
     ],
+    # issue 13: integers of more digits than Python converts (4,300) were a 500
+    Case("limit of 5,000 digits", "GET", "/api/notes?limit=" + "9" * 5000, 400, "limit must be a whole number"),
+    Case("limit of 4,301 digits", "GET", "/api/notes?limit=" + "1" * 4301, 400, "limit must be a whole number"),
+    Case("delete with a 5,000-digit version", "DELETE", "/api/notes/{note}?version=" + "9" * 5000, 400,
+         "version must be a whole number"),
+    Case("a 5,000-digit version in the body", "PATCH", "/api/notes/{note}", 400, "more than 20 digits",
+         '{"version": ' + "9" * 5000 + "}"),
+    Case("If-Match of 5,000 digits", "PATCH", "/api/notes/{note}", 412, "If-Match does not match", {"title": "t"},
+         headers={"If-Match": '"' + "9" * 5000 + '"'}),
     Case("flag not true or false", "GET", "/api/notes?important=yes", 400, "important must be true or false"),
     Case("q of 10,000 characters", "GET", "/api/notes?q=" + "q" * 10_000, 400, "q must be at most 200 characters"),
     Case("tampered cursor", "GET", "/api/notes?cursor={tampered}", 400, "cursor is invalid"),
@@ -278,3 +290,32 @@ def test_html_in_a_note_comes_back_from_the_api_as_json_text(alice):
 def test_a_script_in_a_query_parameter_is_escaped_in_the_page(alice, client_for):
     page = text(client_for(alice).get("/notes/", {"q": SCRIPT, "category": SCRIPT}))
     assert "<script>alert" not in page
+
+
+# --- issue 13: the console's custom time range and the sign-up form ------------------------------------------
+CONSOLE_RANGES = [
+    ("0001-01-01T00:00+14:00", "0001-01-02T00:00+14:00", "between the years 1 and 9999"),  # before year 1 in UTC
+    ("9999-12-31T00:00-14:00", "9999-12-31T23:59-14:00", "between the years 1 and 9999"),  # past 9999 in UTC
+    ("0001-01-01T00:00", "0001-01-02T00:00", "between 2014 and tomorrow"),
+    ("9999-12-30T00:00", "9999-12-31T23:59", "between 2014 and tomorrow"),
+    ("2026-13-01T00:00", "2026-13-02T00:00", "dates and times like"),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "says"), CONSOLE_RANGES)
+def test_the_consoles_custom_time_range_refuses_dates_out_of_range_on_the_page(admin, client_for, start, end, says):
+    response = client_for(admin).get("/console/logs/", {"range": "custom", "from": start, "to": end})
+    assert response.status_code == 200  # the page, with its default range and the problem said
+    assert says in text(response)
+
+
+def test_the_console_tail_ignores_a_5000_digit_cursor(admin, client_for):
+    response = client_for(admin).get("/console/logs/tail/", {"after": "9" * 5000}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("password", ["johnsmith1", "JohnSmith", "smithjohn"])
+def test_sign_up_with_a_password_like_the_username_is_a_field_error(aws, password):
+    response = Client().post("/accounts/signup/", {"username": "johnsmith", "password": password, "password2": password})
+    assert response.status_code == 400
+    assert "too similar to the username" in text(response)

@@ -53,7 +53,14 @@ def test_a_current_url_from_another_site_is_not_used_as_next():
     assert console_page(request)["HX-Redirect"] == "/accounts/signin/?next=/console/logs/rows"
 
 
-def test_signed_in_non_admins_get_403_and_admins_the_page():
+def test_signed_in_non_admins_get_403_and_admins_the_page(monkeypatch):
+    from accounts import services
+    from tests.fakes import InMemoryUserRepository
+
+    users = InMemoryUserRepository()  # admin pages check the stored profile (tests/reliability/test_account_changes.py)
+    users.add(User(id="a", username="admin", is_admin=True))
+    users.add(User(id="b", username="bob"))
+    monkeypatch.setattr(services.wiring, "user_repository", lambda: users)
     with pytest.raises(PermissionDenied):
         console_page(request_as(User(id="b", username="bob")))
     assert console_page(request_as(User(id="a", username="admin", is_admin=True))).content == b"console"
