@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import replace
+from collections.abc import Iterable
 from typing import Protocol
 
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
@@ -45,6 +46,11 @@ class NoteRepository(Protocol):
     def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
         """The user's notes, newest update first, at most `limit`, strongly consistent. `cursor` comes
         from a previous page of the same user; a tampered or foreign one raises InvalidCursor."""
+        ...
+
+    def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
+        """The categories of the user's `scan_limit` most recently updated notes, each once (the first
+        spelling met), sorted case-insensitively. Eventually consistent is fine: they are suggestions."""
         ...
 
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
@@ -96,7 +102,8 @@ class NoteRepository(Protocol):
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
         return True
-    if filters.category not in (None, "") and note.category != filters.category:
+    # Categories are ASCII (domain.clean_category): "errands" finds "Errands".
+    if filters.category not in (None, "") and note.category.lower() != filters.category.lower():
         return False
     if filters.important is not None and note.important != filters.important:
         return False
@@ -106,6 +113,13 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
         needle = filters.q.casefold()
         return needle in note.title.casefold() or needle in note.content.casefold()
     return True
+
+
+def distinct_categories(categories: Iterable[str]) -> list[str]:
+    first: dict[str, str] = {}
+    for category in categories:
+        first.setdefault(category.lower(), category)
+    return [first[k] for k in sorted(first)]
 
 
 class InMemoryNoteRepository:
@@ -153,6 +167,13 @@ class InMemoryNoteRepository:
             last = page[-1]
             next_cursor = encode_cursor(user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id)
         return NotePage(notes=page, cursor=next_cursor)
+
+    def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
+        with self._lock:
+            self.calls += 1
+            mine = [n for (uid, _), n in self._notes.items() if uid == user_id]
+        mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
+        return distinct_categories(n.category for n in mine[:scan_limit])
 
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
         with self._lock:
