@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import replace
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Protocol
 
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
