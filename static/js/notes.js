@@ -81,6 +81,22 @@
     pendingFocus = null;
   });
 
+  // After a create or an edit the list opens at the note (#note-<id>): keyboard focus goes to it too,
+  // rather than staying on <body> at the top of the page.
+  function focusLinkedNote() {
+    var match = /^#note-[0-9a-f]{32}$/.exec(window.location.hash);
+    var row = match && document.getElementById(match[0].slice(1));
+    var link = row && row.querySelector(".note-title a");
+    if (link) link.focus();
+  }
+  // After the browser's own scroll to the fragment, which moves focus to the document when the target
+  // (the row) is not focusable itself.
+  if (document.readyState === "complete") {
+    window.setTimeout(focusLinkedNote, 0);
+  } else {
+    window.addEventListener("load", function () { window.setTimeout(focusLinkedNote, 0); });
+  }
+
   // Escape cancels an inline delete confirmation.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !event.target.closest) return;
