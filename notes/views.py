@@ -280,6 +280,8 @@ def note_new(request: HttpRequest) -> HttpResponse:
     # The token is kept across a failed attempt, so resubmitting after a 503 still makes one note.
     token = _client_token(request.POST.get("client_token"))
     context = _form_context(values=values, client_token=token or uuid.uuid4().hex)
+    if "preview" in request.POST:
+        return _render_editor(request, "notes/new.html", {**context, "preview": True}, status=200)
     try:
         _check_form_encoding(request)
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
@@ -341,6 +343,12 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     values = _form_values(request.POST)
     version = _version(request)
     context = _form_context(note_id=note_id, values=values, version=version)
+    if "preview" in request.POST:
+        try:
+            _get_note_for_user(request, note_id)  # 404 for someone else's note, as a save would be
+        except StoreUnavailable as exc:
+            _store_unavailable(request, exc)  # the preview reads nothing stored: show it, keep the text
+        return _render_editor(request, "notes/edit.html", {**context, "preview": True}, status=200)
     try:
         if version is None:
             _get_note_for_user(request, note_id)  # 404 for someone else's note before anything else

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import template
+from django.template.defaultfilters import truncatechars
+from django.utils.safestring import SafeString, mark_safe
 
 from notes.domain import HISTORY_KEEP, TRASH_DAYS
+from notes.formatting import plain_text, render_markdown
 
 register = template.Library()
 
@@ -45,6 +48,18 @@ def friendly_time(value: str) -> str:
     if stamp.year == now.year:
         return f"{stamp.day} {stamp:%b}"
     return f"{stamp.day} {stamp:%b %Y}"
+
+
+@register.filter
+def markdown(value: str) -> SafeString:
+    """A note's content as sanitized HTML (notes.formatting): the one place it is marked safe."""
+    return mark_safe(render_markdown(value))  # noqa: S308 - nh3's allow-list output
+
+
+@register.filter
+def snippet(value: str, length: int = 260) -> str:
+    """The content's words without Markdown's marks, cut to `length` characters (escaped as text)."""
+    return truncatechars(plain_text(value), length)
 
 
 @register.simple_tag
