@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "console.auth.AuthenticationMiddleware",
     "console.security.PageCacheMiddleware",
+    "console.reader_time_zone.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]

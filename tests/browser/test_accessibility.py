@@ -151,6 +151,22 @@ def test_the_notes_and_account_pages(viewport, new_context, sign_in, debug):
     expect(page.locator("#err_category")).to_be_visible()
     sweep.check(page, "new note, with an error (htmx)")
 
+    page.get_by_label("Category").fill("home")
+    page.get_by_label("Note", exact=True).fill("## Plan\n\n- **one**\n- [two](https://example.com)\n\n> quoted")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#preview")).to_be_visible()
+    sweep.check(page, "new note, previewed")
+    page.wait_for_timeout(600)  # the draft is kept
+    page.goto("/notes/new")
+    expect(page.get_by_role("region", name="Unsaved draft")).to_be_visible()
+    sweep.check(page, "new note, a kept draft offered")
+
+    page.goto("/notes/")
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
+    sweep.check(page, "keyboard shortcuts")
+    page.keyboard.press("Escape")
+
     page.goto("/accounts/tokens/")
     page.get_by_label("Name").fill("backup")
     page.get_by_role("button", name="Create token").click()
