@@ -13,8 +13,12 @@ import html
 import re
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 LINK_REL = "noopener nofollow ugc"
 _TAGS = {
@@ -44,6 +48,8 @@ _BLOCK_END = re.compile(r"<br />|</(?:p|li|h\d|blockquote|pre)>")
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # ~100 ms of imports: paid by the first page that shows a note
+
     md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
     md.enable("strikethrough")
 

@@ -122,7 +122,21 @@
 
   function form() { return document.getElementById("note-form"); }
 
-  function draftKey(f) { return DRAFT_PREFIX + new URL(f.action, window.location.href).pathname; }
+  // Per user (a shared browser must not offer one person's draft to another) and per form.
+  function draftKey(f) {
+    return DRAFT_PREFIX + (document.body.dataset.user || "") + ":" + new URL(f.action, window.location.href).pathname;
+  }
+
+  // Signing out leaves no drafts behind in this browser.
+  document.addEventListener("submit", function (event) {
+    if (!event.target.matches || !event.target.matches("form.signout")) return;
+    var store = storage();
+    if (!store) return;
+    for (var i = store.length - 1; i >= 0; i--) {
+      var key = store.key(i);
+      if (key && key.indexOf(DRAFT_PREFIX) === 0) store.removeItem(key);
+    }
+  });
 
   function storage() {
     try { return window.localStorage; } catch (e) { return null; }

@@ -318,3 +318,25 @@ def test_emptying_the_trash(javascript, new_context, sign_in):
     expect(page.locator("#flash")).to_have_text("The trash is empty: 2 notes deleted for good.")
     expect(page.get_by_text("The trash is empty", exact=True)).to_be_visible()
     assert services.trash_list(user_id=alice.id) == []
+
+
+def test_drafts_are_per_user_and_signing_out_removes_them(new_context, sign_in):
+    alice, bob = _make_user("alice"), _make_user("bob")
+    context = new_context()
+    sign_in(context, alice)
+    page = context.new_page()
+    page.goto("/notes/new")
+    page.get_by_label("Note", exact=True).fill("alice's private draft")
+    page.wait_for_timeout(700)
+    keys = page.evaluate("Object.keys(localStorage)")
+    assert keys == [f"notes-draft:{alice.id}:/notes/new"]
+
+    page.close(run_before_unload=False)
+    sign_in(context, bob)  # another person on the same browser
+    page = context.new_page()
+    page.goto("/notes/new")
+    page.wait_for_timeout(200)
+    expect(page.get_by_role("region", name="Unsaved draft")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).not_to_have_url(re.compile(r"/notes/new$"))
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('notes-draft:'))") == []
