@@ -242,3 +242,49 @@ def test_the_console_pages(new_context, sign_in, debug, zappa_settings, live_ser
     expect(page.locator(".risks")).to_contain_text("polling failed")
     sweep.check(page, "triggers, poller failing")
     sweep.assert_clean()
+
+
+def test_the_error_pages_as_production_serves_them(new_context, sign_in, aws):
+    """DEBUG off: the site's own 404 page, and the notes pages' outage page (503, with a reference)."""
+    from tests.integration.note_views_support import dynamodb_outage
+
+    sweep = Sweep()
+    alice = _make_user("alice")
+    context = new_context(bypass_csp=True)
+    sign_in(context, alice)
+    page = context.new_page()
+    page.goto("/no-such-page/")
+    sweep.check(page, "404")
+    with dynamodb_outage():
+        page.goto("/notes/")
+        expect(page.get_by_text("Reference")).to_be_visible()
+        sweep.check(page, "notes, store unavailable (503)")
+    sweep.assert_clean()
+
+
+def test_the_console_pages_on_aws(new_context, sign_in, debug, zappa_settings, settings):
+    """The AWS gateway's pages (moto): REPORT lines, cold starts, timeouts, the deployed triggers."""
+    from console.health import aws as health_aws
+    from tests import health_samples as samples
+
+    settings.HEALTH_GATEWAY = "aws"
+    settings.HEALTH_FUNCTION_NAME = "notes-console-dev"
+    settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles
+    health_aws.reset_clients()
+    sweep = Sweep()
+    try:
+        samples.seed_moto_function("notes-console-dev", environment={"DYNAMODB_TABLE": "notes-console-dev"})
+        admin = _make_user("admin", is_admin=True)
+        context = new_context(bypass_csp=True)
+        sign_in(context, admin)
+        page = context.new_page()
+        for url, label in [("/console/?range=1h", "AWS overview"), ("/console/logs/", "AWS logs"),
+                           ("/console/configuration/", "AWS configuration"),
+                           ("/console/invocations/?range=1h", "AWS invocations"), ("/console/triggers/", "AWS triggers")]:
+            page.goto(url)
+            sweep.check(page, label)
+        page.goto("/console/logs/")
+        expect(page.locator(".lvl-report").first).to_be_visible()  # the AWS gateway's lines, not local ones
+    finally:
+        health_aws.reset_clients()
+    sweep.assert_clean()
