@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 import nh3
