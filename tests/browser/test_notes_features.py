@@ -340,3 +340,21 @@ def test_drafts_are_per_user_and_signing_out_removes_them(new_context, sign_in):
     page.get_by_role("button", name="Sign out").click()
     expect(page).not_to_have_url(re.compile(r"/notes/new$"))
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('notes-draft:'))") == []
+
+
+def test_the_category_fields_offer_the_users_categories(new_context, sign_in):
+    alice = _make_user("alice")
+    for title, category in [("a", "Errands"), ("b", "work")]:
+        services.note_create(user_id=alice.id, data={"title": title, "category": category})
+    page = signed_in_page(new_context, sign_in, alice)
+    page.goto("/notes/new")
+    page.get_by_label("Title").fill("c")
+    page.get_by_label("Category").focus()
+    options = page.locator("#note-category-options option")
+    expect(options).to_have_count(2)
+    assert options.evaluate_all("os => os.map(o => o.value)") == ["Errands", "work"]
+    expect(page.get_by_label("Title")).to_have_value("c")  # only the suggestions were loaded
+    page.goto("/notes/?category=errands")
+    expect(page.locator("#note-list > li")).to_have_count(1)  # any case
+    page.get_by_label("Category").focus()
+    expect(page.locator("#category-options option")).to_have_count(2)

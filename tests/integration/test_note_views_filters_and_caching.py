@@ -85,3 +85,9 @@ def test_the_page_loads_htmx_without_the_debug_handler_in_debug(alice, client_fo
     debug = re.findall(r"<script[^>]*>", text(client.get("/notes/")))
     assert debug == production
     assert not any("django-htmx.js" in tag for tag in debug)
+
+
+def test_the_editor_offers_the_users_categories_too(alice, client_for):
+    page = text(client_for(alice).get("/notes/new"))
+    assert 'list="note-category-options"' in page
+    assert 'id="note-category-options" hx-get="/notes/categories"' in page and 'hx-target="this"' in page
