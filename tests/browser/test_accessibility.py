@@ -278,9 +278,13 @@ def test_the_console_pages_on_aws(new_context, sign_in, debug, zappa_settings, s
         context = new_context(bypass_csp=True)
         sign_in(context, admin)
         page = context.new_page()
-        for url, label in [("/console/?range=1h", "AWS overview"), ("/console/logs/", "AWS logs"),
-                           ("/console/configuration/", "AWS configuration"),
-                           ("/console/invocations/?range=1h", "AWS invocations"), ("/console/triggers/", "AWS triggers")]:
+        for url, label in [
+            ("/console/?range=1h", "AWS overview"),
+            ("/console/logs/", "AWS logs"),
+            ("/console/configuration/", "AWS configuration"),
+            ("/console/invocations/?range=1h", "AWS invocations"),
+            ("/console/triggers/", "AWS triggers"),
+        ]:
             page.goto(url)
             sweep.check(page, label)
         page.goto("/console/logs/")

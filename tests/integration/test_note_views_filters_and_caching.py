@@ -24,7 +24,9 @@ def test_the_category_filter_ignores_case(alice, client_for):
     client = client_for(alice)
     for typed in ("errands", "ERRANDS", "Errands"):
         assert titles(text(client.get("/notes/", {"category": typed}))) == ["Bread", "Stamps"]
-    assert services.note_list(user_id=alice.id, filters=services.NoteFilters(category="WORK")).notes[0].title == "Report"
+    assert (
+        services.note_list(user_id=alice.id, filters=services.NoteFilters(category="WORK")).notes[0].title == "Report"
+    )
 
 
 def test_the_filter_offers_the_users_own_categories(alice, bob, client_for, settings):
