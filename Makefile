@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test check lint bench browser create_table clean package package-venv deploy update wire-stream
+.PHONY: run test check lint bench browser axe create_table clean package package-venv deploy update wire-stream
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,17 @@ browser:
 		else echo "Browser tests need Debian's chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; \
 	fi
 
-test: $(STAMP) browser
+# axe-core (npm) for the browser tests' accessibility checks, into .local/axe (git-ignored); pinned.
+AXE_VERSION ?= 4.14.1
+AXE_JS := .local/axe/node_modules/axe-core/axe.min.js
+$(AXE_JS):
+	@command -v npm >/dev/null || { echo "The accessibility checks need npm (Node.js): sudo apt-get install -y npm" >&2; exit 1; }
+	mkdir -p .local/axe
+	npm install --prefix .local/axe --no-audit --no-fund --no-package-lock --no-save axe-core@$(AXE_VERSION)
+
+axe: $(AXE_JS)
+
+test: $(STAMP) browser axe
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # ruff and the import-linter contracts in pyproject.toml (layers, no cycles).

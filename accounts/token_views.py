@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.auth import login_required
 from accounts.services import token_create, token_list, token_revoke
 from accounts.tokens import TokenNotFound, TokenValidationError
+
+# A new token waits in the session for the one page that shows it (Post/Redirect/Get, so reloading that page
+# makes no second token); the GET takes it out, and one left unshown is dropped after this long.
+_NEW_TOKEN_KEY = "new_api_token"
+_NEW_TOKEN_SHOWN_FOR_S = 300
 
 
 def _when(iso: str) -> str:
@@ -37,8 +44,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
             token, secret = token_create(user=request.user, name=name)
         except TokenValidationError as exc:
             return _page(request, status=400, name=name, errors=exc.errors)
-        return _page(request, status=201, created=token, secret=secret)
-    return _page(request, revoked=request.GET.get("revoked") == "1")
+        request.session[_NEW_TOKEN_KEY] = {"name": token.name, "secret": secret, "at": time.time()}
+        return redirect(f"{reverse('api-tokens')}?created=1")
+    new = request.session.pop(_NEW_TOKEN_KEY, None) if _NEW_TOKEN_KEY in request.session else None
+    if new and time.time() - new["at"] <= _NEW_TOKEN_SHOWN_FOR_S:
+        return _page(request, created={"name": new["name"]}, secret=new["secret"])
+    return _page(request, revoked=request.GET.get("revoked") == "1", missed=request.GET.get("created") == "1")
 
 
 @login_required

@@ -29,6 +29,8 @@ REQUIRED = (
     "django/contrib/auth/password_validation.py",
     "whitenoise/__init__.py",
     "django_htmx/__init__.py",
+    "markdown_it/__init__.py",
+    "nh3/__init__.py",
     "zappa/handler.py",
     "werkzeug/__init__.py",
 )

@@ -51,7 +51,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.auth.AuthenticationMiddleware",
-    "console.cache_control.CacheControlMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
+    "console.security.PageCacheMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
+    "console.reader_time_zone.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]

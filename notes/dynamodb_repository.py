@@ -33,7 +33,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
-from notes.repository import matches, note_id_for_token
+from notes.repository import distinct_categories, matches, note_id_for_token
 
 
 def _epoch(stamp: str) -> int:
@@ -236,9 +236,6 @@ class DynamoDBNoteRepository:
         names = {"#type": "type"}
         values = query["ExpressionAttributeValues"]
         values[":note"] = {"S": "note"}
-        if filters.category not in (None, ""):
-            parts.append("category = :category")
-            values[":category"] = {"S": filters.category}
         if filters.important is not None:
             parts.append("important = :important")
             values[":important"] = {"BOOL": filters.important}
@@ -247,6 +244,23 @@ class DynamoDBNoteRepository:
             values[":completed"] = {"BOOL": filters.completed}
         query["FilterExpression"] = " AND ".join(parts)
         query["ExpressionAttributeNames"] = names
+
+    def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
+        kwargs: dict[str, Any] = {
+            "IndexName": dynamodb.BY_UPDATED_INDEX,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}},
+            "ProjectionExpression": "category",
+            "ScanIndexForward": False,
+        }
+        found: list[str] = []
+        while len(found) < scan_limit:
+            resp = self._call("query", **kwargs, Limit=scan_limit - len(found))
+            found.extend(i["category"]["S"] for i in resp.get("Items", []) if "category" in i)
+            if "LastEvaluatedKey" not in resp:
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        return distinct_categories(found)
 
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
         updated_at = now_iso()

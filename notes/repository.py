@@ -47,6 +47,11 @@ class NoteRepository(Protocol):
         from a previous page of the same user; a tampered or foreign one raises InvalidCursor."""
         ...
 
+    def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
+        """The categories of the user's `scan_limit` most recently updated notes, each once (the first
+        spelling met), sorted case-insensitively. Eventually consistent is fine: they are suggestions."""
+        ...
+
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
         """Apply cleaned field changes if the stored version is `expected_version`; the version goes up
         by one. VersionConflict (carrying the stored note) if it moved on, NoteNotFound if absent."""
@@ -107,7 +112,8 @@ class NoteRepository(Protocol):
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
         return True
-    if filters.category not in (None, "") and note.category != filters.category:
+    # Categories are ASCII (domain.clean_category): "errands" finds "Errands".
+    if filters.category not in (None, "") and note.category.lower() != filters.category.lower():
         return False
     if filters.important is not None and note.important != filters.important:
         return False
@@ -117,3 +123,10 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
         needle = filters.q.casefold()
         return needle in note.title.casefold() or needle in note.content.casefold()
     return True
+
+
+def distinct_categories(categories: Iterable[str]) -> list[str]:
+    first: dict[str, str] = {}
+    for category in categories:
+        first.setdefault(category.lower(), category)
+    return [first[k] for k in sorted(first)]

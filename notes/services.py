@@ -13,6 +13,7 @@ from notes.domain import (
     EDITABLE_FIELDS,
     Note,
     NoteFilters,
+    NoteNotFound,
     NotePage,
     TrashedNote,
     ValidationError,
@@ -24,6 +25,8 @@ from notes.idempotency import IdempotentResult, fingerprint
 from notes.repository import NoteRepository
 
 MAX_PAGE_SIZE = 100
+# How many recent notes the filter's category suggestions come from: one or two queries, whatever the total.
+CATEGORY_SCAN_LIMIT = 500
 
 
 def _repo(repo: NoteRepository | None) -> NoteRepository:
@@ -115,6 +118,25 @@ def note_restore(*, user_id: str, note_id: str, repo: NoteRepository | None = No
 
 def note_delete_forever(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> None:
     _repo(repo).delete_forever(user_id=user_id, note_id=note_id)
+
+
+def trash_empty(*, user_id: str, repo: NoteRepository | None = None) -> int:
+    """Delete every note in the user's trash for good. Returns how many. Each note goes on its own, so an
+    interrupted run leaves the rest in the trash and running it again finishes the job."""
+    repository = _repo(repo)
+    emptied = 0
+    for trashed in repository.list_trash(user_id=user_id):
+        try:
+            repository.delete_forever(user_id=user_id, note_id=trashed.note.id)
+        except NoteNotFound:
+            continue  # restored or deleted meanwhile
+        emptied += 1
+    return emptied
+
+
+def note_categories(*, user_id: str, repo: NoteRepository | None = None) -> list[str]:
+    """The user's own categories, as suggestions for the filter, from their most recent notes."""
+    return _repo(repo).categories(user_id=user_id, scan_limit=CATEGORY_SCAN_LIMIT)
 
 
 def trash_purge(

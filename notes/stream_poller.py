@@ -1,10 +1,26 @@
 """Local mode's stand-in for Lambda's stream trigger: polls the embedded endpoint's table stream in a
-background thread and feeds each batch to the same handler Lambda calls (notes.events.handle_stream)."""
+background thread and feeds each batch to the same handler Lambda calls (notes.events.handle_stream).
+
+moto (the embedded endpoint) rolls a failed TransactWriteItems back by swapping in a copy of the table,
+stream included (FACTS.md): a shard iterator kept from an earlier poll would read the orphaned stream
+from then on. So every poll asks for a fresh iterator at the last sequence number seen, rewinds a little
+(a swapped-in stream may reuse positions read from the orphaned one) and skips records it has handled.
+Records of writes that were rolled back can still be read; real DynamoDB never streams those, so here a
+note's version is recorded only while the stored note (or its trash item) is at that version or later.
+
+How the poller is doing goes to a status file beside the local data, because the console page that shows
+it is served by runserver's child process, not the process that polls.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from botocore.config import Config
@@ -20,15 +36,60 @@ _started = threading.Event()
 # What the admin console's triggers page shows for this stand-in (local mode).
 POLL_INTERVAL_S = 0.5
 BATCH_LIMIT = 100
+# Batches read per shard in one poll; more waiting than that means the poller is falling behind.
+MAX_BATCHES_PER_POLL = 20
+# Positions re-read each poll, in case a swapped-in stream reused them (see the module docstring).
+REWIND = 50
+_SEEN_KEEP = 2_000
+# A status older than this means the polling thread has stopped (or its process has gone).
+STALE_AFTER_S = 15.0
+STATUS_FILE = "stream-poller.json"
+
+
+@dataclass(frozen=True)
+class PollerStatus:
+    healthy: bool
+    checked_at: float  # epoch seconds of the last poll, successful or not
+    last_ok_at: float | None = None
+    problem: str = ""
+    backlog: bool = False  # more records were waiting than one poll reads
+    dropped_rolled_back: int = 0
+
+
+def status_path() -> Path:
+    return Path(settings.LOCAL_DATA_DIR) / STATUS_FILE
+
+
+def read_status(*, now: float | None = None) -> PollerStatus | None:
+    """The polling process's last status, as the console sees it; None if no poller ever wrote one. A
+    status not refreshed for STALE_AFTER_S is reported as stopped."""
+    try:
+        raw = json.loads(status_path().read_text())
+        status = PollerStatus(**raw)
+    except (OSError, ValueError, TypeError):
+        return None
+    now = time.time() if now is None else now
+    if now - status.checked_at > STALE_AFTER_S:
+        ago = int(now - status.checked_at)
+        return PollerStatus(
+            **{**asdict(status), "healthy": False, "problem": f"the poller has not polled for {ago} s: it has stopped"}
+        )
+    return status
 
 
 class StreamPoller:
-    def __init__(self, *, endpoint_url: str, table_name: str, interval: float = POLL_INTERVAL_S) -> None:
+    def __init__(
+        self, *, endpoint_url: str, table_name: str, interval: float = POLL_INTERVAL_S, status_file: Path | None = None
+    ) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
         self.interval = interval
+        self.status_file = status_file
         self._stop = threading.Event()
-        self._iterators: dict[str, str] = {}
+        self._last_sequence: dict[str, int] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._status = PollerStatus(healthy=True, checked_at=time.time())
+        self._dropped = 0
         self._client = aws_session.session().create_client(
             "dynamodbstreams",
             endpoint_url=endpoint_url,
@@ -41,38 +102,160 @@ class StreamPoller:
     def _stream_arn(self) -> str:
         return dynamodb.client().describe_table(TableName=self.table_name)["Table"]["LatestStreamArn"]
 
-    def poll_once(self) -> int:
-        """Read what is new on every shard and hand it to the stream handler. Returns records seen."""
+    def _iterator(self, arn: str, shard: dict[str, Any]) -> str:
+        shard_id = shard["ShardId"]
+        last = self._last_sequence.get(shard_id)
+        first = int(shard.get("SequenceNumberRange", {}).get("StartingSequenceNumber", 0))
+        if last is None or last - REWIND <= first:
+            kwargs: dict[str, Any] = {"ShardIteratorType": "TRIM_HORIZON"}
+        else:
+            kwargs = {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": str(last - REWIND)}
+        return self._client.get_shard_iterator(StreamArn=arn, ShardId=shard_id, **kwargs)["ShardIterator"]
+
+    def _read_new(self, arn: str, shard: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
+        """Records on the shard not handled yet, and whether more were left for the next poll."""
+        iterator = self._iterator(arn, shard)
+        fresh: list[dict[str, Any]] = []
+        batches = 0  # batches with new records: the rewound ones already handled don't count
+        while batches < MAX_BATCHES_PER_POLL:
+            resp = self._client.get_records(ShardIterator=iterator, Limit=BATCH_LIMIT)
+            records = resp.get("Records", [])
+            new = [r for r in records if r["eventID"] not in self._seen]
+            fresh.extend(new)
+            batches += bool(new)
+            if len(records) < BATCH_LIMIT or not resp.get("NextShardIterator"):
+                return fresh, False
+            iterator = resp["NextShardIterator"]
+        return fresh, True
+
+    def _remember(self, shard_id: str, records: list[dict[str, Any]]) -> None:
+        for record in records:
+            self._seen[record["eventID"]] = None
+            sequence = int(record["dynamodb"]["SequenceNumber"])
+            self._last_sequence[shard_id] = max(self._last_sequence.get(shard_id, 0), sequence)
+        while len(self._seen) > _SEEN_KEEP:
+            self._seen.popitem(last=False)
+
+    def _still_stored(self, record: dict[str, Any]) -> bool:
+        """False for a note version whose write is not in the table: a rolled-back transaction's record."""
+        if record.get("eventName") not in ("INSERT", "MODIFY"):
+            return True
+        image = record["dynamodb"].get("NewImage") or {}
+        if image.get("type", {}).get("S") != "note":
+            return True
+        item = (
+            dynamodb.client()
+            .get_item(TableName=self.table_name, Key=record["dynamodb"]["Keys"], ConsistentRead=True)
+            .get("Item")
+        )
+        if not item:
+            return False
+        stored, version = int(item["version"]["N"]), int(image["version"]["N"])
+        return stored > version or (stored == version and item.get("updated_at") == image.get("updated_at"))
+
+    def skip_to_end(self) -> None:
+        """Mark everything on the stream now as handled: what the snapshot restored is history already."""
         arn = self._stream_arn()
-        seen = 0
+        for shard in self._client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            while True:
+                records, more = self._read_new(arn, shard)
+                self._remember(shard["ShardId"], records)
+                if not more:
+                    break
+
+    def poll_once(self) -> int:
+        """Read what is new on every shard and hand it to the stream handler. Returns records handled."""
+        arn = self._stream_arn()
+        handled = 0
+        backlog = False
         for shard in self._client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
             shard_id = shard["ShardId"]
-            iterator = self._iterators.get(shard_id)
-            if iterator is None:  # start at the end: what was restored from the snapshot is history already
-                iterator = self._client.get_shard_iterator(
-                    StreamArn=arn, ShardId=shard_id, ShardIteratorType="LATEST"
-                )["ShardIterator"]
-            resp = self._client.get_records(ShardIterator=iterator, Limit=BATCH_LIMIT)
-            self._iterators[shard_id] = resp["NextShardIterator"]
-            records: list[dict[str, Any]] = resp.get("Records", [])
-            if records:
-                for record in records:
+            records, more = self._read_new(arn, shard)
+            backlog = backlog or more
+            kept = []
+            for record in records:
+                if self._still_stored(record):
                     record["eventSourceARN"] = arn
-                handle_stream({"Records": records})
-                seen += len(records)
-        return seen
+                    kept.append(record)
+                else:
+                    self._dropped += 1
+                    log.info(
+                        "local stream poller: skipped the record of a rolled-back write",
+                        extra={"fields": {"keys": record["dynamodb"]["Keys"]}},
+                    )
+            if kept:
+                result = handle_stream({"Records": kept})
+                failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+                if failures:
+                    # As Lambda does: retry from the first failed record on the next poll.
+                    first = min(int(s) for s in failures)
+                    kept = [r for r in kept if int(r["dynamodb"]["SequenceNumber"]) < first]
+                    self._remember(shard_id, kept)
+                    raise RuntimeError(f"the stream handler failed at sequence number {first}")
+            self._remember(shard_id, records)
+            handled += len(kept)
+        if backlog:
+            log.warning(
+                "local stream poller is falling behind: more than %d records were waiting; version "
+                "history lags behind the notes",
+                MAX_BATCHES_PER_POLL * BATCH_LIMIT,
+            )
+        self._set_status(
+            PollerStatus(
+                healthy=not backlog,
+                checked_at=time.time(),
+                last_ok_at=time.time(),
+                backlog=backlog,
+                problem="falling behind: more records were waiting than one poll reads" if backlog else "",
+                dropped_rolled_back=self._dropped,
+            )
+        )
+        return handled
+
+    def poll_safely(self) -> None:
+        """One poll; a failure is logged loudly and kept in the status, and the next poll tries again."""
+        try:
+            self.poll_once()
+        except Exception as exc:  # noqa: BLE001 - keep polling; a dev server must not lose its history thread
+            log.exception("local stream poller: poll failed; version history is not being recorded until it recovers")
+            self._set_status(
+                PollerStatus(
+                    healthy=False,
+                    checked_at=time.time(),
+                    last_ok_at=self._status.last_ok_at,
+                    problem=f"polling failed: {exc}",
+                    dropped_rolled_back=self._dropped,
+                )
+            )
+
+    def status(self) -> PollerStatus:
+        return self._status
+
+    def _set_status(self, status: PollerStatus) -> None:
+        if status.healthy and not self._status.healthy:
+            log.warning("local stream poller recovered; version history is being recorded again")
+        self._status = status
+        if self.status_file is not None:
+            try:
+                self.status_file.parent.mkdir(parents=True, exist_ok=True)
+                tmp = self.status_file.with_suffix(".tmp")
+                tmp.write_text(json.dumps(asdict(status)))
+                tmp.replace(self.status_file)
+            except OSError:
+                log.exception("local stream poller could not write its status file %s", self.status_file)
 
     def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll_once()
-            except Exception:  # noqa: BLE001 - keep polling; a dev server must not lose its history thread
-                log.exception("local stream poller: poll failed")
-                self._stop.wait(5)
-            self._stop.wait(self.interval)
+        try:
+            while not self._stop.is_set():
+                self.poll_safely()
+                self._stop.wait(self.interval if self._status.healthy else 5)
+        except BaseException:
+            log.critical("local stream poller stopped; version history will not update until a restart")
+            raise
 
     def start(self) -> threading.Thread:
-        self.poll_once()  # take the LATEST positions now, so nothing written from here on is missed
+        self.skip_to_end()
+        self._set_status(PollerStatus(healthy=True, checked_at=time.time(), last_ok_at=time.time()))
         thread = threading.Thread(target=self.run, name="local-stream-poller", daemon=True)
         thread.start()
         return thread
@@ -86,10 +269,13 @@ def start_local_poller() -> StreamPoller | None:
     if _started.is_set() or not settings.DYNAMODB_ENDPOINT_URL:
         return None
     _started.set()
-    poller = StreamPoller(endpoint_url=settings.DYNAMODB_ENDPOINT_URL, table_name=settings.DYNAMODB_TABLE)
+    poller = StreamPoller(
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL, table_name=settings.DYNAMODB_TABLE, status_file=status_path()
+    )
     try:
         poller.start()
-    except Exception:  # noqa: BLE001 - history is a convenience locally; the app runs without it
+    except Exception as exc:  # noqa: BLE001 - history is a convenience locally; the app runs without it
         log.exception("local stream poller could not start; version history will not update")
+        poller._set_status(PollerStatus(healthy=False, checked_at=time.time(), problem=f"could not start: {exc}"))
         return None
     return poller

@@ -42,6 +42,7 @@ from notes.domain import (
     ValidationError,
     VersionConflict,
 )
+from notes.repository import distinct_categories
 from notes.version_diff import changes_between
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ _CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an
 _NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _TEXT_FIELDS = frozenset(spec.name for spec in FIELDS if spec.type is str)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
-_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version"})
+_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied"})
 
 
 # --- helpers every view goes through ---------------------------------------------------------
@@ -125,6 +126,10 @@ def _with_notice(url: str, name: str, value: str) -> str:
 
 def _note_id_param(raw: str | None) -> str | None:
     return raw if raw and _NOTE_ID_RE.fullmatch(raw) else None
+
+
+def _count_param(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 7 else None
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -233,7 +238,8 @@ def note_list(request: HttpRequest) -> HttpResponse:
             return reswap(retarget(response, "#load-more"), "outerHTML")
         context["cursor_error"] = str(exc)
         return render(request, "notes/list.html", context, status=400)
-    context.update(notes=page.notes, next_cursor=page.cursor)
+    context.update(notes=page.notes, next_cursor=page.cursor,
+                   categories=distinct_categories(n.category for n in page.notes))
     if partial and request.htmx.target == "note-list":
         # "Load more": the rows go at the end of the list, the button is replaced out of band.
         context["next_url"] = _without_notice(request.htmx.current_url_abs_path or reverse("notes:list"))
@@ -245,6 +251,19 @@ def note_list(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+@_signed_in
+@require_safe
+def note_categories(request: HttpRequest) -> HttpResponse:
+    """The filter's category suggestions: the <option>s of its <datalist>, loaded when the field is first
+    focused (the list page itself offers the categories of the notes it shows, at no extra read)."""
+    try:
+        categories = services.note_categories(user_id=request.user.id)
+    except StoreUnavailable as exc:
+        _store_unavailable(request, exc)
+        categories = []
+    return render(request, "notes/_category_options.html", {"categories": categories})
 
 
 # --- create ------------------------------------------------------------------------------------
@@ -261,6 +280,8 @@ def note_new(request: HttpRequest) -> HttpResponse:
     # The token is kept across a failed attempt, so resubmitting after a 503 still makes one note.
     token = _client_token(request.POST.get("client_token"))
     context = _form_context(values=values, client_token=token or uuid.uuid4().hex)
+    if "preview" in request.POST:
+        return _render_editor(request, "notes/new.html", {**context, "preview": True}, status=200)
     try:
         _check_form_encoding(request)
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
@@ -317,6 +338,12 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     values = _form_values(request.POST)
     version = _version(request)
     context = _form_context(note_id=note_id, values=values, version=version)
+    if "preview" in request.POST:
+        try:
+            _get_note_for_user(request, note_id)  # 404 for someone else's note, as a save would be
+        except StoreUnavailable as exc:
+            _store_unavailable(request, exc)  # the preview reads nothing stored: show it, keep the text
+        return _render_editor(request, "notes/edit.html", {**context, "preview": True}, status=200)
     try:
         if version is None:
             _get_note_for_user(request, note_id)  # 404 for someone else's note before anything else
@@ -427,6 +454,7 @@ def trash_page(request: HttpRequest) -> HttpResponse:
         "trashed": trashed,
         "restored_id": _note_id_param(request.GET.get("restored")),
         "erased": request.GET.get("erased") == "1",
+        "emptied": _count_param(request.GET.get("emptied")),
     }
     return render(request, "notes/trash.html", context)
 
@@ -458,6 +486,18 @@ def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
     if request.htmx:
         return render(request, "notes/_erased.html", {})
     return HttpResponseRedirect(_with_notice(reverse("notes:trash"), "erased", "1"))
+
+
+@_signed_in
+@require_http_methods(["GET", "HEAD", "POST"])
+def trash_empty(request: HttpRequest) -> HttpResponse:
+    """Everything in the trash, deleted for good: a confirmation page (GET), then the POST."""
+    if request.method != "POST":
+        trashed = services.trash_list(user_id=request.user.id)
+        return render(request, "notes/trash_empty.html", {"count": len(trashed)})
+    emptied = services.trash_empty(user_id=request.user.id)
+    url = _with_notice(reverse("notes:trash"), "emptied", str(emptied))
+    return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
-from notes.repository import matches, note_id_for_token
+from notes.repository import distinct_categories, matches, note_id_for_token
 
 
 class InMemoryUserRepository:
@@ -140,6 +140,13 @@ class InMemoryNoteRepository:
             last = page[-1]
             next_cursor = encode_cursor(user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id)
         return NotePage(notes=page, cursor=next_cursor)
+
+    def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
+        with self._lock:
+            self.calls += 1
+            mine = [n for (uid, _), n in self._notes.items() if uid == user_id]
+        mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
+        return distinct_categories(n.category for n in mine[:scan_limit])
 
     def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
         with self._lock:

@@ -167,6 +167,8 @@ class EventSourceMapping:
     @property
     def risks(self) -> list[str]:
         """What can lose or block records, in words an admin can act on."""
+        if self.origin == "local":
+            return [f"Local stream poller: {self.last_result[len('PROBLEM: '):]}"] if self.last_result.startswith("PROBLEM") else []
         if self.origin != "aws":
             return []
         out = []

@@ -230,9 +230,18 @@ class LocalGateway:
         every = f"{stream_poller.POLL_INTERVAL_S:g} s"
         # manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves
         # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
+        last_result = ""
         if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
             state, detail = "Enabled", (f"local stream poller: polling the embedded endpoint every {every}, in the "
                                         "manage.py process that started it")
+            status = stream_poller.read_status()
+            if status is None:
+                last_result = "PROBLEM: the poller has written no status yet: it may not have started"
+            elif not status.healthy:
+                state = "Stopped" if "stopped" in status.problem else "Failing"
+                last_result = f"PROBLEM: {status.problem}; version history is not being recorded"
+            else:
+                last_result = "OK"
         elif settings.DYNAMODB_ENDPOINT_URL:
             state, detail = "Not running", ("the local poller follows only the embedded endpoint; with "
                                             "DYNAMODB_ENDPOINT_URL set, version history does not update here")
@@ -241,5 +250,5 @@ class LocalGateway:
         return EventSourceMapping(
             source_arn=settings.DYNAMODB_ENDPOINT_URL or "", source=f"DynamoDB stream of {table}", state=state,
             origin="local", batch_size=stream_poller.BATCH_LIMIT, starting_position="LATEST",
-            routed_to=("notes.events.handle_stream",), detail=detail,
+            routed_to=("notes.events.handle_stream",), detail=detail, last_result=last_result,
         )

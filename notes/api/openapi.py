@@ -568,7 +568,26 @@ def _paths() -> dict[str, Any]:
                     },
                     **_errors(401, 429, 503),
                 },
-            }
+            },
+            "delete": {
+                "operationId": "emptyTrash",
+                "summary": "Empty the trash",
+                "description": (
+                    "Every note in the trash, and its history, is deleted for good; this cannot be undone. Notes go "
+                    "one by one: if the call is interrupted, call it again to finish."
+                ),
+                "responses": {
+                    "200": {
+                        "description": "The trash is empty.",
+                        "content": {JSON: {"schema": {
+                            "type": "object", "required": ["deleted"], "additionalProperties": False,
+                            "properties": {"deleted": {"type": "integer", "minimum": 0,
+                                                       "description": "How many notes were deleted for good."}},
+                        }}},
+                    },
+                    **_errors(401, 403, 429, 503),
+                },
+            },
         },
         "/trash/{id}": {
             "delete": {

@@ -206,6 +206,10 @@ def list_trash(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"notes": [trashed_json(t) for t in trashed]})
 
 
+def empty_trash(request: HttpRequest) -> HttpResponse:
+    return JsonResponse({"deleted": services.trash_empty(user_id=request.user.id)})
+
+
 def restore_trashed_note(request: HttpRequest, note_id: str) -> HttpResponse:
     note = services.note_restore(user_id=request.user.id, note_id=_checked_id(note_id))
     return note_response(note)
@@ -241,7 +245,7 @@ def restore_note_version(request: HttpRequest, note_id: str, version: str) -> Ht
 
 notes_collection = api_endpoint({"GET": list_notes, "POST": create_note})
 note_item = api_endpoint({"GET": get_note, "PUT": replace_note, "PATCH": update_note, "DELETE": delete_note})
-trash_collection = api_endpoint({"GET": list_trash})
+trash_collection = api_endpoint({"GET": list_trash, "DELETE": empty_trash})
 trash_item = api_endpoint({"DELETE": delete_trashed_note})
 trash_restore = api_endpoint({"POST": restore_trashed_note})
 note_history = api_endpoint({"GET": list_note_history})

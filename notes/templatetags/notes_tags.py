@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django import template
+from django.template.defaultfilters import truncatechars
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from notes.domain import HISTORY_KEEP, TRASH_DAYS
+from notes.formatting import plain_text, render_markdown
 
 register = template.Library()
 
@@ -25,11 +29,11 @@ def iso_datetime(value: str) -> datetime | None:
 @register.filter
 def friendly_time(value: str) -> str:
     """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2024': short enough
-    for a phone row. Times are UTC (users have no time zone setting)."""
+    for a phone row. Days and dates are the reader's (the time zone console.reader_time_zone activated)."""
     stamp = iso_datetime(value)
     if stamp is None:
         return ""
-    now = datetime.now(UTC)
+    now = timezone.now()
     seconds = (now - stamp).total_seconds()
     if seconds < 60:
         return "just now"
@@ -37,6 +41,7 @@ def friendly_time(value: str) -> str:
         return f"{int(seconds // 60)} min ago"
     if seconds < 86400:
         return f"{int(seconds // 3600)} h ago"
+    stamp, now = timezone.localtime(stamp), timezone.localtime(now)
     days = (now.date() - stamp.date()).days
     if days <= 1:
         return "yesterday"
@@ -45,6 +50,43 @@ def friendly_time(value: str) -> str:
     if stamp.year == now.year:
         return f"{stamp.day} {stamp:%b}"
     return f"{stamp.day} {stamp:%b %Y}"
+
+
+@register.filter
+def local_time(value: str, with_date: str = "datetime") -> str:
+    """A stored stamp in the reader's time zone, the zone named: '1 Dec 2026, 21:15 CET' ('date': the day)."""
+    stamp = iso_datetime(value)
+    if stamp is None:
+        return ""
+    local = timezone.localtime(stamp)
+    if with_date == "date":
+        return f"{local.day} {local:%b %Y}"
+    return f"{local.day} {local:%b %Y, %H:%M} {zone_label(local)}"
+
+
+def zone_label(local: datetime) -> str:
+    """The zone's abbreviation ('CET', 'EST'), or its UTC offset where it has none ('+05:30'); 'UTC' for UTC."""
+    name = local.tzname() or ""
+    if name and not name.startswith(("+", "-")):
+        return name
+    offset = local.utcoffset()
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@register.filter
+def markdown(value: str) -> SafeString:
+    """A note's content as sanitized HTML (notes.formatting): the one place it is marked safe."""
+    return mark_safe(render_markdown(value))  # noqa: S308 - nh3's allow-list output
+
+
+@register.filter
+def snippet(value: str, length: int = 260) -> str:
+    """The content's words without Markdown's marks, cut to `length` characters (escaped as text)."""
+    return truncatechars(plain_text(value), length)
 
 
 @register.simple_tag

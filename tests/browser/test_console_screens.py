@@ -42,14 +42,8 @@ def zappa_settings(tmp_path, settings):
     return path
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+# The browser is tests/browser/conftest.py's (one per package): a second sync_playwright() started here
+# while that one runs fails, whichever test file runs first.
 
 
 @pytest.fixture

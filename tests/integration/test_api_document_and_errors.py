@@ -19,7 +19,7 @@ def test_the_document_is_valid_openapi_3_and_public(aws):
     assert document["servers"] == [{"url": "/api"}]
     assert {op["operationId"] for item in document["paths"].values() for op in item.values()} == {
         "listNotes", "createNote", "getNote", "replaceNote", "updateNote", "deleteNote",
-        "listNoteHistory", "restoreNoteVersion", "listTrash", "restoreTrashedNote", "deleteTrashedNote",
+        "listNoteHistory", "restoreNoteVersion", "listTrash", "emptyTrash", "restoreTrashedNote", "deleteTrashedNote",
         "planExport", "exportJsonPart", "exportMarkdownPart", "importNotes",
     }
     assert "trash" in document["paths"]["/notes/{id}"]["delete"]["description"]

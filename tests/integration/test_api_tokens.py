@@ -25,11 +25,12 @@ def test_the_page_needs_a_sign_in(aws):
 
 def test_it_shows_a_new_token_once_and_stores_only_its_hash(alice, client_for):
     client = client_for(alice)
-    response = client.post("/accounts/tokens/", {"name": "backup script"})
-    assert response.status_code == 201
+    created = client.post("/accounts/tokens/", {"name": "backup script"})
+    assert created.status_code == 302 and created["Location"] == "/accounts/tokens/?created=1"
+    response = client.get(created["Location"])
     secret = re.search(r'value="(nc_[A-Za-z0-9_-]{43})"', response.content.decode()).group(1)
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-    dump = repr(all_items())
+    dump = repr(all_items())  # the session held it only until that page took it out
     assert secret not in dump
     assert hash_token(secret) in dump
     page = client.get("/accounts/tokens/").content.decode()
@@ -37,6 +38,30 @@ def test_it_shows_a_new_token_once_and_stores_only_its_hash(alice, client_for):
     assert secret not in page
     assert secret[:7] in page  # the hint: prefix and four characters
     assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/api/notes").status_code == 200
+
+
+def test_reloading_the_page_after_creating_a_token_creates_no_second_one(alice, client_for):
+    client = client_for(alice)
+    created = client.post("/accounts/tokens/", {"name": "backup script"}, follow=True)
+    assert created.redirect_chain == [("/accounts/tokens/?created=1", 302)]
+    assert re.search(r'value="nc_', created.content.decode())
+    reloaded = client.get("/accounts/tokens/?created=1")  # what a refresh of that page sends
+    assert not re.search(r'value="nc_', reloaded.content.decode())
+    assert "shown once already" in reloaded.content.decode()
+    assert [t.name for t in token_list(user_id=alice.id)] == ["backup script"]
+
+
+def test_a_token_not_shown_within_five_minutes_is_dropped(alice, client_for, monkeypatch):
+    import time
+
+    from console import token_views
+
+    client = client_for(alice)
+    client.post("/accounts/tokens/", {"name": "late"})
+    later = time.time() + 301
+    monkeypatch.setattr(token_views.time, "time", lambda: later)
+    page = client.get("/accounts/tokens/?created=1").content.decode()
+    assert not re.search(r'value="nc_', page) and "shown once already" in page
 
 
 def test_a_name_is_required(alice, client_for):
@@ -75,8 +100,8 @@ def test_the_forms_are_csrf_protected(alice, client_for):
 def test_there_is_a_limit_per_user(alice, client_for, settings):
     settings.API_TOKENS_PER_USER = 2
     client = client_for(alice)
-    assert client.post("/accounts/tokens/", {"name": "a"}).status_code == 201
-    assert client.post("/accounts/tokens/", {"name": "b"}).status_code == 201
+    assert client.post("/accounts/tokens/", {"name": "a"}).status_code == 302
+    assert client.post("/accounts/tokens/", {"name": "b"}).status_code == 302
     response = client.post("/accounts/tokens/", {"name": "c"})
     assert response.status_code == 400
     assert b"revoke one first" in response.content

@@ -1,0 +1,66 @@
+"""Notes in Markdown: rendered (CommonMark) and sanitized (an allow-list) on the pages; plain text reads as
+before; the editor's preview is rendered by the server, so it works without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from notes import services
+from notes.formatting import plain_text, render_markdown
+from tests.integration.note_views_support import form, htmx, make_note, text
+
+
+def test_markdown_is_rendered_on_the_note_page(alice, client_for):
+    note = make_note(
+        alice,
+        title="Plans",
+        content="# Trip\n\n**Book** the *hotel*\n\n- tram 28\n- [Sintra](https://example.com/sintra)",
+    )
+    page = text(client_for(alice).get(f"/notes/{note.id}/"))
+    assert "<h3>Trip</h3>" in page and "<strong>Book</strong> the <em>hotel</em>" in page
+    assert "<li>tram 28</li>" in page
+    assert '<a href="https://example.com/sintra" rel="noopener nofollow ugc">Sintra</a>' in page
+
+
+def test_plain_text_reads_as_before(alice, client_for):
+    note = make_note(alice, title="List", content="Oat milk\neggs & <bread>\n\nsecond paragraph")
+    page = text(client_for(alice).get(f"/notes/{note.id}/"))
+    assert "<p>Oat milk<br>\neggs &amp; &lt;bread&gt;</p>\n<p>second paragraph</p>" in page
+    assert (
+        services.note_get(user_id=alice.id, note_id=note.id).content == "Oat milk\neggs & <bread>\n\nsecond paragraph"
+    )
+
+
+def test_the_list_shows_the_words_without_the_marks(alice, client_for):
+    make_note(alice, title="Fmt", content="**Bold** move, see [the docs](https://example.com) & `code`")
+    page = text(client_for(alice).get("/notes/"))
+    assert '<p class="note-snippet">Bold move, see the docs &amp; code</p>' in page
+
+
+@pytest.mark.parametrize("headers", [{}, htmx("editor")], ids=["page", "htmx"])
+def test_the_preview_renders_the_text_and_saves_nothing(alice, client_for, headers):
+    client = client_for(alice)
+    response = client.post("/notes/new", {**form(title="Draft", content="**hi** there"), "preview": "1"}, **headers)
+    assert response.status_code == 200
+    page = text(response)
+    assert '<div class="preview-body"><p><strong>hi</strong> there</p>' in page
+    assert "**hi** there</textarea>" in page  # the text stays in the editor as typed
+    assert services.note_list(user_id=alice.id).notes == []
+
+
+def test_the_preview_of_an_edit_keeps_the_version_and_is_404_for_another_user(alice, bob, client_for):
+    note = make_note(alice, title="Mine", content="old")
+    response = client_for(alice).post(f"/notes/{note.id}/edit", {**form(note, content="_new_"), "preview": "1"})
+    assert response.status_code == 200 and "<em>new</em>" in text(response)
+    assert f'name="version" value="{note.version}"' in text(response)
+    assert services.note_get(user_id=alice.id, note_id=note.id).content == "old"
+    assert client_for(bob).post(f"/notes/{note.id}/edit", {**form(note), "preview": "1"}).status_code == 404
+
+
+def test_headings_start_below_the_pages_own():
+    assert render_markdown("# a\n\n###### f") == "<h3>a</h3>\n<h6>f</h6>\n"
+
+
+def test_plain_text_of_markdown():
+    assert plain_text("# Title\n\n- one\n- two") == "Title one two"
+    assert plain_text("") == ""
