@@ -2,7 +2,8 @@
 
 A signed-in page shows the user's own notes or the function's health: no shared cache may keep it, and the
 browser must not show it again from its cache (Back after signing out on a shared computer), so it is sent
-`Cache-Control: private, no-store` unless the view chose its own. Every HTML answer also varies on
+`Cache-Control: private, no-store` unless the view chose its own; an anonymous page `no-cache` (revalidated).
+Every HTML answer also varies on
 `HX-Request`: a URL answers a whole page to a browser and a fragment to htmx, and a cache (the browser's own,
 for Back/Forward) must never give one for the other. JSON answers are the API's business (notes/api/http.py).
 """
@@ -29,8 +30,11 @@ class CacheControlMiddleware:
         if not response.get("Content-Type", "").startswith("text/html"):
             return response
         patch_vary_headers(response, ["HX-Request"])
-        if not response.has_header("Cache-Control") and _signed_in(request):
-            patch_cache_control(response, **SIGNED_IN_CACHE_CONTROL)
+        if not response.has_header("Cache-Control"):
+            if _signed_in(request):
+                patch_cache_control(response, **SIGNED_IN_CACHE_CONTROL)
+            else:
+                patch_cache_control(response, no_cache=True)  # anonymous pages: revalidated, never stale
         return response
 
 
