@@ -17,7 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from console import aws_session
+from console import aws_session, observability
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,9 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return aws_session.session().create_client("dynamodb", **kwargs)
+    made = aws_session.session().create_client("dynamodb", **kwargs)
+    observability.count_calls(made)  # each request's line says how many DynamoDB calls it made, and their time
+    return made
 
 
 def _is_loopback(url: str) -> bool:

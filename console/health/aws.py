@@ -19,7 +19,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError,
 from django.conf import settings
 
 from console import aws_session
-from console.health import patterns
+from console.health import app_lines, patterns
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
@@ -316,7 +316,7 @@ class AwsGateway:
                           endTime=window.end_ms, filterPattern=patterns.INVOCATION_PATTERN,
                           limit=RECENT_EVENTS_LIMIT)
         events = [_event(e) for e in resp.get("events", [])]
-        invocations = invocations_from_events(events)
+        invocations = app_lines.with_http_status(invocations_from_events(events), events)
         complete = not resp.get("nextToken")
         warnings = [] if complete else [
             "More lines than one read returns: these are the oldest invocations of the span read."]

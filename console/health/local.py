@@ -7,6 +7,7 @@ zappa_settings.json with Zappa's defaults. Every figure is labelled local by the
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import platform
@@ -89,6 +90,28 @@ class LocalGateway:
         """Zappa's `environment_variables`: baked into the package, not visible in Lambda's configuration."""
         return redact_environment((self.stage.settings.get("environment_variables") or {}) if self.stage else {})
 
+    def process_values(self) -> list[dict[str, str]]:
+        """The settings that differ between Lambda and a laptop: what the stage gives the function, next to
+        what this process really runs with (local mode uses its own table, endpoint and log level)."""
+        stage_env: dict[str, str] = {}
+        if self.stage:
+            stage_env = {**(self.stage.settings.get("environment_variables") or {}),
+                         **(self.stage.settings.get("aws_environment_variables") or {})}
+        running = {
+            "DYNAMODB_TABLE": settings.DYNAMODB_TABLE,
+            "DYNAMODB_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL or "(embedded or AWS default)",
+            "AWS_REGION": settings.AWS_REGION,
+            "LOG_LEVEL": logging.getLevelName(logging.getLogger().level),
+            "DEBUG": str(settings.DEBUG),
+        }
+        region = (self.stage.settings.get("aws_region") if self.stage else "") or ""
+        rows = []
+        for name, now in running.items():
+            stage_value = str(stage_env.get(name, region if name == "AWS_REGION" else ""))
+            rows.append({"name": name, "stage": stage_value or "(not set)", "process": str(now),
+                         "differs": bool(stage_value) and stage_value != str(now)})
+        return rows
+
     # -- metrics --------------------------------------------------------------------------------------
     def _records(self, window: Window) -> list[observability.RequestRecord]:
         start, end = window.start.timestamp(), window.end.timestamp()
@@ -133,9 +156,11 @@ class LocalGateway:
             init_ms=observability.process_init_ms() if r.cold_start else None,
             restore_ms=None,
             outcome=OUTCOME_ERROR if r.status >= 500 else OUTCOME_OK,
-            detail=f"HTTP {r.status}" if r.status >= 500 else "",
+            detail=(f"{r.exc_type}: {r.exc_message}" if r.exc_type else f"HTTP {r.status}") if r.status >= 500 else "",
             stream=LOCAL_STREAM,
             label=f"{r.method} {r.path} {r.status}",
+            http_status=r.status,
+            user=r.username or r.user_id,
         )
 
     def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:

@@ -268,6 +268,8 @@ class Invocation:
     trace_id: str = ""
     stream: str = ""
     label: str = ""  # what was served, when known (local mode: "GET /notes/ 200")
+    http_status: int | None = None  # what the app answered, from its request line; None: not known
+    user: str = ""  # the username (or user id) the request line names
 
     @property
     def cold_start(self) -> bool:
@@ -277,9 +279,16 @@ class Invocation:
     def failed(self) -> bool:
         return self.outcome != OUTCOME_OK
 
+    @property
+    def app_failed(self) -> bool:
+        """Lambda may say "ok" for an answer the app failed: a 5xx is a failure of the app."""
+        return self.http_status is not None and self.http_status >= 500
+
 
 def _line_outcome(line: LogLine) -> str:
     text = line.event.message
+    if line.kind == "json" and line.fields.get("logger") == "console.request":
+        return OUTCOME_OK  # the app's summary of its answer: its level mirrors the HTTP status, not Lambda's outcome
     if line.report is not None:
         if line.report.status == "timeout":
             return OUTCOME_TIMEOUT

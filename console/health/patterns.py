@@ -21,6 +21,9 @@ _LEVEL_TERMS = {"DEBUG": "?DEBUG", "INFO": "?INFO", "WARNING": "?WARNING ?WARN",
 # Lines that tell an invocation's outcome: REPORT/START lines, timeouts, runtime exits, error levels.
 INVOCATION_PATTERN = ('?"REPORT RequestId" ?"START RequestId" ?"Task timed out" ?"Runtime exited" '
                       '?"Runtime.ExitError" ?ERROR ?CRITICAL')
+# ... and the app's request lines, which say what the app answered (the HTTP status next to Lambda's outcome).
+INVOCATION_PATTERN += ' ?"console.request"'
+
 
 
 def is_plain_terms(text: str) -> bool:
@@ -115,6 +118,10 @@ def _json_pattern(pattern: str) -> Callable[[str], bool]:
 
 
 def _json_condition(text: str) -> Callable[[dict[str, Any]], bool]:
+    ends_bare = re.search(r"(!=|>=|<=|=|>|<)\s*$", text.strip().strip("()"))
+    if ends_bare:  # "$.status >=" (also read by a greedy match as "> '='"): nothing to compare with
+        raise InvalidQuery(f"Invalid JSON filter condition {text.strip()!r}: the comparison has no value after "
+                           f"{ends_bare.group(1)!r}; write it like {{ $.status >= 500 }} or {{ $.level = \"ERROR\" }}.")
     match = _JSON_COND.match(text.strip().strip("()"))
     if not match:
         raise InvalidQuery(f"Invalid JSON filter condition: {text.strip()!r}")

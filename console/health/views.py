@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from console.auth import admin_required
-from console.health import charts
+from console.health import app_lines, charts
 from console.health.gateway import (
     LEVEL_ORDER,
     AccessDenied,
@@ -27,6 +27,7 @@ from console.health.gateway import (
     FunctionConfig,
     HealthError,
     HealthGateway,
+    InvalidQuery,
     InvocationSample,
     LogQuery,
     Throttled,
@@ -56,11 +57,15 @@ MAX_LOG_RANGE = timedelta(days=31)
 REQUEST_SPAN = timedelta(minutes=16)  # a request lasts at most 15 minutes
 
 
+_QUERY_WORDS = {"Logs": "filter pattern", "Live tail": "filter pattern"}
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str
     action: str = ""  # the IAM action to grant, for AccessDenied
     level: str = "error"  # "error": nothing was read; "warning": partial data
+    title: str = ""  # what the box says first; empty: "Could not read" / "Partial data"
 
 
 class Reads:
@@ -89,6 +94,8 @@ class Reads:
     def report(self, what: str, exc: HealthError) -> None:
         if isinstance(exc, AccessDenied):
             self.problems.append(Problem(f"{what}: {exc.message}", action=exc.action))
+        elif isinstance(exc, InvalidQuery):
+            self.problems.append(Problem(exc.message, title=f"Invalid {_QUERY_WORDS.get(what, 'query')}"))
         elif isinstance(exc, Throttled | Unavailable):
             self.problems.append(Problem(f"{what}: {exc.message} The rest of the page is shown.", level="warning"))
         else:
@@ -111,9 +118,10 @@ def _mode(reads: Reads) -> dict[str, Any]:
     }
 
 
-def _render(request: HttpRequest, template: str, reads: Reads, context: dict[str, Any], *, tab: str) -> HttpResponse:
+def _render(request: HttpRequest, template: str, reads: Reads, context: dict[str, Any], *, tab: str,
+            status: int = 200) -> HttpResponse:
     context.update({"mode": _mode(reads), "problems": reads.problems, "tab": tab, "aws_calls": reads.calls})
-    return render(request, template, context)
+    return render(request, template, context, status=status)
 
 
 def _window(request: HttpRequest) -> Window:
@@ -192,6 +200,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "window": window, "ranges": _ranges(request, window, "health_overview"), "config": config,
         "metrics": metrics, "sample": sample, "cost": estimate, "hint": _hint(config, sample),
         "charts": _metric_charts(metrics) if metrics else None,
+        "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
     }
     return _render(request, "console/health/overview.html", reads, context, tab="overview")
 
@@ -213,8 +222,10 @@ def configuration(request: HttpRequest) -> HttpResponse:
         expected = expected_config(stage, function_name=config.name if config else "")
         packaged = redact_environment(stage.settings.get("environment_variables") or {})
     differences = drift(config, expected) if config and expected and config.source == "aws" else None
+    process_values = getattr(gw, "process_values", None)
     context = {"config": config, "stage": stage, "expected": expected, "drift": differences, "packaged": packaged,
-               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name}
+               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name,
+               "process": process_values() if process_values else None}
     return _render(request, "console/health/configuration.html", reads, context, tab="configuration")
 
 
@@ -324,6 +335,11 @@ def logs(request: HttpRequest) -> HttpResponse:
     before = _int_or_none(request.GET.get("before"))
     token = request.GET.get("token") or None
     page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw else None
+    hidden = 0
+    if page:
+        page.lines, hidden = app_lines.without_console_polling(page.lines, reverse("health_logs_tail"))
+        page.lines = app_lines.with_usernames(page.lines)
+    shown = len(page.lines) if page else 0
     base = reverse("health_logs")
     newest_ms = max((line.event.timestamp for line in page.lines), default=None) if page else None
     first_page = before is None and token is None
@@ -333,10 +349,11 @@ def logs(request: HttpRequest) -> HttpResponse:
         if page and page.older_before_ms is not None else "",
         "token_url": f"{base}?{_query_string(form, before=before, token=page.token)}" if page and page.token else "",
         "newest_url": f"{base}?{_query_string(form)}" if not first_page else "",
-        "live_url": f"{base}?{_query_string(form, live=not form['live'])}",
+        "live_url": f"{base}?{_query_string(form, live='' if form['live'] else '1')}",
         "tail_url": f"{reverse('health_logs_tail')}?"
-                    f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000))}"
+                    f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), shown=shown)}"
         if form["live"] and first_page else "",
+        "shown": shown, "hidden_polling": hidden,
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/logs.html", reads, context, tab="logs")
@@ -354,10 +371,15 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
     after = _int_or_none(request.GET.get("after")) or int(utcnow().timestamp() * 1000)
     seen = tuple(s for s in request.GET.get("seen", "").split(",") if s)[:500]
     tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw else None
+    if tail:  # the console's own polls would fill the tail with themselves every two seconds
+        tail.lines, _ = app_lines.without_console_polling(tail.lines, reverse("health_logs_tail"))
+        tail.lines = app_lines.with_usernames(tail.lines)
     next_after, next_seen = (tail.after_ms, tail.seen) if tail else (after, seen)
+    shown = max(0, _int_or_none(request.GET.get("shown")) or 0) + (len(tail.lines) if tail else 0)
     context = {
-        "tail": tail, "form": form,
-        "tail_url": f"{reverse('health_logs_tail')}?{_query_string(form, after=next_after, seen=','.join(next_seen))}",
+        "tail": tail, "form": form, "shown": shown,
+        "tail_url": f"{reverse('health_logs_tail')}?"
+                    f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown)}",
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/_tail.html", reads, context, tab="logs")
@@ -398,4 +420,8 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
         "level_order": LEVEL_ORDER,
     }
-    return _render(request, "console/health/request.html", reads, context, tab="logs")
+    if detail:
+        detail.lines = app_lines.with_usernames(detail.lines)
+    # Nothing carries the id: a 404, as for any other page about something that is not there.
+    missing = detail is not None and not detail.lines and detail.invocation is None
+    return _render(request, "console/health/request.html", reads, context, tab="logs", status=404 if missing else 200)

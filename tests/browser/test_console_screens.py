@@ -230,3 +230,26 @@ def test_triggers_page_locally(admin_page, live_server, zappa_settings, monkeypa
     assert "polling the embedded endpoint every 0.5 s" in poller.inner_text()
     assert page.locator("tr.rule").count() == 1
     shot(page, "console-triggers-local")
+
+
+def test_overview_recent_invocations_are_not_clipped_at_1280(admin_page, live_server):
+    traffic(live_server.url)
+    page = admin_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/console/?range=1h")
+    wrap = page.locator(".recent-invocations .table-wrap")
+    clipped = wrap.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert clipped <= 0, f"the recent-invocations table is {clipped}px wider than its panel"
+    assert page.locator(".recent-invocations th", has_text="Outcome").is_visible()
+
+
+def test_phone_tabs_show_that_they_scroll(admin_page, live_server):
+    page = admin_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/console/")
+    tabs = page.locator("nav.hc-tabs")
+    assert tabs.evaluate("el => el.scrollWidth > el.clientWidth")  # more tabs than fit: they scroll
+    assert "gradient" in tabs.evaluate("el => getComputedStyle(el).backgroundImage")  # the edge shadow
+    assert page.locator(".hc-tabs-more").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not page.locator(".hc-tabs-more").is_visible()
