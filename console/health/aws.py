@@ -20,6 +20,8 @@ from django.conf import settings
 
 from console import aws_session
 from console.health import app_lines, patterns
+from console.health import failures as failures_mod
+from console.health import routes as routes_mod
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
@@ -38,6 +40,7 @@ from console.health.gateway import (
     Triggers,
     Unavailable,
     merge_events,
+    project_packages,
     request_detail_from,
     tail_page,
 )
@@ -525,6 +528,64 @@ class AwsGateway:
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
         return request_detail_from(request_id, lambda_id, events, warnings)
+
+    # -- failures and routes (one Logs Insights query each: start, then read by id) ---------------------
+    def _start_insights(self, window: Window, query: str, limit: int) -> str:
+        resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
+                          endTime=window.end_ms // 1000, queryString=query, limit=limit)
+        return resp["queryId"]
+
+    def _insights_results(self, handle: str) -> dict[str, Any]:
+        if not re.fullmatch(r"[A-Za-z0-9\-]{1,256}", handle or ""):
+            raise InvalidQuery("Not a Logs Insights query id.")
+        return self._call("logs", "GetQueryResults", queryId=handle)
+
+    def start_failures(self, window: Window) -> str:
+        return self._start_insights(window, failures_mod.INSIGHTS_QUERY, failures_mod.INSIGHTS_LIMIT)
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles=()) -> failures_mod.FailureReport:
+        resp = self._insights_results(handle)
+        status = resp.get("status", "Unknown")
+        report = failures_mod.FailureReport(status=status, deployed_at=deployed_at,
+                                            deploy_in_range=bool(deployed_at and window.start <= deployed_at < window.end))
+        if not report.done:
+            return report
+        if status != "Complete":
+            report.warnings.append(f"The Logs Insights query ended {status}: the failures shown may be incomplete.")
+        events = [_insights_event(row) for row in resp.get("results") or []]
+        events = [e for e in events if e is not None]
+        report.lines_read = len(events)
+        report.truncated = len(events) >= failures_mod.INSIGHTS_LIMIT
+        if report.truncated:
+            report.warnings.append("The range holds more failure lines than one query returns (10,000): "
+                                   "the oldest are not counted; choose a shorter range.")
+        found = failures_mod.failures_from_events(events, project_packages())
+        found += failures_mod.throttle_failures(window, list(throttles))
+        report.groups = failures_mod.group(found, window, deployed_at=deployed_at)
+        return report
+
+    def start_routes(self, window: Window) -> str:
+        return self._start_insights(window, routes_mod.INSIGHTS_QUERY, 1000)
+
+    def routes(self, handle: str) -> routes_mod.RouteReport:
+        resp = self._insights_results(handle)
+        report = routes_mod.RouteReport(status=resp.get("status", "Unknown"),
+                                        bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"))
+        if report.done:
+            report.routes = routes_mod.from_insights_rows(resp.get("results") or [])
+        return report
+
+
+def _insights_event(row: list[dict[str, Any]]) -> LogEvent | None:
+    """A result row of `fields @timestamp, @message, @logStream` as a log event. Insights gives the time as
+    "2026-11-27 10:00:33.012" (UTC)."""
+    cells = {cell.get("field"): cell.get("value", "") for cell in row}
+    when = _parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
+    if when is None or "@message" not in cells:
+        return None
+    return LogEvent(timestamp=int(when.timestamp() * 1000), message=cells["@message"],
+                    stream=cells.get("@logStream", ""), event_id=cells.get("@ptr", ""))
 
 
 def _routes(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]:

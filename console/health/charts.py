@@ -121,3 +121,20 @@ def line_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series
             run = []
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped labels only
+
+
+def sparkline(values: Sequence[float], *, label: str, width: int = 168, height: int = 28) -> SafeString:
+    """A small bar per bucket (an issue's occurrences over the range), no axes: the shape, not the scale."""
+    top = max(values, default=0) or 1
+    slot = width / max(1, len(values))
+    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<line class="spark-base" x1="0" x2="{width}" y1="{height - 0.5}" y2="{height - 0.5}"/>']
+    for i, value in enumerate(values):
+        if value <= 0:
+            continue
+        h = max(2.0, (height - 2) * value / top)
+        parts.append(f'<rect class="bar err" x="{i * slot:.1f}" y="{height - h:.1f}" width="{max(1.0, slot * 0.8):.1f}" '
+                     f'height="{h:.1f}"><title>{_fmt(value, "")}</title></rect>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from numbers and an escaped label only

@@ -7,15 +7,18 @@ settings from zappa_settings.json). `get_gateway()` picks one from settings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from django.conf import settings
 
+from console.health.failures import FailureReport
 from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
 from console.health.metrics import Metrics, Window
+from console.health.routes import RouteReport
 
 # --- errors: what went wrong, said so a person can act on it ----------------------------------------
 
@@ -262,6 +265,16 @@ class HealthGateway(Protocol):
 
     def triggers(self) -> Triggers: ...
 
+    # Logs Insights on AWS (start, then read the results by handle); computed at once locally.
+    def start_failures(self, window: Window) -> str: ...
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles: Sequence[float] = ()) -> FailureReport: ...
+
+    def start_routes(self, window: Window) -> str: ...
+
+    def routes(self, handle: str) -> RouteReport: ...
+
 
 # --- helpers both gateways use ------------------------------------------------------------------------
 
@@ -321,3 +334,11 @@ def get_gateway() -> HealthGateway:
     from console.health.local import LocalGateway
 
     return LocalGateway()
+
+
+def project_packages() -> tuple[str, ...]:
+    """The project's own top-level packages (console, notes, accounts, ...): a traceback's frame in one of
+    them is the project's code; anything else in /var/task is a dependency Zappa packaged beside it."""
+    root = Path(settings.BASE_DIR)
+    return tuple(sorted(p.name for p in root.iterdir()
+                        if p.is_dir() and (p / "__init__.py").exists() and p.name not in {"tests", "bench"}))

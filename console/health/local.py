@@ -20,6 +20,7 @@ from django.conf import settings
 
 from console import observability
 from console.health import patterns
+from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport, group
 from console.health.gateway import (
     Aggregates,
     EventSourceMapping,
@@ -35,6 +36,7 @@ from console.health.gateway import (
 )
 from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
+from console.health.routes import RequestFacts, RouteReport, from_requests
 from console.health.stage import (
     StageSettingsError,
     expected_config,
@@ -268,3 +270,36 @@ class LocalGateway:
             origin="local", batch_size=stream_poller.BATCH_LIMIT, starting_position="LATEST",
             routed_to=("notes.events.handle_stream",), detail=detail,
         )
+
+    # -- failures and routes: computed from the records at once -----------------------------------------
+    def start_failures(self, window: Window) -> str:
+        return f"local-{window.key}"
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles=()) -> FailureReport:
+        """Each 5xx the process answered: by its exception (type and project frame) when one escaped the
+        view, else by status and route. No Lambda-level failures happen to a local process."""
+        found = []
+        for r in self._records(window):
+            if r.status < 500:
+                continue
+            when = datetime.fromtimestamp(r.started_at, tz=UTC)
+            if r.exc_type:
+                found.append(Failure(when, KIND_EXCEPTION, r.exc_type, r.exc_frame, r.exc_message, r.traceback,
+                                     r.correlation_id, r.route))
+            else:
+                found.append(Failure(when, KIND_HTTP, f"HTTP {r.status}", message=f"{r.method} {r.path} {r.status}",
+                                     request_id=r.correlation_id, route=r.route))
+        deployed = deployed_at or datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
+        return FailureReport(status="Complete", groups=group(found, window, deployed_at=deployed),
+                             deployed_at=deployed, deploy_in_range=window.start <= deployed < window.end,
+                             lines_read=len(found))
+
+    def start_routes(self, window: Window) -> str:
+        return f"local-{window.key}"
+
+    def routes(self, handle: str) -> RouteReport:
+        records = self._records(Window.for_range(handle.removeprefix("local-")))
+        facts = [RequestFacts(route=r.route, status=r.status, duration_ms=r.duration_ms, cold_start=r.cold_start,
+                              db_calls=r.db_calls, db_ms=r.db_ms) for r in records]
+        return RouteReport(status="Complete", routes=from_requests(facts))

@@ -19,9 +19,19 @@ FUNCTION = "notes-console-dev"
 def fresh_buffers(settings, tmp_path):
     observability.reset_buffers()
     path = tmp_path / "zappa_settings.json"
-    path.write_text(json.dumps({"dev": {
-        "project_name": "notes-console", "runtime": "python3.11", "aws_region": "us-east-1", "memory_size": 512,
-        "aws_environment_variables": {"DYNAMODB_TABLE": "notes-console-dev", "LOG_LEVEL": "INFO"}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "dev": {
+                    "project_name": "notes-console",
+                    "runtime": "python3.11",
+                    "aws_region": "us-east-1",
+                    "memory_size": 512,
+                    "aws_environment_variables": {"DYNAMODB_TABLE": "notes-console-dev", "LOG_LEVEL": "INFO"},
+                }
+            }
+        )
+    )
     settings.HEALTH_ZAPPA_SETTINGS = path
     yield
     observability.reset_buffers()
@@ -89,17 +99,33 @@ def test_the_cold_start_tile_says_it_is_a_sample(client_for, admin, client):
     for _ in range(3):
         client.get("/healthz")
     page = client_for(admin).get("/console/?range=24h").content.decode()
-    tile = page[page.index("Cold starts"):]
+    tile = page[page.index("Cold starts") :]
     tile = tile[: tile.index("</div>")]
     assert "sample" in tile and "not the whole 24h" in tile and "the 3 latest invocations" in tile
 
 
 def app_request_line(request_id: str, status: int, *, user: str = "u-1", username: str = "alice") -> str:
     level = "ERROR" if status >= 500 else "INFO"
-    return json.dumps({"time": "2026-11-27T10:00:02.100Z", "level": level, "logger": "console.request",
-                       "message": f"GET /notes/ {status} 12.0ms", "correlation_id": request_id, "method": "GET",
-                       "path": "/notes/", "status": status, "duration_ms": 12.0, "user": user, "username": username,
-                       "cold_start": False, "route": "/notes/"}) + "\n"
+    return (
+        json.dumps(
+            {
+                "time": "2026-11-27T10:00:02.100Z",
+                "level": level,
+                "logger": "console.request",
+                "message": f"GET /notes/ {status} 12.0ms",
+                "correlation_id": request_id,
+                "method": "GET",
+                "path": "/notes/",
+                "status": status,
+                "duration_ms": 12.0,
+                "user": user,
+                "username": username,
+                "cold_start": False,
+                "route": "/notes/",
+            }
+        )
+        + "\n"
+    )
 
 
 def test_aws_invocations_show_the_apps_status_next_to_lambdas_outcome(client_for, admin, aws_mode):
@@ -135,7 +161,7 @@ def test_logs_show_usernames_where_the_app_knows_them(client_for, alice, admin):
 def test_local_configuration_says_which_values_the_process_really_uses(client_for, admin, settings):
     assert settings.DYNAMODB_TABLE != "notes-console-dev"  # the stage's table, which local mode does not use
     page = client_for(admin).get("/console/configuration/").content.decode()
-    section = page[page.index("Stage values and this process"):]
+    section = page[page.index("Stage values and this process") :]
     row = next(r for r in section.split("<tr>") if "DYNAMODB_TABLE" in r)
     assert "notes-console-dev" in row and settings.DYNAMODB_TABLE in row and "differs locally" in row
     assert "This process (really used)" in section

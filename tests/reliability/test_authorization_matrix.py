@@ -84,6 +84,9 @@ ROWS: dict[str, Row] = {
     "console/requests/<str:request_id>/": Row("/console/requests/{request}/", GET="signin 403 403 404",
                                               HEAD="signin 403 403 404"),
     "console/triggers/": Row("/console/triggers/", GET=ADMIN, HEAD=ADMIN),
+    "console/errors/": Row("/console/errors/", GET=ADMIN, HEAD=ADMIN),
+    "console/errors/panel/": Row("/console/errors/panel/", GET=ADMIN, HEAD=ADMIN),  # no htmx: a redirect to the page
+    "console/routes/": Row("/console/routes/", GET=ADMIN, HEAD=ADMIN),
     # notes pages
     "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
     "notes/new": Row("/notes/new", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"),
