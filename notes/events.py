@@ -14,10 +14,13 @@ log = logging.getLogger(__name__)
 def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """DynamoDB stream batch -> version history. Returns Lambda's partial-batch response."""
     result = process_records(event.get("Records", []), repo=services.default_repository())
-    log.info(
+    failed = len(result["batchItemFailures"])
+    log.log(
+        logging.WARNING if failed else logging.INFO,
         "stream batch processed",
+        # `failed`: the records Lambda retries (the console's Triggers page counts failed batches from it)
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
-                         "skipped": result["skipped"]}},
+                         "skipped": result["skipped"], "failed": failed}},
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 

@@ -22,6 +22,7 @@ from console import aws_session
 from console.health import app_lines, patterns
 from console.health import failures as failures_mod
 from console.health import routes as routes_mod
+from console.health import streams as streams_mod
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
@@ -574,6 +575,62 @@ class AwsGateway:
                                         bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"))
         if report.done:
             report.routes = routes_mod.from_insights_rows(resp.get("results") or [])
+        return report
+
+    # -- streams: lag, failed batches, what went to the on-failure destination (three calls) ------------
+    def stream_health(self, window: Window) -> streams_mod.StreamReport:
+        report = streams_mod.StreamReport()
+        resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
+        mappings = [m for m in resp.get("EventSourceMappings", []) if ":dynamodb:" in m.get("EventSourceArn", "")
+                    or ":kinesis:" in m.get("EventSourceArn", "")]
+        if not mappings:
+            return report
+        dims = [{"Name": "FunctionName", "Value": self.function_name}]
+        queries = [
+            {"Id": "age", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
+                                                    "Dimensions": dims}, "Period": window.period, "Stat": "Maximum"}},
+            {"Id": "age_all", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
+                                                        "Dimensions": dims}, "Period": window.seconds,
+                                             "Stat": "Maximum"}},
+        ]
+        for i, m in enumerate(mappings):
+            target = streams_mod.destination_metric(
+                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", ""))
+            if target:
+                namespace, metric, dimension, value = target
+                queries.append({"Id": f"dest{i}", "MetricStat": {"Metric": {
+                    "Namespace": namespace, "MetricName": metric, "Dimensions": [{"Name": dimension, "Value": value}]},
+                    "Period": window.seconds, "Stat": "Sum"}})
+        points: dict[str, list[tuple[datetime, float]]] = {}
+        try:
+            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=window.start,
+                              EndTime=window.end, ScanBy="TimestampAscending")
+            for result in data.get("MetricDataResults", []):
+                points[result["Id"]] = list(zip((_parse_time(t) for t in result.get("Timestamps", [])),
+                                                result.get("Values", []), strict=False))
+        except HealthError as exc:
+            report.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
+        try:
+            events, _ = self._filter(start_ms=window.start_ms, end_ms=window.end_ms,
+                                     pattern=f'"{streams_mod.BATCH_MESSAGE}"', limit=RECENT_EVENTS_LIMIT)
+            counts = streams_mod.batch_counts(events)
+        except HealthError as exc:
+            report.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
+            counts = streams_mod.BatchCounts()
+        age = fill_buckets(window, [(t, v) for t, v in points.get("age", []) if t], combine="max")
+        age_all = [v for _, v in points.get("age_all", [])]
+        for i, m in enumerate(mappings):
+            on_failure = ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
+            sent = points.get(f"dest{i}")
+            report.streams.append(streams_mod.StreamHealth(
+                source=describe_source(m.get("EventSourceArn", "")), uuid=m.get("UUID", ""),
+                iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
+                iterator_age=age, counts=counts, on_failure=on_failure,
+                sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
+                last_result=m.get("LastProcessingResult", ""),
+                detail="IteratorAge and the handler's lines are the function's: shared by its "
+                       f"{len(mappings)} stream triggers" if len(mappings) > 1 else "",
+            ))
         return report
 
 

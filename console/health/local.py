@@ -45,6 +45,7 @@ from console.health.stage import (
     stage_mappings,
     stage_rules,
 )
+from console.health.streams import StreamHealth, StreamReport, batch_counts
 
 LOG_PAGE_LINES = 100
 LOCAL_STREAM = "local process"
@@ -303,3 +304,11 @@ class LocalGateway:
         facts = [RequestFacts(route=r.route, status=r.status, duration_ms=r.duration_ms, cold_start=r.cold_start,
                               db_calls=r.db_calls, db_ms=r.db_ms) for r in records]
         return RouteReport(status="Complete", routes=from_requests(facts))
+
+    def stream_health(self, window: Window) -> StreamReport:
+        """The local poller's batches from the handler's lines in memory; no IteratorAge locally."""
+        lo, hi = window.start_ms, window.end_ms
+        counts = batch_counts(e for e in self._events() if lo <= e.timestamp < hi)
+        poller = self._poller()
+        return StreamReport(streams=[StreamHealth(
+            source=poller.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only")])

@@ -21,4 +21,5 @@ urlpatterns = [
     path("errors/", _view("errors"), name="health_errors"),
     path("errors/panel/", _view("errors_panel"), name="health_errors_panel"),
     path("routes/", _view("routes"), name="health_routes"),
+    path("triggers/streams/", _view("streams"), name="health_streams"),
 ]

@@ -45,6 +45,7 @@ from console.health.metrics import (
 )
 from console.health.patterns import REQUEST_ID
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
+from console.health.streams import LAG_WARN_MS
 
 T = TypeVar("T")
 
@@ -541,3 +542,21 @@ def routes(request: HttpRequest) -> HttpResponse:
     context = {"window": window, "ranges": _ranges(request, window, "health_routes"), "report": report, "rows": rows,
                "headings": headings, "running": running, "poll_url": poll_url}
     return _render(request, "console/health/routes.html", reads, context, tab="routes")
+
+
+@require_safe
+@admin_required
+def streams(request: HttpRequest) -> HttpResponse:
+    """Each stream trigger's lag and failures over the range: a section of the triggers page and a flag on
+    the overview, both loaded by htmx (their pages spend their own calls); a page of its own without JS."""
+    window = _window(request)
+    reads = Reads()
+    gw = reads.gateway
+    report = reads.attempt("Streams", gw.stream_health, window) if gw else None
+    compact = request.GET.get("compact") == "1"
+    context = {"window": window, "report": report, "compact": compact,
+               "ranges": _ranges(request, window, "health_streams"),
+               "lag_warn_s": LAG_WARN_MS // 1000}
+    if request.htmx:
+        return _render(request, "console/health/_streams.html", reads, context, tab="triggers")
+    return _render(request, "console/health/streams.html", reads, context, tab="triggers")
