@@ -26,6 +26,8 @@ from console.health import streams as streams_mod
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
+    Alarm,
+    AlarmReport,
     EventSourceMapping,
     FunctionConfig,
     HealthError,
@@ -86,6 +88,11 @@ IAM_ACTIONS = {
     "ListEventSourceMappings": "lambda:ListEventSourceMappings",
     "ListRules": "events:ListRules",
     "DescribeStackResource": "cloudformation:DescribeStackResource",
+    "DescribeAlarms": "cloudwatch:DescribeAlarms",
+    "PutMetricAlarm": "cloudwatch:PutMetricAlarm",
+    "CreateTopic": "sns:CreateTopic",
+    "ListSubscriptionsByTopic": "sns:ListSubscriptionsByTopic",
+    "Subscribe": "sns:Subscribe",
 }
 _THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
                    "LimitExceededException", "ServiceQuotaExceededException"}
@@ -94,6 +101,9 @@ _DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation
 _INVALID_CODES = {"InvalidParameterException", "InvalidParameterValue", "InvalidParameterValueException",
                   "InvalidParameterCombination", "MalformedQueryException", "ValidationError", "ValidationException"}
 _NOT_AUTHORIZED = re.compile(r"not authorized to perform:?\s*([\w\-]+:[\w\-]+)")
+
+_COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": "≥", "LessThanThreshold": "<",
+                "LessThanOrEqualToThreshold": "≤"}
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
@@ -631,6 +641,28 @@ class AwsGateway:
                 detail="IteratorAge and the handler's lines are the function's: shared by its "
                        f"{len(mappings)} stream triggers" if len(mappings) > 1 else "",
             ))
+        return report
+
+    # -- alarms (one call: the function's alarms are named after it, as create_alarms names them) -------
+    def alarms(self) -> AlarmReport:
+        resp = self._call("cloudwatch", "DescribeAlarms", AlarmNamePrefix=f"{self.function_name}-", MaxRecords=100)
+        report = AlarmReport(detail=f"cloudwatch:DescribeAlarms, names starting {self.function_name}-")
+        for a in resp.get("MetricAlarms", []):
+            if a.get("Metrics"):
+                shown = next((m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True)
+                              and m.get("Expression")), "metric math")
+                metric = f"metric math: {shown}"
+            else:
+                stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
+                metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
+            report.alarms.append(Alarm(
+                name=a.get("AlarmName", ""), state=a.get("StateValue", ""), metric=metric,
+                comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+                threshold=a.get("Threshold"), state_reason=a.get("StateReason", ""),
+                state_updated=_parse_time(a.get("StateUpdatedTimestamp")),
+                actions=tuple(a.get("AlarmActions") or ()), description=a.get("AlarmDescription", "")))
+        if resp.get("NextToken"):
+            report.warnings.append("More than 100 alarms: the first 100 are shown.")
         return report
 
 

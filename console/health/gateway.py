@@ -241,6 +241,33 @@ class Triggers:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Alarm:
+    """A CloudWatch alarm on the function, as DescribeAlarms tells it."""
+
+    name: str
+    state: str  # OK, ALARM, INSUFFICIENT_DATA
+    metric: str  # "AWS/Lambda Duration p99", or "metric math: 100 * errors / ..."
+    comparison: str  # ">", ">=", "<", "<="
+    threshold: float | None
+    state_reason: str = ""
+    state_updated: datetime | None = None
+    actions: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class AlarmReport:
+    alarms: list[Alarm] = field(default_factory=list)
+    source: str = "aws"
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def firing(self) -> list[Alarm]:
+        return [a for a in self.alarms if a.state == "ALARM"]
+
+
 class HealthGateway(Protocol):
     kind: str  # "aws" or "local"
     function_name: str
@@ -274,6 +301,8 @@ class HealthGateway(Protocol):
     def start_routes(self, window: Window) -> str: ...
 
     def routes(self, handle: str) -> RouteReport: ...
+
+    def alarms(self) -> AlarmReport: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from console.health import patterns
 from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport, group
 from console.health.gateway import (
     Aggregates,
+    AlarmReport,
     EventSourceMapping,
     FunctionConfig,
     InvalidQuery,
@@ -312,3 +313,7 @@ class LocalGateway:
         poller = self._poller()
         return StreamReport(streams=[StreamHealth(
             source=poller.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only")])
+
+    def alarms(self) -> AlarmReport:
+        return AlarmReport(source="local", detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
+                                                  "EMAIL=you@example.com` creates them for a deployed stage")

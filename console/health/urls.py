@@ -22,4 +22,5 @@ urlpatterns = [
     path("errors/panel/", _view("errors_panel"), name="health_errors_panel"),
     path("routes/", _view("routes"), name="health_routes"),
     path("triggers/streams/", _view("streams"), name="health_streams"),
+    path("alarms/", _view("alarms"), name="health_alarms"),
 ]

@@ -560,3 +560,26 @@ def streams(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return _render(request, "console/health/_streams.html", reads, context, tab="triggers")
     return _render(request, "console/health/streams.html", reads, context, tab="triggers")
+
+
+@require_safe
+@admin_required
+def alarms(request: HttpRequest) -> HttpResponse:
+    """The function's CloudWatch alarms (state, threshold, last change) and which recommended ones are
+    missing; `?panel=1` from htmx is the overview's panel."""
+    from console.deploy.alarms import AlarmTarget, recommended
+
+    reads = Reads()
+    gw = reads.gateway
+    report = reads.attempt("Alarms", gw.alarms) if gw else None
+    config = reads.attempt("Configuration", gw.configuration) if gw else None
+    name = config.name if config else getattr(gw, "function_name", "")
+    wanted = recommended(AlarmTarget(function_name=name, timeout_s=(config.timeout_s if config else 0) or 30,
+                                     api_name=name))
+    present = {a.name for a in report.alarms} if report else set()
+    missing = [d for d in wanted if d.name not in present] if report else []
+    stage = settings.HEALTH_STAGE or name.rsplit("-", 1)[-1]
+    context = {"report": report, "missing": missing, "recommended": wanted, "stage": stage}
+    if request.htmx and request.GET.get("panel") == "1":
+        return _render(request, "console/health/_alarms_panel.html", reads, context, tab="overview")
+    return _render(request, "console/health/alarms.html", reads, context, tab="alarms")
