@@ -20,6 +20,7 @@ from django.conf import settings
 
 from console import aws_session
 from console.health import app_lines, patterns
+from console.health import deploys as deploys_mod
 from console.health import failures as failures_mod
 from console.health import routes as routes_mod
 from console.health import streams as streams_mod
@@ -240,6 +241,7 @@ class AwsGateway:
             log_group=logging_config.get("LogGroup") or self.log_group,
             source="aws",
             source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
+            code_sha256=c.get("CodeSha256", ""),
         )
 
     # -- metrics --------------------------------------------------------------------------------------
@@ -663,6 +665,66 @@ class AwsGateway:
                 actions=tuple(a.get("AlarmActions") or ()), description=a.get("AlarmDescription", "")))
         if resp.get("NextToken"):
             report.warnings.append("More than 100 alarms: the first 100 are shown.")
+        return report
+
+    # -- deploys: versions, and the hour before vs after the latest (three calls) -----------------------
+    def deploys(self) -> deploys_mod.DeployReport:
+        resp = self._call("lambda", "ListVersionsByFunction", FunctionName=self.function_name, MaxItems=50)
+        found = [deploys_mod.Deploy(version=v.get("Version", ""), at=at, code_sha256=v.get("CodeSha256", ""),
+                                    description=v.get("Description", ""))
+                 for v in resp.get("Versions", []) if (at := _parse_time(v.get("LastModified")))]
+        found.sort(key=lambda d: d.at, reverse=True)
+        # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
+        # it was published. The newest of them is the latest deploy.
+        report = deploys_mod.DeployReport(deploys=found, latest=found[0] if found else None,
+                                          detail="lambda:ListVersionsByFunction")
+        if resp.get("NextMarker"):
+            report.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
+        if report.latest is None:
+            return report
+        at = report.latest.at.replace(second=0, microsecond=0)  # CloudWatch starts periods on whole minutes
+        now = datetime.now(tz=UTC)
+        dims = [{"Name": "FunctionName", "Value": self.function_name}]
+
+        def q(qid: str, metric: str, stat: str) -> dict[str, Any]:
+            return {"Id": qid, "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                                                         "Dimensions": dims}, "Period": 3600, "Stat": stat}}
+
+        queries = [q("inv", "Invocations", "Sum"), q("err", "Errors", "Sum")]
+        if "p99" in self.percentiles:
+            queries.append(q("p99", "Duration", "p99"))
+        sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+        try:
+            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=at - deploys_mod.HOUR,
+                              EndTime=at + deploys_mod.HOUR, ScanBy="TimestampAscending")
+            for result in data.get("MetricDataResults", []):
+                for when, value in zip(result.get("Timestamps", []), result.get("Values", []), strict=False):
+                    side = "after" if _parse_time(when) >= at else "before"
+                    sides[side][result["Id"]] = value
+        except HealthError as exc:
+            report.warnings.append(f"Before/after metrics: {exc.message}")
+        cold = {"before": 0, "after": 0}
+        cold_read = True
+        try:
+            events, more = self._filter(start_ms=int((at - deploys_mod.HOUR).timestamp() * 1000),
+                                        end_ms=int((at + deploys_mod.HOUR).timestamp() * 1000),
+                                        pattern='?"Init Duration" ?initDurationMs', limit=RECENT_EVENTS_LIMIT)
+            for event in events:
+                report_line = parse_line(event).report
+                if report_line is not None and report_line.cold_start:
+                    cold["after" if event.time >= at else "before"] += 1
+            if more:
+                report.warnings.append("More cold starts around the deploy than one read returns: counts are partial.")
+        except HealthError as exc:
+            cold_read = False
+            report.warnings.append(f"Cold starts around the deploy: {exc.message}")
+        after_minutes = max(0.0, min(60.0, (now - at).total_seconds() / 60))
+        for name in ("before", "after"):
+            values = sides[name]
+            side = deploys_mod.Side(invocations=int(values.get("inv", 0)), errors=int(values.get("err", 0)),
+                                    p99_ms=values.get("p99"), cold_starts=cold[name] if cold_read else None,
+                                    minutes=60.0 if name == "before" else after_minutes)
+            setattr(report, name, side)
         return report
 
 

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from django.conf import settings
 
+from console.health.deploys import DeployReport
 from console.health.failures import FailureReport
 from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
 from console.health.metrics import Metrics, Window
@@ -97,6 +98,7 @@ class FunctionConfig:
     log_group: str = ""
     source: str = "aws"  # "aws" or "local": where these values come from
     source_detail: str = ""
+    code_sha256: str = ""
 
 
 @dataclass
@@ -303,6 +305,8 @@ class HealthGateway(Protocol):
     def routes(self, handle: str) -> RouteReport: ...
 
     def alarms(self) -> AlarmReport: ...
+
+    def deploys(self) -> DeployReport: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.conf import settings
 
 from console import observability
 from console.health import patterns
+from console.health.deploys import Deploy, DeployReport, Side
 from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport, group
 from console.health.gateway import (
     Aggregates,
@@ -37,7 +38,7 @@ from console.health.gateway import (
 )
 from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
-from console.health.routes import RequestFacts, RouteReport, from_requests
+from console.health.routes import RequestFacts, RouteReport, from_requests, percentile
 from console.health.stage import (
     StageSettingsError,
     expected_config,
@@ -317,3 +318,15 @@ class LocalGateway:
     def alarms(self) -> AlarmReport:
         return AlarmReport(source="local", detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
                                                   "EMAIL=you@example.com` creates them for a deployed stage")
+
+    def deploys(self) -> DeployReport:
+        """Locally the "deploy" is this process's start: the hour after it from the records; no hour before."""
+        started = datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
+        latest = Deploy(version="this process", at=started, description=f"pid {os.getpid()}")
+        records = [r for r in observability.recent_requests() if r.started_at < started.timestamp() + 3600]
+        durations = sorted(r.duration_ms for r in records)
+        after = Side(invocations=len(records), errors=sum(1 for r in records if r.status >= 500),
+                     p99_ms=percentile(durations, 99), cold_starts=sum(1 for r in records if r.cold_start),
+                     minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60))
+        return DeployReport(deploys=[latest], latest=latest, before=None, after=after,
+                            detail="local: the process start stands in for a deploy; nothing ran before it")

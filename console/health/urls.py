@@ -23,4 +23,5 @@ urlpatterns = [
     path("routes/", _view("routes"), name="health_routes"),
     path("triggers/streams/", _view("streams"), name="health_streams"),
     path("alarms/", _view("alarms"), name="health_alarms"),
+    path("deploys/", _view("deploys"), name="health_deploys"),
 ]

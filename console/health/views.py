@@ -139,8 +139,9 @@ def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):
                 per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS, basis=basis)
 
 
-def _metric_charts(metrics: Metrics) -> dict[str, Any]:
+def _metric_charts(metrics: Metrics, deploys: list[tuple[datetime, str]] = ()) -> dict[str, Any]:
     w = metrics.window
+    markers = [(when, text) for when, text in deploys if w.start <= when < w.end]
     buckets = w.buckets
     duration = [charts.Series(label, metrics.duration[key], key) for key, label in
                 (("max", "max"), ("p99", "p99"), ("p90", "p90"), ("p50", "p50"), ("avg", "average"))
@@ -151,14 +152,15 @@ def _metric_charts(metrics: Metrics) -> dict[str, Any]:
             charts.Series("errors", metrics.errors, "err"),
             charts.Series("throttles", metrics.throttles, "thr"),
         ], label=f"Invocations, errors and throttles per {w.period // 60} min: {metrics.total_invocations} invocations, "
-                 f"{metrics.total_errors} errors, {metrics.total_throttles} throttles"),
+                 f"{metrics.total_errors} errors, {metrics.total_throttles} throttles", markers=markers),
         "duration": charts.line_chart(buckets, w.period, duration, unit="ms",
-                                      label=f"Duration per {w.period // 60} min"),
+                                      label=f"Duration per {w.period // 60} min", markers=markers),
         "concurrency": charts.bar_chart(buckets, w.period, [
             charts.Series("concurrent executions", metrics.concurrency, "conc")],
             label=f"Peak concurrent executions per {w.period // 60} min: at most {metrics.peak_concurrency}",
-            width=1160, height=150),
+            width=1160, height=150, markers=markers),
         "duration_keys": [s.css for s in duration],
+        "markers": markers,
     }
 
 
@@ -181,6 +183,14 @@ def _hint(config: FunctionConfig | None, sample: InvocationSample | None, aggreg
     return memory_hint(int(memory) if memory else None, used)
 
 
+def _deploy_markers(config: FunctionConfig | None) -> list[tuple[datetime, str]]:
+    """The latest deploy (GetFunction's LastModified and code hash): marked on the page's charts."""
+    if not config or not config.last_modified or config.source != "aws":
+        return []
+    code = f", code {config.code_sha256[:10]}" if config.code_sha256 else ""
+    return [(config.last_modified, f"last deploy{code}")]
+
+
 # --- pages -----------------------------------------------------------------------------------------------
 
 
@@ -200,7 +210,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "window": window, "ranges": _ranges(request, window, "health_overview"), "config": config,
         "metrics": metrics, "sample": sample, "cost": estimate, "hint": _hint(config, sample),
-        "charts": _metric_charts(metrics) if metrics else None,
+        "charts": _metric_charts(metrics, _deploy_markers(config)) if metrics else None,
         "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
     }
     return _render(request, "console/health/overview.html", reads, context, tab="overview")
@@ -583,3 +593,17 @@ def alarms(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.GET.get("panel") == "1":
         return _render(request, "console/health/_alarms_panel.html", reads, context, tab="overview")
     return _render(request, "console/health/alarms.html", reads, context, tab="alarms")
+
+
+@require_safe
+@admin_required
+def deploys(request: HttpRequest) -> HttpResponse:
+    """The function's versions, and the hour before vs after the latest deploy: the overview's panel (htmx,
+    its own three calls), a page without JavaScript."""
+    reads = Reads()
+    gw = reads.gateway
+    report = reads.attempt("Deploys", gw.deploys) if gw else None
+    context = {"report": report}
+    if request.htmx:
+        return _render(request, "console/health/_deploys.html", reads, context, tab="overview")
+    return _render(request, "console/health/deploys.html", reads, context, tab="overview")

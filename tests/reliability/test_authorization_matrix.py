@@ -87,6 +87,7 @@ ROWS: dict[str, Row] = {
     "console/errors/": Row("/console/errors/", GET=ADMIN, HEAD=ADMIN),
     "console/errors/panel/": Row("/console/errors/panel/", GET=ADMIN, HEAD=ADMIN),  # no htmx: a redirect to the page
     "console/routes/": Row("/console/routes/", GET=ADMIN, HEAD=ADMIN),
+    "console/deploys/": Row("/console/deploys/", GET=ADMIN, HEAD=ADMIN),
     "console/alarms/": Row("/console/alarms/", GET=ADMIN, HEAD=ADMIN),
     "console/triggers/streams/": Row("/console/triggers/streams/", GET=ADMIN, HEAD=ADMIN),
     # notes pages
