@@ -9,8 +9,10 @@ with short timeouts and few retries, so a slow service cannot eat the function's
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -64,8 +66,10 @@ from console.health.stage import (
 MAX_CALLS_PER_READ = 3
 LOG_PAGE_LINES = 100
 RECENT_EVENTS_LIMIT = 10_000  # FilterLogEvents' maximum; a response also stops at 1 MB
+INIT_LOOKBACK_MS = 15_000  # Lambda's init phase is cut at 10 s; its lines end just before the START line
 REQUEST_WINDOW_MS = 16 * 60 * 1000  # a request lasts at most 15 minutes (Lambda's longest timeout)
 
+# Text format: Logs Insights extracts @duration, @initDuration, ... from REPORT lines (@memorySize in bytes).
 INSIGHTS_QUERY = """filter @type = "REPORT"
 | stats count(*) as invocations,
   count(@initDuration) as coldStarts,
@@ -78,6 +82,50 @@ INSIGHTS_QUERY = """filter @type = "REPORT"
   max(@initDuration) as initMax,
   max(@maxMemoryUsed / 1000000) as maxMemoryUsedMB,
   max(@memorySize / 1000000) as memoryMB"""
+
+# JSON format: no REPORT lines, so no @duration/@initDuration; Insights discovers the platform.report record's
+# JSON fields instead (its metrics are already in MB).
+INSIGHTS_QUERY_JSON = """filter type = "platform.report"
+| stats count(*) as invocations,
+  count(record.metrics.initDurationMs) as coldStarts,
+  sum(record.metrics.billedDurationMs) as billedMs,
+  sum(record.metrics.billedDurationMs * record.metrics.memorySizeMB) as billedMbMs,
+  avg(record.metrics.initDurationMs) as initAvg,
+  pct(record.metrics.initDurationMs, 50) as initP50,
+  pct(record.metrics.initDurationMs, 90) as initP90,
+  pct(record.metrics.initDurationMs, 99) as initP99,
+  max(record.metrics.initDurationMs) as initMax,
+  max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB,
+  max(record.metrics.memorySizeMB) as memoryMB"""
+
+# Format not known (no GetFunction this process, not running on the function): both record kinds; Insights'
+# coalesce() takes the first field that is present, so each row contributes whichever format it is in.
+INSIGHTS_QUERY_ANY = """filter @type = "REPORT" or type = "platform.report"
+| fields coalesce(@initDuration, record.metrics.initDurationMs) as initMs,
+  coalesce(@billedDuration, record.metrics.billedDurationMs) as billedOne,
+  coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as memoryOne,
+  coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedOne
+| stats count(*) as invocations,
+  count(initMs) as coldStarts,
+  sum(billedOne) as billedMs,
+  sum(billedOne * memoryOne) as billedMbMs,
+  avg(initMs) as initAvg,
+  pct(initMs, 50) as initP50,
+  pct(initMs, 90) as initP90,
+  pct(initMs, 99) as initP99,
+  max(initMs) as initMax,
+  max(usedOne) as maxMemoryUsedMB,
+  max(memoryOne) as memoryMB"""
+
+LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
+
+
+def insights_query(log_format: str) -> str:
+    """The aggregates query for the function's log format; both formats' fields when it is not known."""
+    known = patterns.normalize_format(log_format)
+    return {patterns.LOG_FORMAT_TEXT: INSIGHTS_QUERY, patterns.LOG_FORMAT_JSON: INSIGHTS_QUERY_JSON}.get(
+        known, INSIGHTS_QUERY_ANY)
+
 
 # The IAM action behind each operation, named when AWS says AccessDenied.
 IAM_ACTIONS = {
@@ -108,6 +156,7 @@ _COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": "â
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
+_log_formats: dict[str, tuple[str, float]] = {}  # function name -> (LogFormat, monotonic time read)
 
 
 def client(service: str):
@@ -125,6 +174,13 @@ def client(service: str):
 def reset_clients() -> None:
     with _clients_lock:
         _clients.clear()
+        _log_formats.clear()
+
+
+def remember_log_format(function_name: str, log_format: str) -> None:
+    """Kept process-wide: pages that have no GetFunction in their three calls still pick the right patterns."""
+    if patterns.normalize_format(log_format):
+        _log_formats[function_name] = (patterns.normalize_format(log_format), time.monotonic())
 
 
 def _make_client(service: str):
@@ -194,7 +250,7 @@ class AwsGateway:
     kind = "aws"
 
     def __init__(self, function_name: str, *, log_group: str = "",
-                 percentiles: tuple[str, ...] = ("p50", "p90", "p99")) -> None:
+                 percentiles: tuple[str, ...] = ("p50", "p90", "p99"), log_format: str = "") -> None:
         if not function_name:
             raise HealthError("No function to show: set HEALTH_FUNCTION_NAME (on Lambda it is this function).")
         self.function_name = function_name
@@ -202,6 +258,23 @@ class AwsGateway:
         # HEALTH_PERCENTILES may drop them (moto cannot compute percentiles; Stubber tests cover them).
         self.percentiles = tuple(p for p in percentiles if p in DURATION_STATS)
         self.calls = 0
+        self._log_format = patterns.normalize_format(log_format)
+
+    def log_format(self) -> str:
+        """The function's LoggingConfig.LogFormat ("Text" or "JSON"), without an AWS call of its own: this
+        gateway's GetFunction, else the function's own environment when the console runs on it (Lambda sets
+        AWS_LAMBDA_LOG_FORMAT from the same setting), else what this process read in the last ten minutes.
+        "" when none of those knows: the patterns then cover both formats."""
+        if self._log_format:
+            return self._log_format
+        if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") == self.function_name:
+            own = patterns.normalize_format(os.environ.get("AWS_LAMBDA_LOG_FORMAT", ""))
+            if own:
+                return own
+        cached = _log_formats.get(self.function_name)
+        if cached and time.monotonic() - cached[1] < LOG_FORMAT_TTL_S:
+            return cached[0]
+        return ""
 
     def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
         self.calls += 1
@@ -213,6 +286,10 @@ class AwsGateway:
         c = resp.get("Configuration", {})
         vpc = c.get("VpcConfig") or {}
         logging_config = c.get("LoggingConfig") or {}
+        # Responses without LoggingConfig predate the JSON format: such functions log text.
+        log_format = patterns.normalize_format(logging_config.get("LogFormat", "")) or patterns.LOG_FORMAT_TEXT
+        self._log_format = log_format
+        remember_log_format(self.function_name, log_format)
         return FunctionConfig(
             name=c.get("FunctionName", self.function_name),
             arn=c.get("FunctionArn", ""),
@@ -239,6 +316,7 @@ class AwsGateway:
             snap_start="" if (c.get("SnapStart") or {}).get("ApplyOn", "None") == "None" else c["SnapStart"]["ApplyOn"],
             description=c.get("Description", ""),
             log_group=logging_config.get("LogGroup") or self.log_group,
+            log_format=log_format,
             source="aws",
             source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
             code_sha256=c.get("CodeSha256", ""),
@@ -329,7 +407,7 @@ class AwsGateway:
                 count += metrics.invocations[index]
             start_ms = int(window.buckets[index].timestamp() * 1000)
         resp = self._call("logs", "FilterLogEvents", logGroupName=self.log_group, startTime=start_ms,
-                          endTime=window.end_ms, filterPattern=patterns.INVOCATION_PATTERN,
+                          endTime=window.end_ms, filterPattern=patterns.invocation_pattern(self.log_format()),
                           limit=RECENT_EVENTS_LIMIT)
         events = [_event(e) for e in resp.get("events", [])]
         invocations = app_lines.with_http_status(invocations_from_events(events), events)
@@ -345,7 +423,7 @@ class AwsGateway:
     # -- range-wide aggregates (Logs Insights) --------------------------------------------------------
     def start_aggregates(self, window: Window) -> str:
         resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
-                          endTime=window.end_ms // 1000, queryString=INSIGHTS_QUERY, limit=1)
+                          endTime=window.end_ms // 1000, queryString=insights_query(self.log_format()), limit=1)
         return resp["queryId"]
 
     def aggregates(self, handle: str) -> Aggregates:
@@ -397,7 +475,7 @@ class AwsGateway:
         density seen) and asked again, up to three calls. Pages never overlap and never skip a line: the
         next page ends just before the oldest complete span. A single dense second that still holds more
         than a page is read forwards with nextToken (`token`)."""
-        pattern, keep = patterns.plan(query)
+        pattern, keep = patterns.plan(query, log_format=self.log_format())
         lo = int(query.start.timestamp() * 1000)
         hi = min(before_ms if before_ms is not None else 2**62, int(query.end.timestamp() * 1000))
         if token:
@@ -461,7 +539,7 @@ class AwsGateway:
         return LogPage(lines=lines, older_before_ms=older, warnings=warnings, calls=calls)
 
     def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage:
-        pattern, keep = patterns.plan(query)
+        pattern, keep = patterns.plan(query, log_format=self.log_format())
         end_ms = int(datetime.now(tz=UTC).timestamp() * 1000)
         events: list[LogEvent] = []
         warnings: list[str] = []
@@ -536,8 +614,11 @@ class AwsGateway:
         if bounds and self.calls < MAX_CALLS_PER_READ:
             stream, first_ms, last_ms = bounds
             try:
-                around, _ = self._filter(start_ms=first_ms, end_ms=last_ms, pattern="", limit=1000, streams=[stream])
-                events = merge_events(events, around)
+                # From a little before START: an init that failed and re-ran inside this invoke reports (and
+                # logs its errors) just before the START line, without the request id.
+                around, _ = self._filter(start_ms=first_ms - INIT_LOOKBACK_MS, end_ms=last_ms, pattern="",
+                                         limit=1000, streams=[stream])
+                events = merge_events(events, _since_previous_request(around, first_ms))
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
         return request_detail_from(request_id, lambda_id, events, warnings)
@@ -802,7 +883,7 @@ def _request_bounds(events: list[LogEvent], lambda_id: str) -> tuple[str, int, i
     if not lambda_id:
         return None
     mine = [e for e in events if lambda_id in e.message and e.stream]
-    starts = [e for e in mine if e.message.startswith("START RequestId:")]
+    starts = [e for e in mine if parse_line(e).tag in {"START", "platform.start"}]
     reports = [e for e in mine if parse_line(e).kind == "report"]
     if not starts and not reports:
         return None
@@ -810,6 +891,23 @@ def _request_bounds(events: list[LogEvent], lambda_id: str) -> tuple[str, int, i
     first = starts[0].timestamp if starts else min(e.timestamp for e in mine)
     last = reports[-1].timestamp if reports else max(e.timestamp for e in mine)
     return stream, first, last
+
+
+def _since_previous_request(events: list[LogEvent], start_ms: int) -> list[LogEvent]:
+    """The stream's events of this request: from START on, plus the init that re-ran inside this invoke (its
+    lines and its INIT_REPORT ... Phase: invoke come just before START, without the request id). An ordinary
+    init before START stays out: its duration is on the REPORT line."""
+    ordered = sorted(events, key=lambda e: (e.timestamp, e.event_id))
+    before = [e for e in ordered if e.timestamp < start_ms]
+    keep_from, invoke_init = len(before), False
+    for index, event in enumerate(before):
+        line = parse_line(event)
+        if line.kind == "report" or line.tag in {"END", "platform.end", "platform.runtimeDone"} or (
+                line.init is not None and line.init.phase != "invoke"):
+            keep_from, invoke_init = index + 1, False
+        elif line.init is not None:
+            invoke_init = True
+    return (before[keep_from:] if invoke_init else []) + ordered[len(before):]
 
 
 def _encode_token(next_token: str, win_lo: int, hi: int) -> str:

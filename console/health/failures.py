@@ -194,17 +194,16 @@ def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
                 request_id=line.request_id,
                 route=str(fields.get("route") or ""),
             )
-        exc_type = str(fields.get("exc_type") or fields.get("errorType") or "")
+        exc_type = str(fields.get("exc_type") or line.error_type or fields.get("errorType") or "")
         trace = _as_text(fields.get("exception") or fields.get("stackTrace") or "")
         if not exc_type and trace:
             exc_type, _ = _exception_from_text(trace)
         if exc_type:
+            error_message = str(line.error_message or fields.get("errorMessage") or "")
             if exc_type.startswith("Runtime.") or exc_type == "Sandbox.Timedout":
-                return _runtime_failure(
-                    when, exc_type, str(fields.get("errorMessage") or line.message), line.request_id
-                )
+                return _runtime_failure(when, exc_type, error_message or line.message, line.request_id)
             frame = str(fields.get("exc_frame") or "") or project_frame(_traceback_frames(trace), packages)
-            message = str(fields.get("exc_message") or fields.get("errorMessage") or line.message)
+            message = str(fields.get("exc_message") or error_message or line.message)
             return Failure(
                 when, KIND_EXCEPTION, exc_type, frame, message, trace, line.request_id, str(fields.get("route") or "")
             )

@@ -96,6 +96,7 @@ class FunctionConfig:
     snap_start: str = ""
     description: str = ""
     log_group: str = ""
+    log_format: str = ""  # LoggingConfig.LogFormat: "Text" or "JSON" ("" locally)
     source: str = "aws"  # "aws" or "local": where these values come from
     source_detail: str = ""
     code_sha256: str = ""

@@ -16,14 +16,64 @@ from console.health.gateway import InvalidQuery, LogQuery, level_at_least
 from console.health.logparse import LogLine
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
+
+LOG_FORMAT_TEXT = "Text"
+LOG_FORMAT_JSON = "JSON"
+# Level words as they appear in both formats' lines ([ERROR], "level":"ERROR").
 _LEVEL_TERMS = {"DEBUG": "?DEBUG", "INFO": "?INFO", "WARNING": "?WARNING ?WARN", "ERROR": "?ERROR",
                 "CRITICAL": "?CRITICAL ?FATAL"}
-# Lines that tell an invocation's outcome: REPORT/START lines, timeouts, runtime exits, error levels.
-INVOCATION_PATTERN = ('?"REPORT RequestId" ?"START RequestId" ?"Task timed out" ?"Runtime exited" '
-                      '?"Runtime.ExitError" ?ERROR ?CRITICAL')
-# ... and the app's request lines, which say what the app answered (the HTTP status next to Lambda's outcome).
-INVOCATION_PATTERN += ' ?"console.request"'
+# Failures Lambda writes without a level word: timeouts, runtime exits, failed inits, the runtime's
+# unhandled-error object, and REPORT lines of newer runtimes that end with Status: timeout|error.
+_FAILURE_TERMS = {
+    LOG_FORMAT_TEXT: ('?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError" ?"Process exited before completing" '
+                      '?"Status: error" ?"Status: timeout" ?"Status: failure" ?errorType ?"Runtime.Unknown"'),
+    # JSON records say "status":"timeout" (runtimeDone, report, initReport) or carry an errorType.
+    LOG_FORMAT_JSON: '?errorType ?timeout ?failure ?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError"',
+}
+# The app's request lines, which say what the app answered (the HTTP status next to Lambda's outcome).
+APP_REQUEST_TERM = '?"console.request"'
+# Lines that mark an invocation: its REPORT and START, and the init report it may carry.
+_INVOCATION_TERMS = {
+    LOG_FORMAT_TEXT: '?"REPORT RequestId" ?"START RequestId" ?INIT_REPORT',
+    LOG_FORMAT_JSON: '?"platform.report" ?"platform.start" ?"platform.initReport" ?"platform.runtimeDone"',
+}
 
+
+def normalize_format(log_format: str) -> str:
+    """ "Text", "JSON", or "" (not known: patterns then cover both formats)."""
+    value = (log_format or "").strip().lower()
+    return {"text": LOG_FORMAT_TEXT, "json": LOG_FORMAT_JSON}.get(value, "")
+
+
+def _formats(log_format: str) -> list[str]:
+    known = normalize_format(log_format)
+    return [known] if known else [LOG_FORMAT_TEXT, LOG_FORMAT_JSON]
+
+
+def _terms(*parts: str) -> str:
+    return " ".join(dict.fromkeys(term for part in parts for term in _split_terms(part)))
+
+
+def _split_terms(part: str) -> list[str]:
+    return [m.group(0).strip() for m in re.finditer(r'\?"[^"]*"|\S+', part)]
+
+
+def invocation_pattern(log_format: str = LOG_FORMAT_TEXT) -> str:
+    """The FilterLogEvents pattern for the lines invocations are built from, in the function's log format."""
+    parts = [_INVOCATION_TERMS[f] for f in _formats(log_format)]
+    return _terms(*parts, "?ERROR ?CRITICAL ?FATAL", *[_FAILURE_TERMS[f] for f in _formats(log_format)],
+                  APP_REQUEST_TERM)
+
+
+def level_pattern(level: str, log_format: str = LOG_FORMAT_TEXT) -> str:
+    """Lines at `level` and above; from ERROR up, also Lambda's failures that carry no level word."""
+    parts = [_LEVEL_TERMS[name] for name in _LEVEL_TERMS if level_at_least(name, level)]
+    if level_at_least("ERROR", level):
+        parts.extend(_FAILURE_TERMS[f] for f in _formats(log_format))
+    return _terms(*parts)
+
+
+INVOCATION_PATTERN = invocation_pattern(LOG_FORMAT_TEXT)
 
 
 def is_plain_terms(text: str) -> bool:
@@ -32,7 +82,7 @@ def is_plain_terms(text: str) -> bool:
     return bool(stripped) and not stripped.startswith(("{", "[")) and not re.search(r"(^|\s)[?\-]|%", stripped)
 
 
-def plan(query: LogQuery) -> tuple[str, Callable[[LogLine], bool]]:
+def plan(query: LogQuery, *, log_format: str = LOG_FORMAT_TEXT) -> tuple[str, Callable[[LogLine], bool]]:
     """The pattern to send, and the check applied to what comes back (what one pattern can't express)."""
     text, level = query.text.strip(), query.level
     checks: list[Callable[[LogLine], bool]] = []
@@ -49,7 +99,7 @@ def plan(query: LogQuery) -> tuple[str, Callable[[LogLine], bool]]:
         compile_pattern(text)  # refuse what CloudWatch would refuse, with a readable message
         pattern = text
     elif level:
-        pattern = " ".join(_LEVEL_TERMS[name] for name in _LEVEL_TERMS if level_at_least(name, level))
+        pattern = level_pattern(level, log_format)
     else:
         pattern = ""
     if level:
@@ -59,7 +109,7 @@ def plan(query: LogQuery) -> tuple[str, Callable[[LogLine], bool]]:
 
 # --- matching ----------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))')
+_TOKEN = re.compile(r'\s*(?:([?\-]?)"((?:[^"\\]|\\.)*)"|(\S+))')
 _JSON_COND = re.compile(r'^\s*\$\.([\w.\[\]]+)\s*(=|!=|>=|<=|>|<)\s*(.+?)\s*$')
 
 
@@ -80,12 +130,13 @@ def compile_pattern(pattern: str) -> Callable[[str], bool]:
     optional: list[str] = []
     excluded: list[str] = []
     for match in _TOKEN.finditer(pattern):
-        quoted, bare = match.group(1), match.group(2)
+        sign, quoted, bare = match.group(1), match.group(2), match.group(3)
         raw = quoted if quoted is not None else bare
         if raw is None:
             continue
         if quoted is not None:
-            required.append(quoted.replace('\\"', '"'))
+            phrase = quoted.replace('\\"', '"')
+            {"?": optional, "-": excluded}.get(sign, required).append(phrase)
         elif raw.startswith("?") and len(raw) > 1:
             optional.append(raw[1:].strip('"'))
         elif raw.startswith("-") and len(raw) > 1:

@@ -273,7 +273,8 @@ def aggregates(request: HttpRequest) -> HttpResponse:
     if result and result.done:
         config = reads.attempt("Configuration", gw.configuration)
         architecture = config.architecture if config else "x86_64"
-        exact = _price_cost(result.invocations, result.gb_seconds, architecture, "billed duration in REPORT lines")
+        exact = _price_cost(result.invocations, result.gb_seconds, architecture,
+                            "billed duration in REPORT lines (platform.report records in JSON format)")
     context = {
         "window": window, "result": result, "cost": exact, "config": config,
         "hint": _hint(config, None, result) if result and result.done else None,

@@ -11,10 +11,17 @@ from console import observability
 from console.health import aws as health_aws
 from console.health.metrics import utcnow
 from tests import health_samples as s
+from tests.cloudwatch_filter import moto_follows_cloudwatch
 
 FUNCTION = "notes-console-dev"
 PAGES = ["/console/", "/console/configuration/", "/console/invocations/", "/console/logs/",
          f"/console/requests/{s.COLD_ID}/", "/console/triggers/"]
+
+
+@pytest.fixture(autouse=True)
+def cloudwatch_patterns(monkeypatch):
+    """moto's FilterLogEvents matches everything for ?/-/% patterns: use CloudWatch's documented rules."""
+    moto_follows_cloudwatch(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

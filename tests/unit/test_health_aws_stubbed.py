@@ -40,7 +40,7 @@ def stub():
 
 @pytest.fixture
 def gateway():
-    return health_aws.AwsGateway(FUNCTION)
+    return health_aws.AwsGateway(FUNCTION, log_format="Text")
 
 
 def test_percentiles_per_bucket_and_over_the_whole_range(stub, gateway):
@@ -160,10 +160,11 @@ def test_a_level_filter_is_an_or_pattern(stub, gateway):
         {"events": [_event("s", int(NOW.timestamp() * 1000) - 5000, s.ERROR_LINE, 1),
                     _event("s", int(NOW.timestamp() * 1000) - 4000, '{"level":"INFO","message":"ERROR in text"}', 2)]},
         {"logGroupName": GROUP, "startTime": int(start.timestamp() * 1000), "endTime": int(end.timestamp() * 1000),
-         "limit": health_aws.LOG_PAGE_LINES, "filterPattern": "?ERROR ?CRITICAL ?FATAL"},
+         "limit": health_aws.LOG_PAGE_LINES, "filterPattern": patterns.level_pattern("ERROR", "Text")},
     )
     page = gateway.logs(LogQuery(start=start, end=end, level="ERROR"))
     assert [line.message for line in page.lines] == ["ValueError: boom"]  # the INFO line is dropped
+    assert patterns.level_pattern("ERROR", "Text").startswith("?ERROR ?CRITICAL ?FATAL ")
 
 
 def test_access_denied_names_the_missing_action(stub, gateway):
@@ -228,3 +229,71 @@ def test_a_timeout_is_unavailable(gateway, monkeypatch):
         gateway.configuration()
     assert "timed out" in info.value.message
     health_aws.reset_clients()
+
+
+# --- the function's log format: read from GetFunction, picked for patterns and queries -------------------
+
+def _get_function(log_format: str) -> dict:
+    """GetFunction's documented shape, with LoggingConfig as Lambda returns it since the JSON format."""
+    return {"Configuration": {
+        "FunctionName": FUNCTION, "FunctionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}",
+        "Runtime": "python3.12", "Handler": "handler.lambda_handler", "MemorySize": 512, "Timeout": 30,
+        "LoggingConfig": {"LogFormat": log_format, "ApplicationLogLevel": "INFO", "SystemLogLevel": "INFO",
+                          "LogGroup": GROUP}}}
+
+
+def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_function(stub):
+    window = Window.for_range("1h", now=NOW)
+    stub("lambda").add_response("get_function", _get_function("JSON"), {"FunctionName": FUNCTION})
+    first = health_aws.AwsGateway(FUNCTION)
+    assert first.configuration().log_format == "JSON" and first.log_format() == "JSON"
+    # a later page's gateway makes no GetFunction of its own: the format is remembered for the process
+    later = health_aws.AwsGateway(FUNCTION)
+    stub("logs").add_response(
+        "filter_log_events", {"events": []},
+        {"logGroupName": GROUP, "startTime": window.start_ms, "endTime": window.end_ms,
+         "filterPattern": patterns.invocation_pattern("JSON"), "limit": health_aws.RECENT_EVENTS_LIMIT})
+    stub("logs").add_response(
+        "start_query", {"queryId": "q-json"},
+        {"logGroupName": GROUP, "startTime": window.start_ms // 1000, "endTime": window.end_ms // 1000,
+         "queryString": health_aws.INSIGHTS_QUERY_JSON, "limit": 1})
+    later.recent_invocations(window)
+    assert later.start_aggregates(window) == "q-json" and later.calls == 2
+    assert 'filter type = "platform.report"' in health_aws.INSIGHTS_QUERY_JSON
+    assert "record.metrics.initDurationMs" in health_aws.INSIGHTS_QUERY_JSON
+    assert "@initDuration" not in health_aws.INSIGHTS_QUERY_JSON and "@duration" not in health_aws.INSIGHTS_QUERY_JSON
+
+
+def test_json_aggregates_read_megabytes_as_they_are(stub):
+    """platform.report's metrics are in MB (Insights' @memorySize of text REPORTs is in bytes)."""
+    stub("logs").add_response("get_query_results", {"status": "Complete", "results": [[
+        {"field": "invocations", "value": "10"}, {"field": "coldStarts", "value": "2"},
+        {"field": "billedMs", "value": "2000"}, {"field": "billedMbMs", "value": "1024000"},
+        {"field": "initAvg", "value": "174.0"}, {"field": "maxMemoryUsedMB", "value": "67"},
+        {"field": "memoryMB", "value": "512"}]]}, {"queryId": "q-json"})
+    result = health_aws.AwsGateway(FUNCTION, log_format="JSON").aggregates("q-json")
+    assert (result.invocations, result.cold_starts, result.memory_mb) == (10, 2, 512)
+    assert result.gb_seconds == pytest.approx(2 * 0.5)
+
+
+def test_a_text_format_function_keeps_the_report_query(stub):
+    stub("lambda").add_response("get_function", _get_function("Text"), {"FunctionName": FUNCTION})
+    gateway = health_aws.AwsGateway(FUNCTION)
+    gateway.configuration()
+    assert gateway.log_format() == "Text"
+    assert health_aws.insights_query(gateway.log_format()) == health_aws.INSIGHTS_QUERY
+
+
+def test_on_lambda_the_function_reads_its_own_format_without_a_call(stub, monkeypatch):
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", FUNCTION)
+    monkeypatch.setenv("AWS_LAMBDA_LOG_FORMAT", "JSON")
+    assert health_aws.AwsGateway(FUNCTION).log_format() == "JSON"
+    assert health_aws.AwsGateway("another-function").log_format() == ""  # another function's is not ours
+
+
+def test_an_unknown_format_reads_both(stub):
+    gateway = health_aws.AwsGateway(FUNCTION)
+    assert gateway.log_format() == ""
+    assert health_aws.insights_query("") == health_aws.INSIGHTS_QUERY_ANY
+    assert '@type = "REPORT" or type = "platform.report"' in health_aws.INSIGHTS_QUERY_ANY
+    assert '?"REPORT RequestId"' in patterns.invocation_pattern("") and '?"platform.report"' in patterns.invocation_pattern("")

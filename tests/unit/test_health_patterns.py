@@ -29,6 +29,9 @@ NOW = datetime(2026, 11, 27, tzinfo=UTC)
     ('{ $.http.method = "GET" && $.status = 200 }', '{"http":{"method":"GET"},"status":200}', True),
     ('{ $.level = "ERROR" }', "not json", False),
     ("", "anything", True),
+    ('?"Task timed out" ?ERROR', "x Task timed out after 3.00 seconds", True),  # a quoted OR phrase is one term
+    ('?"Task timed out" ?ERROR', "Task finished", False),
+    ('ERROR -"GET /healthz"', "ERROR in GET /healthz", False),
 ])
 def test_patterns_match_like_cloudwatch(pattern, message, expected):
     assert compile_pattern(pattern)(message) is expected
@@ -55,7 +58,9 @@ def test_an_or_pattern_with_a_request_id_is_checked_after_reading():
 
 def test_a_level_alone_becomes_an_or_pattern_of_that_level_and_above():
     pattern, keep = plan(LogQuery(start=NOW, end=NOW, level="WARNING"))
-    assert pattern == "?WARNING ?WARN ?ERROR ?CRITICAL ?FATAL"
+    # the level words, then Lambda's failures that carry none (timeouts, runtime exits, failed inits, ...)
+    assert pattern.startswith("?WARNING ?WARN ?ERROR ?CRITICAL ?FATAL ")
+    assert '?"Task timed out"' in pattern and '?"Status: timeout"' in pattern
     assert keep(parse_line(LogEvent(0, '{"level":"ERROR","message":"x"}')))
     assert not keep(parse_line(LogEvent(0, '{"level":"INFO","message":"WARNING in text"}')))
 
