@@ -28,6 +28,13 @@ KIND_THROTTLE = "throttle"
 KIND_HTTP = "http 5xx"
 LAMBDA_KINDS = (KIND_TIMEOUT, KIND_EXIT, KIND_INIT, KIND_THROTTLE)
 MAX_LINKS = 8  # links to a group's newest requests
+# The runtime's error types for a function that cannot start (its code would not load).
+INIT_ERROR_TYPES = {
+    "Runtime.ImportModuleError",
+    "Runtime.HandlerNotFound",
+    "Runtime.UserCodeSyntaxError",
+    "Runtime.MalformedHandlerName",
+}
 
 # Every line that can tell of a failure, for the one Logs Insights query (both log formats): the newest
 # 10,000 such lines of the range, grouped by `failures_from_events` as the local records are.
@@ -200,6 +207,15 @@ def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
             exc_type, _ = _exception_from_text(trace)
         if exc_type:
             error_message = str(line.error_message or fields.get("errorMessage") or "")
+            if exc_type in INIT_ERROR_TYPES:
+                return Failure(
+                    when,
+                    KIND_INIT,
+                    "Init failure",
+                    message=f"{exc_type}: {error_message}".rstrip(": "),
+                    traceback=trace,
+                    request_id=line.request_id,
+                )
             if exc_type.startswith("Runtime.") or exc_type == "Sandbox.Timedout":
                 return _runtime_failure(when, exc_type, error_message or line.message, line.request_id)
             frame = str(fields.get("exc_frame") or "") or project_frame(_traceback_frames(trace), packages)
@@ -226,11 +242,13 @@ def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
         return Failure(when, KIND_TIMEOUT, "Task timed out", message=text, request_id=line.request_id)
     if "Runtime exited" in text or "Runtime.ExitError" in text:
         return _runtime_failure(when, "Runtime.ExitError", text, line.request_id)
+    if text.endswith("Runtime.Unknown"):  # "Unknown application error occurred\nRuntime.Unknown"
+        return _runtime_failure(when, "Runtime.Unknown", text, line.request_id)
     runtime = _RUNTIME_ERROR_LINE.match(text)
     if runtime:
         exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
         if exc_type.startswith("Runtime."):
-            kind = KIND_INIT if "ImportModule" in exc_type or "HandlerNotFound" in exc_type else None
+            kind = KIND_INIT if exc_type in INIT_ERROR_TYPES else None
             if kind:
                 return Failure(
                     when,
@@ -250,13 +268,11 @@ def _runtime_failure(when: datetime, error_type: str, message: str, request_id: 
     if "Sandbox.Timedout" in error_type:
         return Failure(when, KIND_TIMEOUT, "Task timed out", message=message, request_id=request_id)
     oom = "signal: killed" in message or "OutOfMemory" in error_type or "out of memory" in message.lower()
-    return Failure(
-        when,
-        KIND_EXIT,
-        "Runtime exit (out of memory?)" if oom else "Runtime exit",
-        message=message,
-        request_id=request_id,
-    )
+    if oom:
+        return Failure(when, KIND_EXIT, "Runtime exit (out of memory?)", message=message, request_id=request_id)
+    if error_type and "ExitError" not in error_type:
+        return Failure(when, KIND_EXIT, f"Runtime error ({error_type})", message=message, request_id=request_id)
+    return Failure(when, KIND_EXIT, "Runtime exit", message=message, request_id=request_id)
 
 
 def _platform_failure(line: LogLine) -> Failure | None:

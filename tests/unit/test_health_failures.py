@@ -113,3 +113,64 @@ def test_a_frame_is_the_innermost_in_the_projects_own_packages():
     ]
     assert f.project_frame(frames, PACKAGES) == "notes/services.py:note_get"
     assert f.project_frame([("/var/task/django/x.py", "y")], PACKAGES) == ""
+
+
+# --- the real-line corpus (tests/data/lambda_log_lines.json: each line with its public source) ------------
+
+CORPUS_KIND = {  # line id -> the group kind its failure belongs to (lines not named tell of no failure)
+    "docs-python-error-object": f.KIND_EXCEPTION,
+    "docs-python-import-error-object": f.KIND_INIT,
+    "ric-error-traceback-nbsp": f.KIND_EXCEPTION,
+    "ric-error-no-trace": f.KIND_EXCEPTION,
+    "ric-json-exception": f.KIND_EXCEPTION,
+    "azul-task-timed-out": f.KIND_TIMEOUT,
+    "azul-report-status-timeout": f.KIND_TIMEOUT,
+    "otel-report-cold-timeout": f.KIND_TIMEOUT,
+    "k8s-task-timed-out": f.KIND_TIMEOUT,
+    "redshift-task-timed-out": f.KIND_TIMEOUT,
+    "up-task-timed-out": f.KIND_TIMEOUT,
+    "cloudwithgagan-runtime-exit": f.KIND_EXIT,
+    "pipe-exit-error-message": f.KIND_EXIT,
+    "sam-import-error": f.KIND_INIT,
+    "sam-init-report-init-error": f.KIND_INIT,
+    "sam-init-report-invoke-error": f.KIND_INIT,
+    "sam-unknown-error": f.KIND_EXIT,
+    "init-timeout": f.KIND_INIT,
+    "glibc-init-report-exit": f.KIND_INIT,
+    "glibc-init-report-invoke-exit": f.KIND_INIT,
+    "node-init-report-syntax": f.KIND_INIT,
+    "json-runtimedone-timeout": f.KIND_TIMEOUT,
+    "json-report-timeout": f.KIND_TIMEOUT,
+}
+
+
+def corpus():
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parents[1] / "data" / "lambda_log_lines.json").read_text())["lines"]
+
+
+def test_every_real_line_tells_its_failure_kind_or_none():
+    from console.health.logparse import parse_line
+
+    wrong = []
+    for i, item in enumerate(corpus()):
+        event = LogEvent(timestamp=1_700_000_000_000 + i, message=item["message"], stream="s", event_id=str(i))
+        found = f.failure_of_line(parse_line(event), PACKAGES)
+        got = found.kind if found else None
+        if got != CORPUS_KIND.get(item["id"]):
+            wrong.append((item["id"], item["format"], got, CORPUS_KIND.get(item["id"])))
+    assert not wrong
+
+
+def test_a_json_format_timeout_told_twice_is_one_failure():
+    lines = [item for item in corpus() if item["id"] in {"json-runtimedone-timeout", "json-report-timeout"}]
+    found = f.failures_from_events(
+        [
+            LogEvent(timestamp=1_700_000_000_000 + i, message=item["message"], stream="s", event_id=str(i))
+            for i, item in enumerate(lines)
+        ],
+        PACKAGES,
+    )
+    assert [(x.kind, x.title) for x in found] == [(f.KIND_TIMEOUT, "Task timed out")]
