@@ -81,6 +81,8 @@ INSIGHTS_QUERY = """filter @type = "REPORT"
   pct(@initDuration, 99) as initP99,
   max(@initDuration) as initMax,
   max(@maxMemoryUsed / 1000000) as maxMemoryUsedMB,
+  pct(@maxMemoryUsed / 1000000, 50) as memP50,
+  pct(@maxMemoryUsed / 1000000, 99) as memP99,
   max(@memorySize / 1000000) as memoryMB"""
 
 # JSON format: no REPORT lines, so no @duration/@initDuration; Insights discovers the platform.report record's
@@ -96,6 +98,8 @@ INSIGHTS_QUERY_JSON = """filter type = "platform.report"
   pct(record.metrics.initDurationMs, 99) as initP99,
   max(record.metrics.initDurationMs) as initMax,
   max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB,
+  pct(record.metrics.maxMemoryUsedMB, 50) as memP50,
+  pct(record.metrics.maxMemoryUsedMB, 99) as memP99,
   max(record.metrics.memorySizeMB) as memoryMB"""
 
 # Format not known (no GetFunction this process, not running on the function): both record kinds; Insights'
@@ -115,6 +119,8 @@ INSIGHTS_QUERY_ANY = """filter @type = "REPORT" or type = "platform.report"
   pct(initMs, 99) as initP99,
   max(initMs) as initMax,
   max(usedOne) as maxMemoryUsedMB,
+  pct(usedOne, 50) as memP50,
+  pct(usedOne, 99) as memP99,
   max(memoryOne) as memoryMB"""
 
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
@@ -449,6 +455,8 @@ class AwsGateway:
                      "p99": values.get("initP99"), "max": values.get("initMax")},
             max_memory_used_mb=values.get("maxMemoryUsedMB"),
             memory_mb=values.get("memoryMB"),
+            memory_p50_mb=values.get("memP50"),
+            memory_p99_mb=values.get("memP99"),
             bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"),
         )
 

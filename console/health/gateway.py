@@ -129,6 +129,8 @@ class Aggregates:
     init_ms: dict[str, float | None] = field(default_factory=dict)  # avg, p50, p90, p99, max
     max_memory_used_mb: float | None = None
     memory_mb: float | None = None
+    memory_p50_mb: float | None = None  # of each invocation's Max Memory Used
+    memory_p99_mb: float | None = None
     bytes_scanned: float | None = None
 
     @property

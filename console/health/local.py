@@ -191,6 +191,8 @@ class LocalGateway:
             init_ms=summarize(inits),
             max_memory_used_mb=max((i.max_memory_mb for i in invocations), default=None),
             memory_mb=self.memory_mb,
+            memory_p50_mb=percentile([i.max_memory_mb for i in invocations], 50),
+            memory_p99_mb=percentile([i.max_memory_mb for i in invocations], 99),
         )
 
     # -- logs -----------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from console.health.metrics import (
     cost,
     estimated_gb_seconds,
     memory_hint,
+    memory_summary,
     utcnow,
 )
 from console.health.patterns import REQUEST_ID
@@ -275,8 +276,16 @@ def aggregates(request: HttpRequest) -> HttpResponse:
         architecture = config.architecture if config else "x86_64"
         exact = _price_cost(result.invocations, result.gb_seconds, architecture,
                             "billed duration in REPORT lines (platform.report records in JSON format)")
+    memory = None
+    if result and result.done:
+        architecture = config.architecture if config else "x86_64"
+        memory = memory_summary(
+            memory_mb=(config.memory_mb if config else None) or result.memory_mb, p50_mb=result.memory_p50_mb,
+            p99_mb=result.memory_p99_mb, max_mb=result.max_memory_used_mb, invocations=result.invocations,
+            billed_ms=result.billed_ms, price_gb_second=settings.HEALTH_PRICE_GB_SECOND.get(architecture, 0.0),
+            price_per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS)
     context = {
-        "window": window, "result": result, "cost": exact, "config": config,
+        "window": window, "result": result, "cost": exact, "config": config, "memory": memory,
         "hint": _hint(config, None, result) if result and result.done else None,
         "poll_url": request.get_full_path(),
     }
