@@ -30,9 +30,9 @@ COLUMNS = {  # ?sort= key -> (attribute, heading)
     "p50": ("p50", "p50"),
     "p95": ("p95", "p95"),
     "p99": ("p99", "p99"),
-    "cold": ("cold_share", "Cold starts"),
-    "db_calls": ("db_calls_per_request", "DynamoDB calls / req"),
-    "db_ms": ("db_ms_per_request", "DynamoDB time / req"),
+    "cold": ("cold_share", "Cold"),
+    "db_calls": ("db_calls_per_request", "DB calls"),
+    "db_ms": ("db_ms_per_request", "DB time"),
 }
 DEFAULT_SORT = "requests"
 

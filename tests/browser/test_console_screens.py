@@ -10,6 +10,7 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -253,3 +254,77 @@ def test_phone_tabs_show_that_they_scroll(admin_page, live_server):
     assert page.locator(".hc-tabs-more").is_visible()
     page.set_viewport_size({"width": 1280, "height": 800})
     assert not page.locator(".hc-tabs-more").is_visible()
+
+
+def issue_traffic(alice, bob) -> None:
+    """What a day looks like: two people using their notes, a few missing pages, a DynamoDB hiccup (503s)
+    and a bug (a KeyError the notes list raises): all real requests through the app, recorded by it."""
+    from django.test import Client
+
+    from console import dynamodb
+    from notes import services
+    from tests.conftest import session_client
+
+    observability.reset_buffers()
+    anon = Client(raise_request_exception=False)
+    people = [session_client(alice), session_client(bob)]
+    for person in people:
+        person.raise_request_exception = False
+    notes = [services.note_create(user_id=alice.id, data={"title": t, "content": "…"})
+             for t in ("Packing list", "Groceries", "Books to read")]
+    for _ in range(3):
+        for person in people:
+            person.get("/notes/")
+        for note in notes:
+            people[0].get(f"/notes/{note.id}/")
+    people[0].get(f"/notes/{notes[0].id}/edit")
+    people[1].get("/notes/new")
+    for path in ("/", "/accounts/signin/", "/healthz", "/healthz", "/no-such-page/", "/wp-login.php"):
+        anon.get(path)
+    people[1].get(f"/notes/{notes[0].id}/")  # not bob's: a 404
+    events = dynamodb.client().meta.events
+
+    def outage(**_):
+        from botocore.exceptions import EndpointConnectionError
+
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    # a stdlib callable raising, so the innermost frame of the project's own is the repository's call
+    bug = mock.Mock(side_effect=KeyError("Items"))
+
+    events.register("before-call.dynamodb.Query", outage)
+    people[0].get("/notes/")
+    people[1].get("/notes/?q=lemon")
+    events.unregister("before-call.dynamodb.Query", outage)
+    events.register("before-call.dynamodb.Query", bug)
+    for person in people:
+        person.get("/notes/")
+    people[0].get("/notes/trash/")
+    events.unregister("before-call.dynamodb.Query", bug)
+    people[0].get("/notes/")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_errors_routes_and_overview(admin_page, live_server, alice, bob, width):
+    issue_traffic(alice, bob)
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/console/errors/?range=1h")
+    issues = page.locator("article.issue")
+    assert issues.count() >= 2
+    assert page.locator("article.issue", has_text="KeyError").locator(".issue-count").inner_text() == "3"
+    assert page.locator("article.issue", has_text="HTTP 503").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    shot(page, f"console-errors-{width}")
+    page.goto(f"{live_server.url}/console/routes/?range=1h")
+    assert page.locator("tr.route-row th", has_text=re.compile(r"^/notes/<note_id>/$")).count() == 1
+    shot(page, f"console-routes-{width}")
+    page.goto(f"{live_server.url}/console/?range=1h")
+    page.locator("section#errors-panel").wait_for()
+    page.locator("section#deploys-panel").wait_for()
+    page.locator("section#alarms-panel").wait_for()
+    assert "KeyError" in page.locator("section#errors-panel").inner_text()
+    wide = page.evaluate("""w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)
+        .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+    shot(page, f"console-overview-{width}")
