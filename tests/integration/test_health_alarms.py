@@ -97,6 +97,21 @@ def test_local_alarms_page_says_where_alarms_live(client_for, admin):
     assert "CloudWatch alarms exist on AWS only" in page and "make alarms STAGE=" in page
 
 
+def test_the_functions_policies_grant_what_the_new_pages_read():
+    """Action level only (the iam branch checks resources): each call of the errors, routes, streams, alarms
+    and deploys pages is in both stages' policies."""
+    from pathlib import Path
+
+    needed = {"logs:StartQuery", "logs:GetQueryResults", "logs:FilterLogEvents", "cloudwatch:GetMetricData",
+              "cloudwatch:DescribeAlarms", "lambda:ListEventSourceMappings", "lambda:ListVersionsByFunction",
+              "lambda:GetFunction"}
+    for stage in ("dev", "prod"):
+        policy = json.loads((Path(__file__).parents[2] / "console" / "deploy" / f"policy-{stage}.json").read_text())
+        granted = [a for st in policy["Statement"] for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])]
+        missing = {n for n in needed if not any(n == g or (g.endswith("*") and n.startswith(g[:-1])) for g in granted)}
+        assert not missing, (stage, missing)
+
+
 def test_the_functions_policies_grant_reading_alarms_only():
     from pathlib import Path
 

@@ -196,7 +196,9 @@ def test_aws_logs_and_request_pages(client_for, admin, aws_mode):
 def test_each_page_makes_at_most_three_aws_calls(client_for, admin, aws_calls):
     client = client_for(admin)
     for url in [*PAGES, "/console/?range=7d", "/console/invocations/?range=7d", "/console/logs/?level=ERROR&range=24h",
-                "/console/logs/?q=%22boom%22", f"/console/requests/client-ref/?t={int(utcnow().timestamp() * 1000)}"]:
+                "/console/logs/?q=%22boom%22", f"/console/requests/client-ref/?t={int(utcnow().timestamp() * 1000)}",
+                "/console/errors/?range=24h", "/console/routes/?range=24h", "/console/alarms/", "/console/deploys/",
+                "/console/triggers/streams/?range=24h"]:
         calls_before = len(aws_calls)
         response = client.get(url)
         assert response.status_code == (404 if "client-ref" in url else 200), url  # no line carries client-ref
