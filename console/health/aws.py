@@ -181,6 +181,17 @@ def reset_clients() -> None:
     with _clients_lock:
         _clients.clear()
         _log_formats.clear()
+        _deploys_seen.clear()
+
+
+# function name -> ({(time, label)}, monotonic time read): the deploys this process has read (GetFunction's
+# LastModified, ListVersionsByFunction's versions), so every page's charts mark them without a call of its own.
+_deploys_seen: dict[str, tuple[dict[datetime, str], float]] = {}
+
+
+def remember_deploys(function_name: str, found: dict[datetime, str]) -> None:
+    known, _ = _deploys_seen.get(function_name, ({}, 0.0))
+    _deploys_seen[function_name] = ({**known, **found}, time.monotonic())
 
 
 def remember_log_format(function_name: str, log_format: str) -> None:
@@ -282,6 +293,13 @@ class AwsGateway:
             return cached[0]
         return ""
 
+    def known_deploys(self) -> list[tuple[datetime, str]]:
+        """Deploys read by this process in the last ten minutes (no AWS call): markers for any page's charts."""
+        found = _deploys_seen.get(self.function_name)
+        if not found or time.monotonic() - found[1] >= LOG_FORMAT_TTL_S:
+            return []
+        return sorted(found[0].items())
+
     def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
         self.calls += 1
         return call(service, operation, **kwargs)
@@ -296,6 +314,10 @@ class AwsGateway:
         log_format = patterns.normalize_format(logging_config.get("LogFormat", "")) or patterns.LOG_FORMAT_TEXT
         self._log_format = log_format
         remember_log_format(self.function_name, log_format)
+        modified = _parse_time(c.get("LastModified"))
+        if modified:
+            code = c.get("CodeSha256", "")
+            remember_deploys(self.function_name, {modified: f"deploy, code {code[:10]}" if code else "deploy"})
         return FunctionConfig(
             name=c.get("FunctionName", self.function_name),
             arn=c.get("FunctionArn", ""),
@@ -767,6 +789,8 @@ class AwsGateway:
         # it was published. The newest of them is the latest deploy.
         report = deploys_mod.DeployReport(deploys=found, latest=found[0] if found else None,
                                           detail="lambda:ListVersionsByFunction")
+        remember_deploys(self.function_name, dict(deploys_mod.markers_in(found, datetime.min.replace(tzinfo=UTC),
+                                                                          datetime.max.replace(tzinfo=UTC))))
         if resp.get("NextMarker"):
             report.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
         if report.latest is None:

@@ -184,12 +184,11 @@ def _hint(config: FunctionConfig | None, sample: InvocationSample | None, aggreg
     return memory_hint(int(memory) if memory else None, used)
 
 
-def _deploy_markers(config: FunctionConfig | None) -> list[tuple[datetime, str]]:
-    """The latest deploy (GetFunction's LastModified and code hash): marked on the page's charts."""
-    if not config or not config.last_modified or config.source != "aws":
-        return []
-    code = f", code {config.code_sha256[:10]}" if config.code_sha256 else ""
-    return [(config.last_modified, f"last deploy{code}")]
+def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]:
+    """The deploys this process knows of (read by a GetFunction or the deploys panel in the last minutes):
+    marked on every chart without a call of the page's own."""
+    known = getattr(gateway, "known_deploys", None)
+    return known() if known else []
 
 
 # --- pages -----------------------------------------------------------------------------------------------
@@ -211,7 +210,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = {
         "window": window, "ranges": _ranges(request, window, "health_overview"), "config": config,
         "metrics": metrics, "sample": sample, "cost": estimate, "hint": _hint(config, sample),
-        "charts": _metric_charts(metrics, _deploy_markers(config)) if metrics else None,
+        "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
     }
     return _render(request, "console/health/overview.html", reads, context, tab="overview")
@@ -252,7 +251,7 @@ def invocations(request: HttpRequest) -> HttpResponse:
     handle = reads.attempt("Cold starts and cost (Logs Insights)", gw.start_aggregates, window) if gw else None
     context = {
         "window": window, "ranges": _ranges(request, window, "health_invocations"), "metrics": metrics,
-        "sample": sample, "charts": _metric_charts(metrics) if metrics else None,
+        "sample": sample, "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "rows": _bucket_rows(metrics) if metrics else [], "hint": _hint(None, sample) if sample else None,
         "aggregates_url": (f"{reverse('health_aggregates')}?{urlencode({'q': handle, 'range': window.key})}"
                            if handle else ""),
