@@ -144,11 +144,9 @@ IAM_ACTIONS = {
     "ListRules": "events:ListRules",
     "DescribeStackResource": "cloudformation:DescribeStackResource",
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
-    "PutMetricAlarm": "cloudwatch:PutMetricAlarm",
-    "CreateTopic": "sns:CreateTopic",
-    "ListSubscriptionsByTopic": "sns:ListSubscriptionsByTopic",
-    "Subscribe": "sns:Subscribe",
+    "ListVersionsByFunction": "lambda:ListVersionsByFunction",
 }
+# create_alarms runs with the operator's credentials; AWS's refusal names the action (OPERATOR_ACTIONS lists them)
 _THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
                    "LimitExceededException", "ServiceQuotaExceededException"}
 _DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
