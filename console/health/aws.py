@@ -682,9 +682,8 @@ class AwsGateway:
         if report.truncated:
             report.warnings.append("The range holds more failure lines than one query returns (10,000): "
                                    "the oldest are not counted; choose a shorter range.")
-        found = failures_mod.failures_from_events(events, project_packages())
-        found += failures_mod.throttle_failures(window, list(throttles))
-        report.groups = failures_mod.group(found, window, deployed_at=deployed_at)
+        report.failures = failures_mod.failures_from_events(events, project_packages())
+        report.regroup(window, deployed_at=deployed_at, throttles=throttles)
         return report
 
     def start_routes(self, window: Window) -> str:

@@ -114,6 +114,14 @@ class FailureReport:
     lines_read: int = 0
     truncated: bool = False  # the query's line limit was reached: the oldest failures are not counted
     warnings: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # what the groups were made of (throttles apart)
+
+    def regroup(self, window: Window, *, deployed_at: datetime | None, throttles: Sequence[float] = ()) -> None:
+        """Groups again with the deploy time and the Throttles metric, read once the query is done."""
+        self.deployed_at = deployed_at
+        self.deploy_in_range = bool(deployed_at and window.start <= deployed_at < window.end)
+        self.groups = group([*self.failures, *throttle_failures(window, list(throttles))], window,
+                            deployed_at=deployed_at)
 
     @property
     def done(self) -> bool:

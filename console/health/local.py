@@ -21,7 +21,7 @@ from django.conf import settings
 from console import observability
 from console.health import patterns
 from console.health.deploys import Deploy, DeployReport, Side
-from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport, group
+from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport
 from console.health.gateway import (
     Aggregates,
     AlarmReport,
@@ -296,9 +296,9 @@ class LocalGateway:
                 found.append(Failure(when, KIND_HTTP, f"HTTP {r.status}", message=f"{r.method} {r.path} {r.status}",
                                      request_id=r.correlation_id, route=r.route))
         deployed = deployed_at or datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
-        return FailureReport(status="Complete", groups=group(found, window, deployed_at=deployed),
-                             deployed_at=deployed, deploy_in_range=window.start <= deployed < window.end,
-                             lines_read=len(found))
+        report = FailureReport(status="Complete", lines_read=len(found), failures=found)
+        report.regroup(window, deployed_at=deployed)
+        return report
 
     def start_routes(self, window: Window) -> str:
         return f"local-{window.key}"

@@ -472,15 +472,15 @@ def _sort_params(request: HttpRequest) -> dict[str, str]:
 
 def _failures(request: HttpRequest, reads: Reads, window: Window):
     gw = reads.gateway
-    config: FunctionConfig | None = None
-    throttles: list[float] = []
 
     def read(handle: str):
-        nonlocal config, throttles
-        config = reads.attempt("Configuration (last deploy)", gw.configuration)
-        metrics = reads.attempt("Throttles", gw.metrics, window)
-        throttles = metrics.throttles if metrics else []
-        return gw.failures(handle, window, deployed_at=config.last_modified if config else None, throttles=throttles)
+        report = gw.failures(handle, window)
+        if report.done:  # the deploy time and the throttles only once there is something to group
+            config = reads.attempt("Configuration (last deploy)", gw.configuration)
+            metrics = reads.attempt("Throttles", gw.metrics, window)
+            deployed = config.last_modified if config and config.source == "aws" else report.deployed_at
+            report.regroup(window, deployed_at=deployed, throttles=metrics.throttles if metrics else ())
+        return report
 
     report, handle, poll_url = _insights_report(request, reads, window, what="Failures (Logs Insights)",
                                                 start=gw.start_failures, read=read) if gw else (None, "", "")

@@ -333,3 +333,17 @@ def test_new_pages_are_admin_only(client_for, alice, client):
     for url in ("/console/errors/", "/console/errors/panel/", "/console/routes/"):
         assert client.get(url).status_code == 302, url
         assert client_for(alice).get(url, HTTP_HX_REQUEST="true").status_code == 403, url
+
+
+def test_a_running_failures_query_is_polled_with_one_call_each_time(client_for, admin, aws_calls):
+    client = client_for(admin)
+    with Stubber(health_aws.client("logs")) as stub:
+        stub.add_response("start_query", {"queryId": "q-slow"}, None)
+        url = poll_url(client.get("/console/errors/?range=1h").content.decode())
+        stub.add_response("get_query_results", insights_response([], status="Running"), {"queryId": "q-slow"})
+        page = client.get(url).content.decode()
+        assert aws_calls == ["StartQuery", "GetQueryResults"] and poll_url(page) == url  # still polling
+        stub.add_response("get_query_results", insights_response([]), {"queryId": "q-slow"})
+        done = client.get(url).content.decode()
+    assert sorted(aws_calls[2:]) == ["GetFunction", "GetMetricData", "GetQueryResults"]
+    assert "No failures" in done and 'http-equiv="refresh"' not in done
