@@ -391,15 +391,18 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
     after = _int_or_none(request.GET.get("after")) or int(utcnow().timestamp() * 1000)
     seen = tuple(s for s in request.GET.get("seen", "").split(",") if s)[:500]
     tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw else None
+    # this poll and the last few: their REPORT lines come after their answers
+    own = [getattr(request, "correlation_id", ""), *request.GET.get("own", "").split(",")][:6]
+    own = [i for i in own if i and REQUEST_ID.match(i)]
     if tail:  # the console's own polls would fill the tail with themselves every two seconds
-        tail.lines, _ = app_lines.without_console_polling(tail.lines, reverse("health_logs_tail"))
+        tail.lines, _ = app_lines.without_console_polling(tail.lines, reverse("health_logs_tail"), also=own)
         tail.lines = app_lines.with_usernames(tail.lines)
     next_after, next_seen = (tail.after_ms, tail.seen) if tail else (after, seen)
     shown = max(0, _int_or_none(request.GET.get("shown")) or 0) + (len(tail.lines) if tail else 0)
     context = {
         "tail": tail, "form": form, "shown": shown,
         "tail_url": f"{reverse('health_logs_tail')}?"
-                    f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown)}",
+                    f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown, own=','.join(own))}",
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/_tail.html", reads, context, tab="logs")

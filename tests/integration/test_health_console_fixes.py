@@ -207,3 +207,21 @@ def test_a_non_admins_403_page_has_a_way_back(client_for, alice):
     assert response.status_code == 403
     assert 'href="/notes/"' in body and "Back to your notes" in body
     assert 'action="/accounts/signout/"' in body  # or sign in as someone else
+
+
+def test_a_later_poll_leaves_out_an_earlier_polls_report_line(client_for, admin):
+    """On Lambda a poll's REPORT line is written after its answer: the next poll knows the earlier ids."""
+    from console.health.app_lines import without_console_polling
+    from console.health.logparse import LogEvent, parse_line
+
+    admin_client = client_for(admin)
+    after = int(utcnow().timestamp() * 1000)
+    first = admin_client.get(f"/console/logs/tail/?range=1h&after={after}", HTTP_HX_REQUEST="true")
+    own = first["X-Correlation-Id"]
+    assert f"own={own}" in href(first.content.decode(), r'hx-get="([^"]+)"')
+    report = parse_line(LogEvent(timestamp=after, message=(
+        f"REPORT RequestId: {own}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 512 MB\t"
+        "Max Memory Used: 120 MB\t")))
+    other = parse_line(LogEvent(timestamp=after, message=s.WARM_REPORT))
+    kept, hidden = without_console_polling([report, other], "/console/logs/tail/", also=[own])
+    assert kept == [other] and hidden == 1
