@@ -328,3 +328,17 @@ def test_screenshots_of_errors_routes_and_overview(admin_page, live_server, alic
         .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
     shot(page, f"console-overview-{width}")
+
+
+def test_live_tail_button_and_line_count_in_the_browser(admin_page, live_server):
+    traffic(live_server.url)
+    page = admin_page
+    page.goto(f"{live_server.url}/console/logs/")
+    page.get_by_role("link", name=re.compile("Live tail off")).click()
+    page.locator("#tail-poller").wait_for()
+    before = int(page.locator("#log-count").inner_text().split()[0])
+    urllib.request.urlopen(  # noqa: S310 - the test's own live server
+        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "count-me"}), timeout=10)
+    page.locator("#log-rows tr", has_text="count-me").first.wait_for(timeout=10_000)
+    page.wait_for_function("n => parseInt(document.querySelector('#log-count').textContent) > n", arg=before)
+    assert page.locator("#log-rows tr", has_text="/console/logs/tail/").count() == 0  # no poll of its own
