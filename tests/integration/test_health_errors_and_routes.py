@@ -347,3 +347,14 @@ def test_a_running_failures_query_is_polled_with_one_call_each_time(client_for, 
         done = client.get(url).content.decode()
     assert sorted(aws_calls[2:]) == ["GetFunction", "GetMetricData", "GetQueryResults"]
     assert "No failures" in done and 'http-equiv="refresh"' not in done
+
+
+def test_bad_parameters_are_explained_not_looped(client_for, admin, aws_calls):
+    client = client_for(admin)
+    for url in ("/console/errors/?range=1h&q=not%2Fa%2Fquery", "/console/routes/?range=1h&q=%3Cscript%3E&sort=nope"):
+        page = client.get(url)
+        body = page.content.decode()
+        assert page.status_code == 200 and "Not a Logs Insights query id" in body, url
+        assert 'http-equiv="refresh"' not in body and "<script>" not in body, url
+    assert aws_calls == []  # refused before any call
+    assert client.get("/console/routes/?range=forever&sort=%27").status_code == 200  # defaults: 24h, by requests
