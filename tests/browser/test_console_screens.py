@@ -342,3 +342,40 @@ def test_live_tail_button_and_line_count_in_the_browser(admin_page, live_server)
     page.locator("#log-rows tr", has_text="count-me").first.wait_for(timeout=10_000)
     page.wait_for_function("n => parseInt(document.querySelector('#log-count').textContent) > n", arg=before)
     assert page.locator("#log-rows tr", has_text="/console/logs/tail/").count() == 0  # no poll of its own
+
+
+def test_screenshot_of_errors_on_aws_both_log_formats(admin_page, live_server, settings, zappa_settings):
+    """The errors page on the AWS gateway: Lambda-level failures too (timeouts, out of memory, init failures),
+    from text- and JSON-format lines; Logs Insights through Stubber (moto ignores filter), the rest moto."""
+    from datetime import timedelta
+
+    from botocore.stub import ANY, Stubber
+
+    from console.health import aws as health_aws
+    from console.health.metrics import utcnow
+    from tests import failure_samples as fs
+    from tests import health_samples as samples
+
+    settings.HEALTH_GATEWAY = "aws"
+    settings.HEALTH_FUNCTION_NAME = "notes-console-dev"
+    settings.HEALTH_PERCENTILES = []
+    health_aws.reset_clients()
+    try:
+        samples.seed_moto_function("notes-console-dev")
+        base = utcnow() - timedelta(minutes=50)
+        rows = fs.insights_rows(fs.text_format_lines(base) + fs.json_format_lines(base + timedelta(minutes=20)))
+        with Stubber(health_aws.client("logs")) as stub:
+            stub.add_response("start_query", {"queryId": "q-shot"}, None)
+            stub.add_response("get_query_results", {"status": "Complete", "results": rows,
+                                                    "statistics": {"recordsMatched": float(len(rows)),
+                                                                   "recordsScanned": 48211.0,
+                                                                   "bytesScanned": 9120411.0}}, {"queryId": ANY})
+            page = admin_page
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(f"{live_server.url}/console/errors/?range=1h")
+            page.locator("article.issue").first.wait_for(timeout=10_000)  # after the page's own reload
+        assert page.locator("article.issue-lambda").count() >= 4
+        assert page.locator("article.issue", has_text="Task timed out").locator(".issue-count").inner_text() == "2"
+        shot(page, "console-errors-aws-1280")
+    finally:
+        health_aws.reset_clients()
