@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from console.auth import admin_required
+from console.deploy.alarms import AlarmTarget, recommended
 from console.health import app_lines, charts
 from console.health.gateway import (
     LEVEL_ORDER,
@@ -45,6 +46,7 @@ from console.health.metrics import (
     utcnow,
 )
 from console.health.patterns import REQUEST_ID
+from console.health.routes import COLUMNS, DEFAULT_SORT, sort_routes
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
 
@@ -533,8 +535,6 @@ def _route_filter(route: str, condition: str) -> str:
 def routes(request: HttpRequest) -> HttpResponse:
     """Every route by its pattern: traffic, 4xx/5xx rates, latency percentiles, cold starts and DynamoDB
     cost per request, sortable by each column (links: no JavaScript needed)."""
-    from console.health.routes import COLUMNS, DEFAULT_SORT, sort_routes
-
     window = _window(request)
     reads = Reads()
     gw = reads.gateway
@@ -589,8 +589,6 @@ def streams(request: HttpRequest) -> HttpResponse:
 def alarms(request: HttpRequest) -> HttpResponse:
     """The function's CloudWatch alarms (state, threshold, last change) and which recommended ones are
     missing; `?panel=1` from htmx is the overview's panel."""
-    from console.deploy.alarms import AlarmTarget, recommended
-
     reads = Reads()
     gw = reads.gateway
     report = reads.attempt("Alarms", gw.alarms) if gw else None
