@@ -379,3 +379,34 @@ def test_screenshot_of_errors_on_aws_both_log_formats(admin_page, live_server, s
         shot(page, "console-errors-aws-1280")
     finally:
         health_aws.reset_clients()
+
+
+def test_errors_and_routes_work_without_javascript(browser, live_server, admin, alice, bob, zappa_settings):
+    from django.conf import settings
+
+    from console.auth import store_user_in_session
+    from console.session_store import SessionStore, remember_user_session
+
+    issue_traffic(alice, bob)
+    session = SessionStore()
+    store_user_in_session(session, admin)
+    session.save()
+    remember_user_session(user_id=admin.id, session_key=session.session_key)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/console/")
+        page.get_by_role("link", name=re.compile("Grouped issues of the last")).click()  # the panel's fallback link
+        page.wait_for_url("**/console/errors/**")
+        assert page.locator("article.issue", has_text="KeyError").count() == 1
+        page.goto(f"{live_server.url}/console/routes/?range=1h")
+        page.get_by_role("link", name=re.compile("^5xx")).click()  # sort by the 5xx rate: a plain link
+        page.wait_for_url("**sort=5xx**")
+        first = page.locator("tr.route-row th").first.inner_text()
+        assert first in {"/notes/trash/", "/notes/"}  # the routes that failed come first
+        page.get_by_role("link", name="failed (1)").first.click()  # a route's failed requests, in the logs
+        page.wait_for_url("**/console/logs/**")
+        assert page.locator("#log-rows tr").count() >= 1
+    finally:
+        context.close()
