@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test check lint bench browser axe create_table clean package package-venv deploy update wire-stream
+.PHONY: run test check lint bench browser axe create_table clean package package-venv deploy update wire-stream alarms
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,11 @@ wire-stream: $(STAMP) $(PACKAGE_STAMP)
 	USE_REAL_AWS=1 $(PY) manage.py wire_stream --stage $(STAGE) --route-only
 	$(ZAPPA) update $(STAGE)
 	USE_REAL_AWS=1 $(PY) manage.py wire_stream --stage $(STAGE)
+
+# The function's recommended CloudWatch alarms, mailing EMAIL (console/health/alarms.py). Talks to AWS; run it
+# again after changing a threshold: it updates only what differs.
+alarms: $(STAMP)
+	USE_REAL_AWS=1 $(PY) manage.py create_alarms --stage $(STAGE) --email $(EMAIL)
 
 create_table: $(STAMP)
 	$(PY) manage.py create_table

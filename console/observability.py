@@ -23,7 +23,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +38,73 @@ _NO_ID = "-"
 
 _correlation_id: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default=_NO_ID)
 log = logging.getLogger(REQUEST_LOGGER)
+
+
+@dataclass
+class _AwsCalls:
+    """The DynamoDB calls one request made: how many, and the time spent waiting on them."""
+
+    count: int = 0
+    ms: float = 0.0
+    started: list[float] = field(default_factory=list)
+
+
+_aws_calls: contextvars.ContextVar[_AwsCalls | None] = contextvars.ContextVar("aws_calls", default=None)
+
+
+def _call_started(**_: Any) -> None:
+    calls = _aws_calls.get()
+    if calls is not None:
+        calls.count += 1
+        calls.started.append(time.perf_counter())
+
+
+def _call_ended(**_: Any) -> None:
+    calls = _aws_calls.get()
+    if calls is not None and calls.started:
+        calls.ms += (time.perf_counter() - calls.started.pop()) * 1000
+
+
+def count_calls(client: Any) -> None:
+    """Counts and times every call `client` makes (retries included in its time) for the request log line."""
+    events = client.meta.events
+    events.register("before-call", _call_started)
+    events.register("after-call", _call_ended)
+    events.register("after-call-error", _call_ended)
+
+
+def route_of(request: HttpRequest | None) -> str:
+    """The URL pattern that served the request, as a person writes it: "/notes/<note_id>/", "" when none."""
+    match = getattr(request, "resolver_match", None)
+    route = getattr(match, "route", "") or ""
+    if not match or not route and not getattr(match, "url_name", ""):
+        return ""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", route).lstrip("^").rstrip("$")
+
+
+def exception_fields(exc_info: Any) -> dict[str, str]:
+    """What grouping an error needs, as fields: the exception's type and the innermost frame in the project's
+    own code (file:function), not a library's."""
+    exc_type, exc, tb = exc_info if isinstance(exc_info, tuple) else (type(exc_info), exc_info, exc_info.__traceback__)
+    if exc_type is None:
+        return {}
+    frame = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        relative = _project_file(code.co_filename)
+        if relative:
+            frame = f"{relative}:{code.co_name}"
+        tb = tb.tb_next
+    return {"exc_type": exc_type.__name__, "exc_frame": frame, "exc_message": str(exc)[:500]}
+
+
+def _project_file(filename: str) -> str:
+    root = str(getattr(settings, "BASE_DIR", "")) if settings.configured else ""
+    path = filename.replace("\\", "/")
+    if "site-packages/" in path or "/lib/python" in path or not root:
+        return ""
+    root = root.replace("\\", "/").rstrip("/") + "/"
+    return path[len(root):] if path.startswith(root) else ""
 
 
 
@@ -105,6 +172,13 @@ class RequestRecord:
     cold_start: bool
     concurrent: int  # requests in flight when this one started, itself included
     max_rss_mb: float
+    route: str = ""  # the URL pattern: "/notes/<note_id>/"
+    db_calls: int = 0
+    db_ms: float = 0.0
+    exc_type: str = ""
+    exc_frame: str = ""
+    exc_message: str = ""
+    traceback: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,6 +256,7 @@ class RequestLogMiddleware:
         correlation_id = correlation_id_for(request)
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
         token = _correlation_id.set(correlation_id)
+        calls_token = _aws_calls.set(_AwsCalls())
         buffers = _buffers
         with buffers.lock:
             cold = buffers.cold
@@ -201,6 +276,7 @@ class RequestLogMiddleware:
             with buffers.lock:
                 buffers.in_flight -= 1
             self._record(request, correlation_id, started_at, duration_ms, status, cold, concurrent)
+            _aws_calls.reset(calls_token)
             _correlation_id.reset(token)
 
     def _record(
@@ -213,10 +289,15 @@ class RequestLogMiddleware:
         authenticated = bool(getattr(user, "is_authenticated", False))
         user_id = str(getattr(user, "id", "") or "") if authenticated else ""
         username = str(getattr(user, "username", "") or "") if authenticated else ""
+        calls = _aws_calls.get() or _AwsCalls()
+        failure: dict[str, str] = getattr(request, "_health_exception", None) or {}
         record = RequestRecord(
             correlation_id=correlation_id, started_at=started_at, duration_ms=duration_ms,
             method=request.method or "", path=request.path, status=status, user_id=user_id, username=username,
-            cold_start=cold, concurrent=concurrent, max_rss_mb=_max_rss_mb(),
+            cold_start=cold, concurrent=concurrent, max_rss_mb=_max_rss_mb(), route=route_of(request),
+            db_calls=calls.count, db_ms=round(calls.ms, 2), exc_type=failure.get("exc_type", ""),
+            exc_frame=failure.get("exc_frame", ""), exc_message=failure.get("exc_message", ""),
+            traceback=failure.get("traceback", ""),
         )
         with _buffers.lock:
             _buffers.requests.append(record)
@@ -226,8 +307,14 @@ class RequestLogMiddleware:
             "status": status,
             "duration_ms": duration_ms,
             "user": user_id or None,
+            "username": username or None,
             "cold_start": cold,
+            "route": record.route,
+            "db_calls": record.db_calls,
+            "db_ms": record.db_ms,
         }
+        if record.exc_type:  # the exception Django turned into this 500, for grouping failures by it
+            fields.update(exc_type=record.exc_type, exc_frame=record.exc_frame)
         lambda_id, apigw_id = lambda_request_id(request), apigw_request_id(request)
         if lambda_id and lambda_id != correlation_id:
             fields["lambda_request_id"] = lambda_id
@@ -277,6 +364,11 @@ class JsonFormatter(logging.Formatter):
                 data.setdefault(key, value)
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
+            for key, value in exception_fields(record.exc_info).items():
+                data.setdefault(key, value)
+            request = getattr(record, "request", None)
+            if request is not None and "route" not in data:
+                data["route"] = route_of(request)
         return json.dumps(data, separators=(",", ":"), default=str, ensure_ascii=False)
 
 
@@ -310,3 +402,25 @@ class MemoryLogHandler(logging.Handler):
         with _buffers.lock:
             _buffers.seq += 1
             _buffers.lines.append(replace(line, seq=_buffers.seq))
+
+
+def remember_exception(sender: Any = None, request: HttpRequest | None = None, **_: Any) -> None:
+    """`got_request_exception` receiver: the exception behind a 500 goes onto that request's log line."""
+    import sys
+    import traceback
+
+    info = sys.exc_info()
+    if request is None or info[0] is None:
+        return
+    found = exception_fields(info)
+    found["traceback"] = "".join(traceback.format_exception(*info))[-4000:]
+    request._health_exception = found  # type: ignore[attr-defined]
+
+
+def _connect() -> None:
+    from django.core.signals import got_request_exception
+
+    got_request_exception.connect(remember_exception, dispatch_uid="console.observability.remember_exception")
+
+
+_connect()

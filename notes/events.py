@@ -25,10 +25,13 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     with deadline.deadline_for_event(context):
         box = deadline.TimeBox(margin=EVENT_STOP_MARGIN_SECONDS)
         result = process_records(event.get("Records", []), repo=wiring.note_repository(), stop=box.up)
-    log.info(
+    failed = len(result["batchItemFailures"])
+    log.log(
+        logging.WARNING if failed else logging.INFO,
         "stream batch processed",
+        # `failed`: the records Lambda retries (the console's Triggers page counts failed batches from it)
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
-                         "skipped": result["skipped"], "stopped_early": box.stopped}},
+                         "skipped": result["skipped"], "stopped_early": box.stopped, "failed": failed}},
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 

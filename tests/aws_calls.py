@@ -40,9 +40,10 @@ LOCAL_ONLY = {"console/aws/local_endpoint.py", "notes/stream_poller.py"}
 OPERATOR_FILES = (
     "console/management/commands/create_table.py",
     "console/management/commands/wire_stream.py",
+    "console/management/commands/create_alarms.py",
     "console/deploy/",
 )
-OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table")}
+OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table"), ("alarms.py", "alarms_apply")}
 _SKIPPED_LIBRARIES = ("/botocore/", "/boto3/", "/s3transfer/")
 
 _lock = threading.Lock()

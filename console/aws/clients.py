@@ -27,6 +27,8 @@ IAM_ACTIONS = {
     "ListEventSourceMappings": "lambda:ListEventSourceMappings",
     "ListRules": "events:ListRules",
     "DescribeStackResource": "cloudformation:DescribeStackResource",
+    "DescribeAlarms": "cloudwatch:DescribeAlarms",
+    "ListVersionsByFunction": "lambda:ListVersionsByFunction",
 }
 _THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
                    "LimitExceededException", "ServiceQuotaExceededException"}

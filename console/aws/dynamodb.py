@@ -17,6 +17,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from console import observability
 from console.aws import deadline, item_size
 from console.aws import session as aws_session
 from console.aws.errors import ConditionFailed, StorageFull, StoreUnavailable
@@ -120,7 +121,9 @@ def _make_client():
             # A local endpoint accepts any credentials; never pick up real ones for it.
             kwargs["aws_access_key_id"] = "local"
             kwargs["aws_secret_access_key"] = "local"
-    return item_size.install(deadline.install(aws_session.session().create_client("dynamodb", **kwargs)))
+    made = item_size.install(deadline.install(aws_session.session().create_client("dynamodb", **kwargs)))
+    observability.count_calls(made)  # each request's line says how many DynamoDB calls it made, and their time
+    return made
 
 
 def _is_loopback(url: str) -> bool:

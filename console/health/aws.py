@@ -19,9 +19,15 @@ from django.conf import settings
 
 from console.aws import clients as aws_clients
 from console.aws.clients import call
-from console.health import patterns
+from console.health import app_lines, patterns
+from console.health import deploys as deploys_mod
+from console.health import failures as failures_mod
+from console.health import routes as routes_mod
+from console.health import streams as streams_mod
 from console.health.gateway import (
     Aggregates,
+    Alarm,
+    AlarmReport,
     EventSourceMapping,
     FunctionConfig,
     HealthError,
@@ -70,6 +76,8 @@ INSIGHTS_QUERY = """filter @type = "REPORT"
   pct(@initDuration, 99) as initP99,
   max(@initDuration) as initMax,
   max(@maxMemoryUsed / 1000000) as maxMemoryUsedMB,
+  pct(@maxMemoryUsed / 1000000, 50) as memP50,
+  pct(@maxMemoryUsed / 1000000, 99) as memP99,
   max(@memorySize / 1000000) as memoryMB"""
 
 # JSON format: no REPORT lines, so no @duration/@initDuration; Insights discovers the platform.report record's
@@ -85,6 +93,8 @@ INSIGHTS_QUERY_JSON = """filter type = "platform.report"
   pct(record.metrics.initDurationMs, 99) as initP99,
   max(record.metrics.initDurationMs) as initMax,
   max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB,
+  pct(record.metrics.maxMemoryUsedMB, 50) as memP50,
+  pct(record.metrics.maxMemoryUsedMB, 99) as memP99,
   max(record.metrics.memorySizeMB) as memoryMB"""
 
 # Format not known (no GetFunction this process, not running on the function): both record kinds; Insights'
@@ -104,6 +114,8 @@ INSIGHTS_QUERY_ANY = """filter @type = "REPORT" or type = "platform.report"
   pct(initMs, 99) as initP99,
   max(initMs) as initMax,
   max(usedOne) as maxMemoryUsedMB,
+  pct(usedOne, 50) as memP50,
+  pct(usedOne, 99) as memP99,
   max(memoryOne) as memoryMB"""
 
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
@@ -115,6 +127,9 @@ def insights_query(log_format: str) -> str:
     return {patterns.LOG_FORMAT_TEXT: INSIGHTS_QUERY, patterns.LOG_FORMAT_JSON: INSIGHTS_QUERY_JSON}.get(
         known, INSIGHTS_QUERY_ANY)
 
+
+_COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": "≥", "LessThanThreshold": "<",
+                "LessThanOrEqualToThreshold": "≤"}
 
 _log_formats: dict[str, tuple[str, float]] = {}  # function name -> (LogFormat, monotonic time read)
 
@@ -128,6 +143,17 @@ def reset_clients() -> None:
     """Forget the process-wide clients and the log formats read (tests)."""
     aws_clients.reset_clients()
     _log_formats.clear()
+    _deploys_seen.clear()
+
+
+# function name -> ({(time, label)}, monotonic time read): the deploys this process has read (GetFunction's
+# LastModified, ListVersionsByFunction's versions), so every page's charts mark them without a call of its own.
+_deploys_seen: dict[str, tuple[dict[datetime, str], float]] = {}
+
+
+def remember_deploys(function_name: str, found: dict[datetime, str]) -> None:
+    known, _ = _deploys_seen.get(function_name, ({}, 0.0))
+    _deploys_seen[function_name] = ({**known, **found}, time.monotonic())
 
 
 def remember_log_format(function_name: str, log_format: str) -> None:
@@ -188,6 +214,13 @@ class AwsGateway:
             return cached[0]
         return ""
 
+    def known_deploys(self) -> list[tuple[datetime, str]]:
+        """Deploys read by this process in the last ten minutes (no AWS call): markers for any page's charts."""
+        found = _deploys_seen.get(self.function_name)
+        if not found or time.monotonic() - found[1] >= LOG_FORMAT_TTL_S:
+            return []
+        return sorted(found[0].items())
+
     def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
         self.calls += 1
         return call(service, operation, **kwargs)
@@ -202,6 +235,10 @@ class AwsGateway:
         log_format = patterns.normalize_format(logging_config.get("LogFormat", "")) or patterns.LOG_FORMAT_TEXT
         self._log_format = log_format
         remember_log_format(self.function_name, log_format)
+        modified = _parse_time(c.get("LastModified"))
+        if modified:
+            code = c.get("CodeSha256", "")
+            remember_deploys(self.function_name, {modified: f"deploy, code {code[:10]}" if code else "deploy"})
         return FunctionConfig(
             name=c.get("FunctionName", self.function_name),
             arn=c.get("FunctionArn", ""),
@@ -231,6 +268,7 @@ class AwsGateway:
             log_format=log_format,
             source="aws",
             source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
+            code_sha256=c.get("CodeSha256", ""),
         )
 
     # -- metrics --------------------------------------------------------------------------------------
@@ -321,7 +359,7 @@ class AwsGateway:
                           endTime=window.end_ms, filterPattern=patterns.invocation_pattern(self.log_format()),
                           limit=RECENT_EVENTS_LIMIT)
         events = [_event(e) for e in resp.get("events", [])]
-        invocations = invocations_from_events(events)
+        invocations = app_lines.with_http_status(invocations_from_events(events), events)
         complete = not resp.get("nextToken")
         warnings = [] if complete else [
             "More lines than one read returns: these are the oldest invocations of the span read."]
@@ -360,6 +398,8 @@ class AwsGateway:
                      "p99": values.get("initP99"), "max": values.get("initMax")},
             max_memory_used_mb=values.get("maxMemoryUsedMB"),
             memory_mb=values.get("memoryMB"),
+            memory_p50_mb=values.get("memP50"),
+            memory_p99_mb=values.get("memP99"),
             bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"),
         )
 
@@ -533,6 +573,203 @@ class AwsGateway:
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
         return request_detail_from(request_id, lambda_id, events, warnings)
+
+    # -- failures and routes (one Logs Insights query each: start, then read by id) ---------------------
+    def _start_insights(self, window: Window, query: str, limit: int) -> str:
+        resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
+                          endTime=window.end_ms // 1000, queryString=query, limit=limit)
+        return resp["queryId"]
+
+    def _insights_results(self, handle: str) -> dict[str, Any]:
+        if not re.fullmatch(r"[A-Za-z0-9\-]{1,256}", handle or ""):
+            raise InvalidQuery("Not a Logs Insights query id.")
+        return self._call("logs", "GetQueryResults", queryId=handle)
+
+    def start_failures(self, window: Window) -> str:
+        return self._start_insights(window, failures_mod.INSIGHTS_QUERY, failures_mod.INSIGHTS_LIMIT)
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles=()) -> failures_mod.FailureReport:
+        resp = self._insights_results(handle)
+        status = resp.get("status", "Unknown")
+        report = failures_mod.FailureReport(status=status, deployed_at=deployed_at,
+                                            deploy_in_range=bool(deployed_at and window.start <= deployed_at < window.end))
+        if not report.done:
+            return report
+        if status != "Complete":
+            report.warnings.append(f"The Logs Insights query ended {status}: the failures shown may be incomplete.")
+        events = [_insights_event(row) for row in resp.get("results") or []]
+        events = [e for e in events if e is not None]
+        report.lines_read = len(events)
+        report.truncated = len(events) >= failures_mod.INSIGHTS_LIMIT
+        if report.truncated:
+            report.warnings.append("The range holds more failure lines than one query returns (10,000): "
+                                   "the oldest are not counted; choose a shorter range.")
+        report.failures = failures_mod.failures_from_events(events, failures_mod.project_packages())
+        report.regroup(window, deployed_at=deployed_at, throttles=throttles)
+        return report
+
+    def start_routes(self, window: Window) -> str:
+        return self._start_insights(window, routes_mod.INSIGHTS_QUERY, 1000)
+
+    def routes(self, handle: str) -> routes_mod.RouteReport:
+        resp = self._insights_results(handle)
+        report = routes_mod.RouteReport(status=resp.get("status", "Unknown"),
+                                        bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"))
+        if report.done:
+            report.routes = routes_mod.from_insights_rows(resp.get("results") or [])
+        return report
+
+    # -- streams: lag, failed batches, what went to the on-failure destination (three calls) ------------
+    def stream_health(self, window: Window) -> streams_mod.StreamReport:
+        report = streams_mod.StreamReport()
+        resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
+        mappings = [m for m in resp.get("EventSourceMappings", []) if ":dynamodb:" in m.get("EventSourceArn", "")
+                    or ":kinesis:" in m.get("EventSourceArn", "")]
+        if not mappings:
+            return report
+        dims = [{"Name": "FunctionName", "Value": self.function_name}]
+        queries = [
+            {"Id": "age", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
+                                                    "Dimensions": dims}, "Period": window.period, "Stat": "Maximum"}},
+            {"Id": "age_all", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
+                                                        "Dimensions": dims}, "Period": window.seconds,
+                                             "Stat": "Maximum"}},
+        ]
+        for i, m in enumerate(mappings):
+            target = streams_mod.destination_metric(
+                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", ""))
+            if target:
+                namespace, metric, dimension, value = target
+                queries.append({"Id": f"dest{i}", "MetricStat": {"Metric": {
+                    "Namespace": namespace, "MetricName": metric, "Dimensions": [{"Name": dimension, "Value": value}]},
+                    "Period": window.seconds, "Stat": "Sum"}})
+        points: dict[str, list[tuple[datetime, float]]] = {}
+        try:
+            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=window.start,
+                              EndTime=window.end, ScanBy="TimestampAscending")
+            for result in data.get("MetricDataResults", []):
+                points[result["Id"]] = list(zip((_parse_time(t) for t in result.get("Timestamps", [])),
+                                                result.get("Values", []), strict=False))
+        except HealthError as exc:
+            report.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
+        try:
+            events, _ = self._filter(start_ms=window.start_ms, end_ms=window.end_ms,
+                                     pattern=f'"{streams_mod.BATCH_MESSAGE}"', limit=RECENT_EVENTS_LIMIT)
+            counts = streams_mod.batch_counts(events)
+        except HealthError as exc:
+            report.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
+            counts = streams_mod.BatchCounts()
+        age = fill_buckets(window, [(t, v) for t, v in points.get("age", []) if t], combine="max")
+        age_all = [v for _, v in points.get("age_all", [])]
+        for i, m in enumerate(mappings):
+            on_failure = ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
+            sent = points.get(f"dest{i}")
+            report.streams.append(streams_mod.StreamHealth(
+                source=describe_source(m.get("EventSourceArn", "")), uuid=m.get("UUID", ""),
+                iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
+                iterator_age=age, counts=counts, on_failure=on_failure,
+                sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
+                last_result=m.get("LastProcessingResult", ""),
+                detail="IteratorAge and the handler's lines are the function's: shared by its "
+                       f"{len(mappings)} stream triggers" if len(mappings) > 1 else "",
+            ))
+        return report
+
+    # -- alarms (one call: the function's alarms are named after it, as create_alarms names them) -------
+    def alarms(self) -> AlarmReport:
+        resp = self._call("cloudwatch", "DescribeAlarms", AlarmNamePrefix=f"{self.function_name}-", MaxRecords=100)
+        report = AlarmReport(detail=f"cloudwatch:DescribeAlarms, names starting {self.function_name}-")
+        for a in resp.get("MetricAlarms", []):
+            if a.get("Metrics"):
+                shown = next((m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True)
+                              and m.get("Expression")), "metric math")
+                metric = f"metric math: {shown}"
+            else:
+                stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
+                metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
+            report.alarms.append(Alarm(
+                name=a.get("AlarmName", ""), state=a.get("StateValue", ""), metric=metric,
+                comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+                threshold=a.get("Threshold"), state_reason=a.get("StateReason", ""),
+                state_updated=_parse_time(a.get("StateUpdatedTimestamp")),
+                actions=tuple(a.get("AlarmActions") or ()), description=a.get("AlarmDescription", "")))
+        if resp.get("NextToken"):
+            report.warnings.append("More than 100 alarms: the first 100 are shown.")
+        return report
+
+    # -- deploys: versions, and the hour before vs after the latest (three calls) -----------------------
+    def deploys(self) -> deploys_mod.DeployReport:
+        resp = self._call("lambda", "ListVersionsByFunction", FunctionName=self.function_name, MaxItems=50)
+        found = [deploys_mod.Deploy(version=v.get("Version", ""), at=at, code_sha256=v.get("CodeSha256", ""),
+                                    description=v.get("Description", ""))
+                 for v in resp.get("Versions", []) if (at := _parse_time(v.get("LastModified")))]
+        found.sort(key=lambda d: d.at, reverse=True)
+        # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
+        # it was published. The newest of them is the latest deploy.
+        report = deploys_mod.DeployReport(deploys=found, latest=found[0] if found else None,
+                                          detail="lambda:ListVersionsByFunction")
+        remember_deploys(self.function_name, dict(deploys_mod.markers_in(found, datetime.min.replace(tzinfo=UTC),
+                                                                          datetime.max.replace(tzinfo=UTC))))
+        if resp.get("NextMarker"):
+            report.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
+        if report.latest is None:
+            return report
+        at = report.latest.at.replace(second=0, microsecond=0)  # CloudWatch starts periods on whole minutes
+        now = datetime.now(tz=UTC)
+        dims = [{"Name": "FunctionName", "Value": self.function_name}]
+
+        def q(qid: str, metric: str, stat: str) -> dict[str, Any]:
+            return {"Id": qid, "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
+                                                         "Dimensions": dims}, "Period": 3600, "Stat": stat}}
+
+        queries = [q("inv", "Invocations", "Sum"), q("err", "Errors", "Sum")]
+        if "p99" in self.percentiles:
+            queries.append(q("p99", "Duration", "p99"))
+        sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+        try:
+            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=at - deploys_mod.HOUR,
+                              EndTime=at + deploys_mod.HOUR, ScanBy="TimestampAscending")
+            for result in data.get("MetricDataResults", []):
+                for when, value in zip(result.get("Timestamps", []), result.get("Values", []), strict=False):
+                    side = "after" if _parse_time(when) >= at else "before"
+                    sides[side][result["Id"]] = value
+        except HealthError as exc:
+            report.warnings.append(f"Before/after metrics: {exc.message}")
+        cold = {"before": 0, "after": 0}
+        cold_read = True
+        try:
+            events, more = self._filter(start_ms=int((at - deploys_mod.HOUR).timestamp() * 1000),
+                                        end_ms=int((at + deploys_mod.HOUR).timestamp() * 1000),
+                                        pattern='?"Init Duration" ?initDurationMs', limit=RECENT_EVENTS_LIMIT)
+            for event in events:
+                report_line = parse_line(event).report
+                if report_line is not None and report_line.cold_start:
+                    cold["after" if event.time >= at else "before"] += 1
+            if more:
+                report.warnings.append("More cold starts around the deploy than one read returns: counts are partial.")
+        except HealthError as exc:
+            cold_read = False
+            report.warnings.append(f"Cold starts around the deploy: {exc.message}")
+        after_minutes = max(0.0, min(60.0, (now - at).total_seconds() / 60))
+        for name in ("before", "after"):
+            values = sides[name]
+            side = deploys_mod.Side(invocations=int(values.get("inv", 0)), errors=int(values.get("err", 0)),
+                                    p99_ms=values.get("p99"), cold_starts=cold[name] if cold_read else None,
+                                    minutes=60.0 if name == "before" else after_minutes)
+            setattr(report, name, side)
+        return report
+
+
+def _insights_event(row: list[dict[str, Any]]) -> LogEvent | None:
+    """A result row of `fields @timestamp, @message, @logStream` as a log event. Insights gives the time as
+    "2026-11-27 10:00:33.012" (UTC)."""
+    cells = {cell.get("field"): cell.get("value", "") for cell in row}
+    when = _parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
+    if when is None or "@message" not in cells:
+        return None
+    return LogEvent(timestamp=int(when.timestamp() * 1000), message=cells["@message"],
+                    stream=cells.get("@logStream", ""), event_id=cells.get("@ptr", ""))
 
 
 def _routes(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]:

@@ -76,8 +76,27 @@ def _frame(buckets: Sequence[datetime], period: int, top_value: float, unit: str
     return parts
 
 
+def _markers(buckets: Sequence[datetime], period: int, markers: Sequence[tuple[datetime, str]], width: int,
+             height: int) -> list[str]:
+    """A dashed vertical line (with its label as a tooltip) for each deploy inside the chart's range."""
+    if not buckets:
+        return []
+    plot_w, span = width - LEFT - RIGHT, len(buckets) * period
+    out = []
+    for when, text in markers:
+        offset = (when - buckets[0]).total_seconds()
+        if not 0 <= offset < span:
+            continue
+        x = LEFT + plot_w * offset / span
+        out.append(f'<g class="marker"><line class="deploy" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - BOTTOM}"/>'
+                   f'<text class="marker-label" x="{x + 3:.1f}" y="{TOP + 9}">▲ deploy</text>'
+                   f"<title>{escape(text)} at {when.strftime('%Y-%m-%d %H:%M:%S')} UTC</title></g>")
+    return out
+
+
 def bar_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series], *, label: str,
-              unit: str = "", width: int = WIDTH, height: int = HEIGHT) -> SafeString:
+              unit: str = "", width: int = WIDTH, height: int = HEIGHT,
+              markers: Sequence[tuple[datetime, str]] = ()) -> SafeString:
     """Overlaid bars (the first series is the largest: invocations, then errors over it)."""
     top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0), integer=not unit)
     parts = _frame(buckets, period, top_value, unit, label, width, height)
@@ -94,12 +113,14 @@ def bar_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series]
                 f'<rect class="bar {s.css}" x="{x:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}">'
                 f"<title>{escape(s.label)} {_time_label(buckets[i], period)}: {_fmt(value, unit)}</title></rect>"
             )
+    parts.extend(_markers(buckets, period, markers, width, height))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped labels only
 
 
 def line_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series], *, label: str,
-               unit: str = "", width: int = WIDTH, height: int = HEIGHT) -> SafeString:
+               unit: str = "", width: int = WIDTH, height: int = HEIGHT,
+               markers: Sequence[tuple[datetime, str]] = ()) -> SafeString:
     """One line per series. A bucket without invocations has no duration: the line breaks there rather
     than dropping to zero, and a lone bucket is a dot."""
     top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0))
@@ -119,5 +140,23 @@ def line_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series
                 path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
                 parts.insert(len(parts) - len(run), f'<polyline class="line {s.css}" points="{path}"/>')
             run = []
+    parts.extend(_markers(buckets, period, markers, width, height))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped labels only
+
+
+def sparkline(values: Sequence[float], *, label: str, width: int = 168, height: int = 28) -> SafeString:
+    """A small bar per bucket (an issue's occurrences over the range), no axes: the shape, not the scale."""
+    top = max(values, default=0) or 1
+    slot = width / max(1, len(values))
+    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+             f'<line class="spark-base" x1="0" x2="{width}" y1="{height - 0.5}" y2="{height - 0.5}"/>']
+    for i, value in enumerate(values):
+        if value <= 0:
+            continue
+        h = max(2.0, (height - 2) * value / top)
+        parts.append(f'<rect class="bar err" x="{i * slot:.1f}" y="{height - h:.1f}" width="{max(1.0, slot * 0.8):.1f}" '
+                     f'height="{h:.1f}"><title>{_fmt(value, "")}</title></rect>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from numbers and an escaped label only

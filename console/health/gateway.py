@@ -7,7 +7,7 @@ settings from zappa_settings.json). `console.health.wiring.get_gateway()` picks 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -18,8 +18,11 @@ from console.aws.errors import InvalidQuery as InvalidQuery
 from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
 from console.aws.errors import Unavailable as Unavailable
+from console.health.deploys import DeployReport
+from console.health.failures import FailureReport
 from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
 from console.health.metrics import Metrics, Window
+from console.health.routes import RouteReport
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
 __all__ = ["AccessDenied", "HealthError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
@@ -65,6 +68,7 @@ class FunctionConfig:
     log_format: str = ""  # LoggingConfig.LogFormat: "Text" or "JSON" ("" locally)
     source: str = "aws"  # "aws" or "local": where these values come from
     source_detail: str = ""
+    code_sha256: str = ""
 
 
 @dataclass
@@ -94,6 +98,8 @@ class Aggregates:
     init_ms: dict[str, float | None] = field(default_factory=dict)  # avg, p50, p90, p99, max
     max_memory_used_mb: float | None = None
     memory_mb: float | None = None
+    memory_p50_mb: float | None = None  # of each invocation's Max Memory Used
+    memory_p99_mb: float | None = None
     bytes_scanned: float | None = None
 
     @property
@@ -211,6 +217,33 @@ class Triggers:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Alarm:
+    """A CloudWatch alarm on the function, as DescribeAlarms tells it."""
+
+    name: str
+    state: str  # OK, ALARM, INSUFFICIENT_DATA
+    metric: str  # "AWS/Lambda Duration p99", or "metric math: 100 * errors / ..."
+    comparison: str  # ">", ">=", "<", "<="
+    threshold: float | None
+    state_reason: str = ""
+    state_updated: datetime | None = None
+    actions: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class AlarmReport:
+    alarms: list[Alarm] = field(default_factory=list)
+    source: str = "aws"
+    detail: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def firing(self) -> list[Alarm]:
+        return [a for a in self.alarms if a.state == "ALARM"]
+
+
 class HealthGateway(Protocol):
     kind: str  # "aws" or "local"
     function_name: str
@@ -234,6 +267,20 @@ class HealthGateway(Protocol):
     def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail: ...
 
     def triggers(self) -> Triggers: ...
+
+    # Logs Insights on AWS (start, then read the results by handle); computed at once locally.
+    def start_failures(self, window: Window) -> str: ...
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles: Sequence[float] = ()) -> FailureReport: ...
+
+    def start_routes(self, window: Window) -> str: ...
+
+    def routes(self, handle: str) -> RouteReport: ...
+
+    def alarms(self) -> AlarmReport: ...
+
+    def deploys(self) -> DeployReport: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ zappa_settings.json with Zappa's defaults. Every figure is labelled local by the
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import platform
@@ -19,8 +20,11 @@ from django.conf import settings
 
 from console import observability
 from console.health import patterns
+from console.health.deploys import Deploy, DeployReport, Side
+from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport
 from console.health.gateway import (
     Aggregates,
+    AlarmReport,
     EventSourceMapping,
     FunctionConfig,
     InvalidQuery,
@@ -34,6 +38,7 @@ from console.health.gateway import (
 )
 from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
+from console.health.routes import RequestFacts, RouteReport, from_requests, percentile
 from console.health.stage import (
     StageSettingsError,
     expected_config,
@@ -42,6 +47,7 @@ from console.health.stage import (
     stage_mappings,
     stage_rules,
 )
+from console.health.streams import StreamHealth, StreamReport, batch_counts
 
 LOG_PAGE_LINES = 100
 LOCAL_STREAM = "local process"
@@ -89,6 +95,28 @@ class LocalGateway:
         """Zappa's `environment_variables`: baked into the package, not visible in Lambda's configuration."""
         return redact_environment((self.stage.settings.get("environment_variables") or {}) if self.stage else {})
 
+    def process_values(self) -> list[dict[str, str]]:
+        """The settings that differ between Lambda and a laptop: what the stage gives the function, next to
+        what this process really runs with (local mode uses its own table, endpoint and log level)."""
+        stage_env: dict[str, str] = {}
+        if self.stage:
+            stage_env = {**(self.stage.settings.get("environment_variables") or {}),
+                         **(self.stage.settings.get("aws_environment_variables") or {})}
+        running = {
+            "DYNAMODB_TABLE": settings.DYNAMODB_TABLE,
+            "DYNAMODB_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL or "(embedded or AWS default)",
+            "AWS_REGION": settings.AWS_REGION,
+            "LOG_LEVEL": logging.getLevelName(logging.getLogger().level),
+            "DEBUG": str(settings.DEBUG),
+        }
+        region = (self.stage.settings.get("aws_region") if self.stage else "") or ""
+        rows = []
+        for name, now in running.items():
+            stage_value = str(stage_env.get(name, region if name == "AWS_REGION" else ""))
+            rows.append({"name": name, "stage": stage_value or "(not set)", "process": str(now),
+                         "differs": bool(stage_value) and stage_value != str(now)})
+        return rows
+
     # -- metrics --------------------------------------------------------------------------------------
     def _records(self, window: Window) -> list[observability.RequestRecord]:
         start, end = window.start.timestamp(), window.end.timestamp()
@@ -133,9 +161,11 @@ class LocalGateway:
             init_ms=observability.process_init_ms() if r.cold_start else None,
             restore_ms=None,
             outcome=OUTCOME_ERROR if r.status >= 500 else OUTCOME_OK,
-            detail=f"HTTP {r.status}" if r.status >= 500 else "",
+            detail=(f"{r.exc_type}: {r.exc_message}" if r.exc_type else f"HTTP {r.status}") if r.status >= 500 else "",
             stream=LOCAL_STREAM,
             label=f"{r.method} {r.path} {r.status}",
+            http_status=r.status,
+            user=r.username or r.user_id,
         )
 
     def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
@@ -161,6 +191,8 @@ class LocalGateway:
             init_ms=summarize(inits),
             max_memory_used_mb=max((i.max_memory_mb for i in invocations), default=None),
             memory_mb=self.memory_mb,
+            memory_p50_mb=percentile([i.max_memory_mb for i in invocations], 50),
+            memory_p99_mb=percentile([i.max_memory_mb for i in invocations], 99),
         )
 
     # -- logs -----------------------------------------------------------------------------------------
@@ -252,3 +284,60 @@ class LocalGateway:
             origin="local", batch_size=stream_poller.BATCH_LIMIT, starting_position="LATEST",
             routed_to=("notes.events.handle_stream",), detail=detail, last_result=last_result,
         )
+
+    # -- failures and routes: computed from the records at once -----------------------------------------
+    def start_failures(self, window: Window) -> str:
+        return f"local-{window.key}"
+
+    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
+                 throttles=()) -> FailureReport:
+        """Each 5xx the process answered: by its exception (type and project frame) when one escaped the
+        view, else by status and route. No Lambda-level failures happen to a local process."""
+        found = []
+        for r in self._records(window):
+            if r.status < 500:
+                continue
+            when = datetime.fromtimestamp(r.started_at, tz=UTC)
+            if r.exc_type:
+                found.append(Failure(when, KIND_EXCEPTION, r.exc_type, r.exc_frame, r.exc_message, r.traceback,
+                                     r.correlation_id, r.route))
+            else:
+                found.append(Failure(when, KIND_HTTP, f"HTTP {r.status}", message=f"{r.method} {r.path} {r.status}",
+                                     request_id=r.correlation_id, route=r.route))
+        deployed = deployed_at or datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
+        report = FailureReport(status="Complete", lines_read=len(found), failures=found)
+        report.regroup(window, deployed_at=deployed)
+        return report
+
+    def start_routes(self, window: Window) -> str:
+        return f"local-{window.key}"
+
+    def routes(self, handle: str) -> RouteReport:
+        records = self._records(Window.for_range(handle.removeprefix("local-")))
+        facts = [RequestFacts(route=r.route, status=r.status, duration_ms=r.duration_ms, cold_start=r.cold_start,
+                              db_calls=r.db_calls, db_ms=r.db_ms) for r in records]
+        return RouteReport(status="Complete", routes=from_requests(facts))
+
+    def stream_health(self, window: Window) -> StreamReport:
+        """The local poller's batches from the handler's lines in memory; no IteratorAge locally."""
+        lo, hi = window.start_ms, window.end_ms
+        counts = batch_counts(e for e in self._events() if lo <= e.timestamp < hi)
+        poller = self._poller()
+        return StreamReport(streams=[StreamHealth(
+            source=poller.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only")])
+
+    def alarms(self) -> AlarmReport:
+        return AlarmReport(source="local", detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
+                                                  "EMAIL=you@example.com` creates them for a deployed stage")
+
+    def deploys(self) -> DeployReport:
+        """Locally the "deploy" is this process's start: the hour after it from the records; no hour before."""
+        started = datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
+        latest = Deploy(version="this process", at=started, description=f"pid {os.getpid()}")
+        records = [r for r in observability.recent_requests() if r.started_at < started.timestamp() + 3600]
+        durations = sorted(r.duration_ms for r in records)
+        after = Side(invocations=len(records), errors=sum(1 for r in records if r.status >= 500),
+                     p99_ms=percentile(durations, 99), cold_starts=sum(1 for r in records if r.cold_start),
+                     minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60))
+        return DeployReport(deploys=[latest], latest=latest, before=None, after=after,
+                            detail="local: the process start stands in for a deploy; nothing ran before it")

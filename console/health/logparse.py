@@ -520,6 +520,8 @@ class Invocation:
     label: str = ""  # what was served, when known (local mode: "GET /notes/ 200")
     error_type: str = ""  # "Runtime.ImportModuleError", "KeyError", "Sandbox.Timedout", ...
     init_phase: str = ""  # "invoke" when its cold start is an INIT_REPORT re-run inside the invoke
+    http_status: int | None = None  # what the app answered, from its request line; None: not known
+    user: str = ""  # the username (or user id) the request line names
 
     @property
     def cold_start(self) -> bool:
@@ -529,10 +531,17 @@ class Invocation:
     def failed(self) -> bool:
         return self.outcome != OUTCOME_OK
 
+    @property
+    def app_failed(self) -> bool:
+        """Lambda may say "ok" for an answer the app failed: a 5xx is a failure of the app."""
+        return self.http_status is not None and self.http_status >= 500
+
 
 def line_outcome(line: LogLine) -> str:
     """What one line says about its request's outcome (an init report's is decided with its request)."""
     text = line.event.message
+    if line.kind == "json" and line.fields.get("logger") == "console.request":
+        return OUTCOME_OK  # the app's summary of its answer: its level mirrors the HTTP status, not Lambda's outcome
     if line.init is not None:
         return OUTCOME_OK
     status, error_type = line.status, line.error_type

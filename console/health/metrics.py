@@ -235,3 +235,42 @@ def memory_hint(memory_mb: int | None, max_used_mb: Iterable[float | None]) -> M
     if suggested >= memory_mb:
         return None
     return MemoryHint(memory_mb=int(memory_mb), max_used_mb=int(math.ceil(peak)), suggested_mb=suggested)
+
+
+OOM_RISK_RATIO = 0.9  # Max Memory Used at 90 % of the size: one larger request away from "signal: killed"
+
+
+@dataclass(frozen=True)
+class MemorySummary:
+    """Memory used against memory configured over the range, and what a million requests cost at this size."""
+
+    memory_mb: int
+    p50_mb: float | None
+    p99_mb: float | None
+    max_mb: float | None
+    cost_per_million_usd: float | None  # at the range's average billed duration, this size, list prices
+
+    @property
+    def headroom_mb(self) -> float | None:
+        return None if self.max_mb is None else self.memory_mb - self.max_mb
+
+    @property
+    def headroom_ratio(self) -> float | None:
+        return None if self.max_mb is None or not self.memory_mb else (self.memory_mb - self.max_mb) / self.memory_mb
+
+    @property
+    def oom_risk(self) -> bool:
+        return self.max_mb is not None and self.max_mb >= self.memory_mb * OOM_RISK_RATIO
+
+
+def memory_summary(*, memory_mb: float | None, p50_mb: float | None, p99_mb: float | None, max_mb: float | None,
+                   invocations: int, billed_ms: float, price_gb_second: float,
+                   price_per_million_requests: float) -> MemorySummary | None:
+    """No guess at other sizes: the cost is the range's own average billed duration at the current size."""
+    if not memory_mb:
+        return None
+    per_million = None
+    if invocations:
+        average_s = billed_ms / invocations / 1000
+        per_million = 1_000_000 * average_s * memory_mb / 1024 * price_gb_second + price_per_million_requests
+    return MemorySummary(int(memory_mb), p50_mb, p99_mb, max_mb, per_million)

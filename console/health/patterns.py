@@ -30,6 +30,8 @@ _FAILURE_TERMS = {
     # JSON records say "status":"timeout" (runtimeDone, report, initReport) or carry an errorType.
     LOG_FORMAT_JSON: '?errorType ?timeout ?failure ?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError"',
 }
+# The app's request lines, which say what the app answered (the HTTP status next to Lambda's outcome).
+APP_REQUEST_TERM = '?"console.request"'
 # Lines that mark an invocation: its REPORT and START, and the init report it may carry.
 _INVOCATION_TERMS = {
     LOG_FORMAT_TEXT: '?"REPORT RequestId" ?"START RequestId" ?INIT_REPORT',
@@ -59,7 +61,8 @@ def _split_terms(part: str) -> list[str]:
 def invocation_pattern(log_format: str = LOG_FORMAT_TEXT) -> str:
     """The FilterLogEvents pattern for the lines invocations are built from, in the function's log format."""
     parts = [_INVOCATION_TERMS[f] for f in _formats(log_format)]
-    return _terms(*parts, "?ERROR ?CRITICAL ?FATAL", *[_FAILURE_TERMS[f] for f in _formats(log_format)])
+    return _terms(*parts, "?ERROR ?CRITICAL ?FATAL", *[_FAILURE_TERMS[f] for f in _formats(log_format)],
+                  APP_REQUEST_TERM)
 
 
 def level_pattern(level: str, log_format: str = LOG_FORMAT_TEXT) -> str:
@@ -166,6 +169,10 @@ def _json_pattern(pattern: str) -> Callable[[str], bool]:
 
 
 def _json_condition(text: str) -> Callable[[dict[str, Any]], bool]:
+    ends_bare = re.search(r"(!=|>=|<=|=|>|<)\s*$", text.strip().strip("()"))
+    if ends_bare:  # "$.status >=" (also read by a greedy match as "> '='"): nothing to compare with
+        raise InvalidQuery(f"Invalid JSON filter condition {text.strip()!r}: the comparison has no value after "
+                           f"{ends_bare.group(1)!r}; write it like {{ $.status >= 500 }} or {{ $.level = \"ERROR\" }}.")
     match = _JSON_COND.match(text.strip().strip("()"))
     if not match:
         raise InvalidQuery(f"Invalid JSON filter condition: {text.strip()!r}")

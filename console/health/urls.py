@@ -18,4 +18,10 @@ urlpatterns = [
     path("triggers/", _view("triggers"), name="health_triggers"),
     path("logs/tail/", _view("logs_tail"), name="health_logs_tail"),
     path("requests/<str:request_id>/", _view("request_detail"), name="health_request"),
+    path("errors/", _view("errors"), name="health_errors"),
+    path("errors/panel/", _view("errors_panel"), name="health_errors_panel"),
+    path("routes/", _view("routes"), name="health_routes"),
+    path("triggers/streams/", _view("streams"), name="health_streams"),
+    path("alarms/", _view("alarms"), name="health_alarms"),
+    path("deploys/", _view("deploys"), name="health_deploys"),
 ]

@@ -10,6 +10,7 @@ import re
 import urllib.error
 import urllib.request
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -224,3 +225,182 @@ def test_triggers_page_locally(admin_page, live_server, zappa_settings, monkeypa
     assert "polling the embedded endpoint every 0.5 s" in poller.inner_text()
     assert page.locator("tr.rule").count() == 1
     shot(page, "console-triggers-local")
+
+
+def test_overview_recent_invocations_are_not_clipped_at_1280(admin_page, live_server):
+    traffic(live_server.url)
+    page = admin_page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/console/?range=1h")
+    wrap = page.locator(".recent-invocations .table-wrap")
+    clipped = wrap.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert clipped <= 0, f"the recent-invocations table is {clipped}px wider than its panel"
+    assert page.locator(".recent-invocations th", has_text="Outcome").is_visible()
+
+
+def test_phone_tabs_show_that_they_scroll(admin_page, live_server):
+    page = admin_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/console/")
+    tabs = page.locator("nav.hc-tabs")
+    assert tabs.evaluate("el => el.scrollWidth > el.clientWidth")  # more tabs than fit: they scroll
+    assert "gradient" in tabs.evaluate("el => getComputedStyle(el).backgroundImage")  # the edge shadow
+    assert page.locator(".hc-tabs-more").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert not page.locator(".hc-tabs-more").is_visible()
+
+
+def issue_traffic(alice, bob) -> None:
+    """What a day looks like: two people using their notes, a few missing pages, a DynamoDB hiccup (503s)
+    and a bug (a KeyError the notes list raises): all real requests through the app, recorded by it."""
+    from django.test import Client
+
+    from console.aws import dynamodb
+    from notes import services
+    from tests.conftest import session_client
+
+    observability.reset_buffers()
+    anon = Client(raise_request_exception=False)
+    people = [session_client(alice), session_client(bob)]
+    for person in people:
+        person.raise_request_exception = False
+    notes = [services.note_create(user_id=alice.id, data={"title": t, "content": "…"})
+             for t in ("Packing list", "Groceries", "Books to read")]
+    for _ in range(3):
+        for person in people:
+            person.get("/notes/")
+        for note in notes:
+            people[0].get(f"/notes/{note.id}/")
+    people[0].get(f"/notes/{notes[0].id}/edit")
+    people[1].get("/notes/new")
+    for path in ("/", "/accounts/signin/", "/healthz", "/healthz", "/no-such-page/", "/wp-login.php"):
+        anon.get(path)
+    people[1].get(f"/notes/{notes[0].id}/")  # not bob's: a 404
+    events = dynamodb.client().meta.events
+
+    def outage(**_):
+        from botocore.exceptions import EndpointConnectionError
+
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    # a stdlib callable raising, so the innermost frame of the project's own is the repository's call
+    bug = mock.Mock(side_effect=KeyError("Items"))
+
+    events.register("before-call.dynamodb.Query", outage)
+    people[0].get("/notes/")
+    people[1].get("/notes/?q=lemon")
+    events.unregister("before-call.dynamodb.Query", outage)
+    events.register("before-call.dynamodb.Query", bug)
+    for person in people:
+        person.get("/notes/")
+    people[0].get("/notes/trash/")
+    events.unregister("before-call.dynamodb.Query", bug)
+    people[0].get("/notes/")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshots_of_errors_routes_and_overview(admin_page, live_server, alice, bob, width):
+    issue_traffic(alice, bob)
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/console/errors/?range=1h")
+    issues = page.locator("article.issue")
+    assert issues.count() >= 2
+    assert page.locator("article.issue", has_text="KeyError").locator(".issue-count").inner_text() == "3"
+    assert page.locator("article.issue", has_text="HTTP 503").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the screen
+    shot(page, f"console-errors-{width}")
+    page.goto(f"{live_server.url}/console/routes/?range=1h")
+    assert page.locator("tr.route-row th", has_text=re.compile(r"^/notes/<note_id>/$")).count() == 1
+    shot(page, f"console-routes-{width}")
+    page.goto(f"{live_server.url}/console/?range=1h")
+    page.locator("section#errors-panel").wait_for()
+    page.locator("section#deploys-panel").wait_for()
+    page.locator("section#alarms-panel").wait_for()
+    assert "KeyError" in page.locator("section#errors-panel").inner_text()
+    wide = page.evaluate("""w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)
+        .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
+    shot(page, f"console-overview-{width}")
+
+
+def test_live_tail_button_and_line_count_in_the_browser(admin_page, live_server):
+    traffic(live_server.url)
+    page = admin_page
+    page.goto(f"{live_server.url}/console/logs/")
+    page.get_by_role("link", name=re.compile("Live tail off")).click()
+    page.locator("#tail-poller").wait_for()
+    before = int(page.locator("#log-count").inner_text().split()[0])
+    urllib.request.urlopen(  # noqa: S310 - the test's own live server
+        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "count-me"}), timeout=10)
+    page.locator("#log-rows tr", has_text="count-me").first.wait_for(timeout=10_000)
+    page.wait_for_function("n => parseInt(document.querySelector('#log-count').textContent) > n", arg=before)
+    assert page.locator("#log-rows tr", has_text="/console/logs/tail/").count() == 0  # no poll of its own
+
+
+def test_screenshot_of_errors_on_aws_both_log_formats(admin_page, live_server, settings, zappa_settings):
+    """The errors page on the AWS gateway: Lambda-level failures too (timeouts, out of memory, init failures),
+    from text- and JSON-format lines; Logs Insights through Stubber (moto ignores filter), the rest moto."""
+    from datetime import timedelta
+
+    from botocore.stub import ANY, Stubber
+
+    from console.health import aws as health_aws
+    from console.health.metrics import utcnow
+    from tests import failure_samples as fs
+    from tests import health_samples as samples
+
+    settings.HEALTH_GATEWAY = "aws"
+    settings.HEALTH_FUNCTION_NAME = "notes-console-dev"
+    settings.HEALTH_PERCENTILES = []
+    health_aws.reset_clients()
+    try:
+        samples.seed_moto_function("notes-console-dev")
+        base = utcnow() - timedelta(minutes=50)
+        rows = fs.insights_rows(fs.text_format_lines(base) + fs.json_format_lines(base + timedelta(minutes=20)))
+        with Stubber(health_aws.client("logs")) as stub:
+            stub.add_response("start_query", {"queryId": "q-shot"}, None)
+            stub.add_response("get_query_results", {"status": "Complete", "results": rows,
+                                                    "statistics": {"recordsMatched": float(len(rows)),
+                                                                   "recordsScanned": 48211.0,
+                                                                   "bytesScanned": 9120411.0}}, {"queryId": ANY})
+            page = admin_page
+            page.set_viewport_size({"width": 1280, "height": 900})
+            page.goto(f"{live_server.url}/console/errors/?range=1h")
+            page.locator("article.issue").first.wait_for(timeout=10_000)  # after the page's own reload
+        assert page.locator("article.issue-lambda").count() >= 4
+        assert page.locator("article.issue", has_text="Task timed out").locator(".issue-count").inner_text() == "2"
+        shot(page, "console-errors-aws-1280")
+    finally:
+        health_aws.reset_clients()
+
+
+def test_errors_and_routes_work_without_javascript(browser, live_server, admin, alice, bob, zappa_settings):
+    from django.conf import settings
+
+    from accounts.auth import store_user_in_session
+    from accounts.sessions import SessionStore, remember_user_session
+
+    issue_traffic(alice, bob)
+    session = SessionStore()
+    store_user_in_session(session, admin)
+    session.save()
+    remember_user_session(user_id=admin.id, session_key=session.session_key)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/console/")
+        page.get_by_role("link", name=re.compile("Grouped issues of the last")).click()  # the panel's fallback link
+        page.wait_for_url("**/console/errors/**")
+        assert page.locator("article.issue", has_text="KeyError").count() == 1
+        page.goto(f"{live_server.url}/console/routes/?range=1h")
+        page.get_by_role("link", name=re.compile("^5xx")).click()  # sort by the 5xx rate: a plain link
+        page.wait_for_url("**sort=5xx**")
+        first = page.locator("tr.route-row th").first.inner_text()
+        assert first in {"/notes/trash/", "/notes/"}  # the routes that failed come first
+        page.get_by_role("link", name="failed (1)").first.click()  # a route's failed requests, in the logs
+        page.wait_for_url("**/console/logs/**")
+        assert page.locator("#log-rows tr").count() >= 1
+    finally:
+        context.close()

@@ -90,8 +90,16 @@ ROWS: dict[str, Row] = {
     "console/invocations/aggregates/": Row("/console/invocations/aggregates/", GET=ADMIN, HEAD=ADMIN),
     "console/logs/": Row("/console/logs/", GET=ADMIN, HEAD=ADMIN),
     "console/logs/tail/": Row("/console/logs/tail/", GET=ADMIN, HEAD=ADMIN),
-    "console/requests/<str:request_id>/": Row("/console/requests/{request}/", GET=ADMIN, HEAD=ADMIN),
+    # a request id no line carries is a 404, for admins too (non-admins never learn whether it exists)
+    "console/requests/<str:request_id>/": Row("/console/requests/{request}/", GET="signin 403 403 404",
+                                              HEAD="signin 403 403 404"),
     "console/triggers/": Row("/console/triggers/", GET=ADMIN, HEAD=ADMIN),
+    "console/errors/": Row("/console/errors/", GET=ADMIN, HEAD=ADMIN),
+    "console/errors/panel/": Row("/console/errors/panel/", GET=ADMIN, HEAD=ADMIN),  # no htmx: a redirect to the page
+    "console/routes/": Row("/console/routes/", GET=ADMIN, HEAD=ADMIN),
+    "console/deploys/": Row("/console/deploys/", GET=ADMIN, HEAD=ADMIN),
+    "console/alarms/": Row("/console/alarms/", GET=ADMIN, HEAD=ADMIN),
+    "console/triggers/streams/": Row("/console/triggers/streams/", GET=ADMIN, HEAD=ADMIN),
     # notes pages
     "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
     "notes/new": Row("/notes/new", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"),
