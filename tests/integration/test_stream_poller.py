@@ -8,9 +8,9 @@ import logging
 import time
 
 import pytest
-from notes.idempotency_dynamodb import DynamoDBIdempotencyStore
 
-from accounts.users import UsernameTaken, user_create
+from accounts.services import user_create
+from accounts.users import UsernameTaken
 from notes import services, stream_poller
 from notes.domain import Note, new_note_id
 from notes.dynamodb_repository import DynamoDBNoteRepository
@@ -47,7 +47,7 @@ def test_it_keeps_recording_after_a_failed_transaction(alice, poller):
 
 def test_a_rolled_back_write_records_no_version(alice, poller):
     """An Idempotency-Key replay with another note id: the note's Put is rolled back with the transaction."""
-    store = DynamoDBIdempotencyStore()
+    store = DynamoDBNoteRepository()
     first = Note(
         id=new_note_id(),
         user_id=alice.id,
@@ -55,10 +55,10 @@ def test_a_rolled_back_write_records_no_version(alice, poller):
         created_at="2026-12-01T10:00:00.000000Z",
         updated_at="2026-12-01T10:00:00.000000Z",
     )
-    store.create_note(first, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
+    store.add_idempotent(first, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     poller.poll_once()
     replay = Note(**{**first.__dict__, "id": new_note_id(), "title": "rolled back"})
-    result = store.create_note(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
+    result = store.add_idempotent(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     assert result.replayed
     poller.poll_once()
     repo = DynamoDBNoteRepository()
@@ -69,7 +69,7 @@ def test_a_rolled_back_write_records_no_version(alice, poller):
 def test_a_record_read_from_the_rolled_back_table_is_not_recorded(alice, poller):
     """A poll in the middle of a transaction reads the table moto then throws away: its records name
     writes that never happened, and the poller drops them."""
-    store = DynamoDBIdempotencyStore()
+    store = DynamoDBNoteRepository()
     first = Note(
         id=new_note_id(),
         user_id=alice.id,
@@ -77,13 +77,13 @@ def test_a_record_read_from_the_rolled_back_table_is_not_recorded(alice, poller)
         created_at="2026-12-01T10:00:00.000000Z",
         updated_at="2026-12-01T10:00:00.000000Z",
     )
-    store.create_note(first, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
+    store.add_idempotent(first, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     streams = poller._client
     arn = poller._stream_arn()
     [shard] = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
     orphan = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")
     replay = Note(**{**first.__dict__, "id": new_note_id(), "title": "rolled back"})
-    store.create_note(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
+    store.add_idempotent(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     records = streams.get_records(ShardIterator=orphan["ShardIterator"])["Records"]
     rolled_back = [r for r in records if r["dynamodb"]["Keys"]["sk"]["S"].endswith(replay.id)]
     assert rolled_back, "moto no longer streams the rolled-back Put: this test's premise is gone"
