@@ -12,12 +12,12 @@ log = logging.getLogger(__name__)
 
 
 def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """DynamoDB stream batch -> version history. Returns Lambda's partial-batch response."""
+    """DynamoDB stream batch -> version history and search index. Returns Lambda's partial-batch response."""
     result = process_records(event.get("Records", []), repo=services.default_repository())
     log.info(
         "stream batch processed",
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
-                         "skipped": result["skipped"]}},
+                         "skipped": result["skipped"], "indexed": result["indexed"]}},
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 

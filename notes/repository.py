@@ -10,6 +10,7 @@ import uuid
 from dataclasses import replace
 from typing import Protocol
 
+from notes import search
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     HISTORY_KEEP,
@@ -92,6 +93,26 @@ class NoteRepository(Protocol):
         may have recorded one after the delete did). Nothing to drop is fine."""
         ...
 
+    def index_note(self, note: Note) -> bool:
+        """Make the search index hold this version's words (notes/search.py), writing only what changed
+        since the version it held. Redelivery-safe: False, writing nothing, if it holds this version or a
+        newer one already. Keys: pk = WORDS#<user_id>, one entry per word, one manifest per note."""
+        ...
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        """Take the note's words out of the index. With `version` (the note went to the trash) a marker
+        remembers it, so a redelivered older record does not index it again; without, nothing is kept."""
+        ...
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        """The words the index holds for the note (sorted), None if it has no record of the note."""
+        ...
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        """Recompute the whole index from the live notes (for data written before the index existed, or
+        after a stream outage): missing entries written, stray ones removed. Reads the whole table."""
+        ...
+
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
@@ -103,8 +124,7 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters.completed is not None and note.completed != filters.completed:
         return False
     if filters.q:
-        needle = filters.q.casefold()
-        return needle in note.title.casefold() or needle in note.content.casefold()
+        return search.note_matches_query(note, search.query_terms(filters.q))
     return True
 
 
@@ -113,6 +133,8 @@ class InMemoryNoteRepository:
         self._notes: dict[tuple[str, str], Note] = {}
         self._trash: dict[tuple[str, str], TrashedNote] = {}
         self._history: dict[tuple[str, str], dict[int, Note]] = {}
+        self._index: dict[str, set[str]] = {}  # user -> index entries' sort keys
+        self._manifests: dict[tuple[str, str], tuple[int, list[str]]] = {}  # (user, note) -> (version, terms)
         self._lock = threading.Lock()
         self.calls = 0
 
@@ -138,6 +160,8 @@ class InMemoryNoteRepository:
                 raise NoteNotFound(note_id) from None
 
     def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        if filters is not None and filters.q:
+            return self._search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
         after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
         with self._lock:
             self.calls += 1
@@ -233,3 +257,71 @@ class InMemoryNoteRepository:
     def delete_history(self, *, user_id: str, note_id: str) -> None:
         with self._lock:
             self._history.pop((user_id, note_id), None)
+
+    # --- search index ---------------------------------------------------------------------------
+
+    def _search(self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters) -> NotePage:
+        def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
+            with self._lock:
+                keys = sorted(k for k in self._index.get(user_id, ()) if k.startswith(prefix) and k > after)
+            page = keys[:n]
+            return page, (page[-1] if len(keys) >= n else None)  # as DynamoDB's Limit does
+
+        def read_recent(since: str, n: int) -> tuple[list[Note], bool]:
+            with self._lock:
+                mine = [note for (uid, _), note in self._notes.items() if uid == user_id and note.updated_at >= since]
+            mine.sort(key=lambda x: updated_sort_key(x.updated_at, x.id), reverse=True)
+            return mine[:n], len(mine) >= n
+
+        def read_notes(ids) -> dict[str, Note]:
+            with self._lock:
+                return {i: self._notes[(user_id, i)] for i in ids if (user_id, i) in self._notes}
+
+        with self._lock:
+            self.calls += 1
+        return search.search_page(
+            user_id=user_id, filters=filters, limit=limit, cursor=cursor,
+            read_entries=read_entries, read_recent=read_recent, read_notes=read_notes,
+        )
+
+    def index_note(self, note: Note) -> bool:
+        key = (note.user_id, note.id)
+        with self._lock:
+            held = self._manifests.get(key)
+            if held is not None and held[0] >= note.version:
+                return False
+            entries = self._index.setdefault(note.user_id, set())
+            old = set(held[1]) if held else set()
+            new = set(search.index_terms(note))
+            entries.difference_update(search.entry_sort_key(t, note) for t in old - new)
+            entries.update(search.entry_sort_key(t, note) for t in new - old)
+            self._manifests[key] = (note.version, sorted(new))
+            return True
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        with self._lock:
+            held = self._manifests.pop((user_id, note_id), None)
+            suffix = f"#{note_id}"
+            if held and held[1]:
+                self._index[user_id] = {k for k in self._index.get(user_id, set()) if not k.endswith(suffix)}
+            if version is not None:
+                self._manifests[(user_id, note_id)] = (max(version, held[0] if held else 0), [])
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        with self._lock:
+            held = self._manifests.get((user_id, note_id))
+            return None if held is None else list(held[1])
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        with self._lock:
+            live = list(self._notes.values())
+            trashed = {key: t.note.version for key, t in self._trash.items()}
+            self._index.clear()
+            self._manifests.clear()
+            for (user_id, note_id), version in trashed.items():
+                self._manifests[(user_id, note_id)] = (version, [])
+        for note in live:
+            self.index_note(note)
+        with self._lock:
+            entries = sum(len(v) for v in self._index.values())
+        return {"notes": len(live), "entries": entries}

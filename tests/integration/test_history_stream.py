@@ -87,3 +87,24 @@ def test_restoring_a_version_that_was_never_recorded_is_not_found(alice, version
     note = services.note_create(user_id=alice.id, data={"title": "x"})
     with pytest.raises(NoteNotFound):
         services.note_restore_version(user_id=alice.id, note_id=note.id, version=version, expected_version=1)
+
+
+def test_the_same_records_keep_the_search_index(alice):
+    repo = DynamoDBNoteRepository()
+    note = services.note_create(user_id=alice.id, data={"title": "Crème brûlée", "content": "sugar"}, repo=repo)
+    note = services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "eggs"}, repo=repo)
+    gone = services.note_create(user_id=alice.id, data={"title": "Binned soon"}, repo=repo)
+    services.note_delete(user_id=alice.id, note_id=gone.id, expected_version=1, repo=repo)
+    batch = {"Records": stream_records()}
+
+    assert events.handle_stream(batch) == {"batchItemFailures": []}
+    assert repo.indexed_terms(user_id=alice.id, note_id=note.id) == ["brulee", "creme", "eggs", "general"]
+    assert repo.indexed_terms(user_id=alice.id, note_id=gone.id) == []  # in the trash: out of the index
+
+    before = dynamodb.client().scan(TableName=dynamodb.table_name())["Items"]  # test-only full read
+    assert events.handle_stream(batch) == {"batchItemFailures": []}  # redelivered
+    assert dynamodb.client().scan(TableName=dynamodb.table_name())["Items"] == before
+
+    services.note_delete_forever(user_id=alice.id, note_id=gone.id, repo=repo)
+    assert events.handle_stream({"Records": stream_records()}) == {"batchItemFailures": []}
+    assert repo.indexed_terms(user_id=alice.id, note_id=gone.id) is None
