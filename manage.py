@@ -13,7 +13,7 @@ def main() -> None:
     # Local mode with no AWS settings: start (or reuse) the embedded DynamoDB endpoint before
     # settings are read, so runserver's reloaded children inherit its URL and its data.
     if os.environ.get("RUN_MAIN") != "true":
-        from console.local_endpoint import start_for_command
+        from console.aws.local_endpoint import start_for_command
 
         data_dir = Path(os.environ.get("LOCAL_DATA_DIR", Path(__file__).resolve().parent / ".local"))
         start_for_command(sys.argv, data_dir=data_dir)

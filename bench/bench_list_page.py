@@ -19,8 +19,10 @@ moto's server over HTTP on 127.0.0.1; nothing reaches AWS.
    (in Python), so its time grows with the table; DynamoDB reads only the page.
 
 The 100,000 notes are written straight into moto's backend (in this process), in the app's own item layout
-(notes.dynamodb_repository.to_item), with the search index's entries for the searched words, because BatchWriteItem through moto's server takes about 50 s. The
-bench's tables have no stream (the table definition's only change): moto would keep 100,000 stream records.
+(notes.dynamodb_repository.to_item), with the search index's entries for the searched words, because
+BatchWriteItem through moto's server takes about 50 s. The bench's tables have no stream (the table definition's
+only change): moto would keep 100,000 stream records.
+
 4. What indexing a note costs (the stream handler's writes): a typical note, a 100 KB one, a one-word edit.
 """
 
@@ -297,7 +299,7 @@ def run() -> None:
 
 
 def _make_table(name: str) -> None:
-    from console import dynamodb
+    from console.aws import dynamodb
 
     definition = dynamodb.table_definition(name)
     definition.pop("StreamSpecification")
@@ -314,10 +316,10 @@ def _signed_in(username: str):
     from django.conf import settings
     from django.test import Client
 
-    from console.api_tokens import token_create
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
-    from console.users import user_create
+    from accounts.auth import store_user_in_session
+    from accounts.sessions import SessionStore, remember_user_session
+    from accounts.tokens import token_create
+    from accounts.users import user_create
 
     user = user_create(username=username, password=f"bench {uuid.uuid4().hex}")
     session = SessionStore()
@@ -344,7 +346,7 @@ def _run() -> None:
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.dynamodb.models import dynamodb_backends
 
-    from console import dynamodb
+    from console.aws import dynamodb
 
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
     recorder = Recorder()

@@ -42,7 +42,7 @@ def load_secret_key(*, on_lambda: bool, local_dir: Path) -> str:
 
 def _read_from_aws(*, parameter: str, secret_id: str) -> str:
     # Imported here so that local runs and tests without a configured secret never load boto3 for it.
-    from console import aws_secrets
+    from console.aws import secrets as aws_secrets
 
     try:
         key = aws_secrets.read_parameter(parameter) if parameter else aws_secrets.read_secret(secret_id)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "console",  # before staticfiles, so console's runserver (which announces the local admin) wins
     "django.contrib.staticfiles",
     "django_htmx",
+    "accounts",
     "notes",
 ]
 
@@ -48,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "console.auth.AuthenticationMiddleware",
+    "accounts.auth.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
@@ -73,7 +74,7 @@ TEMPLATES = [
 DATABASES: dict = {}
 
 # Sessions are server-side in DynamoDB (with a TTL), so signing out really ends them.
-SESSION_ENGINE = "console.session_store"
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
 LOGIN_URL = "signin"  # a URL name, so it carries the stage prefix
 AUTH_PASSWORD_VALIDATORS = [

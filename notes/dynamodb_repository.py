@@ -14,9 +14,8 @@ import time
 import uuid
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.errors import ConditionFailed, StoreUnavailable
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     HISTORY_KEEP,
@@ -131,19 +130,8 @@ class DynamoDBNoteRepository:
     def table(self) -> str:
         return self._table or dynamodb.table_name()
 
-    @property
-    def ddb(self):
-        return self._client or dynamodb.client()
-
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        try:
-            return getattr(self.ddb, operation)(TableName=self.table, **kwargs)
-        except ClientError as exc:
-            if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
-                raise
-            raise dynamodb.translate(exc) from exc
-        except BotoCoreError as exc:
-            raise dynamodb.translate(exc) from exc
+        return dynamodb.call(operation, ddb=self._client, TableName=self.table, **kwargs)
 
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         if client_token:
@@ -156,11 +144,11 @@ class DynamoDBNoteRepository:
                 ConditionExpression="attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return note  # this call's first attempt landed
             if not client_token:
-                raise dynamodb.translate(exc) from exc
+                raise exc.unavailable() from exc
             # The same client token made this note before: a retry, so answer with what is stored.
             return self.get(user_id=note.user_id, note_id=note.id)
         return note
@@ -274,7 +262,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return from_item(exc.response["Item"])  # this call's first attempt landed
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
@@ -311,7 +299,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_OLD",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             stored = exc.response.get("Item")
             if _written_by(stored, write_id):  # this call's first attempt landed
                 return TrashedNote(note=from_item(stored), deleted_at=stored["deleted_at"]["S"], purge_at=stored["purge_at"]["S"])
@@ -365,7 +353,7 @@ class DynamoDBNoteRepository:
                 ReturnValues="ALL_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ClientError as exc:
+        except ConditionFailed as exc:
             if _written_by(exc.response.get("Item"), write_id):
                 return from_item(exc.response["Item"])  # this call's first attempt landed
             raise NoteNotFound(note_id) from None
@@ -380,7 +368,7 @@ class DynamoDBNoteRepository:
                 ExpressionAttributeNames={"#type": "type"},
                 ExpressionAttributeValues={":trash": {"S": "trash"}},
             )
-        except ClientError:
+        except ConditionFailed:
             raise NoteNotFound(note_id) from None
         self._delete_history(user_id, note_id)
 
@@ -410,7 +398,7 @@ class DynamoDBNoteRepository:
                             ExpressionAttributeNames={"#type": "type"},
                             ExpressionAttributeValues={":trash": {"S": "trash"}, ":now": {"S": now}},
                         )
-                    except ClientError:
+                    except ConditionFailed:
                         continue  # restored meanwhile
                     self._delete_history(user_id, note_id)
                     purged += 1
@@ -423,7 +411,7 @@ class DynamoDBNoteRepository:
         item = _history_item(note)
         try:
             self._call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
-        except ClientError:
+        except ConditionFailed:
             return False
         if note.version > HISTORY_KEEP:
             self._call(
@@ -485,14 +473,11 @@ class DynamoDBNoteRepository:
         for attempt in range(_BATCH_ATTEMPTS):
             if attempt:
                 time.sleep(0.05 * 2**attempt)  # unprocessed items mean throttling: back off before retrying them
-            try:
-                resp = self.ddb.batch_write_item(RequestItems={self.table: pending})
-            except (ClientError, BotoCoreError) as exc:
-                raise dynamodb.translate(exc) from exc
+            resp = dynamodb.call("batch_write_item", ddb=self._client, RequestItems={self.table: pending})
             pending = resp.get("UnprocessedItems", {}).get(self.table, [])
             if not pending:
                 return
-        raise dynamodb.StoreUnavailable(
+        raise StoreUnavailable(
             f"{len(pending)} {what} were left unprocessed", code="ProvisionedThroughputExceededException"
         )
 
@@ -509,7 +494,7 @@ class DynamoDBNoteRepository:
         return self._search.rebuild()
 
     @staticmethod
-    def _conflict_or_missing(exc: ClientError, note_id: str, expected_version: int) -> Exception:
+    def _conflict_or_missing(exc: ConditionFailed, note_id: str, expected_version: int) -> Exception:
         stored = exc.response.get("Item")
         if not stored or stored.get("type", {}).get("S") != "note":
             return NoteNotFound(note_id)

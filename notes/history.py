@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from console.dynamodb import StoreUnavailable
+from console.aws.errors import StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item
 from notes.repository import NoteRepository

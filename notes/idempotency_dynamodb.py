@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.errors import ConditionFailed, StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item, to_item
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
@@ -36,7 +35,8 @@ class DynamoDBIdempotencyStore:
         # Twice at most: a record that expires between the failed write and the read lets the second try through.
         for _ in range(2):
             try:
-                dynamodb.client().transact_write_items(
+                dynamodb.call(
+                    "transact_write_items",
                     TransactItems=[
                         {"Put": {"TableName": table, "Item": note_item, "ConditionExpression": "attribute_not_exists(pk)"}},
                         {
@@ -54,33 +54,24 @@ class DynamoDBIdempotencyStore:
                     ]
                 )
                 return IdempotentResult(note=note, replayed=False)
-            except ClientError as exc:
+            except ConditionFailed as exc:
                 if not self._record_exists(exc):
-                    raise dynamodb.translate(exc) from exc
+                    raise exc.unavailable() from exc
                 stored = exc.response["CancellationReasons"][1].get("Item") or self._read(note.user_id, key)
-            except BotoCoreError as exc:
-                raise dynamodb.translate(exc) from exc
             if stored is None or int(stored[dynamodb.TTL_ATTRIBUTE]["N"]) < now:
                 continue
             if stored["fingerprint"]["S"] != fingerprint:
                 raise IdempotencyKeyReused(key)
             return IdempotentResult(note=from_item(stored["note"]["M"]), replayed=True)
-        raise dynamodb.StoreUnavailable("The idempotency record kept changing; try again.", code="IdempotencyRace")
+        raise StoreUnavailable("The idempotency record kept changing; try again.", code="IdempotencyRace")
 
     @staticmethod
-    def _record_exists(exc: ClientError) -> bool:
-        if dynamodb.error_code(exc) != "TransactionCanceledException":
+    def _record_exists(exc: ConditionFailed) -> bool:
+        if exc.code != "TransactionCanceledException":
             return False
         reasons = exc.response.get("CancellationReasons") or []
         return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
 
     @staticmethod
     def _read(user_id: str, key: str) -> dict[str, Any] | None:
-        try:
-            return (
-                dynamodb.client()
-                .get_item(TableName=dynamodb.table_name(), Key=record_key(user_id, key), ConsistentRead=True)
-                .get("Item")
-            )
-        except (ClientError, BotoCoreError) as exc:
-            raise dynamodb.translate(exc) from exc
+        return dynamodb.table_call("get_item", Key=record_key(user_id, key), ConsistentRead=True).get("Item")

@@ -1,4 +1,4 @@
-"""The search index on DynamoDB, used by DynamoDBNoteRepository (the only other notes module on botocore).
+"""The search index on DynamoDB, used by DynamoDBNoteRepository (its calls go through console.aws.dynamodb).
 
 Keys, in a partition of their own per user so they never grow the notes' item collection (the LSIs' 10 GB
 limit is per `pk`): pk = WORDS#<user_id>, and
@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.errors import StoreUnavailable
 from notes import search
 from notes.domain import Note, NoteFilters, NotePage
 
@@ -152,15 +151,12 @@ class DynamoDBSearchIndex:
                 return items
             if attempt:
                 time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off first
-            try:
-                resp = self.repo.ddb.batch_get_item(RequestItems=pending)
-            except (ClientError, BotoCoreError) as exc:
-                raise dynamodb.translate(exc) from exc
+            resp = dynamodb.call("batch_get_item", ddb=self.repo._client, RequestItems=pending)
             items.extend(resp.get("Responses", {}).get(self.repo.table, []))
             pending = resp.get("UnprocessedKeys") or {}
             if not pending:
                 return items
-        raise dynamodb.StoreUnavailable(
+        raise StoreUnavailable(
             "notes were left unread by BatchGetItem", code="ProvisionedThroughputExceededException"
         )
 

@@ -11,7 +11,7 @@ import boto3
 from botocore.config import Config
 from django.conf import settings
 
-from console import dynamodb
+from console.aws import dynamodb
 from notes.events import handle_stream
 
 log = logging.getLogger(__name__)

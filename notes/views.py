@@ -15,17 +15,16 @@ from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from console.auth import login_required
-from console.dynamodb import StoreUnavailable
+from accounts.auth import redirect_to_login
+from console.aws.errors import StoreUnavailable
 from console.errors import reference_for
 from notes import services
 from notes.domain import (
@@ -64,19 +63,18 @@ def _get_note_for_user(request: HttpRequest, note_id: str) -> Note:
 
 
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """login_required, plus: an htmx request navigates the whole page to sign-in (instead of swapping
-    the sign-in page into a row), and a POST comes back to the page it was sent from."""
-    protected = login_required(view)
+    """Every notes page: signed in (a POST that finds the user signed out comes back to the list after
+    sign-in), and a store outage answered in the page's own terms (a flash for htmx, else a page). Views
+    with a form to keep catch StoreUnavailable themselves, so what was typed is shown again."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated and (request.htmx or request.method not in ("GET", "HEAD")):
-            back = (request.htmx and request.htmx.current_url_abs_path) or reverse("notes:list")
-            query = QueryDict(mutable=True)
-            query["next"] = back
-            url = f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}"
-            return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
-        return protected(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request, after_post=reverse("notes:list"))
+        try:
+            return view(request, *args, **kwargs)
+        except StoreUnavailable as exc:
+            return _unavailable_response(request, exc)
 
     return wrapper
 
@@ -231,8 +229,6 @@ def note_list(request: HttpRequest) -> HttpResponse:
             return reswap(retarget(response, "#load-more"), "outerHTML")
         context["cursor_error"] = str(exc)
         return render(request, "notes/list.html", context, status=400)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     context.update(notes=page.notes, next_cursor=page.cursor)
     if partial and request.htmx.target == "note-list":
         # "Load more": the rows go at the end of the list, the button is replaced out of band.
@@ -293,10 +289,7 @@ def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, 
 @_signed_in
 @require_safe
 def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
-    try:
-        note = _get_note_for_user(request, note_id)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
+    note = _get_note_for_user(request, note_id)
     if request.htmx and request.htmx.target == f"note-{note_id}":
         # "Cancel" on an inline delete confirmation puts the row back.
         response = render(request, "notes/_note_row.html", {"note": note, "next_url": _safe_next(request)})
@@ -312,10 +305,7 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     if request.method != "POST":
-        try:
-            note = _get_note_for_user(request, note_id)
-        except StoreUnavailable as exc:
-            return _unavailable_response(request, exc)
+        note = _get_note_for_user(request, note_id)
         context = _form_context(note_id=note.id, values=_note_values(note), version=note.version)
         return render(request, "notes/edit.html", context)
 
@@ -364,10 +354,7 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
     template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
     next_url = _safe_next(request)
     if request.method != "POST":
-        try:
-            note = _get_note_for_user(request, note_id)
-        except StoreUnavailable as exc:
-            return _unavailable_response(request, exc)
+        note = _get_note_for_user(request, note_id)
         return render(request, template, {"note": note, "next_url": next_url})
 
     version = _version(request)
@@ -383,8 +370,6 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
         notice = "This note changed since you asked to delete it. This is what is stored now; delete it anyway?"
         context = {"note": exc.current, "next_url": next_url, "notice": notice}
         return render(request, template, context, status=409)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     if request.htmx:
         # An empty main swap removes the row; the status message (with its undo) goes to the flash region.
         return render(request, "notes/_deleted.html", {"trashed": trashed.note, "next_url": next_url})
@@ -414,8 +399,6 @@ def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
     except VersionConflict as exc:
         notice = "This note changed elsewhere, so nothing was changed. This is how it is now."
         return _toggle_refused(request, exc.current, next_url, notice, 409)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     if request.htmx:
         return render(request, "notes/_note_row.html", {"note": note, "next_url": next_url})
     return HttpResponseRedirect(f"{next_url}#note-{note.id}")
@@ -433,10 +416,7 @@ def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str
 @_signed_in
 @require_safe
 def trash_page(request: HttpRequest) -> HttpResponse:
-    try:
-        trashed = services.trash_list(user_id=request.user.id)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
+    trashed = services.trash_list(user_id=request.user.id)
     context = {
         "trashed": trashed,
         "restored_id": _note_id_param(request.GET.get("restored")),
@@ -455,8 +435,6 @@ def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
         note = services.note_restore(user_id=request.user.id, note_id=note_id)
     except NoteNotFound:
         raise Http404("No such note in your trash.") from None
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     if request.htmx and request.htmx.target == f"trash-{note_id}":
         return render(request, "notes/_restored.html", {"note": note})
     url = f"{_with_notice(next_url, 'restored', note.id)}#note-{note.id}"
@@ -471,8 +449,6 @@ def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
         services.note_delete_forever(user_id=request.user.id, note_id=note_id)
     except NoteNotFound:
         raise Http404("No such note in your trash.") from None
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     if request.htmx:
         return render(request, "notes/_erased.html", {})
     return HttpResponseRedirect(_with_notice(reverse("notes:trash"), "erased", "1"))
@@ -517,8 +493,6 @@ def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
         note, versions = services.note_with_history(user_id=request.user.id, note_id=note_id)
     except NoteNotFound:
         raise Http404("No such note.") from None
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     return _render_history(request, note, versions)
 
 
@@ -547,7 +521,5 @@ def note_restore_version(request: HttpRequest, note_id: str, version: int) -> Ht
             return _render_history(request, note, versions, notice=notice, status=409)
     except NoteNotFound:
         raise Http404("No such note or version.") from None
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
     url = _with_notice(reverse("notes:detail", args=[note_id]), "restored_version", str(version))
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)

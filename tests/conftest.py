@@ -58,7 +58,7 @@ from django.conf import settings as _settings  # noqa: E402
 # Hashing with the production work factor costs ~0.5 s a password; tests use a fast hasher.
 _settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-from console import dynamodb  # noqa: E402
+from console.aws import dynamodb  # noqa: E402
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def _make_user(username: str, *, is_admin: bool = False):
-    from console.users import user_create
+    from accounts.users import user_create
 
     return user_create(username=username, password=PASSWORD, is_admin=is_admin)
 
@@ -115,8 +115,8 @@ def session_client(user, **client_kwargs):
     from django.conf import settings
     from django.test import Client
 
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
+    from accounts.auth import store_user_in_session
+    from accounts.sessions import SessionStore, remember_user_session
 
     session = SessionStore()
     store_user_in_session(session, user)
@@ -151,7 +151,7 @@ def dynamodb_outage(aws):
 @pytest.fixture
 def steady_clock(monkeypatch):
     """Pins the throttle's clock 30 s into a 15-minute window, so no test straddles a window boundary."""
-    from console import throttle
+    from accounts import throttle
 
     now = (1_800_000_000 // 900) * 900 + 30
     monkeypatch.setattr(throttle, "_now", lambda: now)
@@ -161,7 +161,7 @@ def steady_clock(monkeypatch):
 @pytest.fixture(scope="session")
 def moto_server():
     """moto's server on a free 127.0.0.1 port, for code that speaks HTTP to AWS without a boto3 client
-    (console/aws_secrets.py) and for subprocesses. Yields its URL; state lasts the session, so use unique names."""
+    (console/aws/secrets.py) and for subprocesses. Yields its URL; state lasts the session, so use unique names."""
     import logging
 
     from moto.server import ThreadedMotoServer

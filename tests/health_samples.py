@@ -132,7 +132,7 @@ def seed_moto_triggers(name: str, *, keep_warm: str = "") -> str:
 
     import boto3
 
-    from console import dynamodb
+    from console.aws import dynamodb
     from console.deploy.stream_wiring import StreamSettings, wire_mapping
 
     function_arn = boto3.client("lambda", region_name="us-east-1").get_function(FunctionName=name)[

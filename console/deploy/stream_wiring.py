@@ -12,7 +12,7 @@ batch: it looks the batch's `eventSourceARN` up, exactly, in the stage's `events
    leaves out. Not before: a batch from a stream the package does not route is dropped by Zappa's handler
    (it returns nothing, and Lambda counts the batch as processed).
 
-Talks to AWS through console.dynamodb (the table) and console.health.aws (Lambda). Runs from a developer's
+Talks to AWS through console.aws.dynamodb (the table) and console.aws.clients (Lambda). Runs from a developer's
 machine (`manage.py wire_stream`), never on Lambda: console/deploy is left out of the package.
 """
 
@@ -25,10 +25,10 @@ from typing import Any
 
 from django.conf import settings
 
-from console import dynamodb
+from console.aws import clients as aws_clients
+from console.aws import dynamodb
+from console.aws.errors import AwsError
 from console.deploy import zappa_settings_file
-from console.health import aws as health_aws
-from console.health.gateway import HealthError
 from console.health.stage import StageSettingsError, load_stage
 
 HANDLER = "notes.events.handle_stream"
@@ -174,7 +174,7 @@ def _list_mappings(function_name: str) -> list[dict[str, Any]]:
     mappings: list[dict[str, Any]] = []
     kwargs: dict[str, Any] = {"FunctionName": function_name, "MaxItems": 100}
     while True:
-        resp = health_aws.call("lambda", "ListEventSourceMappings", **kwargs)
+        resp = aws_clients.call("lambda", "ListEventSourceMappings", **kwargs)
         mappings.extend(resp.get("EventSourceMappings", []))
         if not resp.get("NextMarker"):
             return mappings
@@ -210,7 +210,7 @@ def wire_mapping(function_name: str, arn: str, wanted: StreamSettings, *, remove
         params = wanted.mapping_params()
         notes: list[str] = []
         if not same:
-            created = health_aws.call("lambda", "CreateEventSourceMapping", FunctionName=function_name,
+            created = aws_clients.call("lambda", "CreateEventSourceMapping", FunctionName=function_name,
                                       EventSourceArn=arn, StartingPosition=wanted.starting_position, **params)
             result = WireResult("created", created, stale, notes)
         else:
@@ -222,17 +222,17 @@ def wire_mapping(function_name: str, arn: str, wanted: StreamSettings, *, remove
                 notes.append(f"It keeps its on-failure destination {_destination(current)} (none was given).")
             changed = _differences(current, params)
             if changed:
-                updated = health_aws.call("lambda", "UpdateEventSourceMapping", UUID=current["UUID"], **params)
+                updated = aws_clients.call("lambda", "UpdateEventSourceMapping", UUID=current["UUID"], **params)
                 result = WireResult("updated", updated, stale, notes)
             else:
                 result = WireResult("unchanged", current, stale, notes)
         if remove_stale:
             for old in stale:
-                health_aws.call("lambda", "DeleteEventSourceMapping", UUID=old["UUID"])
+                aws_clients.call("lambda", "DeleteEventSourceMapping", UUID=old["UUID"])
                 notes.append(f"Deleted mapping {old['UUID']} of the older stream {old.get('EventSourceArn')}.")
             result.stale = []
         return result
-    except HealthError as exc:
+    except AwsError as exc:
         raise WiringError(exc.message) from exc
 
 

@@ -2,7 +2,7 @@
 
 Two implementations: `aws.AwsGateway` (Lambda, CloudWatch, CloudWatch Logs; the only module that imports
 boto3 for them) and `local.LocalGateway` (this process's own request records and log lines, and the stage's
-settings from zappa_settings.json). `get_gateway()` picks one from settings.
+settings from zappa_settings.json). `console.health.wiring.get_gateway()` picks one from settings.
 """
 
 from __future__ import annotations
@@ -12,47 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from django.conf import settings
-
+from console.aws.errors import AccessDenied as AccessDenied
+from console.aws.errors import AwsError as HealthError
+from console.aws.errors import InvalidQuery as InvalidQuery
+from console.aws.errors import NotFound as NotFound
+from console.aws.errors import Throttled as Throttled
+from console.aws.errors import Unavailable as Unavailable
 from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
 from console.health.metrics import Metrics, Window
 
-# --- errors: what went wrong, said so a person can act on it ----------------------------------------
-
-
-class HealthError(Exception):
-    """The function's data could not be read. `message` is safe to show to an admin."""
-
-    def __init__(self, message: str, *, code: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class AccessDenied(HealthError):
-    """The app's IAM role lacks a permission: `action` names it (e.g. logs:FilterLogEvents)."""
-
-    def __init__(self, action: str, *, code: str = "AccessDeniedException") -> None:
-        super().__init__(f"The function's role is not allowed to call {action}. Grant {action} on this "
-                         "function's resources in its IAM policy.", code=code)
-        self.action = action
-
-
-class Throttled(HealthError):
-    pass
-
-
-class Unavailable(HealthError):
-    """Timeouts, connection errors and AWS-side failures."""
-
-
-class NotFound(HealthError):
-    pass
-
-
-class InvalidQuery(HealthError):
-    """The request was refused as malformed: typically a filter pattern CloudWatch cannot parse."""
-
+# Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
+__all__ = ["AccessDenied", "HealthError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
 
 # --- data ---------------------------------------------------------------------------------------------
 
@@ -293,7 +263,6 @@ def tail_page(events: list[LogEvent], keep: Callable[[LogLine], bool], *, after_
     return TailPage(lines=lines, after_ms=newest, seen=tuple(sorted(at_newest)), warnings=warnings)
 
 
-
 LEVEL_ORDER = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -303,21 +272,3 @@ def level_at_least(line_level: str, minimum: str) -> bool:
     if line_level not in LEVEL_ORDER:
         return False
     return LEVEL_ORDER.index(line_level) >= LEVEL_ORDER.index(minimum)
-
-
-def gateway_kind() -> str:
-    kind = (settings.HEALTH_GATEWAY or "").strip().lower()
-    if kind in {"aws", "local"}:
-        return kind
-    return "aws" if settings.ON_LAMBDA else "local"
-
-
-def get_gateway() -> HealthGateway:
-    """The gateway for this process: AWS on Lambda (or HEALTH_GATEWAY=aws), else the local process."""
-    if gateway_kind() == "aws":
-        from console.health.aws import AwsGateway  # imported here: local mode never loads the AWS clients
-
-        return AwsGateway(function_name=settings.HEALTH_FUNCTION_NAME, percentiles=tuple(settings.HEALTH_PERCENTILES))
-    from console.health.local import LocalGateway
-
-    return LocalGateway()

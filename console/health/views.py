@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from console.auth import admin_required
+from accounts.auth import admin_required
 from console.health import charts
 from console.health.gateway import (
     LEVEL_ORDER,
@@ -31,7 +31,6 @@ from console.health.gateway import (
     LogQuery,
     Throttled,
     Unavailable,
-    get_gateway,
 )
 from console.health.metrics import (
     RANGES,
@@ -44,6 +43,7 @@ from console.health.metrics import (
 )
 from console.health.patterns import REQUEST_ID
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
+from console.health.wiring import get_gateway
 
 T = TypeVar("T")
 

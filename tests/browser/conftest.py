@@ -143,8 +143,8 @@ def sign_in(app_server):
     """sign_in(context, user): the context gets a session cookie for the user (no form round trip)."""
     from django.conf import settings
 
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
+    from accounts.auth import store_user_in_session
+    from accounts.sessions import SessionStore, remember_user_session
 
     def do(context, user) -> None:
         session = SessionStore()

@@ -56,8 +56,8 @@ def browser():
 def admin_page(browser, live_server, admin, zappa_settings):
     from django.conf import settings
 
-    from console.auth import store_user_in_session
-    from console.session_store import SessionStore, remember_user_session
+    from accounts.auth import store_user_in_session
+    from accounts.sessions import SessionStore, remember_user_session
 
     session = SessionStore()
     store_user_in_session(session, admin)
@@ -153,13 +153,13 @@ def test_configuration_and_invocations_pages(admin_page, live_server):
 
 def test_aws_mode_pages_render_reports_and_drift(admin_page, live_server, settings, zappa_settings):
     """The same pages on the AWS gateway (moto): REPORT rows, outcomes, redaction and drift."""
-    from console.health import aws as health_aws
+    from console.aws import clients as aws_clients
     from tests import health_samples as samples
 
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = "notes-console-dev"
     settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     try:
         samples.seed_moto_function("notes-console-dev", environment={
             "DYNAMODB_TABLE": "notes-console-dev", "DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret",
@@ -178,18 +178,18 @@ def test_aws_mode_pages_render_reports_and_drift(admin_page, live_server, settin
         assert "/notes/dev/secret" not in page.content()
         shot(page, "console-aws-configuration")
     finally:
-        health_aws.reset_clients()
+        aws_clients.reset_clients()
 
 
 def test_triggers_page_on_aws(admin_page, live_server, settings, zappa_settings):
     """The triggers page on the AWS gateway (moto): the wired stream trigger, Zappa's schedules, the API URL."""
-    from console.health import aws as health_aws
+    from console.aws import clients as aws_clients
     from tests import health_samples as samples
 
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = "notes-console-prod"
     settings.HEALTH_PERCENTILES = []
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     try:
         samples.seed_moto_function("notes-console-prod")
         stream = samples.seed_moto_triggers("notes-console-prod", keep_warm="rate(5 minutes)")
@@ -216,7 +216,7 @@ def test_triggers_page_on_aws(admin_page, live_server, settings, zappa_settings)
         assert page.locator("tr.rule").count() == 2
         assert shot(page, "console-triggers").stat().st_size > 10_000
     finally:
-        health_aws.reset_clients()
+        aws_clients.reset_clients()
 
 
 def test_triggers_page_locally(admin_page, live_server, zappa_settings, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
-from console import dynamodb
+from console.aws import dynamodb
 
 
 def session_item(key: str):

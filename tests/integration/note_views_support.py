@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from botocore.awsrequest import AWSResponse
 
-from console import dynamodb
+from console.aws import dynamodb
 from notes import services
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

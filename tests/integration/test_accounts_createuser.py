@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import ManagementUtility, call_command
 
-from console.users import default_repository, user_authenticate
+from accounts.users import default_repository, user_authenticate
 from tests.conftest import PASSWORD
 
 

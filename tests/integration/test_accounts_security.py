@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, RequestFactory
 
-from console.dynamodb import StoreUnavailable
+from console.aws.errors import StoreUnavailable
 from console.errors import StoreUnavailableMiddleware, server_error
 from tests.conftest import PASSWORD
 from tests.integration.accounts_support import session_key

@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.test import Client
 
-from console.session_store import SessionStore
+from accounts.sessions import SessionStore
 from tests.conftest import PASSWORD
 from tests.integration.accounts_support import replay, session_item, session_key
 
@@ -118,7 +118,7 @@ def test_it_clears_the_counter_after_a_success(alice, steady_clock):
 
 
 def test_it_lets_attempts_through_again_in_the_next_window(alice, steady_clock, monkeypatch):
-    from console import throttle
+    from accounts import throttle
 
     client = Client()
     for _ in range(6):
@@ -153,7 +153,7 @@ def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, 
 def test_it_still_answers_503_when_dynamodb_fails_halfway_through_signing_in(alice, steady_clock):
     from botocore.exceptions import EndpointConnectionError
 
-    from console import dynamodb
+    from console.aws import dynamodb
 
     state = {"down": False}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from console import dynamodb
+from console.aws import dynamodb
 from tests.integration.accounts_support import replay, session_item, session_key
 
 URL = "/accounts/signout/"

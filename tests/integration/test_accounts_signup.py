@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from console.users import UserNotFound, default_repository
+from accounts.users import UserNotFound, default_repository
 from tests.conftest import PASSWORD
 
 URL = "/accounts/signup/"

@@ -1,4 +1,4 @@
-"""console.throttle on moto, and the client address it is keyed by."""
+"""accounts.throttle on moto, and the client address it is keyed by."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory
 from zappa.wsgi import create_wsgi_request
 
-from console import dynamodb
-from console.client_address import client_address
-from console.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
+from accounts.client_address import client_address
+from accounts.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
+from console.aws import dynamodb
 
 LIMIT = Limit("signin", 3, 900)
 T0 = 1_800_000_000 - (1_800_000_000 % 900)  # the start of a window

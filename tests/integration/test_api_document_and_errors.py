@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, RequestFactory
 from openapi_spec_validator import validate
 
-from console import error_handlers
+from console import errors as error_handlers
 
 
 def test_the_document_is_valid_openapi_3_and_public(aws):

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from console.api_tokens import token_create, token_revoke
-from console.dynamodb import StoreUnavailable
+from accounts.tokens import token_create, token_revoke
+from console.aws.errors import StoreUnavailable
 from notes import services
 
 
@@ -408,7 +408,7 @@ def test_a_bug_is_a_json_500_with_the_reference_logged(alice_api, monkeypatch, c
 def test_the_reference_is_the_requests_correlation_id(alice):
     from django.test import RequestFactory
 
-    from notes import api
+    from notes.api import views as api
 
     _, secret = token_create(user=alice, name="tests")
     request = RequestFactory().get("/api/notes/not-an-id", HTTP_AUTHORIZATION=f"Bearer {secret}")

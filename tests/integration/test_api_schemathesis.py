@@ -20,8 +20,8 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
-from console.api_tokens import token_create
-from notes.api_input import IDEMPOTENCY_KEY_PATTERN
+from accounts.tokens import token_create
+from notes.api.input import IDEMPOTENCY_KEY_PATTERN
 from notes.cursor import encode_cursor
 
 # Examples per operation and phase: enough to reach every branch, bounded for 2 shared cores.

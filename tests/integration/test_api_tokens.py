@@ -7,9 +7,9 @@ import re
 from django.conf import settings
 from django.test import Client
 
-from console import dynamodb
-from console.api_tokens import hash_token, token_authenticate, token_create, token_list
-from console.api_tokens_dynamodb import DynamoDBTokenRepository
+from accounts.tokens import hash_token, token_authenticate, token_create, token_list
+from accounts.tokens_dynamodb import DynamoDBTokenRepository
+from console.aws import dynamodb
 
 
 def all_items():

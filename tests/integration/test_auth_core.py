@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.test import Client
 
-from console import dynamodb
+from console.aws import dynamodb
 from tests.conftest import PASSWORD
 
 

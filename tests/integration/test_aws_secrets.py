@@ -1,4 +1,4 @@
-"""console/aws_secrets.py: signed requests to SSM and Secrets Manager (moto's server), retries and errors."""
+"""console/aws/secrets.py: signed requests to SSM and Secrets Manager (moto's server), retries and errors."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
 
-from console import aws_secrets
-from console.aws_secrets import SecretUnavailable, endpoint_url, read_parameter, read_secret
+from console.aws import secrets as aws_secrets
+from console.aws.secrets import SecretUnavailable, endpoint_url, read_parameter, read_secret
 
 
 @pytest.fixture

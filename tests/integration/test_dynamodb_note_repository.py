@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from console import dynamodb
-from console.dynamodb import StoreUnavailable
+from console.aws import dynamodb
+from console.aws.errors import StoreUnavailable
 from notes.domain import Note, NoteFilters, new_note_id, now_iso
 from notes.dynamodb_repository import DynamoDBNoteRepository
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import boto3
 import pytest
 
+from console.aws import clients as aws_clients
 from console.health import aws as health_aws
 from console.health.gateway import InvalidQuery, LogQuery, NotFound
 from console.health.logparse import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
@@ -21,7 +22,7 @@ GROUP = f"/aws/lambda/{FUNCTION}"
 
 @pytest.fixture
 def function(aws):
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName="notes-console-dev-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
     buf = io.BytesIO()
@@ -37,7 +38,7 @@ def function(aws):
     )
     lam.put_function_concurrency(FunctionName=FUNCTION, ReservedConcurrentExecutions=10)
     yield
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from console import observability
-from console.health import aws as health_aws
+from console.aws import clients as aws_clients
 from console.health.metrics import utcnow
 from tests import health_samples as s
 
@@ -46,11 +46,11 @@ def aws_mode(aws, settings, zappa_settings):
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = FUNCTION
     settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles (Stubber tests cover them)
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     s.seed_moto_function(FUNCTION, environment={"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "s3cr3t-value-xyz",
                                                 "EXTRA_BY_HAND": "1"})
     yield
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def aws_calls(aws_mode):
         calls.append(event_name.removeprefix("before-call."))
 
     for service in ("lambda", "cloudwatch", "logs", "events", "cloudformation"):
-        health_aws.client(service).meta.events.register("before-call", record)
+        aws_clients.client(service).meta.events.register("before-call", record)
     return calls
 
 
@@ -214,7 +214,7 @@ def test_a_missing_function_is_explained_not_a_500(client_for, admin, aws_mode, 
 def test_access_denied_names_the_iam_action_on_the_page(client_for, admin, aws_mode):
     from botocore.stub import Stubber
 
-    with Stubber(health_aws.client("lambda")) as stub:
+    with Stubber(aws_clients.client("lambda")) as stub:
         stub.add_client_error(
             "get_function", service_error_code="AccessDeniedException", http_status_code=403,
             service_message="User: arn:aws:sts::123456789012:assumed-role/r/notes-console-dev is not authorized to "
@@ -227,7 +227,7 @@ def test_access_denied_names_the_iam_action_on_the_page(client_for, admin, aws_m
 def test_throttled_metrics_still_render_the_rest_of_the_overview(client_for, admin, aws_mode):
     from botocore.stub import Stubber
 
-    with Stubber(health_aws.client("cloudwatch")) as stub:
+    with Stubber(aws_clients.client("cloudwatch")) as stub:
         stub.add_client_error("get_metric_data", service_error_code="Throttling", service_message="Rate exceeded",
                               http_status_code=400)
         page = client_for(admin).get("/console/?range=1h")
@@ -261,12 +261,12 @@ def test_django_request_lines_carry_the_correlation_id(client, aws):
 def test_a_running_insights_query_is_polled(client_for, admin, aws_mode):
     from botocore.stub import Stubber
 
-    with Stubber(health_aws.client("logs")) as stub:
+    with Stubber(aws_clients.client("logs")) as stub:
         stub.add_response("get_query_results", {"status": "Running", "results": []}, {"queryId": "q-1"})
         response = client_for(admin).get("/console/invocations/aggregates/?q=q-1&range=1h", HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert 'hx-trigger="load delay:1500ms"' in body and "running" in body
-    with Stubber(health_aws.client("logs")) as stub:
+    with Stubber(aws_clients.client("logs")) as stub:
         stub.add_response("get_query_results", {"status": "Running", "results": []}, {"queryId": "q-1"})
         page = client_for(admin).get("/console/invocations/aggregates/?q=q-1&range=1h")  # no JavaScript
     assert b'http-equiv="refresh"' in page.content

@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from console.aws import clients as aws_clients
 from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
@@ -50,7 +51,7 @@ def on_aws(aws, settings, stage_settings):
     (and a rule of someone else's), and the CloudFormation stack holding the REST API."""
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = FUNCTION
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName=f"{FUNCTION}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
     buf = io.BytesIO()
@@ -61,7 +62,7 @@ def on_aws(aws, settings, stage_settings):
         Code={"ZipFile": buf.getvalue()})["FunctionArn"]
     stream = health_samples.seed_moto_triggers(FUNCTION)
     yield types.SimpleNamespace(stream=stream, function_arn=function_arn)
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
 
 
 def api_id() -> str:
@@ -111,7 +112,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
         "MaximumRecordAgeInSeconds": -1, "BisectBatchOnFunctionError": False,
         "LastProcessingResult": "PROBLEM: Function call failed",
     }
-    with Stubber(health_aws.client("lambda")) as stub:
+    with Stubber(aws_clients.client("lambda")) as stub:
         stub.add_response("list_event_source_mappings", {"EventSourceMappings": [mapping]})
         found = health_aws.AwsGateway(FUNCTION).triggers()
 
@@ -122,7 +123,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
 
 
 def test_one_refused_read_leaves_the_others(on_aws):
-    with Stubber(health_aws.client("events")) as stub:
+    with Stubber(aws_clients.client("events")) as stub:
         stub.add_client_error("list_rules", service_error_code="AccessDeniedException", http_status_code=400,
                               service_message="User: r is not authorized to perform: events:ListRules")
         found = health_aws.AwsGateway(FUNCTION).triggers()
@@ -183,7 +184,7 @@ def aws_calls(on_aws):
         calls.append(event_name.removeprefix("before-call."))
 
     for service in SERVICES:
-        health_aws.client(service).meta.events.register("before-call", record)
+        aws_clients.client(service).meta.events.register("before-call", record)
     return calls
 
 
@@ -209,7 +210,7 @@ def test_the_page_shows_the_deployed_triggers_in_three_aws_calls(client_for, adm
 
 
 def test_the_page_explains_a_refused_read_and_shows_the_rest(client_for, admin, on_aws):
-    with Stubber(health_aws.client("cloudformation")) as stub:
+    with Stubber(aws_clients.client("cloudformation")) as stub:
         stub.add_client_error("describe_stack_resource", service_error_code="AccessDenied", http_status_code=403,
                               service_message="User: r is not authorized to perform: cloudformation:DescribeStackResource")
         page = client_for(admin).get("/console/triggers/").content.decode()

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from console import dynamodb
+from console.aws import dynamodb
 from notes import events, services
 from notes.dynamodb_repository import DynamoDBNoteRepository
 from tests.integration.note_views_support import stream_records

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from console import aws_secrets
+from console.aws import secrets as aws_secrets
 from console.secret_key import MISSING_ON_LAMBDA, load_secret_key
 
 PARAMETER = "/notes-console/dev/secret-key"
@@ -25,7 +25,7 @@ def no_configured_key(monkeypatch):
 
 @pytest.fixture
 def stores(moto_server, no_configured_key, monkeypatch):
-    """SSM and Secrets Manager on moto's server, where console/aws_secrets.py sends its requests."""
+    """SSM and Secrets Manager on moto's server, where console/aws/secrets.py sends its requests."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSM", moto_server)
     monkeypatch.setenv("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto_server)
     kwargs = {"region_name": "us-east-1", "endpoint_url": moto_server}

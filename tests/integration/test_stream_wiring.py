@@ -13,9 +13,9 @@ import boto3
 import pytest
 from django.core.management import CommandError, call_command
 
-from console import dynamodb
+from console.aws import clients as aws_clients
+from console.aws import dynamodb
 from console.deploy import zappa_settings_file
-from console.health import aws as health_aws
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FUNCTION = "notes-console-dev"
@@ -36,7 +36,7 @@ def stage_files(tmp_path):
 @pytest.fixture
 def deployed(aws):
     """The dev stage on AWS (moto): its table with the stream, and its function."""
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     dynamodb.create_table(name=TABLE)
     iam = boto3.client("iam", region_name="us-east-1")
     role = iam.create_role(RoleName=f"{FUNCTION}-ZappaLambdaExecutionRole", AssumeRolePolicyDocument="{}")
@@ -47,7 +47,7 @@ def deployed(aws):
         FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
         Code={"ZipFile": buf.getvalue()})
     yield function["FunctionArn"]
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
 
 
 def stream_arn() -> str:
@@ -215,7 +215,7 @@ def test_access_denied_names_the_action(deployed, stage_files):
     from botocore.stub import Stubber
 
     wire(stage_files)
-    with Stubber(health_aws.client("lambda")) as stub:
+    with Stubber(aws_clients.client("lambda")) as stub:
         stub.add_client_error("list_event_source_mappings", service_error_code="AccessDeniedException",
                               http_status_code=403, service_message="User: x is not authorized to perform: "
                               "lambda:ListEventSourceMappings on resource: *")

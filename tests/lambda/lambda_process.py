@@ -25,7 +25,7 @@ def main() -> None:
     for name in spec.get("remove", []):
         zappa_settings.ENVIRONMENT_VARIABLES.pop(name, None)
 
-    from console import aws_secrets
+    from console.aws import secrets as aws_secrets
 
     reads: list[str] = []
     read_parameter = aws_secrets.read_parameter

@@ -7,8 +7,8 @@ import boto3
 import pytest
 from django.core.management import CommandError, call_command
 
-from console import aws_secrets
-from console.users import user_authenticate
+from accounts.users import user_authenticate
+from console.aws import secrets as aws_secrets
 
 PARAMETER = "/notes-console/dev/first-admin-password"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from console import dynamodb
+from console.aws import dynamodb
 from console.deploy.stream_wiring import route_stream
 from notes import dynamodb_repository, services
 from notes.domain import iso_after, now_iso
@@ -167,7 +167,7 @@ def test_the_console_reads_the_routes_of_the_package_it_runs_from(settings, monk
                                                                   admin, tmp_path):
     """On Lambda the Triggers page checks each trigger against the deployed package's own routes (the
     zappa_settings module Zappa's handler loaded), not against a file the package does not carry."""
-    from console.health import aws as health_aws
+    from console.aws import clients as aws_clients
     from tests import health_samples
     from tests.conftest import PASSWORD
 
@@ -178,13 +178,13 @@ def test_the_console_reads_the_routes_of_the_package_it_runs_from(settings, monk
     route_stream(path, "dev", stream, 100)
     settings.HEALTH_GATEWAY = "aws"  # ON_LAMBDA stays off in tests (it would pick real AWS elsewhere)
     settings.HEALTH_ZAPPA_SETTINGS = tmp_path / "not-in-the-package.json"
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     try:
         with lambda_runtime_factory(settings, monkeypatch, settings_file=path) as app:
             app.sign_in("admin", PASSWORD)
             page = app.get("/dev/console/triggers/")
     finally:
-        health_aws.reset_clients()
+        aws_clients.reset_clients()
 
     assert page.status == 200
     assert stream in page.text and "notes.events.handle_stream" in page.text and "not routed" not in page.text

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from console import dynamodb
+from console.aws import dynamodb
 from tests.reliability.support import Faults, Store
 
 

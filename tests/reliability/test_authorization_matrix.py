@@ -23,7 +23,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from console.api_tokens import token_create
+from accounts.tokens import token_create
 from notes import services
 
 PERSONAS = ("anon", "alice", "bob", "admin")

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.test import Client
 
-from console import dynamodb
+from console.aws import dynamodb
 from notes import services
 from notes.cursor import encode_cursor, updated_sort_key
 from tests.reliability.support import text, token_client, user_data

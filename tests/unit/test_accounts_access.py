@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
-from console.auth import admin_required, login_required
-from console.users import AnonymousUser, User
+from accounts.auth import admin_required, login_required
+from accounts.users import AnonymousUser, User
 
 
 @admin_required

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import RequestFactory
 
-from notes.api_input import (
+from notes.api.input import (
     CATEGORY_PATTERN,
     TITLE_PATTERN,
     IfMatch,

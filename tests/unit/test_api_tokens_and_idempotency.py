@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from console.api_tokens import (
+from accounts.tokens import (
     InMemoryTokenRepository,
     TokenNotFound,
     TokenValidationError,
@@ -13,7 +13,7 @@ from console.api_tokens import (
     token_list,
     token_revoke,
 )
-from console.users import User
+from accounts.users import User
 from notes.idempotency import IdempotencyKeyReused, InMemoryIdempotencyStore, fingerprint, note_create_idempotent
 from notes.repository import InMemoryNoteRepository
 

@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
+from console.aws import clients as aws_clients
 from console.health import aws as health_aws
 from console.health import patterns
 from console.health.gateway import AccessDenied, LogQuery, Throttled, Unavailable
@@ -22,12 +23,12 @@ NOW = datetime(2026, 11, 27, 10, 7, 30, tzinfo=UTC)
 
 @pytest.fixture
 def stub():
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
     stubbers = {}
 
     def get(service: str) -> Stubber:
         if service not in stubbers:
-            stubbers[service] = Stubber(health_aws.client(service))
+            stubbers[service] = Stubber(aws_clients.client(service))
             stubbers[service].activate()
         return stubbers[service]
 
@@ -35,7 +36,7 @@ def stub():
     for stubber in stubbers.values():
         stubber.assert_no_pending_responses()
         stubber.deactivate()
-    health_aws.reset_clients()
+    aws_clients.reset_clients()
 
 
 @pytest.fixture
@@ -223,8 +224,8 @@ def test_a_timeout_is_unavailable(gateway, monkeypatch):
     def slow(**_):
         raise ReadTimeoutError(endpoint_url="https://lambda.us-east-1.amazonaws.com")
 
-    monkeypatch.setattr(health_aws.client("lambda"), "get_function", slow)
+    monkeypatch.setattr(aws_clients.client("lambda"), "get_function", slow)
     with pytest.raises(Unavailable) as info:
         gateway.configuration()
     assert "timed out" in info.value.message
-    health_aws.reset_clients()
+    aws_clients.reset_clients()

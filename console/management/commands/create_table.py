@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from console import dynamodb
+from console.aws import dynamodb
 
 
 class Command(BaseCommand):

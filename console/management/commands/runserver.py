@@ -1,4 +1,4 @@
-"""runserver, plus the local admin account in local mode (see console/local_admin.py)."""
+"""runserver, plus the local admin account in local mode (see accounts/local_admin.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import os
 
 from django.contrib.staticfiles.management.commands.runserver import Command as StaticfilesRunserver
 
-from console.dynamodb import StoreUnavailable
-from console.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
+from accounts.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
+from console.aws.errors import StoreUnavailable
 
 
 class Command(StaticfilesRunserver):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from console.dynamodb import StoreUnavailable
+from console.aws.errors import StoreUnavailable
 from notes import services
 from notes.domain import TRASH_DAYS
 

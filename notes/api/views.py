@@ -1,5 +1,5 @@
 """JSON API handlers for notes: parse the request, call a service, render JSON. Thin on purpose; the
-HTTP plumbing (auth, errors) is notes/api_http.py and what a request may contain is notes/api_input.py.
+HTTP plumbing (auth, errors) is notes/api/http.py and what a request may contain is notes/api/input.py.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from notes import services
-from notes.api_http import api_endpoint, public_endpoint
-from notes.api_input import (
+from notes.api.http import api_endpoint, public_endpoint
+from notes.api.input import (
     JSON,
     MERGE_PATCH_JSON,
     VERSION_MAX,
@@ -30,9 +30,9 @@ from notes.api_input import (
     query_integer,
     read_json_body,
 )
+from notes.api.openapi import build_document
 from notes.domain import Note, NoteNotFound, TrashedNote, VersionConflict
 from notes.idempotency import note_create_idempotent
-from notes.openapi import build_document
 
 # Note ids are 32 lowercase hex characters; anything else is a 404 without asking DynamoDB.
 _NOTE_ID_RE = re.compile(r"[0-9a-f]{32}")
@@ -294,6 +294,6 @@ api_docs = public_endpoint(_docs)
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/: a JSON 404 (in DEBUG too, where Django would show its HTML page)."""
-    from console.error_handlers import json_error
+    from console.errors import json_error
 
     return json_error(request, 404, code="not_found", message="There is no such API resource.")

@@ -18,10 +18,10 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from console.api_tokens import token_authenticate
-from console.dynamodb import StoreUnavailable
-from console.error_handlers import json_error, request_reference
-from notes.api_input import RequestProblem
+from accounts.tokens import token_authenticate
+from console.aws.errors import StoreUnavailable
+from console.errors import json_error, reference_for
+from notes.api.input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused
 
@@ -29,8 +29,6 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[..., HttpResponse]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# DynamoDB's own "slow down" answers become 429 so clients back off; other outages are 503.
-_THROTTLE_CODES = {"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"}
 # Private to the user; a client may keep a copy but must revalidate it (ETag / If-None-Match).
 CACHE_CONTROL = "private, no-cache"
 
@@ -155,8 +153,8 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, SuspiciousOperation):
         return json_error(request, 400, code="bad_request", message="The request could not be understood.")
     if isinstance(exc, StoreUnavailable):
-        log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, request_reference(request))
-        if exc.code in _THROTTLE_CODES:
+        log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, reference_for(request))
+        if exc.throttled:  # DynamoDB's own "slow down": a 429 so clients back off; other outages are 503
             return json_error(
                 request, 429, code="throttled", message="Too many requests right now; retry shortly.",
                 headers={"Retry-After": "1"},
@@ -165,7 +163,7 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
             request, 503, code="unavailable", message="The notes store is unavailable; retry shortly.",
             headers={"Retry-After": "2"},
         )
-    log.exception("api error reference=%s", request_reference(request), exc_info=exc)
+    log.exception("api error reference=%s", reference_for(request), exc_info=exc)
     return json_error(request, 500, code="internal_error", message="Something went wrong on our side.")
 
 
@@ -176,7 +174,7 @@ def api_endpoint(handlers: dict[str, Handler]) -> Callable[..., HttpResponse]:
 
     @csrf_exempt  # checked in authenticate(), and only for session-authenticated requests
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        request_reference(request)
+        reference_for(request)
         if request.method == "OPTIONS":
             return options_response(methods)
         handler = handlers.get("GET" if request.method == "HEAD" else request.method or "")

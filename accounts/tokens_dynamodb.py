@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
-from console.api_tokens import ApiToken, TokenNotFound, TokenOwner
-from console.users import User
+from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
+from accounts.users import User
+from console.aws import dynamodb
+from console.aws.dynamodb import call as _call
+from console.aws.errors import ConditionFailed
 
 
 def _lookup_key(token_hash: str) -> dict[str, Any]:
@@ -23,17 +23,6 @@ def _lookup_key(token_hash: str) -> dict[str, Any]:
 
 def _listing_key(user_id: str, token_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": f"TOKEN#{token_id}"}}
-
-
-def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
-    try:
-        return getattr(dynamodb.client(), operation)(**kwargs)
-    except ClientError as exc:
-        if dynamodb.error_code(exc) in {"ConditionalCheckFailedException", "TransactionCanceledException"}:
-            raise
-        raise dynamodb.translate(exc) from exc
-    except BotoCoreError as exc:
-        raise dynamodb.translate(exc) from exc
 
 
 class DynamoDBTokenRepository:
@@ -66,8 +55,8 @@ class DynamoDBTokenRepository:
                     {"Put": {"TableName": table, "Item": listing, "ConditionExpression": "attribute_not_exists(pk)"}},
                 ],
             )
-        except ClientError as exc:  # a 256-bit collision or a reused token id: not worth a retry loop
-            raise dynamodb.translate(exc) from exc
+        except ConditionFailed as exc:  # a 256-bit collision or a reused token id: not worth a retry loop
+            raise exc.unavailable() from exc
         return token
 
     def list(self, *, user_id: str) -> list[ApiToken]:
@@ -138,10 +127,10 @@ class DynamoDBTokenRepository:
                     },
                 ],
             )
-        except ClientError as exc:
-            if dynamodb.error_code(exc) == "TransactionCanceledException":
+        except ConditionFailed as exc:
+            if exc.code == "TransactionCanceledException":
                 raise TokenNotFound(token_id) from None  # revoked meanwhile (another tab)
-            raise dynamodb.translate(exc) from exc
+            raise exc.unavailable() from exc
 
     def authenticate(self, *, token_hash: str, now: str, touch_before: str) -> TokenOwner | None:
         # One UpdateItem both reads the token and, when the recorded last use is stale, records this one.
@@ -159,8 +148,8 @@ class DynamoDBTokenRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
             item = resp.get("Attributes")
-        except ClientError as exc:
-            item = exc.response.get("Item")
+        except ConditionFailed as exc:
+            item = exc.item
         if not item or item.get("type", {}).get("S") != "api_token":
             return None
         user = User(id=item["user_id"]["S"], username=item["username"]["S"], is_admin=item["is_admin"]["BOOL"])

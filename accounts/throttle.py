@@ -18,9 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.errors import ConditionFailed
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,8 @@ def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int
     now = _now() if now is None else now
     number, end = _window(limit, now)
     try:
-        resp = dynamodb.client().update_item(
-            TableName=dynamodb.table_name(),
+        resp = dynamodb.table_call(
+            "update_item",
             Key=_key(limit, subject, number),
             UpdateExpression="ADD attempts :one SET expires_at = :end, #type = :type",
             ConditionExpression="attribute_not_exists(attempts) OR attempts < :limit",
@@ -76,12 +75,8 @@ def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int
             },
             ReturnValues="UPDATED_NEW",
         )
-    except ClientError as exc:
-        if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
-            raise Throttled(math.ceil(end - now)) from None
-        raise dynamodb.translate(exc) from exc
-    except BotoCoreError as exc:
-        raise dynamodb.translate(exc) from exc
+    except ConditionFailed:
+        raise Throttled(math.ceil(end - now)) from None
     return int(resp["Attributes"]["attempts"]["N"])
 
 
@@ -89,10 +84,7 @@ def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> N
     """Forget the attempts of the current window (after a success)."""
     now = _now() if now is None else now
     number, _ = _window(limit, now)
-    try:
-        dynamodb.client().delete_item(TableName=dynamodb.table_name(), Key=_key(limit, subject, number))
-    except (ClientError, BotoCoreError) as exc:
-        raise dynamodb.translate(exc) from exc
+    dynamodb.table_call("delete_item", Key=_key(limit, subject, number))
 
 
 def signin_subject(*, username: str, client_address: str) -> str:

@@ -1,6 +1,6 @@
 """The OpenAPI 3 document of the JSON API, served at /api/openapi.json.
 
-Built from the same constants the API validates with (notes/api_input.py, notes/domain.py), so the two
+Built from the same constants the API validates with (notes/api/input.py, notes/domain.py), so the two
 cannot drift; schemathesis (tests/integration/test_api_schemathesis.py) checks the running API against it.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from notes.api_input import (
+from notes.api.input import (
     CATEGORY_PATTERN,
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from console import dynamodb
-from console.users import User, UsernameTaken, UserNotFound
+from accounts.users import User, UsernameTaken, UserNotFound
+from console.aws import dynamodb
+from console.aws.errors import ConditionFailed
 
 
 def _profile_key(user_id: str) -> dict[str, Any]:
@@ -33,10 +32,6 @@ def _from_item(item: dict[str, Any]) -> User:
 
 
 class DynamoDBUserRepository:
-    @property
-    def _ddb(self):
-        return dynamodb.client()
-
     def add(self, user: User) -> User:
         table = dynamodb.table_name()
         profile = {
@@ -50,27 +45,22 @@ class DynamoDBUserRepository:
         }
         claim = {**_username_key(user.username), "type": {"S": "username"}, "user_id": {"S": user.id}}
         try:
-            self._ddb.transact_write_items(
+            dynamodb.call(
+                "transact_write_items",
                 TransactItems=[
                     {"Put": {"TableName": table, "Item": claim, "ConditionExpression": "attribute_not_exists(pk)"}},
                     {"Put": {"TableName": table, "Item": profile, "ConditionExpression": "attribute_not_exists(pk)"}},
                 ]
             )
-        except ClientError as exc:
-            if dynamodb.error_code(exc) == "TransactionCanceledException":
-                reasons = exc.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    raise UsernameTaken(user.username) from None
-            raise dynamodb.translate(exc) from exc
-        except BotoCoreError as exc:
-            raise dynamodb.translate(exc) from exc
+        except ConditionFailed as exc:
+            reasons = exc.cancellation_reasons
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise UsernameTaken(user.username) from None
+            raise exc.unavailable() from exc
         return user
 
     def _get_item(self, key: dict[str, Any]) -> dict[str, Any] | None:
-        try:
-            return self._ddb.get_item(TableName=dynamodb.table_name(), Key=key, ConsistentRead=True).get("Item")
-        except (ClientError, BotoCoreError) as exc:
-            raise dynamodb.translate(exc) from exc
+        return dynamodb.table_call("get_item", Key=key, ConsistentRead=True).get("Item")
 
     def get(self, *, user_id: str) -> User:
         item = self._get_item(_profile_key(user_id))
@@ -86,18 +76,14 @@ class DynamoDBUserRepository:
 
     def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
         try:
-            resp = self._ddb.update_item(
-                TableName=dynamodb.table_name(),
+            resp = dynamodb.table_call(
+                "update_item",
                 Key=_profile_key(user_id),
                 UpdateExpression="SET password_hash = :h",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeValues={":h": {"S": password_hash}},
                 ReturnValues="ALL_NEW",
             )
-        except ClientError as exc:
-            if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
-                raise UserNotFound(user_id) from None
-            raise dynamodb.translate(exc) from exc
-        except BotoCoreError as exc:
-            raise dynamodb.translate(exc) from exc
+        except ConditionFailed:
+            raise UserNotFound(user_id) from None
         return _from_item(resp["Attributes"])

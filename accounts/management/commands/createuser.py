@@ -12,8 +12,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from console.dynamodb import StoreUnavailable
-from console.users import AccountValidationError, UsernameTaken, user_create
+from accounts.users import AccountValidationError, UsernameTaken, user_create
+from console.aws.errors import StoreUnavailable
 
 
 class Command(BaseCommand):
@@ -59,7 +59,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _read_parameter(name: str) -> str:
-        from console.aws_secrets import SecretUnavailable, read_parameter
+        from console.aws.secrets import SecretUnavailable, read_parameter
 
         try:
             password = read_parameter(name)

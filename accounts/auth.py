@@ -16,8 +16,8 @@ from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from console.session_store import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
-from console.users import AnonymousUser, User
+from accounts.sessions import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
+from accounts.users import AnonymousUser, User
 
 USERNAME_KEY = "_username"
 ADMIN_KEY = "_admin"
@@ -77,12 +77,16 @@ def after_password_change(request: HttpRequest, user: User) -> None:
     login(request, user)
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
+def redirect_to_login(request: HttpRequest, *, after_post: str | None = None) -> HttpResponse:
+    """To the sign-in page, and back afterwards. An htmx request fetches a fragment: come back to the page
+    the user was on, and make the browser (not htmx's swap) follow the redirect. A plain POST can't be
+    replayed after sign-in: with `after_post`, come back to that page instead."""
     htmx = getattr(request, "htmx", None)
     query = QueryDict(mutable=True)
-    # An htmx request fetches a fragment: come back to the page the user was on, and make the
-    # browser (not htmx's swap) follow the redirect.
-    query["next"] = (htmx.current_url_abs_path if htmx else None) or request.get_full_path()
+    back = htmx.current_url_abs_path if htmx else None
+    if not back and after_post and request.method not in ("GET", "HEAD"):
+        back = after_post
+    query["next"] = back or request.get_full_path()
     url = f"{resolve_url(settings.LOGIN_URL)}?{query.urlencode(safe='/')}"
     if htmx:
         return HttpResponseClientRedirect(url)

@@ -17,7 +17,10 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from console import aws_session
+from console.aws import session as aws_session
+from console.aws.errors import ConditionFailed, StoreUnavailable
+
+__all__ = ["ConditionFailed", "StoreUnavailable", "call", "client", "create_table", "table_definition", "table_name"]
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +28,6 @@ BY_UPDATED_INDEX = "by_updated"
 BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
-
-_RETRYABLE_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "LimitExceededException",
-}
-
-
-class StoreUnavailable(Exception):
-    """DynamoDB could not be reached or refused the request for a reason that is not the caller's fault."""
-
-    def __init__(self, message: str, *, code: str = "") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -147,52 +133,54 @@ def table_name() -> str:
     return settings.DYNAMODB_TABLE
 
 
+def table_call(operation: str, **kwargs: Any) -> dict[str, Any]:
+    """`call` on the stage's table (TableName filled in)."""
+    return call(operation, TableName=table_name(), **kwargs)
+
+
 def create_table(*, name: str | None = None, wait: bool = True) -> bool:
     """Create the table if it does not exist. Returns True when it was created now."""
     name = name or table_name()
     ddb = client()
     try:
-        ddb.create_table(**table_definition(name))
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] == "ResourceInUseException":
+        call("create_table", **table_definition(name))
+    except StoreUnavailable as exc:
+        if exc.code == "ResourceInUseException":
             return False
-        raise translate(exc) from exc
+        raise
     if wait:
         ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     try:
-        ddb.update_time_to_live(
-            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
-        )
-    except ClientError as exc:  # some local endpoints lack TTL; the app also checks expiry on read
-        log.warning("could not enable TTL on %s: %s", name, exc.response["Error"]["Code"])
+        call("update_time_to_live", TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+    except StoreUnavailable as exc:  # some local endpoints lack TTL; the app also checks expiry on read
+        log.warning("could not enable TTL on %s: %s", name, exc.code)
     return True
 
 
 def table_stream(name: str) -> tuple[str, str]:
     """The table's current stream ARN and view type; ("", "") when it has no stream."""
-    try:
-        table = client().describe_table(TableName=name)["Table"]
-    except (ClientError, BotoCoreError) as exc:
-        raise translate(exc) from exc
+    table = call("describe_table", TableName=name)["Table"]
     spec = table.get("StreamSpecification") or {}
     if not spec.get("StreamEnabled") or not table.get("LatestStreamArn"):
         return "", ""
     return table["LatestStreamArn"], spec.get("StreamViewType", "")
 
 
-def error_code(exc: ClientError) -> str:
-    return exc.response.get("Error", {}).get("Code", "")
+# Refusals the caller asked for by making a write conditional: they are answers, not outages.
+_CONDITION_CODES = frozenset({"ConditionalCheckFailedException", "TransactionCanceledException"})
 
 
-def translate(exc: Exception) -> Exception:
-    """Turn botocore's exceptions into StoreUnavailable for callers above the adapters."""
-    if isinstance(exc, ClientError):
-        code = error_code(exc)
-        return StoreUnavailable(f"DynamoDB refused the request ({code})", code=code)
-    if isinstance(exc, BotoCoreError):
-        return StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__)
-    return exc
+def call(operation: str, *, ddb: Any = None, **kwargs: Any) -> dict[str, Any]:
+    """Run one DynamoDB operation (botocore's snake_case name) on the process-wide client (or `ddb`).
 
-
-def is_retryable(exc: ClientError) -> bool:
-    return error_code(exc) in _RETRYABLE_CODES
+    The one place where botocore's errors become the project's: a refused condition or transaction is
+    ConditionFailed (with DynamoDB's response, e.g. the stored item), anything else StoreUnavailable."""
+    try:
+        return getattr(ddb or client(), operation)(**kwargs)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in _CONDITION_CODES:
+            raise ConditionFailed(code, exc.response) from exc
+        raise StoreUnavailable(f"DynamoDB refused the request ({code})", code=code) from exc
+    except BotoCoreError as exc:
+        raise StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__) from exc

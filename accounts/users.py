@@ -1,6 +1,6 @@
 """Users: the account model, its repository protocol with an in-memory fake, and the account services.
 
-The DynamoDB adapter is console/users_dynamodb.py. Passwords are hashed with Django's hashers.
+The DynamoDB adapter is accounts/users_dynamodb.py. Passwords are hashed with Django's hashers.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class InMemoryUserRepository:
 
 @lru_cache(maxsize=1)
 def default_repository() -> UserRepository:
-    from console.users_dynamodb import DynamoDBUserRepository
+    from accounts.users_dynamodb import DynamoDBUserRepository
 
     return DynamoDBUserRepository()
 

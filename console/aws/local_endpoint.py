@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from console.dynamodb import table_definition
+from console.aws.dynamodb import table_definition
 from console.env import LOCAL_TABLE_NAME
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from console.users import UsernameTaken, UserNotFound, default_repository, user_create
+from accounts.users import UsernameTaken, UserNotFound, default_repository, user_create
 
 LOCAL_ADMIN_USERNAME = "admin"
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from console.api_tokens import TokenNotFound, TokenValidationError, token_create, token_list, token_revoke
-from console.auth import login_required
+from accounts.auth import login_required
+from accounts.tokens import TokenNotFound, TokenValidationError, token_create, token_list, token_revoke
 
 
 def _when(iso: str) -> str:

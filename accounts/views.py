@@ -10,12 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from console import auth
-from console.client_address import client_address
-from console.dynamodb import StoreUnavailable
-from console.errors import store_unavailable_response
-from console.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
-from console.users import (
+from accounts import auth
+from accounts.client_address import client_address
+from accounts.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
+from accounts.users import (
     AccountValidationError,
     InvalidCredentials,
     UsernameTaken,
@@ -26,6 +24,8 @@ from console.users import (
     user_change_password,
     user_create,
 )
+from console.aws.errors import StoreUnavailable
+from console.errors import store_unavailable_response
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 A token is shown once, when it is made; only its SHA-256 is stored. The token carries what a request needs
 of its owner (id, username, admin flag), so authenticating an API request costs one DynamoDB call.
-The DynamoDB adapter is console/api_tokens_dynamodb.py.
+The DynamoDB adapter is accounts/tokens_dynamodb.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Protocol
 
 from django.conf import settings
 
-from console.users import User
+from accounts.users import User
 
 TOKEN_PREFIX = "nc_"
 # nc_ + 43 URL-safe characters (32 random bytes): checked before any lookup, so junk costs no read.
@@ -123,7 +123,7 @@ class InMemoryTokenRepository:
 
 @lru_cache(maxsize=1)
 def default_repository() -> TokenRepository:
-    from console.api_tokens_dynamodb import DynamoDBTokenRepository
+    from accounts.tokens_dynamodb import DynamoDBTokenRepository
 
     return DynamoDBTokenRepository()
 

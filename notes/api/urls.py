@@ -10,8 +10,8 @@ from console.lazy_views import lazy_view
 
 # Loaded on the first API request: a cold start that serves a page skips the API's modules. The note
 # endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.
-_api = partial(lazy_view, "notes.api", csrf_exempt=True)
-_public = partial(lazy_view, "notes.api")
+_api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
+_public = partial(lazy_view, "notes.api.views")
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),

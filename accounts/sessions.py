@@ -1,4 +1,4 @@
-"""Django session engine on DynamoDB (SESSION_ENGINE = "console.session_store").
+"""Django session engine on DynamoDB (SESSION_ENGINE = "accounts.sessions").
 
 Items: pk = SESSION#<key>, sk = SESSION, with the encoded data, the signed-in user's id and a TTL
 (`expires_at`, epoch seconds). DynamoDB deletes expired items lazily, so expiry is also checked on read.
@@ -11,11 +11,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.utils.crypto import get_random_string
 
-from console import dynamodb
+from console.aws import dynamodb
+from console.aws.dynamodb import table_call as _call
+from console.aws.errors import ConditionFailed
 
 USER_ID_KEY = "_uid"
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -27,17 +28,6 @@ def _key(session_key: str) -> dict[str, Any]:
 
 def _sessions_set_key(user_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "SESSIONS"}}
-
-
-def _call(operation: str, **kwargs: Any) -> dict[str, Any]:
-    try:
-        return getattr(dynamodb.client(), operation)(TableName=dynamodb.table_name(), **kwargs)
-    except ClientError as exc:
-        if dynamodb.error_code(exc) == "ConditionalCheckFailedException":
-            raise
-        raise dynamodb.translate(exc) from exc
-    except BotoCoreError as exc:
-        raise dynamodb.translate(exc) from exc
 
 
 class SessionStore(SessionBase):
@@ -78,7 +68,7 @@ class SessionStore(SessionBase):
         condition = "attribute_not_exists(pk)" if must_create else "attribute_exists(pk)"
         try:
             _call("put_item", Item=item, ConditionExpression=condition)
-        except ClientError:
+        except ConditionFailed:
             if must_create:
                 raise CreateError from None
             raise UpdateError from None  # the session was deleted meanwhile (signed out elsewhere)
@@ -122,10 +112,7 @@ def end_user_sessions(*, user_id: str, keep: str | None = None) -> int:
         batch = [{"DeleteRequest": {"Key": _key(k)}} for k in keys[start : start + 25]]
         pending: dict[str, Any] = {dynamodb.table_name(): batch}
         while pending:
-            try:
-                pending = dynamodb.client().batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-            except (ClientError, BotoCoreError) as exc:
-                raise dynamodb.translate(exc) from exc
+            pending = dynamodb.call("batch_write_item", RequestItems=pending).get("UnprocessedItems") or {}
     if keys:
         _call(
             "update_item",

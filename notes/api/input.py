@@ -1,6 +1,6 @@
 """What the JSON API accepts: request bodies, query strings and precondition headers.
 
-The rules here are the request schemas of the OpenAPI document (notes/openapi.py builds them from the
+The rules here are the request schemas of the OpenAPI document (notes/api/openapi.py builds them from the
 same constants), checked before a service sees the data: a request the document calls valid is never
 refused for its shape, and one it calls invalid always is. The domain's own cleaning runs afterwards.
 """

@@ -1,0 +1,81 @@
+"""The store's errors, as callers above the adapters see them. No botocore here: views, services and
+domain code import these without loading the AWS SDK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# DynamoDB's "slow down" answers: the caller should back off (the API answers 429 with Retry-After).
+THROTTLING_CODES = frozenset({"ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"})
+
+
+class StoreUnavailable(Exception):
+    """DynamoDB could not be reached or refused the request for a reason that is not the caller's fault."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
+    @property
+    def throttled(self) -> bool:
+        return self.code in THROTTLING_CODES
+
+
+class ConditionFailed(Exception):
+    """A conditional write (or a transaction) was refused: `code` is DynamoDB's error code
+    (ConditionalCheckFailedException or TransactionCanceledException) and `response` its error response,
+    with `Item` (ReturnValuesOnConditionCheckFailure) or `CancellationReasons` when DynamoDB sent them."""
+
+    def __init__(self, code: str, response: dict[str, Any]) -> None:
+        super().__init__(f"DynamoDB refused the request ({code})")
+        self.code = code
+        self.response = response
+
+    @property
+    def item(self) -> dict[str, Any] | None:
+        return self.response.get("Item")
+
+    @property
+    def cancellation_reasons(self) -> list[dict[str, Any]]:
+        return self.response.get("CancellationReasons") or []
+
+    def unavailable(self) -> StoreUnavailable:
+        """For a caller that did not expect this refusal: what any other refusal would have been."""
+        return StoreUnavailable(str(self), code=self.code)
+
+
+# --- the other AWS services (the health console, the deploy commands) -----------------------------------
+
+
+class AwsError(Exception):
+    """An AWS service (other than the table) refused or failed a call. `message` is safe to show to an admin."""
+
+    def __init__(self, message: str, *, code: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class AccessDenied(AwsError):
+    """The app's IAM role lacks a permission: `action` names it (e.g. logs:FilterLogEvents)."""
+
+    def __init__(self, action: str, *, code: str = "AccessDeniedException") -> None:
+        super().__init__(f"The function's role is not allowed to call {action}. Grant {action} on this "
+                         "function's resources in its IAM policy.", code=code)
+        self.action = action
+
+
+class Throttled(AwsError):
+    pass
+
+
+class Unavailable(AwsError):
+    """Timeouts, connection errors and AWS-side failures."""
+
+
+class NotFound(AwsError):
+    pass
+
+
+class InvalidQuery(AwsError):
+    """The request was refused as malformed: typically a filter pattern CloudWatch cannot parse."""
