@@ -25,10 +25,22 @@ from notes.repository import NoteRepository
 
 log = logging.getLogger(__name__)
 
+# Only the notes' partitions concern this handler (the search index's own writes, sessions and the rest do
+# not): the stream trigger's filter (console/deploy/stream_wiring.py) drops other records before Lambda
+# is invoked, so the index's thousands of writes for a long note cost no invocation; `handled` is the same
+# rule for the local poller.
+HANDLED_KEY_PREFIX = "USER#"
+STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": HANDLED_KEY_PREFIX}]}}}}
+
+
+def handled(record: dict[str, Any]) -> bool:
+    pk = ((record.get("dynamodb") or {}).get("Keys") or {}).get("pk") or {}
+    return str(pk.get("S", "")).startswith(HANDLED_KEY_PREFIX)
+
 
 def process_records(records: list[dict[str, Any]], *, repo: NoteRepository) -> dict[str, Any]:
     written = skipped = indexed = 0
-    for record in records:
+    for record in filter(handled, records):
         change = record.get("dynamodb") or {}
         keys = change.get("Keys", {})
         sequence = change.get("SequenceNumber", "")

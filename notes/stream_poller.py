@@ -65,7 +65,8 @@ class StreamPoller:
     def run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.poll_once()
+                if self.poll_once() >= BATCH_LIMIT:
+                    continue  # behind (a long note's index writes are records too): read on without waiting
             except Exception:  # noqa: BLE001 - keep polling; a dev server must not lose its history thread
                 log.exception("local stream poller: poll failed")
                 self._stop.wait(5)
