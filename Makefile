@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test lint bench browser create_table clean package package-venv deploy update wire-stream
+.PHONY: run test check lint bench browser create_table clean package package-venv deploy update wire-stream
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ browser:
 test: $(STAMP) browser
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
+# ruff and the import-linter contracts in pyproject.toml (layers, no cycles).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+# The fast inner loop (well under a minute): lint, then the unit tests (fakes, no moto, no browser).
+check: lint
+	$(PY) -m pytest tests/unit -q -m "not slow and not browser"
 
 bench: $(STAMP) $(PACKAGE_STAMP)
 	$(PY) -m bench

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import secrets
 
-from accounts.users import UsernameTaken, UserNotFound, default_repository, user_create
+from accounts.services import user_create
+from accounts.users import UsernameTaken, UserNotFound
+from accounts.wiring import user_repository
 
 LOCAL_ADMIN_USERNAME = "admin"
 
@@ -18,7 +20,7 @@ def ensure_local_admin() -> str | None:
 
     One strongly consistent read when the admin exists; may raise StoreUnavailable.
     """
-    repo = default_repository()
+    repo = user_repository()
     try:
         repo.get_by_username(username=LOCAL_ADMIN_USERNAME)
         return None

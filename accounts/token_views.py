@@ -9,7 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.auth import login_required
-from accounts.tokens import TokenNotFound, TokenValidationError, token_create, token_list, token_revoke
+from accounts.services import token_create, token_list, token_revoke
+from accounts.tokens import TokenNotFound, TokenValidationError
 
 
 def _when(iso: str) -> str:

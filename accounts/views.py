@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import auth
 from accounts.client_address import client_address
+from accounts.services import user_authenticate, user_change_password, user_create
 from accounts.throttle import Limit, Throttled, signin_subject, throttle_clear, throttle_hit
 from accounts.users import (
     AccountValidationError,
@@ -20,9 +21,6 @@ from accounts.users import (
     UserNotFound,
     check_new_password,
     clean_username,
-    user_authenticate,
-    user_change_password,
-    user_create,
 )
 from console.aws.errors import StoreUnavailable
 from console.errors import store_unavailable_response

@@ -317,9 +317,8 @@ def _signed_in(username: str):
     from django.test import Client
 
     from accounts.auth import store_user_in_session
+    from accounts.services import token_create, user_create
     from accounts.sessions import SessionStore, remember_user_session
-    from accounts.tokens import token_create
-    from accounts.users import user_create
 
     user = user_create(username=username, password=f"bench {uuid.uuid4().hex}")
     session = SessionStore()

@@ -11,9 +11,83 @@ TITLE_MAX_CHARS = 200
 CONTENT_MAX_BYTES = 100 * 1024
 CATEGORY_MAX_CHARS = 40
 DEFAULT_CATEGORY = "general"
+# A note id: uuid hex (random, or derived from a client token). URLs, the API and the OpenAPI document use it.
+NOTE_ID_PATTERN = "[0-9a-f]{32}"
+
+# These expressions go into the OpenAPI document too; they mean the same in ECMA-262 and Python.
+# Whitespace is what Python's str.strip() removes, so "has a non-space character" is exactly "not blank".
+_SPACE = r"\x09-\x0d\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+TITLE_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
 # ASCII only, so the API's JSON Schema pattern says exactly the same thing in every client's regex dialect.
-_CATEGORY_RE = re.compile(r"^[A-Za-z0-9 _\-]+$")
+CATEGORY_PATTERN = r"^[A-Za-z0-9_ -]*$"
 _FORBIDDEN_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One editable field of a note: the single statement of its type, limits and default, from which the
+    pages' and the API's validation, the OpenAPI schema and the DynamoDB item mapping are derived."""
+
+    name: str
+    type: type
+    default: object
+    required: bool = False
+    max_chars: int | None = None
+    max_bytes: int | None = None  # of UTF-8
+    pattern: str | None = None
+    rule: str = ""  # what the pattern means, in the words every error message uses
+    strip: bool = False  # stored without surrounding spaces
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+    def problem(self, value: object) -> str | None:
+        """Why `value` can't be this field's value, in the one wording pages and API share; None if it can."""
+        if self.type is bool:
+            return None if isinstance(value, bool) else f"{self.label} must be true or false."
+        if not isinstance(value, str):
+            return f"{self.label} must be a string."
+        if _FORBIDDEN_CHARS_RE.search(value):
+            return f"{self.label} contains characters that cannot be stored (NUL or lone surrogates)."
+        # Limits apply to what was sent (as the OpenAPI document states them); stripping happens on storing.
+        if self.required and not value.strip():
+            return f"{self.label} is required ({self.rule})."
+        if self.max_chars is not None and len(value) > self.max_chars:
+            return f"{self.label} must be at most {self.max_chars} characters (it has {len(value)})."
+        if self.max_bytes is not None:
+            size = len(value.encode("utf-8"))
+            if size > self.max_bytes:
+                return f"{self.label} must be at most {self.max_bytes // 1024} KB of UTF-8 (it has {size:,} bytes)."
+        if self.pattern and not re.fullmatch(self.pattern.removeprefix("^").removesuffix("$"), value):
+            return f"{self.label} may contain only {self.rule}."
+        return None
+
+    def clean(self, value: object) -> object:
+        """The value as stored: checked, stripped where the field is, blank optional text as the default."""
+        if value is None and not self.required and self.type is str:
+            return self.default
+        problem = self.problem(value)
+        if problem:
+            raise ValidationError({self.name: problem})
+        if self.type is str:
+            text = value.strip() if self.strip else value  # type: ignore[union-attr]
+            return text if text or self.required else self.default
+        return value
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("title", str, "", required=True, max_chars=TITLE_MAX_CHARS, pattern=TITLE_PATTERN,
+              rule=f"1-{TITLE_MAX_CHARS} characters, not only spaces", strip=True),
+    FieldSpec("content", str, "", max_bytes=CONTENT_MAX_BYTES, pattern=NO_NUL_PATTERN),
+    FieldSpec("category", str, DEFAULT_CATEGORY, max_chars=CATEGORY_MAX_CHARS, pattern=CATEGORY_PATTERN,
+              rule="ASCII letters, digits, spaces, '-' and '_'", strip=True),
+    FieldSpec("important", bool, False),
+    FieldSpec("completed", bool, False),
+)
+FIELD = {spec.name: spec for spec in FIELDS}
+EDITABLE_FIELDS = tuple(FIELD)
 
 
 @dataclass(frozen=True)
@@ -112,85 +186,22 @@ def new_note_id() -> str:
     return uuid.uuid4().hex
 
 
-def _bad_chars(value: str) -> bool:
-    return bool(_FORBIDDEN_CHARS_RE.search(value))
-
-
-def clean_title(value: object) -> str:
-    if not isinstance(value, str):
-        raise ValidationError({"title": "Title must be text."})
-    title = value.strip()
-    if not title:
-        raise ValidationError({"title": "Title is required (1-200 characters)."})
-    if len(title) > TITLE_MAX_CHARS:
-        raise ValidationError({"title": f"Title must be at most {TITLE_MAX_CHARS} characters (it has {len(title)})."})
-    if _bad_chars(title):
-        raise ValidationError({"title": "Title contains characters that cannot be stored (NUL or lone surrogates)."})
-    return title
-
-
-def clean_content(value: object) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError({"content": "Content must be text."})
-    if _bad_chars(value):
-        raise ValidationError({"content": "Content contains characters that cannot be stored (NUL or lone surrogates)."})
-    size = len(value.encode("utf-8"))
-    if size > CONTENT_MAX_BYTES:
-        raise ValidationError(
-            {"content": f"Content must be at most {CONTENT_MAX_BYTES // 1024} KB of UTF-8 (it has {size:,} bytes)."}
-        )
-    return value
-
-
-def clean_category(value: object) -> str:
-    if value is None:
-        return DEFAULT_CATEGORY
-    if not isinstance(value, str):
-        raise ValidationError({"category": "Category must be text."})
-    category = value.strip()
-    if not category:
-        return DEFAULT_CATEGORY
-    if len(category) > CATEGORY_MAX_CHARS:
-        raise ValidationError({"category": f"Category must be at most {CATEGORY_MAX_CHARS} characters."})
-    if _bad_chars(category) or not _CATEGORY_RE.match(category):
-        raise ValidationError({"category": "Category may contain only ASCII letters, digits, spaces, '-' and '_'."})
-    return category
-
-
-def clean_flag(name: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValidationError({name: f"{name.capitalize()} must be true or false."})
-
-
-_CLEANERS = {
-    "title": clean_title,
-    "content": clean_content,
-    "category": clean_category,
-    "important": lambda v: clean_flag("important", v),
-    "completed": lambda v: clean_flag("completed", v),
-}
-EDITABLE_FIELDS = tuple(_CLEANERS)
-
-
 def clean_fields(values: dict[str, object], *, partial: bool = False) -> dict[str, object]:
-    """Validate the editable fields, collecting every error. With partial=False, title is required
-    and missing optional fields get their defaults."""
+    """Validate the editable fields, collecting every error. With partial=False, required fields must be
+    there and missing optional fields get their defaults."""
     cleaned: dict[str, object] = {}
     errors: dict[str, str] = {}
-    for name, cleaner in _CLEANERS.items():
-        if name not in values:
+    for spec in FIELDS:
+        if spec.name not in values:
             if partial:
                 continue
-            if name == "title":
-                errors["title"] = "Title is required (1-200 characters)."
-                continue
-            cleaned[name] = {"content": "", "category": DEFAULT_CATEGORY}.get(name, False)
+            if spec.required:
+                errors[spec.name] = f"{spec.label} is required ({spec.rule})."
+            else:
+                cleaned[spec.name] = spec.default
             continue
         try:
-            cleaned[name] = cleaner(values[name])
+            cleaned[spec.name] = spec.clean(values[spec.name])
         except ValidationError as exc:
             errors.update(exc.errors)
     if errors:

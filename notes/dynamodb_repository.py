@@ -18,6 +18,8 @@ from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
+    FIELD,
+    FIELDS,
     HISTORY_KEEP,
     TRASH_DAYS,
     Note,
@@ -29,6 +31,7 @@ from notes.domain import (
     iso_after,
     now_iso,
 )
+from notes.idempotency import IdempotencyKeyReused, IdempotentResult
 from notes.repository import matches, note_id_for_token
 from notes.search_dynamodb import DynamoDBSearchIndex
 
@@ -46,6 +49,11 @@ _BATCH_ATTEMPTS = 4
 # whatever the number of notes: a page may then hold fewer notes than asked, with a cursor.
 FILTERED_BATCH = 100
 FILTERED_MAX_CALLS = 5
+
+
+def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
+    """The record of an Idempotency-Key: pk = IDEMPOTENCY#<user_id>#<key>, sk = IDEMPOTENCY."""
+    return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
 
 
 def user_pk(user_id: str) -> str:
@@ -69,6 +77,9 @@ def _history_item(note: Note) -> dict[str, Any]:
     return item
 
 
+_KIND = {str: "S", bool: "BOOL"}  # a field's DynamoDB attribute type, by its spec's type
+
+
 def to_item(note: Note) -> dict[str, Any]:
     item: dict[str, Any] = {
         "pk": {"S": user_pk(note.user_id)},
@@ -76,18 +87,15 @@ def to_item(note: Note) -> dict[str, Any]:
         "type": {"S": "note"},
         "id": {"S": note.id},
         "user_id": {"S": note.user_id},
-        "title": {"S": note.title},
-        "category": {"S": note.category},
-        "important": {"BOOL": note.important},
-        "completed": {"BOOL": note.completed},
+        **{spec.name: {_KIND[spec.type]: getattr(note, spec.name)} for spec in FIELDS},
         "created_at": {"S": note.created_at},
         "updated_at": {"S": note.updated_at},
         "updated_sk": {"S": updated_sort_key(note.updated_at, note.id)},
         "version": {"N": str(note.version)},
     }
     # DynamoDB refuses empty strings only in key attributes, but leaving content out keeps items small.
-    if note.content:
-        item["content"] = {"S": note.content}
+    if not note.content:
+        del item["content"]
     return item
 
 
@@ -95,11 +103,7 @@ def from_item(item: dict[str, Any]) -> Note:
     return Note(
         id=item["id"]["S"],
         user_id=item["user_id"]["S"],
-        title=item["title"]["S"],
-        content=item.get("content", {}).get("S", ""),
-        category=item["category"]["S"],
-        important=item["important"]["BOOL"],
-        completed=item["completed"]["BOOL"],
+        **{spec.name: item[spec.name][_KIND[spec.type]] if spec.name in item else spec.default for spec in FIELDS},
         created_at=item["created_at"]["S"],
         updated_at=item["updated_at"]["S"],
         version=int(item["version"]["N"]),
@@ -117,14 +121,13 @@ def _written_by(item: dict[str, Any] | None, write_id: str) -> bool:
     return bool(item) and item.get(WRITE_ID, {}).get("S") == write_id
 
 
-_FIELD_TYPES = {"title": "S", "content": "S", "category": "S", "important": "BOOL", "completed": "BOOL"}
 
 
 class DynamoDBNoteRepository:
     def __init__(self, *, table_name: str | None = None, client=None) -> None:
         self._table = table_name
         self._client = client
-        self._search = DynamoDBSearchIndex(self)
+        self._search = DynamoDBSearchIndex(self, from_item=from_item, note_key=self._key)
 
     @property
     def table(self) -> str:
@@ -243,7 +246,7 @@ class DynamoDBNoteRepository:
         sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk", "#w = :write_id"]
         removes = []
         for i, (name, value) in enumerate(changes.items()):
-            kind = _FIELD_TYPES[name]
+            kind = _KIND[FIELD[name].type]
             names[f"#f{i}"] = name
             if name == "content" and value == "":
                 removes.append(f"#f{i}")
@@ -492,6 +495,61 @@ class DynamoDBNoteRepository:
 
     def rebuild_search_index(self) -> dict[str, int]:
         return self._search.rebuild()
+
+    # --- idempotent create (the API's Idempotency-Key) ---------------------------------------------
+    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
+        table = self.table
+        note_item = to_item(note)
+        record = {
+            **idempotency_key(note.user_id, key),
+            "type": {"S": "idempotency"},
+            "fingerprint": {"S": fingerprint},
+            "note": {"M": note_item},
+            dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
+        }
+        # Twice at most: a record that expires between the failed write and the read lets the second try through.
+        for _ in range(2):
+            try:
+                dynamodb.call(
+                    "transact_write_items",
+                    ddb=self._client,
+                    TransactItems=[
+                        {"Put": {"TableName": table, "Item": note_item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": record,
+                                # DynamoDB deletes expired items lazily: an expired record counts as absent.
+                                "ConditionExpression": "attribute_not_exists(pk) OR #exp < :now",
+                                "ExpressionAttributeNames": {"#exp": dynamodb.TTL_ATTRIBUTE},
+                                "ExpressionAttributeValues": {":now": {"N": str(now)}},
+                                # A retry then learns the stored answer from the failed write itself.
+                                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                            }
+                        },
+                    ]
+                )
+                return IdempotentResult(note=note, replayed=False)
+            except ConditionFailed as exc:
+                if not self._record_exists(exc):
+                    raise exc.unavailable() from exc
+                stored = exc.response["CancellationReasons"][1].get("Item") or self._read_idempotency(note.user_id, key)
+            if stored is None or int(stored[dynamodb.TTL_ATTRIBUTE]["N"]) < now:
+                continue
+            if stored["fingerprint"]["S"] != fingerprint:
+                raise IdempotencyKeyReused(key)
+            return IdempotentResult(note=from_item(stored["note"]["M"]), replayed=True)
+        raise StoreUnavailable("The idempotency record kept changing; try again.", code="IdempotencyRace")
+
+    @staticmethod
+    def _record_exists(exc: ConditionFailed) -> bool:
+        if exc.code != "TransactionCanceledException":
+            return False
+        reasons = exc.response.get("CancellationReasons") or []
+        return len(reasons) == 2 and reasons[1].get("Code") == "ConditionalCheckFailed"
+
+    def _read_idempotency(self, user_id: str, key: str) -> dict[str, Any] | None:
+        return self._call("get_item", Key=idempotency_key(user_id, key), ConsistentRead=True).get("Item")
 
     @staticmethod
     def _conflict_or_missing(exc: ConditionFailed, note_id: str, expected_version: int) -> Exception:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from notes import services
+from notes import services, wiring
 from notes.history import process_records
 
 log = logging.getLogger(__name__)
@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """DynamoDB stream batch -> version history and search index. Returns Lambda's partial-batch response."""
-    result = process_records(event.get("Records", []), repo=services.default_repository())
+    result = process_records(event.get("Records", []), repo=wiring.note_repository())
     log.info(
         "stream batch processed",
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],

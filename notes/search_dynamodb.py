@@ -10,15 +10,13 @@ limit is per `pk`): pk = WORDS#<user_id>, and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from console.aws import dynamodb
 from console.aws.errors import StoreUnavailable
 from notes import search
 from notes.domain import Note, NoteFilters, NotePage
-
-if TYPE_CHECKING:
-    from notes.dynamodb_repository import DynamoDBNoteRepository
 
 _BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
 _BATCH_GET_ATTEMPTS = 4
@@ -49,8 +47,19 @@ def _manifest(note: Note, terms: set[str], version: int) -> dict[str, Any]:
 
 
 class DynamoDBSearchIndex:
-    def __init__(self, repo: DynamoDBNoteRepository) -> None:
+    """`repo` is the DynamoDBNoteRepository (its `_call`, `_batch_write`, `_client`, `table`); `from_item` and
+    `note_key` are its item mapping, passed in so this module does not import it back."""
+
+    def __init__(
+        self,
+        repo: Any,
+        *,
+        from_item: Callable[[dict[str, Any]], Note],
+        note_key: Callable[[str, str], dict[str, Any]],
+    ) -> None:
         self.repo = repo
+        self.from_item = from_item
+        self.note_key = note_key
 
     def _get_manifest(self, user_id: str, note_id: str) -> dict[str, Any] | None:
         resp = self.repo._call(
@@ -94,7 +103,7 @@ class DynamoDBSearchIndex:
     # --- reading -------------------------------------------------------------------------------
 
     def search(self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters) -> NotePage:
-        from notes.dynamodb_repository import from_item, note_sk, user_pk
+        from_item, note_key = self.from_item, self.note_key
 
         def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
             kwargs: dict[str, Any] = {
@@ -114,7 +123,7 @@ class DynamoDBSearchIndex:
                 "query",
                 IndexName=dynamodb.BY_UPDATED_INDEX,
                 KeyConditionExpression="pk = :pk AND updated_sk >= :since",
-                ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}, ":since": {"S": since}},
+                ExpressionAttributeValues={":pk": note_key(user_id, "")["pk"], ":since": {"S": since}},
                 ScanIndexForward=False,
                 ConsistentRead=True,
                 Limit=n,
@@ -122,7 +131,7 @@ class DynamoDBSearchIndex:
             return [from_item(i) for i in resp.get("Items", [])], "LastEvaluatedKey" in resp
 
         def read_notes(ids) -> dict[str, Note]:
-            keys = [{"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(i)}} for i in ids]
+            keys = [note_key(user_id, i) for i in ids]
             found: dict[str, Note] = {}
             for start in range(0, len(keys), _BATCH_GET_MAX):
                 for item in self._batch_get(keys[start : start + _BATCH_GET_MAX]):
@@ -156,17 +165,14 @@ class DynamoDBSearchIndex:
             pending = resp.get("UnprocessedKeys") or {}
             if not pending:
                 return items
-        raise StoreUnavailable(
-            "notes were left unread by BatchGetItem", code="ProvisionedThroughputExceededException"
-        )
+        raise StoreUnavailable("notes were left unread by BatchGetItem", code="ProvisionedThroughputExceededException")
 
     # --- rebuilding ------------------------------------------------------------------------------
 
     def rebuild(self) -> dict[str, int]:
         """One pass over the table (a Scan: this is a maintenance command, not a request), then the
         difference between what the index holds and what the live notes say it should hold is written."""
-        from notes.dynamodb_repository import from_item
-
+        from_item = self.from_item
         expected_entries: set[tuple[str, str]] = set()
         expected_manifests: dict[tuple[str, str], dict[str, Any]] = {}
         held_entries: set[tuple[str, str]] = set()

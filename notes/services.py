@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import time
+from typing import overload
 
 from django.conf import settings
 
+from notes import wiring
 from notes.domain import (
     EDITABLE_FIELDS,
     Note,
@@ -17,29 +19,51 @@ from notes.domain import (
     new_note_id,
     now_iso,
 )
+from notes.idempotency import IdempotentResult, fingerprint
 from notes.repository import NoteRepository
 
 MAX_PAGE_SIZE = 100
 
 
-@lru_cache(maxsize=1)
-def default_repository() -> NoteRepository:
-    from notes.dynamodb_repository import DynamoDBNoteRepository
-
-    return DynamoDBNoteRepository()
-
-
 def _repo(repo: NoteRepository | None) -> NoteRepository:
-    return repo if repo is not None else default_repository()
+    return repo if repo is not None else wiring.note_repository()
 
 
+@overload
 def note_create(
-    *, user_id: str, data: dict[str, object], client_token: str | None = None, repo: NoteRepository | None = None
-) -> Note:
+    *, user_id: str, data: dict[str, object], client_token: str | None = None, idempotency_key: None = None,
+    repo: NoteRepository | None = None,
+) -> Note: ...
+@overload
+def note_create(
+    *, user_id: str, data: dict[str, object], client_token: str | None = None, idempotency_key: str,
+    repo: NoteRepository | None = None,
+) -> IdempotentResult: ...
+def note_create(
+    *,
+    user_id: str,
+    data: dict[str, object],
+    client_token: str | None = None,
+    idempotency_key: str | None = None,
+    repo: NoteRepository | None = None,
+) -> Note | IdempotentResult:
+    """A new note. `client_token` (a form's hidden token) makes a double submit create one note.
+    `idempotency_key` (the API's Idempotency-Key) makes the note once per (user, key) within the key's
+    lifetime and answers with an IdempotentResult, saying whether this is a replay; validation runs first,
+    so a request that fails it leaves no record and the key can be used again."""
     fields = clean_fields(data)
     stamp = now_iso()
     note = Note(id=new_note_id(), user_id=user_id, created_at=stamp, updated_at=stamp, version=1, **fields)
-    return _repo(repo).add(note, client_token=client_token or None)
+    if idempotency_key is None:
+        return _repo(repo).add(note, client_token=client_token or None)
+    now = int(time.time())
+    return _repo(repo).add_idempotent(
+        note,
+        key=idempotency_key,
+        fingerprint=fingerprint(data),
+        expires_at=now + settings.API_IDEMPOTENCY_TTL_SECONDS,
+        now=now,
+    )
 
 
 def note_get(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> Note:

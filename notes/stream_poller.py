@@ -7,11 +7,11 @@ import logging
 import threading
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from django.conf import settings
 
 from console.aws import dynamodb
+from console.aws import session as aws_session
 from notes.events import handle_stream
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class StreamPoller:
         self.interval = interval
         self._stop = threading.Event()
         self._iterators: dict[str, str] = {}
-        self._client = boto3.session.Session().client(
+        self._client = aws_session.session().create_client(
             "dynamodbstreams",
             endpoint_url=endpoint_url,
             region_name=settings.AWS_REGION,

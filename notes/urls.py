@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.urls import path, register_converter
 
 from notes import views
+from notes.domain import NOTE_ID_PATTERN
 
 
 class NoteIdConverter:
-    # Note ids are uuid hex (random, or derived from a client token); anything else is a 404 without a read.
-    regex = "[0-9a-f]{32}"
+    # Anything but a note id is a 404 without a read.
+    regex = NOTE_ID_PATTERN
 
     def to_python(self, value: str) -> str:
         return value

@@ -30,6 +30,9 @@ from notes import services
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     DEFAULT_CATEGORY,
+    EDITABLE_FIELDS,
+    FIELDS,
+    NOTE_ID_PATTERN,
     TITLE_MAX_CHARS,
     InvalidCursor,
     Note,
@@ -45,8 +48,9 @@ log = logging.getLogger(__name__)
 TOGGLE_FIELDS = ("important", "completed")
 SEARCH_MAX_CHARS = 200
 _FLAG_FILTERS = {"yes": True, "no": False}
-_CLIENT_TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-_NOTE_ID_RE = re.compile(r"^[0-9a-f]{32}$")
+_CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an id
+_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
+_TEXT_FIELDS = frozenset(spec.name for spec in FIELDS if spec.type is str)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
 _NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version"})
 
@@ -119,7 +123,7 @@ def _with_notice(url: str, name: str, value: str) -> str:
 
 
 def _note_id_param(raw: str | None) -> str | None:
-    return raw if raw and _NOTE_ID_RE.match(raw) else None
+    return raw if raw and _NOTE_ID_RE.fullmatch(raw) else None
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -147,7 +151,7 @@ def _check_form_encoding(request: HttpRequest) -> None:
     for pair in request.body.split(b"&"):
         name, _, value = pair.partition(b"=")
         field = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", "replace")
-        if field not in ("title", "content", "category"):
+        if field not in _TEXT_FIELDS:
             continue
         try:
             unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
@@ -158,11 +162,11 @@ def _check_form_encoding(request: HttpRequest) -> None:
 
 
 def _note_values(note: Note) -> dict[str, object]:
-    return {f: getattr(note, f) for f in ("title", "content", "category", "important", "completed")}
+    return {f: getattr(note, f) for f in EDITABLE_FIELDS}
 
 
 def _client_token(raw: str | None) -> str | None:
-    return raw if raw and _CLIENT_TOKEN_RE.match(raw) else None
+    return raw if raw and _CLIENT_TOKEN_RE.fullmatch(raw) else None
 
 
 def _form_context(**extra: Any) -> dict[str, Any]:

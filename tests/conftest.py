@@ -90,7 +90,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def _make_user(username: str, *, is_admin: bool = False):
-    from accounts.users import user_create
+    from accounts.services import user_create
 
     return user_create(username=username, password=PASSWORD, is_admin=is_admin)
 

@@ -1,7 +1,7 @@
 """CloudWatch Logs filter patterns: the pattern sent for a log query, and a matcher for local lines.
 
 The AWS gateway sends the pattern to FilterLogEvents; the local gateway matches its in-memory lines with
-`matches()`, which implements the same syntax (terms, "phrases", ?or, -exclude, %regex%, and JSON
+`compile_pattern()`, which implements the same syntax (terms, "phrases", ?or, -exclude, %regex%, and JSON
 `{ $.field = value && ... }` selectors), so a pattern means the same thing in both modes.
 """
 

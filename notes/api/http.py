@@ -18,7 +18,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.tokens import token_authenticate
+from accounts.services import token_authenticate
 from console.aws.errors import StoreUnavailable
 from console.errors import json_error, reference_for
 from notes.api.input import RequestProblem

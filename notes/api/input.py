@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, TITLE_MAX_CHARS, NoteFilters
+from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, EDITABLE_FIELDS, FIELD, NoteFilters
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
 
@@ -24,24 +24,13 @@ CONTENT_MAX_CHARS = CONTENT_MAX_BYTES  # and, separately, at most this many byte
 QUERY_TEXT_MAX_CHARS = 200
 CURSOR_MAX_CHARS = 1024
 
-# The same expressions go into the OpenAPI document; they mean the same in ECMA-262 and Python.
-# Whitespace is what Python's str.strip() removes, so "has a non-space character" is exactly "not blank".
-_SPACE = r"\x09-\x0d\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-TITLE_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
-NO_NUL_PATTERN = r"^[^\x00]*$"
-CATEGORY_PATTERN = r"^[A-Za-z0-9_ -]*$"
 IDEMPOTENCY_KEY_PATTERN = r"^[!-~]+$"
 INTEGER_PATTERN = r"^-?[0-9]+$"
 
-_TITLE_RE = re.compile(TITLE_PATTERN.removeprefix("^").removesuffix("$"))
-_NO_NUL_RE = re.compile(NO_NUL_PATTERN.removeprefix("^").removesuffix("$"))
-_CATEGORY_RE = re.compile(CATEGORY_PATTERN.removeprefix("^").removesuffix("$"))
 _ETAG_RE = re.compile(r'(W/)?"([!#-~\x80-\xff]*)"')  # RFC 9110 entity-tag
 _KEY_RE = re.compile(r"[!-~]+")
 _INTEGER_RE = re.compile(r"-?[0-9]+")
 _DIGITS_RE = re.compile(r"[0-9]{1,16}")
-
-EDITABLE = ("title", "content", "category", "important", "completed")
 
 
 class RequestProblem(Exception):
@@ -118,43 +107,6 @@ def _as_object(body: object) -> dict[str, object]:
     return body
 
 
-def _check_title(value: object) -> str | None:
-    if not isinstance(value, str):
-        return "Title must be a string."
-    if not 1 <= len(value) <= TITLE_MAX_CHARS:
-        return f"Title must be 1-{TITLE_MAX_CHARS} characters (it has {len(value)})."
-    if not _TITLE_RE.fullmatch(value):
-        return "Title must contain a non-space character and no NUL characters."
-    return None
-
-
-def _check_content(value: object) -> str | None:
-    if not isinstance(value, str):
-        return "Content must be a string."
-    if len(value) > CONTENT_MAX_CHARS:
-        return f"Content must be at most {CONTENT_MAX_CHARS:,} characters (it has {len(value):,})."
-    if not _NO_NUL_RE.fullmatch(value):
-        return "Content must not contain NUL characters."
-    return None
-
-
-def _check_category(value: object) -> str | None:
-    if not isinstance(value, str):
-        return "Category must be a string."
-    if len(value) > CATEGORY_MAX_CHARS:
-        return f"Category must be at most {CATEGORY_MAX_CHARS} characters."
-    if not _CATEGORY_RE.fullmatch(value):
-        return "Category may contain only ASCII letters, digits, spaces, '-' and '_'."
-    return None
-
-
-def _check_flag(name: str):
-    def check(value: object) -> str | None:
-        return None if isinstance(value, bool) else f"{name.capitalize()} must be true or false."
-
-    return check
-
-
 def _integer(value: object) -> int | None:
     """A JSON integer (1 and 1.0 are both integers to JSON Schema), never a boolean."""
     if isinstance(value, bool):
@@ -173,15 +125,6 @@ def _check_version(value: object) -> str | None:
     return None
 
 
-_CHECKS = {
-    "title": _check_title,
-    "content": _check_content,
-    "category": _check_category,
-    "important": _check_flag("important"),
-    "completed": _check_flag("completed"),
-}
-
-
 @dataclass(frozen=True)
 class NoteInput:
     data: dict[str, object]  # the editable fields present in the body
@@ -198,15 +141,15 @@ def note_input(body: object, *, required: tuple[str, ...], allow_version: bool) 
     for name, value in body.items():
         if name == "version" and allow_version:
             problem = _check_version(value)
-        elif name in _CHECKS:
-            problem = _CHECKS[name](value)
+        elif name in FIELD:
+            problem = FIELD[name].problem(value)
         else:
             problem = "Unknown field."
         if problem:
             errors[name] = problem
     if errors:
         raise invalid(errors)
-    data = {name: body[name] for name in EDITABLE if name in body}
+    data = {name: body[name] for name in EDITABLE_FIELDS if name in body}
     version = _integer(body["version"]) if allow_version and "version" in body else None
     return NoteInput(data=data, version=version)
 

@@ -12,27 +12,26 @@ from typing import Any
 from django.conf import settings
 
 from notes.api.input import (
-    CATEGORY_PATTERN,
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,
     IDEMPOTENCY_KEY_PATTERN,
-    NO_NUL_PATTERN,
     QUERY_TEXT_MAX_CHARS,
-    TITLE_PATTERN,
     VERSION_MAX,
 )
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     CONTENT_MAX_BYTES,
     DEFAULT_CATEGORY,
+    FIELD,
     HISTORY_KEEP,
     TITLE_MAX_CHARS,
     TRASH_DAYS,
 )
+from notes.domain import NOTE_ID_PATTERN as _NOTE_ID
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
 
-NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
+NOTE_ID_PATTERN = f"^{_NOTE_ID}$"
 JSON = "application/json"
 
 
@@ -53,19 +52,19 @@ _TITLE = {
     "type": "string",
     "minLength": 1,
     "maxLength": TITLE_MAX_CHARS,
-    "pattern": TITLE_PATTERN,
+    "pattern": FIELD["title"].pattern,
     "description": f"1-{TITLE_MAX_CHARS} characters, not blank, no NUL; stored without surrounding spaces.",
 }
 _CONTENT = {
     "type": "string",
     "maxLength": CONTENT_MAX_CHARS,
-    "pattern": NO_NUL_PATTERN,
+    "pattern": FIELD["content"].pattern,
     "description": f"Free text, no NUL, and at most {CONTENT_MAX_BYTES:,} bytes of UTF-8 (a 422 otherwise).",
 }
 _CATEGORY = {
     "type": "string",
     "maxLength": CATEGORY_MAX_CHARS,
-    "pattern": CATEGORY_PATTERN,
+    "pattern": FIELD["category"].pattern,
     "description": f"ASCII letters, digits, spaces, '-' and '_'; blank means \"{DEFAULT_CATEGORY}\".",
 }
 _VERSION_IN = {

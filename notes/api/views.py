@@ -31,11 +31,10 @@ from notes.api.input import (
     read_json_body,
 )
 from notes.api.openapi import build_document
-from notes.domain import Note, NoteNotFound, TrashedNote, VersionConflict
-from notes.idempotency import note_create_idempotent
+from notes.domain import NOTE_ID_PATTERN, Note, NoteNotFound, TrashedNote, VersionConflict
 
 # Note ids are 32 lowercase hex characters; anything else is a 404 without asking DynamoDB.
-_NOTE_ID_RE = re.compile(r"[0-9a-f]{32}")
+_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _VERSION_RE = re.compile(r"[1-9][0-9]{0,15}")
 
 
@@ -144,7 +143,7 @@ def create_note(request: HttpRequest) -> HttpResponse:
     if key is None:
         note = services.note_create(user_id=request.user.id, data=data)
     else:
-        result = note_create_idempotent(user_id=request.user.id, data=data, key=key)
+        result = services.note_create(user_id=request.user.id, data=data, idempotency_key=key)
         note, replayed = result.note, result.replayed
     response = note_response(note, status=201)
     response["Location"] = reverse("api-note", args=[note.id])

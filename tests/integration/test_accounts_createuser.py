@@ -7,7 +7,8 @@ import io
 import pytest
 from django.core.management import ManagementUtility, call_command
 
-from accounts.users import default_repository, user_authenticate
+from accounts.services import user_authenticate
+from accounts.wiring import user_repository
 from tests.conftest import PASSWORD
 
 
@@ -51,7 +52,7 @@ def test_it_asks_twice_at_a_prompt(aws, monkeypatch):
     call_command("createuser", "erin", stdin=Terminal(), stdout=out)
     assert prompts == ["Password: ", "Password (again): "]
     assert "Created user 'erin'." in out.getvalue()
-    assert not default_repository().get_by_username(username="erin").is_admin
+    assert not user_repository().get_by_username(username="erin").is_admin
 
 
 def test_it_refuses_differing_prompted_passwords(createuser, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.users import user_authenticate
+from accounts.services import user_authenticate
 from tests.conftest import PASSWORD
 from tests.integration.accounts_support import replay, session_item, session_key
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accounts.users import UserNotFound, default_repository
+from accounts.users import UserNotFound
+from accounts.wiring import user_repository
 from tests.conftest import PASSWORD
 
 URL = "/accounts/signup/"
@@ -26,7 +27,7 @@ def test_it_creates_the_user_and_signs_in(aws):
     client = Client()
     assert signup(client)["Location"] == "/"
     assert client.get("/accounts/password/").status_code == 200
-    user = default_repository().get_by_username(username="CAROL")
+    user = user_repository().get_by_username(username="CAROL")
     assert user.username == "carol" and not user.is_admin and user.created_at.endswith("Z")
 
 
@@ -58,7 +59,7 @@ def test_it_is_closed_when_signup_is_disabled(aws, settings, method):
     assert response.status_code == 403
     assert b"Sign-up is closed" in response.content
     with pytest.raises(UserNotFound):
-        default_repository().get_by_username(username="carol")
+        user_repository().get_by_username(username="carol")
 
 
 def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, dynamodb_outage):

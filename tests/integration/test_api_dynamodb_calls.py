@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from accounts.tokens import token_create
+from accounts.services import token_create
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from accounts.tokens import token_create, token_revoke
+from accounts.services import token_create, token_revoke
 from console.aws.errors import StoreUnavailable
 from notes import services
 

@@ -20,7 +20,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import Status, events, from_schema
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
-from accounts.tokens import token_create
+from accounts.services import token_create
 from notes.api.input import IDEMPOTENCY_KEY_PATTERN
 from notes.cursor import encode_cursor
 

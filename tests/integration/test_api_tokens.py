@@ -7,7 +7,8 @@ import re
 from django.conf import settings
 from django.test import Client
 
-from accounts.tokens import hash_token, token_authenticate, token_create, token_list
+from accounts.services import token_authenticate, token_create, token_list
+from accounts.tokens import hash_token
 from accounts.tokens_dynamodb import DynamoDBTokenRepository
 from console.aws import dynamodb
 

@@ -16,7 +16,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.dynamodb_repository import DynamoDBNoteRepository
-from notes.repository import InMemoryNoteRepository
+from tests.fakes import InMemoryNoteRepository
 
 ALICE = "alice-id"
 BOB = "bob-id"
@@ -489,3 +489,24 @@ def test_a_note_indexes_at_most_max_terms_words(repo):
     assert len(terms) == search.MAX_TERMS
     assert found(repo, "w10") == ["Huge"]
     assert found(repo, f"w{search.MAX_TERMS + 100}") == []  # beyond the cap: documented as not searchable
+
+# --- the idempotent create (the API's Idempotency-Key) ----------------------------------------------------
+
+
+def test_an_idempotent_create_stores_once_and_replays_the_first_answer(repo):
+    from notes.idempotency import IdempotencyKeyReused
+
+    first = repo.add_idempotent(make_note(title="Once"), key="k1", fingerprint="f1", expires_at=2_000, now=1_000)
+    again = repo.add_idempotent(make_note(title="Once"), key="k1", fingerprint="f1", expires_at=2_000, now=1_001)
+    assert not first.replayed and again.replayed and again.note == first.note
+    assert [n.id for n in repo.list(user_id=ALICE, limit=10).notes] == [first.note.id]
+    with pytest.raises(IdempotencyKeyReused):
+        repo.add_idempotent(make_note(title="Other"), key="k1", fingerprint="f2", expires_at=2_000, now=1_002)
+    other_user = repo.add_idempotent(make_note(BOB, title="Once"), key="k1", fingerprint="f1", expires_at=2_000, now=1_003)
+    assert not other_user.replayed
+
+
+def test_an_expired_idempotency_record_counts_as_absent(repo):
+    first = repo.add_idempotent(make_note(title="Old"), key="k2", fingerprint="f1", expires_at=1_500, now=1_000)
+    later = repo.add_idempotent(make_note(title="New"), key="k2", fingerprint="f2", expires_at=9_000, now=2_000)
+    assert not later.replayed and later.note.id != first.note.id

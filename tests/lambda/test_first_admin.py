@@ -7,7 +7,7 @@ import boto3
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.users import user_authenticate
+from accounts.services import user_authenticate
 from console.aws import secrets as aws_secrets
 
 PARAMETER = "/notes-console/dev/first-admin-password"

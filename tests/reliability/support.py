@@ -25,14 +25,14 @@ REFERENCE_RE = re.compile(r"Reference: <code>([0-9a-f]{32})</code>")
 
 def make_user(name: str, *, is_admin: bool = False):
     """A user named `name` plus a suffix: tests share their module's table, and usernames are unique."""
-    from accounts.users import user_create
+    from accounts.services import user_create
 
     return user_create(username=f"{name}-{uuid.uuid4().hex[:8]}", password=PASSWORD, is_admin=is_admin)
 
 
 def token_client(user, **client_kwargs) -> Client:
     """A test Client sending a fresh personal API token of `user`."""
-    from accounts.tokens import token_create
+    from accounts.services import token_create
 
     _, secret = token_create(user=user, name="reliability")
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", **client_kwargs)

@@ -23,8 +23,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.tokens import token_create
-from notes import services
+from accounts.services import token_create
+from notes import services, wiring
 
 PERSONAS = ("anon", "alice", "bob", "admin")
 METHODS = ("GET", "HEAD", "PUT", "PATCH", "POST", "DELETE")  # destructive ones last: alice's note lives till then
@@ -186,7 +186,7 @@ def personas(alice, bob, admin, client_for):
 def test_each_persona_gets_what_the_table_says(route, alice, personas):
     row = ROWS[route]
     note = services.note_create(user_id=alice.id, data={"title": "Alice's note", "content": "only hers"})
-    services.default_repository().add_history(note)  # what the stream handler records; version 1 can be restored
+    wiring.note_repository().add_history(note)  # what the stream handler records; version 1 can be restored
     trashed = services.note_create(user_id=alice.id, data={"title": "Alice's old note", "content": "only hers"})
     services.note_delete(user_id=alice.id, note_id=trashed.id, expected_version=1)
     token, _ = token_create(user=alice, name="to revoke")

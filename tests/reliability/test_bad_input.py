@@ -66,7 +66,7 @@ PAGE_CASES = [
     Case("content not UTF-8", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=t&content=%C3%28"),
     # category
     Case("category with HTML", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category=SCRIPT)),
-    Case("category with NUL", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category="a\x00")),
+    Case("category with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", category="a\x00")),
     Case("10,000-character category", "POST", "/notes/new", 400, "at most 40 characters",
          form(title="t", category="c" * 10_000)),
     # edits: the same rules, and the version
@@ -110,15 +110,15 @@ API_CASES = [
          content_type=FORM),
     # titles
     Case("no title", "POST", "/api/notes", 422, "Title is required", {"content": "c"}),
-    Case("empty title", "POST", "/api/notes", 422, "Title must be 1-200 characters", {"title": ""}),
-    Case("whitespace title", "POST", "/api/notes", 422, "non-space character", {"title": " \t\n\u3000"}),
+    Case("empty title", "POST", "/api/notes", 422, "Title is required", {"title": ""}),
+    Case("whitespace title", "POST", "/api/notes", 422, "Title is required", {"title": " \t\n\u3000"}),
     Case("10,000-character title", "POST", "/api/notes", 422, "it has 10000", {"title": TOO_LONG_TITLE}),
-    Case("title with NUL", "POST", "/api/notes", 422, "no NUL", {"title": "a\x00b"}),
+    Case("title with NUL", "POST", "/api/notes", 422, "cannot be stored", {"title": "a\x00b"}),
     Case("title with a lone surrogate", "POST", "/api/notes", 422, "cannot be stored", '{"title": "a\\ud800b"}'),
     Case("title with a reversed surrogate pair", "POST", "/api/notes", 422, "cannot be stored",
          '{"title": "\\udc00\\ud800"}'),
     # content and category
-    Case("content over 100 KB", "POST", "/api/notes", 422, "at most 102,400 characters",
+    Case("content over 100 KB", "POST", "/api/notes", 422, "at most 100 KB",
          {"title": "t", "content": "a" * (CONTENT_LIMIT + 1)}),
     Case("content over 100 KB of UTF-8", "POST", "/api/notes", 422, "at most 100 KB",
          {"title": "t", "content": "é" * (CONTENT_LIMIT // 2 + 1)}),

@@ -8,8 +8,6 @@ import pytest
 from django.test import RequestFactory
 
 from notes.api.input import (
-    CATEGORY_PATTERN,
-    TITLE_PATTERN,
     IfMatch,
     RequestProblem,
     if_match,
@@ -17,6 +15,7 @@ from notes.api.input import (
     list_query,
     note_input,
 )
+from notes.domain import CATEGORY_PATTERN, TITLE_PATTERN
 
 rf = RequestFactory()
 

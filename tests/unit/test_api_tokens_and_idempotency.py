@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.tokens import (
-    InMemoryTokenRepository,
-    TokenNotFound,
-    TokenValidationError,
-    token_authenticate,
-    token_create,
-    token_list,
-    token_revoke,
-)
+from accounts.services import token_authenticate, token_create, token_list, token_revoke
+from accounts.tokens import TokenNotFound, TokenValidationError
 from accounts.users import User
-from notes.idempotency import IdempotencyKeyReused, InMemoryIdempotencyStore, fingerprint, note_create_idempotent
-from notes.repository import InMemoryNoteRepository
+from notes.idempotency import IdempotencyKeyReused, fingerprint
+from notes.services import note_create
+from tests.fakes import InMemoryNoteRepository, InMemoryTokenRepository
 
 ALICE = User(id="a1", username="alice")
 BOB = User(id="b2", username="bob")
@@ -46,11 +40,10 @@ def test_the_same_body_in_another_spelling_has_the_same_fingerprint():
 
 def test_an_idempotent_create_happens_once_per_user_and_key():
     notes = InMemoryNoteRepository()
-    store = InMemoryIdempotencyStore(notes)
-    first = note_create_idempotent(user_id="a1", data={"title": "t"}, key="k", store=store)
-    again = note_create_idempotent(user_id="a1", data={"title": "t"}, key="k", store=store)
+    first = note_create(user_id="a1", data={"title": "t"}, idempotency_key="k", repo=notes)
+    again = note_create(user_id="a1", data={"title": "t"}, idempotency_key="k", repo=notes)
     assert not first.replayed and again.replayed and again.note == first.note
     with pytest.raises(IdempotencyKeyReused):
-        note_create_idempotent(user_id="a1", data={"title": "other"}, key="k", store=store)
-    assert not note_create_idempotent(user_id="b2", data={"title": "t"}, key="k", store=store).replayed
+        note_create(user_id="a1", data={"title": "other"}, idempotency_key="k", repo=notes)
+    assert not note_create(user_id="b2", data={"title": "t"}, idempotency_key="k", repo=notes).replayed
     assert notes.calls == 2

@@ -4,7 +4,7 @@ import pytest
 
 from notes import services
 from notes.domain import ValidationError, VersionConflict
-from notes.repository import InMemoryNoteRepository
+from tests.fakes import InMemoryNoteRepository
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.users import AccountValidationError, UsernameTaken, user_create
+from accounts.services import user_create
+from accounts.users import AccountValidationError, UsernameTaken
 from console.aws.errors import StoreUnavailable
 
 

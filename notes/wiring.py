@@ -1,0 +1,15 @@
+"""Where the notes repository's adapter is chosen: notes/repository.py (the protocol) never imports it;
+services ask here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from notes.repository import NoteRepository
+
+
+@lru_cache(maxsize=1)
+def note_repository() -> NoteRepository:
+    from notes.dynamodb_repository import DynamoDBNoteRepository
+
+    return DynamoDBNoteRepository()

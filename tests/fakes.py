@@ -1,0 +1,306 @@
+"""In-memory fakes of the repository protocols, for unit tests (cosmicpython: "don't mock what you don't
+own"). Each has a contract suite that runs the same cases on it and on its DynamoDB adapter."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
+from accounts.users import User, UsernameTaken, UserNotFound
+from notes import search
+from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
+from notes.domain import (
+    HISTORY_KEEP,
+    TRASH_DAYS,
+    Note,
+    NoteFilters,
+    NoteNotFound,
+    NotePage,
+    TrashedNote,
+    VersionConflict,
+    iso_after,
+    now_iso,
+)
+from notes.idempotency import IdempotencyKeyReused, IdempotentResult
+from notes.repository import matches, note_id_for_token
+
+
+class InMemoryUserRepository:
+    def __init__(self) -> None:
+        self._users: dict[str, User] = {}
+        self._names: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def add(self, user: User) -> User:
+        with self._lock:
+            key = user.username.casefold()
+            if key in self._names:
+                raise UsernameTaken(user.username)
+            self._names[key] = user.id
+            self._users[user.id] = user
+            return user
+
+    def get(self, *, user_id: str) -> User:
+        try:
+            return self._users[user_id]
+        except KeyError:
+            raise UserNotFound(user_id) from None
+
+    def get_by_username(self, *, username: str) -> User:
+        user_id = self._names.get(username.casefold())
+        if user_id is None:
+            raise UserNotFound(username)
+        return self._users[user_id]
+
+    def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
+        with self._lock:
+            user = replace(self.get(user_id=user_id), password_hash=password_hash)
+            self._users[user_id] = user
+            return user
+
+
+class InMemoryTokenRepository:
+    def __init__(self) -> None:
+        self._by_hash: dict[str, tuple[ApiToken, User]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, token: ApiToken, *, token_hash: str, owner: User) -> ApiToken:
+        with self._lock:
+            self._by_hash[token_hash] = (token, owner)
+        return token
+
+    def list(self, *, user_id: str) -> list[ApiToken]:
+        with self._lock:
+            mine = [t for t, _ in self._by_hash.values() if t.user_id == user_id]
+        return sorted(mine, key=lambda t: (t.created_at, t.id))
+
+    def delete(self, *, user_id: str, token_id: str) -> None:
+        with self._lock:
+            for key, (token, _) in list(self._by_hash.items()):
+                if token.user_id == user_id and token.id == token_id:
+                    del self._by_hash[key]
+                    return
+        raise TokenNotFound(token_id)
+
+    def authenticate(self, *, token_hash: str, now: str, touch_before: str) -> TokenOwner | None:
+        with self._lock:
+            found = self._by_hash.get(token_hash)
+            if found is None:
+                return None
+            token, owner = found
+            if token.last_used_at < touch_before:
+                self._by_hash[token_hash] = (replace(token, last_used_at=now), owner)
+            return TokenOwner(token_id=token.id, user=owner)
+
+
+class InMemoryNoteRepository:
+    def __init__(self) -> None:
+        self._notes: dict[tuple[str, str], Note] = {}
+        self._trash: dict[tuple[str, str], TrashedNote] = {}
+        self._history: dict[tuple[str, str], dict[int, Note]] = {}
+        self._records: dict[tuple[str, str], tuple[str, int, Note]] = {}  # Idempotency-Key records
+        self._index: dict[str, set[str]] = {}  # user -> index entries' sort keys
+        self._manifests: dict[tuple[str, str], tuple[int, list[str]]] = {}  # (user, note) -> (version, terms)
+        self._lock = threading.Lock()
+        self.calls = 0
+
+    def add(self, note: Note, *, client_token: str | None = None) -> Note:
+        if client_token:
+            note = replace(note, id=note_id_for_token(user_id=note.user_id, client_token=client_token))
+        with self._lock:
+            self.calls += 1
+            key = (note.user_id, note.id)
+            if key in self._notes:
+                if client_token:
+                    return self._notes[key]
+                raise RuntimeError(f"note id collision: {note.id}")
+            self._notes[key] = note
+            return note
+
+    def get(self, *, user_id: str, note_id: str) -> Note:
+        with self._lock:
+            self.calls += 1
+            try:
+                return self._notes[(user_id, note_id)]
+            except KeyError:
+                raise NoteNotFound(note_id) from None
+
+    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        if filters is not None and filters.q:
+            return self._search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
+        after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
+        with self._lock:
+            self.calls += 1
+            mine = [n for (uid, _), n in self._notes.items() if uid == user_id]
+        mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
+        if after is not None:
+            mine = [n for n in mine if updated_sort_key(n.updated_at, n.id) < after[0]]
+        hits = [n for n in mine if matches(n, filters)]
+        page = hits[:limit]
+        more = len(hits) > limit
+        next_cursor = None
+        if more and page:
+            last = page[-1]
+            next_cursor = encode_cursor(user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id)
+        return NotePage(notes=page, cursor=next_cursor)
+
+    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+        with self._lock:
+            self.calls += 1
+            current = self._notes.get((user_id, note_id))
+            if current is None:
+                raise NoteNotFound(note_id)
+            if current.version != expected_version:
+                raise VersionConflict(expected=expected_version, current=current)
+            updated = replace(current, **changes, updated_at=now_iso(), version=current.version + 1)
+            self._notes[(user_id, note_id)] = updated
+            return updated
+
+    def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
+        with self._lock:
+            self.calls += 1
+            current = self._notes.get((user_id, note_id))
+            if current is None:
+                raise NoteNotFound(note_id)
+            if current.version != expected_version:
+                raise VersionConflict(expected=expected_version, current=current)
+            del self._notes[(user_id, note_id)]
+            stamp = now_iso()
+            trashed = TrashedNote(note=current, deleted_at=stamp, purge_at=iso_after(stamp, days=TRASH_DAYS))
+            self._trash[(user_id, note_id)] = trashed
+            return trashed
+
+    def list_trash(self, *, user_id: str) -> list[TrashedNote]:
+        with self._lock:
+            mine = [t for (uid, _), t in self._trash.items() if uid == user_id]
+        return sorted(mine, key=lambda t: (t.deleted_at, t.note.id), reverse=True)
+
+    def restore(self, *, user_id: str, note_id: str) -> Note:
+        with self._lock:
+            trashed = self._trash.pop((user_id, note_id), None)
+            if trashed is None:
+                raise NoteNotFound(note_id)
+            note = replace(trashed.note, updated_at=now_iso(), version=trashed.note.version + 1)
+            self._notes[(user_id, note_id)] = note
+            return note
+
+    def delete_forever(self, *, user_id: str, note_id: str) -> None:
+        with self._lock:
+            if self._trash.pop((user_id, note_id), None) is None:
+                raise NoteNotFound(note_id)
+            self._history.pop((user_id, note_id), None)
+
+    def purge_expired(self, *, now: str) -> int:
+        with self._lock:
+            expired = [key for key, t in self._trash.items() if t.purge_at <= now]
+            for key in expired:
+                del self._trash[key]
+                self._history.pop(key, None)
+            return len(expired)
+
+    def add_history(self, note: Note) -> bool:
+        with self._lock:
+            versions = self._history.setdefault((note.user_id, note.id), {})
+            if note.version in versions:
+                return False
+            versions[note.version] = note
+            versions.pop(note.version - HISTORY_KEEP, None)
+            return True
+
+    def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
+        with self._lock:
+            versions = self._history.get((user_id, note_id), {})
+            return [versions[v] for v in sorted(versions, reverse=True)]
+
+    def get_version(self, *, user_id: str, note_id: str, version: int) -> Note:
+        with self._lock:
+            self.calls += 1
+            try:
+                return self._history[(user_id, note_id)][version]
+            except KeyError:
+                raise NoteNotFound(f"{note_id} version {version}") from None
+
+    def delete_history(self, *, user_id: str, note_id: str) -> None:
+        with self._lock:
+            self._history.pop((user_id, note_id), None)
+
+    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
+        with self._lock:
+            record = self._records.get((note.user_id, key))
+            if record is not None and record[1] > now:
+                if record[0] != fingerprint:
+                    raise IdempotencyKeyReused(key)
+                return IdempotentResult(note=record[2], replayed=True)
+        stored = self.add(note)
+        with self._lock:
+            self._records[(note.user_id, key)] = (fingerprint, expires_at, stored)
+        return IdempotentResult(note=stored, replayed=False)
+
+    # --- search index ---------------------------------------------------------------------------
+
+    def _search(self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters) -> NotePage:
+        def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
+            with self._lock:
+                keys = sorted(k for k in self._index.get(user_id, ()) if k.startswith(prefix) and k > after)
+            page = keys[:n]
+            return page, (page[-1] if len(keys) >= n else None)  # as DynamoDB's Limit does
+
+        def read_recent(since: str, n: int) -> tuple[list[Note], bool]:
+            with self._lock:
+                mine = [note for (uid, _), note in self._notes.items() if uid == user_id and note.updated_at >= since]
+            mine.sort(key=lambda x: updated_sort_key(x.updated_at, x.id), reverse=True)
+            return mine[:n], len(mine) >= n
+
+        def read_notes(ids) -> dict[str, Note]:
+            with self._lock:
+                return {i: self._notes[(user_id, i)] for i in ids if (user_id, i) in self._notes}
+
+        with self._lock:
+            self.calls += 1
+        return search.search_page(
+            user_id=user_id, filters=filters, limit=limit, cursor=cursor,
+            read_entries=read_entries, read_recent=read_recent, read_notes=read_notes,
+        )
+
+    def index_note(self, note: Note) -> bool:
+        key = (note.user_id, note.id)
+        with self._lock:
+            held = self._manifests.get(key)
+            if held is not None and held[0] >= note.version:
+                return False
+            entries = self._index.setdefault(note.user_id, set())
+            old = set(held[1]) if held else set()
+            new = set(search.index_terms(note))
+            entries.difference_update(search.entry_sort_key(t, note) for t in old - new)
+            entries.update(search.entry_sort_key(t, note) for t in new - old)
+            self._manifests[key] = (note.version, sorted(new))
+            return True
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        with self._lock:
+            held = self._manifests.pop((user_id, note_id), None)
+            suffix = f"#{note_id}"
+            if held and held[1]:
+                self._index[user_id] = {k for k in self._index.get(user_id, set()) if not k.endswith(suffix)}
+            if version is not None:
+                self._manifests[(user_id, note_id)] = (max(version, held[0] if held else 0), [])
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        with self._lock:
+            held = self._manifests.get((user_id, note_id))
+            return None if held is None else list(held[1])
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        with self._lock:
+            live = list(self._notes.values())
+            trashed = {key: t.note.version for key, t in self._trash.items()}
+            self._index.clear()
+            self._manifests.clear()
+            for (user_id, note_id), version in trashed.items():
+                self._manifests[(user_id, note_id)] = (version, [])
+        for note in live:
+            self.index_note(note)
+        with self._lock:
+            entries = sum(len(v) for v in self._index.values())
+        return {"notes": len(live), "entries": entries}
