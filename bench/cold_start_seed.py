@@ -23,8 +23,8 @@ def main() -> None:
     from django.test import Client
 
     from accounts.auth import store_user_in_session
+    from accounts.services import user_create
     from accounts.sessions import SessionStore, remember_user_session
-    from accounts.users import user_create
     from console.aws import dynamodb
     from notes import services
 
