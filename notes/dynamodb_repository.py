@@ -33,7 +33,6 @@ from notes.domain import (
 )
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
 from notes.repository import matches, note_id_for_token
-from notes.search_dynamodb import DynamoDBSearchIndex
 
 
 def _epoch(stamp: str) -> int:
@@ -127,7 +126,16 @@ class DynamoDBNoteRepository:
     def __init__(self, *, table_name: str | None = None, client=None) -> None:
         self._table = table_name
         self._client = client
-        self._search = DynamoDBSearchIndex(self, from_item=from_item, note_key=self._key)
+        self._search_index = None
+
+    @property
+    def _search(self):
+        """The search index's adapter, loaded by the first search or stream batch, not at every cold start."""
+        if self._search_index is None:
+            from notes.search_dynamodb import DynamoDBSearchIndex
+
+            self._search_index = DynamoDBSearchIndex(self, from_item=from_item, note_key=self._key)
+        return self._search_index
 
     @property
     def table(self) -> str:

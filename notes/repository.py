@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Protocol
 
-from notes import search
 from notes.domain import (
     Note,
     NoteFilters,
@@ -123,5 +122,7 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters.completed is not None and note.completed != filters.completed:
         return False
     if filters.q:
+        from notes import search  # loaded by the first search, not at every cold start
+
         return search.note_matches_query(note, search.query_terms(filters.q))
     return True
