@@ -239,12 +239,12 @@ def _report(results: dict[str, list[dict]], unchanged: bool) -> None:
     }
     print(
         f"{'cold start to the first response, medians':46} {'runs':>4} {'CPU ms':>7} {'wall ms':>8} "
-        f"{'(import handler)':>17}"
+        f"{'(import handler)':>17} {'peak RSS MB':>12}"
     )
     for name, rows in results.items():
         print(
             f"{labels[name]:46} {len(rows):>4} {_median(rows, 'cpu_ms'):>7.0f} {_median(rows, 'first_response_ms'):>8.0f} "
-            f"{_median(rows, 'import_ms'):>17.0f}"
+            f"{_median(rows, 'import_ms'):>17.0f} {_median(rows, 'max_rss_mb'):>12.1f}"
         )
     for name, base, target in TARGETS:
         for key, label in (("cpu_ms", "CPU"), ("first_response_ms", "wall")):
