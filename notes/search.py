@@ -41,6 +41,8 @@ _SALT = "notes.search"
 
 
 def normalize(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -71,15 +73,15 @@ def lookup_term(terms: list[str]) -> str:
     return max(terms, key=len)[:MAX_TERM_CHARS]
 
 
-def note_matches_query(note: Note, terms: list[str]) -> bool:
-    mine = index_terms(note)
+def note_matches_query(note: Note, terms: list[str], *, mine: list[str] | None = None) -> bool:
+    mine = index_terms(note) if mine is None else mine
     return all(any(word.startswith(t[:MAX_TERM_CHARS]) for word in mine) for t in terms)
 
 
-def first_term_with_prefix(note: Note, prefix: str) -> str | None:
+def first_term_with_prefix(note: Note, prefix: str, *, mine: list[str] | None = None) -> str | None:
     """The index entry of `note` a search for `prefix` reaches first (entries sort by word): the one that
     counts, so a note with several matching words appears once."""
-    hits = [t for t in index_terms(note) if t.startswith(prefix)]
+    hits = [t for t in (index_terms(note) if mine is None else mine) if t.startswith(prefix)]
     return min(hits) if hits else None
 
 
@@ -176,8 +178,16 @@ def search_page(
         return NotePage([], None)
     term = lookup_term(terms)
 
+    indexed: dict[tuple[str, int], list[str]] = {}  # a note's words, worked out once per page
+
+    def words_of(note: Note) -> list[str]:
+        key = (note.id, note.version)
+        if key not in indexed:
+            indexed[key] = index_terms(note)
+        return indexed[key]
+
     def wanted(note: Note) -> bool:
-        return _other_filters_match(note, filters) and note_matches_query(note, terms)
+        return _other_filters_match(note, filters) and note_matches_query(note, terms, mine=words_of(note))
 
     found: list[Note] = []
     seen: set[str] = set()
@@ -213,7 +223,7 @@ def search_page(
                 continue  # deleted or edited since the index saw it, or shown already
             if updated_sort_key(note.updated_at, note.id) >= position.since:
                 continue  # checked directly on the first page
-            if first_term_with_prefix(note, term) != entry_term or not wanted(note):
+            if first_term_with_prefix(note, term, mine=words_of(note)) != entry_term or not wanted(note):
                 continue
             found.append(note)
             seen.add(note_id)

@@ -510,3 +510,10 @@ def test_an_expired_idempotency_record_counts_as_absent(repo):
     first = repo.add_idempotent(make_note(title="Old"), key="k2", fingerprint="f1", expires_at=1_500, now=1_000)
     later = repo.add_idempotent(make_note(title="New"), key="k2", fingerprint="f2", expires_at=9_000, now=2_000)
     assert not later.replayed and later.note.id != first.note.id
+
+
+def test_normalizing_ascii_and_other_text_agree():
+    from notes import search
+
+    assert search.words("Hello WORLD, it's 2026") == ["hello", "world", "it", "s", "2026"]
+    assert search.words("Ünïcödé ÉTÉ ǅemal") == ["unicode", "ete", "dzemal"]
