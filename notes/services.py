@@ -133,11 +133,6 @@ def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None
     return note, repository.list_history(user_id=user_id, note_id=note_id)
 
 
-def note_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> list[Note]:
-    """Recorded versions of one of the user's live notes, newest first (NoteNotFound for another's)."""
-    return note_with_history(user_id=user_id, note_id=note_id, repo=repo)[1]
-
-
 def note_restore_version(
     *, user_id: str, note_id: str, version: int, expected_version: int, repo: NoteRepository | None = None
 ) -> Note:

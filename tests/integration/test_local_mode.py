@@ -99,7 +99,7 @@ n = services.note_create(user_id="dev", data={"title": "first"})
 services.note_update(user_id="dev", note_id=n.id, expected_version=1, data={"title": "second"})
 deadline = time.monotonic() + 20
 while time.monotonic() < deadline:
-    versions = [(h.version, h.title) for h in services.note_history(user_id="dev", note_id=n.id)]
+    versions = [(h.version, h.title) for h in services.note_with_history(user_id="dev", note_id=n.id)[1]]
     if len(versions) == 2:
         break
     time.sleep(0.2)
