@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
 
 from accounts import reset_links, wiring
 from accounts.sessions import end_user_sessions
@@ -40,6 +39,19 @@ from accounts.users import (
 )
 
 
+# Django's hashers load on the first sign-in, sign-up or password change, not at every cold start.
+def _make_password(password: str) -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(password)
+
+
+def _check_password(password: str, encoded: str) -> bool:
+    from django.contrib.auth.hashers import check_password
+
+    return check_password(password, encoded)
+
+
 def _users(repo: UserRepository | None) -> UserRepository:
     return repo if repo is not None else wiring.user_repository()
 
@@ -56,7 +68,7 @@ def user_create(*, username: str, password: str, is_admin: bool = False, repo: U
     user = User(
         id=uuid.uuid4().hex,
         username=username,
-        password_hash=make_password(password),
+        password_hash=_make_password(password),
         is_admin=is_admin,
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     )
@@ -66,7 +78,7 @@ def user_create(*, username: str, password: str, is_admin: bool = False, repo: U
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A real hash to check against when the username is unknown, so timing doesn't reveal which usernames exist."""
-    return make_password("not-a-real-password-but-costs-the-same")
+    return _make_password("not-a-real-password-but-costs-the-same")
 
 
 def user_authenticate(*, username: str, password: str, repo: UserRepository | None = None) -> User:
@@ -75,7 +87,7 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     try:
         user = _users(repo).get_by_username(username=username.strip())
     except UserNotFound:
-        check_password(password, _dummy_hash())
+        _check_password(password, _dummy_hash())
         raise InvalidCredentials() from None
     if user.deleting_at:  # a deletion was interrupted: this attempt carries it on, and there is no account
         try:
@@ -83,7 +95,7 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
         except DeletionIncomplete:
             pass  # a large account: the next attempt goes on
         raise InvalidCredentials()
-    if not check_password(password, user.password_hash):
+    if not _check_password(password, user.password_hash):
         raise InvalidCredentials()
     return user
 
@@ -95,7 +107,7 @@ def user_delete(
     records), after checking the password. Resumable: an interruption leaves the profile marked, and
     running this again, or the next sign-in attempt, finishes it."""
     user = _users(repo).get(user_id=user_id)
-    if not isinstance(password, str) or not password or not check_password(password, user.password_hash):
+    if not isinstance(password, str) or not password or not _check_password(password, user.password_hash):
         raise AccountValidationError({"password": "Your password is incorrect."})
     return user_delete_finish(user=user, eraser=eraser)
 
@@ -129,7 +141,7 @@ def user_set_password(
     """Store a new password and revoke every API token of the user: whoever knew the old password may have
     made one, and a password change is how a user takes their account back (README, Accounts and security)."""
     check_new_password(new_password, username=user.username)
-    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=make_password(new_password))
+    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=_make_password(new_password))
     token_revoke_all(user_id=user.id, repo=tokens)
     return changed
 
@@ -139,7 +151,7 @@ def user_change_password(
 ) -> User:
     """Check the current password, then store the new one. Errors are keyed by the form's field names."""
     user = _users(repo).get(user_id=user_id)
-    if not isinstance(old_password, str) or not old_password or not check_password(old_password, user.password_hash):
+    if not isinstance(old_password, str) or not old_password or not _check_password(old_password, user.password_hash):
         raise AccountValidationError({"old_password": "Your current password is incorrect."})
     if new_password == old_password:
         raise AccountValidationError({"new_password1": "The new password must differ from the current one."})

@@ -1,22 +1,34 @@
-"""Account pages. Included by console/urls.py at /accounts/ (URL names are global: signin, signup, ...)."""
+"""Account pages. Included by console/urls.py at /accounts/ (URL names are global: signin, signup, ...).
+
+Their modules load on their first request (console/lazy_views.py): a cold start for a signed-in person's
+notes needs none of them, nor the password hashers they bring."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import path
 
-from accounts import deletion_views, reset_views, token_views, views
+from console.lazy_views import lazy_view
+
+# The sign-in and account pages load on their first request (with Django's hashers and validators): a cold
+# start that serves a notes page skips them.
+_view = partial(lazy_view, "accounts.views")
+_token_view = partial(lazy_view, "accounts.token_views")
+_deletion_view = partial(lazy_view, "accounts.deletion_views")
+_reset_view = partial(lazy_view, "accounts.reset_views")
 
 urlpatterns = [
-    path("signin/", views.signin, name="signin"),
-    path("signup/", views.signup, name="signup"),
-    path("signout/", views.signout, name="signout"),
-    path("password/", views.password_change, name="password_change"),
-    path("password/done/", views.password_change_done, name="password_change_done"),
-    path("delete/", deletion_views.account_delete, name="account_delete"),
-    path("delete/continue/", deletion_views.account_delete_continue, name="account_delete_continue"),
-    path("delete/done/", deletion_views.account_delete_done, name="account_delete_done"),
-    path("reset/", reset_views.password_reset, name="password_reset"),
-    path("reset/done/", reset_views.password_reset_done, name="password_reset_done"),
-    path("tokens/", token_views.tokens, name="api-tokens"),
-    path("tokens/<str:token_id>/revoke/", token_views.revoke, name="api-token-revoke"),
+    path("signin/", _view("signin"), name="signin"),
+    path("signup/", _view("signup"), name="signup"),
+    path("signout/", _view("signout"), name="signout"),
+    path("password/", _view("password_change"), name="password_change"),
+    path("password/done/", _view("password_change_done"), name="password_change_done"),
+    path("delete/", _deletion_view("account_delete"), name="account_delete"),
+    path("delete/continue/", _deletion_view("account_delete_continue"), name="account_delete_continue"),
+    path("delete/done/", _deletion_view("account_delete_done"), name="account_delete_done"),
+    path("reset/", _reset_view("password_reset"), name="password_reset"),
+    path("reset/done/", _reset_view("password_reset_done"), name="password_reset_done"),
+    path("tokens/", _token_view("tokens"), name="api-tokens"),
+    path("tokens/<str:token_id>/revoke/", _token_view("revoke"), name="api-token-revoke"),
 ]

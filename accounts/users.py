@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 
@@ -135,6 +134,9 @@ def check_new_password(password: object, *, username: str = "") -> str:
     if len(password) > 1024:
         raise AccountValidationError({"password": "Password must be at most 1024 characters."})
     try:
+        # Imported here: it loads django.contrib.auth, which only sign-up and password changes need.
+        from django.contrib.auth.password_validation import validate_password
+
         validate_password(password, user=User(id="", username=username))
     except DjangoValidationError as exc:
         raise AccountValidationError({"password": " ".join(exc.messages)}) from None

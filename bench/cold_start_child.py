@@ -21,6 +21,15 @@ import time
 started = time.perf_counter()
 
 
+def _peak_rss_mb() -> float:
+    """VmHWM: this process's own peak (ru_maxrss keeps the parent's peak across fork and exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main() -> None:
     task, runtime, event = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
     sys.path[:0] = [task, runtime]
@@ -37,6 +46,7 @@ def main() -> None:
                 "import_ms": (imported - started) * 1000,
                 "first_response_ms": (answered - started) * 1000,
                 "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
+                "max_rss_mb": _peak_rss_mb(),  # Lambda's "Max Memory Used" after one page
                 "status": response.get("statusCode"),
                 "body": (response.get("body") or "")[:200],
             }

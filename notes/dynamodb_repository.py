@@ -146,6 +146,16 @@ class DynamoDBNoteRepository:
     def __init__(self, *, table_name: str | None = None, client=None) -> None:
         self._table = table_name
         self._client = client
+        self._search_index = None
+
+    @property
+    def _search(self):
+        """The search index's adapter, loaded by the first search or stream batch, not at every cold start."""
+        if self._search_index is None:
+            from notes.search_dynamodb import DynamoDBSearchIndex
+
+            self._search_index = DynamoDBSearchIndex(self, from_item=from_item, note_key=self._key)
+        return self._search_index
 
     @property
     def table(self) -> str:
@@ -184,6 +194,8 @@ class DynamoDBNoteRepository:
         return from_item(item)
 
     def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        if filters is not None and filters.q:
+            return self._search.search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
         pk = user_pk(user_id)
         start: dict[str, Any] | None = None
         if cursor:
@@ -543,7 +555,15 @@ class DynamoDBNoteRepository:
             self._batch_delete(keys[start : start + _BATCH_WRITE_MAX])
 
     def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
-        pending = [{"DeleteRequest": {"Key": key}} for key in keys]
+        self._batch_write([{"DeleteRequest": {"Key": key}} for key in keys], what="history items")
+
+    def _batch_write(self, requests: list[dict[str, Any]], *, what: str = "index items") -> None:
+        for start in range(0, len(requests), _BATCH_WRITE_MAX):
+            self._batch_write_25(requests[start : start + _BATCH_WRITE_MAX], what=what)
+
+    def _batch_write_25(self, pending: list[dict[str, Any]], *, what: str) -> None:
+        if not pending:
+            return
         for attempt in range(_BATCH_ATTEMPTS):
             if attempt:
                 time.sleep(0.05 * 2**attempt)  # unprocessed items mean throttling: back off before retrying them
@@ -552,8 +572,20 @@ class DynamoDBNoteRepository:
             if not pending:
                 return
         raise StoreUnavailable(
-            f"{len(pending)} history items were left unprocessed", code="ProvisionedThroughputExceededException"
+            f"{len(pending)} {what} were left unprocessed", code="ProvisionedThroughputExceededException"
         )
+
+    def index_note(self, note: Note) -> bool:
+        return self._search.index_note(note)
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        self._search.unindex_note(user_id=user_id, note_id=note_id, version=version)
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        return self._search.indexed_terms(user_id=user_id, note_id=note_id)
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        return self._search.rebuild()
 
     # --- idempotent create (the API's Idempotency-Key) ---------------------------------------------
     def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:

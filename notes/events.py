@@ -21,7 +21,7 @@ EVENT_STOP_MARGIN_SECONDS = 3.0
 
 
 def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """DynamoDB stream batch -> version history. Returns Lambda's partial-batch response."""
+    """DynamoDB stream batch -> version history and search index. Returns Lambda's partial-batch response."""
     with deadline.deadline_for_event(context):
         box = deadline.TimeBox(margin=EVENT_STOP_MARGIN_SECONDS)
         result = process_records(event.get("Records", []), repo=wiring.note_repository(), stop=box.up)
@@ -31,7 +31,8 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         "stream batch processed",
         # `failed`: the records Lambda retries (the console's Triggers page counts failed batches from it)
         extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
-                         "skipped": result["skipped"], "stopped_early": box.stopped, "failed": failed}},
+                         "skipped": result["skipped"], "indexed": result["indexed"], "stopped_early": box.stopped,
+                         "failed": failed}},
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 

@@ -1,4 +1,4 @@
-"""Version history from the table's DynamoDB stream.
+"""Version history and the search index, from the table's DynamoDB stream.
 
 Every INSERT or MODIFY of a live note records its new image as a version (idempotent: the version is
 the key, so a redelivered record writes nothing twice). A REMOVE of a note drops its history again: a
@@ -6,12 +6,17 @@ version recorded late (the note deleted for good seconds after an edit, or a rep
 would otherwise outlive it. A record that can't be parsed is logged with
 its keys and skipped, never retried forever; a store failure reports the record as failed so Lambda
 retries from there (ReportBatchItemFailures).
+
+The same records keep the search index (notes/search.py): a live note's new image is indexed (only the
+words that changed are written; a redelivered or older version writes nothing), a note moved to the trash
+is taken out of it (a marker keeps its version), and a REMOVE forgets it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from console.aws.errors import StoreUnavailable
@@ -21,14 +26,26 @@ from notes.repository import NoteRepository
 
 log = logging.getLogger(__name__)
 
+# Only the notes' partitions concern this handler (the search index's own writes, sessions and the rest do
+# not): the stream trigger's filter (console/deploy/stream_wiring.py) drops other records before Lambda
+# is invoked, so the index's thousands of writes for a long note cost no invocation; `handled` is the same
+# rule for the local poller.
+HANDLED_KEY_PREFIX = "USER#"
+STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": HANDLED_KEY_PREFIX}]}}}}
+
+
+def handled(record: dict[str, Any]) -> bool:
+    pk = ((record.get("dynamodb") or {}).get("Keys") or {}).get("pk") or {}
+    return str(pk.get("S", "")).startswith(HANDLED_KEY_PREFIX)
+
 
 def process_records(
     records: list[dict[str, Any]], *, repo: NoteRepository, stop: Callable[[], bool] | None = None
 ) -> dict[str, Any]:
     """`stop()` true before a record: that record and the rest are reported failed, so Lambda redelivers the
     batch from it (the invocation's time is nearly up)."""
-    written = skipped = 0
-    for record in records:
+    written = skipped = indexed = 0
+    for record in filter(handled, records):
         change = record.get("dynamodb") or {}
         keys = change.get("Keys", {})
         sequence = change.get("SequenceNumber", "")
@@ -37,7 +54,8 @@ def process_records(
                 "stream batch stopped before the deadline; Lambda will redeliver from this record",
                 extra={"fields": {"sequence_number": sequence, "written": written}},
             )
-            return {"batchItemFailures": [{"itemIdentifier": sequence}], "written": written, "skipped": skipped}
+            return {"batchItemFailures": [{"itemIdentifier": sequence}], "written": written, "skipped": skipped,
+                    "indexed": indexed}
         try:
             action = _action(record.get("eventName", ""), change)
         except (KeyError, TypeError, ValueError) as exc:
@@ -51,24 +69,45 @@ def process_records(
             if isinstance(action, Note):
                 if repo.add_history(action):
                     written += 1
+                if repo.index_note(action):
+                    indexed += 1
+            elif isinstance(action, _Trashed):
+                repo.unindex_note(user_id=action.user_id, note_id=action.note_id, version=action.version)
             elif action:
                 repo.delete_history(user_id=action[0], note_id=action[1])
+                repo.unindex_note(user_id=action[0], note_id=action[1])
         except StoreUnavailable as exc:
             log.warning(
                 "stream record failed; Lambda will retry from it",
                 extra={"fields": {"keys": keys, "sequence_number": sequence, "error": str(exc)}},
             )
-            return {"batchItemFailures": [{"itemIdentifier": sequence}], "written": written, "skipped": skipped}
-    return {"batchItemFailures": [], "written": written, "skipped": skipped}
+            return {
+                "batchItemFailures": [{"itemIdentifier": sequence}],
+                "written": written,
+                "skipped": skipped,
+                "indexed": indexed,
+            }
+    return {"batchItemFailures": [], "written": written, "skipped": skipped, "indexed": indexed}
 
 
-def _action(event_name: str, change: dict[str, Any]) -> Note | tuple[str, str] | None:
-    """A version to record (INSERT/MODIFY of a live note), a note whose history to drop (REMOVE of a note
-    or trashed note: a record processed after the delete may have recorded a version), or nothing."""
+@dataclass(frozen=True)
+class _Trashed:
+    user_id: str
+    note_id: str
+    version: int
+
+
+def _action(event_name: str, change: dict[str, Any]) -> Note | _Trashed | tuple[str, str] | None:
+    """A version to record and index (INSERT/MODIFY of a live note), a note moved to the trash (out of the
+    index), a note whose history and index entries to drop (REMOVE of a note or trashed note: a record
+    processed after the delete may have recorded a version), or nothing."""
     if event_name in ("INSERT", "MODIFY"):
         image = change.get("NewImage")
-        if image and image.get("type", {}).get("S") == "note":
+        kind = image.get("type", {}).get("S") if image else None
+        if kind == "note":
             return from_item(image)
+        if kind == "trash":
+            return _Trashed(image["user_id"]["S"], image["id"]["S"], int(image["version"]["N"]))
     elif event_name == "REMOVE":
         old = change.get("OldImage")
         if old and old.get("type", {}).get("S") in ("note", "trash"):

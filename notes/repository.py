@@ -108,6 +108,26 @@ class NoteRepository(Protocol):
         """Which of these ids are the user's notes, live or in the trash (strongly consistent)."""
         ...
 
+    def index_note(self, note: Note) -> bool:
+        """Make the search index hold this version's words (notes/search.py), writing only what changed
+        since the version it held. Redelivery-safe: False, writing nothing, if it holds this version or a
+        newer one already. Keys: pk = WORDS#<user_id>, one entry per word, one manifest per note."""
+        ...
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        """Take the note's words out of the index. With `version` (the note went to the trash) a marker
+        remembers it, so a redelivered older record does not index it again; without, nothing is kept."""
+        ...
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        """The words the index holds for the note (sorted), None if it has no record of the note."""
+        ...
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        """Recompute the whole index from the live notes (for data written before the index existed, or
+        after a stream outage): missing entries written, stray ones removed. Reads the whole table."""
+        ...
+
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters is None:
@@ -120,8 +140,9 @@ def matches(note: Note, filters: NoteFilters | None) -> bool:
     if filters.completed is not None and note.completed != filters.completed:
         return False
     if filters.q:
-        needle = filters.q.casefold()
-        return needle in note.title.casefold() or needle in note.content.casefold()
+        from notes import search  # loaded by the first search, not at every cold start
+
+        return search.note_matches_query(note, search.query_terms(filters.q))
     return True
 
 

@@ -146,6 +146,11 @@ def trash_purge(
     return _repo(repo).purge_expired(now=now or now_iso(), stop=stop)
 
 
+def search_index_rebuild(*, repo: NoteRepository | None = None) -> dict[str, int]:
+    """Recompute the search index from the live notes (existing data, or after a stream outage)."""
+    return _repo(repo).rebuild_search_index()
+
+
 def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> tuple[Note, list[Note]]:
     """One of the user's live notes and its recorded versions, newest first (NoteNotFound for another's).
     Versions are recorded from the table's stream, so the newest change may be missing for a moment."""

@@ -212,10 +212,11 @@ class StreamPoller:
         )
         return handled
 
-    def poll_safely(self) -> None:
-        """One poll; a failure is logged loudly and kept in the status, and the next poll tries again."""
+    def poll_safely(self) -> int:
+        """One poll (records seen); a failure is logged loudly and kept in the status, and the next poll
+        tries again."""
         try:
-            self.poll_once()
+            return self.poll_once()
         except Exception as exc:  # noqa: BLE001 - keep polling; a dev server must not lose its history thread
             log.exception("local stream poller: poll failed; version history is not being recorded until it recovers")
             self._set_status(
@@ -227,6 +228,7 @@ class StreamPoller:
                     dropped_rolled_back=self._dropped,
                 )
             )
+            return 0
 
     def status(self) -> PollerStatus:
         return self._status
@@ -247,7 +249,8 @@ class StreamPoller:
     def run(self) -> None:
         try:
             while not self._stop.is_set():
-                self.poll_safely()
+                if self.poll_safely() >= BATCH_LIMIT:
+                    continue  # behind (a long note's index writes are records too): read on without waiting
                 self._stop.wait(self.interval if self._status.healthy else 5)
         except BaseException:
             log.critical("local stream poller stopped; version history will not update until a restart")

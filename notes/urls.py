@@ -1,11 +1,19 @@
-"""Notes pages. Included by console/urls.py at /notes/."""
+"""Notes pages. Included by console/urls.py at /notes/.
+
+The views' module loads on the first notes request (console/lazy_views.py): an anonymous cold start
+(the home page, sign-in) does not need it."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import path, register_converter
 
-from notes import transfer_views, views
+from console.lazy_views import lazy_view
 from notes.domain import NOTE_ID_PATTERN
+
+_view = partial(lazy_view, "notes.views")
+_transfer_view = partial(lazy_view, "notes.transfer_views")
 
 
 class NoteIdConverter:
@@ -24,21 +32,21 @@ register_converter(NoteIdConverter, "note_id")
 app_name = "notes"
 
 urlpatterns = [
-    path("", views.note_list, name="list"),
-    path("new", views.note_new, name="new"),
-    path("categories", views.note_categories, name="categories"),
-    path("trash/", views.trash_page, name="trash"),
-    path("export/", transfer_views.export_page, name="export"),
-    path("export/notes.json", transfer_views.export_json, name="export_json"),
-    path("export/notes.zip", transfer_views.export_markdown, name="export_markdown"),
-    path("import/", transfer_views.import_page, name="import"),
-    path("trash/empty", views.trash_empty, name="trash_empty"),
-    path("<note_id:note_id>/", views.note_detail, name="detail"),
-    path("<note_id:note_id>/edit", views.note_edit, name="edit"),
-    path("<note_id:note_id>/delete", views.note_delete_page, name="delete"),
-    path("<note_id:note_id>/toggle/<str:field>", views.note_toggle, name="toggle"),
-    path("<note_id:note_id>/restore/", views.note_restore, name="restore"),
-    path("<note_id:note_id>/delete-forever/", views.note_delete_forever, name="delete_forever"),
-    path("<note_id:note_id>/history/", views.note_history_page, name="history"),
-    path("<note_id:note_id>/history/<int:version>/restore/", views.note_restore_version, name="restore_version"),
+    path("", _view("note_list"), name="list"),
+    path("new", _view("note_new"), name="new"),
+    path("categories", _view("note_categories"), name="categories"),
+    path("trash/", _view("trash_page"), name="trash"),
+    path("export/", _transfer_view("export_page"), name="export"),
+    path("export/notes.json", _transfer_view("export_json"), name="export_json"),
+    path("export/notes.zip", _transfer_view("export_markdown"), name="export_markdown"),
+    path("import/", _transfer_view("import_page"), name="import"),
+    path("trash/empty", _view("trash_empty"), name="trash_empty"),
+    path("<note_id:note_id>/", _view("note_detail"), name="detail"),
+    path("<note_id:note_id>/edit", _view("note_edit"), name="edit"),
+    path("<note_id:note_id>/delete", _view("note_delete_page"), name="delete"),
+    path("<note_id:note_id>/toggle/<str:field>", _view("note_toggle"), name="toggle"),
+    path("<note_id:note_id>/restore/", _view("note_restore"), name="restore"),
+    path("<note_id:note_id>/delete-forever/", _view("note_delete_forever"), name="delete_forever"),
+    path("<note_id:note_id>/history/", _view("note_history_page"), name="history"),
+    path("<note_id:note_id>/history/<int:version>/restore/", _view("note_restore_version"), name="restore_version"),
 ]

@@ -43,7 +43,6 @@ from notes.domain import (
     VersionConflict,
 )
 from notes.repository import distinct_categories
-from notes.version_diff import changes_between
 
 log = logging.getLogger(__name__)
 
@@ -505,6 +504,8 @@ def trash_empty(request: HttpRequest) -> HttpResponse:
 
 def _history_entries(note: Note, versions: list[Note]) -> list[dict[str, Any]]:
     """Newest first, each with what changed since the next older recorded version."""
+    from notes.version_diff import changes_between  # difflib: only the history page needs it
+
     entries = []
     for i, version in enumerate(versions):
         older = versions[i + 1] if i + 1 < len(versions) else None

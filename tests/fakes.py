@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
 from accounts.users import User, UsernameTaken, UserNotFound
+from notes import search
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     HISTORY_KEEP,
@@ -100,6 +101,8 @@ class InMemoryNoteRepository:
         self._trash: dict[tuple[str, str], TrashedNote] = {}
         self._history: dict[tuple[str, str], dict[int, Note]] = {}
         self._records: dict[tuple[str, str], tuple[str, int, Note]] = {}  # Idempotency-Key records
+        self._index: dict[str, set[str]] = {}  # user -> index entries' sort keys
+        self._manifests: dict[tuple[str, str], tuple[int, list[str]]] = {}  # (user, note) -> (version, terms)
         self._lock = threading.Lock()
         self.calls = 0
 
@@ -125,6 +128,8 @@ class InMemoryNoteRepository:
                 raise NoteNotFound(note_id) from None
 
     def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+        if filters is not None and filters.q:
+            return self._search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
         after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
         with self._lock:
             self.calls += 1
@@ -256,3 +261,71 @@ class InMemoryNoteRepository:
         with self._lock:
             self._records[(note.user_id, key)] = (fingerprint, expires_at, stored)
         return IdempotentResult(note=stored, replayed=False)
+
+    # --- search index ---------------------------------------------------------------------------
+
+    def _search(self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters) -> NotePage:
+        def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
+            with self._lock:
+                keys = sorted(k for k in self._index.get(user_id, ()) if k.startswith(prefix) and k > after)
+            page = keys[:n]
+            return page, (page[-1] if len(keys) >= n else None)  # as DynamoDB's Limit does
+
+        def read_recent(since: str, n: int) -> tuple[list[Note], bool]:
+            with self._lock:
+                mine = [note for (uid, _), note in self._notes.items() if uid == user_id and note.updated_at >= since]
+            mine.sort(key=lambda x: updated_sort_key(x.updated_at, x.id), reverse=True)
+            return mine[:n], len(mine) >= n
+
+        def read_notes(ids) -> dict[str, Note]:
+            with self._lock:
+                return {i: self._notes[(user_id, i)] for i in ids if (user_id, i) in self._notes}
+
+        with self._lock:
+            self.calls += 1
+        return search.search_page(
+            user_id=user_id, filters=filters, limit=limit, cursor=cursor,
+            read_entries=read_entries, read_recent=read_recent, read_notes=read_notes,
+        )
+
+    def index_note(self, note: Note) -> bool:
+        key = (note.user_id, note.id)
+        with self._lock:
+            held = self._manifests.get(key)
+            if held is not None and held[0] >= note.version:
+                return False
+            entries = self._index.setdefault(note.user_id, set())
+            old = set(held[1]) if held else set()
+            new = set(search.index_terms(note))
+            entries.difference_update(search.entry_sort_key(t, note) for t in old - new)
+            entries.update(search.entry_sort_key(t, note) for t in new - old)
+            self._manifests[key] = (note.version, sorted(new))
+            return True
+
+    def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
+        with self._lock:
+            held = self._manifests.pop((user_id, note_id), None)
+            suffix = f"#{note_id}"
+            if held and held[1]:
+                self._index[user_id] = {k for k in self._index.get(user_id, set()) if not k.endswith(suffix)}
+            if version is not None:
+                self._manifests[(user_id, note_id)] = (max(version, held[0] if held else 0), [])
+
+    def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
+        with self._lock:
+            held = self._manifests.get((user_id, note_id))
+            return None if held is None else list(held[1])
+
+    def rebuild_search_index(self) -> dict[str, int]:
+        with self._lock:
+            live = list(self._notes.values())
+            trashed = {key: t.note.version for key, t in self._trash.items()}
+            self._index.clear()
+            self._manifests.clear()
+            for (user_id, note_id), version in trashed.items():
+                self._manifests[(user_id, note_id)] = (version, [])
+        for note in live:
+            self.index_note(note)
+        with self._lock:
+            entries = sum(len(v) for v in self._index.values())
+        return {"notes": len(live), "entries": entries}

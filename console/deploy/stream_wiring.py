@@ -30,6 +30,7 @@ from console.aws import dynamodb
 from console.aws.errors import AwsError
 from console.deploy import zappa_settings_file
 from console.health.stage import StageSettingsError, load_stage
+from notes.history import STREAM_FILTER
 
 HANDLER = "notes.events.handle_stream"
 VIEW_TYPE = "NEW_AND_OLD_IMAGES"  # history needs the new image; REMOVE records carry only the old one
@@ -82,6 +83,8 @@ class StreamSettings:
             "MaximumRecordAgeInSeconds": self.maximum_record_age_s,
             "BisectBatchOnFunctionError": self.bisect_batch_on_function_error,
             "FunctionResponseTypes": ["ReportBatchItemFailures"],
+            # Only the notes' records reach the function (notes/history.py says why).
+            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(STREAM_FILTER)}]},
         }
         if self.on_failure:
             params["DestinationConfig"] = {"OnFailure": {"Destination": self.on_failure}}

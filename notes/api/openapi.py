@@ -309,7 +309,11 @@ _PARAMETERS: dict[str, Any] = {
     "Q": {
         "name": "q",
         "in": "query",
-        "description": "Only notes whose title or content contains this text (case-insensitive).",
+        "description": (
+            "Only notes where every word of this text begins a word of the title, content or category, "
+            "ignoring case and accents (`cafe` finds `Café`, `caf` finds `cafeteria`). Results come "
+            "newest-created first from the search index; a note saved a moment ago is included."
+        ),
         "schema": {"type": "string", "maxLength": QUERY_TEXT_MAX_CHARS},
     },
     "VersionNumber": {

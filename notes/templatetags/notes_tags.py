@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import truncatechars
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.domain import HISTORY_KEEP, TRASH_DAYS
+from notes.domain import HISTORY_KEEP, NOTE_ID_PATTERN, TRASH_DAYS
 from notes.formatting import plain_text, render_markdown
 
 register = template.Library()
@@ -85,8 +88,11 @@ def markdown(value: str) -> SafeString:
 
 @register.filter
 def snippet(value: str, length: int = 260) -> str:
-    """The content's words without Markdown's marks, cut to `length` characters (escaped as text)."""
-    return truncatechars(plain_text(value), length)
+    """The content's words without Markdown's marks, cut to `length` characters (escaped as text). A text
+    short enough already is not walked by Django's Truncator (it looks at every character for combining
+    marks), which most notes on a list page are."""
+    text = plain_text(value)
+    return text if len(text) <= length else truncatechars(text, length)
 
 
 @register.simple_tag
@@ -99,3 +105,24 @@ def trash_days() -> int:
 def history_keep() -> int:
     """How many recorded versions of a note are kept (the domain's HISTORY_KEEP)."""
     return HISTORY_KEEP
+
+
+# A stand-in id that fits NOTE_ID_PATTERN and occurs nowhere else in a notes URL.
+_ID_STAND_IN = "f" * 32
+_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
+
+
+@lru_cache(maxsize=64)
+def _note_url_pattern(name: str, field: str, prefix: str, urlconf: str | None) -> str:
+    kwargs = {"note_id": _ID_STAND_IN, **({"field": field} if field else {})}
+    return reverse(f"notes:{name}", kwargs=kwargs, urlconf=urlconf)
+
+
+@register.simple_tag
+def note_url(note_id: str, name: str, field: str = "") -> str:
+    """`{% url 'notes:<name>' note.id %}`, reversed once per URL name (and script prefix) instead of once per
+    link: a list page has six links a row, and reversing them was a third of its CPU time."""
+    if not _NOTE_ID_RE.fullmatch(note_id):
+        kwargs = {"note_id": note_id, **({"field": field} if field else {})}
+        return reverse(f"notes:{name}", kwargs=kwargs)  # raises as {% url %} would
+    return _note_url_pattern(name, field, get_script_prefix(), get_urlconf()).replace(_ID_STAND_IN, note_id)

@@ -415,3 +415,12 @@ def test_the_reference_is_the_requests_correlation_id(alice):
     request.correlation_id = "corr-123"  # what the correlation-id middleware sets
     response = api.note_item(request, note_id="not-an-id")
     assert json.loads(response.content)["error"]["reference"] == "corr-123"
+
+
+def test_q_searches_the_index_ignoring_case_and_accents(alice_api):
+    post(alice_api, "/api/notes", {"title": "Crème brûlée", "content": "vanilla"})
+    post(alice_api, "/api/notes", {"title": "Creamy soup"})
+    titles = lambda query: [n["title"] for n in alice_api.get("/api/notes", query).json()["notes"]]  # noqa: E731
+    assert titles({"q": "creme BRULEE"}) == ["Crème brûlée"]
+    assert titles({"q": "cre"}) == ["Creamy soup", "Crème brûlée"]
+    assert titles({"q": "ream"}) == []

@@ -87,3 +87,45 @@ def test_restoring_a_version_that_was_never_recorded_is_not_found(alice, version
     note = services.note_create(user_id=alice.id, data={"title": "x"})
     with pytest.raises(NoteNotFound):
         services.note_restore_version(user_id=alice.id, note_id=note.id, version=version, expected_version=1)
+
+
+def test_the_same_records_keep_the_search_index(alice):
+    repo = DynamoDBNoteRepository()
+    note = services.note_create(user_id=alice.id, data={"title": "Crème brûlée", "content": "sugar"}, repo=repo)
+    note = services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "eggs"}, repo=repo)
+    gone = services.note_create(user_id=alice.id, data={"title": "Binned soon"}, repo=repo)
+    services.note_delete(user_id=alice.id, note_id=gone.id, expected_version=1, repo=repo)
+    batch = {"Records": stream_records()}
+
+    assert events.handle_stream(batch) == {"batchItemFailures": []}
+    assert repo.indexed_terms(user_id=alice.id, note_id=note.id) == ["brulee", "creme", "eggs", "general"]
+    assert repo.indexed_terms(user_id=alice.id, note_id=gone.id) == []  # in the trash: out of the index
+
+    before = dynamodb.client().scan(TableName=dynamodb.table_name())["Items"]  # test-only full read
+    assert events.handle_stream(batch) == {"batchItemFailures": []}  # redelivered
+    assert dynamodb.client().scan(TableName=dynamodb.table_name())["Items"] == before
+
+    services.note_delete_forever(user_id=alice.id, note_id=gone.id, repo=repo)
+    assert events.handle_stream({"Records": stream_records()}) == {"batchItemFailures": []}
+    assert repo.indexed_terms(user_id=alice.id, note_id=gone.id) is None
+
+
+def test_only_the_notes_partitions_reach_the_handler_and_the_trigger_filters_the_rest(alice):
+    import json
+
+    from console.deploy.stream_wiring import StreamSettings
+    from notes.history import handled
+
+    repo = DynamoDBNoteRepository()
+    services.note_create(user_id=alice.id, data={"title": "Lots of words here"}, repo=repo)
+    records = stream_records()
+    assert events.handle_stream({"Records": records}) == {"batchItemFailures": []}
+    written = stream_records()[len(records) :]  # what the handler's own writes put on the stream
+    index_records = [r for r in written if r["dynamodb"]["Keys"]["pk"]["S"].startswith("WORDS#")]
+    assert len(index_records) == 6  # five words (with the category) and the manifest
+    assert not any(handled(r) for r in index_records)
+    assert any(handled(r) for r in records)
+
+    (pattern,) = StreamSettings().mapping_params()["FilterCriteria"]["Filters"]
+    rule = json.loads(pattern["Pattern"])["dynamodb"]["Keys"]["pk"]["S"]
+    assert rule == [{"prefix": "USER#"}]  # Lambda's prefix rule, the same as `handled`

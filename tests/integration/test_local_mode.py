@@ -104,13 +104,21 @@ while time.monotonic() < deadline:
         break
     time.sleep(0.2)
 print("HISTORY", versions)
+from notes import wiring
+while time.monotonic() < deadline:
+    terms = wiring.note_repository().indexed_terms(user_id="dev", note_id=n.id)
+    if terms == ["general", "second"]:
+        break
+    time.sleep(0.2)
+print("INDEXED", terms)
 """
 
 
-def test_local_mode_feeds_the_table_stream_to_the_history_handler(tmp_path):
+def test_local_mode_feeds_the_table_stream_to_the_history_and_search_handler(tmp_path):
     result = manage(tmp_path, "shell", "-c", HISTORY)
     assert result.returncode == 0, result.stderr
     assert "HISTORY [(2, 'second'), (1, 'first')]" in result.stdout
+    assert "INDEXED ['general', 'second']" in result.stdout  # the same handler keeps the search index
 
 
 class _Browser:

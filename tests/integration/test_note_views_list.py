@@ -178,3 +178,27 @@ def test_a_toggle_costs_at_most_three_calls(alice, client_for, ddb_calls, notes)
     ddb_calls.clear()
     client.post(f"/notes/{note.id}/toggle/completed", {"version": 2, "value": "1"})
     assert ddb_calls == ["GetItem", "GetItem", "UpdateItem"]
+
+
+def _old_note(user, **fields):
+    """A note written an hour ago, then seen by the stream handler: only the search index finds it."""
+    from datetime import UTC, datetime, timedelta
+
+    from notes.domain import Note, new_note_id
+    from notes.dynamodb_repository import DynamoDBNoteRepository
+
+    stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return DynamoDBNoteRepository().add(Note(id=new_note_id(), user_id=user.id, created_at=stamp, updated_at=stamp, **fields))
+
+
+def test_search_answers_from_the_index_ignoring_case_and_accents(alice, bob, client_for):
+    from tests.integration.note_views_support import feed_stream
+
+    _old_note(alice, title="Café on the corner", content="flat white")
+    _old_note(alice, title="Errand list", category="Errands")
+    _old_note(bob, title="Bob's cafe")
+    assert titles(text(client_for(alice).get("/notes/", {"q": "cafe"}))) == []  # the stream has not run yet
+    feed_stream()
+    assert titles(text(client_for(alice).get("/notes/", {"q": "cafe"}))) == ["Café on the corner"]
+    assert titles(text(client_for(alice).get("/notes/", {"q": "CAFÉ Whi"}))) == ["Café on the corner"]
+    assert titles(text(client_for(alice).get("/notes/", {"q": "errands"}))) == ["Errand list"]  # the category

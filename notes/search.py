@@ -1,0 +1,239 @@
+"""Search: what a word is, which words of a note are indexed, and how one page of results is assembled.
+
+The index holds, per user, one entry per (word, note): its key sorts by word, then newest-created first,
+so a word or word-prefix search is one key-range read whatever the size of the notebook. Words are
+normalized the same way for notes and for queries: Unicode NFKD, combining marks dropped, casefolded
+("Café" and "CAFE" are both "cafe"). A query matches a note when every query word is the beginning of
+one of the note's words (title, category and content).
+
+The index is written from the table's stream, so it lags writes by a moment: the first page of a search
+also checks the user's newest notes directly (at most RECENT_MAX, updated within RECENT_WINDOW), so a note
+saved a moment ago is found although the index has not seen it yet.
+
+Both repositories (DynamoDB and in-memory) use `search_page` with their own reads, so they behave alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.core import signing
+
+from notes.cursor import updated_sort_key
+from notes.domain import InvalidCursor, Note, NoteFilters, NotePage
+
+# A note's first MAX_TERMS distinct words (title first, then category, then content) are indexed, each
+# cut to MAX_TERM_CHARS: one index item (one write unit) per word, so this caps what a save can cost.
+MAX_TERMS = 2000
+MAX_TERM_CHARS = 32
+# How far back the direct check of the newest notes looks: far longer than the stream's usual lag (under a
+# second), long enough to cover a stream handler retrying after a throttle.
+RECENT_WINDOW = timedelta(minutes=15)
+RECENT_MAX = 20
+SEARCH_MAX_CALLS = 3  # index reads per page; a page may hold fewer results than asked, with a cursor
+
+_WORD_RE = re.compile(r"[^\W_]+")
+_SALT = "notes.search"
+
+
+def normalize(text: str) -> str:
+    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of `text`, in order (repeats kept)."""
+    return _WORD_RE.findall(normalize(text))
+
+
+def index_terms(note: Note) -> list[str]:
+    """The words of the note that the index holds: distinct, in order of first appearance, capped."""
+    terms: dict[str, None] = {}
+    for text in (note.title, note.category, note.content):
+        for word in _WORD_RE.finditer(normalize(text)):
+            terms.setdefault(word.group()[:MAX_TERM_CHARS], None)
+            if len(terms) >= MAX_TERMS:
+                return list(terms)
+    return list(terms)
+
+
+def query_terms(q: str | None) -> list[str]:
+    return list(dict.fromkeys(words(q or "")))
+
+
+def lookup_term(terms: list[str]) -> str:
+    """The query word read from the index: the longest (usually the most selective); the other words are
+    checked on the notes found."""
+    return max(terms, key=len)[:MAX_TERM_CHARS]
+
+
+def note_matches_query(note: Note, terms: list[str], *, mine: list[str] | None = None) -> bool:
+    mine = index_terms(note) if mine is None else mine
+    return all(any(word.startswith(t[:MAX_TERM_CHARS]) for word in mine) for t in terms)
+
+
+def first_term_with_prefix(note: Note, prefix: str, *, mine: list[str] | None = None) -> str | None:
+    """The index entry of `note` a search for `prefix` reaches first (entries sort by word): the one that
+    counts, so a note with several matching words appears once."""
+    hits = [t for t in (index_terms(note) if mine is None else mine) if t.startswith(prefix)]
+    return min(hits) if hits else None
+
+
+# --- index keys ------------------------------------------------------------------------------------
+
+_INVERT = str.maketrans("0123456789", "9876543210")
+
+
+def inverted_stamp(stamp: str) -> str:
+    """An ISO-8601 stamp's digits, each replaced by 9 - digit: sorts ascending newest first."""
+    return "".join(ch for ch in stamp if ch.isdigit()).translate(_INVERT)
+
+
+def entry_sort_key(term: str, note: Note) -> str:
+    return f"T#{term}#{inverted_stamp(note.created_at)}#{note.id}"
+
+
+def parse_entry(sort_key: str) -> tuple[str, str]:
+    """(term, note id) of an index entry's sort key."""
+    _, term, _, note_id = sort_key.split("#")
+    return term, note_id
+
+
+def entry_prefix(term: str) -> str:
+    return f"T#{term}"
+
+
+# --- cursor ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchPosition:
+    term: str
+    after: str  # the last index entry consumed; "" for the start of the index
+    since: str  # notes updated at or after this (sort key) were checked directly on the first page
+
+
+def encode_search_cursor(*, user_id: str, position: SearchPosition) -> str:
+    payload = {"t": position.term, "a": position.after, "s": position.since}
+    return signing.dumps(payload, salt=f"{_SALT}:{user_id}", compress=True)
+
+
+def decode_search_cursor(*, user_id: str, cursor: str, term: str) -> SearchPosition:
+    """A cursor of this user's search for `term`; anything else (a list cursor, another search's, a
+    tampered one) is InvalidCursor."""
+    if not isinstance(cursor, str) or not cursor or len(cursor) > 1024:
+        raise InvalidCursor("malformed")
+    try:
+        data = signing.loads(cursor, salt=f"{_SALT}:{user_id}")
+    except signing.BadSignature:
+        raise InvalidCursor("bad signature") from None
+    except Exception:  # noqa: BLE001 - any decoding problem is the client's bad cursor
+        raise InvalidCursor("undecodable") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "tas"):
+        raise InvalidCursor("bad payload")
+    if data["t"] != term:
+        raise InvalidCursor("another search")
+    return SearchPosition(term=data["t"], after=data["a"], since=data["s"])
+
+
+# --- one page --------------------------------------------------------------------------------------
+
+# (entries' sort keys in order, the last one read if there may be more) for a prefix, after a key, at most n
+ReadEntries = Callable[[str, str, int], tuple[list[str], str | None]]
+ReadRecent = Callable[[str, int], tuple[list[Note], bool]]  # (newest notes updated since, more were there)
+ReadNotes = Callable[[Iterable[str]], dict[str, Note]]  # the live notes among these ids
+
+
+def recent_since(now: datetime | None = None) -> str:
+    moment = (now or datetime.now(UTC)) - RECENT_WINDOW
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _other_filters_match(note: Note, filters: NoteFilters) -> bool:
+    if filters.category not in (None, "") and note.category != filters.category:
+        return False
+    if filters.important is not None and note.important != filters.important:
+        return False
+    return filters.completed is None or note.completed == filters.completed
+
+
+def search_page(
+    *,
+    user_id: str,
+    filters: NoteFilters,
+    limit: int,
+    cursor: str | None,
+    read_entries: ReadEntries,
+    read_recent: ReadRecent,
+    read_notes: ReadNotes,
+) -> NotePage:
+    terms = query_terms(filters.q)
+    if not terms:
+        return NotePage([], None)
+    term = lookup_term(terms)
+
+    indexed: dict[tuple[str, int], list[str]] = {}  # a note's words, worked out once per page
+
+    def words_of(note: Note) -> list[str]:
+        key = (note.id, note.version)
+        if key not in indexed:
+            indexed[key] = index_terms(note)
+        return indexed[key]
+
+    def wanted(note: Note) -> bool:
+        return _other_filters_match(note, filters) and note_matches_query(note, terms, mine=words_of(note))
+
+    found: list[Note] = []
+    seen: set[str] = set()
+    if cursor:
+        position = decode_search_cursor(user_id=user_id, cursor=cursor, term=term)
+    else:
+        since = recent_since()
+        recent, more = read_recent(since, RECENT_MAX)
+        if more and recent:
+            since = updated_sort_key(recent[-1].updated_at, recent[-1].id)  # checked down to this one
+        else:
+            since = updated_sort_key(since, "")
+        for note in recent:
+            if wanted(note):
+                found.append(note)
+                seen.add(note.id)
+                if len(found) == limit:  # the rest of the recent ones are left to the index
+                    since = updated_sort_key(note.updated_at, note.id)
+                    break
+        position = SearchPosition(term=term, after="", since=since)
+
+    after = position.after
+    for _ in range(SEARCH_MAX_CALLS):
+        if len(found) >= limit:
+            break
+        keys, last = read_entries(entry_prefix(term), after, limit + 1)
+        ids = [parse_entry(k)[1] for k in keys]
+        notes = read_notes(dict.fromkeys(i for i in ids if i not in seen))
+        for key, (entry_term, note_id) in zip(keys, map(parse_entry, keys), strict=True):
+            after = key
+            note = notes.get(note_id)
+            if note is None or note_id in seen:
+                continue  # deleted or edited since the index saw it, or shown already
+            if updated_sort_key(note.updated_at, note.id) >= position.since:
+                continue  # checked directly on the first page
+            if first_term_with_prefix(note, term, mine=words_of(note)) != entry_term or not wanted(note):
+                continue
+            found.append(note)
+            seen.add(note_id)
+            if len(found) >= limit:
+                if key == keys[-1] and last is None:
+                    return NotePage(found, None)
+                break
+        else:
+            if last is None:
+                return NotePage(found, None)
+            after = last
+    next_position = SearchPosition(term=term, after=after, since=position.since)
+    return NotePage(found, encode_search_cursor(user_id=user_id, position=next_position))
