@@ -93,6 +93,26 @@ def _rule_name(name: str) -> str:
     return name
 
 
+ALARM = "arn:aws:cloudwatch:{region}:{account}:alarm:"
+TOPIC = "arn:aws:sns:{region}:{account}:"
+
+
+def _alarm(params: dict[str, Any]) -> str:
+    # The alarms are named <function>-<what> (console/health/alarms.py), like Zappa's rules.
+    return ALARM + _rule_name(str(params.get("AlarmName", "")))
+
+
+def _alarms_read(params: dict[str, Any]) -> str:
+    # DescribeAlarms names alarms (AlarmNames) or a prefix; the console and create_alarms ask only for the
+    # function's own, so the request stands for all of them.
+    return ALARM + "{function}-*"
+
+
+def _topic(params: dict[str, Any]) -> str:
+    name = str(params.get("Name", "")) or str(params.get("TopicArn", "")).rsplit(":", 1)[-1]
+    return TOPIC + _rule_name(name)
+
+
 def _transact_write(params: dict[str, Any]) -> list[Permission]:
     actions = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
     out = []
@@ -156,6 +176,12 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "GetFunction"): _one("lambda:GetFunction", _function),
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
+    ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),
+    # -- create_alarms (the operator) ---------------------------------------------------------------
+    ("cloudwatch", "PutMetricAlarm"): _one("cloudwatch:PutMetricAlarm", _alarm),
+    ("sns", "CreateTopic"): _one("sns:CreateTopic", _topic),
+    ("sns", "ListSubscriptionsByTopic"): _one("sns:ListSubscriptionsByTopic", _topic),
+    ("sns", "Subscribe"): _one("sns:Subscribe", _topic),
     ("logs", "FilterLogEvents"): _one("logs:FilterLogEvents", LOG_GROUP),
     ("logs", "StartQuery"): _one("logs:StartQuery", LOG_GROUP),
     # The Service Authorization Reference lists log-group for it, but the call names only a query id and

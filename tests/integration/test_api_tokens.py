@@ -54,7 +54,7 @@ def test_reloading_the_page_after_creating_a_token_creates_no_second_one(alice, 
 def test_a_token_not_shown_within_five_minutes_is_dropped(alice, client_for, monkeypatch):
     import time
 
-    from console import token_views
+    from accounts import token_views
 
     client = client_for(alice)
     client.post("/accounts/tokens/", {"name": "late"})

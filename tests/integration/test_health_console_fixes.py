@@ -59,11 +59,12 @@ def href(page: str, pattern: str) -> str:
 def test_the_live_tail_button_turns_the_tail_on_and_off(client_for, admin):
     client = client_for(admin)
     page = client.get("/console/logs/?range=1h").content.decode()
-    on = href(page, r'href="([^"]+)" aria-pressed="false"')
+    # A link, not a toggle button: no aria-pressed (axe: aria-allowed-attr); its text says on or off.
+    on = href(page, r'href="([^"]+)">\s*<span class="live-dot" aria-hidden="true"></span>Live tail off')
     assert "live=1" in on and "live=True" not in on
     live = client.get(on).content.decode()
     assert 'id="tail-poller"' in live and "Live tail on" in live
-    off = href(live, r'href="([^"]+)" aria-pressed="true"')
+    off = href(live, r'href="([^"]+)">\s*<span class="live-dot" aria-hidden="true"></span>Live tail on')
     assert "live" not in off and 'id="tail-poller"' not in client.get(off).content.decode()
 
 
