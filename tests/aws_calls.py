@@ -41,9 +41,10 @@ OPERATOR_FILES = (
     "console/management/commands/create_table.py",
     "console/management/commands/wire_stream.py",
     "console/management/commands/create_alarms.py",
+    "notes/management/commands/rebuild_search_index.py",
     "console/deploy/",
 )
-OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table"), ("alarms.py", "alarms_apply")}
+OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table"), ("alarms.py", "alarms_apply"), ("search_dynamodb.py", "rebuild")}
 _SKIPPED_LIBRARIES = ("/botocore/", "/boto3/", "/s3transfer/")
 
 _lock = threading.Lock()

@@ -22,7 +22,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -323,7 +323,7 @@ def _glob(pattern: str, *, arn: bool) -> re.Pattern[str]:
     return re.compile("".join(out), re.DOTALL if not arn else 0)
 
 
-@cache
+@lru_cache(maxsize=1024)  # the policies hold a few dozen patterns
 def _compiled(pattern: str, kind: str) -> re.Pattern[str]:
     if kind == "action":
         return re.compile(_glob(pattern.lower(), arn=False).pattern)

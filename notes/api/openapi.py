@@ -295,7 +295,7 @@ _PARAMETERS: dict[str, Any] = {
     "Cursor": {
         "name": "cursor",
         "in": "query",
-        "description": "`next_cursor` of the previous page (opaque; only valid for the same user).",
+        "description": "`next_cursor` of the previous page (opaque; only valid for the same user and the same filters and `q`: a search pages through the index, a listing through the notes).",
         "schema": {"type": "string", "maxLength": CURSOR_MAX_CHARS, "format": "notes-cursor"},
     },
     "Category": {

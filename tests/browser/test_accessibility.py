@@ -57,6 +57,9 @@ class Sweep:
 
     def check(self, page, label: str) -> None:
         page.wait_for_load_state("load")
+        # While an htmx request is in flight its form's buttons are faded on purpose (notes.css): check the
+        # page as it settles, not mid-request.
+        page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
         self.checked.append(label)
         bad = serious(violations(page))
         if bad:

@@ -1,5 +1,6 @@
 """manage.py rebuild_search_index: index the notes written before the search index existed (or after a
-stream outage). Also through Zappa: `zappa manage dev rebuild_search_index`."""
+stream outage). It Scans the whole table, which the function's role may not: run it with the operator's
+credentials (policy-operator.json), e.g. `USE_REAL_AWS=1 DYNAMODB_TABLE=notes-console-dev manage.py rebuild_search_index`."""
 
 from __future__ import annotations
 
