@@ -45,9 +45,11 @@ axe: $(AXE_JS)
 test: $(STAMP) browser axe
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
-# ruff and the import-linter contracts in pyproject.toml (layers, no cycles).
+# ruff (lint and format), the import-linter contracts in pyproject.toml (layers, no cycles), parliament on the
+# IAM policies.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m console.deploy.lint_policies
 

@@ -62,6 +62,7 @@ def _tokens(repo: TokenRepository | None) -> TokenRepository:
 
 # --- users ---------------------------------------------------------------------------------------------
 
+
 def user_create(*, username: str, password: str, is_admin: bool = False, repo: UserRepository | None = None) -> User:
     username = clean_username(username)
     check_new_password(password, username=username)
@@ -163,6 +164,7 @@ def user_change_password(
 
 # --- API tokens ------------------------------------------------------------------------------------------
 
+
 def token_create(*, user: User, name: str, repo: TokenRepository | None = None) -> tuple[ApiToken, str]:
     """Make a token for the user. Returns the stored token and its secret, which is never stored."""
     name = clean_name(name)
@@ -216,12 +218,15 @@ def token_authenticate(*, secret: str, repo: TokenRepository | None = None) -> T
 
 # --- password reset links (no email: an admin hands the link over) ----------------------------------------
 
+
 def password_reset_link_create(
     *, username: str, minutes: int = reset_links.RESET_LINK_MINUTES, repo: UserRepository | None = None
 ) -> tuple[User, str, int]:
     """A one-time link's secret for the user, and when it expires (epoch seconds). UserNotFound otherwise."""
     user = _users(repo).get_by_username(username=username.strip())
-    secret, expires_at = reset_links.reset_link_store(user_id=user.id, password_hash=user.password_hash, minutes=minutes)
+    secret, expires_at = reset_links.reset_link_store(
+        user_id=user.id, password_hash=user.password_hash, minutes=minutes
+    )
     return user, secret, expires_at
 
 

@@ -103,6 +103,7 @@ def account_subject(*, username: str) -> str:
 
 # --- the addresses an account's owner signed in from: exempt from the per-account cap ---------------------
 
+
 def _known_key(username: str, address: str) -> dict[str, Any]:
     return {"pk": {"S": f"THROTTLE#known#{account_subject(username=username)}"}, "sk": {"S": f"ADDRESS#{address}"}}
 
@@ -112,8 +113,11 @@ def known_address_remember(*, username: str, address: str, days: int, now: float
     now = _now() if now is None else now
     dynamodb.table_call(
         "put_item",
-        Item={**_known_key(username, address), "type": {"S": "throttle"},
-              "expires_at": {"N": str(int(now + days * 86400))}},
+        Item={
+            **_known_key(username, address),
+            "type": {"S": "throttle"},
+            "expires_at": {"N": str(int(now + days * 86400))},
+        },
     )
 
 

@@ -110,7 +110,9 @@ class DynamoDBTokenRepository:
 
     def delete(self, *, user_id: str, token_id: str) -> None:
         table = dynamodb.table_name()
-        listing = _call("get_item", TableName=table, Key=_listing_key(user_id, token_id), ConsistentRead=True).get("Item")
+        listing = _call("get_item", TableName=table, Key=_listing_key(user_id, token_id), ConsistentRead=True).get(
+            "Item"
+        )
         if not listing or listing.get("type", {}).get("S") != "api_token_ref":
             raise TokenNotFound(token_id)
         try:

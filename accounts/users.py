@@ -141,5 +141,3 @@ def check_new_password(password: object, *, username: str = "") -> str:
     except DjangoValidationError as exc:
         raise AccountValidationError({"password": " ".join(exc.messages)}) from None
     return password
-
-

@@ -51,7 +51,7 @@ class DynamoDBUserRepository:
                 TransactItems=[
                     {"Put": {"TableName": table, "Item": claim, "ConditionExpression": "attribute_not_exists(pk)"}},
                     {"Put": {"TableName": table, "Item": profile, "ConditionExpression": "attribute_not_exists(pk)"}},
-                ]
+                ],
             )
         except ConditionFailed as exc:
             reasons = exc.cancellation_reasons

@@ -137,7 +137,11 @@ def _seed(url: str, secret_key: str, table: str, tmp: Path) -> dict:
         USE_REAL_AWS="0",
     )
     result = subprocess.run(
-        [sys.executable, "-m", "bench.cold_start_seed"], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "bench.cold_start_seed"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     if result.returncode != 0:
@@ -213,8 +217,10 @@ def main() -> None:
                 _set_writable(folder, True)
 
     print(f"packages: {sizes}")
-    print("DynamoDB calls of the signed-in list page (replayed by the hello baseline): "
-          + " + ".join(c["operation"] for c in seeded["calls"]))
+    print(
+        "DynamoDB calls of the signed-in list page (replayed by the hello baseline): "
+        + " + ".join(c["operation"] for c in seeded["calls"])
+    )
     _report(results, unchanged)
 
 
@@ -249,8 +255,10 @@ def _report(results: dict[str, list[dict]], unchanged: bool) -> None:
     for name, base, target in TARGETS:
         for key, label in (("cpu_ms", "CPU"), ("first_response_ms", "wall")):
             ratio = _median(results[name], key) / _median(results[base], key)
-            print(f"{labels[name]} / {labels[base]} ({label}): {ratio:.2f}x, target {target:.2f}x: "
-                  f"{'met' if ratio <= target else 'NOT met'}")
+            print(
+                f"{labels[name]} / {labels[base]} ({label}): {ratio:.2f}x, target {target:.2f}x: "
+                f"{'met' if ratio <= target else 'NOT met'}"
+            )
     stale = _median(results["app-stale"], "first_response_ms") / _median(results["app"], "first_response_ms")
     print(f"stale bytecode / the package's own bytecode (wall): {stale:.2f}x")
     for key in ("cpu_ms", "first_response_ms"):

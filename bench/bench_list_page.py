@@ -48,7 +48,12 @@ BIG = int(os.environ.get("BENCH_BIG_NOTES", "100000"))  # smaller for a quick lo
 TARGET = 1.2
 UNFILTERED = ("list page, first", "list page, next (cursor)", "API list, limit=100")
 # Searches answer from the index (notes/search.py): the same target as an unfiltered page.
-INDEXED = ("search, no match (index)", "search, a word (index)", "search, a prefix (index)", "API search, a word (index)")
+INDEXED = (
+    "search, no match (index)",
+    "search, a word (index)",
+    "search, a prefix (index)",
+    "API search, a word (index)",
+)
 HELD_TO_TARGET = UNFILTERED + INDEXED
 INDEX_OVERHEAD_BYTES = 100  # DynamoDB adds this to every item stored in (and read from) a secondary index
 
@@ -82,7 +87,7 @@ def main() -> None:
 
 
 def value_size(value: dict[str, Any]) -> int:
-    (kind, raw), = value.items()
+    ((kind, raw),) = value.items()
     if kind == "S":
         return len(raw.encode("utf-8"))
     if kind == "N":
@@ -168,7 +173,8 @@ class Recorder:
         elif model.name == "BatchWriteItem":
             (requests,) = params["RequestItems"].values()
             call.write_units = sum(
-                write_units(item_size(r.get("PutRequest", {}).get("Item") or r["DeleteRequest"]["Key"])) for r in requests
+                write_units(item_size(r.get("PutRequest", {}).get("Item") or r["DeleteRequest"]["Key"]))
+                for r in requests
             )
         elif model.name == "GetItem":
             item = parsed.get("Item") or {}
@@ -240,7 +246,9 @@ def seed_notes(backend: Any, table: str, user_id: str, count: int) -> tuple[list
         # else, so other words' entries would change nothing measured here (and 1.4 million items in moto).
         for term in search.index_terms(note):
             if term in SEARCHED_TERMS:
-                backend.put_item(table, {"pk": {"S": words_pk(user_id)}, "sk": {"S": search.entry_sort_key(term, note)}})
+                backend.put_item(
+                    table, {"pk": {"S": words_pk(user_id)}, "sk": {"S": search.entry_sort_key(term, note)}}
+                )
     index.sort()
     return [k for k, _ in index], [s for _, s in index]
 
@@ -370,12 +378,16 @@ def _run() -> None:
         for name, (client, path) in endpoints.items():
             samples[name].append(_measure(recorder, client, path))
 
-    print(f"Latency in process (Django test Client, all middleware) against moto's server on 127.0.0.1, "
-          f"a user with {SMALL} notes, {requests} requests each, interleaved:")
+    print(
+        f"Latency in process (Django test Client, all middleware) against moto's server on 127.0.0.1, "
+        f"a user with {SMALL} notes, {requests} requests each, interleaved:"
+    )
     bare = [m.ms for m in samples["bare view (/healthz)"]]
     bare_p50, bare_p99 = percentile(bare, 50), percentile(bare, 99)
-    print(f"  {'request':24} {'p50 ms':>8} {'p99 ms':>8} {'p50 x bare':>11} {'p99 x bare':>11} "
-          f"{'p50 in DynamoDB':>16} {'p50 the rest':>13}  DynamoDB calls")
+    print(
+        f"  {'request':24} {'p50 ms':>8} {'p99 ms':>8} {'p50 x bare':>11} {'p99 x bare':>11} "
+        f"{'p50 in DynamoDB':>16} {'p50 the rest':>13}  DynamoDB calls"
+    )
     for name, measured in samples.items():
         ms = [m.ms for m in measured]
         p50, p99 = percentile(ms, 50), percentile(ms, 99)
@@ -383,10 +395,14 @@ def _run() -> None:
         rest = percentile([m.ms - m.store_ms for m in measured], 50)
         counts = "/".join(map(str, sorted({len(m.calls) for m in measured})))
         operations = " + ".join(c.operation for c in measured[-1].calls) or "none"
-        print(f"  {name:24} {p50:8.2f} {p99:8.2f} {p50 / bare_p50:11.1f} {p99 / bare_p99:11.1f} "
-              f"{store:16.2f} {rest:13.2f}  {counts} ({operations})")
-    print("  'in DynamoDB' is the time inside the app's DynamoDB calls (here: HTTP to moto and moto's Python);"
-          " 'the rest' is the app's own.")
+        print(
+            f"  {name:24} {p50:8.2f} {p99:8.2f} {p50 / bare_p50:11.1f} {p99 / bare_p99:11.1f} "
+            f"{store:16.2f} {rest:13.2f}  {counts} ({operations})"
+        )
+    print(
+        "  'in DynamoDB' is the time inside the app's DynamoDB calls (here: HTTP to moto and moto's Python);"
+        " 'the rest' is the app's own."
+    )
 
     # --- 2. cost: 100 notes against 100,000 ---------------------------------------------------------
     started = time.perf_counter()
@@ -413,7 +429,10 @@ def _run() -> None:
         ("API search, a word (index)", lambda page, api: (api, "/api/notes?q=garden")),
     ]
     results: dict[str, dict[int, Measured]] = {name: {} for name, _ in requests_b}
-    for size, table, page, api in ((SMALL, "bench-small", small_page, small_api), (BIG, "bench-big", big_page, big_api)):
+    for size, table, page, api in (
+        (SMALL, "bench-small", small_page, small_api),
+        (BIG, "bench-big", big_page, big_api),
+    ):
         _use_table(table)
         first = None
         for name, make in requests_b:
@@ -426,10 +445,14 @@ def _run() -> None:
             results[name][size] = measured
 
     print()
-    print(f"Cost of one request as DynamoDB bills it, {SMALL:,} vs {BIG:,} notes in the user's partition "
-          f"(read units strongly consistent, from item sizes; {BIG:,} notes seeded into moto's backend in {seeded_s:.0f} s):")
-    print(f"  {'request':28} {'notes':>8} {'calls':>6} {'evaluated':>10} {'returned':>9} {'read units':>11} "
-          f"{'write units':>12} {'cost ratio':>13}")
+    print(
+        f"Cost of one request as DynamoDB bills it, {SMALL:,} vs {BIG:,} notes in the user's partition "
+        f"(read units strongly consistent, from item sizes; {BIG:,} notes seeded into moto's backend in {seeded_s:.0f} s):"
+    )
+    print(
+        f"  {'request':28} {'notes':>8} {'calls':>6} {'evaluated':>10} {'returned':>9} {'read units':>11} "
+        f"{'write units':>12} {'cost ratio':>13}"
+    )
     for name, by_size in results.items():
         for size in (SMALL, BIG):
             m = by_size[size]
@@ -441,32 +464,44 @@ def _run() -> None:
                     ratio = f"{r:.2f}x {'met' if r <= TARGET else 'OVER'}"
                 else:
                     ratio = f"{r:.2f}x bounded"
-            print(f"  {name:28} {size:>8,} {len(m.calls):>6} {m.evaluated:>10,} {returned:>9,} {m.read_units:>11g} "
-                  f"{m.write_units:>12g} {ratio:>13}")
+            print(
+                f"  {name:28} {size:>8,} {len(m.calls):>6} {m.evaluated:>10,} {returned:>9,} {m.read_units:>11g} "
+                f"{m.write_units:>12g} {ratio:>13}"
+            )
     for label, names in (("unfiltered pages", UNFILTERED), ("searches from the index", INDEXED)):
         ratios = [
             (results[n][BIG].read_units + results[n][BIG].write_units)
             / (results[n][SMALL].read_units + results[n][SMALL].write_units)
             for n in names
         ]
-        print(f"  {label}, {BIG:,} / {SMALL:,} notes: {max(ratios):.2f}x at most, target {TARGET}x (±20%): "
-              f"{'met' if max(ratios) <= TARGET and min(ratios) >= 1 / TARGET else 'NOT met'}")
+        print(
+            f"  {label}, {BIG:,} / {SMALL:,} notes: {max(ratios):.2f}x at most, target {TARGET}x (±20%): "
+            f"{'met' if max(ratios) <= TARGET and min(ratios) >= 1 / TARGET else 'NOT met'}"
+        )
     from notes import search
 
-    print(f"  a search reads the user's newest notes updated in the last "
-          f"{search.RECENT_WINDOW.total_seconds() / 60:g} min (at most {search.RECENT_MAX}), one index range, and the notes found (BatchGetItem): "
-          + " + ".join(c.operation for c in results["search, a word (index)"][BIG].calls) + " (the first is the session)")
-    print("  other filtered pages read batches of 100 and stop after 5 calls, so they cost at most 500 items "
-          "evaluated whatever the partition holds.")
+    print(
+        f"  a search reads the user's newest notes updated in the last "
+        f"{search.RECENT_WINDOW.total_seconds() / 60:g} min (at most {search.RECENT_MAX}), one index range, and the notes found (BatchGetItem): "
+        + " + ".join(c.operation for c in results["search, a word (index)"][BIG].calls)
+        + " (the first is the session)"
+    )
+    print(
+        "  other filtered pages read batches of 100 and stop after 5 calls, so they cost at most 500 items "
+        "evaluated whatever the partition holds."
+    )
 
     print()
-    print("moto's own latency for the same requests (moto's Query reads every item of the table in Python; "
-          "not DynamoDB's behaviour):")
+    print(
+        "moto's own latency for the same requests (moto's Query reads every item of the table in Python; "
+        "not DynamoDB's behaviour):"
+    )
     for name, by_size in results.items():
         small_ms, big_ms = by_size[SMALL].ms, by_size[BIG].ms
-        print(f"  {name:28} {SMALL:,} notes: {small_ms:8.1f} ms   {BIG:,} notes: {big_ms:9.1f} ms   "
-              f"({big_ms / small_ms:,.0f}x)")
-
+        print(
+            f"  {name:28} {SMALL:,} notes: {small_ms:8.1f} ms   {BIG:,} notes: {big_ms:9.1f} ms   "
+            f"({big_ms / small_ms:,.0f}x)"
+        )
 
     _index_write_cost(recorder, big_user.id)
 
@@ -493,27 +528,41 @@ def _index_write_cost(recorder: Recorder, user_id: str) -> None:
         big_content += " " + rng.choice(vocabulary)
     stamp = now_iso()
     repo = DynamoDBNoteRepository()
-    big = Note(id=new_note_id(), user_id=user_id, title="A long one", content=big_content, created_at=stamp, updated_at=stamp)
-    typical = Note(id=new_note_id(), user_id=user_id, title="Shopping", content=" ".join(rng.choices(WORDS, k=40)),
-                   created_at=stamp, updated_at=stamp)
+    big = Note(
+        id=new_note_id(), user_id=user_id, title="A long one", content=big_content, created_at=stamp, updated_at=stamp
+    )
+    typical = Note(
+        id=new_note_id(),
+        user_id=user_id,
+        title="Shopping",
+        content=" ".join(rng.choices(WORDS, k=40)),
+        created_at=stamp,
+        updated_at=stamp,
+    )
     edited = Note(**{**big.__dict__, "content": big_content.replace(words[0], "changed", 1), "version": 2})
     rows = []
-    for label, note in (("typical note (40 words), first index", typical),
-                        (f"100 KB note ({len(big_content.encode()):,} B), first index", big),
-                        ("same 100 KB note, one word edited", edited),
-                        ("same edit redelivered", edited)):
+    for label, note in (
+        ("typical note (40 words), first index", typical),
+        (f"100 KB note ({len(big_content.encode()):,} B), first index", big),
+        ("same 100 KB note, one word edited", edited),
+        ("same edit redelivered", edited),
+    ):
         recorder.take()
         repo.index_note(note)
         calls = recorder.take()
         rows.append((label, calls))
     print()
-    print(f"Cost of indexing a note (the stream handler's writes; at most {search.MAX_TERMS:,} distinct words "
-          f"a note, each cut to {search.MAX_TERM_CHARS} characters):")
+    print(
+        f"Cost of indexing a note (the stream handler's writes; at most {search.MAX_TERMS:,} distinct words "
+        f"a note, each cut to {search.MAX_TERM_CHARS} characters):"
+    )
     print(f"  {'write':38} {'distinct words':>15} {'calls':>6} {'read units':>11} {'write units':>12}")
     for (label, calls), note in zip(rows, (typical, big, edited, edited), strict=True):
         terms = len(search.index_terms(note))
-        print(f"  {label:38} {terms:>15,} {len(calls):>6} {sum(c.read_units for c in calls):>11g} "
-              f"{sum(c.write_units for c in calls):>12g}")
+        print(
+            f"  {label:38} {terms:>15,} {len(calls):>6} {sum(c.read_units for c in calls):>11g} "
+            f"{sum(c.write_units for c in calls):>12g}"
+        )
     print("  one write unit per word entry; the manifest (the note's word list) is about 1 write unit per KB of words.")
 
 

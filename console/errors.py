@@ -61,7 +61,9 @@ def store_unavailable_response(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     reference = reference_for(request)
-    log.warning("store unavailable (%s) on %s %s, reference %s", exc.code or exc, request.method, request.path, reference)
+    log.warning(
+        "store unavailable (%s) on %s %s, reference %s", exc.code or exc, request.method, request.path, reference
+    )
     context = {**(context or {}), **store_error_context(exc), "store_unavailable": True, "reference": reference}
     status = store_error_status(exc)
     response = render(request, template, context, status=status)

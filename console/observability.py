@@ -104,8 +104,7 @@ def _project_file(filename: str) -> str:
     if "site-packages/" in path or "/lib/python" in path or not root:
         return ""
     root = root.replace("\\", "/").rstrip("/") + "/"
-    return path[len(root):] if path.startswith(root) else ""
-
+    return path[len(root) :] if path.startswith(root) else ""
 
 
 def _process_started_at() -> float:
@@ -280,8 +279,14 @@ class RequestLogMiddleware:
             _correlation_id.reset(token)
 
     def _record(
-        self, request: HttpRequest, correlation_id: str, started_at: float, duration_ms: float,
-        status: int, cold: bool, concurrent: int,
+        self,
+        request: HttpRequest,
+        correlation_id: str,
+        started_at: float,
+        duration_ms: float,
+        status: int,
+        cold: bool,
+        concurrent: int,
     ) -> None:
         user = getattr(request, "user", None)
         if getattr(user, "_wrapped", None) is empty:
@@ -292,11 +297,23 @@ class RequestLogMiddleware:
         calls = _aws_calls.get() or _AwsCalls()
         failure: dict[str, str] = getattr(request, "_health_exception", None) or {}
         record = RequestRecord(
-            correlation_id=correlation_id, started_at=started_at, duration_ms=duration_ms,
-            method=request.method or "", path=request.path, status=status, user_id=user_id, username=username,
-            cold_start=cold, concurrent=concurrent, max_rss_mb=_max_rss_mb(), route=route_of(request),
-            db_calls=calls.count, db_ms=round(calls.ms, 2), exc_type=failure.get("exc_type", ""),
-            exc_frame=failure.get("exc_frame", ""), exc_message=failure.get("exc_message", ""),
+            correlation_id=correlation_id,
+            started_at=started_at,
+            duration_ms=duration_ms,
+            method=request.method or "",
+            path=request.path,
+            status=status,
+            user_id=user_id,
+            username=username,
+            cold_start=cold,
+            concurrent=concurrent,
+            max_rss_mb=_max_rss_mb(),
+            route=route_of(request),
+            db_calls=calls.count,
+            db_ms=round(calls.ms, 2),
+            exc_type=failure.get("exc_type", ""),
+            exc_frame=failure.get("exc_frame", ""),
+            exc_message=failure.get("exc_message", ""),
             traceback=failure.get("traceback", ""),
         )
         with _buffers.lock:

@@ -78,11 +78,26 @@ class FieldSpec:
 
 
 FIELDS: tuple[FieldSpec, ...] = (
-    FieldSpec("title", str, "", required=True, max_chars=TITLE_MAX_CHARS, pattern=TITLE_PATTERN,
-              rule=f"1-{TITLE_MAX_CHARS} characters, not only spaces", strip=True),
+    FieldSpec(
+        "title",
+        str,
+        "",
+        required=True,
+        max_chars=TITLE_MAX_CHARS,
+        pattern=TITLE_PATTERN,
+        rule=f"1-{TITLE_MAX_CHARS} characters, not only spaces",
+        strip=True,
+    ),
     FieldSpec("content", str, "", max_bytes=CONTENT_MAX_BYTES, pattern=NO_NUL_PATTERN),
-    FieldSpec("category", str, DEFAULT_CATEGORY, max_chars=CATEGORY_MAX_CHARS, pattern=CATEGORY_PATTERN,
-              rule="ASCII letters, digits, spaces, '-' and '_'", strip=True),
+    FieldSpec(
+        "category",
+        str,
+        DEFAULT_CATEGORY,
+        max_chars=CATEGORY_MAX_CHARS,
+        pattern=CATEGORY_PATTERN,
+        rule="ASCII letters, digits, spaces, '-' and '_'",
+        strip=True,
+    ),
     FieldSpec("important", bool, False),
     FieldSpec("completed", bool, False),
 )

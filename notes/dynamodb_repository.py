@@ -140,8 +140,6 @@ def _written_by(item: dict[str, Any] | None, write_id: str) -> bool:
     return bool(item) and item.get(WRITE_ID, {}).get("S") == write_id
 
 
-
-
 class DynamoDBNoteRepository:
     def __init__(self, *, table_name: str | None = None, client=None) -> None:
         self._table = table_name
@@ -193,7 +191,9 @@ class DynamoDBNoteRepository:
             raise NoteNotFound(note_id)
         return from_item(item)
 
-    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+    def list(
+        self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None
+    ) -> NotePage:
         if filters is not None and filters.q:
             return self._search.search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
         pk = user_pk(user_id)
@@ -234,7 +234,9 @@ class DynamoDBNoteRepository:
             if len(collected) == limit or calls >= FILTERED_MAX_CALLS:
                 return NotePage(
                     collected,
-                    encode_cursor(user_id=user_id, updated_sk=last_key["updated_sk"]["S"], note_id=last_key["sk"]["S"][5:]),
+                    encode_cursor(
+                        user_id=user_id, updated_sk=last_key["updated_sk"]["S"], note_id=last_key["sk"]["S"][5:]
+                    ),
                 )
             start = last_key
 
@@ -347,7 +349,9 @@ class DynamoDBNoteRepository:
         except ConditionFailed as exc:
             stored = exc.response.get("Item")
             if _written_by(stored, write_id):  # this call's first attempt landed
-                return TrashedNote(note=from_item(stored), deleted_at=stored["deleted_at"]["S"], purge_at=stored["purge_at"]["S"])
+                return TrashedNote(
+                    note=from_item(stored), deleted_at=stored["deleted_at"]["S"], purge_at=stored["purge_at"]["S"]
+                )
             raise self._conflict_or_missing(exc, note_id, expected_version) from None
         return TrashedNote(note=from_item(resp["Attributes"]), deleted_at=stamp, purge_at=purge_at)
 
@@ -533,9 +537,7 @@ class DynamoDBNoteRepository:
         found: set[str] = set()
         for start in range(0, len(wanted), _BATCH_GET_MAX):
             keys = [self._key(user_id, i) for i in wanted[start : start + _BATCH_GET_MAX]]
-            request: dict[str, Any] = {
-                self.table: {"Keys": keys, "ProjectionExpression": "sk", "ConsistentRead": True}
-            }
+            request: dict[str, Any] = {self.table: {"Keys": keys, "ProjectionExpression": "sk", "ConsistentRead": True}}
             for attempt in range(_BATCH_ATTEMPTS):
                 if attempt:
                     time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off first
@@ -605,7 +607,13 @@ class DynamoDBNoteRepository:
                     "transact_write_items",
                     ddb=self._client,
                     TransactItems=[
-                        {"Put": {"TableName": table, "Item": note_item, "ConditionExpression": "attribute_not_exists(pk)"}},
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": note_item,
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
                         {
                             "Put": {
                                 "TableName": table,
@@ -620,7 +628,7 @@ class DynamoDBNoteRepository:
                         },
                         # Which records are the user's, found by a Query when the account is deleted.
                         {"Put": {"TableName": table, "Item": idempotency_reference(note.user_id, key, expires_at)}},
-                    ]
+                    ],
                 )
                 return IdempotentResult(note=note, replayed=False)
             except ConditionFailed as exc:

@@ -30,9 +30,16 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         logging.WARNING if failed else logging.INFO,
         "stream batch processed",
         # `failed`: the records Lambda retries (the console's Triggers page counts failed batches from it)
-        extra={"fields": {"records": len(event.get("Records", [])), "written": result["written"],
-                         "skipped": result["skipped"], "indexed": result["indexed"], "stopped_early": box.stopped,
-                         "failed": failed}},
+        extra={
+            "fields": {
+                "records": len(event.get("Records", [])),
+                "written": result["written"],
+                "skipped": result["skipped"],
+                "indexed": result["indexed"],
+                "stopped_early": box.stopped,
+                "failed": failed,
+            }
+        },
     )
     return {"batchItemFailures": result["batchItemFailures"]}
 
@@ -44,8 +51,10 @@ def purge_trash(event: dict[str, Any] | None = None, context: Any = None) -> dic
         box = deadline.TimeBox(margin=EVENT_STOP_MARGIN_SECONDS)
         purged = services.trash_purge(stop=box.up)
     if box.stopped:
-        log.warning("trash purge stopped before the deadline; the next run purges the rest",
-                    extra={"fields": {"purged": purged}})
+        log.warning(
+            "trash purge stopped before the deadline; the next run purges the rest",
+            extra={"fields": {"purged": purged}},
+        )
     else:
         log.info("trash purged", extra={"fields": {"purged": purged}})
     return {"purged": purged, "finished": not box.stopped}

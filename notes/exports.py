@@ -166,9 +166,7 @@ def _repository(repo: NoteRepository | None) -> NoteRepository:
     return repo if repo is not None else wiring.note_repository()
 
 
-def notes_export_plan(
-    *, user_id: str, repo: NoteRepository | None = None, target: int | None = None
-) -> ExportPlan:
+def notes_export_plan(*, user_id: str, repo: NoteRepository | None = None, target: int | None = None) -> ExportPlan:
     """Reads every live note of the user once (one page of the table at a time) to cut the export in parts."""
     target = PART_TARGET_BYTES if target is None else target
     json_cut = _Cutter(target, _JSON_FRAME)

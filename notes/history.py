@@ -54,8 +54,12 @@ def process_records(
                 "stream batch stopped before the deadline; Lambda will redeliver from this record",
                 extra={"fields": {"sequence_number": sequence, "written": written}},
             )
-            return {"batchItemFailures": [{"itemIdentifier": sequence}], "written": written, "skipped": skipped,
-                    "indexed": indexed}
+            return {
+                "batchItemFailures": [{"itemIdentifier": sequence}],
+                "written": written,
+                "skipped": skipped,
+                "indexed": indexed,
+            }
         try:
             action = _action(record.get("eventName", ""), change)
         except (KeyError, TypeError, ValueError) as exc:

@@ -42,7 +42,9 @@ class NoteRepository(Protocol):
         """Strongly consistent read of one of the user's notes; NoteNotFound otherwise."""
         ...
 
-    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+    def list(
+        self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None
+    ) -> NotePage:
         """The user's notes, newest update first, at most `limit`, strongly consistent. `cursor` comes
         from a previous page of the same user; a tampered or foreign one raises InvalidCursor."""
         ...

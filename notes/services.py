@@ -35,12 +35,20 @@ def _repo(repo: NoteRepository | None) -> NoteRepository:
 
 @overload
 def note_create(
-    *, user_id: str, data: dict[str, object], client_token: str | None = None, idempotency_key: None = None,
+    *,
+    user_id: str,
+    data: dict[str, object],
+    client_token: str | None = None,
+    idempotency_key: None = None,
     repo: NoteRepository | None = None,
 ) -> Note: ...
 @overload
 def note_create(
-    *, user_id: str, data: dict[str, object], client_token: str | None = None, idempotency_key: str,
+    *,
+    user_id: str,
+    data: dict[str, object],
+    client_token: str | None = None,
+    idempotency_key: str,
     repo: NoteRepository | None = None,
 ) -> IdempotentResult: ...
 def note_create(

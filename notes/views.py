@@ -95,7 +95,9 @@ def _unavailable_response(request: HttpRequest, exc: StoreUnavailable) -> HttpRe
     reference = _store_unavailable(request, exc)
     context = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
     if request.htmx:
-        response = render(request, "notes/_flash.html", {**context, "flash_error": True}, status=store_error_status(exc))
+        response = render(
+            request, "notes/_flash.html", {**context, "flash_error": True}, status=store_error_status(exc)
+        )
         return reswap(retarget(response, "#flash"), "innerHTML")
     return render(request, "notes/unavailable.html", context, status=store_error_status(exc))
 
@@ -237,8 +239,9 @@ def note_list(request: HttpRequest) -> HttpResponse:
             return reswap(retarget(response, "#load-more"), "outerHTML")
         context["cursor_error"] = str(exc)
         return render(request, "notes/list.html", context, status=400)
-    context.update(notes=page.notes, next_cursor=page.cursor,
-                   categories=distinct_categories(n.category for n in page.notes))
+    context.update(
+        notes=page.notes, next_cursor=page.cursor, categories=distinct_categories(n.category for n in page.notes)
+    )
     if partial and request.htmx.target == "note-list":
         # "Load more": the rows go at the end of the list, the button is replaced out of band.
         context["next_url"] = _without_notice(request.htmx.current_url_abs_path or reverse("notes:list"))
@@ -296,8 +299,12 @@ def note_new(request: HttpRequest) -> HttpResponse:
         return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
-        return _render_editor(request, "notes/new.html", {**context, "reference": reference, "store_unavailable": True,
-                                                          **store_error_context(exc)}, status=store_error_status(exc))
+        return _render_editor(
+            request,
+            "notes/new.html",
+            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
+            status=store_error_status(exc),
+        )
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -362,8 +369,12 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         return _render_conflict(request, note_id, values, exc.current)
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
-        return _render_editor(request, "notes/edit.html", {**context, "reference": reference, "store_unavailable": True,
-                                                           **store_error_context(exc)}, status=store_error_status(exc))
+        return _render_editor(
+            request,
+            "notes/edit.html",
+            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
+            status=store_error_status(exc),
+        )
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -556,9 +567,7 @@ def note_restore_version(request: HttpRequest, note_id: str, version: int) -> Ht
             notice = "The form was missing the note's version, so nothing was restored. Please try again."
             return _render_history(request, note, versions, notice=notice, status=400)
         try:
-            services.note_restore_version(
-                user_id=user_id, note_id=note_id, version=version, expected_version=expected
-            )
+            services.note_restore_version(user_id=user_id, note_id=note_id, version=version, expected_version=expected)
         except VersionConflict:
             note, versions = services.note_with_history(user_id=user_id, note_id=note_id)
             notice = (

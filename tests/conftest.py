@@ -7,8 +7,13 @@ import tempfile
 
 # Before anything reads settings or creates a boto3 client: nothing may reach real AWS.
 for _name in (
-    "AWS_PROFILE", "AWS_LAMBDA_FUNCTION_NAME", "DYNAMODB_ENDPOINT_URL", "USE_REAL_AWS", "AWS_CONFIG_FILE",
-    "SECRET_KEY_PARAMETER", "SECRET_KEY_SECRET_ID",
+    "AWS_PROFILE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "DYNAMODB_ENDPOINT_URL",
+    "USE_REAL_AWS",
+    "AWS_CONFIG_FILE",
+    "SECRET_KEY_PARAMETER",
+    "SECRET_KEY_SECRET_ID",
 ):
     os.environ.pop(_name, None)
 os.environ.update(
@@ -62,6 +67,7 @@ aws_calls.wrap_secret_reads()
 
 def pytest_configure(config) -> None:
     config.pluginmanager.register(aws_calls.Plugin(), "aws-calls")
+
 
 from django.conf import settings as _settings  # noqa: E402
 

@@ -127,7 +127,9 @@ class InMemoryNoteRepository:
             except KeyError:
                 raise NoteNotFound(note_id) from None
 
-    def list(self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None) -> NotePage:
+    def list(
+        self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None
+    ) -> NotePage:
         if filters is not None and filters.q:
             return self._search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
         after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
@@ -143,7 +145,9 @@ class InMemoryNoteRepository:
         next_cursor = None
         if more and page:
             last = page[-1]
-            next_cursor = encode_cursor(user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id)
+            next_cursor = encode_cursor(
+                user_id=user_id, updated_sk=updated_sort_key(last.updated_at, last.id), note_id=last.id
+            )
         return NotePage(notes=page, cursor=next_cursor)
 
     def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
@@ -284,8 +288,13 @@ class InMemoryNoteRepository:
         with self._lock:
             self.calls += 1
         return search.search_page(
-            user_id=user_id, filters=filters, limit=limit, cursor=cursor,
-            read_entries=read_entries, read_recent=read_recent, read_notes=read_notes,
+            user_id=user_id,
+            filters=filters,
+            limit=limit,
+            cursor=cursor,
+            read_entries=read_entries,
+            read_recent=read_recent,
+            read_notes=read_notes,
         )
 
     def index_note(self, note: Note) -> bool:

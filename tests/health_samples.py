@@ -55,7 +55,11 @@ def invocation_lines() -> list[tuple[str, int, str]]:
     a = "2026/11/27/[$LATEST]aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     b = "2026/11/27/[$LATEST]bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
     return [
-        (a, 0, "INIT_START Runtime Version: python:3.11.v40\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc\n"),
+        (
+            a,
+            0,
+            "INIT_START Runtime Version: python:3.11.v40\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc\n",
+        ),
         (a, 900, START.format(id=COLD_ID)),
         (a, 1000, APP_LINE.format(id=COLD_ID)),
         (a, 1300, END.format(id=COLD_ID)),
@@ -81,8 +85,13 @@ def invocation_lines() -> list[tuple[str, int, str]]:
     ]
 
 
-def seed_moto_function(name: str, *, environment: dict[str, str] | None = None, minutes_ago: int = 20,
-                       lines: list[tuple[str, int, str]] | None = None) -> None:
+def seed_moto_function(
+    name: str,
+    *,
+    environment: dict[str, str] | None = None,
+    minutes_ago: int = 20,
+    lines: list[tuple[str, int, str]] | None = None,
+) -> None:
     """In moto (mock_aws active): the function, its log group with `lines` (default: the six invocations
     above) written `minutes_ago`, and matching AWS/Lambda metrics."""
     import io
@@ -97,8 +106,14 @@ def seed_moto_function(name: str, *, environment: dict[str, str] | None = None, 
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
     boto3.client("lambda", region_name="us-east-1").create_function(
-        FunctionName=name, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
-        Code={"ZipFile": buf.getvalue()}, MemorySize=512, Timeout=30, Architectures=["arm64"],
+        FunctionName=name,
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()},
+        MemorySize=512,
+        Timeout=30,
+        Architectures=["arm64"],
         Environment={"Variables": environment or {}},
     )
     group = f"/aws/lambda/{name}"
@@ -111,16 +126,20 @@ def seed_moto_function(name: str, *, environment: dict[str, str] | None = None, 
         by_stream.setdefault(stream, []).append({"timestamp": base + offset, "message": message})
     for stream, events in by_stream.items():
         logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        logs.put_log_events(logGroupName=group, logStreamName=stream,
-                            logEvents=sorted(events, key=lambda e: e["timestamp"]))
+        logs.put_log_events(
+            logGroupName=group, logStreamName=stream, logEvents=sorted(events, key=lambda e: e["timestamp"])
+        )
     dims = [{"Name": "FunctionName", "Value": name}]
     when = now - timedelta(minutes=minutes_ago)
-    boto3.client("cloudwatch", region_name="us-east-1").put_metric_data(Namespace="AWS/Lambda", MetricData=[
-        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": when, "Value": 6},
-        {"MetricName": "Errors", "Dimensions": dims, "Timestamp": when, "Value": 3},
-        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": when, "Value": 400.0},
-        {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": when, "Value": 2},
-    ])
+    boto3.client("cloudwatch", region_name="us-east-1").put_metric_data(
+        Namespace="AWS/Lambda",
+        MetricData=[
+            {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": when, "Value": 6},
+            {"MetricName": "Errors", "Dimensions": dims, "Timestamp": when, "Value": 3},
+            {"MetricName": "Duration", "Dimensions": dims, "Timestamp": when, "Value": 400.0},
+            {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": when, "Value": 2},
+        ],
+    )
 
 
 def seed_moto_triggers(name: str, *, keep_warm: str = "") -> str:
@@ -135,8 +154,9 @@ def seed_moto_triggers(name: str, *, keep_warm: str = "") -> str:
     from console.aws import dynamodb
     from console.deploy.stream_wiring import StreamSettings, wire_mapping
 
-    function_arn = boto3.client("lambda", region_name="us-east-1").get_function(FunctionName=name)[
-        "Configuration"]["FunctionArn"]
+    function_arn = boto3.client("lambda", region_name="us-east-1").get_function(FunctionName=name)["Configuration"][
+        "FunctionArn"
+    ]
     dynamodb.create_table(name=name)
     stream = dynamodb.client().describe_table(TableName=name)["Table"]["LatestStreamArn"]
     wire_mapping(name, stream, StreamSettings())
@@ -149,5 +169,7 @@ def seed_moto_triggers(name: str, *, keep_warm: str = "") -> str:
         events.put_targets(Rule=rule, Targets=[{"Id": "1", "Arn": function_arn}])
     events.put_rule(Name="billing-report", ScheduleExpression="rate(1 day)", State="ENABLED")
     template = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": name}}}}
-    boto3.client("cloudformation", region_name="us-east-1").create_stack(StackName=name, TemplateBody=json.dumps(template))
+    boto3.client("cloudformation", region_name="us-east-1").create_stack(
+        StackName=name, TemplateBody=json.dumps(template)
+    )
     return stream

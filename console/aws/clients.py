@@ -30,12 +30,32 @@ IAM_ACTIONS = {
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
     "ListVersionsByFunction": "lambda:ListVersionsByFunction",
 }
-_THROTTLE_CODES = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-                   "LimitExceededException", "ServiceQuotaExceededException"}
-_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
-                 "UnrecognizedClientException", "ExpiredTokenException", "InvalidClientTokenId"}
-_INVALID_CODES = {"InvalidParameterException", "InvalidParameterValue", "InvalidParameterValueException",
-                  "InvalidParameterCombination", "MalformedQueryException", "ValidationError", "ValidationException"}
+_THROTTLE_CODES = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+    "ServiceQuotaExceededException",
+}
+_DENIED_CODES = {
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnrecognizedClientException",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+}
+_INVALID_CODES = {
+    "InvalidParameterException",
+    "InvalidParameterValue",
+    "InvalidParameterValueException",
+    "InvalidParameterCombination",
+    "MalformedQueryException",
+    "ValidationError",
+    "ValidationException",
+}
 _NOT_AUTHORIZED = re.compile(r"not authorized to perform:?\s*([\w\-]+:[\w\-]+)")
 
 _clients: dict[str, Any] = {}
@@ -66,7 +86,9 @@ def _make_client(service: str):
         # One retry at most: a console page would rather say "throttled" than wait.
         retries={"mode": "standard", "total_max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
     )
-    return deadline.install(aws_session.session().create_client(service, region_name=settings.AWS_REGION, config=config))
+    return deadline.install(
+        aws_session.session().create_client(service, region_name=settings.AWS_REGION, config=config)
+    )
 
 
 def call(service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
@@ -98,5 +120,3 @@ def translate(exc: Exception, operation: str) -> AwsError:
     if isinstance(exc, BotoCoreError):
         return Unavailable(f"{action} could not reach AWS ({type(exc).__name__}).", code=type(exc).__name__)
     return Unavailable(f"{action} failed.")
-
-

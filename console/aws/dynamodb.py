@@ -161,10 +161,17 @@ def create_table(*, name: str | None = None, wait: bool = True, protect: bool = 
     if wait or protect:
         ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
     if protect:
-        call("update_continuous_backups", TableName=name,
-             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})
+        call(
+            "update_continuous_backups",
+            TableName=name,
+            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+        )
     try:
-        call("update_time_to_live", TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE})
+        call(
+            "update_time_to_live",
+            TableName=name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
     except StoreUnavailable as exc:  # some local endpoints lack TTL; the app also checks expiry on read
         log.warning("could not enable TTL on %s: %s", name, exc.code)
     return True
@@ -200,7 +207,9 @@ def call(operation: str, *, ddb: Any = None, **kwargs: Any) -> dict[str, Any]:
     except BotoCoreError as exc:
         if getattr(exc, "storage_full", False):  # console/aws/item_size.py refused it before sending
             raise StorageFull(str(exc), code=type(exc).__name__) from exc
-        raise StoreUnavailable(f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__) from exc
+        raise StoreUnavailable(
+            f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__
+        ) from exc
 
 
 # The user's item collection at 10 GB (tables with an LSI): an error, or a transaction's cancellation reason.

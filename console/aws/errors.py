@@ -65,8 +65,11 @@ class AccessDenied(AwsError):
     """The app's IAM role lacks a permission: `action` names it (e.g. logs:FilterLogEvents)."""
 
     def __init__(self, action: str, *, code: str = "AccessDeniedException") -> None:
-        super().__init__(f"The function's role is not allowed to call {action}. Grant {action} on this "
-                         "function's resources in its IAM policy.", code=code)
+        super().__init__(
+            f"The function's role is not allowed to call {action}. Grant {action} on this "
+            "function's resources in its IAM policy.",
+            code=code,
+        )
         self.action = action
 
 

@@ -28,9 +28,27 @@ from console.env import LOCAL_TABLE_NAME
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FORMAT = 1
-_WRITE_TARGETS = (b"PutItem", b"UpdateItem", b"DeleteItem", b"BatchWriteItem", b"TransactWriteItems", b"CreateTable", b"DeleteTable")
+_WRITE_TARGETS = (
+    b"PutItem",
+    b"UpdateItem",
+    b"DeleteItem",
+    b"BatchWriteItem",
+    b"TransactWriteItems",
+    b"CreateTable",
+    b"DeleteTable",
+)
 # Commands that never touch the store don't pay for starting it.
-_NO_STORE_COMMANDS = {"help", "--help", "-h", "version", "--version", "check", "collectstatic", "findstatic", "diffsettings"}
+_NO_STORE_COMMANDS = {
+    "help",
+    "--help",
+    "-h",
+    "version",
+    "--version",
+    "check",
+    "collectstatic",
+    "findstatic",
+    "diffsettings",
+}
 
 
 class EmbeddedDynamoDB:

@@ -34,13 +34,17 @@ class SecretUnavailable(Exception):
 
 def read_parameter(name: str) -> str:
     """The decrypted value of an SSM parameter (SecureString or String)."""
-    response = _call("ssm", "AmazonSSM.GetParameter", {"Name": name, "WithDecryption": True}, what=f"SSM parameter {name}")
+    response = _call(
+        "ssm", "AmazonSSM.GetParameter", {"Name": name, "WithDecryption": True}, what=f"SSM parameter {name}"
+    )
     return response["Parameter"]["Value"]
 
 
 def read_secret(secret_id: str) -> str:
     """The SecretString of a Secrets Manager secret (stored as plain text, not key/value JSON)."""
-    response = _call("secretsmanager", "secretsmanager.GetSecretValue", {"SecretId": secret_id}, what=f"secret {secret_id}")
+    response = _call(
+        "secretsmanager", "secretsmanager.GetSecretValue", {"SecretId": secret_id}, what=f"secret {secret_id}"
+    )
     if "SecretString" not in response:
         raise SecretUnavailable(f"secret {secret_id} holds binary data; store the key as a string")
     return response["SecretString"]

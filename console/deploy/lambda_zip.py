@@ -98,4 +98,3 @@ def _write_zip(root: Path, path: Path, modes: dict[str, int]) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, file.read_bytes())
     os.replace(tmp_path, path)
-

@@ -115,8 +115,13 @@ def target(settings_path: Path, stage: str) -> Target:
     if not env.get("DYNAMODB_TABLE"):
         raise WiringError(f"Stage {stage!r} sets no DYNAMODB_TABLE in its environment_variables.")
     policy = s.get("attach_policy")
-    return Target(stage=stage, function_name=found.lambda_name, table=env["DYNAMODB_TABLE"],
-                  region=s.get("aws_region", ""), policy_path=settings_path.parent / policy if policy else None)
+    return Target(
+        stage=stage,
+        function_name=found.lambda_name,
+        table=env["DYNAMODB_TABLE"],
+        region=s.get("aws_region", ""),
+        policy_path=settings_path.parent / policy if policy else None,
+    )
 
 
 def stream_arn(table: str) -> str:
@@ -128,8 +133,10 @@ def stream_arn(table: str) -> str:
             raise WiringError(f"No table {table!r}: create it first (README, Deploy, step 1).") from exc
         raise WiringError(f"Could not read table {table!r}: {exc}") from exc
     if not arn:
-        raise WiringError(f"Table {table!r} has no stream: enable one with {VIEW_TYPE} (aws dynamodb update-table "
-                          f"--table-name {table} --stream-specification StreamEnabled=true,StreamViewType={VIEW_TYPE}).")
+        raise WiringError(
+            f"Table {table!r} has no stream: enable one with {VIEW_TYPE} (aws dynamodb update-table "
+            f"--table-name {table} --stream-specification StreamEnabled=true,StreamViewType={VIEW_TYPE})."
+        )
     if view_type != VIEW_TYPE:
         raise WiringError(f"The stream of {table!r} carries {view_type}; version history needs {VIEW_TYPE}.")
     return arn
@@ -158,8 +165,10 @@ def route_stream(settings_path: Path, stage: str, arn: str, batch_size: int) -> 
     after = {**data, stage: {**data[stage], "events": wanted}}
     heirs = zappa_settings_file.inheriting_stages(after, stage)
     if heirs:
-        raise WiringError(f"Stage {', '.join(heirs)} extends {stage!r} without `events` of its own, so it would "
-                          f"route {stage}'s stream too: give it its own `events` first.")
+        raise WiringError(
+            f"Stage {', '.join(heirs)} extends {stage!r} without `events` of its own, so it would "
+            f"route {stage}'s stream too: give it its own `events` first."
+        )
     new_text = zappa_settings_file.set_stage_events(text, stage, wanted)
     settings_path.write_text(new_text)
     return True, entry
@@ -213,14 +222,22 @@ def wire_mapping(function_name: str, arn: str, wanted: StreamSettings, *, remove
         params = wanted.mapping_params()
         notes: list[str] = []
         if not same:
-            created = aws_clients.call("lambda", "CreateEventSourceMapping", FunctionName=function_name,
-                                      EventSourceArn=arn, StartingPosition=wanted.starting_position, **params)
+            created = aws_clients.call(
+                "lambda",
+                "CreateEventSourceMapping",
+                FunctionName=function_name,
+                EventSourceArn=arn,
+                StartingPosition=wanted.starting_position,
+                **params,
+            )
             result = WireResult("created", created, stale, notes)
         else:
             current = same[0]
             if current.get("StartingPosition") and current["StartingPosition"] != wanted.starting_position:
-                notes.append(f"The starting position counts only when a mapping is created; this one keeps "
-                             f"{current['StartingPosition']}.")
+                notes.append(
+                    f"The starting position counts only when a mapping is created; this one keeps "
+                    f"{current['StartingPosition']}."
+                )
             if not wanted.on_failure and _destination(current):
                 notes.append(f"It keeps its on-failure destination {_destination(current)} (none was given).")
             changed = _differences(current, params)
@@ -245,20 +262,27 @@ def policy_note(target: Target, destination: str) -> str:
         return ""
     action = "sqs:SendMessage" if ":sqs:" in destination else "sns:Publish"
     try:
-        granted = any(action in json.dumps(s.get("Action")) and destination in json.dumps(s.get("Resource"))
-                      for s in json.loads(target.policy_path.read_text()).get("Statement", []))
+        granted = any(
+            action in json.dumps(s.get("Action")) and destination in json.dumps(s.get("Resource"))
+            for s in json.loads(target.policy_path.read_text()).get("Statement", [])
+        )
     except (OSError, ValueError):
         granted = False
     if granted:
         return ""
-    statement = json.dumps({"Sid": "StreamFailureDestination", "Effect": "Allow", "Action": [action],
-                            "Resource": [destination]})
-    return (f"The function's role may not send to {destination}: add this statement to "
-            f"{target.policy_path.name}, then `zappa update {target.stage}`:\n  {statement}")
+    statement = json.dumps(
+        {"Sid": "StreamFailureDestination", "Effect": "Allow", "Action": [action], "Resource": [destination]}
+    )
+    return (
+        f"The function's role may not send to {destination}: add this statement to "
+        f"{target.policy_path.name}, then `zappa update {target.stage}`:\n  {statement}"
+    )
 
 
 def region_problem(target: Target) -> str:
     if target.region and target.region != settings.AWS_REGION:
-        return (f"Stage {target.stage!r} is in {target.region} but AWS_REGION is {settings.AWS_REGION}: "
-                f"run with AWS_REGION={target.region}.")
+        return (
+            f"Stage {target.stage!r} is in {target.region} but AWS_REGION is {settings.AWS_REGION}: "
+            f"run with AWS_REGION={target.region}."
+        )
     return ""

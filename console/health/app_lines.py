@@ -32,7 +32,9 @@ def request_ids(line: LogLine) -> set[str]:
     return {i for i in ids if i and i != "-"}
 
 
-def without_console_polling(lines: list[LogLine], tail_path: str, *, also: Iterable[str] = ()) -> tuple[list[LogLine], int]:
+def without_console_polling(
+    lines: list[LogLine], tail_path: str, *, also: Iterable[str] = ()
+) -> tuple[list[LogLine], int]:
     """The lines minus those of the console's own live-tail polls (their request lines and every line that
     carries one of their ids: START/END/REPORT on Lambda), and how many were left out. `also`: ids of earlier
     polls, whose REPORT line Lambda writes after their answer, so a later poll reads it."""

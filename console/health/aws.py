@@ -125,11 +125,16 @@ def insights_query(log_format: str) -> str:
     """The aggregates query for the function's log format; both formats' fields when it is not known."""
     known = patterns.normalize_format(log_format)
     return {patterns.LOG_FORMAT_TEXT: INSIGHTS_QUERY, patterns.LOG_FORMAT_JSON: INSIGHTS_QUERY_JSON}.get(
-        known, INSIGHTS_QUERY_ANY)
+        known, INSIGHTS_QUERY_ANY
+    )
 
 
-_COMPARISONS = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": "≥", "LessThanThreshold": "<",
-                "LessThanOrEqualToThreshold": "≤"}
+_COMPARISONS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": "≥",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "≤",
+}
 
 _log_formats: dict[str, tuple[str, float]] = {}  # function name -> (LogFormat, monotonic time read)
 
@@ -180,15 +185,25 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 def _event(raw: dict[str, Any]) -> LogEvent:
-    return LogEvent(timestamp=int(raw["timestamp"]), message=raw.get("message", ""),
-                    stream=raw.get("logStreamName", ""), event_id=raw.get("eventId", ""))
+    return LogEvent(
+        timestamp=int(raw["timestamp"]),
+        message=raw.get("message", ""),
+        stream=raw.get("logStreamName", ""),
+        event_id=raw.get("eventId", ""),
+    )
 
 
 class AwsGateway:
     kind = "aws"
 
-    def __init__(self, function_name: str, *, log_group: str = "",
-                 percentiles: tuple[str, ...] = ("p50", "p90", "p99"), log_format: str = "") -> None:
+    def __init__(
+        self,
+        function_name: str,
+        *,
+        log_group: str = "",
+        percentiles: tuple[str, ...] = ("p50", "p90", "p99"),
+        log_format: str = "",
+    ) -> None:
         if not function_name:
             raise HealthError("No function to show: set HEALTH_FUNCTION_NAME (on Lambda it is this function).")
         self.function_name = function_name
@@ -276,8 +291,11 @@ class AwsGateway:
         return {
             "Id": qid,
             "MetricStat": {
-                "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
-                           "Dimensions": [{"Name": "FunctionName", "Value": self.function_name}]},
+                "Metric": {
+                    "Namespace": "AWS/Lambda",
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": "FunctionName", "Value": self.function_name}],
+                },
                 "Period": period,
                 "Stat": stat,
             },
@@ -299,8 +317,12 @@ class AwsGateway:
         return queries
 
     def metrics(self, window: Window) -> Metrics:
-        kwargs: dict[str, Any] = {"MetricDataQueries": self.metric_queries(window), "StartTime": window.start,
-                                  "EndTime": window.end, "ScanBy": "TimestampAscending"}
+        kwargs: dict[str, Any] = {
+            "MetricDataQueries": self.metric_queries(window),
+            "StartTime": window.start,
+            "EndTime": window.end,
+            "ScanBy": "TimestampAscending",
+        }
         points: dict[str, list[tuple[datetime, float]]] = {}
         warnings: list[str] = []
         for page in range(MAX_CALLS_PER_READ):
@@ -313,8 +335,9 @@ class AwsGateway:
                 break
             for result in resp.get("MetricDataResults", []):
                 series = points.setdefault(result["Id"], [])
-                series.extend(zip((_parse_time(t) for t in result.get("Timestamps", [])),
-                                  result.get("Values", []), strict=False))
+                series.extend(
+                    zip((_parse_time(t) for t in result.get("Timestamps", [])), result.get("Values", []), strict=False)
+                )
                 if result.get("StatusCode") == "PartialData":
                     warnings.append(f"CloudWatch returned partial data for {result['Id']}.")
             for message in resp.get("Messages", []):
@@ -336,15 +359,20 @@ class AwsGateway:
             errors=series("errors"),
             throttles=series("throttles"),
             concurrency=series("concurrency", "max"),
-            duration={key: series(f"d_{key}", "max") for key in DURATION_STATS if key in {"avg", "max"}
-                      or key in self.percentiles},
+            duration={
+                key: series(f"d_{key}", "max")
+                for key in DURATION_STATS
+                if key in {"avg", "max"} or key in self.percentiles
+            },
             overall_duration=overall,
             source="aws",
             warnings=list(dict.fromkeys(warnings)),
         )
 
     # -- invocations from REPORT lines ----------------------------------------------------------------
-    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
+    def recent_invocations(
+        self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
+    ) -> InvocationSample:
         start_ms = window.start_ms
         if metrics is not None and metrics.total_invocations > limit:
             # Read only the newest buckets that hold about `limit` invocations (plus the latest buckets,
@@ -355,24 +383,40 @@ class AwsGateway:
                 index -= 1
                 count += metrics.invocations[index]
             start_ms = int(window.buckets[index].timestamp() * 1000)
-        resp = self._call("logs", "FilterLogEvents", logGroupName=self.log_group, startTime=start_ms,
-                          endTime=window.end_ms, filterPattern=patterns.invocation_pattern(self.log_format()),
-                          limit=RECENT_EVENTS_LIMIT)
+        resp = self._call(
+            "logs",
+            "FilterLogEvents",
+            logGroupName=self.log_group,
+            startTime=start_ms,
+            endTime=window.end_ms,
+            filterPattern=patterns.invocation_pattern(self.log_format()),
+            limit=RECENT_EVENTS_LIMIT,
+        )
         events = [_event(e) for e in resp.get("events", [])]
         invocations = app_lines.with_http_status(invocations_from_events(events), events)
         complete = not resp.get("nextToken")
-        warnings = [] if complete else [
-            "More lines than one read returns: these are the oldest invocations of the span read."]
+        warnings = (
+            [] if complete else ["More lines than one read returns: these are the oldest invocations of the span read."]
+        )
         return InvocationSample(
             invocations=invocations[:limit] if complete else invocations[-limit:],
-            since=datetime.fromtimestamp(start_ms / 1000, tz=UTC), until=window.end, complete=complete,
+            since=datetime.fromtimestamp(start_ms / 1000, tz=UTC),
+            until=window.end,
+            complete=complete,
             warnings=warnings,
         )
 
     # -- range-wide aggregates (Logs Insights) --------------------------------------------------------
     def start_aggregates(self, window: Window) -> str:
-        resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
-                          endTime=window.end_ms // 1000, queryString=insights_query(self.log_format()), limit=1)
+        resp = self._call(
+            "logs",
+            "StartQuery",
+            logGroupName=self.log_group,
+            startTime=window.start_ms // 1000,
+            endTime=window.end_ms // 1000,
+            queryString=insights_query(self.log_format()),
+            limit=1,
+        )
         return resp["queryId"]
 
     def aggregates(self, handle: str) -> Aggregates:
@@ -394,8 +438,13 @@ class AwsGateway:
             cold_starts=int(values.get("coldStarts") or 0),
             billed_ms=values.get("billedMs") or 0.0,
             gb_seconds=billed_mb_ms / 1000 / 1024,
-            init_ms={"avg": values.get("initAvg"), "p50": values.get("initP50"), "p90": values.get("initP90"),
-                     "p99": values.get("initP99"), "max": values.get("initMax")},
+            init_ms={
+                "avg": values.get("initAvg"),
+                "p50": values.get("initP50"),
+                "p90": values.get("initP90"),
+                "p99": values.get("initP99"),
+                "max": values.get("initMax"),
+            },
             max_memory_used_mb=values.get("maxMemoryUsedMB"),
             memory_mb=values.get("memoryMB"),
             memory_p50_mb=values.get("memP50"),
@@ -404,10 +453,22 @@ class AwsGateway:
         )
 
     # -- logs -----------------------------------------------------------------------------------------
-    def _filter(self, *, start_ms: int, end_ms: int, pattern: str, limit: int, token: str | None = None,
-                streams: list[str] | None = None) -> tuple[list[LogEvent], str | None]:
-        kwargs: dict[str, Any] = {"logGroupName": self.log_group, "startTime": start_ms, "endTime": end_ms,
-                                  "limit": limit}
+    def _filter(
+        self,
+        *,
+        start_ms: int,
+        end_ms: int,
+        pattern: str,
+        limit: int,
+        token: str | None = None,
+        streams: list[str] | None = None,
+    ) -> tuple[list[LogEvent], str | None]:
+        kwargs: dict[str, Any] = {
+            "logGroupName": self.log_group,
+            "startTime": start_ms,
+            "endTime": end_ms,
+            "limit": limit,
+        }
         if pattern:
             kwargs["filterPattern"] = pattern
         if token:
@@ -452,8 +513,9 @@ class AwsGateway:
             if not next_token:
                 collected = events + collected
                 if len(collected) >= LOG_PAGE_LINES // 2 or win_lo <= lo or calls >= MAX_CALLS_PER_READ:
-                    return self._page(collected, keep, older=win_lo - 1 if win_lo > lo else None,
-                                      warnings=warnings, calls=calls)
+                    return self._page(
+                        collected, keep, older=win_lo - 1 if win_lo > lo else None, warnings=warnings, calls=calls
+                    )
                 hi, span = win_lo - 1, span * 8
                 continue
             if collected:  # what is older than the complete spans waits for the next page
@@ -467,19 +529,31 @@ class AwsGateway:
             span = narrowed
         return self._page(collected, keep, older=None, warnings=warnings, calls=calls)
 
-    def _dense_page(self, events: list[LogEvent], next_token: str, win_lo: int, hi: int, *, keep, lo: int,
-                    warnings: list[str], calls: int) -> LogPage:
+    def _dense_page(
+        self,
+        events: list[LogEvent],
+        next_token: str,
+        win_lo: int,
+        hi: int,
+        *,
+        keep,
+        lo: int,
+        warnings: list[str],
+        calls: int,
+    ) -> LogPage:
         """The oldest lines of a span too dense for a page; `token` reads the rest of it forwards."""
         page = self._page(events, keep, older=win_lo - 1 if win_lo > lo else None, warnings=warnings, calls=calls)
         page.token = _encode_token(next_token, win_lo, hi)
-        page.warnings.append("This span holds more lines than a page: these are its oldest; "
-                             "\u201cnewer in this span\u201d reads on.")
+        page.warnings.append(
+            "This span holds more lines than a page: these are its oldest; \u201cnewer in this span\u201d reads on."
+        )
         return page
 
     def _continue(self, token: str, pattern: str, keep, lo: int) -> LogPage:
         next_token, win_lo, hi = _decode_token(token)
-        events, following = self._filter(start_ms=win_lo, end_ms=hi, pattern=pattern, limit=LOG_PAGE_LINES,
-                                          token=next_token)
+        events, following = self._filter(
+            start_ms=win_lo, end_ms=hi, pattern=pattern, limit=LOG_PAGE_LINES, token=next_token
+        )
         page = self._page(events, keep, older=win_lo - 1 if win_lo > lo else None, warnings=[], calls=1)
         page.token = _encode_token(following, win_lo, hi) if following else None
         return page
@@ -497,8 +571,9 @@ class AwsGateway:
         token = None
         for _ in range(MAX_CALLS_PER_READ):
             try:
-                batch, token = self._filter(start_ms=after_ms, end_ms=end_ms, pattern=pattern,
-                                            limit=LOG_PAGE_LINES, token=token)
+                batch, token = self._filter(
+                    start_ms=after_ms, end_ms=end_ms, pattern=pattern, limit=LOG_PAGE_LINES, token=token
+                )
             except (Throttled, Unavailable) as exc:
                 if not events:
                     raise
@@ -525,24 +600,36 @@ class AwsGateway:
             found.errors.append(("Event source mappings", exc))
         try:
             resp = self._call("events", "ListRules", NamePrefix=f"{self.function_name}-", Limit=100)
-            found.rules = [ScheduleRule(name=r.get("Name", ""), expression=r.get("ScheduleExpression", "")
-                                        or "(event pattern)", state=r.get("State", ""), runs=rule_runs(r.get("Name", "")),
-                                        description=r.get("Description", ""), arn=r.get("Arn", ""))
-                           for r in resp.get("Rules", [])]
+            found.rules = [
+                ScheduleRule(
+                    name=r.get("Name", ""),
+                    expression=r.get("ScheduleExpression", "") or "(event pattern)",
+                    state=r.get("State", ""),
+                    runs=rule_runs(r.get("Name", "")),
+                    description=r.get("Description", ""),
+                    arn=r.get("Arn", ""),
+                )
+                for r in resp.get("Rules", [])
+            ]
         except HealthError as exc:
             found.errors.append(("Schedule rules", exc))
         try:
-            resp = self._call("cloudformation", "DescribeStackResource", StackName=self.function_name,
-                              LogicalResourceId="Api")
+            resp = self._call(
+                "cloudformation", "DescribeStackResource", StackName=self.function_name, LogicalResourceId="Api"
+            )
             api_id = (resp.get("StackResourceDetail") or {}).get("PhysicalResourceId", "")
             stage = _stage_name(self.function_name)
-            found.api_url = f"https://{api_id}.execute-api.{settings.AWS_REGION}.amazonaws.com/{stage}" if api_id else ""
-            found.api_detail = f"REST API {api_id}, resource \"Api\" of the CloudFormation stack {self.function_name}"
+            found.api_url = (
+                f"https://{api_id}.execute-api.{settings.AWS_REGION}.amazonaws.com/{stage}" if api_id else ""
+            )
+            found.api_detail = f'REST API {api_id}, resource "Api" of the CloudFormation stack {self.function_name}'
         except InvalidQuery as exc:
             if "does not exist" not in exc.message:
                 found.errors.append(("API Gateway URL", exc))
-            found.api_detail = (f"No CloudFormation stack {self.function_name}: Zappa makes one with the API at "
-                                "`zappa deploy` (none with apigateway_enabled false).")
+            found.api_detail = (
+                f"No CloudFormation stack {self.function_name}: Zappa makes one with the API at "
+                "`zappa deploy` (none with apigateway_enabled false)."
+            )
         except HealthError as exc:
             found.errors.append(("API Gateway URL", exc))
         return found
@@ -567,8 +654,9 @@ class AwsGateway:
             try:
                 # From a little before START: an init that failed and re-ran inside this invoke reports (and
                 # logs its errors) just before the START line, without the request id.
-                around, _ = self._filter(start_ms=first_ms - INIT_LOOKBACK_MS, end_ms=last_ms, pattern="",
-                                         limit=1000, streams=[stream])
+                around, _ = self._filter(
+                    start_ms=first_ms - INIT_LOOKBACK_MS, end_ms=last_ms, pattern="", limit=1000, streams=[stream]
+                )
                 events = merge_events(events, _since_previous_request(around, first_ms))
             except (Throttled, Unavailable) as exc:
                 warnings.append(f"{exc.message} Lines without the id may be missing.")
@@ -576,8 +664,15 @@ class AwsGateway:
 
     # -- failures and routes (one Logs Insights query each: start, then read by id) ---------------------
     def _start_insights(self, window: Window, query: str, limit: int) -> str:
-        resp = self._call("logs", "StartQuery", logGroupName=self.log_group, startTime=window.start_ms // 1000,
-                          endTime=window.end_ms // 1000, queryString=query, limit=limit)
+        resp = self._call(
+            "logs",
+            "StartQuery",
+            logGroupName=self.log_group,
+            startTime=window.start_ms // 1000,
+            endTime=window.end_ms // 1000,
+            queryString=query,
+            limit=limit,
+        )
         return resp["queryId"]
 
     def _insights_results(self, handle: str) -> dict[str, Any]:
@@ -588,12 +683,16 @@ class AwsGateway:
     def start_failures(self, window: Window) -> str:
         return self._start_insights(window, failures_mod.INSIGHTS_QUERY, failures_mod.INSIGHTS_LIMIT)
 
-    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
-                 throttles=()) -> failures_mod.FailureReport:
+    def failures(
+        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles=()
+    ) -> failures_mod.FailureReport:
         resp = self._insights_results(handle)
         status = resp.get("status", "Unknown")
-        report = failures_mod.FailureReport(status=status, deployed_at=deployed_at,
-                                            deploy_in_range=bool(deployed_at and window.start <= deployed_at < window.end))
+        report = failures_mod.FailureReport(
+            status=status,
+            deployed_at=deployed_at,
+            deploy_in_range=bool(deployed_at and window.start <= deployed_at < window.end),
+        )
         if not report.done:
             return report
         if status != "Complete":
@@ -603,8 +702,10 @@ class AwsGateway:
         report.lines_read = len(events)
         report.truncated = len(events) >= failures_mod.INSIGHTS_LIMIT
         if report.truncated:
-            report.warnings.append("The range holds more failure lines than one query returns (10,000): "
-                                   "the oldest are not counted; choose a shorter range.")
+            report.warnings.append(
+                "The range holds more failure lines than one query returns (10,000): "
+                "the oldest are not counted; choose a shorter range."
+            )
         report.failures = failures_mod.failures_from_events(events, failures_mod.project_packages())
         report.regroup(window, deployed_at=deployed_at, throttles=throttles)
         return report
@@ -614,8 +715,9 @@ class AwsGateway:
 
     def routes(self, handle: str) -> routes_mod.RouteReport:
         resp = self._insights_results(handle)
-        report = routes_mod.RouteReport(status=resp.get("status", "Unknown"),
-                                        bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"))
+        report = routes_mod.RouteReport(
+            status=resp.get("status", "Unknown"), bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned")
+        )
         if report.done:
             report.routes = routes_mod.from_insights_rows(resp.get("results") or [])
         return report
@@ -624,38 +726,75 @@ class AwsGateway:
     def stream_health(self, window: Window) -> streams_mod.StreamReport:
         report = streams_mod.StreamReport()
         resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
-        mappings = [m for m in resp.get("EventSourceMappings", []) if ":dynamodb:" in m.get("EventSourceArn", "")
-                    or ":kinesis:" in m.get("EventSourceArn", "")]
+        mappings = [
+            m
+            for m in resp.get("EventSourceMappings", [])
+            if ":dynamodb:" in m.get("EventSourceArn", "") or ":kinesis:" in m.get("EventSourceArn", "")
+        ]
         if not mappings:
             return report
         dims = [{"Name": "FunctionName", "Value": self.function_name}]
         queries = [
-            {"Id": "age", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
-                                                    "Dimensions": dims}, "Period": window.period, "Stat": "Maximum"}},
-            {"Id": "age_all", "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge",
-                                                        "Dimensions": dims}, "Period": window.seconds,
-                                             "Stat": "Maximum"}},
+            {
+                "Id": "age",
+                "MetricStat": {
+                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge", "Dimensions": dims},
+                    "Period": window.period,
+                    "Stat": "Maximum",
+                },
+            },
+            {
+                "Id": "age_all",
+                "MetricStat": {
+                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge", "Dimensions": dims},
+                    "Period": window.seconds,
+                    "Stat": "Maximum",
+                },
+            },
         ]
         for i, m in enumerate(mappings):
             target = streams_mod.destination_metric(
-                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", ""))
+                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
+            )
             if target:
                 namespace, metric, dimension, value = target
-                queries.append({"Id": f"dest{i}", "MetricStat": {"Metric": {
-                    "Namespace": namespace, "MetricName": metric, "Dimensions": [{"Name": dimension, "Value": value}]},
-                    "Period": window.seconds, "Stat": "Sum"}})
+                queries.append(
+                    {
+                        "Id": f"dest{i}",
+                        "MetricStat": {
+                            "Metric": {
+                                "Namespace": namespace,
+                                "MetricName": metric,
+                                "Dimensions": [{"Name": dimension, "Value": value}],
+                            },
+                            "Period": window.seconds,
+                            "Stat": "Sum",
+                        },
+                    }
+                )
         points: dict[str, list[tuple[datetime, float]]] = {}
         try:
-            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=window.start,
-                              EndTime=window.end, ScanBy="TimestampAscending")
+            data = self._call(
+                "cloudwatch",
+                "GetMetricData",
+                MetricDataQueries=queries,
+                StartTime=window.start,
+                EndTime=window.end,
+                ScanBy="TimestampAscending",
+            )
             for result in data.get("MetricDataResults", []):
-                points[result["Id"]] = list(zip((_parse_time(t) for t in result.get("Timestamps", [])),
-                                                result.get("Values", []), strict=False))
+                points[result["Id"]] = list(
+                    zip((_parse_time(t) for t in result.get("Timestamps", [])), result.get("Values", []), strict=False)
+                )
         except HealthError as exc:
             report.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
         try:
-            events, _ = self._filter(start_ms=window.start_ms, end_ms=window.end_ms,
-                                     pattern=f'"{streams_mod.BATCH_MESSAGE}"', limit=RECENT_EVENTS_LIMIT)
+            events, _ = self._filter(
+                start_ms=window.start_ms,
+                end_ms=window.end_ms,
+                pattern=f'"{streams_mod.BATCH_MESSAGE}"',
+                limit=RECENT_EVENTS_LIMIT,
+            )
             counts = streams_mod.batch_counts(events)
         except HealthError as exc:
             report.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
@@ -665,15 +804,22 @@ class AwsGateway:
         for i, m in enumerate(mappings):
             on_failure = ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
             sent = points.get(f"dest{i}")
-            report.streams.append(streams_mod.StreamHealth(
-                source=describe_source(m.get("EventSourceArn", "")), uuid=m.get("UUID", ""),
-                iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
-                iterator_age=age, counts=counts, on_failure=on_failure,
-                sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
-                last_result=m.get("LastProcessingResult", ""),
-                detail="IteratorAge and the handler's lines are the function's: shared by its "
-                       f"{len(mappings)} stream triggers" if len(mappings) > 1 else "",
-            ))
+            report.streams.append(
+                streams_mod.StreamHealth(
+                    source=describe_source(m.get("EventSourceArn", "")),
+                    uuid=m.get("UUID", ""),
+                    iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
+                    iterator_age=age,
+                    counts=counts,
+                    on_failure=on_failure,
+                    sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
+                    last_result=m.get("LastProcessingResult", ""),
+                    detail="IteratorAge and the handler's lines are the function's: shared by its "
+                    f"{len(mappings)} stream triggers"
+                    if len(mappings) > 1
+                    else "",
+                )
+            )
         return report
 
     # -- alarms (one call: the function's alarms are named after it, as create_alarms names them) -------
@@ -682,18 +828,27 @@ class AwsGateway:
         report = AlarmReport(detail=f"cloudwatch:DescribeAlarms, names starting {self.function_name}-")
         for a in resp.get("MetricAlarms", []):
             if a.get("Metrics"):
-                shown = next((m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True)
-                              and m.get("Expression")), "metric math")
+                shown = next(
+                    (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression")),
+                    "metric math",
+                )
                 metric = f"metric math: {shown}"
             else:
                 stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
                 metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
-            report.alarms.append(Alarm(
-                name=a.get("AlarmName", ""), state=a.get("StateValue", ""), metric=metric,
-                comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
-                threshold=a.get("Threshold"), state_reason=a.get("StateReason", ""),
-                state_updated=_parse_time(a.get("StateUpdatedTimestamp")),
-                actions=tuple(a.get("AlarmActions") or ()), description=a.get("AlarmDescription", "")))
+            report.alarms.append(
+                Alarm(
+                    name=a.get("AlarmName", ""),
+                    state=a.get("StateValue", ""),
+                    metric=metric,
+                    comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+                    threshold=a.get("Threshold"),
+                    state_reason=a.get("StateReason", ""),
+                    state_updated=_parse_time(a.get("StateUpdatedTimestamp")),
+                    actions=tuple(a.get("AlarmActions") or ()),
+                    description=a.get("AlarmDescription", ""),
+                )
+            )
         if resp.get("NextToken"):
             report.warnings.append("More than 100 alarms: the first 100 are shown.")
         return report
@@ -701,16 +856,26 @@ class AwsGateway:
     # -- deploys: versions, and the hour before vs after the latest (three calls) -----------------------
     def deploys(self) -> deploys_mod.DeployReport:
         resp = self._call("lambda", "ListVersionsByFunction", FunctionName=self.function_name, MaxItems=50)
-        found = [deploys_mod.Deploy(version=v.get("Version", ""), at=at, code_sha256=v.get("CodeSha256", ""),
-                                    description=v.get("Description", ""))
-                 for v in resp.get("Versions", []) if (at := _parse_time(v.get("LastModified")))]
+        found = [
+            deploys_mod.Deploy(
+                version=v.get("Version", ""),
+                at=at,
+                code_sha256=v.get("CodeSha256", ""),
+                description=v.get("Description", ""),
+            )
+            for v in resp.get("Versions", [])
+            if (at := _parse_time(v.get("LastModified")))
+        ]
         found.sort(key=lambda d: d.at, reverse=True)
         # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
         # it was published. The newest of them is the latest deploy.
-        report = deploys_mod.DeployReport(deploys=found, latest=found[0] if found else None,
-                                          detail="lambda:ListVersionsByFunction")
-        remember_deploys(self.function_name, dict(deploys_mod.markers_in(found, datetime.min.replace(tzinfo=UTC),
-                                                                          datetime.max.replace(tzinfo=UTC))))
+        report = deploys_mod.DeployReport(
+            deploys=found, latest=found[0] if found else None, detail="lambda:ListVersionsByFunction"
+        )
+        remember_deploys(
+            self.function_name,
+            dict(deploys_mod.markers_in(found, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))),
+        )
         if resp.get("NextMarker"):
             report.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
         if report.latest is None:
@@ -720,16 +885,28 @@ class AwsGateway:
         dims = [{"Name": "FunctionName", "Value": self.function_name}]
 
         def q(qid: str, metric: str, stat: str) -> dict[str, Any]:
-            return {"Id": qid, "MetricStat": {"Metric": {"Namespace": "AWS/Lambda", "MetricName": metric,
-                                                         "Dimensions": dims}, "Period": 3600, "Stat": stat}}
+            return {
+                "Id": qid,
+                "MetricStat": {
+                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dims},
+                    "Period": 3600,
+                    "Stat": stat,
+                },
+            }
 
         queries = [q("inv", "Invocations", "Sum"), q("err", "Errors", "Sum")]
         if "p99" in self.percentiles:
             queries.append(q("p99", "Duration", "p99"))
         sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
         try:
-            data = self._call("cloudwatch", "GetMetricData", MetricDataQueries=queries, StartTime=at - deploys_mod.HOUR,
-                              EndTime=at + deploys_mod.HOUR, ScanBy="TimestampAscending")
+            data = self._call(
+                "cloudwatch",
+                "GetMetricData",
+                MetricDataQueries=queries,
+                StartTime=at - deploys_mod.HOUR,
+                EndTime=at + deploys_mod.HOUR,
+                ScanBy="TimestampAscending",
+            )
             for result in data.get("MetricDataResults", []):
                 for when, value in zip(result.get("Timestamps", []), result.get("Values", []), strict=False):
                     side = "after" if _parse_time(when) >= at else "before"
@@ -739,9 +916,12 @@ class AwsGateway:
         cold = {"before": 0, "after": 0}
         cold_read = True
         try:
-            events, more = self._filter(start_ms=int((at - deploys_mod.HOUR).timestamp() * 1000),
-                                        end_ms=int((at + deploys_mod.HOUR).timestamp() * 1000),
-                                        pattern='?"Init Duration" ?initDurationMs', limit=RECENT_EVENTS_LIMIT)
+            events, more = self._filter(
+                start_ms=int((at - deploys_mod.HOUR).timestamp() * 1000),
+                end_ms=int((at + deploys_mod.HOUR).timestamp() * 1000),
+                pattern='?"Init Duration" ?initDurationMs',
+                limit=RECENT_EVENTS_LIMIT,
+            )
             for event in events:
                 report_line = parse_line(event).report
                 if report_line is not None and report_line.cold_start:
@@ -754,9 +934,13 @@ class AwsGateway:
         after_minutes = max(0.0, min(60.0, (now - at).total_seconds() / 60))
         for name in ("before", "after"):
             values = sides[name]
-            side = deploys_mod.Side(invocations=int(values.get("inv", 0)), errors=int(values.get("err", 0)),
-                                    p99_ms=values.get("p99"), cold_starts=cold[name] if cold_read else None,
-                                    minutes=60.0 if name == "before" else after_minutes)
+            side = deploys_mod.Side(
+                invocations=int(values.get("inv", 0)),
+                errors=int(values.get("err", 0)),
+                p99_ms=values.get("p99"),
+                cold_starts=cold[name] if cold_read else None,
+                minutes=60.0 if name == "before" else after_minutes,
+            )
             setattr(report, name, side)
         return report
 
@@ -768,8 +952,12 @@ def _insights_event(row: list[dict[str, Any]]) -> LogEvent | None:
     when = _parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
     if when is None or "@message" not in cells:
         return None
-    return LogEvent(timestamp=int(when.timestamp() * 1000), message=cells["@message"],
-                    stream=cells.get("@logStream", ""), event_id=cells.get("@ptr", ""))
+    return LogEvent(
+        timestamp=int(when.timestamp() * 1000),
+        message=cells["@message"],
+        stream=cells.get("@logStream", ""),
+        event_id=cells.get("@ptr", ""),
+    )
 
 
 def _routes(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]:
@@ -854,12 +1042,15 @@ def _since_previous_request(events: list[LogEvent], start_ms: int) -> list[LogEv
     keep_from, invoke_init = len(before), False
     for index, event in enumerate(before):
         line = parse_line(event)
-        if line.kind == "report" or line.tag in {"END", "platform.end", "platform.runtimeDone"} or (
-                line.init is not None and line.init.phase != "invoke"):
+        if (
+            line.kind == "report"
+            or line.tag in {"END", "platform.end", "platform.runtimeDone"}
+            or (line.init is not None and line.init.phase != "invoke")
+        ):
             keep_from, invoke_init = index + 1, False
         elif line.init is not None:
             invoke_init = True
-    return (before[keep_from:] if invoke_init else []) + ordered[len(before):]
+    return (before[keep_from:] if invoke_init else []) + ordered[len(before) :]
 
 
 def _encode_token(next_token: str, win_lo: int, hi: int) -> str:
@@ -872,4 +1063,3 @@ def _decode_token(token: str) -> tuple[str, int, int]:
         return str(next_token), int(win_lo), int(hi)
     except (ValueError, TypeError) as exc:
         raise InvalidQuery("That page link has expired; start again from the newest lines.") from exc
-

@@ -58,26 +58,34 @@ def _time_label(when: datetime, period: int) -> str:
     return when.strftime("%b %d %H:%M" if period >= 3600 else "%H:%M")
 
 
-def _frame(buckets: Sequence[datetime], period: int, top_value: float, unit: str, label: str, width: int,
-           height: int) -> list[str]:
+def _frame(
+    buckets: Sequence[datetime], period: int, top_value: float, unit: str, label: str, width: int, height: int
+) -> list[str]:
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i in range(5):
         y = TOP + plot_h * i / 4
         value = top_value * (4 - i) / 4
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{width - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="ylabel" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(value, unit)}</text>')
+        parts.append(
+            f'<text class="ylabel" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(value, unit)}</text>'
+        )
     if buckets:
         for index, anchor in ((0, "start"), (len(buckets) // 2, "middle"), (len(buckets) - 1, "end")):
             x = LEFT + plot_w * (index + (0 if anchor == "start" else 1 if anchor == "end" else 0.5)) / len(buckets)
-            parts.append(f'<text class="xlabel" x="{x:.1f}" y="{height - 6}" text-anchor="{anchor}">'
-                         f"{_time_label(buckets[index], period)}</text>")
+            parts.append(
+                f'<text class="xlabel" x="{x:.1f}" y="{height - 6}" text-anchor="{anchor}">'
+                f"{_time_label(buckets[index], period)}</text>"
+            )
     return parts
 
 
-def _markers(buckets: Sequence[datetime], period: int, markers: Sequence[tuple[datetime, str]], width: int,
-             height: int) -> list[str]:
+def _markers(
+    buckets: Sequence[datetime], period: int, markers: Sequence[tuple[datetime, str]], width: int, height: int
+) -> list[str]:
     """A dashed vertical line (with its label as a tooltip) for each deploy inside the chart's range."""
     if not buckets:
         return []
@@ -88,15 +96,25 @@ def _markers(buckets: Sequence[datetime], period: int, markers: Sequence[tuple[d
         if not 0 <= offset < span:
             continue
         x = LEFT + plot_w * offset / span
-        out.append(f'<g class="marker"><line class="deploy" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - BOTTOM}"/>'
-                   f'<text class="marker-label" x="{x + 3:.1f}" y="{TOP + 9}">▲ deploy</text>'
-                   f"<title>{escape(text)} at {when.strftime('%Y-%m-%d %H:%M:%S')} UTC</title></g>")
+        out.append(
+            f'<g class="marker"><line class="deploy" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{height - BOTTOM}"/>'
+            f'<text class="marker-label" x="{x + 3:.1f}" y="{TOP + 9}">▲ deploy</text>'
+            f"<title>{escape(text)} at {when.strftime('%Y-%m-%d %H:%M:%S')} UTC</title></g>"
+        )
     return out
 
 
-def bar_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series], *, label: str,
-              unit: str = "", width: int = WIDTH, height: int = HEIGHT,
-              markers: Sequence[tuple[datetime, str]] = ()) -> SafeString:
+def bar_chart(
+    buckets: Sequence[datetime],
+    period: int,
+    series: Sequence[Series],
+    *,
+    label: str,
+    unit: str = "",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    markers: Sequence[tuple[datetime, str]] = (),
+) -> SafeString:
     """Overlaid bars (the first series is the largest: invocations, then errors over it)."""
     top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0), integer=not unit)
     parts = _frame(buckets, period, top_value, unit, label, width, height)
@@ -118,9 +136,17 @@ def bar_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series]
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and escaped labels only
 
 
-def line_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series], *, label: str,
-               unit: str = "", width: int = WIDTH, height: int = HEIGHT,
-               markers: Sequence[tuple[datetime, str]] = ()) -> SafeString:
+def line_chart(
+    buckets: Sequence[datetime],
+    period: int,
+    series: Sequence[Series],
+    *,
+    label: str,
+    unit: str = "",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    markers: Sequence[tuple[datetime, str]] = (),
+) -> SafeString:
     """One line per series. A bucket without invocations has no duration: the line breaks there rather
     than dropping to zero, and a lone bucket is a dot."""
     top_value = nice_ceiling(max((max(s.values, default=0) for s in series), default=0))
@@ -133,8 +159,10 @@ def line_chart(buckets: Sequence[datetime], period: int, series: Sequence[Series
             if value > 0:
                 x, y = LEFT + (i + 0.5) * slot, TOP + plot_h - plot_h * value / top_value
                 run.append((x, y))
-                parts.append(f'<circle class="dot {s.css}" cx="{x:.1f}" cy="{y:.1f}" r="{2.6 if len(buckets) < 80 else 1.6}">'
-                             f"<title>{escape(s.label)} {_time_label(buckets[i], period)}: {_fmt(value, unit)}</title></circle>")
+                parts.append(
+                    f'<circle class="dot {s.css}" cx="{x:.1f}" cy="{y:.1f}" r="{2.6 if len(buckets) < 80 else 1.6}">'
+                    f"<title>{escape(s.label)} {_time_label(buckets[i], period)}: {_fmt(value, unit)}</title></circle>"
+                )
                 continue
             if len(run) > 1:
                 path = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
@@ -149,14 +177,18 @@ def sparkline(values: Sequence[float], *, label: str, width: int = 168, height: 
     """A small bar per bucket (an issue's occurrences over the range), no axes: the shape, not the scale."""
     top = max(values, default=0) or 1
     slot = width / max(1, len(values))
-    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
-             f'<line class="spark-base" x1="0" x2="{width}" y1="{height - 0.5}" y2="{height - 0.5}"/>']
+    parts = [
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<line class="spark-base" x1="0" x2="{width}" y1="{height - 0.5}" y2="{height - 0.5}"/>',
+    ]
     for i, value in enumerate(values):
         if value <= 0:
             continue
         h = max(2.0, (height - 2) * value / top)
-        parts.append(f'<rect class="bar err" x="{i * slot:.1f}" y="{height - h:.1f}" width="{max(1.0, slot * 0.8):.1f}" '
-                     f'height="{h:.1f}"><title>{_fmt(value, "")}</title></rect>')
+        parts.append(
+            f'<rect class="bar err" x="{i * slot:.1f}" y="{height - h:.1f}" width="{max(1.0, slot * 0.8):.1f}" '
+            f'height="{h:.1f}"><title>{_fmt(value, "")}</title></rect>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - built from numbers and an escaped label only

@@ -123,8 +123,9 @@ class FailureReport:
         """Groups again with the deploy time and the Throttles metric, read once the query is done."""
         self.deployed_at = deployed_at
         self.deploy_in_range = bool(deployed_at and window.start <= deployed_at < window.end)
-        self.groups = group([*self.failures, *throttle_failures(window, list(throttles))], window,
-                            deployed_at=deployed_at)
+        self.groups = group(
+            [*self.failures, *throttle_failures(window, list(throttles))], window, deployed_at=deployed_at
+        )
 
     @property
     def done(self) -> bool:
@@ -441,5 +442,10 @@ def project_packages() -> tuple[str, ...]:
     """The project's own top-level packages (console, notes, accounts, ...): a traceback's frame in one of
     them is the project's code; anything else in /var/task is a dependency Zappa packaged beside it."""
     root = Path(settings.BASE_DIR)
-    return tuple(sorted(p.name for p in root.iterdir()
-                        if p.is_dir() and (p / "__init__.py").exists() and p.name not in {"tests", "bench"}))
+    return tuple(
+        sorted(
+            p.name
+            for p in root.iterdir()
+            if p.is_dir() and (p / "__init__.py").exists() and p.name not in {"tests", "bench"}
+        )
+    )

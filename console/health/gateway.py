@@ -174,14 +174,20 @@ class EventSourceMapping:
     def risks(self) -> list[str]:
         """What can lose or block records, in words an admin can act on."""
         if self.origin == "local":
-            return [f"Local stream poller: {self.last_result[len('PROBLEM: '):]}"] if self.last_result.startswith("PROBLEM") else []
+            return (
+                [f"Local stream poller: {self.last_result[len('PROBLEM: ') :]}"]
+                if self.last_result.startswith("PROBLEM")
+                else []
+            )
         if self.origin != "aws":
             return []
         out = []
         if self.routed_to == ():
-            out.append("The deployed package does not route this ARN: Zappa's handler finds no function, returns "
-                       "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
-                       "(manage.py wire_stream does it for the table's stream) and deploy.")
+            out.append(
+                "The deployed package does not route this ARN: Zappa's handler finds no function, returns "
+                "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
+                "(manage.py wire_stream does it for the table's stream) and deploy."
+            )
         if self.is_stream and self.max_retries in (None, -1) and self.max_record_age_s in (None, -1):
             out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
         if self.is_stream and not self.report_item_failures:
@@ -253,8 +259,9 @@ class HealthGateway(Protocol):
 
     def metrics(self, window: Window) -> Metrics: ...
 
-    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
-        ...
+    def recent_invocations(
+        self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
+    ) -> InvocationSample: ...
 
     def start_aggregates(self, window: Window) -> str: ...
 
@@ -271,8 +278,9 @@ class HealthGateway(Protocol):
     # Logs Insights on AWS (start, then read the results by handle); computed at once locally.
     def start_failures(self, window: Window) -> str: ...
 
-    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
-                 throttles: Sequence[float] = ()) -> FailureReport: ...
+    def failures(
+        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles: Sequence[float] = ()
+    ) -> FailureReport: ...
 
     def start_routes(self, window: Window) -> str: ...
 
@@ -285,6 +293,7 @@ class HealthGateway(Protocol):
 
 # --- helpers both gateways use ------------------------------------------------------------------------
 
+
 def merge_events(a: list[LogEvent], b: list[LogEvent]) -> list[LogEvent]:
     seen: dict[tuple[str, str, int, str], LogEvent] = {}
     for event in [*a, *b]:
@@ -295,11 +304,23 @@ def merge_events(a: list[LogEvent], b: list[LogEvent]) -> list[LogEvent]:
 def request_detail_from(request_id: str, lambda_id: str, events: list[LogEvent], warnings: list[str]) -> RequestDetail:
     lines = [parse_line(e) for e in sorted(events, key=lambda e: (e.timestamp, e.event_id))]
     invocations = [i for i in invocations_from_events(events) if i.request_id == (lambda_id or request_id)]
-    return RequestDetail(request_id=request_id, lines=lines, lambda_request_id=lambda_id,
-                         invocation=invocations[0] if invocations else None, warnings=warnings)
+    return RequestDetail(
+        request_id=request_id,
+        lines=lines,
+        lambda_request_id=lambda_id,
+        invocation=invocations[0] if invocations else None,
+        warnings=warnings,
+    )
 
 
-def tail_page(events: list[LogEvent], keep: Callable[[LogLine], bool], *, after_ms: int, seen: tuple[str, ...], warnings: list[str]) -> TailPage:
+def tail_page(
+    events: list[LogEvent],
+    keep: Callable[[LogLine], bool],
+    *,
+    after_ms: int,
+    seen: tuple[str, ...],
+    warnings: list[str],
+) -> TailPage:
     """Lines not shown yet, newest first, and the cursor for the next poll: the newest time read, with the
     ids already shown at that millisecond (the next read starts there, inclusive)."""
     fresh = [e for e in events if e.event_id not in seen and e.timestamp >= after_ms]

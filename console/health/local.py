@@ -65,8 +65,11 @@ class LocalGateway:
         self.stage = None
         self.stage_error = ""
         try:
-            self.stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=settings.HEALTH_FUNCTION_NAME,
-                                    wanted=settings.HEALTH_STAGE)
+            self.stage = load_stage(
+                settings.HEALTH_ZAPPA_SETTINGS,
+                function_name=settings.HEALTH_FUNCTION_NAME,
+                wanted=settings.HEALTH_STAGE,
+            )
         except StageSettingsError as exc:
             self.stage_error = str(exc)
         self.function_name = (self.stage.lambda_name if self.stage else "") or "this process"
@@ -81,15 +84,25 @@ class LocalGateway:
         process = f"pid {os.getpid()}, Python {platform.python_version()} ({sys.platform})"
         if self.stage is None:
             return FunctionConfig(
-                name=self.function_name, runtime=f"python{sys.version_info.major}.{sys.version_info.minor}",
-                handler="manage.py runserver", memory_mb=self.memory_mb, architecture=platform.machine(),
-                environment=redact_environment({}), log_group=self.log_group, source="local",
-                source_detail=self.stage_error or f"no zappa_settings.json at {settings.HEALTH_ZAPPA_SETTINGS}; {process}",
+                name=self.function_name,
+                runtime=f"python{sys.version_info.major}.{sys.version_info.minor}",
+                handler="manage.py runserver",
+                memory_mb=self.memory_mb,
+                architecture=platform.machine(),
+                environment=redact_environment({}),
+                log_group=self.log_group,
+                source="local",
+                source_detail=self.stage_error
+                or f"no zappa_settings.json at {settings.HEALTH_ZAPPA_SETTINGS}; {process}",
                 state="Running locally",
             )
         expected = expected_config(self.stage)
-        return replace(expected, state="Running locally", log_group=self.log_group,
-                       source_detail=f"{expected.source_detail}; {process}")
+        return replace(
+            expected,
+            state="Running locally",
+            log_group=self.log_group,
+            source_detail=f"{expected.source_detail}; {process}",
+        )
 
     def packaged_environment(self):
         """Zappa's `environment_variables`: baked into the package, not visible in Lambda's configuration."""
@@ -100,8 +113,10 @@ class LocalGateway:
         what this process really runs with (local mode uses its own table, endpoint and log level)."""
         stage_env: dict[str, str] = {}
         if self.stage:
-            stage_env = {**(self.stage.settings.get("environment_variables") or {}),
-                         **(self.stage.settings.get("aws_environment_variables") or {})}
+            stage_env = {
+                **(self.stage.settings.get("environment_variables") or {}),
+                **(self.stage.settings.get("aws_environment_variables") or {}),
+            }
         running = {
             "DYNAMODB_TABLE": settings.DYNAMODB_TABLE,
             "DYNAMODB_ENDPOINT_URL": settings.DYNAMODB_ENDPOINT_URL or "(embedded or AWS default)",
@@ -113,8 +128,14 @@ class LocalGateway:
         rows = []
         for name, now in running.items():
             stage_value = str(stage_env.get(name, region if name == "AWS_REGION" else ""))
-            rows.append({"name": name, "stage": stage_value or "(not set)", "process": str(now),
-                         "differs": bool(stage_value) and stage_value != str(now)})
+            rows.append(
+                {
+                    "name": name,
+                    "stage": stage_value or "(not set)",
+                    "process": str(now),
+                    "differs": bool(stage_value) and stage_value != str(now),
+                }
+            )
         return rows
 
     # -- metrics --------------------------------------------------------------------------------------
@@ -168,7 +189,9 @@ class LocalGateway:
             user=r.username or r.user_id,
         )
 
-    def recent_invocations(self, window: Window, *, limit: int = 20, metrics: Metrics | None = None) -> InvocationSample:
+    def recent_invocations(
+        self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
+    ) -> InvocationSample:
         records = self._records(window)
         invocations = [self._invocation(r) for r in reversed(records)][:limit]
         return InvocationSample(invocations=invocations, since=window.start, until=window.end)
@@ -197,8 +220,12 @@ class LocalGateway:
 
     # -- logs -----------------------------------------------------------------------------------------
     def _events(self) -> list[LogEvent]:
-        return [LogEvent(timestamp=int(line.timestamp * 1000), message=line.line, stream=LOCAL_STREAM,
-                         event_id=str(line.seq)) for line in observability.recent_log_lines()]
+        return [
+            LogEvent(
+                timestamp=int(line.timestamp * 1000), message=line.line, stream=LOCAL_STREAM, event_id=str(line.seq)
+            )
+            for line in observability.recent_log_lines()
+        ]
 
     def _select(self, query: LogQuery, lo: int, hi: int) -> tuple[list[LogEvent], Callable[[LogLine], bool]]:
         pattern, keep = patterns.plan(query)
@@ -243,8 +270,10 @@ class LocalGateway:
     def triggers(self) -> Triggers:
         """The stage's `events` (what Lambda would run; nothing schedules them here) and the local stream
         poller that stands in for the stream trigger."""
-        found = Triggers(source_detail="local process",
-                         api_detail="None locally: runserver serves the app; API Gateway exists only on Lambda.")
+        found = Triggers(
+            source_detail="local process",
+            api_detail="None locally: runserver serves the app; API Gateway exists only on Lambda.",
+        )
         found.mappings.append(self._poller())
         if self.stage:
             found.mappings.extend(stage_mappings(self.stage))
@@ -264,8 +293,13 @@ class LocalGateway:
         # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
         last_result = ""
         if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
-            state, detail = "Enabled", (f"local stream poller: polling the embedded endpoint every {every}, in the "
-                                        "manage.py process that started it")
+            state, detail = (
+                "Enabled",
+                (
+                    f"local stream poller: polling the embedded endpoint every {every}, in the "
+                    "manage.py process that started it"
+                ),
+            )
             status = stream_poller.read_status()
             if status is None:
                 last_result = "PROBLEM: the poller has written no status yet: it may not have started"
@@ -275,22 +309,34 @@ class LocalGateway:
             else:
                 last_result = "OK"
         elif settings.DYNAMODB_ENDPOINT_URL:
-            state, detail = "Not running", ("the local poller follows only the embedded endpoint; with "
-                                            "DYNAMODB_ENDPOINT_URL set, version history does not update here")
+            state, detail = (
+                "Not running",
+                (
+                    "the local poller follows only the embedded endpoint; with "
+                    "DYNAMODB_ENDPOINT_URL set, version history does not update here"
+                ),
+            )
         else:
             state, detail = "Not running", "no embedded endpoint: the table's own trigger (on AWS) keeps its history"
         return EventSourceMapping(
-            source_arn=settings.DYNAMODB_ENDPOINT_URL or "", source=f"DynamoDB stream of {table}", state=state,
-            origin="local", batch_size=stream_poller.BATCH_LIMIT, starting_position="LATEST",
-            routed_to=("notes.events.handle_stream",), detail=detail, last_result=last_result,
+            source_arn=settings.DYNAMODB_ENDPOINT_URL or "",
+            source=f"DynamoDB stream of {table}",
+            state=state,
+            origin="local",
+            batch_size=stream_poller.BATCH_LIMIT,
+            starting_position="LATEST",
+            routed_to=("notes.events.handle_stream",),
+            detail=detail,
+            last_result=last_result,
         )
 
     # -- failures and routes: computed from the records at once -----------------------------------------
     def start_failures(self, window: Window) -> str:
         return f"local-{window.key}"
 
-    def failures(self, handle: str, window: Window, *, deployed_at: datetime | None = None,
-                 throttles=()) -> FailureReport:
+    def failures(
+        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles=()
+    ) -> FailureReport:
         """Each 5xx the process answered: by its exception (type and project frame) when one escaped the
         view, else by status and route. No Lambda-level failures happen to a local process."""
         found = []
@@ -299,11 +345,29 @@ class LocalGateway:
                 continue
             when = datetime.fromtimestamp(r.started_at, tz=UTC)
             if r.exc_type:
-                found.append(Failure(when, KIND_EXCEPTION, r.exc_type, r.exc_frame, r.exc_message, r.traceback,
-                                     r.correlation_id, r.route))
+                found.append(
+                    Failure(
+                        when,
+                        KIND_EXCEPTION,
+                        r.exc_type,
+                        r.exc_frame,
+                        r.exc_message,
+                        r.traceback,
+                        r.correlation_id,
+                        r.route,
+                    )
+                )
             else:
-                found.append(Failure(when, KIND_HTTP, f"HTTP {r.status}", message=f"{r.method} {r.path} {r.status}",
-                                     request_id=r.correlation_id, route=r.route))
+                found.append(
+                    Failure(
+                        when,
+                        KIND_HTTP,
+                        f"HTTP {r.status}",
+                        message=f"{r.method} {r.path} {r.status}",
+                        request_id=r.correlation_id,
+                        route=r.route,
+                    )
+                )
         deployed = deployed_at or datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
         report = FailureReport(status="Complete", lines_read=len(found), failures=found)
         report.regroup(window, deployed_at=deployed)
@@ -314,8 +378,17 @@ class LocalGateway:
 
     def routes(self, handle: str) -> RouteReport:
         records = self._records(Window.for_range(handle.removeprefix("local-")))
-        facts = [RequestFacts(route=r.route, status=r.status, duration_ms=r.duration_ms, cold_start=r.cold_start,
-                              db_calls=r.db_calls, db_ms=r.db_ms) for r in records]
+        facts = [
+            RequestFacts(
+                route=r.route,
+                status=r.status,
+                duration_ms=r.duration_ms,
+                cold_start=r.cold_start,
+                db_calls=r.db_calls,
+                db_ms=r.db_ms,
+            )
+            for r in records
+        ]
         return RouteReport(status="Complete", routes=from_requests(facts))
 
     def stream_health(self, window: Window) -> StreamReport:
@@ -323,12 +396,22 @@ class LocalGateway:
         lo, hi = window.start_ms, window.end_ms
         counts = batch_counts(e for e in self._events() if lo <= e.timestamp < hi)
         poller = self._poller()
-        return StreamReport(streams=[StreamHealth(
-            source=poller.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only")])
+        return StreamReport(
+            streams=[
+                StreamHealth(
+                    source=poller.source,
+                    counts=counts,
+                    detail="local poller: lag (IteratorAge) is measured by Lambda only",
+                )
+            ]
+        )
 
     def alarms(self) -> AlarmReport:
-        return AlarmReport(source="local", detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
-                                                  "EMAIL=you@example.com` creates them for a deployed stage")
+        return AlarmReport(
+            source="local",
+            detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
+            "EMAIL=you@example.com` creates them for a deployed stage",
+        )
 
     def deploys(self) -> DeployReport:
         """Locally the "deploy" is this process's start: the hour after it from the records; no hour before."""
@@ -336,8 +419,17 @@ class LocalGateway:
         latest = Deploy(version="this process", at=started, description=f"pid {os.getpid()}")
         records = [r for r in observability.recent_requests() if r.started_at < started.timestamp() + 3600]
         durations = sorted(r.duration_ms for r in records)
-        after = Side(invocations=len(records), errors=sum(1 for r in records if r.status >= 500),
-                     p99_ms=percentile(durations, 99), cold_starts=sum(1 for r in records if r.cold_start),
-                     minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60))
-        return DeployReport(deploys=[latest], latest=latest, before=None, after=after,
-                            detail="local: the process start stands in for a deploy; nothing ran before it")
+        after = Side(
+            invocations=len(records),
+            errors=sum(1 for r in records if r.status >= 500),
+            p99_ms=percentile(durations, 99),
+            cold_starts=sum(1 for r in records if r.cold_start),
+            minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60),
+        )
+        return DeployReport(
+            deploys=[latest],
+            latest=latest,
+            before=None,
+            after=after,
+            detail="local: the process start stands in for a deploy; nothing ran before it",
+        )

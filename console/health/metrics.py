@@ -179,7 +179,12 @@ def gb_seconds(billed_ms: float, memory_mb: float) -> float:
 
 
 def cost(
-    *, requests: int, gb_s: float, architecture: str, prices: dict[str, float], per_million_requests: float,
+    *,
+    requests: int,
+    gb_s: float,
+    architecture: str,
+    prices: dict[str, float],
+    per_million_requests: float,
     basis: str,
 ) -> Cost:
     """List price for the range, free tier not deducted (it is per account, not per function)."""
@@ -263,9 +268,17 @@ class MemorySummary:
         return self.max_mb is not None and self.max_mb >= self.memory_mb * OOM_RISK_RATIO
 
 
-def memory_summary(*, memory_mb: float | None, p50_mb: float | None, p99_mb: float | None, max_mb: float | None,
-                   invocations: int, billed_ms: float, price_gb_second: float,
-                   price_per_million_requests: float) -> MemorySummary | None:
+def memory_summary(
+    *,
+    memory_mb: float | None,
+    p50_mb: float | None,
+    p99_mb: float | None,
+    max_mb: float | None,
+    invocations: int,
+    billed_ms: float,
+    price_gb_second: float,
+    price_per_million_requests: float,
+) -> MemorySummary | None:
     """No guess at other sizes: the cost is the range's own average billed duration at the current size."""
     if not memory_mb:
         return None

@@ -20,13 +20,20 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
 LOG_FORMAT_TEXT = "Text"
 LOG_FORMAT_JSON = "JSON"
 # Level words as they appear in both formats' lines ([ERROR], "level":"ERROR").
-_LEVEL_TERMS = {"DEBUG": "?DEBUG", "INFO": "?INFO", "WARNING": "?WARNING ?WARN", "ERROR": "?ERROR",
-                "CRITICAL": "?CRITICAL ?FATAL"}
+_LEVEL_TERMS = {
+    "DEBUG": "?DEBUG",
+    "INFO": "?INFO",
+    "WARNING": "?WARNING ?WARN",
+    "ERROR": "?ERROR",
+    "CRITICAL": "?CRITICAL ?FATAL",
+}
 # Failures Lambda writes without a level word: timeouts, runtime exits, failed inits, the runtime's
 # unhandled-error object, and REPORT lines of newer runtimes that end with Status: timeout|error.
 _FAILURE_TERMS = {
-    LOG_FORMAT_TEXT: ('?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError" ?"Process exited before completing" '
-                      '?"Status: error" ?"Status: timeout" ?"Status: failure" ?errorType ?"Runtime.Unknown"'),
+    LOG_FORMAT_TEXT: (
+        '?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError" ?"Process exited before completing" '
+        '?"Status: error" ?"Status: timeout" ?"Status: failure" ?errorType ?"Runtime.Unknown"'
+    ),
     # JSON records say "status":"timeout" (runtimeDone, report, initReport) or carry an errorType.
     LOG_FORMAT_JSON: '?errorType ?timeout ?failure ?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError"',
 }
@@ -61,8 +68,9 @@ def _split_terms(part: str) -> list[str]:
 def invocation_pattern(log_format: str = LOG_FORMAT_TEXT) -> str:
     """The FilterLogEvents pattern for the lines invocations are built from, in the function's log format."""
     parts = [_INVOCATION_TERMS[f] for f in _formats(log_format)]
-    return _terms(*parts, "?ERROR ?CRITICAL ?FATAL", *[_FAILURE_TERMS[f] for f in _formats(log_format)],
-                  APP_REQUEST_TERM)
+    return _terms(
+        *parts, "?ERROR ?CRITICAL ?FATAL", *[_FAILURE_TERMS[f] for f in _formats(log_format)], APP_REQUEST_TERM
+    )
 
 
 def level_pattern(level: str, log_format: str = LOG_FORMAT_TEXT) -> str:
@@ -110,7 +118,7 @@ def plan(query: LogQuery, *, log_format: str = LOG_FORMAT_TEXT) -> tuple[str, Ca
 # --- matching ----------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r'\s*(?:([?\-]?)"((?:[^"\\]|\\.)*)"|(\S+))')
-_JSON_COND = re.compile(r'^\s*\$\.([\w.\[\]]+)\s*(=|!=|>=|<=|>|<)\s*(.+?)\s*$')
+_JSON_COND = re.compile(r"^\s*\$\.([\w.\[\]]+)\s*(=|!=|>=|<=|>|<)\s*(.+?)\s*$")
 
 
 def compile_pattern(pattern: str) -> Callable[[str], bool]:
@@ -154,7 +162,7 @@ def compile_pattern(pattern: str) -> Callable[[str], bool]:
 
 def _json_pattern(pattern: str) -> Callable[[str], bool]:
     if not pattern.endswith("}"):
-        raise InvalidQuery("A JSON filter pattern looks like { $.level = \"ERROR\" }.")
+        raise InvalidQuery('A JSON filter pattern looks like { $.level = "ERROR" }.')
     body = pattern[1:-1].strip()
     alternatives = [[_json_condition(part) for part in group.split("&&")] for group in body.split("||")]
 
@@ -171,8 +179,10 @@ def _json_pattern(pattern: str) -> Callable[[str], bool]:
 def _json_condition(text: str) -> Callable[[dict[str, Any]], bool]:
     ends_bare = re.search(r"(!=|>=|<=|=|>|<)\s*$", text.strip().strip("()"))
     if ends_bare:  # "$.status >=" (also read by a greedy match as "> '='"): nothing to compare with
-        raise InvalidQuery(f"Invalid JSON filter condition {text.strip()!r}: the comparison has no value after "
-                           f"{ends_bare.group(1)!r}; write it like {{ $.status >= 500 }} or {{ $.level = \"ERROR\" }}.")
+        raise InvalidQuery(
+            f"Invalid JSON filter condition {text.strip()!r}: the comparison has no value after "
+            f'{ends_bare.group(1)!r}; write it like {{ $.status >= 500 }} or {{ $.level = "ERROR" }}.'
+        )
     match = _JSON_COND.match(text.strip().strip("()"))
     if not match:
         raise InvalidQuery(f"Invalid JSON filter condition: {text.strip()!r}")
@@ -200,7 +210,13 @@ def _json_condition(text: str) -> Callable[[dict[str, Any]], bool]:
             number = float(current)
         except (TypeError, ValueError):
             return False
-        return {"=": number == value, "!=": number != value, ">": number > value, "<": number < value,
-                ">=": number >= value, "<=": number <= value}[op]
+        return {
+            "=": number == value,
+            "!=": number != value,
+            ">": number > value,
+            "<": number < value,
+            ">=": number >= value,
+            "<=": number <= value,
+        }[op]
 
     return condition

@@ -20,8 +20,23 @@ from typing import Any
 from console.health.gateway import EnvVar, EventSourceMapping, FunctionConfig, ScheduleRule
 
 # Names that look secret: the value is never shown (KEY matches API_KEY, SECRET_KEY, ...).
-SECRET_MARKERS = ("KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "PWD", "PASS", "CREDENTIAL", "DSN",
-                  "PRIVATE", "AUTH", "SIGNATURE", "SALT", "COOKIE", "CERT")
+SECRET_MARKERS = (
+    "KEY",
+    "SECRET",
+    "TOKEN",
+    "PASSWORD",
+    "PASSWD",
+    "PWD",
+    "PASS",
+    "CREDENTIAL",
+    "DSN",
+    "PRIVATE",
+    "AUTH",
+    "SIGNATURE",
+    "SALT",
+    "COOKIE",
+    "CERT",
+)
 _URL_WITH_USERINFO = re.compile(r"^[a-z][a-z0-9+.\-]*://[^/@\s]+@", re.I)
 MASK = "••••••"
 
@@ -154,10 +169,16 @@ def drift(deployed: FunctionConfig, expected: FunctionConfig) -> list[Drift]:
     """Fields where the deployed function differs from the stage. Secret values are compared by digest
     and never shown."""
     out: list[Drift] = []
-    for label, attr in [("Runtime", "runtime"), ("Handler", "handler"), ("Architecture", "architecture"),
-                        ("Memory (MB)", "memory_mb"), ("Timeout (s)", "timeout_s"),
-                        ("Ephemeral storage (MB)", "ephemeral_mb"), ("Reserved concurrency", "reserved_concurrency"),
-                        ("Tracing", "tracing")]:
+    for label, attr in [
+        ("Runtime", "runtime"),
+        ("Handler", "handler"),
+        ("Architecture", "architecture"),
+        ("Memory (MB)", "memory_mb"),
+        ("Timeout (s)", "timeout_s"),
+        ("Ephemeral storage (MB)", "ephemeral_mb"),
+        ("Reserved concurrency", "reserved_concurrency"),
+        ("Tracing", "tracing"),
+    ]:
         a, b = getattr(deployed, attr), getattr(expected, attr)
         if a != b:
             out.append(Drift(label, _fmt(a), _fmt(b)))
@@ -228,18 +249,30 @@ def stage_rules(stage: Stage) -> list[ScheduleRule]:
     s = stage.settings
     events = [e for e in s.get("events") or [] if isinstance(e, dict)]
     if s.get("keep_warm", True):
-        events.append({"name": "zappa-keep-warm", "function": KEEP_WARM_FUNCTION,
-                       "expression": s.get("keep_warm_expression", "rate(4 minutes)")})
+        events.append(
+            {
+                "name": "zappa-keep-warm",
+                "function": KEEP_WARM_FUNCTION,
+                "expression": s.get("keep_warm_expression", "rate(4 minutes)"),
+            }
+        )
     rules = []
     for event in events:
         expressions = [event["expression"]] if event.get("expression") else list(event.get("expressions") or [])
         for index, expression in enumerate(expressions):
-            name = zappa_rule_name(stage.lambda_name, event.get("function", ""), name=event.get("name", ""),
-                                   index=index)
-            rules.append(ScheduleRule(name=name, expression=expression,
-                                      state="ENABLED" if event.get("enabled", True) else "DISABLED",
-                                      runs=rule_runs(name), origin="stage",
-                                      description=event.get("description", "")))
+            name = zappa_rule_name(
+                stage.lambda_name, event.get("function", ""), name=event.get("name", ""), index=index
+            )
+            rules.append(
+                ScheduleRule(
+                    name=name,
+                    expression=expression,
+                    state="ENABLED" if event.get("enabled", True) else "DISABLED",
+                    runs=rule_runs(name),
+                    origin="stage",
+                    description=event.get("description", ""),
+                )
+            )
     return rules
 
 
@@ -259,12 +292,17 @@ def stage_mappings(stage: Stage) -> list[EventSourceMapping]:
         source = (event or {}).get("event_source") or {}
         if not source.get("arn") or event.get("expression") or event.get("expressions"):
             continue
-        out.append(EventSourceMapping(
-            source_arn=source["arn"], source=describe_source(source["arn"]),
-            state="Enabled" if source.get("enabled", True) else "Disabled", origin="stage",
-            batch_size=source.get("batch_size", 10), routed_to=(event.get("function", ""),),
-            detail=f"stage {stage.name!r} of {stage.path.name}: on Lambda only",
-        ))
+        out.append(
+            EventSourceMapping(
+                source_arn=source["arn"],
+                source=describe_source(source["arn"]),
+                state="Enabled" if source.get("enabled", True) else "Disabled",
+                origin="stage",
+                batch_size=source.get("batch_size", 10),
+                routed_to=(event.get("function", ""),),
+                detail=f"stage {stage.name!r} of {stage.path.name}: on Lambda only",
+            )
+        )
     return out
 
 

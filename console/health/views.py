@@ -54,8 +54,12 @@ from console.integers import parse_int
 T = TypeVar("T")
 
 LOG_RANGES: dict[str, timedelta] = {
-    "15m": timedelta(minutes=15), "1h": timedelta(hours=1), "3h": timedelta(hours=3),
-    "12h": timedelta(hours=12), "24h": timedelta(hours=24), "7d": timedelta(days=7),
+    "15m": timedelta(minutes=15),
+    "1h": timedelta(hours=1),
+    "3h": timedelta(hours=3),
+    "12h": timedelta(hours=12),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
 }
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 MAX_LOG_RANGE = timedelta(days=31)
@@ -123,8 +127,9 @@ def _mode(reads: Reads) -> dict[str, Any]:
     }
 
 
-def _render(request: HttpRequest, template: str, reads: Reads, context: dict[str, Any], *, tab: str,
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, reads: Reads, context: dict[str, Any], *, tab: str, status: int = 200
+) -> HttpResponse:
     context.update({"mode": _mode(reads), "problems": reads.problems, "tab": tab, "aws_calls": reads.calls})
     return render(request, template, context, status=status)
 
@@ -139,30 +144,50 @@ def _ranges(request: HttpRequest, window: Window, url_name: str) -> list[dict[st
 
 
 def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):
-    return cost(requests=requests, gb_s=gb_s, architecture=architecture, prices=settings.HEALTH_PRICE_GB_SECOND,
-                per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS, basis=basis)
+    return cost(
+        requests=requests,
+        gb_s=gb_s,
+        architecture=architecture,
+        prices=settings.HEALTH_PRICE_GB_SECOND,
+        per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS,
+        basis=basis,
+    )
 
 
 def _metric_charts(metrics: Metrics, deploys: list[tuple[datetime, str]] = ()) -> dict[str, Any]:
     w = metrics.window
     markers = [(when, text) for when, text in deploys if w.start <= when < w.end]
     buckets = w.buckets
-    duration = [charts.Series(label, metrics.duration[key], key) for key, label in
-                (("max", "max"), ("p99", "p99"), ("p90", "p90"), ("p50", "p50"), ("avg", "average"))
-                if key in metrics.duration]
+    duration = [
+        charts.Series(label, metrics.duration[key], key)
+        for key, label in (("max", "max"), ("p99", "p99"), ("p90", "p90"), ("p50", "p50"), ("avg", "average"))
+        if key in metrics.duration
+    ]
     return {
-        "invocations": charts.bar_chart(buckets, w.period, [
-            charts.Series("invocations", metrics.invocations, "inv"),
-            charts.Series("errors", metrics.errors, "err"),
-            charts.Series("throttles", metrics.throttles, "thr"),
-        ], label=f"Invocations, errors and throttles per {w.period // 60} min: {metrics.total_invocations} invocations, "
-                 f"{metrics.total_errors} errors, {metrics.total_throttles} throttles", markers=markers),
-        "duration": charts.line_chart(buckets, w.period, duration, unit="ms",
-                                      label=f"Duration per {w.period // 60} min", markers=markers),
-        "concurrency": charts.bar_chart(buckets, w.period, [
-            charts.Series("concurrent executions", metrics.concurrency, "conc")],
+        "invocations": charts.bar_chart(
+            buckets,
+            w.period,
+            [
+                charts.Series("invocations", metrics.invocations, "inv"),
+                charts.Series("errors", metrics.errors, "err"),
+                charts.Series("throttles", metrics.throttles, "thr"),
+            ],
+            label=f"Invocations, errors and throttles per {w.period // 60} min: {metrics.total_invocations} invocations, "
+            f"{metrics.total_errors} errors, {metrics.total_throttles} throttles",
+            markers=markers,
+        ),
+        "duration": charts.line_chart(
+            buckets, w.period, duration, unit="ms", label=f"Duration per {w.period // 60} min", markers=markers
+        ),
+        "concurrency": charts.bar_chart(
+            buckets,
+            w.period,
+            [charts.Series("concurrent executions", metrics.concurrency, "conc")],
             label=f"Peak concurrent executions per {w.period // 60} min: at most {metrics.peak_concurrency}",
-            width=1160, height=150, markers=markers),
+            width=1160,
+            height=150,
+            markers=markers,
+        ),
         "duration_keys": [s.css for s in duration],
         "markers": markers,
     }
@@ -171,11 +196,16 @@ def _metric_charts(metrics: Metrics, deploys: list[tuple[datetime, str]] = ()) -
 def _bucket_rows(metrics: Metrics) -> list[dict[str, Any]]:
     rows = []
     for i, when in enumerate(metrics.window.buckets):
-        rows.append({
-            "time": when, "invocations": metrics.invocations[i], "errors": metrics.errors[i],
-            "throttles": metrics.throttles[i], "concurrency": metrics.concurrency[i],
-            **{key: values[i] for key, values in metrics.duration.items()},
-        })
+        rows.append(
+            {
+                "time": when,
+                "invocations": metrics.invocations[i],
+                "errors": metrics.errors[i],
+                "throttles": metrics.throttles[i],
+                "concurrency": metrics.concurrency[i],
+                **{key: values[i] for key, values in metrics.duration.items()},
+            }
+        )
     return list(reversed(rows))
 
 
@@ -205,14 +235,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     gw = reads.gateway
     config = reads.attempt("Configuration", gw.configuration) if gw else None
     metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
-    sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
+    sample = (
+        reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
+    )
     estimate = None
     if metrics and config:
-        estimate = _price_cost(metrics.total_invocations, estimated_gb_seconds(metrics, config.memory_mb),
-                               config.architecture, "the Duration metric")
+        estimate = _price_cost(
+            metrics.total_invocations,
+            estimated_gb_seconds(metrics, config.memory_mb),
+            config.architecture,
+            "the Duration metric",
+        )
     context = {
-        "window": window, "ranges": _ranges(request, window, "health_overview"), "config": config,
-        "metrics": metrics, "sample": sample, "cost": estimate, "hint": _hint(config, sample),
+        "window": window,
+        "ranges": _ranges(request, window, "health_overview"),
+        "config": config,
+        "metrics": metrics,
+        "sample": sample,
+        "cost": estimate,
+        "hint": _hint(config, sample),
         "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
     }
@@ -228,8 +269,9 @@ def configuration(request: HttpRequest) -> HttpResponse:
     stage = expected = None
     packaged = ()
     try:
-        stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=config.name if config else "",
-                           wanted=settings.HEALTH_STAGE)
+        stage = load_stage(
+            settings.HEALTH_ZAPPA_SETTINGS, function_name=config.name if config else "", wanted=settings.HEALTH_STAGE
+        )
     except StageSettingsError as exc:
         reads.problems.append(Problem(str(exc), level="warning"))
     if stage:
@@ -237,9 +279,15 @@ def configuration(request: HttpRequest) -> HttpResponse:
         packaged = redact_environment(stage.settings.get("environment_variables") or {})
     differences = drift(config, expected) if config and expected and config.source == "aws" else None
     process_values = getattr(gw, "process_values", None)
-    context = {"config": config, "stage": stage, "expected": expected, "drift": differences, "packaged": packaged,
-               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name,
-               "process": process_values() if process_values else None}
+    context = {
+        "config": config,
+        "stage": stage,
+        "expected": expected,
+        "drift": differences,
+        "packaged": packaged,
+        "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name,
+        "process": process_values() if process_values else None,
+    }
     return _render(request, "console/health/configuration.html", reads, context, tab="configuration")
 
 
@@ -250,14 +298,21 @@ def invocations(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
-    sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=50, metrics=metrics) if gw else None
+    sample = (
+        reads.attempt("Recent invocations", gw.recent_invocations, window, limit=50, metrics=metrics) if gw else None
+    )
     handle = reads.attempt("Cold starts and cost (Logs Insights)", gw.start_aggregates, window) if gw else None
     context = {
-        "window": window, "ranges": _ranges(request, window, "health_invocations"), "metrics": metrics,
-        "sample": sample, "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
-        "rows": _bucket_rows(metrics) if metrics else [], "hint": _hint(None, sample) if sample else None,
-        "aggregates_url": (f"{reverse('health_aggregates')}?{urlencode({'q': handle, 'range': window.key})}"
-                           if handle else ""),
+        "window": window,
+        "ranges": _ranges(request, window, "health_invocations"),
+        "metrics": metrics,
+        "sample": sample,
+        "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
+        "rows": _bucket_rows(metrics) if metrics else [],
+        "hint": _hint(None, sample) if sample else None,
+        "aggregates_url": (
+            f"{reverse('health_aggregates')}?{urlencode({'q': handle, 'range': window.key})}" if handle else ""
+        ),
     }
     return _render(request, "console/health/invocations.html", reads, context, tab="invocations")
 
@@ -276,18 +331,31 @@ def aggregates(request: HttpRequest) -> HttpResponse:
     if result and result.done:
         config = reads.attempt("Configuration", gw.configuration)
         architecture = config.architecture if config else "x86_64"
-        exact = _price_cost(result.invocations, result.gb_seconds, architecture,
-                            "billed duration in REPORT lines (platform.report records in JSON format)")
+        exact = _price_cost(
+            result.invocations,
+            result.gb_seconds,
+            architecture,
+            "billed duration in REPORT lines (platform.report records in JSON format)",
+        )
     memory = None
     if result and result.done:
         architecture = config.architecture if config else "x86_64"
         memory = memory_summary(
-            memory_mb=(config.memory_mb if config else None) or result.memory_mb, p50_mb=result.memory_p50_mb,
-            p99_mb=result.memory_p99_mb, max_mb=result.max_memory_used_mb, invocations=result.invocations,
-            billed_ms=result.billed_ms, price_gb_second=settings.HEALTH_PRICE_GB_SECOND.get(architecture, 0.0),
-            price_per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS)
+            memory_mb=(config.memory_mb if config else None) or result.memory_mb,
+            p50_mb=result.memory_p50_mb,
+            p99_mb=result.memory_p99_mb,
+            max_mb=result.max_memory_used_mb,
+            invocations=result.invocations,
+            billed_ms=result.billed_ms,
+            price_gb_second=settings.HEALTH_PRICE_GB_SECOND.get(architecture, 0.0),
+            price_per_million_requests=settings.HEALTH_PRICE_PER_MILLION_REQUESTS,
+        )
     context = {
-        "window": window, "result": result, "cost": exact, "config": config, "memory": memory,
+        "window": window,
+        "result": result,
+        "cost": exact,
+        "config": config,
+        "memory": memory,
         "hint": _hint(config, None, result) if result and result.done else None,
         "poll_url": request.get_full_path(),
     }
@@ -317,11 +385,16 @@ def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, 
             start = _parse_local(form["from"]) if form["from"] else now - timedelta(hours=1)
             end = _parse_local(form["to"]) if form["to"] else now
         except (ValueError, OverflowError):  # OverflowError: a time zone moves it past year 1 or 9999
-            problems.append(Problem("From and To are dates and times like 2026-11-27T10:00 (UTC), between the "
-                                    "years 1 and 9999.", level="warning"))
+            problems.append(
+                Problem(
+                    "From and To are dates and times like 2026-11-27T10:00 (UTC), between the years 1 and 9999.",
+                    level="warning",
+                )
+            )
         if end <= start or end - start > MAX_LOG_RANGE:
-            problems.append(Problem("The time range must end after it starts and span at most 31 days.",
-                                    level="warning"))
+            problems.append(
+                Problem("The time range must end after it starts and span at most 31 days.", level="warning")
+            )
             start, end = now - timedelta(hours=1), now
         elif start < EARLIEST_LOG_TIME or end > now + timedelta(days=1):
             # Lambda's logs are no older than the function; far dates would overflow the charts' arithmetic.
@@ -372,16 +445,23 @@ def logs(request: HttpRequest) -> HttpResponse:
     newest_ms = max((line.event.timestamp for line in page.lines), default=None) if page else None
     first_page = before is None and token is None
     context = {
-        "form": form, "levels": LOG_LEVELS, "log_ranges": list(LOG_RANGES), "page": page, "query": query,
+        "form": form,
+        "levels": LOG_LEVELS,
+        "log_ranges": list(LOG_RANGES),
+        "page": page,
+        "query": query,
         "older_url": f"{base}?{_query_string(form, before=page.older_before_ms)}"
-        if page and page.older_before_ms is not None else "",
+        if page and page.older_before_ms is not None
+        else "",
         "token_url": f"{base}?{_query_string(form, before=before, token=page.token)}" if page and page.token else "",
         "newest_url": f"{base}?{_query_string(form)}" if not first_page else "",
         "live_url": f"{base}?{_query_string(form, live='' if form['live'] else '1')}",
         "tail_url": f"{reverse('health_logs_tail')}?"
-                    f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), shown=shown)}"
-        if form["live"] and first_page else "",
-        "shown": shown, "hidden_polling": hidden,
+        f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), shown=shown)}"
+        if form["live"] and first_page
+        else "",
+        "shown": shown,
+        "hidden_polling": hidden,
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/logs.html", reads, context, tab="logs")
@@ -408,9 +488,11 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
     next_after, next_seen = (tail.after_ms, tail.seen) if tail else (after, seen)
     shown = max(0, _int_or_none(request.GET.get("shown")) or 0) + (len(tail.lines) if tail else 0)
     context = {
-        "tail": tail, "form": form, "shown": shown,
+        "tail": tail,
+        "form": form,
+        "shown": shown,
         "tail_url": f"{reverse('health_logs_tail')}?"
-                    f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown, own=','.join(own))}",
+        f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown, own=','.join(own))}",
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return _render(request, "console/health/_tail.html", reads, context, tab="logs")
@@ -425,8 +507,11 @@ def triggers(request: HttpRequest) -> HttpResponse:
     found = reads.attempt("Triggers", gw.triggers) if gw else None
     for what, exc in found.errors if found else []:
         reads.report(what, exc)
-    context = {"triggers": found, "served_at": request.build_absolute_uri(reverse("home")),
-               "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name}
+    context = {
+        "triggers": found,
+        "served_at": request.build_absolute_uri(reverse("home")),
+        "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name,
+    }
     return _render(request, "console/health/triggers.html", reads, context, tab="triggers")
 
 
@@ -445,9 +530,15 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         start, end = utcnow() - timedelta(hours=24), utcnow()
     detail = reads.attempt("Request", gw.request_detail, request_id, start=start, end=end) if gw else None
     context = {
-        "request_id": request_id, "detail": detail, "start": start, "end": end, "searched_24h": not at,
+        "request_id": request_id,
+        "detail": detail,
+        "start": start,
+        "end": end,
+        "searched_24h": not at,
         "logs_url": f"{reverse('health_logs')}?{urlencode({'range': '24h', 'request': request_id})}",
-        "hint": _hint(None, InvocationSample([detail.invocation], None, None)) if detail and detail.invocation else None,
+        "hint": _hint(None, InvocationSample([detail.invocation], None, None))
+        if detail and detail.invocation
+        else None,
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
         "level_order": LEVEL_ORDER,
     }
@@ -461,8 +552,15 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
 # --- failures grouped, routes ranked ---------------------------------------------------------------------
 
 
-def _insights_report(request: HttpRequest, reads: Reads, window: Window, *, what: str,
-                     start: Callable[[Window], str], read: Callable[[str], T]) -> tuple[T | None, str, str]:
+def _insights_report(
+    request: HttpRequest,
+    reads: Reads,
+    window: Window,
+    *,
+    what: str,
+    start: Callable[[Window], str],
+    read: Callable[[str], T],
+) -> tuple[T | None, str, str]:
     """One Logs Insights query across page loads: started by the first (one call), read by the next ones
     (`?q=`), while the page refreshes itself. Locally the handle is ready at once. Returns (result or None,
     the handle, the URL that reads it)."""
@@ -493,13 +591,24 @@ def _failures(request: HttpRequest, reads: Reads, window: Window):
             report.regroup(window, deployed_at=deployed, throttles=metrics.throttles if metrics else ())
         return report
 
-    report, handle, poll_url = _insights_report(request, reads, window, what="Failures (Logs Insights)",
-                                                start=gw.start_failures, read=read) if gw else (None, "", "")
-    running = bool(handle) and (report is None or not report.done) and not any(p.level == "error" for p in reads.problems)
+    report, handle, poll_url = (
+        _insights_report(request, reads, window, what="Failures (Logs Insights)", start=gw.start_failures, read=read)
+        if gw
+        else (None, "", "")
+    )
+    running = (
+        bool(handle) and (report is None or not report.done) and not any(p.level == "error" for p in reads.problems)
+    )
     groups = []
     for g in report.groups if report and report.done else []:
-        groups.append({"group": g, "chart": charts.sparkline(
-            g.per_bucket, label=f"{g.count} occurrences of {g.label} per {window.period // 60} min")})
+        groups.append(
+            {
+                "group": g,
+                "chart": charts.sparkline(
+                    g.per_bucket, label=f"{g.count} occurrences of {g.label} per {window.period // 60} min"
+                ),
+            }
+        )
     return report, groups, running, poll_url
 
 
@@ -511,9 +620,16 @@ def errors(request: HttpRequest) -> HttpResponse:
     window = _window(request)
     reads = Reads()
     report, groups, running, poll_url = _failures(request, reads, window)
-    context = {"window": window, "ranges": _ranges(request, window, "health_errors"), "report": report,
-               "groups": groups, "running": running, "poll_url": poll_url,
-               "logs_url": reverse("health_logs"), "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000)}
+    context = {
+        "window": window,
+        "ranges": _ranges(request, window, "health_errors"),
+        "report": report,
+        "groups": groups,
+        "running": running,
+        "poll_url": poll_url,
+        "logs_url": reverse("health_logs"),
+        "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
+    }
     return _render(request, "console/health/errors.html", reads, context, tab="errors")
 
 
@@ -527,8 +643,14 @@ def errors_panel(request: HttpRequest) -> HttpResponse:
     window = _window(request)
     reads = Reads()
     report, groups, running, poll_url = _failures(request, reads, window)
-    context = {"window": window, "report": report, "groups": groups[:5], "more": max(0, len(groups) - 5),
-               "running": running, "poll_url": poll_url}
+    context = {
+        "window": window,
+        "report": report,
+        "groups": groups[:5],
+        "more": max(0, len(groups) - 5),
+        "running": running,
+        "poll_url": poll_url,
+    }
     return _render(request, "console/health/_errors_panel.html", reads, context, tab="overview")
 
 
@@ -544,8 +666,11 @@ def routes(request: HttpRequest) -> HttpResponse:
     window = _window(request)
     reads = Reads()
     gw = reads.gateway
-    report, handle, poll_url = _insights_report(request, reads, window, what="Routes (Logs Insights)",
-                                                start=gw.start_routes, read=gw.routes) if gw else (None, "", "")
+    report, handle, poll_url = (
+        _insights_report(request, reads, window, what="Routes (Logs Insights)", start=gw.start_routes, read=gw.routes)
+        if gw
+        else (None, "", "")
+    )
     sort = request.GET.get("sort", DEFAULT_SORT)
     sort = sort if sort in COLUMNS else DEFAULT_SORT
     descending = request.GET.get("dir", "asc" if sort == "route" else "desc") != "asc"
@@ -554,8 +679,13 @@ def routes(request: HttpRequest) -> HttpResponse:
         for r in sort_routes(report.routes, sort, descending=descending):
             logs = reverse("health_logs")
             slow_from = r.p95 if r.p95 is not None else 0
-            rows.append({"r": r, "slowest_url": f"{logs}?{urlencode({'range': window.key, 'q': _route_filter(r.route, f'$.duration_ms >= {slow_from:g}')})}",
-                         "failed_url": f"{logs}?{urlencode({'range': window.key, 'q': _route_filter(r.route, '$.status >= 500')})}"})
+            rows.append(
+                {
+                    "r": r,
+                    "slowest_url": f"{logs}?{urlencode({'range': window.key, 'q': _route_filter(r.route, f'$.duration_ms >= {slow_from:g}')})}",
+                    "failed_url": f"{logs}?{urlencode({'range': window.key, 'q': _route_filter(r.route, '$.status >= 500')})}",
+                }
+            )
     base = reverse("health_routes")
     headings = []
     for key, (_, title) in COLUMNS.items():
@@ -564,11 +694,27 @@ def routes(request: HttpRequest) -> HttpResponse:
         query = {"range": window.key, "sort": key, "dir": next_dir}
         if handle and request.GET.get("q"):
             query["q"] = handle  # re-sorting reads the same results, no new query
-        headings.append({"key": key, "title": title, "url": f"{base}?{urlencode(query)}", "active": active,
-                         "aria": ("descending" if descending else "ascending") if active else "none"})
-    running = bool(handle) and (report is None or not report.done) and not any(p.level == "error" for p in reads.problems)
-    context = {"window": window, "ranges": _ranges(request, window, "health_routes"), "report": report, "rows": rows,
-               "headings": headings, "running": running, "poll_url": poll_url}
+        headings.append(
+            {
+                "key": key,
+                "title": title,
+                "url": f"{base}?{urlencode(query)}",
+                "active": active,
+                "aria": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    running = (
+        bool(handle) and (report is None or not report.done) and not any(p.level == "error" for p in reads.problems)
+    )
+    context = {
+        "window": window,
+        "ranges": _ranges(request, window, "health_routes"),
+        "report": report,
+        "rows": rows,
+        "headings": headings,
+        "running": running,
+        "poll_url": poll_url,
+    }
     return _render(request, "console/health/routes.html", reads, context, tab="routes")
 
 
@@ -582,9 +728,13 @@ def streams(request: HttpRequest) -> HttpResponse:
     gw = reads.gateway
     report = reads.attempt("Streams", gw.stream_health, window) if gw else None
     compact = request.GET.get("compact") == "1"
-    context = {"window": window, "report": report, "compact": compact,
-               "ranges": _ranges(request, window, "health_streams"),
-               "lag_warn_s": LAG_WARN_MS // 1000}
+    context = {
+        "window": window,
+        "report": report,
+        "compact": compact,
+        "ranges": _ranges(request, window, "health_streams"),
+        "lag_warn_s": LAG_WARN_MS // 1000,
+    }
     if request.htmx:
         return _render(request, "console/health/_streams.html", reads, context, tab="triggers")
     return _render(request, "console/health/streams.html", reads, context, tab="triggers")
@@ -600,8 +750,9 @@ def alarms(request: HttpRequest) -> HttpResponse:
     report = reads.attempt("Alarms", gw.alarms) if gw else None
     config = reads.attempt("Configuration", gw.configuration) if gw else None
     name = config.name if config else getattr(gw, "function_name", "")
-    wanted = recommended(AlarmTarget(function_name=name, timeout_s=(config.timeout_s if config else 0) or 30,
-                                     api_name=name))
+    wanted = recommended(
+        AlarmTarget(function_name=name, timeout_s=(config.timeout_s if config else 0) or 30, api_name=name)
+    )
     present = {a.name for a in report.alarms} if report else set()
     missing = [d for d in wanted if d.name not in present] if report else []
     stage = settings.HEALTH_STAGE or name.rsplit("-", 1)[-1]

@@ -142,8 +142,18 @@ def esm_settings(mapping) -> list[tuple[str, bool]]:
     out.append(("no age limit" if age in (None, -1) else f"skip after {_seconds(age)}", age in (None, -1)))
     if mapping.bisect_on_error:
         out.append(("bisect on error", False))
-    out.append(("partial batch responses" if mapping.report_item_failures else "whole-batch retries",
-                not mapping.report_item_failures))
-    out.append((f"on failure \u2192 {mapping.on_failure.rsplit(':', 1)[-1]}" if mapping.on_failure
-                else "no failure destination", False))
+    out.append(
+        (
+            "partial batch responses" if mapping.report_item_failures else "whole-batch retries",
+            not mapping.report_item_failures,
+        )
+    )
+    out.append(
+        (
+            f"on failure \u2192 {mapping.on_failure.rsplit(':', 1)[-1]}"
+            if mapping.on_failure
+            else "no failure destination",
+            False,
+        )
+    )
     return out

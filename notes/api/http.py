@@ -62,7 +62,9 @@ def authenticate(request: HttpRequest) -> None:
         scheme, _, credentials = header.strip().partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
             raise unauthorized(
-                "invalid_token", "Send a personal API token as `Authorization: Bearer <token>`.", error="invalid_request"
+                "invalid_token",
+                "Send a personal API token as `Authorization: Bearer <token>`.",
+                error="invalid_request",
             )
         owner = token_authenticate(secret=credentials.strip())
         if owner is None:
@@ -147,7 +149,9 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
     if isinstance(exc, NoteNotFound):
         return json_error(request, 404, code="not_found", message="There is no such note.")
     if isinstance(exc, ValidationError):
-        return json_error(request, 422, code="validation_failed", message="The note is not valid; see fields.", fields=exc.errors)
+        return json_error(
+            request, 422, code="validation_failed", message="The note is not valid; see fields.", fields=exc.errors
+        )
     if isinstance(exc, InvalidCursor):
         return json_error(request, 400, code="invalid_parameter", message=str(exc), fields={"cursor": str(exc)})
     if isinstance(exc, IdempotencyKeyReused):
@@ -165,11 +169,17 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
         log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, reference_for(request))
         if exc.throttled:  # DynamoDB's own "slow down": a 429 so clients back off; other outages are 503
             return json_error(
-                request, 429, code="throttled", message="Too many requests right now; retry shortly.",
+                request,
+                429,
+                code="throttled",
+                message="Too many requests right now; retry shortly.",
                 headers={"Retry-After": "1"},
             )
         return json_error(
-            request, 503, code="unavailable", message="The notes store is unavailable; retry shortly.",
+            request,
+            503,
+            code="unavailable",
+            message="The notes store is unavailable; retry shortly.",
             headers={"Retry-After": "2"},
         )
     log.exception("api error reference=%s", reference_for(request), exc_info=exc)

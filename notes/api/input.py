@@ -176,6 +176,7 @@ def optional_version_body(request: HttpRequest) -> int | None:
 
 # --- query strings ---------------------------------------------------------------------------
 
+
 def _bad_query(name: str, message: str) -> RequestProblem:
     return RequestProblem(400, "invalid_parameter", message, fields={name: message})
 
@@ -230,6 +231,7 @@ def list_query(request: HttpRequest) -> ListQuery:
 
 
 # --- headers ---------------------------------------------------------------------------------
+
 
 def etag_for(version: int) -> str:
     return f'"{version}"'

@@ -104,7 +104,15 @@ _SCHEMAS: dict[str, Any] = {
     "Note": {
         "type": "object",
         "required": [
-            "id", "title", "content", "category", "important", "completed", "created_at", "updated_at", "version",
+            "id",
+            "title",
+            "content",
+            "category",
+            "important",
+            "completed",
+            "created_at",
+            "updated_at",
+            "version",
         ],
         "additionalProperties": False,
         "properties": {
@@ -197,6 +205,7 @@ _SCHEMAS: dict[str, Any] = {
         },
     },
 }
+
 
 def _trashed_note_schema() -> dict[str, Any]:
     schema = deepcopy(_SCHEMAS["Note"])
@@ -373,9 +382,19 @@ def _note_ok(description: str, *, links: dict[str, Any]) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     names = {
-        400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-        412: "PreconditionFailed", 413: "PayloadTooLarge", 415: "UnsupportedMediaType", 422: "Unprocessable",
-        428: "PreconditionRequired", 429: "TooManyRequests", 503: "Unavailable", 507: "StorageFull",
+        400: "BadRequest",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "NotFound",
+        409: "Conflict",
+        412: "PreconditionFailed",
+        413: "PayloadTooLarge",
+        415: "UnsupportedMediaType",
+        422: "Unprocessable",
+        428: "PreconditionRequired",
+        429: "TooManyRequests",
+        503: "Unavailable",
+        507: "StorageFull",
     }
     return {str(code): _ref("responses", names[code]) for code in codes}
 
@@ -416,7 +435,10 @@ def _paths() -> dict[str, Any]:
                         "description": "A page of notes.",
                         "content": {JSON: {"schema": _ref("schemas", "NoteList")}},
                         "links": {
-                            "NextPage": {"operationId": "listNotes", "parameters": {"cursor": "$response.body#/next_cursor"}}
+                            "NextPage": {
+                                "operationId": "listNotes",
+                                "parameters": {"cursor": "$response.body#/next_cursor"},
+                            }
                         },
                     },
                     **_errors(400, 401, 429, 503),
@@ -504,10 +526,12 @@ def _paths() -> dict[str, Any]:
                         "description": "Moved to the trash.",
                         "links": {
                             "RestoreTrashedNote": {
-                                "operationId": "restoreTrashedNote", "parameters": {"id": "$request.path.id"},
+                                "operationId": "restoreTrashedNote",
+                                "parameters": {"id": "$request.path.id"},
                             },
                             "DeleteTrashedNote": {
-                                "operationId": "deleteTrashedNote", "parameters": {"id": "$request.path.id"},
+                                "operationId": "deleteTrashedNote",
+                                "parameters": {"id": "$request.path.id"},
                             },
                         },
                     },
@@ -531,7 +555,10 @@ def _paths() -> dict[str, Any]:
                         "links": {
                             "RestoreNoteVersion": {
                                 "operationId": "restoreNoteVersion",
-                                "parameters": {"id": "$request.path.id", "version": "$response.body#/versions/0/version"},
+                                "parameters": {
+                                    "id": "$request.path.id",
+                                    "version": "$response.body#/versions/0/version",
+                                },
                                 "requestBody": {"version": "$response.body#/current_version"},
                             }
                         },
@@ -583,11 +610,22 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The trash is empty.",
-                        "content": {JSON: {"schema": {
-                            "type": "object", "required": ["deleted"], "additionalProperties": False,
-                            "properties": {"deleted": {"type": "integer", "minimum": 0,
-                                                       "description": "How many notes were deleted for good."}},
-                        }}},
+                        "content": {
+                            JSON: {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["deleted"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "deleted": {
+                                            "type": "integer",
+                                            "minimum": 0,
+                                            "description": "How many notes were deleted for good.",
+                                        }
+                                    },
+                                }
+                            }
+                        },
                     },
                     **_errors(401, 403, 429, 503),
                 },
@@ -634,7 +672,7 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                     "Your notes as JSON. Authenticate with a personal API token (make one on the Tokens page, "
                     "/accounts/tokens/) as `Authorization: Bearer nc_...`, or with the browser session (then "
                     "changes also need the `X-CSRFToken` header).\n\n"
-                    "Every error is JSON: `{\"error\": {\"code\", \"message\", \"fields\", \"reference\"}}`, where "
+                    'Every error is JSON: `{"error": {"code", "message", "fields", "reference"}}`, where '
                     "`reference` is the request's correlation id. A method a path does not support is a 405 with "
                     "`Allow`; an unknown path is a 404.\n\n"
                     "Changes are conditional on the version you read: send it as `version` (body, or query for "

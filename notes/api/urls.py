@@ -20,7 +20,11 @@ urlpatterns = [
     path("notes", _api("notes_collection"), name="api-notes"),
     path("notes/<str:note_id>", _api("note_item"), name="api-note"),
     path("notes/<str:note_id>/history", _api("note_history"), name="api-note-history"),
-    path("notes/<str:note_id>/history/<str:version>/restore", _api("note_version_restore"), name="api-note-version-restore"),
+    path(
+        "notes/<str:note_id>/history/<str:version>/restore",
+        _api("note_version_restore"),
+        name="api-note-version-restore",
+    ),
     path("trash", _api("trash_collection"), name="api-trash"),
     path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),
     path("trash/<str:note_id>/restore", _api("trash_restore"), name="api-trash-restore"),

@@ -127,11 +127,10 @@ def _conflict(exc: VersionConflict, *, source: str) -> RequestProblem:
 
 # --- /api/notes --------------------------------------------------------------------------------
 
+
 def list_notes(request: HttpRequest) -> HttpResponse:
     query = list_query(request)
-    page = services.note_list(
-        user_id=request.user.id, limit=query.limit, cursor=query.cursor, filters=query.filters
-    )
+    page = services.note_list(user_id=request.user.id, limit=query.limit, cursor=query.cursor, filters=query.filters)
     return JsonResponse({"notes": [note_json(n) for n in page.notes], "next_cursor": page.cursor})
 
 
@@ -153,6 +152,7 @@ def create_note(request: HttpRequest) -> HttpResponse:
 
 
 # --- /api/notes/{id} ---------------------------------------------------------------------------
+
 
 def get_note(request: HttpRequest, note_id: str) -> HttpResponse:
     note = services.note_get(user_id=request.user.id, note_id=_checked_id(note_id))
@@ -201,6 +201,7 @@ def delete_note(request: HttpRequest, note_id: str) -> HttpResponse:
 
 # --- /api/trash ---------------------------------------------------------------------------------
 
+
 def list_trash(request: HttpRequest) -> HttpResponse:
     trashed = services.trash_list(user_id=request.user.id)
     return JsonResponse({"notes": [trashed_json(t) for t in trashed]})
@@ -221,6 +222,7 @@ def delete_trashed_note(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 # --- /api/notes/{id}/history -------------------------------------------------------------------
+
 
 def list_note_history(request: HttpRequest, note_id: str) -> HttpResponse:
     note, versions = services.note_with_history(user_id=request.user.id, note_id=_checked_id(note_id))
@@ -253,6 +255,7 @@ note_version_restore = api_endpoint({"POST": restore_note_version})
 
 
 # --- the document and its page -----------------------------------------------------------------
+
 
 def _openapi(request: HttpRequest) -> HttpResponse:
     document = build_document(server_url=reverse("api-docs").rstrip("/"))

@@ -156,4 +156,3 @@ def sign_in(app_server):
         )
 
     return do
-

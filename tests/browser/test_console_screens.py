@@ -21,8 +21,14 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -34,11 +40,24 @@ def transactional_db():
 @pytest.fixture
 def zappa_settings(tmp_path, settings):
     path = tmp_path / "zappa_settings.json"
-    path.write_text(json.dumps({"dev": {
-        "project_name": "notes-console", "runtime": "python3.11", "django_settings": "console.settings",
-        "memory_size": 512, "timeout_seconds": 30, "aws_region": "us-east-1",
-        "aws_environment_variables": {"DYNAMODB_TABLE": "notes-console-dev", "DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret"},
-    }}))
+    path.write_text(
+        json.dumps(
+            {
+                "dev": {
+                    "project_name": "notes-console",
+                    "runtime": "python3.11",
+                    "django_settings": "console.settings",
+                    "memory_size": 512,
+                    "timeout_seconds": 30,
+                    "aws_region": "us-east-1",
+                    "aws_environment_variables": {
+                        "DYNAMODB_TABLE": "notes-console-dev",
+                        "DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret",
+                    },
+                }
+            }
+        )
+    )
     settings.HEALTH_ZAPPA_SETTINGS = path
     return path
 
@@ -59,8 +78,7 @@ def admin_page(browser, live_server, admin, zappa_settings):
     session.save()
     remember_user_session(user_id=admin.id, session_key=session.session_key)
     context = browser.new_context(viewport={"width": 1360, "height": 900}, device_scale_factor=1)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
-                          "url": live_server.url}])
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
     page = context.new_page()
     yield page
     context.close()
@@ -69,8 +87,20 @@ def admin_page(browser, live_server, admin, zappa_settings):
 def traffic(base_url: str) -> None:
     """Requests a person would make: pages, a missing page, a health check, with correlation ids."""
     observability.reset_buffers()
-    paths = ["/", "/healthz", "/accounts/signin/", "/healthz", "/no-such-page/", "/", "/accounts/signup/",
-             "/healthz", "/accounts/signin/?next=/console/", "/healthz", "/robots.txt", "/"]
+    paths = [
+        "/",
+        "/healthz",
+        "/accounts/signin/",
+        "/healthz",
+        "/no-such-page/",
+        "/",
+        "/accounts/signup/",
+        "/healthz",
+        "/accounts/signin/?next=/console/",
+        "/healthz",
+        "/robots.txt",
+        "/",
+    ]
     for i, path in enumerate(paths):
         request = urllib.request.Request(base_url + path, headers={"X-Correlation-Id": f"demo-{i:02d}"})
         try:
@@ -125,7 +155,8 @@ def test_live_tail_appends_only_new_lines(admin_page, live_server):
     assert page.locator("#tail-poller").is_visible()
     before = page.locator("#log-rows tr").count()
     urllib.request.urlopen(  # noqa: S310 - the test's own live server
-        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "tail-new-line"}), timeout=10)
+        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "tail-new-line"}), timeout=10
+    )
     page.locator("#log-rows tr", has_text="tail-new-line").first.wait_for(timeout=10_000)
     first_row = page.locator("#log-rows tr").first.inner_text()
     assert "tail-new-line" in first_row or page.locator("#log-rows tr").nth(1).inner_text().find("tail-new") >= 0
@@ -156,9 +187,14 @@ def test_aws_mode_pages_render_reports_and_drift(admin_page, live_server, settin
     settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles
     health_aws.reset_clients()
     try:
-        samples.seed_moto_function("notes-console-dev", environment={
-            "DYNAMODB_TABLE": "notes-console-dev", "DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret",
-            "ADDED_BY_HAND": "1"})
+        samples.seed_moto_function(
+            "notes-console-dev",
+            environment={
+                "DYNAMODB_TABLE": "notes-console-dev",
+                "DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret",
+                "ADDED_BY_HAND": "1",
+            },
+        )
         page = admin_page
         page.goto(f"{live_server.url}/console/?range=1h")
         assert page.get_by_text("AWS Lambda").is_visible()
@@ -193,14 +229,29 @@ def test_triggers_page_on_aws(admin_page, live_server, settings, zappa_settings)
 
         queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName="notes-import")["QueueUrl"]
         queue_arn = boto3.client("sqs", region_name="us-east-1").get_queue_attributes(
-            QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            QueueUrl=queue, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
         boto3.client("lambda", region_name="us-east-1").create_event_source_mapping(
-            FunctionName="notes-console-prod", EventSourceArn=queue_arn, BatchSize=10)
+            FunctionName="notes-console-prod", EventSourceArn=queue_arn, BatchSize=10
+        )
         # The stage routes the stream, as `manage.py wire_stream --stage prod` leaves zappa_settings.json.
         stage = json.loads(zappa_settings.read_text())["dev"]
-        zappa_settings.write_text(json.dumps({"prod": {**stage, "events": [
-            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},
-            {"function": "notes.events.handle_stream", "event_source": {"arn": stream, "batch_size": 100}}]}}))
+        zappa_settings.write_text(
+            json.dumps(
+                {
+                    "prod": {
+                        **stage,
+                        "events": [
+                            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},
+                            {
+                                "function": "notes.events.handle_stream",
+                                "event_source": {"arn": stream, "batch_size": 100},
+                            },
+                        ],
+                    }
+                }
+            )
+        )
         page = admin_page
         page.goto(f"{live_server.url}/console/triggers/")
         assert page.locator(".hc-tabs a[aria-current=page]").inner_text() == "Triggers"
@@ -217,8 +268,17 @@ def test_triggers_page_on_aws(admin_page, live_server, settings, zappa_settings)
 def test_triggers_page_locally(admin_page, live_server, zappa_settings, monkeypatch):
     monkeypatch.setenv("NOTES_EMBEDDED_DYNAMODB", "1")  # as under `make run`
     stage = json.loads(zappa_settings.read_text())["dev"]
-    zappa_settings.write_text(json.dumps({"dev": {**stage, "keep_warm": False, "events": [
-        {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]}}))
+    zappa_settings.write_text(
+        json.dumps(
+            {
+                "dev": {
+                    **stage,
+                    "keep_warm": False,
+                    "events": [{"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}],
+                }
+            }
+        )
+    )
     page = admin_page
     page.goto(f"{live_server.url}/console/triggers/")
     poller = page.locator("tr.esm-local")
@@ -264,8 +324,10 @@ def issue_traffic(alice, bob) -> None:
     people = [session_client(alice), session_client(bob)]
     for person in people:
         person.raise_request_exception = False
-    notes = [services.note_create(user_id=alice.id, data={"title": t, "content": "…"})
-             for t in ("Packing list", "Groceries", "Books to read")]
+    notes = [
+        services.note_create(user_id=alice.id, data={"title": t, "content": "…"})
+        for t in ("Packing list", "Groceries", "Books to read")
+    ]
     for _ in range(3):
         for person in people:
             person.get("/notes/")
@@ -318,8 +380,11 @@ def test_screenshots_of_errors_routes_and_overview(admin_page, live_server, alic
     page.locator("section#deploys-panel").wait_for()
     page.locator("section#alarms-panel").wait_for()
     assert "KeyError" in page.locator("section#errors-panel").inner_text()
-    wide = page.evaluate("""w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)
-        .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""", width)
+    wide = page.evaluate(
+        """w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)
+        .slice(0, 8).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""",
+        width,
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
     shot(page, f"console-overview-{width}")
 
@@ -332,7 +397,8 @@ def test_live_tail_button_and_line_count_in_the_browser(admin_page, live_server)
     page.locator("#tail-poller").wait_for()
     before = int(page.locator("#log-count").inner_text().split()[0])
     urllib.request.urlopen(  # noqa: S310 - the test's own live server
-        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "count-me"}), timeout=10)
+        urllib.request.Request(live_server.url + "/healthz", headers={"X-Correlation-Id": "count-me"}), timeout=10
+    )
     page.locator("#log-rows tr", has_text="count-me").first.wait_for(timeout=10_000)
     page.wait_for_function("n => parseInt(document.querySelector('#log-count').textContent) > n", arg=before)
     assert page.locator("#log-rows tr", has_text="/console/logs/tail/").count() == 0  # no poll of its own
@@ -360,10 +426,19 @@ def test_screenshot_of_errors_on_aws_both_log_formats(admin_page, live_server, s
         rows = fs.insights_rows(fs.text_format_lines(base) + fs.json_format_lines(base + timedelta(minutes=20)))
         with Stubber(health_aws.client("logs")) as stub:
             stub.add_response("start_query", {"queryId": "q-shot"}, None)
-            stub.add_response("get_query_results", {"status": "Complete", "results": rows,
-                                                    "statistics": {"recordsMatched": float(len(rows)),
-                                                                   "recordsScanned": 48211.0,
-                                                                   "bytesScanned": 9120411.0}}, {"queryId": ANY})
+            stub.add_response(
+                "get_query_results",
+                {
+                    "status": "Complete",
+                    "results": rows,
+                    "statistics": {
+                        "recordsMatched": float(len(rows)),
+                        "recordsScanned": 48211.0,
+                        "bytesScanned": 9120411.0,
+                    },
+                },
+                {"queryId": ANY},
+            )
             page = admin_page
             page.set_viewport_size({"width": 1280, "height": 900})
             page.goto(f"{live_server.url}/console/errors/?range=1h")

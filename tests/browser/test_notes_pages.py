@@ -132,7 +132,9 @@ def test_load_more_and_search_swap_only_the_list(page, sign_in, context, setting
     settings.NOTES_PAGE_SIZE = 5
     alice = _make_user("alice")
     for i in range(12):
-        services.note_create(user_id=alice.id, data={"title": f"Note {i:02d}", "content": "lemon" if i % 4 == 0 else ""})
+        services.note_create(
+            user_id=alice.id, data={"title": f"Note {i:02d}", "content": "lemon" if i % 4 == 0 else ""}
+        )
     sign_in(context, alice)
     page.goto("/notes/")
     notes = page.locator("#note-list > li")
@@ -144,7 +146,9 @@ def test_load_more_and_search_swap_only_the_list(page, sign_in, context, setting
     page.get_by_role("link", name="Load more").click()
     expect(notes).to_have_count(12)
     expect(page.get_by_role("link", name="Load more")).to_have_count(0)
-    assert [t.strip() for t in page.locator(".note-title").all_inner_texts()] == [f"Note {i:02d}" for i in range(11, -1, -1)]
+    assert [t.strip() for t in page.locator(".note-title").all_inner_texts()] == [
+        f"Note {i:02d}" for i in range(11, -1, -1)
+    ]
 
     page.get_by_label("Search").fill("LEMON")
     expect(notes).to_have_count(3)
@@ -257,20 +261,57 @@ def test_history_restores_an_old_version_and_the_trash_restores_and_deletes_for_
 
 SAMPLE_NOTES = [
     # (title, content, category, important, completed, hours ago)
-    ("Quarterly planning", "Draft the Q3 roadmap, collect estimates from each team and book the review with finance "
-     "before Friday. Keep the hiring plan separate this time.", "work", True, False, 0.3),
+    (
+        "Quarterly planning",
+        "Draft the Q3 roadmap, collect estimates from each team and book the review with finance "
+        "before Friday. Keep the hiring plan separate this time.",
+        "work",
+        True,
+        False,
+        0.3,
+    ),
     ("Groceries", "Oat milk, eggs, spinach, sourdough, coffee beans, lemons, parmesan.", "home", False, False, 2),
-    ("Gift ideas for Sam", "A film camera, a good fountain pen, the cookbook from that little shop in Lisbon.",
-     "personal", True, False, 5),
+    (
+        "Gift ideas for Sam",
+        "A film camera, a good fountain pen, the cookbook from that little shop in Lisbon.",
+        "personal",
+        True,
+        False,
+        5,
+    ),
     ("Book dentist appointment", "Dr. Patel — ask about the Tuesday morning slots.", "health", False, True, 26),
-    ("Trip to Lisbon", "Flights booked. Still to do: hotel near Alfama, tram 28 tickets, a day trip to Sintra.",
-     "travel", False, False, 50),
-    ("Team retro", "Went well: release train, on-call handover.\nTo improve: flaky browser tests, review turnaround.",
-     "work", False, True, 75),
-    ("Reading list", "The Pragmatic Programmer; Designing Data-Intensive Applications; Piranesi.", "books",
-     False, False, 24 * 9),
-    ("Lemon pasta", "Zest two lemons, 50 g parmesan, butter and a splash of pasta water. Toss off the heat.",
-     "recipes", False, False, 24 * 20),
+    (
+        "Trip to Lisbon",
+        "Flights booked. Still to do: hotel near Alfama, tram 28 tickets, a day trip to Sintra.",
+        "travel",
+        False,
+        False,
+        50,
+    ),
+    (
+        "Team retro",
+        "Went well: release train, on-call handover.\nTo improve: flaky browser tests, review turnaround.",
+        "work",
+        False,
+        True,
+        75,
+    ),
+    (
+        "Reading list",
+        "The Pragmatic Programmer; Designing Data-Intensive Applications; Piranesi.",
+        "books",
+        False,
+        False,
+        24 * 9,
+    ),
+    (
+        "Lemon pasta",
+        "Zest two lemons, 50 g parmesan, butter and a splash of pasta water. Toss off the heat.",
+        "recipes",
+        False,
+        False,
+        24 * 20,
+    ),
 ]
 
 
@@ -279,8 +320,19 @@ def seed_sample_notes(user) -> None:
     now = datetime.now(UTC)
     for title, content, category, important, completed, hours in reversed(SAMPLE_NOTES):
         stamp = (now - timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        repo.add(Note(id=new_note_id(), user_id=user.id, title=title, content=content, category=category,
-                      important=important, completed=completed, created_at=stamp, updated_at=stamp))
+        repo.add(
+            Note(
+                id=new_note_id(),
+                user_id=user.id,
+                title=title,
+                content=content,
+                category=category,
+                important=important,
+                completed=completed,
+                created_at=stamp,
+                updated_at=stamp,
+            )
+        )
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,15 @@ from console.aws import dynamodb
 
 
 def session_item(key: str):
-    return dynamodb.client().get_item(
-        TableName=dynamodb.table_name(), Key={"pk": {"S": f"SESSION#{key}"}, "sk": {"S": "SESSION"}}, ConsistentRead=True
-    ).get("Item")
+    return (
+        dynamodb.client()
+        .get_item(
+            TableName=dynamodb.table_name(),
+            Key={"pk": {"S": f"SESSION#{key}"}, "sk": {"S": "SESSION"}},
+            ConsistentRead=True,
+        )
+        .get("Item")
+    )
 
 
 def session_key(client: Client) -> str:

@@ -11,7 +11,9 @@ from accounts.users import User, UsernameTaken, UserNotFound
 from accounts.users_dynamodb import DynamoDBUserRepository
 from tests.fakes import InMemoryTokenRepository, InMemoryUserRepository
 
-ALICE = User(id="alice-id", username="Alice", password_hash="h1", is_admin=False, created_at="2026-12-01T00:00:00.000000Z")
+ALICE = User(
+    id="alice-id", username="Alice", password_hash="h1", is_admin=False, created_at="2026-12-01T00:00:00.000000Z"
+)
 BOB = User(id="bob-id", username="bob", password_hash="h2", is_admin=True, created_at="2026-12-01T00:00:01.000000Z")
 
 
@@ -69,15 +71,21 @@ def test_tokens_are_listed_oldest_first_per_user_and_authenticate_their_owner(to
     tokens.add(_token("t1", ALICE, "2026-12-01T00:00:01.000000Z"), token_hash="hash1", owner=ALICE)
     tokens.add(_token("t3", BOB, "2026-12-01T00:00:03.000000Z"), token_hash="hash3", owner=BOB)
     assert [t.id for t in tokens.list(user_id=ALICE.id)] == ["t1", "t2"]
-    owner = tokens.authenticate(token_hash="hash3", now="2026-12-01T01:00:00.000000Z", touch_before="2026-12-01T00:55:00.000000Z")
+    owner = tokens.authenticate(
+        token_hash="hash3", now="2026-12-01T01:00:00.000000Z", touch_before="2026-12-01T00:55:00.000000Z"
+    )
     assert owner.token_id == "t3" and owner.user.id == BOB.id and owner.user.is_admin
     assert tokens.authenticate(token_hash="unknown", now="2026-12-01T01:00:00.000000Z", touch_before="x") is None
 
 
 def test_a_use_is_recorded_at_most_once_per_granularity(tokens):
     tokens.add(_token("t1", ALICE, "2026-12-01T00:00:01.000000Z"), token_hash="hash1", owner=ALICE)
-    tokens.authenticate(token_hash="hash1", now="2026-12-01T01:00:00.000000Z", touch_before="2026-12-01T00:55:00.000000Z")
-    tokens.authenticate(token_hash="hash1", now="2026-12-01T01:01:00.000000Z", touch_before="2026-12-01T00:56:00.000000Z")
+    tokens.authenticate(
+        token_hash="hash1", now="2026-12-01T01:00:00.000000Z", touch_before="2026-12-01T00:55:00.000000Z"
+    )
+    tokens.authenticate(
+        token_hash="hash1", now="2026-12-01T01:01:00.000000Z", touch_before="2026-12-01T00:56:00.000000Z"
+    )
     assert tokens.list(user_id=ALICE.id)[0].last_used_at == "2026-12-01T01:00:00.000000Z"
 
 

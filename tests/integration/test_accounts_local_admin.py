@@ -28,7 +28,11 @@ class Runserver:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", *options, f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=local_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT,
+            env=local_env(data_dir),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self._reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True)
         self._reader.start()

@@ -14,7 +14,9 @@ NEW = "a brand new passphrase 42"
 
 
 def change(client: Client, old: str = PASSWORD, new1: str = NEW, new2: str | None = None):
-    return client.post(URL, {"old_password": old, "new_password1": new1, "new_password2": new1 if new2 is None else new2})
+    return client.post(
+        URL, {"old_password": old, "new_password1": new1, "new_password2": new1 if new2 is None else new2}
+    )
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(aws):

@@ -11,9 +11,12 @@ URL = "/accounts/signout/"
 
 
 def sessions_set(user_id: str) -> list[str]:
-    item = dynamodb.client().get_item(
-        TableName=dynamodb.table_name(), Key={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "SESSIONS"}}
-    ).get("Item") or {}
+    item = (
+        dynamodb.client()
+        .get_item(TableName=dynamodb.table_name(), Key={"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "SESSIONS"}})
+        .get("Item")
+        or {}
+    )
     return item.get("session_keys", {}).get("SS", [])
 
 

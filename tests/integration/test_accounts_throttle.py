@@ -119,7 +119,7 @@ def _sign_in(address: str, password: str):
 
 def test_many_addresses_share_one_gentler_cap_per_account(alice, steady_clock, settings):
     settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_ACCOUNT_ATTEMPTS = 5, 20
-    statuses = [_sign_in(f"198.51.100.{n}", "guess") .status_code for n in range(40)]  # one guess per address
+    statuses = [_sign_in(f"198.51.100.{n}", "guess").status_code for n in range(40)]  # one guess per address
 
     assert statuses[:20] == [400] * 20  # each address is far below its own 5
     assert set(statuses[20:]) == {429}  # but the account has had its 20 this hour

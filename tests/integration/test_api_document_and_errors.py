@@ -18,9 +18,22 @@ def test_the_document_is_valid_openapi_3_and_public(aws):
     validate(document)
     assert document["servers"] == [{"url": "/api"}]
     assert {op["operationId"] for item in document["paths"].values() for op in item.values()} == {
-        "listNotes", "createNote", "getNote", "replaceNote", "updateNote", "deleteNote",
-        "listNoteHistory", "restoreNoteVersion", "listTrash", "emptyTrash", "restoreTrashedNote", "deleteTrashedNote",
-        "planExport", "exportJsonPart", "exportMarkdownPart", "importNotes",
+        "listNotes",
+        "createNote",
+        "getNote",
+        "replaceNote",
+        "updateNote",
+        "deleteNote",
+        "listNoteHistory",
+        "restoreNoteVersion",
+        "listTrash",
+        "emptyTrash",
+        "restoreTrashedNote",
+        "deleteTrashedNote",
+        "planExport",
+        "exportJsonPart",
+        "exportMarkdownPart",
+        "importNotes",
     }
     assert "trash" in document["paths"]["/notes/{id}"]["delete"]["description"]
 
@@ -58,11 +71,14 @@ def test_the_document_and_page_only_answer_get(aws):
 rf = RequestFactory()
 
 
-@pytest.mark.parametrize(("handler", "status"), [
-    (error_handlers.bad_request, 400),
-    (error_handlers.permission_denied, 403),
-    (error_handlers.page_not_found, 404),
-])
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [
+        (error_handlers.bad_request, 400),
+        (error_handlers.permission_denied, 403),
+        (error_handlers.page_not_found, 404),
+    ],
+)
 def test_handlers_answer_json_under_api_and_html_elsewhere(aws, handler, status):
     api = handler(rf.get("/api/whatever"), Exception())
     assert api.status_code == status and api["Content-Type"] == "application/json"

@@ -52,7 +52,11 @@ def test_reads_updates_and_deletes_cost_the_token_the_owner_and_one_call(api, dd
     assert response.status_code == 200 and len(calls) == 3
 
     response, calls = counted(ddb_calls, lambda: api.delete(note_url, HTTP_IF_MATCH='"3"'))
-    assert response.status_code == 204 and calls == ["UpdateItem", "GetItem", "UpdateItem"]  # token, then the move to the trash
+    assert response.status_code == 204 and calls == [
+        "UpdateItem",
+        "GetItem",
+        "UpdateItem",
+    ]  # token, then the move to the trash
 
 
 def test_trash_calls_cost_three_and_deleting_forever_one_more_for_the_history(api, ddb_calls):

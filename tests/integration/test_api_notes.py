@@ -57,6 +57,7 @@ def note(alice_api):
 
 # --- create and read ---------------------------------------------------------------------------
 
+
 def test_it_creates_a_note_with_location_etag_and_version(alice_api):
     response = post(alice_api, "/api/notes", {"title": "  Plan  ", "important": True})
     assert response.status_code == 201
@@ -87,6 +88,7 @@ def test_head_answers_like_get_without_a_body(alice_api, note):
 
 
 # --- validation ----------------------------------------------------------------------------------
+
 
 def test_invalid_json_is_a_400(alice_api):
     error = assert_error(post(alice_api, "/api/notes", '{"title": "x",'), 400, "invalid_json")
@@ -126,7 +128,9 @@ def test_an_over_long_title_is_a_422(alice_api):
 
 
 def test_content_over_100_kb_of_utf8_is_a_422(alice_api):
-    error = assert_error(post(alice_api, "/api/notes", {"title": "t", "content": "é" * 60_000}), 422, "validation_failed")
+    error = assert_error(
+        post(alice_api, "/api/notes", {"title": "t", "content": "é" * 60_000}), 422, "validation_failed"
+    )
     assert "content" in error["fields"]
 
 
@@ -136,20 +140,32 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(alice_api):
 
 
 def test_a_body_that_is_not_json_is_a_415(alice_api, note):
-    assert_error(post(alice_api, "/api/notes", "title=x", content_type="application/x-www-form-urlencoded"), 415,
-                 "unsupported_media_type")
-    assert_error(send(alice_api, "put", f"/api/notes/{note['id']}", "t", content_type="text/plain"), 415,
-                 "unsupported_media_type")
+    assert_error(
+        post(alice_api, "/api/notes", "title=x", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    )
+    assert_error(
+        send(alice_api, "put", f"/api/notes/{note['id']}", "t", content_type="text/plain"),
+        415,
+        "unsupported_media_type",
+    )
 
 
 def test_patch_also_takes_merge_patch_json(alice_api, note):
-    response = send(alice_api, "patch", f"/api/notes/{note['id']}", {"completed": True, "version": 1},
-                    content_type="application/merge-patch+json")
+    response = send(
+        alice_api,
+        "patch",
+        f"/api/notes/{note['id']}",
+        {"completed": True, "version": 1},
+        content_type="application/merge-patch+json",
+    )
     assert response.status_code == 200
     assert response.json()["completed"] is True
 
 
 # --- versions ------------------------------------------------------------------------------------
+
 
 def test_patch_changes_only_the_given_fields_and_bumps_the_version(alice_api, note):
     response = send(alice_api, "patch", f"/api/notes/{note['id']}", {"important": True, "version": 1})
@@ -178,8 +194,9 @@ def test_a_stale_version_is_a_409_with_the_current_note(alice_api, note):
 def test_a_stale_if_match_is_a_412(alice_api, note):
     url = f"/api/notes/{note['id']}"
     send(alice_api, "patch", url, {"title": "first"}, HTTP_IF_MATCH='"1"')
-    error = assert_error(send(alice_api, "patch", url, {"title": "second"}, HTTP_IF_MATCH='"1"'), 412,
-                         "precondition_failed")
+    error = assert_error(
+        send(alice_api, "patch", url, {"title": "second"}, HTTP_IF_MATCH='"1"'), 412, "precondition_failed"
+    )
     assert error["current"]["version"] == 2
     assert_error(alice_api.delete(url, HTTP_IF_MATCH='"1"'), 412, "precondition_failed")
     assert_error(alice_api.delete(url, HTTP_IF_MATCH='W/"2"'), 412, "precondition_failed")  # If-Match is strong
@@ -187,10 +204,12 @@ def test_a_stale_if_match_is_a_412(alice_api, note):
 
 def test_if_match_and_body_version_must_both_be_current(alice_api, note):
     url = f"/api/notes/{note['id']}"
-    assert_error(send(alice_api, "patch", url, {"title": "x", "version": 7}, HTTP_IF_MATCH='"1"'), 409,
-                 "version_conflict")
-    assert_error(send(alice_api, "patch", url, {"title": "x", "version": 1}, HTTP_IF_MATCH='"7"'), 412,
-                 "precondition_failed")
+    assert_error(
+        send(alice_api, "patch", url, {"title": "x", "version": 7}, HTTP_IF_MATCH='"1"'), 409, "version_conflict"
+    )
+    assert_error(
+        send(alice_api, "patch", url, {"title": "x", "version": 1}, HTTP_IF_MATCH='"7"'), 412, "precondition_failed"
+    )
     assert send(alice_api, "patch", url, {"title": "x", "version": 1}, HTTP_IF_MATCH='"1"').status_code == 200
 
 
@@ -220,11 +239,13 @@ def test_delete_takes_the_version_as_if_match_or_query(alice_api, note):
 
 # --- whose note ----------------------------------------------------------------------------------
 
+
 def test_an_unknown_note_is_a_404(alice_api):
     assert_error(alice_api.get("/api/notes/0123456789abcdef0123456789abcdef"), 404, "not_found")
     assert_error(alice_api.get("/api/notes/not-an-id"), 404, "not_found")
-    assert_error(send(alice_api, "patch", "/api/notes/0123456789abcdef0123456789abcdef", {"version": 1}), 404,
-                 "not_found")
+    assert_error(
+        send(alice_api, "patch", "/api/notes/0123456789abcdef0123456789abcdef", {"version": 1}), 404, "not_found"
+    )
 
 
 def test_another_users_note_is_a_404_for_every_method(alice_api, bob, api, note):
@@ -239,6 +260,7 @@ def test_another_users_note_is_a_404_for_every_method(alice_api, bob, api, note)
 
 
 # --- listing -------------------------------------------------------------------------------------
+
 
 def test_it_lists_newest_first_page_by_page(alice_api):
     for i in range(5):
@@ -275,6 +297,7 @@ def test_a_cursor_of_another_user_is_a_400(alice_api, bob, api):
 
 
 # --- authentication ------------------------------------------------------------------------------
+
 
 def test_no_credentials_is_a_401_with_a_bearer_challenge(aws):
     error = assert_error(Client().get("/api/notes"), 401, "not_authenticated")
@@ -313,6 +336,7 @@ def test_a_token_request_needs_no_csrf(alice):
 
 # --- idempotency ---------------------------------------------------------------------------------
 
+
 def test_an_idempotent_retry_gets_the_first_answer_and_creates_nothing(alice_api):
     first = post(alice_api, "/api/notes", {"title": "Pay rent", "important": True}, HTTP_IDEMPOTENCY_KEY="k-1")
     retry = post(alice_api, "/api/notes", {"important": True, "title": "Pay rent"}, HTTP_IDEMPOTENCY_KEY="k-1")
@@ -332,8 +356,9 @@ def test_the_first_answer_is_replayed_even_after_the_note_changed(alice_api):
 
 def test_reusing_a_key_with_another_body_is_a_422(alice_api):
     post(alice_api, "/api/notes", {"title": "one"}, HTTP_IDEMPOTENCY_KEY="k-3")
-    error = assert_error(post(alice_api, "/api/notes", {"title": "two"}, HTTP_IDEMPOTENCY_KEY="k-3"), 422,
-                         "idempotency_key_reused")
+    error = assert_error(
+        post(alice_api, "/api/notes", {"title": "two"}, HTTP_IDEMPOTENCY_KEY="k-3"), 422, "idempotency_key_reused"
+    )
     assert "Idempotency-Key" in error["fields"]
     assert [n["title"] for n in alice_api.get("/api/notes").json()["notes"]] == ["one"]
 
@@ -351,10 +376,8 @@ def test_an_invalid_request_leaves_the_key_unused(alice_api):
 
 
 def test_a_malformed_key_is_a_400(alice_api):
-    assert_error(post(alice_api, "/api/notes", {"title": "x"}, HTTP_IDEMPOTENCY_KEY="has space"), 400,
-                 "invalid_header")
-    assert_error(post(alice_api, "/api/notes", {"title": "x"}, HTTP_IDEMPOTENCY_KEY="k" * 256), 400,
-                 "invalid_header")
+    assert_error(post(alice_api, "/api/notes", {"title": "x"}, HTTP_IDEMPOTENCY_KEY="has space"), 400, "invalid_header")
+    assert_error(post(alice_api, "/api/notes", {"title": "x"}, HTTP_IDEMPOTENCY_KEY="k" * 256), 400, "invalid_header")
 
 
 def test_an_expired_record_lets_the_key_be_used_again(alice_api, settings):
@@ -364,6 +387,7 @@ def test_an_expired_record_lets_the_key_be_used_again(alice_api, settings):
 
 
 # --- errors are JSON everywhere under /api/ -------------------------------------------------------
+
 
 def test_an_unsupported_method_is_a_json_405_with_allow(alice_api, note):
     error = assert_error(alice_api.put("/api/notes"), 405, "method_not_allowed")
@@ -381,10 +405,13 @@ def test_an_unknown_api_path_is_a_json_404_in_debug_too(alice_api, debug):
         assert_error(alice_api.get("/api/notes/"), 404, "not_found")
 
 
-@pytest.mark.parametrize(("code", "status", "error_code"), [
-    ("ServiceUnavailable", 503, "unavailable"),
-    ("ProvisionedThroughputExceededException", 429, "throttled"),
-])
+@pytest.mark.parametrize(
+    ("code", "status", "error_code"),
+    [
+        ("ServiceUnavailable", 503, "unavailable"),
+        ("ProvisionedThroughputExceededException", 429, "throttled"),
+    ],
+)
 def test_a_store_outage_is_a_json_503_or_429_with_retry_after(alice_api, monkeypatch, code, status, error_code):
     def down(**kwargs):
         raise StoreUnavailable("down", code=code)

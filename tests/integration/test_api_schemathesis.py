@@ -27,10 +27,22 @@ from notes.cursor import encode_cursor
 # Examples per operation and phase: enough to reach every branch, bounded for 2 shared cores.
 MAX_EXAMPLES = 30
 OPERATIONS = {
-    "GET /notes", "POST /notes", "GET /notes/{id}", "PUT /notes/{id}", "PATCH /notes/{id}", "DELETE /notes/{id}",
-    "GET /notes/{id}/history", "POST /notes/{id}/history/{version}/restore",
-    "GET /trash", "DELETE /trash", "POST /trash/{id}/restore", "DELETE /trash/{id}",
-    "GET /export", "GET /export/notes.json", "GET /export/notes.zip", "POST /import",
+    "GET /notes",
+    "POST /notes",
+    "GET /notes/{id}",
+    "PUT /notes/{id}",
+    "PATCH /notes/{id}",
+    "DELETE /notes/{id}",
+    "GET /notes/{id}/history",
+    "POST /notes/{id}/history/{version}/restore",
+    "GET /trash",
+    "DELETE /trash",
+    "POST /trash/{id}/restore",
+    "DELETE /trash/{id}",
+    "GET /export",
+    "GET /export/notes.json",
+    "GET /export/notes.zip",
+    "POST /import",
 }
 
 
@@ -100,7 +112,9 @@ def _failures(event_list: list) -> list[str]:
                             f"[{event.phase.value}] {event.label}: {check.name}: {failure.title} "
                             f"(HTTP {response.status_code if response else '-'})\n{failure.message}\n"
                             f"{check.failure_info.code_sample}\n"
-                            f"{(response.content or b'')[:500]!r}" if response else ""
+                            f"{(response.content or b'')[:500]!r}"
+                            if response
+                            else ""
                         )
         elif isinstance(event, events.NonFatalError):
             problems.append(f"[error] {event.label}: {event.info.title}: {event.info.message}")
@@ -165,7 +179,7 @@ def test_the_api_conforms_to_its_openapi_document(alice, live_api, unique_idempo
                         "expected-statuses": ["2xx", "401", "403", "413", "415", "422", "429", "5xx"]
                     }
                 },
-            }
+            },
         ],
     }
     config = SchemathesisConfig.from_dict(settings)
@@ -179,8 +193,11 @@ def test_the_api_conforms_to_its_openapi_document(alice, live_api, unique_idempo
 
     problems = _failures(event_list) + _failures(empty_trash_events)
     assert not problems, "\n\n".join(problems)
-    tested = {e.label for e in [*event_list, *empty_trash_events]
-              if isinstance(e, events.ScenarioFinished) and e.status == Status.SUCCESS}
+    tested = {
+        e.label
+        for e in [*event_list, *empty_trash_events]
+        if isinstance(e, events.ScenarioFinished) and e.status == Status.SUCCESS
+    }
     assert OPERATIONS <= tested
     # The stateful phase followed the links through the trash and the history, not only single calls.
     statuses = _statuses_by_operation(event_list)

@@ -52,6 +52,7 @@ def error_code(response) -> str:
 
 # --- trash ---------------------------------------------------------------------------------------
 
+
 def test_delete_moves_the_note_to_the_trash_and_restore_brings_it_back(alice_api):
     note = create(alice_api, title="Plan", content="steps", category="work")
     assert alice_api.delete(f"/api/notes/{note['id']}", HTTP_IF_MATCH='"1"').status_code == 204
@@ -100,6 +101,7 @@ def test_trash_routes_answer_their_methods_only(alice_api):
 
 # --- history ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def edited(alice_api):
     note = create(alice_api, title="draft", content="one")
@@ -115,7 +117,9 @@ def test_history_lists_versions_newest_first_with_the_current_version(alice_api,
     body = response.json()
     assert body["current_version"] == 3
     assert [(v["version"], v["title"], v["content"]) for v in body["versions"]] == [
-        (3, "final", "two"), (2, "draft", "two"), (1, "draft", "one"),
+        (3, "final", "two"),
+        (2, "draft", "two"),
+        (1, "draft", "one"),
     ]
     assert body["versions"][0] == alice_api.get(f"/api/notes/{edited['id']}").json()
 
@@ -152,8 +156,9 @@ def test_restoring_a_version_checks_its_body(alice_api, edited):
     assert response.status_code == 422 and response.json()["error"]["fields"] == {"title": "Unknown field."}
     assert restore_version(alice_api, note_id, 1, {"version": "3"}).status_code == 422
     assert restore_version(alice_api, note_id, 1, [3]).status_code == 422
-    response = alice_api.post(f"/api/notes/{note_id}/history/1/restore", data="version=3",
-                              content_type="application/x-www-form-urlencoded")
+    response = alice_api.post(
+        f"/api/notes/{note_id}/history/1/restore", data="version=3", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 415
 
 
@@ -179,6 +184,7 @@ def test_a_note_without_recorded_versions_has_an_empty_history(alice_api):
 
 
 # --- another user's, anonymous, session ----------------------------------------------------------
+
 
 def test_another_users_trash_and_history_are_404(alice_api, bob, api, edited):
     bob_api = api(bob)

@@ -10,9 +10,11 @@ from tests.conftest import PASSWORD
 
 
 def session_item(key: str):
-    return dynamodb.client().get_item(
-        TableName=dynamodb.table_name(), Key={"pk": {"S": f"SESSION#{key}"}, "sk": {"S": "SESSION"}}
-    ).get("Item")
+    return (
+        dynamodb.client()
+        .get_item(TableName=dynamodb.table_name(), Key={"pk": {"S": f"SESSION#{key}"}, "sk": {"S": "SESSION"}})
+        .get("Item")
+    )
 
 
 def test_it_signs_in_with_a_new_session_key_stored_in_dynamodb(alice):

@@ -68,7 +68,9 @@ def test_it_reads_a_secrets_manager_string(endpoints):
 
 
 def test_it_names_the_missing_parameter(endpoints):
-    with pytest.raises(SecretUnavailable, match=r"SSM parameter /secrets-test/none could not be read \(ParameterNotFound\)"):
+    with pytest.raises(
+        SecretUnavailable, match=r"SSM parameter /secrets-test/none could not be read \(ParameterNotFound\)"
+    ):
         read_parameter("/secrets-test/none")
 
 

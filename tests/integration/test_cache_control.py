@@ -27,7 +27,10 @@ def test_a_signed_in_page_is_private_and_not_stored(alice, client_for, path):
 def test_a_note_and_its_htmx_fragment_are_private_and_vary_on_hx_request(alice, client_for):
     note = services.note_create(user_id=alice.id, data={"title": "Mine"})
     client = client_for(alice)
-    for response in (client.get(f"/notes/{note.id}/"), client.get("/notes/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="note-list")):
+    for response in (
+        client.get(f"/notes/{note.id}/"),
+        client.get("/notes/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="note-list"),
+    ):
         assert "no-store" in _directives(response) and "private" in _directives(response)
         assert "HX-Request" in response["Vary"]
 

@@ -13,7 +13,9 @@ from notes.dynamodb_repository import DynamoDBNoteRepository
 
 def _note(user_id: str = "alice-id", **fields) -> Note:
     stamp = now_iso()
-    return Note(id=new_note_id(), user_id=user_id, title=fields.pop("title", "t"), created_at=stamp, updated_at=stamp, **fields)
+    return Note(
+        id=new_note_id(), user_id=user_id, title=fields.pop("title", "t"), created_at=stamp, updated_at=stamp, **fields
+    )
 
 
 def test_it_lists_with_one_query_and_never_a_scan(ddb_calls):
@@ -60,7 +62,9 @@ def test_a_filtered_page_costs_at_most_a_bounded_number_of_queries(ddb_calls):
 def test_throttling_becomes_store_unavailable(aws):
     repo = DynamoDBNoteRepository()
     with Stubber(dynamodb.client()) as stub:
-        stub.add_client_error("get_item", service_error_code="ProvisionedThroughputExceededException", http_status_code=400)
+        stub.add_client_error(
+            "get_item", service_error_code="ProvisionedThroughputExceededException", http_status_code=400
+        )
         with pytest.raises(StoreUnavailable) as info:
             repo.get(user_id="alice-id", note_id="x")
     assert info.value.code == "ProvisionedThroughputExceededException"
@@ -79,7 +83,10 @@ def test_create_table_is_idempotent_and_defines_the_index_and_ttl(aws):
     assert dynamodb.create_table() is False  # the fixture made it already
     desc = dynamodb.client().describe_table(TableName=dynamodb.table_name())["Table"]
     assert desc["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert [i["IndexName"] for i in desc["LocalSecondaryIndexes"]] == [dynamodb.BY_UPDATED_INDEX, dynamodb.BY_DELETED_INDEX]
+    assert [i["IndexName"] for i in desc["LocalSecondaryIndexes"]] == [
+        dynamodb.BY_UPDATED_INDEX,
+        dynamodb.BY_DELETED_INDEX,
+    ]
     assert [i["IndexName"] for i in desc["GlobalSecondaryIndexes"]] == [dynamodb.BY_PURGE_DAY_INDEX]
     assert desc["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
     ttl = dynamodb.client().describe_time_to_live(TableName=dynamodb.table_name())["TimeToLiveDescription"]

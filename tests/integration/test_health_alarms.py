@@ -102,12 +102,21 @@ def test_the_functions_policies_grant_what_the_new_pages_read():
     and deploys pages is in both stages' policies."""
     from pathlib import Path
 
-    needed = {"logs:StartQuery", "logs:GetQueryResults", "logs:FilterLogEvents", "cloudwatch:GetMetricData",
-              "cloudwatch:DescribeAlarms", "lambda:ListEventSourceMappings", "lambda:ListVersionsByFunction",
-              "lambda:GetFunction"}
+    needed = {
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+        "logs:FilterLogEvents",
+        "cloudwatch:GetMetricData",
+        "cloudwatch:DescribeAlarms",
+        "lambda:ListEventSourceMappings",
+        "lambda:ListVersionsByFunction",
+        "lambda:GetFunction",
+    }
     for stage in ("dev", "prod"):
         policy = json.loads((Path(__file__).parents[2] / "console" / "deploy" / f"policy-{stage}.json").read_text())
-        granted = [a for st in policy["Statement"] for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])]
+        granted = [
+            a for st in policy["Statement"] for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+        ]
         missing = {n for n in needed if not any(n == g or (g.endswith("*") and n.startswith(g[:-1])) for g in granted)}
         assert not missing, (stage, missing)
 

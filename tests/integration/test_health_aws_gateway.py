@@ -36,11 +36,22 @@ def function(aws):
         z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
     lam = boto3.client("lambda", region_name="us-east-1")
     lam.create_function(
-        FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
-        Code={"ZipFile": buf.getvalue()}, MemorySize=512, Timeout=30, Architectures=["arm64"],
+        FunctionName=FUNCTION,
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()},
+        MemorySize=512,
+        Timeout=30,
+        Architectures=["arm64"],
         EphemeralStorage={"Size": 1024},
-        Environment={"Variables": {"DJANGO_SECRET_KEY": "s3cr3t-value", "DYNAMODB_TABLE": "notes-dev",
-                                   "SENTRY_DSN": "https://abc@o1.ingest.example/1"}},
+        Environment={
+            "Variables": {
+                "DJANGO_SECRET_KEY": "s3cr3t-value",
+                "DYNAMODB_TABLE": "notes-dev",
+                "SENTRY_DSN": "https://abc@o1.ingest.example/1",
+            }
+        },
     )
     lam.put_function_concurrency(FunctionName=FUNCTION, ReservedConcurrentExecutions=10)
     yield
@@ -62,14 +73,19 @@ def put_lines(lines, *, base_ms):
             streams[stream] = []
         streams[stream].append({"timestamp": base_ms + offset, "message": message})
     for stream, events in streams.items():
-        logs.put_log_events(logGroupName=GROUP, logStreamName=stream,
-                            logEvents=sorted(events, key=lambda e: e["timestamp"]))
+        logs.put_log_events(
+            logGroupName=GROUP, logStreamName=stream, logEvents=sorted(events, key=lambda e: e["timestamp"])
+        )
 
 
 def test_it_reads_the_configuration_with_secrets_redacted(gateway):
     config = gateway.configuration()
     assert (config.name, config.runtime, config.handler, config.architecture) == (
-        FUNCTION, "python3.11", "handler.lambda_handler", "arm64")
+        FUNCTION,
+        "python3.11",
+        "handler.lambda_handler",
+        "arm64",
+    )
     assert (config.memory_mb, config.timeout_s, config.ephemeral_mb, config.reserved_concurrency) == (512, 30, 1024, 10)
     assert config.arn.endswith(f":function:{FUNCTION}") and config.role.endswith("ZappaLambdaExecutionRole")
     assert config.state == "Active" and config.last_update_status == "Successful" and config.last_modified
@@ -91,18 +107,26 @@ def test_metrics_sum_every_datapoint_and_fill_empty_buckets(gateway):
     window = Window.for_range("1h")
     dims = [{"Name": "FunctionName", "Value": FUNCTION}]
     t1, t2 = window.end - timedelta(minutes=50), window.end - timedelta(minutes=5)
-    cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
-        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t1, "Value": 7, "Unit": "Count"},
-        {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t2, "Value": 5, "Unit": "Count"},
-        {"MetricName": "Errors", "Dimensions": dims, "Timestamp": t2, "Value": 2, "Unit": "Count"},
-        {"MetricName": "Throttles", "Dimensions": dims, "Timestamp": t1, "Value": 1, "Unit": "Count"},
-        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t1, "Value": 120.0, "Unit": "Milliseconds"},
-        {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t2, "Value": 30.0, "Unit": "Milliseconds"},
-        {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": t2, "Value": 3, "Unit": "Count"},
-        # another function's datapoints are not ours
-        {"MetricName": "Invocations", "Dimensions": [{"Name": "FunctionName", "Value": "other"}],
-         "Timestamp": t2, "Value": 1000, "Unit": "Count"},
-    ])
+    cw.put_metric_data(
+        Namespace="AWS/Lambda",
+        MetricData=[
+            {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t1, "Value": 7, "Unit": "Count"},
+            {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t2, "Value": 5, "Unit": "Count"},
+            {"MetricName": "Errors", "Dimensions": dims, "Timestamp": t2, "Value": 2, "Unit": "Count"},
+            {"MetricName": "Throttles", "Dimensions": dims, "Timestamp": t1, "Value": 1, "Unit": "Count"},
+            {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t1, "Value": 120.0, "Unit": "Milliseconds"},
+            {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t2, "Value": 30.0, "Unit": "Milliseconds"},
+            {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": t2, "Value": 3, "Unit": "Count"},
+            # another function's datapoints are not ours
+            {
+                "MetricName": "Invocations",
+                "Dimensions": [{"Name": "FunctionName", "Value": "other"}],
+                "Timestamp": t2,
+                "Value": 1000,
+                "Unit": "Count",
+            },
+        ],
+    )
     metrics = gateway.metrics(window)
     assert len(metrics.invocations) == 60 and metrics.invocations.count(0.0) == 58
     assert (metrics.total_invocations, metrics.total_errors, metrics.total_throttles) == (12, 2, 1)
@@ -122,7 +146,12 @@ def test_recent_invocations_come_from_report_lines_with_outcomes(gateway):
     assert set(by_id) == {s.COLD_ID, s.WARM_ID, s.XRAY_ID, s.TIMEOUT_ID, s.ERROR_ID, s.EXIT_ID}
     cold = by_id[s.COLD_ID]
     assert (cold.duration_ms, cold.billed_ms, cold.memory_mb, cold.max_memory_mb, cold.init_ms) == (
-        412.57, 413, 512, 118, 886.12)
+        412.57,
+        413,
+        512,
+        118,
+        886.12,
+    )
     assert by_id[s.XRAY_ID].cold_start and by_id[s.XRAY_ID].init_ms == 901.40
     assert not by_id[s.WARM_ID].cold_start and by_id[s.WARM_ID].outcome == OUTCOME_OK
     assert by_id[s.TIMEOUT_ID].outcome == OUTCOME_TIMEOUT
@@ -161,8 +190,11 @@ def test_logs_page_backwards_without_gaps_or_overlap(gateway):
     logs.create_log_group(logGroupName=GROUP)
     logs.create_log_stream(logGroupName=GROUP, logStreamName="s")
     base = int((utcnow() - timedelta(minutes=50)).timestamp() * 1000)
-    logs.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=[
-        {"timestamp": base + i * 10_000, "message": f"line {i:03d}"} for i in range(250)])
+    logs.put_log_events(
+        logGroupName=GROUP,
+        logStreamName="s",
+        logEvents=[{"timestamp": base + i * 10_000, "message": f"line {i:03d}"} for i in range(250)],
+    )
     now = utcnow()
     query = LogQuery(start=now - timedelta(hours=1), end=now)
     shown, before, token, pages = [], None, None, 0
@@ -201,8 +233,10 @@ def test_request_detail_reads_every_line_of_one_request(gateway):
 def test_request_detail_follows_a_correlation_id_to_the_lambda_request(gateway):
     base = int((utcnow() - timedelta(minutes=20)).timestamp() * 1000)
     stream = "2026/11/27/[$LATEST]cccc"
-    app = ('{"time":"t","level":"INFO","logger":"console.request","message":"GET / 200",'
-           f'"correlation_id":"client-ref-42","lambda_request_id":"{s.WARM_ID}"}}')
+    app = (
+        '{"time":"t","level":"INFO","logger":"console.request","message":"GET / 200",'
+        f'"correlation_id":"client-ref-42","lambda_request_id":"{s.WARM_ID}"}}'
+    )
     put_lines([(stream, 0, s.START.format(id=s.WARM_ID)), (stream, 5, app), (stream, 10, s.WARM_REPORT)], base_ms=base)
     now = utcnow()
     detail = gateway.request_detail("client-ref-42", start=now - timedelta(hours=1), end=now)
@@ -223,14 +257,19 @@ def test_tail_returns_only_new_lines(gateway):
     logs.create_log_group(logGroupName=GROUP)
     logs.create_log_stream(logGroupName=GROUP, logStreamName="s")
     base = int((utcnow() - timedelta(minutes=5)).timestamp() * 1000)
-    logs.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=[
-        {"timestamp": base, "message": "one"}, {"timestamp": base + 1000, "message": "two"}])
+    logs.put_log_events(
+        logGroupName=GROUP,
+        logStreamName="s",
+        logEvents=[{"timestamp": base, "message": "one"}, {"timestamp": base + 1000, "message": "two"}],
+    )
     now = utcnow()
     query = LogQuery(start=now - timedelta(hours=1), end=now)
     first = gateway.tail(query, after_ms=base)
     assert [line.message for line in first.lines] == ["two", "one"]
     again = gateway.tail(query, after_ms=first.after_ms, seen=first.seen)
     assert again.lines == [] and again.after_ms == first.after_ms
-    logs.put_log_events(logGroupName=GROUP, logStreamName="s", logEvents=[{"timestamp": base + 2000, "message": "three"}])
+    logs.put_log_events(
+        logGroupName=GROUP, logStreamName="s", logEvents=[{"timestamp": base + 2000, "message": "three"}]
+    )
     third = gateway.tail(query, after_ms=again.after_ms, seen=again.seen)
     assert [line.message for line in third.lines] == ["three"]

@@ -220,9 +220,15 @@ def test_a_later_poll_leaves_out_an_earlier_polls_report_line(client_for, admin)
     first = admin_client.get(f"/console/logs/tail/?range=1h&after={after}", HTTP_HX_REQUEST="true")
     own = first["X-Correlation-Id"]
     assert f"own={own}" in href(first.content.decode(), r'hx-get="([^"]+)"')
-    report = parse_line(LogEvent(timestamp=after, message=(
-        f"REPORT RequestId: {own}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 512 MB\t"
-        "Max Memory Used: 120 MB\t")))
+    report = parse_line(
+        LogEvent(
+            timestamp=after,
+            message=(
+                f"REPORT RequestId: {own}\tDuration: 12.00 ms\tBilled Duration: 12 ms\tMemory Size: 512 MB\t"
+                "Max Memory Used: 120 MB\t"
+            ),
+        )
+    )
     other = parse_line(LogEvent(timestamp=after, message=s.WARM_REPORT))
     kept, hidden = without_console_polling([report, other], "/console/logs/tail/", also=[own])
     assert kept == [other] and hidden == 1

@@ -49,8 +49,9 @@ def test_server_errors_count_as_errors(client, settings):
 
     import console.urls
 
-    settings.ROOT_URLCONF = type("urls", (), {"urlpatterns": [
-        path("boom", lambda request: HttpResponse(status=500)), *console.urls.urlpatterns]})
+    settings.ROOT_URLCONF = type(
+        "urls", (), {"urlpatterns": [path("boom", lambda request: HttpResponse(status=500)), *console.urls.urlpatterns]}
+    )
     client.get("/boom")
     gateway = LocalGateway()
     sample = gateway.recent_invocations(Window.for_range("1h"))

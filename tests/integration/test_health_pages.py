@@ -14,8 +14,14 @@ from tests import health_samples as s
 from tests.cloudwatch_filter import moto_follows_cloudwatch
 
 FUNCTION = "notes-console-dev"
-PAGES = ["/console/", "/console/configuration/", "/console/invocations/", "/console/logs/",
-         f"/console/requests/{s.COLD_ID}/", "/console/triggers/"]
+PAGES = [
+    "/console/",
+    "/console/configuration/",
+    "/console/invocations/",
+    "/console/logs/",
+    f"/console/requests/{s.COLD_ID}/",
+    "/console/triggers/",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -34,16 +40,27 @@ def fresh_buffers():
 @pytest.fixture
 def zappa_settings(tmp_path, settings):
     path = tmp_path / "zappa_settings.json"
-    path.write_text(json.dumps({
-        "dev": {
-            "project_name": "notes-console", "runtime": "python3.11", "aws_region": "us-east-1",
-            "django_settings": "console.settings", "memory_size": 1024, "architecture": "arm64",
-            "aws_environment_variables": {"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "other-secret",
-                                          "LOG_LEVEL": "INFO"},
-            "environment_variables": {"API_TOKEN": "tok-123", "FEATURE_X": "on"},
-        },
-        "prod": {"extends": "dev", "memory_size": 2048},
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "dev": {
+                    "project_name": "notes-console",
+                    "runtime": "python3.11",
+                    "aws_region": "us-east-1",
+                    "django_settings": "console.settings",
+                    "memory_size": 1024,
+                    "architecture": "arm64",
+                    "aws_environment_variables": {
+                        "DYNAMODB_TABLE": "notes-dev",
+                        "DJANGO_SECRET_KEY": "other-secret",
+                        "LOG_LEVEL": "INFO",
+                    },
+                    "environment_variables": {"API_TOKEN": "tok-123", "FEATURE_X": "on"},
+                },
+                "prod": {"extends": "dev", "memory_size": 2048},
+            }
+        )
+    )
     settings.HEALTH_ZAPPA_SETTINGS = path
     return path
 
@@ -54,8 +71,10 @@ def aws_mode(aws, settings, zappa_settings):
     settings.HEALTH_FUNCTION_NAME = FUNCTION
     settings.HEALTH_PERCENTILES = []  # moto cannot compute percentiles (Stubber tests cover them)
     health_aws.reset_clients()
-    s.seed_moto_function(FUNCTION, environment={"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "s3cr3t-value-xyz",
-                                                "EXTRA_BY_HAND": "1"})
+    s.seed_moto_function(
+        FUNCTION,
+        environment={"DYNAMODB_TABLE": "notes-dev", "DJANGO_SECRET_KEY": "s3cr3t-value-xyz", "EXTRA_BY_HAND": "1"},
+    )
     yield
     health_aws.reset_clients()
 
@@ -169,7 +188,7 @@ def test_aws_configuration_redacts_secrets_and_shows_drift(client_for, admin, aw
     page = client_for(admin).get("/console/configuration/").content.decode()
     assert "AWS Lambda" in page and "handler.lambda_handler" in page
     assert "s3cr3t-value-xyz" not in page and "other-secret" not in page and "DJANGO_SECRET_KEY" in page
-    drift = page[page.index("Drift from zappa_settings.json"):]
+    drift = page[page.index("Drift from zappa_settings.json") :]
     assert "Memory (MB)" in drift and "512" in drift and "1024" in drift
     assert "Environment EXTRA_BY_HAND" in drift and "added outside zappa_settings.json" in drift
     assert "Environment LOG_LEVEL" in drift and "not deployed yet" in drift
@@ -195,10 +214,19 @@ def test_aws_logs_and_request_pages(client_for, admin, aws_mode):
 
 def test_each_page_makes_at_most_three_aws_calls(client_for, admin, aws_calls):
     client = client_for(admin)
-    for url in [*PAGES, "/console/?range=7d", "/console/invocations/?range=7d", "/console/logs/?level=ERROR&range=24h",
-                "/console/logs/?q=%22boom%22", f"/console/requests/client-ref/?t={int(utcnow().timestamp() * 1000)}",
-                "/console/errors/?range=24h", "/console/routes/?range=24h", "/console/alarms/", "/console/deploys/",
-                "/console/triggers/streams/?range=24h"]:
+    for url in [
+        *PAGES,
+        "/console/?range=7d",
+        "/console/invocations/?range=7d",
+        "/console/logs/?level=ERROR&range=24h",
+        "/console/logs/?q=%22boom%22",
+        f"/console/requests/client-ref/?t={int(utcnow().timestamp() * 1000)}",
+        "/console/errors/?range=24h",
+        "/console/routes/?range=24h",
+        "/console/alarms/",
+        "/console/deploys/",
+        "/console/triggers/streams/?range=24h",
+    ]:
         calls_before = len(aws_calls)
         response = client.get(url)
         assert response.status_code == (404 if "client-ref" in url else 200), url  # no line carries client-ref
@@ -226,9 +254,12 @@ def test_access_denied_names_the_iam_action_on_the_page(client_for, admin, aws_m
 
     with Stubber(health_aws.client("lambda")) as stub:
         stub.add_client_error(
-            "get_function", service_error_code="AccessDeniedException", http_status_code=403,
+            "get_function",
+            service_error_code="AccessDeniedException",
+            http_status_code=403,
             service_message="User: arn:aws:sts::123456789012:assumed-role/r/notes-console-dev is not authorized to "
-                            "perform: lambda:GetFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:x")
+            "perform: lambda:GetFunction on resource: arn:aws:lambda:us-east-1:123456789012:function:x",
+        )
         page = client_for(admin).get("/console/configuration/")
     body = page.content.decode()
     assert page.status_code == 200 and "lambda:GetFunction" in body and "Policy statement to add" in body
@@ -238,8 +269,9 @@ def test_throttled_metrics_still_render_the_rest_of_the_overview(client_for, adm
     from botocore.stub import Stubber
 
     with Stubber(health_aws.client("cloudwatch")) as stub:
-        stub.add_client_error("get_metric_data", service_error_code="Throttling", service_message="Rate exceeded",
-                              http_status_code=400)
+        stub.add_client_error(
+            "get_metric_data", service_error_code="Throttling", service_message="Rate exceeded", http_status_code=400
+        )
         page = client_for(admin).get("/console/?range=1h")
     body = page.content.decode()
     assert page.status_code == 200 and "Partial data" in body and "throttled" in body

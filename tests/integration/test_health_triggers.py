@@ -31,13 +31,29 @@ def stage_settings(tmp_path, settings):
     def write(stream_arn: str = "") -> None:
         events = [{"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]
         if stream_arn:
-            events.append({"function": "notes.events.handle_stream", "event_source": {"arn": stream_arn, "batch_size": 100}})
-        path.write_text(json.dumps({
-            "dev": {"project_name": "notes-console", "runtime": "python3.11", "aws_region": "us-east-1",
-                    "keep_warm": False, "events": events, "environment_variables": {"DYNAMODB_TABLE": FUNCTION}},
-            "prod": {"extends": "dev", "keep_warm": True, "keep_warm_expression": "rate(5 minutes)",
-                     "events": events[:1]},
-        }))
+            events.append(
+                {"function": "notes.events.handle_stream", "event_source": {"arn": stream_arn, "batch_size": 100}}
+            )
+        path.write_text(
+            json.dumps(
+                {
+                    "dev": {
+                        "project_name": "notes-console",
+                        "runtime": "python3.11",
+                        "aws_region": "us-east-1",
+                        "keep_warm": False,
+                        "events": events,
+                        "environment_variables": {"DYNAMODB_TABLE": FUNCTION},
+                    },
+                    "prod": {
+                        "extends": "dev",
+                        "keep_warm": True,
+                        "keep_warm_expression": "rate(5 minutes)",
+                        "events": events[:1],
+                    },
+                }
+            )
+        )
 
     write()
     settings.HEALTH_ZAPPA_SETTINGS = path
@@ -57,8 +73,12 @@ def on_aws(aws, settings, stage_settings):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
     function_arn = boto3.client("lambda", region_name="us-east-1").create_function(
-        FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
-        Code={"ZipFile": buf.getvalue()})["FunctionArn"]
+        FunctionName=FUNCTION,
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()},
+    )["FunctionArn"]
     stream = health_samples.seed_moto_triggers(FUNCTION)
     yield types.SimpleNamespace(stream=stream, function_arn=function_arn)
     health_aws.reset_clients()
@@ -86,15 +106,20 @@ def test_it_reads_the_trigger_the_schedule_and_the_api_in_three_calls(on_aws, st
     assert mapping.routed_to == ("notes.events.handle_stream",) and "stage 'dev'" in found.routing_detail
     assert mapping.risks == []
     [rule] = found.rules  # not billing-report: only rules named after the function, as Zappa names them
-    assert (rule.name, rule.expression, rule.state, rule.runs) == (RULE, "cron(15 3 * * ? *)", "ENABLED",
-                                                                   "notes.events.purge_trash")
+    assert (rule.name, rule.expression, rule.state, rule.runs) == (
+        RULE,
+        "cron(15 3 * * ? *)",
+        "ENABLED",
+        "notes.events.purge_trash",
+    )
     assert found.api_url == f"https://{api_id()}.execute-api.us-east-1.amazonaws.com/dev"
 
 
 def test_on_lambda_the_routes_are_the_deployed_package_s(on_aws, monkeypatch):
     # Zappa's handler imported the package's generated settings before Django started.
-    monkeypatch.setitem(__import__("sys").modules, "zappa_settings",
-                        types.SimpleNamespace(AWS_EVENT_MAPPING={}, API_STAGE="dev"))
+    monkeypatch.setitem(
+        __import__("sys").modules, "zappa_settings", types.SimpleNamespace(AWS_EVENT_MAPPING={}, API_STAGE="dev")
+    )
 
     found = health_aws.AwsGateway(FUNCTION).triggers()
 
@@ -106,9 +131,15 @@ def test_on_lambda_the_routes_are_the_deployed_package_s(on_aws, monkeypatch):
 def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
     stage_settings(on_aws.stream)
     mapping = {
-        "UUID": "0f0e0d0c-0b0a-4909-8807-060504030201", "EventSourceArn": on_aws.stream, "FunctionArn": on_aws.function_arn,
-        "BatchSize": 100, "StartingPosition": "LATEST", "State": "Enabled", "MaximumRetryAttempts": -1,
-        "MaximumRecordAgeInSeconds": -1, "BisectBatchOnFunctionError": False,
+        "UUID": "0f0e0d0c-0b0a-4909-8807-060504030201",
+        "EventSourceArn": on_aws.stream,
+        "FunctionArn": on_aws.function_arn,
+        "BatchSize": 100,
+        "StartingPosition": "LATEST",
+        "State": "Enabled",
+        "MaximumRetryAttempts": -1,
+        "MaximumRecordAgeInSeconds": -1,
+        "BisectBatchOnFunctionError": False,
         "LastProcessingResult": "PROBLEM: Function call failed",
     }
     with Stubber(health_aws.client("lambda")) as stub:
@@ -118,13 +149,20 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
     [read] = found.mappings
     assert read.last_result == "PROBLEM: Function call failed"
     assert [risk.split(":")[0] for risk in read.risks] == [
-        "Retries until a record expires", "No ReportBatchItemFailures", "Lambda reports"]
+        "Retries until a record expires",
+        "No ReportBatchItemFailures",
+        "Lambda reports",
+    ]
 
 
 def test_one_refused_read_leaves_the_others(on_aws):
     with Stubber(health_aws.client("events")) as stub:
-        stub.add_client_error("list_rules", service_error_code="AccessDeniedException", http_status_code=400,
-                              service_message="User: r is not authorized to perform: events:ListRules")
+        stub.add_client_error(
+            "list_rules",
+            service_error_code="AccessDeniedException",
+            http_status_code=400,
+            service_message="User: r is not authorized to perform: events:ListRules",
+        )
         found = health_aws.AwsGateway(FUNCTION).triggers()
 
     [(what, error)] = found.errors
@@ -159,7 +197,12 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
     found = LocalGateway().triggers()
 
     poller, routed = found.mappings
-    assert (poller.origin, poller.state, poller.batch_size, poller.starting_position) == ("local", "Enabled", 100, "LATEST")
+    assert (poller.origin, poller.state, poller.batch_size, poller.starting_position) == (
+        "local",
+        "Enabled",
+        100,
+        "LATEST",
+    )
     assert "polling the embedded endpoint every 0.5 s" in poller.detail
     assert poller.routed_to == ("notes.events.handle_stream",)
     assert (routed.origin, routed.source_arn, routed.batch_size) == ("stage", stream, 100)
@@ -210,11 +253,17 @@ def test_the_page_shows_the_deployed_triggers_in_three_aws_calls(client_for, adm
 
 def test_the_page_explains_a_refused_read_and_shows_the_rest(client_for, admin, on_aws):
     with Stubber(health_aws.client("cloudformation")) as stub:
-        stub.add_client_error("describe_stack_resource", service_error_code="AccessDenied", http_status_code=403,
-                              service_message="User: r is not authorized to perform: cloudformation:DescribeStackResource")
+        stub.add_client_error(
+            "describe_stack_resource",
+            service_error_code="AccessDenied",
+            http_status_code=403,
+            service_message="User: r is not authorized to perform: cloudformation:DescribeStackResource",
+        )
         page = client_for(admin).get("/console/triggers/").content.decode()
 
-    assert "API Gateway URL: The function&#x27;s role is not allowed to call cloudformation:DescribeStackResource" in page
+    assert (
+        "API Gateway URL: The function&#x27;s role is not allowed to call cloudformation:DescribeStackResource" in page
+    )
     assert "Policy statement to add" in page and on_aws.stream in page and RULE in page
 
 

@@ -15,7 +15,9 @@ from tests.integration.note_views_support import stream_records
 def test_inserts_and_edits_become_history_and_a_redelivery_changes_nothing(alice):
     repo = DynamoDBNoteRepository()
     note = services.note_create(user_id=alice.id, data={"title": "draft"}, repo=repo)
-    note = services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"title": "final"}, repo=repo)
+    note = services.note_update(
+        user_id=alice.id, note_id=note.id, expected_version=1, data={"title": "final"}, repo=repo
+    )
     services.note_delete(user_id=alice.id, note_id=note.id, expected_version=2, repo=repo)
     batch = {"Records": stream_records()}
     assert {r["eventName"] for r in batch["Records"]} >= {"INSERT", "MODIFY"}
@@ -92,7 +94,9 @@ def test_restoring_a_version_that_was_never_recorded_is_not_found(alice, version
 def test_the_same_records_keep_the_search_index(alice):
     repo = DynamoDBNoteRepository()
     note = services.note_create(user_id=alice.id, data={"title": "Crème brûlée", "content": "sugar"}, repo=repo)
-    note = services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "eggs"}, repo=repo)
+    note = services.note_update(
+        user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "eggs"}, repo=repo
+    )
     gone = services.note_create(user_id=alice.id, data={"title": "Binned soon"}, repo=repo)
     services.note_delete(user_id=alice.id, note_id=gone.id, expected_version=1, repo=repo)
     batch = {"Records": stream_records()}

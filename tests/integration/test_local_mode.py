@@ -24,7 +24,12 @@ def local_env(data_dir: Path) -> dict[str, str]:
 def manage(data_dir: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env=local_env(data_dir), capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=local_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -64,7 +69,11 @@ def _start_runserver(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
-        cwd=ROOT, env=local_env(data_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=local_env(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     return proc, f"http://127.0.0.1:{port}"
 

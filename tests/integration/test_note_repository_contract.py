@@ -32,7 +32,13 @@ def repo(request):
 
 def make_note(user_id: str = ALICE, **fields) -> Note:
     stamp = now_iso()
-    values = {"title": "A title", "content": "Some content", "category": "general", "important": False, "completed": False}
+    values = {
+        "title": "A title",
+        "content": "Some content",
+        "category": "general",
+        "important": False,
+        "completed": False,
+    }
     values.update(fields)
     return Note(id=new_note_id(), user_id=user_id, created_at=stamp, updated_at=stamp, version=1, **values)
 
@@ -52,7 +58,12 @@ def test_it_creates_and_gets_a_note(repo):
     got = repo.get(user_id=ALICE, note_id=note.id)
     assert got == note
     assert (got.title, got.content, got.category, got.important, got.completed, got.version) == (
-        "Groceries", "milk, eggs", "home", True, False, 1,
+        "Groceries",
+        "milk, eggs",
+        "home",
+        True,
+        False,
+        1,
     )
 
 
@@ -103,7 +114,9 @@ def test_it_filters_by_category_flags_and_text(repo):
 
 def test_it_updates_with_the_current_version(repo):
     note = repo.add(make_note())
-    updated = repo.update(user_id=ALICE, note_id=note.id, expected_version=1, changes={"title": "New", "completed": True})
+    updated = repo.update(
+        user_id=ALICE, note_id=note.id, expected_version=1, changes={"title": "New", "completed": True}
+    )
     assert (updated.title, updated.completed, updated.version) == ("New", True, 2)
     assert updated.updated_at >= note.updated_at
     assert repo.get(user_id=ALICE, note_id=note.id) == updated
@@ -204,7 +217,9 @@ def test_history_records_each_version_once_and_keeps_the_last_20(repo):
     assert repo.add_history(note) is False  # a redelivered record
     current = note
     for i in range(2, 26):
-        current = repo.update(user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"})
+        current = repo.update(
+            user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"}
+        )
         repo.add_history(current)
     versions = [n.version for n in repo.list_history(user_id=ALICE, note_id=note.id)]
     assert versions == list(range(25, 25 - HISTORY_KEEP, -1))
@@ -288,7 +303,6 @@ def test_it_rejects_another_users_cursor(repo):
         repo.list(user_id=BOB, limit=2, cursor=alices_cursor)
 
 
-
 def test_it_reads_one_recorded_version_by_its_number(repo):
     note = repo.add(make_note(title="first"))
     repo.add_history(note)
@@ -305,7 +319,9 @@ def test_deleting_forever_drops_a_full_history(repo):
     note = current = repo.add(make_note(title="v1"))
     repo.add_history(note)
     for i in range(2, HISTORY_KEEP + 3):
-        current = repo.update(user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"})
+        current = repo.update(
+            user_id=ALICE, note_id=note.id, expected_version=current.version, changes={"title": f"v{i}"}
+        )
         repo.add_history(current)
     assert len(repo.list_history(user_id=ALICE, note_id=note.id)) == HISTORY_KEEP
     repo.delete(user_id=ALICE, note_id=note.id, expected_version=current.version)
@@ -338,7 +354,14 @@ def test_search_answers_from_the_index_for_notes_older_than_the_recent_window(re
     assert repo.index_note(note) is True
     assert found(repo, "tomatoes") == ["Garden plans"]
     assert found(repo, "garden") == ["Garden plans"]
-    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["and", "beans", "garden", "general", "plans", "tomatoes"]
+    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == [
+        "and",
+        "beans",
+        "garden",
+        "general",
+        "plans",
+        "tomatoes",
+    ]
 
 
 def test_search_finds_a_note_saved_a_moment_ago_before_the_index_has_seen_it(repo):
@@ -490,6 +513,7 @@ def test_a_note_indexes_at_most_max_terms_words(repo):
     assert found(repo, "w10") == ["Huge"]
     assert found(repo, f"w{search.MAX_TERMS + 100}") == []  # beyond the cap: documented as not searchable
 
+
 # --- the idempotent create (the API's Idempotency-Key) ----------------------------------------------------
 
 
@@ -502,7 +526,9 @@ def test_an_idempotent_create_stores_once_and_replays_the_first_answer(repo):
     assert [n.id for n in repo.list(user_id=ALICE, limit=10).notes] == [first.note.id]
     with pytest.raises(IdempotencyKeyReused):
         repo.add_idempotent(make_note(title="Other"), key="k1", fingerprint="f2", expires_at=2_000, now=1_002)
-    other_user = repo.add_idempotent(make_note(BOB, title="Once"), key="k1", fingerprint="f1", expires_at=2_000, now=1_003)
+    other_user = repo.add_idempotent(
+        make_note(BOB, title="Once"), key="k1", fingerprint="f1", expires_at=2_000, now=1_003
+    )
     assert not other_user.replayed
 
 

@@ -35,7 +35,11 @@ def test_it_creates_the_note_and_shows_it_in_the_list(alice, client_for):
     assert response.status_code == 302
     assert response["Location"] == f"/notes/#note-{note.id}"
     assert (note.title, note.content, note.category, note.important, note.completed) == (
-        "Groceries", TEXT, "home", True, False
+        "Groceries",
+        TEXT,
+        "home",
+        True,
+        False,
     )
     page = text(client.get("/notes/"))
     assert "Groceries" in page and f'id="note-{note.id}"' in page
@@ -97,7 +101,14 @@ def test_each_validation_rule_rerenders_the_form_with_400_and_the_users_text(
     overrides, field, message, alice, client_for
 ):
     client = client_for(alice)
-    data = {**new_form(client), "title": "Kept title", "content": TEXT, "category": "kept", "completed": "on", **overrides}
+    data = {
+        **new_form(client),
+        "title": "Kept title",
+        "content": TEXT,
+        "category": "kept",
+        "completed": "on",
+        **overrides,
+    }
     response = client.post("/notes/new", data)
     page = text(response)
     assert response.status_code == 400

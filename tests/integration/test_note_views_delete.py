@@ -74,7 +74,9 @@ def test_with_htmx_the_confirmation_replaces_the_row(alice, client_for, note):
 
 
 def test_with_htmx_cancel_puts_the_row_back(alice, client_for, note):
-    response = client_for(alice).get(f"/notes/{note.id}/", **htmx(target=f"note-{note.id}", current_url="/notes/?q=old"))
+    response = client_for(alice).get(
+        f"/notes/{note.id}/", **htmx(target=f"note-{note.id}", current_url="/notes/?q=old")
+    )
     page = text(response)
     assert page.startswith(f'<li id="note-{note.id}" class="note-card')
     assert input_value(page, "next") == "/notes/?q=old"

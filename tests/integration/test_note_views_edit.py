@@ -36,7 +36,13 @@ def test_it_saves_the_changes_and_returns_to_the_list(alice, client_for, note):
     assert response.status_code == 302
     assert response["Location"] == f"/notes/#note-{note.id}"
     saved = services.note_get(user_id=alice.id, note_id=note.id)
-    assert (saved.title, saved.content, saved.category, saved.completed, saved.version) == ("Plan B", "", "general", True, 2)
+    assert (saved.title, saved.content, saved.category, saved.completed, saved.version) == (
+        "Plan B",
+        "",
+        "general",
+        True,
+        2,
+    )
 
 
 def test_a_validation_error_rerenders_with_400_and_the_users_text(alice, client_for, note):
@@ -73,7 +79,9 @@ def test_keeping_my_version_after_a_conflict_saves_it(alice, client_for, note):
     client = client_for(alice)
     services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "theirs"})
     conflict = text(client.post(f"/notes/{note.id}/edit", form(note, content="mine")))
-    response = client.post(f"/notes/{note.id}/edit", form(note, content="mine", version=input_value(conflict, "version")))
+    response = client.post(
+        f"/notes/{note.id}/edit", form(note, content="mine", version=input_value(conflict, "version"))
+    )
     assert response.status_code == 302
     assert services.note_get(user_id=alice.id, note_id=note.id).content == "mine"
 

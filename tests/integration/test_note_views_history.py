@@ -72,7 +72,11 @@ def test_restoring_a_version_makes_it_current_as_a_new_version(alice, client_for
     assert response["Location"] == f"/notes/{note.id}/?restored_version=1"
     restored = services.note_get(user_id=alice.id, note_id=note.id)
     assert (restored.title, restored.content, restored.category, restored.important, restored.version) == (
-        "Trip", "passport\ntickets\ncamera", "travel", False, 4,
+        "Trip",
+        "passport\ntickets\ncamera",
+        "travel",
+        False,
+        4,
     )
     page = text(client.get(response["Location"]))
     assert "Version 1 restored: it is now version 4." in page
@@ -150,7 +154,9 @@ def test_anonymous_users_are_sent_to_sign_in(note):
     )
 
 
-@pytest.mark.parametrize(("method", "path", "data"), [("get", "/history/", None), ("post", "/history/1/restore/", {"version": 3})])
+@pytest.mark.parametrize(
+    ("method", "path", "data"), [("get", "/history/", None), ("post", "/history/1/restore/", {"version": 3})]
+)
 def test_an_outage_is_a_503_with_a_reference(method, path, data, alice, client_for, note):
     client = client_for(alice)
     with dynamodb_outage():

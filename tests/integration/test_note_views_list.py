@@ -24,7 +24,9 @@ def notes(alice):
     made = [
         make_note(alice, title="Buy milk", content="and bread", category="home"),
         make_note(alice, title="Quarterly report", content="Numbers for Q3", category="work", important=True),
-        make_note(alice, title="Call the plumber", content="Leaking TAP in the kitchen", category="home", completed=True),
+        make_note(
+            alice, title="Call the plumber", content="Leaking TAP in the kitchen", category="home", completed=True
+        ),
         make_note(alice, title="Ideas", content="a MILKshake bar", category="misc", important=True, completed=True),
     ]
     return made
@@ -125,7 +127,9 @@ def test_with_htmx_the_filter_form_swaps_only_the_results(alice, client_for, not
 
 
 def test_an_htmx_history_restore_gets_the_whole_page(alice, client_for, notes):
-    response = client_for(alice).get("/notes/", {"q": "milk"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = client_for(alice).get(
+        "/notes/", {"q": "milk"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in text(response)
 
 
@@ -171,7 +175,9 @@ def test_a_toggle_costs_at_most_three_calls(alice, client_for, ddb_calls, notes)
     client = client_for(alice)
     note = notes[0]
     ddb_calls.clear()
-    response = client.post(f"/notes/{note.id}/toggle/important", {"version": 1, "value": "1"}, **htmx(target=f"note-{note.id}"))
+    response = client.post(
+        f"/notes/{note.id}/toggle/important", {"version": 1, "value": "1"}, **htmx(target=f"note-{note.id}")
+    )
     assert response.status_code == 200
     assert len(ddb_calls) <= 3, ddb_calls
     assert ddb_calls == ["GetItem", "GetItem", "UpdateItem"]  # the session, the profile (a write), the update
@@ -188,7 +194,9 @@ def _old_note(user, **fields):
     from notes.dynamodb_repository import DynamoDBNoteRepository
 
     stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return DynamoDBNoteRepository().add(Note(id=new_note_id(), user_id=user.id, created_at=stamp, updated_at=stamp, **fields))
+    return DynamoDBNoteRepository().add(
+        Note(id=new_note_id(), user_id=user.id, created_at=stamp, updated_at=stamp, **fields)
+    )
 
 
 def test_search_answers_from_the_index_ignoring_case_and_accents(alice, bob, client_for):

@@ -50,7 +50,9 @@ def test_a_stale_toggle_is_a_409_and_changes_nothing(alice, client_for, note):
     response = client.post(f"/notes/{note.id}/toggle/important", {"version": 1, "value": "1"})
     assert response.status_code == 409
     assert "changed elsewhere" in text(response) and "Call dad" in text(response)
-    row = client.post(f"/notes/{note.id}/toggle/important", {"version": 1, "value": "1"}, **htmx(target=f"note-{note.id}"))
+    row = client.post(
+        f"/notes/{note.id}/toggle/important", {"version": 1, "value": "1"}, **htmx(target=f"note-{note.id}")
+    )
     assert row.status_code == 409
     assert text(row).startswith(f'<li id="note-{note.id}"') and 'name="version" value="2"' in text(row)
     assert services.note_get(user_id=alice.id, note_id=note.id).important is False

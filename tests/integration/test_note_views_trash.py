@@ -52,7 +52,9 @@ def test_the_trash_is_empty_at_first_and_shows_only_deleted_notes(alice, client_
 def test_the_delete_confirmation_says_the_note_goes_to_the_trash(alice, client_for, note):
     client = client_for(alice)
     assert "restore it for 30 days" in text(client.get(f"/notes/{note.id}/delete"))
-    assert "goes to the trash for 30 days" in text(client.get(f"/notes/{note.id}/delete", **htmx(target=f"note-{note.id}")))
+    assert "goes to the trash for 30 days" in text(
+        client.get(f"/notes/{note.id}/delete", **htmx(target=f"note-{note.id}"))
+    )
 
 
 def test_deleting_says_it_went_to_the_trash_and_undo_restores_it(alice, client_for, note):
@@ -96,7 +98,9 @@ def test_restoring_from_the_trash_page_comes_back_to_it(alice, client_for, trash
 def test_with_htmx_restoring_removes_the_row_and_links_the_note(alice, client_for, trashed):
     note_id = trashed.note.id
     response = client_for(alice).post(
-        f"/notes/{note_id}/restore/", {"next": "/notes/trash/"}, **htmx(target=f"trash-{note_id}", current_url="/notes/trash/")
+        f"/notes/{note_id}/restore/",
+        {"next": "/notes/trash/"},
+        **htmx(target=f"trash-{note_id}", current_url="/notes/trash/"),
     )
     page = text(response)
     assert response.status_code == 200 and page.startswith('<div id="flash" hx-swap-oob="innerHTML">')

@@ -90,7 +90,9 @@ def test_it_refuses_to_start_when_the_parameter_does_not_exist(ssm, monkeypatch,
     assert "/notes-console/nowhere/secret-key" in line and "ParameterNotFound" in line
 
 
-def test_it_refuses_to_start_when_the_function_may_not_read_the_parameter(no_configured_key, monkeypatch, tmp_path, caplog):
+def test_it_refuses_to_start_when_the_function_may_not_read_the_parameter(
+    no_configured_key, monkeypatch, tmp_path, caplog
+):
     denied = json.dumps({"__type": "AccessDeniedException", "message": "not authorized to perform ssm:GetParameter"})
     monkeypatch.setattr(aws_secrets, "_send", lambda request: (400, denied.encode()))
     monkeypatch.setenv("SECRET_KEY_PARAMETER", PARAMETER)
@@ -98,7 +100,9 @@ def test_it_refuses_to_start_when_the_function_may_not_read_the_parameter(no_con
     with pytest.raises(ImproperlyConfigured, match="AccessDeniedException"):
         load_secret_key(on_lambda=True, local_dir=tmp_path)
 
-    assert critical_lines(caplog) == [f"The secret key could not be read: SSM parameter {PARAMETER} could not be read (AccessDeniedException)."]
+    assert critical_lines(caplog) == [
+        f"The secret key could not be read: SSM parameter {PARAMETER} could not be read (AccessDeniedException)."
+    ]
 
 
 def test_it_refuses_an_empty_secret(secretsmanager, monkeypatch, tmp_path):

@@ -44,8 +44,12 @@ def deployed(aws):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("handler.py", "def lambda_handler(event, context):\n    return {}\n")
     function = boto3.client("lambda", region_name="us-east-1").create_function(
-        FunctionName=FUNCTION, Runtime="python3.11", Role=role["Role"]["Arn"], Handler="handler.lambda_handler",
-        Code={"ZipFile": buf.getvalue()})
+        FunctionName=FUNCTION,
+        Runtime="python3.11",
+        Role=role["Role"]["Arn"],
+        Handler="handler.lambda_handler",
+        Code={"ZipFile": buf.getvalue()},
+    )
     yield function["FunctionArn"]
     health_aws.reset_clients()
 
@@ -55,8 +59,9 @@ def stream_arn() -> str:
 
 
 def mappings() -> list[dict]:
-    return boto3.client("lambda", region_name="us-east-1").list_event_source_mappings(
-        FunctionName=FUNCTION)["EventSourceMappings"]
+    return boto3.client("lambda", region_name="us-east-1").list_event_source_mappings(FunctionName=FUNCTION)[
+        "EventSourceMappings"
+    ]
 
 
 def wire(stage_files, *args: str) -> str:
@@ -80,8 +85,10 @@ def test_the_first_run_routes_the_stream_in_the_stage_and_creates_no_trigger_yet
     assert "make update STAGE=dev" in out and "run this command again" in out
     # Only the events lines changed: the hand-formatted rest of the file is byte for byte the same.
     changed = [line for line in stage_files.read_text().splitlines() if line not in before.splitlines()]
-    assert changed == ['            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},',
-                       f'            {json.dumps(data["dev"]["events"][1])}']
+    assert changed == [
+        '            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},',
+        f"            {json.dumps(data['dev']['events'][1])}",
+    ]
 
 
 def test_the_second_run_creates_the_trigger_with_retry_and_failure_settings(deployed, stage_files):
@@ -140,7 +147,9 @@ def test_zappa_update_keeps_the_settings_zappa_does_not_know(deployed, stage_fil
     wire(stage_files)
     [entry] = [e for e in json.loads(stage_files.read_text())["dev"]["events"] if "event_source" in e]
 
-    result = add_event_source(entry["event_source"], FUNCTION, entry["function"], boto3.Session(region_name="us-east-1"))
+    result = add_event_source(
+        entry["event_source"], FUNCTION, entry["function"], boto3.Session(region_name="us-east-1")
+    )
 
     [mapping] = mappings()
     assert result == "updated"
@@ -158,7 +167,9 @@ def test_a_recreated_table_moves_the_route_and_reports_the_old_trigger(deployed,
     assert stream_arn() != old_arn
 
     wire(stage_files)  # routes the new stream (and only it)
-    routes = [e["event_source"]["arn"] for e in json.loads(stage_files.read_text())["dev"]["events"] if "event_source" in e]
+    routes = [
+        e["event_source"]["arn"] for e in json.loads(stage_files.read_text())["dev"]["events"] if "event_source" in e
+    ]
     assert routes == [stream_arn()]
     out = wire(stage_files)
     assert "older stream" in out and old_arn in out
@@ -171,17 +182,23 @@ def test_a_recreated_table_moves_the_route_and_reports_the_old_trigger(deployed,
 def test_it_refuses_a_table_without_the_images_history_needs(deployed, stage_files):
     dynamodb.client().delete_table(TableName=TABLE)
     dynamodb.client().create_table(
-        TableName=TABLE, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    )
     with pytest.raises(CommandError, match="needs NEW_AND_OLD_IMAGES"):
         wire(stage_files)
     dynamodb.client().delete_table(TableName=TABLE)
     with pytest.raises(CommandError, match="create it first"):
         wire(stage_files)
     dynamodb.client().create_table(
-        TableName=TABLE, KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST")
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
     with pytest.raises(CommandError, match="has no stream"):
         wire(stage_files)
     assert mappings() == []
@@ -216,9 +233,12 @@ def test_access_denied_names_the_action(deployed, stage_files):
 
     wire(stage_files)
     with Stubber(health_aws.client("lambda")) as stub:
-        stub.add_client_error("list_event_source_mappings", service_error_code="AccessDeniedException",
-                              http_status_code=403, service_message="User: x is not authorized to perform: "
-                              "lambda:ListEventSourceMappings on resource: *")
+        stub.add_client_error(
+            "list_event_source_mappings",
+            service_error_code="AccessDeniedException",
+            http_status_code=403,
+            service_message="User: x is not authorized to perform: lambda:ListEventSourceMappings on resource: *",
+        )
         with pytest.raises(CommandError, match="lambda:ListEventSourceMappings"):
             wire(stage_files)
 
@@ -239,9 +259,11 @@ def test_a_stage_without_events_gets_them_after_its_last_setting():
 
     new = zappa_settings_file.set_stage_events(text, "dev", events)
 
-    assert new == ('{\n    "dev": {\n        "project_name": "p",\n        "exclude": ["a", "b"],\n'
-                   '        "events": [\n            {"function": "m.f", "expression": "rate(1 day)"}\n        ]\n'
-                   '    },\n    "x": {"events": []}\n}\n')
+    assert new == (
+        '{\n    "dev": {\n        "project_name": "p",\n        "exclude": ["a", "b"],\n'
+        '        "events": [\n            {"function": "m.f", "expression": "rate(1 day)"}\n        ]\n'
+        '    },\n    "x": {"events": []}\n}\n'
+    )
 
 
 def test_a_paused_route_keeps_the_trigger_paused(deployed, stage_files):

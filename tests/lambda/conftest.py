@@ -138,7 +138,7 @@ def rest_event(
         prefix = f"/{stage}"
         if browser_path != prefix and not browser_path.startswith(prefix + "/"):
             raise ValueError(f"{url} is not under the stage prefix {prefix} (API Gateway answers 403 itself)")
-        path = browser_path[len(prefix):] or "/"
+        path = browser_path[len(prefix) :] or "/"
     all_headers = {
         "Host": host,
         "User-Agent": "Mozilla/5.0 (lambda tests)",
@@ -283,7 +283,9 @@ class ApiGateway:
         if isinstance(body, bytes) or (body is not None and base64_body):
             raw = body if isinstance(body, bytes) else body.encode()
             body, base64_body = base64.b64encode(raw).decode(), True
-        event = rest_event(method, url, host=self.host, stage=self.stage, headers=headers, body=body, is_base64=base64_body)
+        event = rest_event(
+            method, url, host=self.host, stage=self.stage, headers=headers, body=body, is_base64=base64_body
+        )
         response = ProxyResponse(self.invoke(event))
         self._remember(response)
         return response
@@ -328,8 +330,17 @@ def _generated_settings_source(stage: str, settings_file: str = "") -> str:
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         # --json also skips Zappa's new-version lookup on PyPI.
-        [sys.executable, "-c", "from zappa.cli import handle; handle()", "save-python-settings-file", stage, "-o", str(out), "--json",
-         *(["-s", settings_file] if settings_file else [])],
+        [
+            sys.executable,
+            "-c",
+            "from zappa.cli import handle; handle()",
+            "save-python-settings-file",
+            stage,
+            "-o",
+            str(out),
+            "--json",
+            *(["-s", settings_file] if settings_file else []),
+        ],
         cwd=REPO_ROOT,
         check=True,
         capture_output=True,
@@ -339,8 +350,9 @@ def _generated_settings_source(stage: str, settings_file: str = "") -> str:
 
 
 @contextlib.contextmanager
-def lambda_runtime(settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE,
-                   settings_file: Path | None = None) -> Iterator[ApiGateway]:
+def lambda_runtime(
+    settings, monkeypatch: pytest.MonkeyPatch, stage: str = STAGE, settings_file: Path | None = None
+) -> Iterator[ApiGateway]:
     """A fresh Zappa handler for `stage` with Lambda's Django settings; everything it changes is undone.
     `settings_file`: package the stage from this zappa_settings.json (e.g. one with a stream route)."""
     # The handler copies the stage's variables into os.environ and sets the root logger's level; importing

@@ -35,7 +35,11 @@ def cold_start(settings_dir: Path, spec: dict, **env: str) -> tuple[dict, str]:
 def test_it_reads_the_secret_key_from_ssm_once_per_cold_start(zappa_settings_dir, api_gateway, moto_server):
     ssm = boto3.client("ssm", region_name="us-east-1", endpoint_url=moto_server)
     ssm.put_parameter(Name=PARAMETER, Value=secrets.token_urlsafe(50), Type="SecureString", Overwrite=True)
-    events = [api_gateway.event("GET", "/dev/"), api_gateway.event("GET", "/dev/healthz"), api_gateway.keep_warm_event()]
+    events = [
+        api_gateway.event("GET", "/dev/"),
+        api_gateway.event("GET", "/dev/healthz"),
+        api_gateway.keep_warm_event(),
+    ]
 
     report, _ = cold_start(zappa_settings_dir, {"events": events}, AWS_ENDPOINT_URL_SSM=moto_server)
 
@@ -57,7 +61,10 @@ def test_it_refuses_to_start_without_a_secret_key_with_one_log_line(zappa_settin
 
 
 def test_it_refuses_to_start_when_the_parameter_is_missing(zappa_settings_dir, api_gateway, moto_server):
-    spec = {"environment": {"SECRET_KEY_PARAMETER": "/notes-console/missing/secret-key"}, "events": [api_gateway.event("GET", "/dev/")]}
+    spec = {
+        "environment": {"SECRET_KEY_PARAMETER": "/notes-console/missing/secret-key"},
+        "events": [api_gateway.event("GET", "/dev/")],
+    }
 
     report, stderr = cold_start(zappa_settings_dir, spec, AWS_ENDPOINT_URL_SSM=moto_server)
 

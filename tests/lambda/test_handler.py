@@ -107,7 +107,9 @@ def test_it_refuses_a_host_it_does_not_serve(lambda_app):
 def test_it_accepts_a_form_post_with_its_csrf_token(lambda_app):
     token = lambda_app.csrf_token()
 
-    response = lambda_app.post("/dev/test-only/echo", form={"title": "Groceries", "note": "eggs & milk", "csrfmiddlewaretoken": token})
+    response = lambda_app.post(
+        "/dev/test-only/echo", form={"title": "Groceries", "note": "eggs & milk", "csrfmiddlewaretoken": token}
+    )
 
     assert response.status == 200
     assert response.json() == {

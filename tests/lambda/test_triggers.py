@@ -39,7 +39,9 @@ def lambda_stream_app(settings, monkeypatch, lambda_runtime_factory, routed_sett
 _sequence = iter(range(100_000_000_000_000_000_000, 200_000_000_000_000_000_000, 100))
 
 
-def record(event_name: str, *, new: dict | None = None, old: dict | None = None, arn: str = STREAM_ARN) -> dict[str, Any]:
+def record(
+    event_name: str, *, new: dict | None = None, old: dict | None = None, arn: str = STREAM_ARN
+) -> dict[str, Any]:
     """One record of Lambda's DynamoDB stream event, in AWS's documented shape (stream view NEW_AND_OLD_IMAGES)."""
     image = new or old or {}
     change: dict[str, Any] = {
@@ -66,8 +68,12 @@ def record(event_name: str, *, new: dict | None = None, old: dict | None = None,
 
 def trashed(item: dict) -> dict:
     stamp = now_iso()
-    return {**{k: v for k, v in item.items() if k != "updated_sk"}, "type": {"S": "trash"},
-            "deleted_at": {"S": stamp}, "purge_at": {"S": iso_after(stamp, days=30)}}
+    return {
+        **{k: v for k, v in item.items() if k != "updated_sk"},
+        "type": {"S": "trash"},
+        "deleted_at": {"S": stamp},
+        "purge_at": {"S": iso_after(stamp, days=30)},
+    }
 
 
 def whole_table() -> list[dict]:
@@ -77,22 +83,28 @@ def whole_table() -> list[dict]:
 def test_a_stream_batch_becomes_version_history_and_a_redelivery_changes_nothing(lambda_stream_app, alice):
     repo = DynamoDBNoteRepository()
     draft = services.note_create(user_id=alice.id, data={"title": "draft"}, repo=repo)
-    final = services.note_update(user_id=alice.id, note_id=draft.id, expected_version=1, data={"title": "final"},
-                                 repo=repo)
+    final = services.note_update(
+        user_id=alice.id, note_id=draft.id, expected_version=1, data={"title": "final"}, repo=repo
+    )
     gone = services.note_create(user_id=alice.id, data={"title": "short-lived"}, repo=repo)
     services.note_delete(user_id=alice.id, note_id=gone.id, expected_version=1, repo=repo)
     repo.delete_forever(user_id=alice.id, note_id=gone.id)
-    batch = {"Records": [
-        record("INSERT", new=to_item(draft)),
-        record("MODIFY", old=to_item(draft), new=to_item(final)),
-        record("INSERT", new=to_item(gone)),
-        record("MODIFY", old=to_item(gone), new=trashed(to_item(gone))),
-        record("REMOVE", old=trashed(to_item(gone))),  # deleted for good: its late version goes too
-    ]}
+    batch = {
+        "Records": [
+            record("INSERT", new=to_item(draft)),
+            record("MODIFY", old=to_item(draft), new=to_item(final)),
+            record("INSERT", new=to_item(gone)),
+            record("MODIFY", old=to_item(gone), new=trashed(to_item(gone))),
+            record("REMOVE", old=trashed(to_item(gone))),  # deleted for good: its late version goes too
+        ]
+    }
 
     assert lambda_stream_app.invoke(batch) == {"batchItemFailures": []}
 
-    assert [(n.version, n.title) for n in repo.list_history(user_id=alice.id, note_id=draft.id)] == [(2, "final"), (1, "draft")]
+    assert [(n.version, n.title) for n in repo.list_history(user_id=alice.id, note_id=draft.id)] == [
+        (2, "final"),
+        (1, "draft"),
+    ]
     assert repo.list_history(user_id=alice.id, note_id=gone.id) == []
     table = whole_table()
     assert lambda_stream_app.invoke(batch) == {"batchItemFailures": []}  # Lambda redelivers a batch
@@ -140,7 +152,9 @@ def test_a_stream_the_package_does_not_route_is_dropped_by_zappa(lambda_stream_a
 
     assert result is None
     assert DynamoDBNoteRepository().list_history(user_id=alice.id, note_id=note.id) == []
-    assert any(line["message"] == "Cannot find a function to process the triggered event." for line in log_lines(capsys))
+    assert any(
+        line["message"] == "Cannot find a function to process the triggered event." for line in log_lines(capsys)
+    )
 
 
 def test_the_daily_schedule_purges_expired_trash(lambda_stream_app, alice, monkeypatch):
@@ -163,8 +177,9 @@ def test_the_daily_schedule_purges_expired_trash(lambda_stream_app, alice, monke
     assert lambda_stream_app.invoke(event) == {"purged": 0, "finished": True}
 
 
-def test_the_console_reads_the_routes_of_the_package_it_runs_from(settings, monkeypatch, lambda_runtime_factory,
-                                                                  admin, tmp_path):
+def test_the_console_reads_the_routes_of_the_package_it_runs_from(
+    settings, monkeypatch, lambda_runtime_factory, admin, tmp_path
+):
     """On Lambda the Triggers page checks each trigger against the deployed package's own routes (the
     zappa_settings module Zappa's handler loaded), not against a file the package does not carry."""
     from console.health import aws as health_aws

@@ -15,12 +15,22 @@ STAGES = json.loads((REPO_ROOT / "zappa_settings.json").read_text())
 # API Gateway's integration timeout is 29 s: a longer function would answer nobody.
 API_GATEWAY_TIMEOUT = 29
 TABLE_ACTIONS = {
-    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
 }
 # Actions AWS does not scope to a resource: "*" is the only possible resource for them.
-NO_RESOURCE_LEVEL = {"cloudwatch:GetMetricData", "logs:GetQueryResults", "lambda:ListEventSourceMappings",
-                     "events:ListRules", "dynamodb:ListStreams"}
+NO_RESOURCE_LEVEL = {
+    "cloudwatch:GetMetricData",
+    "logs:GetQueryResults",
+    "lambda:ListEventSourceMappings",
+    "events:ListRules",
+    "dynamodb:ListStreams",
+}
 STREAM_READS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 
 
@@ -111,7 +121,10 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
     [lambda_reads] = statements_for(stage, "lambda:GetFunction")
     [log_reads] = statements_for(stage, "logs:FilterLogEvents")
 
-    assert lambda_reads["Action"] == ["lambda:GetFunction", "lambda:ListVersionsByFunction"]  # named, no GetFunction* family
+    assert lambda_reads["Action"] == [
+        "lambda:GetFunction",
+        "lambda:ListVersionsByFunction",
+    ]  # named, no GetFunction* family
     assert as_list(lambda_reads["Resource"]) == [function]
     assert set(log_reads["Action"]) == {"logs:FilterLogEvents", "logs:StartQuery"}
     assert set(as_list(log_reads["Resource"])) == {group, f"{group}:*"}
@@ -177,4 +190,3 @@ def test_each_stage_schedules_the_daily_purge_in_its_own_events(stage):
     assert "events" in STAGES[stage]
     schedules = [e for e in STAGES[stage]["events"] if e.get("expression")]
     assert schedules == [{"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"}]
-

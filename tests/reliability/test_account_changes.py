@@ -13,15 +13,19 @@ from tests.reliability.support import send_json, token_client
 
 def _delete_profile(user) -> None:
     """As an operator removing an account would: the profile and the username claim go, sessions stay."""
-    for key in ({"pk": {"S": f"USER#{user.id}"}, "sk": {"S": "PROFILE"}},
-                {"pk": {"S": f"USERNAME#{user.username.lower()}"}, "sk": {"S": "USERNAME"}}):
+    for key in (
+        {"pk": {"S": f"USER#{user.id}"}, "sk": {"S": "PROFILE"}},
+        {"pk": {"S": f"USERNAME#{user.username.lower()}"}, "sk": {"S": "USERNAME"}},
+    ):
         dynamodb.client().delete_item(TableName=dynamodb.table_name(), Key=key)
 
 
 def _set_admin(user, is_admin: bool) -> None:
     dynamodb.client().update_item(
-        TableName=dynamodb.table_name(), Key={"pk": {"S": f"USER#{user.id}"}, "sk": {"S": "PROFILE"}},
-        UpdateExpression="SET is_admin = :a", ExpressionAttributeValues={":a": {"BOOL": is_admin}},
+        TableName=dynamodb.table_name(),
+        Key={"pk": {"S": f"USER#{user.id}"}, "sk": {"S": "PROFILE"}},
+        UpdateExpression="SET is_admin = :a",
+        ExpressionAttributeValues={":a": {"BOOL": is_admin}},
     )
 
 

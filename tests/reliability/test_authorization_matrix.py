@@ -66,23 +66,27 @@ ROWS: dict[str, Row] = {
     "accounts/signin/": Row("/accounts/signin/", GET=ALL_OK, HEAD=ALL_OK, POST="400 400 400 400"),
     "accounts/signup/": Row("/accounts/signup/", GET=ALL_OK, HEAD=ALL_OK, POST="400 400 400 400"),
     "accounts/signout/": Row("/accounts/signout/", POST="signin signin signin signin"),
-    "accounts/password/": Row("/accounts/password/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
-                              other="signin 405 405 405"),
-    "accounts/password/done/": Row("/accounts/password/done/", GET=SIGNED_IN, HEAD=SIGNED_IN,
-                                   other="signin 405 405 405"),
-    "accounts/delete/": Row("/accounts/delete/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
-                            other="signin 405 405 405"),
+    "accounts/password/": Row(
+        "/accounts/password/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400", other="signin 405 405 405"
+    ),
+    "accounts/password/done/": Row(
+        "/accounts/password/done/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"
+    ),
+    "accounts/delete/": Row(
+        "/accounts/delete/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400", other="signin 405 405 405"
+    ),
     # continues a confirmed deletion with the signed ticket its page carries (the sample has none)
     "accounts/delete/continue/": Row("/accounts/delete/continue/", POST="400 400 400 400"),
     "accounts/delete/done/": Row("/accounts/delete/done/", GET=ALL_OK, HEAD=ALL_OK),
     # a reset link's page: anyone holding a valid link; the sample has none (GET 404, POST refused)
-    "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404",
-                           POST="400 400 400 400"),
+    "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404", POST="400 400 400 400"),
     "accounts/reset/done/": Row("/accounts/reset/done/", GET=ALL_OK, HEAD=ALL_OK),
-    "accounts/tokens/": Row("/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN,
-                            other="signin 405 405 405"),
-    "accounts/tokens/<str:token_id>/revoke/": Row("/accounts/tokens/{token}/revoke/", POST=OWNER,
-                                                  other="signin 405 405 405"),
+    "accounts/tokens/": Row(
+        "/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"
+    ),
+    "accounts/tokens/<str:token_id>/revoke/": Row(
+        "/accounts/tokens/{token}/revoke/", POST=OWNER, other="signin 405 405 405"
+    ),
     # the function-health console: admins only
     "console/": Row("/console/", GET=ADMIN, HEAD=ADMIN),
     "console/configuration/": Row("/console/configuration/", GET=ADMIN, HEAD=ADMIN),
@@ -91,8 +95,9 @@ ROWS: dict[str, Row] = {
     "console/logs/": Row("/console/logs/", GET=ADMIN, HEAD=ADMIN),
     "console/logs/tail/": Row("/console/logs/tail/", GET=ADMIN, HEAD=ADMIN),
     # a request id no line carries is a 404, for admins too (non-admins never learn whether it exists)
-    "console/requests/<str:request_id>/": Row("/console/requests/{request}/", GET="signin 403 403 404",
-                                              HEAD="signin 403 403 404"),
+    "console/requests/<str:request_id>/": Row(
+        "/console/requests/{request}/", GET="signin 403 403 404", HEAD="signin 403 403 404"
+    ),
     "console/triggers/": Row("/console/triggers/", GET=ADMIN, HEAD=ADMIN),
     "console/errors/": Row("/console/errors/", GET=ADMIN, HEAD=ADMIN),
     "console/errors/panel/": Row("/console/errors/panel/", GET=ADMIN, HEAD=ADMIN),  # no htmx: a redirect to the page
@@ -104,39 +109,47 @@ ROWS: dict[str, Row] = {
     "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
     "notes/new": Row("/notes/new", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"),
     "notes/<note_id:note_id>/": Row("/notes/{note}/", GET=OWNER, HEAD=OWNER, other="signin 405 405 405"),
-    "notes/<note_id:note_id>/edit": Row("/notes/{note}/edit", GET=OWNER, HEAD=OWNER, POST=OWNER,
-                                        other="signin 405 405 405"),
-    "notes/<note_id:note_id>/delete": Row("/notes/{note}/delete", GET=OWNER, HEAD=OWNER, POST=OWNER,
-                                          other="signin 405 405 405"),
-    "notes/<note_id:note_id>/toggle/<str:field>": Row("/notes/{note}/toggle/important", POST=OWNER,
-                                                      other="signin 405 405 405"),
+    "notes/<note_id:note_id>/edit": Row(
+        "/notes/{note}/edit", GET=OWNER, HEAD=OWNER, POST=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/delete": Row(
+        "/notes/{note}/delete", GET=OWNER, HEAD=OWNER, POST=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/toggle/<str:field>": Row(
+        "/notes/{note}/toggle/important", POST=OWNER, other="signin 405 405 405"
+    ),
     "notes/trash/": Row("/notes/trash/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
-    "notes/trash/empty": Row("/notes/trash/empty", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN,
-                             other="signin 405 405 405"),
+    "notes/trash/empty": Row(
+        "/notes/trash/empty", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"
+    ),
     "notes/categories": Row("/notes/categories", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
     "notes/<note_id:note_id>/restore/": Row("/notes/{trashed}/restore/", POST=OWNER, other="signin 405 405 405"),
-    "notes/<note_id:note_id>/delete-forever/": Row("/notes/{trashed}/delete-forever/", POST=OWNER,
-                                                   other="signin 405 405 405"),
-    "notes/<note_id:note_id>/history/": Row("/notes/{note}/history/", GET=OWNER, HEAD=OWNER,
-                                            other="signin 405 405 405"),
-    "notes/<note_id:note_id>/history/<int:version>/restore/": Row("/notes/{note}/history/1/restore/", POST=OWNER,
-                                                                  other="signin 405 405 405"),
+    "notes/<note_id:note_id>/delete-forever/": Row(
+        "/notes/{trashed}/delete-forever/", POST=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/history/": Row(
+        "/notes/{note}/history/", GET=OWNER, HEAD=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/history/<int:version>/restore/": Row(
+        "/notes/{note}/history/1/restore/", POST=OWNER, other="signin 405 405 405"
+    ),
     "notes/export/": Row("/notes/export/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
-    "notes/export/notes.json": Row("/notes/export/notes.json", GET=SIGNED_IN, HEAD=SIGNED_IN,
-                                   other="signin 405 405 405"),
-    "notes/export/notes.zip": Row("/notes/export/notes.zip", GET=SIGNED_IN, HEAD=SIGNED_IN,
-                                  other="signin 405 405 405"),
-    "notes/import/": Row("/notes/import/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400",
-                         other="signin 405 405 405"),
+    "notes/export/notes.json": Row(
+        "/notes/export/notes.json", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"
+    ),
+    "notes/export/notes.zip": Row("/notes/export/notes.zip", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/import/": Row(
+        "/notes/import/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400", other="signin 405 405 405"
+    ),
     # JSON API
     "api/": Row("/api/", GET=ALL_OK, HEAD=ALL_OK),
     "api/openapi.json": Row("/api/openapi.json", GET=ALL_OK, HEAD=ALL_OK),
     "api/notes": Row("/api/notes", GET="401 ok ok ok", HEAD="401 ok ok ok", POST="401 ok ok ok"),
-    "api/notes/<str:note_id>": Row("/api/notes/{note}", GET=API_OWNER, HEAD=API_OWNER, PUT=API_OWNER,
-                                   PATCH=API_OWNER, DELETE=API_OWNER),
+    "api/notes/<str:note_id>": Row(
+        "/api/notes/{note}", GET=API_OWNER, HEAD=API_OWNER, PUT=API_OWNER, PATCH=API_OWNER, DELETE=API_OWNER
+    ),
     "api/notes/<str:note_id>/history": Row("/api/notes/{note}/history", GET=API_OWNER, HEAD=API_OWNER),
-    "api/notes/<str:note_id>/history/<str:version>/restore": Row("/api/notes/{note}/history/1/restore",
-                                                                 POST=API_OWNER),
+    "api/notes/<str:note_id>/history/<str:version>/restore": Row("/api/notes/{note}/history/1/restore", POST=API_OWNER),
     "api/trash": Row("/api/trash", GET="401 ok ok ok", HEAD="401 ok ok ok", DELETE="401 ok ok ok"),
     "api/trash/<str:note_id>": Row("/api/trash/{trashed}", DELETE=API_OWNER),
     "api/trash/<str:note_id>/restore": Row("/api/trash/{trashed}/restore", POST=API_OWNER),
@@ -164,8 +177,11 @@ def site_routes() -> dict[str, str]:
 
 def test_every_route_has_a_row():
     routes = site_routes()
-    missing = [f'    "{route}": Row("/sample/path", GET="...", other="..."),  # {name}'
-               for route, name in routes.items() if route not in ROWS]
+    missing = [
+        f'    "{route}": Row("/sample/path", GET="...", other="..."),  # {name}'
+        for route, name in routes.items()
+        if route not in ROWS
+    ]
     assert not missing, (
         "These routes have no row in ROWS (tests/reliability/test_authorization_matrix.py); add what each persona "
         "(anon alice bob admin) gets for each method:\n" + "\n".join(missing)
@@ -195,8 +211,9 @@ def request(client: Client, method: str, path: str):
         # If-Match: * makes every write a valid one for the note's owner, whatever its version by then.
         # A note's fields go to creates and updates; restores take no body (If-Match names the version).
         with_body = method in ("POST", "PUT", "PATCH") and not path.endswith("/restore")
-        return client.generic(method, path, API_BODY if with_body else b"",
-                              content_type="application/json", HTTP_IF_MATCH="*")
+        return client.generic(
+            method, path, API_BODY if with_body else b"", content_type="application/json", HTTP_IF_MATCH="*"
+        )
     if method == "POST":
         return client.post(path, PAGE_FORM)
     return client.generic(method, path)
@@ -230,7 +247,9 @@ def test_each_persona_gets_what_the_table_says(route, alice, personas):
             response = request(clients[persona], method, path)
             got, expected = outcome(response), row.expected[method][persona]
             if got != expected:
-                mismatches.append(f"{method} {path} as {persona}: expected {expected}, got {got} ({response.status_code})")
+                mismatches.append(
+                    f"{method} {path} as {persona}: expected {expected}, got {got} ({response.status_code})"
+                )
             if persona != "alice" and response.status_code < 400:
                 content = b"".join(response.streaming_content) if response.streaming else response.content
                 assert b"only hers" not in content, (method, path, persona)

@@ -51,40 +51,96 @@ PAGE_CASES = [
     # titles
     Case("empty title", "POST", "/notes/new", 400, "Title is required", form(title="")),
     Case("whitespace title", "POST", "/notes/new", 400, "Title is required", form(title=" \t\r\n\u3000\u00a0 ")),
-    Case("10,000-character title", "POST", "/notes/new", 400, "at most 200 characters (it has 10000)",
-         form(title=TOO_LONG_TITLE)),
+    Case(
+        "10,000-character title",
+        "POST",
+        "/notes/new",
+        400,
+        "at most 200 characters (it has 10000)",
+        form(title=TOO_LONG_TITLE),
+    ),
     Case("title with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="a\x00b")),
-    Case("title not UTF-8 (an encoded surrogate)", "POST", "/notes/new", 400, "not sent as UTF-8",
-         b"title=ok%ED%A0%80"),
+    Case(
+        "title not UTF-8 (an encoded surrogate)", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=ok%ED%A0%80"
+    ),
     Case("title not UTF-8 (stray byte)", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=%FFok"),
     # content
-    Case("content over 100 KB", "POST", "/notes/new", 400, "at most 100 KB",
-         form(title="t", content="a" * (CONTENT_LIMIT + 1))),
-    Case("content over 100 KB of UTF-8, under 100 K characters", "POST", "/notes/new", 400, "at most 100 KB",
-         form(title="t", content="é" * (CONTENT_LIMIT // 2 + 1))),
+    Case(
+        "content over 100 KB",
+        "POST",
+        "/notes/new",
+        400,
+        "at most 100 KB",
+        form(title="t", content="a" * (CONTENT_LIMIT + 1)),
+    ),
+    Case(
+        "content over 100 KB of UTF-8, under 100 K characters",
+        "POST",
+        "/notes/new",
+        400,
+        "at most 100 KB",
+        form(title="t", content="é" * (CONTENT_LIMIT // 2 + 1)),
+    ),
     Case("content with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", content="a\x00")),
     Case("content not UTF-8", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=t&content=%C3%28"),
     # category
-    Case("category with HTML", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category=SCRIPT)),
+    Case(
+        "category with HTML", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category=SCRIPT)
+    ),
     Case("category with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", category="a\x00")),
-    Case("10,000-character category", "POST", "/notes/new", 400, "at most 40 characters",
-         form(title="t", category="c" * 10_000)),
+    Case(
+        "10,000-character category",
+        "POST",
+        "/notes/new",
+        400,
+        "at most 40 characters",
+        form(title="t", category="c" * 10_000),
+    ),
     # edits: the same rules, and the version
     Case("edit: empty title", "POST", "/notes/{note}/edit", 400, "Title is required", form(title="", version="1")),
-    Case("edit: content with NUL", "POST", "/notes/{note}/edit", 400, "cannot be stored",
-         form(title="t", content="\x00", version="1")),
+    Case(
+        "edit: content with NUL",
+        "POST",
+        "/notes/{note}/edit",
+        400,
+        "cannot be stored",
+        form(title="t", content="\x00", version="1"),
+    ),
     Case("edit: title not UTF-8", "POST", "/notes/{note}/edit", 400, "not sent as UTF-8", b"title=%ED%B0%80&version=1"),
     Case("edit: no version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t")),
-    Case("edit: version not a number", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="one")),
-    Case("edit: negative version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="-1")),
-    Case("edit: huge version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="9" * 40)),
+    Case(
+        "edit: version not a number",
+        "POST",
+        "/notes/{note}/edit",
+        400,
+        "missing the note",
+        form(title="t", version="one"),
+    ),
+    Case(
+        "edit: negative version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="-1")
+    ),
+    Case(
+        "edit: huge version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="9" * 40)
+    ),
     # issue 13: more digits than Python converts (4,300)
-    Case("edit: 5,000-digit version", "POST", "/notes/{note}/edit", 400, "missing the note",
-         form(title="t", version="9" * 5000)),
+    Case(
+        "edit: 5,000-digit version",
+        "POST",
+        "/notes/{note}/edit",
+        400,
+        "missing the note",
+        form(title="t", version="9" * 5000),
+    ),
     Case("edit: unknown note", "POST", "/notes/{unknown}/edit", 404, "Not found", form(title="t", version="1")),
     Case("edit: malformed id", "POST", "/notes/not-an-id/edit", 404, "Not found", form(title="t", version="1")),
-    Case("toggle: value not 0 or 1", "POST", "/notes/{note}/toggle/important", 400, "could not be read",
-         form(value="maybe", version="1")),
+    Case(
+        "toggle: value not 0 or 1",
+        "POST",
+        "/notes/{note}/toggle/important",
+        400,
+        "could not be read",
+        form(value="maybe", version="1"),
+    ),
     Case("toggle: unknown field", "POST", "/notes/{note}/toggle/title", 404, "Not found", form(value="1", version="1")),
     Case("delete: no version", "POST", "/notes/{note}/delete", 400, "missing the note", form()),
     Case("view: unknown note", "GET", "/notes/{unknown}/", 404, "Not found"),
@@ -95,22 +151,34 @@ PAGE_CASES = [
     Case("list: cursor with script", "GET", "/notes/?cursor=" + quote(SCRIPT), 400, "cursor is invalid"),
     # the request itself
     Case("no CSRF token", "POST", "/notes/new", 403, "This form has expired", form(title="t"), client="alice-csrf"),
-    Case("edit without CSRF token", "POST", "/notes/{note}/edit", 403, "This form has expired",
-         form(title="t", version="1"), client="alice-csrf"),
-    Case("body over 2.5 MB", "POST", "/notes/new", 413, "larger than this site accepts",
-         form(title="t", content="a" * 3_000_000)),
+    Case(
+        "edit without CSRF token",
+        "POST",
+        "/notes/{note}/edit",
+        403,
+        "This form has expired",
+        form(title="t", version="1"),
+        client="alice-csrf",
+    ),
+    Case(
+        "body over 2.5 MB",
+        "POST",
+        "/notes/new",
+        413,
+        "larger than this site accepts",
+        form(title="t", content="a" * 3_000_000),
+    ),
 ]
 
 API_CASES = [
     # JSON itself
-    Case("invalid JSON", "POST", "/api/notes", 400, "not valid JSON", "{\"title\": "),
+    Case("invalid JSON", "POST", "/api/notes", 400, "not valid JSON", '{"title": '),
     Case("empty body", "POST", "/api/notes", 400, "not valid JSON", ""),
     Case("NaN", "POST", "/api/notes", 400, "not valid JSON", '{"title": NaN}'),
     Case("body not UTF-8", "POST", "/api/notes", 400, "not valid JSON", b'{"title": "\xff"}'),
     Case("JSON nested 100,000 deep", "POST", "/api/notes", 400, "nested too deeply", "[" * 100_000 + "]" * 100_000),
     Case("a list, not an object", "POST", "/api/notes", 422, "must be a JSON object", [{"title": "t"}]),
-    Case("not JSON at all", "POST", "/api/notes", 415, "Content-Type: application/json", "title=t",
-         content_type=FORM),
+    Case("not JSON at all", "POST", "/api/notes", 415, "Content-Type: application/json", "title=t", content_type=FORM),
     # titles
     Case("no title", "POST", "/api/notes", 422, "Title is required", {"content": "c"}),
     Case("empty title", "POST", "/api/notes", 422, "Title is required", {"title": ""}),
@@ -118,20 +186,52 @@ API_CASES = [
     Case("10,000-character title", "POST", "/api/notes", 422, "it has 10000", {"title": TOO_LONG_TITLE}),
     Case("title with NUL", "POST", "/api/notes", 422, "cannot be stored", {"title": "a\x00b"}),
     Case("title with a lone surrogate", "POST", "/api/notes", 422, "cannot be stored", '{"title": "a\\ud800b"}'),
-    Case("title with a reversed surrogate pair", "POST", "/api/notes", 422, "cannot be stored",
-         '{"title": "\\udc00\\ud800"}'),
+    Case(
+        "title with a reversed surrogate pair",
+        "POST",
+        "/api/notes",
+        422,
+        "cannot be stored",
+        '{"title": "\\udc00\\ud800"}',
+    ),
     # content and category
-    Case("content over 100 KB", "POST", "/api/notes", 422, "at most 100 KB",
-         {"title": "t", "content": "a" * (CONTENT_LIMIT + 1)}),
-    Case("content over 100 KB of UTF-8", "POST", "/api/notes", 422, "at most 100 KB",
-         {"title": "t", "content": "é" * (CONTENT_LIMIT // 2 + 1)}),
+    Case(
+        "content over 100 KB",
+        "POST",
+        "/api/notes",
+        422,
+        "at most 100 KB",
+        {"title": "t", "content": "a" * (CONTENT_LIMIT + 1)},
+    ),
+    Case(
+        "content over 100 KB of UTF-8",
+        "POST",
+        "/api/notes",
+        422,
+        "at most 100 KB",
+        {"title": "t", "content": "é" * (CONTENT_LIMIT // 2 + 1)},
+    ),
     Case("content with NUL", "POST", "/api/notes", 422, "NUL", {"title": "t", "content": "\x00"}),
-    Case("content with a lone surrogate", "POST", "/api/notes", 422, "cannot be stored",
-         '{"title": "t", "content": "\\udfff"}'),
-    Case("category with HTML", "POST", "/api/notes", 422, "Category may contain only", {"title": "t", "category": SCRIPT}),
+    Case(
+        "content with a lone surrogate",
+        "POST",
+        "/api/notes",
+        422,
+        "cannot be stored",
+        '{"title": "t", "content": "\\udfff"}',
+    ),
+    Case(
+        "category with HTML", "POST", "/api/notes", 422, "Category may contain only", {"title": "t", "category": SCRIPT}
+    ),
     # types and fields
-    Case("wrong types", "POST", "/api/notes", 422, "Title must be a string",
-         {"title": 5, "content": ["c"], "category": {}, "important": "yes", "completed": 1}),
+    Case(
+        "wrong types",
+        "POST",
+        "/api/notes",
+        422,
+        "Title must be a string",
+        {"title": 5, "content": ["c"], "category": {}, "important": "yes", "completed": 1},
+    ),
     Case("null content", "POST", "/api/notes", 422, "Content must be a string", {"title": "t", "content": None}),
     Case("unknown field", "POST", "/api/notes", 422, "Unknown field", {"title": "t", "owner": "bob"}),
     Case("a version on create", "POST", "/api/notes", 422, "Unknown field", {"title": "t", "version": 1}),
@@ -143,27 +243,74 @@ API_CASES = [
     Case("version 2**64", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": 2**64}),
     Case("version 1.5", "PATCH", "/api/notes/{note}", 422, "Version must be a whole number", {"version": 1.5}),
     Case("no version", "PATCH", "/api/notes/{note}", 428, "Say which version", {"title": "t"}),
-    Case("If-Match garbage", "PATCH", "/api/notes/{note}", 412, "If-Match does not match", {"title": "t"},
-         headers={"If-Match": "garbage"}),
-    Case("delete with a negative version", "DELETE", "/api/notes/{note}?version=-1", 400, "version must be a whole number"),
-    Case("Idempotency-Key not ASCII", "POST", "/api/notes", 400, "Idempotency-Key must be", {"title": "t"},
-         headers={"Idempotency-Key": "clé"}),
-    Case("Idempotency-Key of 10,000 characters", "POST", "/api/notes", 400, "Idempotency-Key must be", {"title": "t"},
-         headers={"Idempotency-Key": "k" * 10_000}),
+    Case(
+        "If-Match garbage",
+        "PATCH",
+        "/api/notes/{note}",
+        412,
+        "If-Match does not match",
+        {"title": "t"},
+        headers={"If-Match": "garbage"},
+    ),
+    Case(
+        "delete with a negative version",
+        "DELETE",
+        "/api/notes/{note}?version=-1",
+        400,
+        "version must be a whole number",
+    ),
+    Case(
+        "Idempotency-Key not ASCII",
+        "POST",
+        "/api/notes",
+        400,
+        "Idempotency-Key must be",
+        {"title": "t"},
+        headers={"Idempotency-Key": "clé"},
+    ),
+    Case(
+        "Idempotency-Key of 10,000 characters",
+        "POST",
+        "/api/notes",
+        400,
+        "Idempotency-Key must be",
+        {"title": "t"},
+        headers={"Idempotency-Key": "k" * 10_000},
+    ),
     # list parameters
     *[
-        Case(f"limit {raw!r}", "GET", f"/api/notes?limit={quote(raw)}", 400, "limit must be a whole number from 1 to 100")
+        Case(
+            f"limit {raw!r}", "GET", f"/api/notes?limit={quote(raw)}", 400, "limit must be a whole number from 1 to 100"
+        )
         for raw in ("-1", "0", "101", "1" + "0" * 30, "abc", "1.5", "1e3", "", " 5")
     ],
     # issue 13: integers of more digits than Python converts (4,300) were a 500
     Case("limit of 5,000 digits", "GET", "/api/notes?limit=" + "9" * 5000, 400, "limit must be a whole number"),
     Case("limit of 4,301 digits", "GET", "/api/notes?limit=" + "1" * 4301, 400, "limit must be a whole number"),
-    Case("delete with a 5,000-digit version", "DELETE", "/api/notes/{note}?version=" + "9" * 5000, 400,
-         "version must be a whole number"),
-    Case("a 5,000-digit version in the body", "PATCH", "/api/notes/{note}", 400, "more than 20 digits",
-         '{"version": ' + "9" * 5000 + "}"),
-    Case("If-Match of 5,000 digits", "PATCH", "/api/notes/{note}", 412, "If-Match does not match", {"title": "t"},
-         headers={"If-Match": '"' + "9" * 5000 + '"'}),
+    Case(
+        "delete with a 5,000-digit version",
+        "DELETE",
+        "/api/notes/{note}?version=" + "9" * 5000,
+        400,
+        "version must be a whole number",
+    ),
+    Case(
+        "a 5,000-digit version in the body",
+        "PATCH",
+        "/api/notes/{note}",
+        400,
+        "more than 20 digits",
+        '{"version": ' + "9" * 5000 + "}",
+    ),
+    Case(
+        "If-Match of 5,000 digits",
+        "PATCH",
+        "/api/notes/{note}",
+        412,
+        "If-Match does not match",
+        {"title": "t"},
+        headers={"If-Match": '"' + "9" * 5000 + '"'},
+    ),
     Case("flag not true or false", "GET", "/api/notes?important=yes", 400, "important must be true or false"),
     Case("q of 10,000 characters", "GET", "/api/notes?q=" + "q" * 10_000, 400, "q must be at most 200 characters"),
     Case("tampered cursor", "GET", "/api/notes?cursor={tampered}", 400, "cursor is invalid"),
@@ -171,16 +318,36 @@ API_CASES = [
     Case("5,000-character cursor", "GET", "/api/notes?cursor=" + "A" * 5000, 400, "cursor must be at most 1024"),
     # ids
     Case("unknown note", "GET", "/api/notes/{unknown}", 404, "no such note"),
-    Case("unknown note, PATCH", "PATCH", "/api/notes/{unknown}", 404, "no such note", {"title": "t"},
-         headers={"If-Match": '"1"'}),
+    Case(
+        "unknown note, PATCH",
+        "PATCH",
+        "/api/notes/{unknown}",
+        404,
+        "no such note",
+        {"title": "t"},
+        headers={"If-Match": '"1"'},
+    ),
     Case("unknown note, DELETE", "DELETE", "/api/notes/{unknown}?version=1", 404, "no such note"),
     Case("malformed id", "GET", "/api/notes/..%2F..%2Fadmin", 404, "no such"),
     Case("id with script", "GET", "/api/notes/" + quote(SCRIPT, safe=""), 404, "no such"),
     # the request itself
-    Case("session without CSRF token", "POST", "/api/notes", 403, "CSRF check failed", {"title": "t"},
-         client="alice-csrf"),
-    Case("body over 1 MiB", "POST", "/api/notes", 413, "the limit is 1,048,576 bytes",
-         {"title": "t", "content": "a" * (1024 * 1024)}),
+    Case(
+        "session without CSRF token",
+        "POST",
+        "/api/notes",
+        403,
+        "CSRF check failed",
+        {"title": "t"},
+        client="alice-csrf",
+    ),
+    Case(
+        "body over 1 MiB",
+        "POST",
+        "/api/notes",
+        413,
+        "the limit is 1,048,576 bytes",
+        {"title": "t", "content": "a" * (1024 * 1024)},
+    ),
 ]
 
 
@@ -206,8 +373,9 @@ def world(alice, client_for):
 
 def send(case: Case, world: dict, surface: str):
     client: Client = world["clients"][f"{surface}:{case.client}"]
-    path = case.path.format(note=world["note"].id, unknown=world["unknown"], tampered=world["tampered"],
-                            foreign=world["foreign"])
+    path = case.path.format(
+        note=world["note"].id, unknown=world["unknown"], tampered=world["tampered"], foreign=world["foreign"]
+    )
     headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in case.headers.items()}
     if case.method == "GET":
         return client.get(path, **headers)
@@ -219,7 +387,9 @@ def send(case: Case, world: dict, surface: str):
         if data is not None and not isinstance(data, (str, bytes)):
             data = json.dumps(data)
     # CONTENT_TYPE too: the test client leaves it out of a request without a body.
-    return client.generic(case.method, path, data or b"", content_type=content_type, CONTENT_TYPE=content_type, **headers)
+    return client.generic(
+        case.method, path, data or b"", content_type=content_type, CONTENT_TYPE=content_type, **headers
+    )
 
 
 def stored() -> dict:
@@ -316,6 +486,8 @@ def test_the_console_tail_ignores_a_5000_digit_cursor(admin, client_for):
 
 @pytest.mark.parametrize("password", ["johnsmith1", "JohnSmith", "smithjohn"])
 def test_sign_up_with_a_password_like_the_username_is_a_field_error(aws, password):
-    response = Client().post("/accounts/signup/", {"username": "johnsmith", "password": password, "password2": password})
+    response = Client().post(
+        "/accounts/signup/", {"username": "johnsmith", "password": password, "password2": password}
+    )
     assert response.status_code == 400
     assert "too similar to the username" in text(response)

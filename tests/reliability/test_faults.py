@@ -168,9 +168,7 @@ def test_a_failing_sign_up_keeps_the_username_and_creates_no_half_account(kind, 
 
     name = f"carol-{kind}"
     rule = faults.inject(kind, operations={"TransactWriteItems"})  # the profile and the username claim, together
-    response = Client().post(
-        "/accounts/signup/", {"username": name, "password": PASSWORD, "password2": PASSWORD}
-    )
+    response = Client().post("/accounts/signup/", {"username": name, "password": PASSWORD, "password2": PASSWORD})
     body = assert_page_503(response)
     assert_every_attempt_failed(rule, "TransactWriteItems")
     assert f'value="{name}"' in body

@@ -74,4 +74,6 @@ def test_password_change_shows_each_rule_as_a_field_error(aws, client_for, stead
 @pytest.mark.parametrize(("validator", "password", "says"), [(k, *v) for k, v in SAMPLES.items()])
 def test_createuser_refuses_each_rule_with_its_message(aws, validator, password, says):
     with pytest.raises(CommandError, match=says):
-        call_command("createuser", USERNAME, "--password-stdin", stdin=io.StringIO(password + "\n"), stdout=io.StringIO())
+        call_command(
+            "createuser", USERNAME, "--password-stdin", stdin=io.StringIO(password + "\n"), stdout=io.StringIO()
+        )

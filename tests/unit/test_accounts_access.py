@@ -39,7 +39,10 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_back(view):
 @pytest.mark.parametrize("view", [console_page, notes_page])
 def test_htmx_requests_get_a_client_redirect_back_to_the_page_not_the_fragment(view):
     request = request_as(
-        AnonymousUser(), "/console/logs/rows", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/console/logs"
+        AnonymousUser(),
+        "/console/logs/rows",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/console/logs",
     )
     response = view(request)
     assert response.status_code == 200

@@ -31,7 +31,9 @@ def test_titles_that_are_valid(title):
     assert note_input({"title": title}, required=("title",), allow_version=False).data == {"title": title}
 
 
-@pytest.mark.parametrize("title", ["", " ", "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u2000\u3000", "a\x00", "x" * 201, 3])
+@pytest.mark.parametrize(
+    "title", ["", " ", "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u2000\u3000", "a\x00", "x" * 201, 3]
+)
 def test_titles_that_are_not(title):
     assert "title" in problem(lambda: note_input({"title": title}, required=("title",), allow_version=False)).fields
 
@@ -50,8 +52,20 @@ def test_categories_are_ascii_words_spaces_and_dashes():
     assert "category" in problem(lambda: note_input({"category": "a/b"}, required=(), allow_version=False)).fields
 
 
-@pytest.mark.parametrize(("value", "ok"), [(1, True), (1.0, True), (2**53 - 1, True), (0, False), (True, False),
-                                           (1.5, False), ("1", False), (2**53, False), (None, False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        (1, True),
+        (1.0, True),
+        (2**53 - 1, True),
+        (0, False),
+        (True, False),
+        (1.5, False),
+        ("1", False),
+        (2**53, False),
+        (None, False),
+    ],
+)
 def test_a_version_is_a_json_integer_of_at_least_one(value, ok):
     call = lambda: note_input({"version": value}, required=(), allow_version=True)  # noqa: E731
     if ok:
@@ -75,21 +89,27 @@ def test_the_list_query_defaults_and_filters(settings):
     query = list_query(rf.get("/api/notes", {"q": "  milk ", "category": "", "important": "false"}))
     assert query.limit == settings.NOTES_PAGE_SIZE and query.cursor is None
     assert (query.filters.q, query.filters.category, query.filters.important, query.filters.completed) == (
-        "milk", None, False, None,
+        "milk",
+        None,
+        False,
+        None,
     )
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    ('"3"', IfMatch(versions=frozenset({3}))),
-    (' "3" , W/"4", "abc" ', IfMatch(versions=frozenset({3}))),
-    ('"1", "2"', IfMatch(versions=frozenset({1, 2}))),
-    ("*", IfMatch(any=True)),
-    ("3", IfMatch()),
-    ('"3', IfMatch()),
-    ('"0"', IfMatch()),
-    ('"²"', IfMatch()),
-    ('"99999999999999999999"', IfMatch()),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ('"3"', IfMatch(versions=frozenset({3}))),
+        (' "3" , W/"4", "abc" ', IfMatch(versions=frozenset({3}))),
+        ('"1", "2"', IfMatch(versions=frozenset({1, 2}))),
+        ("*", IfMatch(any=True)),
+        ("3", IfMatch()),
+        ('"3', IfMatch()),
+        ('"0"', IfMatch()),
+        ('"²"', IfMatch()),
+        ('"99999999999999999999"', IfMatch()),
+    ],
+)
 def test_if_match_is_parsed_as_rfc_9110_says(header, expected):
     assert if_match(rf.get("/", HTTP_IF_MATCH=header)) == expected
 

@@ -23,8 +23,14 @@ APP_PACKAGES = ("console", "accounts", "notes")
 # (module, name): why it cannot grow without bound.
 ALLOWED_MODULE_CONTAINERS: dict[tuple[str, str], str] = {
     ("console.aws.clients", "_clients"): "one client per AWS service the console reads: five names, fixed in code",
-    ("console.health.aws", "_log_formats"): "keyed by function name: the one function the console shows (HEALTH_FUNCTION_NAME)",
-    ("console.health.aws", "_deploys_seen"): "keyed by function name, as _log_formats; each entry holds the versions of one GetFunction/ListVersionsByFunction page",
+    (
+        "console.health.aws",
+        "_log_formats",
+    ): "keyed by function name: the one function the console shows (HEALTH_FUNCTION_NAME)",
+    (
+        "console.health.aws",
+        "_deploys_seen",
+    ): "keyed by function name, as _log_formats; each entry holds the versions of one GetFunction/ListVersionsByFunction page",
 }
 _GROWING_METHODS = {"append", "appendleft", "add", "update", "setdefault", "extend", "insert", "__setitem__"}
 

@@ -29,7 +29,13 @@ def test_it_accepts_a_lean_package_with_valid_bytecode(tmp_path):
 
 
 def test_it_refuses_boto3_tests_and_dev_tools(tmp_path):
-    files = {**GOOD, "boto3/__init__.py": b"", "tests/test_x.py": b"", "pytest/__init__.py": b"", "moto/__init__.py": b""}
+    files = {
+        **GOOD,
+        "boto3/__init__.py": b"",
+        "tests/test_x.py": b"",
+        "pytest/__init__.py": b"",
+        "moto/__init__.py": b"",
+    }
 
     report = check_zip(package(tmp_path, files), required=GOOD)
 

@@ -13,7 +13,11 @@ def errors_of(**values) -> dict[str, str]:
 
 def test_it_trims_the_title_and_fills_defaults():
     assert clean_fields({"title": "  Hello  "}) == {
-        "title": "Hello", "content": "", "category": "general", "important": False, "completed": False,
+        "title": "Hello",
+        "content": "",
+        "category": "general",
+        "important": False,
+        "completed": False,
     }
 
 

@@ -47,21 +47,67 @@ def test_percentiles_per_bucket_and_over_the_whole_range(stub, gateway):
     window = Window.for_range("3h", now=NOW)
     b0, b1 = window.buckets[0], window.buckets[-1]
     results = [
-        {"Id": "invocations", "Label": "Invocations", "Timestamps": [b0, b1], "Values": [100.0, 50.0], "StatusCode": "Complete"},
+        {
+            "Id": "invocations",
+            "Label": "Invocations",
+            "Timestamps": [b0, b1],
+            "Values": [100.0, 50.0],
+            "StatusCode": "Complete",
+        },
         {"Id": "errors", "Label": "Errors", "Timestamps": [b1], "Values": [3.0], "StatusCode": "Complete"},
         {"Id": "throttles", "Label": "Throttles", "Timestamps": [], "Values": [], "StatusCode": "Complete"},
-        {"Id": "concurrency", "Label": "ConcurrentExecutions", "Timestamps": [b1], "Values": [4.0], "StatusCode": "Complete"},
-        {"Id": "d_p50", "Label": "Duration p50", "Timestamps": [b0, b1], "Values": [20.0, 25.0], "StatusCode": "Complete"},
-        {"Id": "d_p99", "Label": "Duration p99", "Timestamps": [b0, b1], "Values": [180.0, 420.0], "StatusCode": "Complete"},
-        {"Id": "o_p50", "Label": "Duration p50", "Timestamps": [window.start], "Values": [22.0], "StatusCode": "Complete"},
-        {"Id": "o_p90", "Label": "Duration p90", "Timestamps": [window.start], "Values": [95.0], "StatusCode": "Complete"},
-        {"Id": "o_p99", "Label": "Duration p99", "Timestamps": [window.start], "Values": [390.5], "StatusCode": "Complete"},
+        {
+            "Id": "concurrency",
+            "Label": "ConcurrentExecutions",
+            "Timestamps": [b1],
+            "Values": [4.0],
+            "StatusCode": "Complete",
+        },
+        {
+            "Id": "d_p50",
+            "Label": "Duration p50",
+            "Timestamps": [b0, b1],
+            "Values": [20.0, 25.0],
+            "StatusCode": "Complete",
+        },
+        {
+            "Id": "d_p99",
+            "Label": "Duration p99",
+            "Timestamps": [b0, b1],
+            "Values": [180.0, 420.0],
+            "StatusCode": "Complete",
+        },
+        {
+            "Id": "o_p50",
+            "Label": "Duration p50",
+            "Timestamps": [window.start],
+            "Values": [22.0],
+            "StatusCode": "Complete",
+        },
+        {
+            "Id": "o_p90",
+            "Label": "Duration p90",
+            "Timestamps": [window.start],
+            "Values": [95.0],
+            "StatusCode": "Complete",
+        },
+        {
+            "Id": "o_p99",
+            "Label": "Duration p99",
+            "Timestamps": [window.start],
+            "Values": [390.5],
+            "StatusCode": "Complete",
+        },
     ]
     stub("cloudwatch").add_response(
         "get_metric_data",
         {"MetricDataResults": results, "Messages": []},
-        {"MetricDataQueries": gateway.metric_queries(window), "StartTime": window.start, "EndTime": window.end,
-         "ScanBy": "TimestampAscending"},
+        {
+            "MetricDataQueries": gateway.metric_queries(window),
+            "StartTime": window.start,
+            "EndTime": window.end,
+            "ScanBy": "TimestampAscending",
+        },
     )
     metrics = gateway.metrics(window)
     stats = {q["MetricStat"]["Stat"] for q in gateway.metric_queries(window)}
@@ -75,9 +121,20 @@ def test_percentiles_per_bucket_and_over_the_whole_range(stub, gateway):
 
 def test_partial_data_is_a_warning_not_a_failure(stub, gateway):
     window = Window.for_range("1h", now=NOW)
-    stub("cloudwatch").add_response("get_metric_data", {"MetricDataResults": [
-        {"Id": "invocations", "Label": "Invocations", "Timestamps": [window.start], "Values": [1.0],
-         "StatusCode": "PartialData"}]})
+    stub("cloudwatch").add_response(
+        "get_metric_data",
+        {
+            "MetricDataResults": [
+                {
+                    "Id": "invocations",
+                    "Label": "Invocations",
+                    "Timestamps": [window.start],
+                    "Values": [1.0],
+                    "StatusCode": "PartialData",
+                }
+            ]
+        },
+    )
     metrics = gateway.metrics(window)
     assert metrics.total_invocations == 1 and "partial data" in metrics.warnings[0]
 
@@ -85,28 +142,49 @@ def test_partial_data_is_a_warning_not_a_failure(stub, gateway):
 def test_insights_aggregates_give_cold_starts_init_percentiles_and_gb_seconds(stub, gateway):
     window = Window.for_range("24h", now=NOW)
     stub("logs").add_response(
-        "start_query", {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"},
-        {"logGroupName": GROUP, "startTime": window.start_ms // 1000, "endTime": window.end_ms // 1000,
-         "queryString": health_aws.INSIGHTS_QUERY, "limit": 1},
+        "start_query",
+        {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"},
+        {
+            "logGroupName": GROUP,
+            "startTime": window.start_ms // 1000,
+            "endTime": window.end_ms // 1000,
+            "queryString": health_aws.INSIGHTS_QUERY,
+            "limit": 1,
+        },
     )
-    stub("logs").add_response("get_query_results", {"status": "Running", "results": [],
-                                                    "statistics": {"recordsMatched": 0.0, "recordsScanned": 10.0,
-                                                                   "bytesScanned": 1024.0}},
-                              {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"})
-    stub("logs").add_response("get_query_results", {
-        "status": "Complete",
-        "results": [[
-            {"field": "invocations", "value": "1200"}, {"field": "coldStarts", "value": "14"},
-            {"field": "billedMs", "value": "96000"},
-            # Insights gives @memorySize in bytes (512 MB = 512000000): the query divides by 1e6
-            {"field": "billedMbMs", "value": "49152000"},
-            {"field": "initAvg", "value": "870.2"}, {"field": "initP50", "value": "861.0"},
-            {"field": "initP90", "value": "940.5"}, {"field": "initP99", "value": "1203.7"},
-            {"field": "initMax", "value": "1250.0"}, {"field": "maxMemoryUsedMB", "value": "131"},
-            {"field": "memoryMB", "value": "512"},
-        ]],
-        "statistics": {"recordsMatched": 1200.0, "recordsScanned": 4000.0, "bytesScanned": 812345.0},
-    }, {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"})
+    stub("logs").add_response(
+        "get_query_results",
+        {
+            "status": "Running",
+            "results": [],
+            "statistics": {"recordsMatched": 0.0, "recordsScanned": 10.0, "bytesScanned": 1024.0},
+        },
+        {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"},
+    )
+    stub("logs").add_response(
+        "get_query_results",
+        {
+            "status": "Complete",
+            "results": [
+                [
+                    {"field": "invocations", "value": "1200"},
+                    {"field": "coldStarts", "value": "14"},
+                    {"field": "billedMs", "value": "96000"},
+                    # Insights gives @memorySize in bytes (512 MB = 512000000): the query divides by 1e6
+                    {"field": "billedMbMs", "value": "49152000"},
+                    {"field": "initAvg", "value": "870.2"},
+                    {"field": "initP50", "value": "861.0"},
+                    {"field": "initP90", "value": "940.5"},
+                    {"field": "initP99", "value": "1203.7"},
+                    {"field": "initMax", "value": "1250.0"},
+                    {"field": "maxMemoryUsedMB", "value": "131"},
+                    {"field": "memoryMB", "value": "512"},
+                ]
+            ],
+            "statistics": {"recordsMatched": 1200.0, "recordsScanned": 4000.0, "bytesScanned": 812345.0},
+        },
+        {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"},
+    )
     handle = gateway.start_aggregates(window)
     assert not gateway.aggregates(handle).done
     result = gateway.aggregates(handle)
@@ -124,12 +202,21 @@ def test_recent_invocations_send_an_or_pattern_and_keep_only_what_matters(stub, 
     window = Window.for_range("1h", now=NOW)
     base = window.start_ms + 60_000
     # What CloudWatch returns for the OR pattern: START/REPORT lines and error lines, not the app's INFO lines.
-    events = [_event(st, base + off, msg, i) for i, (st, off, msg) in enumerate(s.invocation_lines())
-              if msg.startswith(("START", "REPORT")) or "ERROR" in msg or "timed out" in msg or "Runtime" in msg]
+    events = [
+        _event(st, base + off, msg, i)
+        for i, (st, off, msg) in enumerate(s.invocation_lines())
+        if msg.startswith(("START", "REPORT")) or "ERROR" in msg or "timed out" in msg or "Runtime" in msg
+    ]
     stub("logs").add_response(
-        "filter_log_events", {"events": events, "searchedLogStreams": []},
-        {"logGroupName": GROUP, "startTime": window.start_ms, "endTime": window.end_ms,
-         "filterPattern": patterns.INVOCATION_PATTERN, "limit": health_aws.RECENT_EVENTS_LIMIT},
+        "filter_log_events",
+        {"events": events, "searchedLogStreams": []},
+        {
+            "logGroupName": GROUP,
+            "startTime": window.start_ms,
+            "endTime": window.end_ms,
+            "filterPattern": patterns.INVOCATION_PATTERN,
+            "limit": health_aws.RECENT_EVENTS_LIMIT,
+        },
     )
     sample = gateway.recent_invocations(window, limit=4)
     assert [i.request_id for i in sample.invocations] == [s.EXIT_ID, s.ERROR_ID, s.TIMEOUT_ID, s.XRAY_ID]
@@ -143,12 +230,24 @@ def test_metrics_narrow_the_log_read_to_the_newest_buckets(stub, gateway):
     window = Window.for_range("1h", now=NOW)
     invocations = [0.0] * 60
     invocations[10], invocations[57] = 500.0, 40.0
-    metrics = Metrics(window=window, invocations=invocations, errors=[0.0] * 60, throttles=[0.0] * 60,
-                      concurrency=[0.0] * 60, duration={})
+    metrics = Metrics(
+        window=window,
+        invocations=invocations,
+        errors=[0.0] * 60,
+        throttles=[0.0] * 60,
+        concurrency=[0.0] * 60,
+        duration={},
+    )
     stub("logs").add_response(
-        "filter_log_events", {"events": []},
-        {"logGroupName": GROUP, "startTime": int(window.buckets[57].timestamp() * 1000), "endTime": window.end_ms,
-         "filterPattern": patterns.INVOCATION_PATTERN, "limit": health_aws.RECENT_EVENTS_LIMIT},
+        "filter_log_events",
+        {"events": []},
+        {
+            "logGroupName": GROUP,
+            "startTime": int(window.buckets[57].timestamp() * 1000),
+            "endTime": window.end_ms,
+            "filterPattern": patterns.INVOCATION_PATTERN,
+            "limit": health_aws.RECENT_EVENTS_LIMIT,
+        },
     )
     gateway.recent_invocations(window, limit=20, metrics=metrics)
 
@@ -157,10 +256,19 @@ def test_a_level_filter_is_an_or_pattern(stub, gateway):
     start, end = NOW - timedelta(hours=1), NOW
     stub("logs").add_response(
         "filter_log_events",
-        {"events": [_event("s", int(NOW.timestamp() * 1000) - 5000, s.ERROR_LINE, 1),
-                    _event("s", int(NOW.timestamp() * 1000) - 4000, '{"level":"INFO","message":"ERROR in text"}', 2)]},
-        {"logGroupName": GROUP, "startTime": int(start.timestamp() * 1000), "endTime": int(end.timestamp() * 1000),
-         "limit": health_aws.LOG_PAGE_LINES, "filterPattern": patterns.level_pattern("ERROR", "Text")},
+        {
+            "events": [
+                _event("s", int(NOW.timestamp() * 1000) - 5000, s.ERROR_LINE, 1),
+                _event("s", int(NOW.timestamp() * 1000) - 4000, '{"level":"INFO","message":"ERROR in text"}', 2),
+            ]
+        },
+        {
+            "logGroupName": GROUP,
+            "startTime": int(start.timestamp() * 1000),
+            "endTime": int(end.timestamp() * 1000),
+            "limit": health_aws.LOG_PAGE_LINES,
+            "filterPattern": patterns.level_pattern("ERROR", "Text"),
+        },
     )
     page = gateway.logs(LogQuery(start=start, end=end, level="ERROR"))
     assert [line.message for line in page.lines] == ["ValueError: boom"]  # the INFO line is dropped
@@ -169,18 +277,22 @@ def test_a_level_filter_is_an_or_pattern(stub, gateway):
 
 def test_access_denied_names_the_missing_action(stub, gateway):
     stub("lambda").add_client_error(
-        "get_function", service_error_code="AccessDeniedException", http_status_code=403,
+        "get_function",
+        service_error_code="AccessDeniedException",
+        http_status_code=403,
         service_message="User: arn:aws:sts::123456789012:assumed-role/notes-console-dev-ZappaLambdaExecutionRole/"
-                        "notes-console-dev is not authorized to perform: lambda:GetFunction on resource: "
-                        f"arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}")
+        "notes-console-dev is not authorized to perform: lambda:GetFunction on resource: "
+        f"arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}",
+    )
     with pytest.raises(AccessDenied) as info:
         gateway.configuration()
     assert info.value.action == "lambda:GetFunction" and "lambda:GetFunction" in info.value.message
 
 
 def test_access_denied_without_a_named_action_uses_the_operation(stub, gateway):
-    stub("logs").add_client_error("start_query", service_error_code="AccessDeniedException", http_status_code=400,
-                                  service_message="Access denied")
+    stub("logs").add_client_error(
+        "start_query", service_error_code="AccessDeniedException", http_status_code=400, service_message="Access denied"
+    )
     with pytest.raises(AccessDenied) as info:
         gateway.start_aggregates(Window.for_range("1h", now=NOW))
     assert info.value.action == "logs:StartQuery"
@@ -193,8 +305,12 @@ def test_throttling_midway_keeps_what_was_read(stub, gateway):
     # 1: the whole hour holds more than a page; 2: the narrowed span is complete but sparse; 3: throttled
     stub("logs").add_response("filter_log_events", {"events": old, "nextToken": "t-1"})
     stub("logs").add_response("filter_log_events", {"events": [_event("s", end_ms - 1000, "newest", 200)]})
-    stub("logs").add_client_error("filter_log_events", service_error_code="ThrottlingException",
-                                  service_message="Rate exceeded", http_status_code=400)
+    stub("logs").add_client_error(
+        "filter_log_events",
+        service_error_code="ThrottlingException",
+        service_message="Rate exceeded",
+        http_status_code=400,
+    )
     page = gateway.logs(LogQuery(start=start, end=end))
     assert [line.message for line in page.lines] == ["newest"]
     assert page.warnings and "throttled" in page.warnings[0] and page.older_before_ms is not None
@@ -206,16 +322,21 @@ def test_throttled_after_a_dense_read_shows_that_read_with_a_token(stub, gateway
     end_ms = int(end.timestamp() * 1000)
     old = [_event("s", end_ms - 3_000_000 + i, f"old {i}", i) for i in range(100)]
     stub("logs").add_response("filter_log_events", {"events": old, "nextToken": "t-1"})
-    stub("logs").add_client_error("filter_log_events", service_error_code="ThrottlingException",
-                                  service_message="Rate exceeded", http_status_code=400)
+    stub("logs").add_client_error(
+        "filter_log_events",
+        service_error_code="ThrottlingException",
+        service_message="Rate exceeded",
+        http_status_code=400,
+    )
     page = gateway.logs(LogQuery(start=start, end=end))
     assert len(page.lines) == 100 and page.lines[0].message == "old 99" and page.token
     assert "throttled" in page.warnings[0]
 
 
 def test_throttling_on_the_first_read_is_explained(stub, gateway):
-    stub("cloudwatch").add_client_error("get_metric_data", service_error_code="Throttling",
-                                        service_message="Rate exceeded", http_status_code=400)
+    stub("cloudwatch").add_client_error(
+        "get_metric_data", service_error_code="Throttling", service_message="Rate exceeded", http_status_code=400
+    )
     with pytest.raises(Throttled):
         gateway.metrics(Window.for_range("1h", now=NOW))
 
@@ -233,13 +354,25 @@ def test_a_timeout_is_unavailable(gateway, monkeypatch):
 
 # --- the function's log format: read from GetFunction, picked for patterns and queries -------------------
 
+
 def _get_function(log_format: str) -> dict:
     """GetFunction's documented shape, with LoggingConfig as Lambda returns it since the JSON format."""
-    return {"Configuration": {
-        "FunctionName": FUNCTION, "FunctionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}",
-        "Runtime": "python3.12", "Handler": "handler.lambda_handler", "MemorySize": 512, "Timeout": 30,
-        "LoggingConfig": {"LogFormat": log_format, "ApplicationLogLevel": "INFO", "SystemLogLevel": "INFO",
-                          "LogGroup": GROUP}}}
+    return {
+        "Configuration": {
+            "FunctionName": FUNCTION,
+            "FunctionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{FUNCTION}",
+            "Runtime": "python3.12",
+            "Handler": "handler.lambda_handler",
+            "MemorySize": 512,
+            "Timeout": 30,
+            "LoggingConfig": {
+                "LogFormat": log_format,
+                "ApplicationLogLevel": "INFO",
+                "SystemLogLevel": "INFO",
+                "LogGroup": GROUP,
+            },
+        }
+    }
 
 
 def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_function(stub):
@@ -250,13 +383,27 @@ def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_fun
     # a later page's gateway makes no GetFunction of its own: the format is remembered for the process
     later = health_aws.AwsGateway(FUNCTION)
     stub("logs").add_response(
-        "filter_log_events", {"events": []},
-        {"logGroupName": GROUP, "startTime": window.start_ms, "endTime": window.end_ms,
-         "filterPattern": patterns.invocation_pattern("JSON"), "limit": health_aws.RECENT_EVENTS_LIMIT})
+        "filter_log_events",
+        {"events": []},
+        {
+            "logGroupName": GROUP,
+            "startTime": window.start_ms,
+            "endTime": window.end_ms,
+            "filterPattern": patterns.invocation_pattern("JSON"),
+            "limit": health_aws.RECENT_EVENTS_LIMIT,
+        },
+    )
     stub("logs").add_response(
-        "start_query", {"queryId": "q-json"},
-        {"logGroupName": GROUP, "startTime": window.start_ms // 1000, "endTime": window.end_ms // 1000,
-         "queryString": health_aws.INSIGHTS_QUERY_JSON, "limit": 1})
+        "start_query",
+        {"queryId": "q-json"},
+        {
+            "logGroupName": GROUP,
+            "startTime": window.start_ms // 1000,
+            "endTime": window.end_ms // 1000,
+            "queryString": health_aws.INSIGHTS_QUERY_JSON,
+            "limit": 1,
+        },
+    )
     later.recent_invocations(window)
     assert later.start_aggregates(window) == "q-json" and later.calls == 2
     assert 'filter type = "platform.report"' in health_aws.INSIGHTS_QUERY_JSON
@@ -266,11 +413,24 @@ def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_fun
 
 def test_json_aggregates_read_megabytes_as_they_are(stub):
     """platform.report's metrics are in MB (Insights' @memorySize of text REPORTs is in bytes)."""
-    stub("logs").add_response("get_query_results", {"status": "Complete", "results": [[
-        {"field": "invocations", "value": "10"}, {"field": "coldStarts", "value": "2"},
-        {"field": "billedMs", "value": "2000"}, {"field": "billedMbMs", "value": "1024000"},
-        {"field": "initAvg", "value": "174.0"}, {"field": "maxMemoryUsedMB", "value": "67"},
-        {"field": "memoryMB", "value": "512"}]]}, {"queryId": "q-json"})
+    stub("logs").add_response(
+        "get_query_results",
+        {
+            "status": "Complete",
+            "results": [
+                [
+                    {"field": "invocations", "value": "10"},
+                    {"field": "coldStarts", "value": "2"},
+                    {"field": "billedMs", "value": "2000"},
+                    {"field": "billedMbMs", "value": "1024000"},
+                    {"field": "initAvg", "value": "174.0"},
+                    {"field": "maxMemoryUsedMB", "value": "67"},
+                    {"field": "memoryMB", "value": "512"},
+                ]
+            ],
+        },
+        {"queryId": "q-json"},
+    )
     result = health_aws.AwsGateway(FUNCTION, log_format="JSON").aggregates("q-json")
     assert (result.invocations, result.cold_starts, result.memory_mb) == (10, 2, 512)
     assert result.gb_seconds == pytest.approx(2 * 0.5)
@@ -296,4 +456,6 @@ def test_an_unknown_format_reads_both(stub):
     assert gateway.log_format() == ""
     assert health_aws.insights_query("") == health_aws.INSIGHTS_QUERY_ANY
     assert '@type = "REPORT" or type = "platform.report"' in health_aws.INSIGHTS_QUERY_ANY
-    assert '?"REPORT RequestId"' in patterns.invocation_pattern("") and '?"platform.report"' in patterns.invocation_pattern("")
+    assert '?"REPORT RequestId"' in patterns.invocation_pattern(
+        ""
+    ) and '?"platform.report"' in patterns.invocation_pattern("")

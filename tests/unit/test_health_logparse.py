@@ -18,8 +18,10 @@ T0 = 1_795_000_000_000
 
 
 def events():
-    return [LogEvent(timestamp=T0 + offset, message=msg, stream=stream, event_id=str(i))
-            for i, (stream, offset, msg) in enumerate(s.invocation_lines())]
+    return [
+        LogEvent(timestamp=T0 + offset, message=msg, stream=stream, event_id=str(i))
+        for i, (stream, offset, msg) in enumerate(s.invocation_lines())
+    ]
 
 
 def test_it_parses_a_warm_report_line():
@@ -47,25 +49,36 @@ def test_it_reads_snapstart_restore_duration():
 
 
 def test_it_reads_the_status_of_newer_runtimes():
-    line = ("REPORT RequestId: abc-1\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
-            "Max Memory Used: 50 MB\tStatus: timeout\n")
+    line = (
+        "REPORT RequestId: abc-1\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\t"
+        "Max Memory Used: 50 MB\tStatus: timeout\n"
+    )
     assert parse_report(line).status == "timeout"
 
 
 def test_it_tolerates_spaces_instead_of_tabs():
-    line = ("REPORT RequestId: abc-2 Duration: 2.50 ms Billed Duration: 3 ms Memory Size: 128 MB "
-            "Max Memory Used: 40 MB Init Duration: 100.00 ms")
+    line = (
+        "REPORT RequestId: abc-2 Duration: 2.50 ms Billed Duration: 3 ms Memory Size: 128 MB "
+        "Max Memory Used: 40 MB Init Duration: 100.00 ms"
+    )
     report = parse_report(line)
     assert (report.duration_ms, report.billed_ms, report.init_ms) == (2.5, 3, 100.0)
 
 
 def test_it_parses_the_json_log_format_platform_report():
-    line = ('{"time":"2026-11-27T10:00:00.000Z","type":"platform.report","record":{"requestId":"r-1",'
-            '"metrics":{"durationMs":12.5,"billedDurationMs":13,"memorySizeMB":256,"maxMemoryUsedMB":70,'
-            '"initDurationMs":300.1},"status":"timeout"}}')
+    line = (
+        '{"time":"2026-11-27T10:00:00.000Z","type":"platform.report","record":{"requestId":"r-1",'
+        '"metrics":{"durationMs":12.5,"billedDurationMs":13,"memorySizeMB":256,"maxMemoryUsedMB":70,'
+        '"initDurationMs":300.1},"status":"timeout"}}'
+    )
     report = parse_report(line)
     assert (report.request_id, report.billed_ms, report.memory_mb, report.init_ms, report.status) == (
-        "r-1", 13, 256, 300.1, "timeout")
+        "r-1",
+        13,
+        256,
+        300.1,
+        "timeout",
+    )
 
 
 @pytest.mark.parametrize("line", ["START RequestId: x Version: $LATEST", "hello REPORT", "REPORT RequestId: x", "{}"])
@@ -90,11 +103,19 @@ def test_a_line_without_request_id_belongs_to_the_request_running_in_its_stream(
     lines = [
         LogEvent(T0, s.START.format(id="req-a"), stream),
         LogEvent(T0 + 1, "Traceback (most recent call last):\n  File ...", stream),
-        LogEvent(T0 + 2, "REPORT RequestId: req-a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
-                         "Max Memory Used: 30 MB\t", stream),
+        LogEvent(
+            T0 + 2,
+            "REPORT RequestId: req-a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
+            "Max Memory Used: 30 MB\t",
+            stream,
+        ),
         LogEvent(T0 + 3, s.START.format(id="req-b"), "s2"),
-        LogEvent(T0 + 4, "REPORT RequestId: req-b\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
-                         "Max Memory Used: 30 MB\t", "s2"),
+        LogEvent(
+            T0 + 4,
+            "REPORT RequestId: req-b\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\t"
+            "Max Memory Used: 30 MB\t",
+            "s2",
+        ),
     ]
     outcomes = {i.request_id: i.outcome for i in invocations_from_events(lines)}
     assert outcomes == {"req-a": OUTCOME_ERROR, "req-b": OUTCOME_OK}

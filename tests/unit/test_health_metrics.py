@@ -9,9 +9,16 @@ from console.health import metrics as m
 NOW = datetime(2026, 11, 27, 10, 7, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("key", "points", "period"), [
-    ("1h", 60, 60), ("3h", 36, 300), ("12h", 48, 900), ("24h", 48, 1800), ("7d", 168, 3600),
-])
+@pytest.mark.parametrize(
+    ("key", "points", "period"),
+    [
+        ("1h", 60, 60),
+        ("3h", 36, 300),
+        ("12h", 48, 900),
+        ("24h", 48, 1800),
+        ("7d", 168, 3600),
+    ],
+)
 def test_it_cuts_each_range_into_aligned_buckets(key, points, period):
     window = m.Window.for_range(key, now=NOW)
     assert len(window.buckets) == points and window.period == period
@@ -25,8 +32,12 @@ def test_an_unknown_range_falls_back_to_24h():
 def test_empty_buckets_are_zeros_and_every_datapoint_counts():
     window = m.Window.for_range("1h", now=NOW)
     start = window.start
-    points = [(start, 3.0), (start + timedelta(minutes=59), 4.0), (start + timedelta(minutes=59, seconds=30), 1.0),
-              (start - timedelta(minutes=1), 100.0)]  # outside the window: ignored
+    points = [
+        (start, 3.0),
+        (start + timedelta(minutes=59), 4.0),
+        (start + timedelta(minutes=59, seconds=30), 1.0),
+        (start - timedelta(minutes=1), 100.0),
+    ]  # outside the window: ignored
     values = m.fill_buckets(window, points)
     assert len(values) == 60 and values[0] == 3 and values[-1] == 5 and sum(values) == 8
     assert values[1:59] == [0.0] * 58
@@ -40,8 +51,14 @@ def test_totals_sum_every_bucket_and_error_rate_handles_zero():
     inv[0], inv[30] = 10, 30
     err = zeros.copy()
     err[30] = 4
-    metrics = m.Metrics(window=window, invocations=inv, errors=err, throttles=zeros, concurrency=zeros,
-                        duration={"avg": [2.0 if v else 0.0 for v in inv]})
+    metrics = m.Metrics(
+        window=window,
+        invocations=inv,
+        errors=err,
+        throttles=zeros,
+        concurrency=zeros,
+        duration={"avg": [2.0 if v else 0.0 for v in inv]},
+    )
     assert (metrics.total_invocations, metrics.total_errors, metrics.error_rate) == (40, 4, 0.1)
     assert metrics.duration_sum_ms == 80
     assert m.error_rate(0, 0) is None
@@ -58,10 +75,12 @@ def test_cost_uses_the_architecture_price_and_request_price():
     prices = {"x86_64": 0.0000166667, "arm64": 0.0000133334}
     gb_s = m.gb_seconds(billed_ms=1_000_000, memory_mb=512)  # 1000 s at 0.5 GB
     assert gb_s == 500
-    x86 = m.cost(requests=2_000_000, gb_s=gb_s, architecture="x86_64", prices=prices, per_million_requests=0.2,
-                 basis="REPORT")
-    arm = m.cost(requests=2_000_000, gb_s=gb_s, architecture="arm64", prices=prices, per_million_requests=0.2,
-                 basis="REPORT")
+    x86 = m.cost(
+        requests=2_000_000, gb_s=gb_s, architecture="x86_64", prices=prices, per_million_requests=0.2, basis="REPORT"
+    )
+    arm = m.cost(
+        requests=2_000_000, gb_s=gb_s, architecture="arm64", prices=prices, per_million_requests=0.2, basis="REPORT"
+    )
     assert x86.compute_usd == pytest.approx(0.00833335) and x86.requests_usd == pytest.approx(0.4)
     assert arm.compute_usd == pytest.approx(0.0066667) and arm.total_usd == pytest.approx(0.4066667)
 

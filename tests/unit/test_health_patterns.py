@@ -11,28 +11,31 @@ from console.health.patterns import compile_pattern, is_plain_terms, plan
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("pattern", "message", "expected"), [
-    ("ERROR", "[ERROR] boom", True),
-    ("ERROR", "[INFO] fine", False),
-    ("ERROR boom", "[ERROR] boom", True),
-    ("ERROR boom", "[ERROR] bang", False),
-    ('"Task timed out"', "x Task timed out after 3.00 seconds", True),
-    ("?ERROR ?WARN", "WARN low disk", True),
-    ("?ERROR ?WARN", "INFO ok", False),
-    ("ERROR -healthz", "ERROR in /healthz", False),
-    ("%status=5\\d\\d%", "status=503", True),
-    ('{ $.level = "ERROR" }', '{"level":"ERROR","message":"x"}', True),
-    ('{ $.level = "ERR*" }', '{"level":"ERROR"}', True),
-    ('{ $.status >= 500 }', '{"status":503}', True),
-    ('{ $.status >= 500 }', '{"status":200}', False),
-    ('{ $.status >= 500 || $.level = "WARNING" }', '{"status":200,"level":"WARNING"}', True),
-    ('{ $.http.method = "GET" && $.status = 200 }', '{"http":{"method":"GET"},"status":200}', True),
-    ('{ $.level = "ERROR" }', "not json", False),
-    ("", "anything", True),
-    ('?"Task timed out" ?ERROR', "x Task timed out after 3.00 seconds", True),  # a quoted OR phrase is one term
-    ('?"Task timed out" ?ERROR', "Task finished", False),
-    ('ERROR -"GET /healthz"', "ERROR in GET /healthz", False),
-])
+@pytest.mark.parametrize(
+    ("pattern", "message", "expected"),
+    [
+        ("ERROR", "[ERROR] boom", True),
+        ("ERROR", "[INFO] fine", False),
+        ("ERROR boom", "[ERROR] boom", True),
+        ("ERROR boom", "[ERROR] bang", False),
+        ('"Task timed out"', "x Task timed out after 3.00 seconds", True),
+        ("?ERROR ?WARN", "WARN low disk", True),
+        ("?ERROR ?WARN", "INFO ok", False),
+        ("ERROR -healthz", "ERROR in /healthz", False),
+        ("%status=5\\d\\d%", "status=503", True),
+        ('{ $.level = "ERROR" }', '{"level":"ERROR","message":"x"}', True),
+        ('{ $.level = "ERR*" }', '{"level":"ERROR"}', True),
+        ("{ $.status >= 500 }", '{"status":503}', True),
+        ("{ $.status >= 500 }", '{"status":200}', False),
+        ('{ $.status >= 500 || $.level = "WARNING" }', '{"status":200,"level":"WARNING"}', True),
+        ('{ $.http.method = "GET" && $.status = 200 }', '{"http":{"method":"GET"},"status":200}', True),
+        ('{ $.level = "ERROR" }', "not json", False),
+        ("", "anything", True),
+        ('?"Task timed out" ?ERROR', "x Task timed out after 3.00 seconds", True),  # a quoted OR phrase is one term
+        ('?"Task timed out" ?ERROR', "Task finished", False),
+        ('ERROR -"GET /healthz"', "ERROR in GET /healthz", False),
+    ],
+)
 def test_patterns_match_like_cloudwatch(pattern, message, expected):
     assert compile_pattern(pattern)(message) is expected
 

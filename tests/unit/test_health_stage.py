@@ -16,8 +16,20 @@ from console.health.stage import (
 )
 
 
-@pytest.mark.parametrize("name", ["DJANGO_SECRET_KEY", "API_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "SENTRY_DSN",
-                                  "AWS_CREDENTIALS", "private_key_pem", "AUTH_HEADER", "SIGNING_SALT"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DJANGO_SECRET_KEY",
+        "API_KEY",
+        "GITHUB_TOKEN",
+        "DB_PASSWORD",
+        "SENTRY_DSN",
+        "AWS_CREDENTIALS",
+        "private_key_pem",
+        "AUTH_HEADER",
+        "SIGNING_SALT",
+    ],
+)
 def test_secret_looking_names_are_redacted(name):
     assert looks_secret(name)
     (var,) = redact_environment({name: "value-1"})
@@ -64,18 +76,38 @@ def test_expected_config_applies_zappas_defaults(tmp_path):
     stage = load_stage(write(tmp_path, {"dev": {"project_name": "notes-console", "runtime": "python3.11"}}))
     config = expected_config(stage)
     assert (config.name, config.memory_mb, config.timeout_s, config.ephemeral_mb, config.architecture) == (
-        "notes-console-dev", 512, 30, 512, "x86_64")
+        "notes-console-dev",
+        512,
+        30,
+        512,
+        "x86_64",
+    )
     assert config.handler == "handler.lambda_handler" and config.role == "notes-console-dev-ZappaLambdaExecutionRole"
 
 
 def test_drift_lists_what_differs_and_hides_secret_values(tmp_path):
-    stage = load_stage(write(tmp_path, {"dev": {
-        "project_name": "notes-console", "runtime": "python3.11", "memory_size": 1024, "layers": ["arn:layer:1"],
-        "aws_environment_variables": {"TABLE": "a", "SECRET_KEY": "one", "ONLY_IN_STAGE": "1"}}}))
+    stage = load_stage(
+        write(
+            tmp_path,
+            {
+                "dev": {
+                    "project_name": "notes-console",
+                    "runtime": "python3.11",
+                    "memory_size": 1024,
+                    "layers": ["arn:layer:1"],
+                    "aws_environment_variables": {"TABLE": "a", "SECRET_KEY": "one", "ONLY_IN_STAGE": "1"},
+                }
+            },
+        )
+    )
     expected = expected_config(stage)
-    deployed = replace(expected, memory_mb=512, layers=(),
-                       environment=redact_environment({"TABLE": "b", "SECRET_KEY": "two", "BY_HAND": "x"}),
-                       role="arn:aws:iam::1:role/notes-console-dev-ZappaLambdaExecutionRole")
+    deployed = replace(
+        expected,
+        memory_mb=512,
+        layers=(),
+        environment=redact_environment({"TABLE": "b", "SECRET_KEY": "two", "BY_HAND": "x"}),
+        role="arn:aws:iam::1:role/notes-console-dev-ZappaLambdaExecutionRole",
+    )
     found = {d.field: d for d in drift(deployed, expected)}
     assert found["Memory (MB)"].deployed == "512" and found["Memory (MB)"].expected == "1024"
     assert found["Layers"].expected == "arn:layer:1"

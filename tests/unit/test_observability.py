@@ -133,6 +133,7 @@ def test_the_memory_handler_keeps_lines_with_their_correlation_id():
     logger = logging.getLogger("test.memory")
     logger.addHandler(handler)
     try:
+
         def view(req):
             logger.error("kept")
             return HttpResponse()

@@ -14,7 +14,8 @@ def test_it_names_changed_fields_with_before_and_after():
     newer = replace(BASE, title="Trip to Lisbon", important=True, version=2)
     changes = changes_between(BASE, newer)
     assert [(c.label, c.before, c.after) for c in changes.fields] == [
-        ("Title", "Trip", "Trip to Lisbon"), ("Important", "off", "on"),
+        ("Title", "Trip", "Trip to Lisbon"),
+        ("Important", "off", "on"),
     ]
     assert changes.content == [] and not changes.empty
 
