@@ -13,10 +13,15 @@ def head_without_body(get_response: Callable[[HttpRequest], HttpResponse]) -> Ca
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         if request.method == "HEAD":
-            if response.streaming:
-                response.streaming_content = []
-            else:
-                response.content = b""
+            drop_body(response)
         return response
 
     return middleware
+
+
+def drop_body(response: HttpResponse) -> None:
+    """What a HEAD answer sends: the headers, no body (streamed or not)."""
+    if response.streaming:
+        response.streaming_content = []
+    else:
+        response.content = b""

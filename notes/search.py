@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 
-from notes.cursor import updated_sort_key
+from notes.cursor import load_signed, updated_sort_key
 from notes.domain import InvalidCursor, Note, NoteFilters, NotePage
 
 # A note's first MAX_TERMS distinct words (title first, then category, then content) are indexed, each
@@ -127,14 +127,7 @@ def encode_search_cursor(*, user_id: str, position: SearchPosition) -> str:
 def decode_search_cursor(*, user_id: str, cursor: str, term: str) -> SearchPosition:
     """A cursor of this user's search for `term`; anything else (a list cursor, another search's, a
     tampered one) is InvalidCursor."""
-    if not isinstance(cursor, str) or not cursor or len(cursor) > 1024:
-        raise InvalidCursor("malformed")
-    try:
-        data = signing.loads(cursor, salt=f"{_SALT}:{user_id}")
-    except signing.BadSignature:
-        raise InvalidCursor("bad signature") from None
-    except Exception:  # noqa: BLE001 - any decoding problem is the client's bad cursor
-        raise InvalidCursor("undecodable") from None
+    data = load_signed(cursor, salt=f"{_SALT}:{user_id}")
     if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "tas"):
         raise InvalidCursor("bad payload")
     if data["t"] != term:

@@ -6,10 +6,11 @@ Insights `stats ... by route` query on AWS, the process's records locally; both 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from console.health.metrics import percentile
 
 NO_ROUTE = "(no route: 404)"
 
@@ -82,15 +83,6 @@ class RouteReport:
     @property
     def done(self) -> bool:
         return self.status not in {"Running", "Scheduled"}
-
-
-def percentile(values: Sequence[float], pct: float) -> float | None:
-    """Nearest-rank percentile (what Insights' pct() approximates)."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(pct / 100 * len(ordered)))
-    return ordered[rank - 1]
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from accounts.services import token_authenticate, user_current
 from accounts.users import User
 from console.aws.errors import StorageFull, StoreUnavailable
 from console.errors import STORAGE_FULL_MESSAGE, json_error, reference_for
+from console.lambda_http import drop_body
 from notes.api.input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused
@@ -211,10 +212,7 @@ def api_endpoint(handlers: dict[str, Handler], *, max_body_bytes: int | None = N
             response["Cache-Control"] = CACHE_CONTROL
         patch_vary_headers(response, ("Authorization", "Cookie"))
         if request.method == "HEAD":
-            if response.streaming:
-                response.streaming_content = []
-            else:
-                response.content = b""
+            drop_body(response)
         return response
 
     view.api_methods = methods  # type: ignore[attr-defined]
@@ -234,7 +232,7 @@ def public_endpoint(handler: Handler) -> Callable[..., HttpResponse]:
         except Exception as exc:  # noqa: BLE001
             response = error_response(request, exc)
         if request.method == "HEAD":
-            response.content = b""
+            drop_body(response)
         return response
 
     return view
