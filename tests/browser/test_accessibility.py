@@ -108,6 +108,7 @@ def test_the_notes_and_account_pages(viewport, new_context, sign_in, debug):
         ("/accounts/signin/", "sign-in"),
         ("/accounts/signup/", "sign-up"),
         ("/api/", "API docs"),
+        ("/accounts/reset/?token=not-a-real-link", "password reset, a dead link"),
     ]:
         anon.goto(url)
         sweep.check(anon, label)
@@ -141,6 +142,8 @@ def test_the_notes_and_account_pages(viewport, new_context, sign_in, debug):
         ("/notes/trash/empty", "empty the trash"),
         ("/accounts/tokens/", "API tokens"),
         ("/accounts/password/", "password"),
+        ("/notes/export/", "export and import"),
+        ("/accounts/delete/", "delete my account"),
         ("/notes/?cursor=forged", "notes list, bad cursor"),
     ]
     for url, label in pages:
@@ -229,6 +232,12 @@ def test_the_console_pages(new_context, sign_in, debug, zappa_settings, live_ser
         ("/console/requests/axe-03/", "one request"),
         ("/console/logs/?request=no-such-request", "logs, nothing found"),
         ("/console/triggers/", "triggers"),
+        ("/console/errors/?range=1h", "errors"),
+        ("/console/routes/?range=1h", "routes"),
+        ("/console/routes/?range=1h&sort=p99", "routes, sorted"),
+        ("/console/alarms/", "alarms"),
+        ("/console/deploys/", "deploys"),
+        ("/console/?range=custom&from=0001-01-01T00:00%2B14:00", "overview, a range refused"),
     ]:
         page.goto(url)
         sweep.check(page, label)
@@ -287,6 +296,9 @@ def test_the_console_pages_on_aws(new_context, sign_in, debug, zappa_settings, s
             ("/console/configuration/", "AWS configuration"),
             ("/console/invocations/?range=1h", "AWS invocations"),
             ("/console/triggers/", "AWS triggers"),
+            ("/console/errors/?range=1h", "AWS errors"),
+            ("/console/routes/?range=1h", "AWS routes"),
+            ("/console/alarms/", "AWS alarms"),
         ]:
             page.goto(url)
             sweep.check(page, label)

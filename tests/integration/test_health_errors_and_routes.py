@@ -59,7 +59,10 @@ def aws_calls(aws_mode):
 
 
 def poll_url(page: str) -> str:
-    return re.search(r'content="2;url=([^"]+)"', page).group(1).replace("&amp;", "&")
+    # The pending page's link, which htmx follows by itself after 2 s (no meta refresh: axe's meta-refresh rule).
+    return (
+        re.search(r'<a href="([^"]+)" hx-get="[^"]+" hx-trigger="load delay:2s"', page).group(1).replace("&amp;", "&")
+    )
 
 
 # --- a local app with failing views ---------------------------------------------------------------------
