@@ -88,14 +88,27 @@ def exception_fields(exc_info: Any) -> dict[str, str]:
     exc_type, exc, tb = exc_info if isinstance(exc_info, tuple) else (type(exc_info), exc_info, exc_info.__traceback__)
     if exc_type is None:
         return {}
-    frame = ""
+    frames = []
     while tb is not None:
         code = tb.tb_frame.f_code
         relative = _project_file(code.co_filename)
         if relative:
-            frame = f"{relative}:{code.co_name}"
+            frames.append(f"{relative}:{code.co_name}")
         tb = tb.tb_next
-    return {"exc_type": exc_type.__name__, "exc_frame": frame, "exc_message": str(exc)[:500]}
+    return {"exc_type": exc_type.__name__, "exc_frame": innermost_own_frame(frames), "exc_message": str(exc)[:500]}
+
+
+# The project's AWS plumbing: every DynamoDB error passes through its one call(), so its frame names nothing
+# about where the failure is; the frame that called it does.
+PLUMBING = ("console/aws/",)
+
+
+def innermost_own_frame(frames: list[str]) -> str:
+    """The innermost "file:function" outside the plumbing, else the innermost one (a bug in the plumbing)."""
+    for frame in reversed(frames):
+        if not frame.startswith(PLUMBING):
+            return frame
+    return frames[-1] if frames else ""
 
 
 def _project_file(filename: str) -> str:

@@ -22,6 +22,7 @@ from django.conf import settings
 from console.health.app_lines import is_request_line, request_ids, status_of
 from console.health.logparse import LogEvent, LogLine, parse_line, parse_report
 from console.health.metrics import Window
+from console.observability import innermost_own_frame
 
 KIND_EXCEPTION = "exception"
 KIND_TIMEOUT = "timeout"
@@ -146,12 +147,12 @@ class FailureReport:
 def project_frame(frames: Iterable[tuple[str, str]], packages: Sequence[str]) -> str:
     """The innermost (path, function) whose file is in one of the project's packages, as "pkg/file.py:function".
     Lambda puts the project and its dependencies side by side in /var/task: the package names tell them apart."""
-    found = ""
+    own = []
     for path, function in frames:
         relative = _relative(path, packages)
         if relative:
-            found = f"{relative}:{function}"
-    return found
+            own.append(f"{relative}:{function}")
+    return innermost_own_frame(own)
 
 
 def _relative(path: str, packages: Sequence[str]) -> str:

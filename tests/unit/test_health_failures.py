@@ -174,3 +174,17 @@ def test_a_json_format_timeout_told_twice_is_one_failure():
         PACKAGES,
     )
     assert [(x.kind, x.title) for x in found] == [(f.KIND_TIMEOUT, "Task timed out")]
+
+
+def test_the_group_names_the_frame_that_called_the_aws_plumbing_not_the_plumbing():
+    from console.health.failures import project_frame
+
+    frames = [
+        ("/var/task/notes/views.py", "note_list"),
+        ("/var/task/notes/dynamodb_repository.py", "list"),
+        ("/var/task/console/aws/dynamodb.py", "call"),
+        ("/var/runtime/botocore/client.py", "_make_api_call"),
+    ]
+    assert project_frame(frames, ("console", "notes", "accounts")) == "notes/dynamodb_repository.py:list"
+    # A failure inside the plumbing itself still names it.
+    assert project_frame(frames[2:], ("console", "notes", "accounts")) == "console/aws/dynamodb.py:call"
