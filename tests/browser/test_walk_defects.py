@@ -1,0 +1,41 @@
+"""The defects a new user's walk through the pages found (issue 22, item 6), each where it happened."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from notes import services
+from tests.browser.axe import violations
+from tests.conftest import _make_user
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_without_javascript_the_keyboard_shortcuts_button_is_not_shown(new_context, sign_in):
+    """The button only opens a dialog notes.js builds: a `.button` display rule beat its `hidden`."""
+    context = new_context(java_script_enabled=False)
+    sign_in(context, _make_user("alice"))
+    page = context.new_page()
+    page.goto("/notes/")
+    expect(page.get_by_role("heading", name="Your notes")).to_be_visible()
+    expect(page.locator("[data-shortcuts-help]")).to_be_hidden()
+
+
+def test_the_conflict_screen_keeps_the_saved_versions_line_breaks_and_its_box_takes_the_focus(new_context, sign_in):
+    alice = _make_user("alice")
+    note = services.note_create(user_id=alice.id, data={"title": "Packing", "content": "passport"})
+    context = new_context(bypass_csp=True, viewport=PHONE)  # bypass: axe is injected below
+    sign_in(context, alice)
+    page = context.new_page()
+    page.goto(f"/notes/{note.id}/edit")
+    lines = [f"item {i}" for i in range(60)]
+    services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "\n".join(lines)})
+    page.get_by_label("Title").fill("Packing for Lisbon")
+    page.get_by_role("button", name="Save changes").click()
+    stored = page.locator(".stored-content")
+    expect(page.get_by_role("heading", name="This note changed while you were editing")).to_be_visible()
+    assert stored.evaluate("e => e.innerText").splitlines()[:3] == ["item 0", "item 1", "item 2"]
+    assert stored.evaluate("e => e.scrollHeight > e.clientHeight")  # it does scroll
+    stored.focus()
+    assert stored.evaluate("e => document.activeElement === e")
+    assert not [v for v in violations(page) if v["id"] == "scrollable-region-focusable"]
