@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -85,3 +86,31 @@ def test_the_first_runserver_prints_working_admin_credentials_once_and_never_aga
         output = second.stop()
     assert "Local admin" not in output
     assert '<span class="muted">admin</span>' in landed
+
+
+@pytest.mark.slow
+def test_a_start_on_a_busy_port_stops_before_the_one_time_password_is_used_up(tmp_path):
+    """It used to create the admin, print the password, then fail to bind: the next start printed nothing."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused = subprocess.run(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=local_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert refused.returncode != 0
+    assert "Local admin" not in refused.stdout + refused.stderr
+    assert f"Cannot serve on 127.0.0.1:{port}" in refused.stderr
+    assert "PORT=" in refused.stderr
+
+    second = Runserver(tmp_path, "--noreload")
+    try:
+        second.wait_until_serving()
+    finally:
+        output = second.stop()
+    assert len(CREDENTIALS.findall(output)) == 1, output
