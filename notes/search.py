@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core import signing
 
-from notes.cursor import load_signed, updated_sort_key
+from notes.cursor import load_signed
 from notes.domain import InvalidCursor, Note, NoteFilters, NotePage
 
 # A note's first MAX_TERMS distinct words (title first, then category, then content) are indexed, each
@@ -115,12 +115,11 @@ def entry_prefix(term: str) -> str:
 @dataclass(frozen=True)
 class SearchPosition:
     term: str
-    after: str  # the last index entry consumed; "" for the start of the index
-    since: str  # notes updated at or after this (sort key) were checked directly on the first page
+    after: str  # the last place (index sort key) this search has shown; "" for the start
 
 
 def encode_search_cursor(*, user_id: str, position: SearchPosition) -> str:
-    payload = {"t": position.term, "a": position.after, "s": position.since}
+    payload = {"t": position.term, "a": position.after}
     return signing.dumps(payload, salt=f"{_SALT}:{user_id}", compress=True)
 
 
@@ -128,11 +127,11 @@ def decode_search_cursor(*, user_id: str, cursor: str, term: str) -> SearchPosit
     """A cursor of this user's search for `term`; anything else (a list cursor, another search's, a
     tampered one) is InvalidCursor."""
     data = load_signed(cursor, salt=f"{_SALT}:{user_id}")
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "tas"):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) for k in "ta"):
         raise InvalidCursor("bad payload")
     if data["t"] != term:
         raise InvalidCursor("another search")
-    return SearchPosition(term=data["t"], after=data["a"], since=data["s"])
+    return SearchPosition(term=data["t"], after=data["a"])
 
 
 # --- one page --------------------------------------------------------------------------------------
@@ -182,51 +181,51 @@ def search_page(
     def wanted(note: Note) -> bool:
         return _other_filters_match(note, filters) and note_matches_query(note, terms, mine=words_of(note))
 
-    found: list[Note] = []
-    seen: set[str] = set()
-    if cursor:
-        position = decode_search_cursor(user_id=user_id, cursor=cursor, term=term)
-    else:
-        since = recent_since()
-        recent, more = read_recent(since, RECENT_MAX)
-        if more and recent:
-            since = updated_sort_key(recent[-1].updated_at, recent[-1].id)  # checked down to this one
-        else:
-            since = updated_sort_key(since, "")
-        for note in recent:
-            if wanted(note):
-                found.append(note)
-                seen.add(note.id)
-                if len(found) == limit:  # the rest of the recent ones are left to the index
-                    since = updated_sort_key(note.updated_at, note.id)
-                    break
-        position = SearchPosition(term=term, after="", since=since)
+    # One order, whatever the time: index order (the word matched, then newest-created first). A note
+    # saved in the last RECENT_WINDOW is read directly (the index may not have it yet) and takes its own
+    # place in that order, on whichever page that place falls: never first for being recent.
+    start = decode_search_cursor(user_id=user_id, cursor=cursor, term=term).after if cursor else ""
 
-    after = position.after
+    def place(note: Note) -> str | None:
+        entry_term = first_term_with_prefix(note, term, mine=words_of(note))
+        return entry_sort_key(entry_term, note) if entry_term is not None and wanted(note) else None
+
+    recent, _more = read_recent(recent_since(), RECENT_MAX)
+    direct = {note.id: note for note in recent}  # their index entries may be stale: the note read counts
+    candidates: list[tuple[str, Note]] = []
+    after, exhausted = start, False
     for _ in range(SEARCH_MAX_CALLS):
-        if len(found) >= limit:
-            break
         keys, last = read_entries(entry_prefix(term), after, limit + 1)
         ids = [parse_entry(k)[1] for k in keys]
-        notes = read_notes(dict.fromkeys(i for i in ids if i not in seen))
+        notes = read_notes(dict.fromkeys(i for i in ids if i not in direct))
         for key, (entry_term, note_id) in zip(keys, map(parse_entry, keys), strict=True):
             after = key
             note = notes.get(note_id)
-            if note is None or note_id in seen:
-                continue  # deleted or edited since the index saw it, or shown already
-            if updated_sort_key(note.updated_at, note.id) >= position.since:
-                continue  # checked directly on the first page
+            if note is None or note_id in direct:
+                continue  # deleted or edited since the index saw it, or read directly
             if first_term_with_prefix(note, term, mine=words_of(note)) != entry_term or not wanted(note):
                 continue
-            found.append(note)
-            seen.add(note_id)
-            if len(found) >= limit:
-                if key == keys[-1] and last is None:
-                    return NotePage(found, None)
+            candidates.append((key, note))
+            if len(candidates) >= limit:
                 break
-        else:
-            if last is None:
-                return NotePage(found, None)
-            after = last
-    next_position = SearchPosition(term=term, after=after, since=position.since)
-    return NotePage(found, encode_search_cursor(user_id=user_id, position=next_position))
+        if len(candidates) >= limit:
+            exhausted = after == keys[-1] and last is None
+            break
+        if last is None:
+            exhausted = True
+            break
+        after = last
+    end = None if exhausted else after  # this page covers the places (start, end]
+
+    for note in recent:
+        key = place(note)
+        if key is not None and key > start and (end is None or key <= end):
+            candidates.append((key, note))
+    candidates.sort(key=lambda pair: pair[0])
+    if len(candidates) > limit:
+        end = candidates[limit - 1][0]
+        candidates = candidates[:limit]
+    found = [note for _, note in candidates]
+    if end is None:
+        return NotePage(found, None)
+    return NotePage(found, encode_search_cursor(user_id=user_id, position=SearchPosition(term=term, after=end)))

@@ -491,6 +491,22 @@ def test_search_pages_through_the_index_without_duplicates_or_gaps(repo):
     assert found(repo, "page", user_id=BOB) == []
 
 
+def test_search_order_is_the_documented_one_whatever_was_saved_lately(repo):
+    """Newest-created first, on every page: an old note edited (or restored) a moment ago stays in its
+    place instead of coming first for 15 minutes, and a note not indexed yet still takes its own place."""
+    made = []
+    for i in range(7):
+        note = repo.add(old_note(title=f"Plan {i}", minutes=200 - i))
+        repo.index_note(note)
+        made.append(note)
+    oldest = made[0]
+    repo.update(user_id=ALICE, note_id=oldest.id, expected_version=1, changes={"content": "edited now"})
+    repo.add(make_note(title="Plan fresh", content=""))  # created now, not indexed yet
+    expected = ["Plan fresh", *[n.title for n in reversed(made)]]
+    for limit in (2, 3, 10):
+        assert found(repo, "plan", limit=limit) == expected, limit
+
+
 def test_a_search_cursor_is_bound_to_its_user_and_its_query(repo):
     for i in range(5):
         repo.index_note(repo.add(old_note(title=f"word {i}")))
