@@ -39,3 +39,10 @@ def test_the_conflict_screen_keeps_the_saved_versions_line_breaks_and_its_box_ta
     stored.focus()
     assert stored.evaluate("e => document.activeElement === e")
     assert not [v for v in violations(page) if v["id"] == "scrollable-region-focusable"]
+
+
+def test_the_api_page_fits_a_phone(new_context):
+    page = new_context(viewport=PHONE).new_page()
+    page.goto("/api/")
+    expect(page.get_by_role("heading", name="Notes API")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
