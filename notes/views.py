@@ -327,7 +327,11 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
         response = render(request, "notes/_note_row.html", {"note": note, "next_url": _safe_next(request)})
     else:
         restored = request.GET.get("restored_version", "")
-        context = {"note": note, "restored_version": restored if restored.isdigit() and len(restored) < 10 else None}
+        context = {
+            "note": note,
+            "restored_version": restored if restored.isdigit() and len(restored) < 10 else None,
+            "saved": request.GET.get("saved") == "1",
+        }
         response = render(request, "notes/detail.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
@@ -338,12 +342,14 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     if request.method != "POST":
         note = _get_note_for_user(request, note_id)
-        context = _form_context(note_id=note.id, values=_note_values(note), version=note.version)
+        context = _form_context(
+            note_id=note.id, values=_note_values(note), version=note.version, from_note=_from_note(request.GET)
+        )
         return render(request, "notes/edit.html", context)
 
     values = _form_values(request.POST)
     version = _version(request)
-    context = _form_context(note_id=note_id, values=values, version=version)
+    context = _form_context(note_id=note_id, values=values, version=version, from_note=_from_note(request.POST))
     if "preview" in request.POST:
         try:
             _get_note_for_user(request, note_id)  # 404 for someone else's note, as a save would be
@@ -375,14 +381,27 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
             {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
             status=store_error_status(exc),
         )
-    url = _list_anchor(note.id)
+    # An edit begun on the note's page goes back there, saying so; one begun on the list goes back to it.
+    url = f"{reverse('notes:detail', args=[note.id])}?saved=1" if context["from_note"] else _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+def _from_note(params: Any) -> bool:
+    """The editor was opened from the note's own page (its Edit button, or `e` there)."""
+    return params.get("from") == "note"
 
 
 def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
     """409: both versions side by side. The user's text stays editable and is saved against the stored
     version if they keep it; taking the stored one is a plain link to a fresh editor."""
-    context = _form_context(note_id=note_id, values=mine, version=stored.version, stored=stored, conflict=True)
+    context = _form_context(
+        note_id=note_id,
+        values=mine,
+        version=stored.version,
+        stored=stored,
+        conflict=True,
+        from_note=_from_note(request.POST),
+    )
     template = "notes/_conflict.html" if request.htmx else "notes/conflict.html"
     return render(request, template, context, status=409)
 

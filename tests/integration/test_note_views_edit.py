@@ -97,3 +97,21 @@ def test_with_htmx_a_conflict_replaces_the_editor_only(alice, client_for, note):
 def test_with_htmx_a_saved_edit_sends_the_browser_to_the_list(alice, client_for, note):
     response = client_for(alice).post(f"/notes/{note.id}/edit", form(note, title="new"), **htmx(target="editor"))
     assert response["HX-Redirect"] == f"/notes/#note-{note.id}"
+
+
+def test_an_edit_begun_on_the_notes_page_lands_back_on_it_saying_saved(alice, client_for, note):
+    client = client_for(alice)
+    detail = text(client.get(f"/notes/{note.id}/"))
+    assert f'href="/notes/{note.id}/edit?from=note"' in detail
+    editor = text(client.get(f"/notes/{note.id}/edit?from=note"))
+    assert input_value(editor, "from") == "note"
+    response = client.post(f"/notes/{note.id}/edit", {**form(note, title="Plan C"), "from": "note"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/notes/{note.id}/?saved=1"
+    landed = text(client.get(response["Location"]))
+    assert '<p class="flash">Saved.</p>' in landed
+    assert "Plan C" in landed
+    # A conflict keeps where the edit began, so "Save my version" lands on the note too.
+    services.note_update(user_id=alice.id, note_id=note.id, expected_version=2, data={"title": "Elsewhere"})
+    conflict = text(client.post(f"/notes/{note.id}/edit", {**form(note, title="Mine", version=2), "from": "note"}))
+    assert input_value(conflict, "from") == "note"
