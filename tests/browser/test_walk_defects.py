@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from notes import services
 from tests.browser.axe import violations
+from tests.browser.conftest import DESKTOP
 from tests.conftest import _make_user
 
 PHONE = {"width": 390, "height": 844}
@@ -46,3 +48,22 @@ def test_the_api_page_fits_a_phone(new_context):
     page.goto("/api/")
     expect(page.get_by_role("heading", name="Notes API")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+PLACEHOLDER_FITS = """e => {
+    const style = getComputedStyle(e);
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = e.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return [ctx.measureText(e.placeholder).width, room];
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_search_placeholder_is_not_cut_off(new_context, sign_in, viewport):
+    context = new_context(viewport=viewport)
+    sign_in(context, _make_user("alice"))
+    page = context.new_page()
+    page.goto("/notes/")
+    needed, room = page.get_by_label("Search").evaluate(PLACEHOLDER_FITS)
+    assert needed <= room - 24, (needed, room)  # the search field's clear button takes about 16 px
