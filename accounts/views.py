@@ -7,6 +7,7 @@ import logging
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -152,7 +153,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
     auth.logout(request)
-    return redirect("signin")
+    return redirect(f"{reverse('signin')}?signed_out=1")
 
 
 @auth.login_required

@@ -27,7 +27,7 @@ def test_it_ends_the_session_so_the_old_cookie_no_longer_works(alice, client_for
 
     response = client.post(URL)
 
-    assert response.status_code == 302 and response["Location"] == "/accounts/signin/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/signin/?signed_out=1"
     assert session_item(old_key) is None
     assert old_key not in sessions_set(alice.id)
     assert client.cookies[settings.SESSION_COOKIE_NAME].value == ""  # the browser is told to drop it
@@ -59,3 +59,11 @@ def test_it_needs_the_csrf_token_which_htmx_sends_in_a_header(alice, client_for)
     response = client.post(URL, HTTP_X_CSRFTOKEN=token, HTTP_HX_REQUEST="true")
     assert response.status_code == 302
     assert session_item(key) is None
+
+
+def test_it_says_so_on_the_page_it_lands_on(alice, client_for):
+    client = client_for(alice)
+    landed = client.post(URL, follow=True)
+    assert landed.status_code == 200
+    assert '<p class="notice notice-ok" role="status">You are signed out.</p>' in landed.content.decode()
+    assert "signed out" not in client.get("/accounts/signin/").content.decode()

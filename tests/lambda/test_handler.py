@@ -270,7 +270,7 @@ def test_it_sends_an_anonymous_visitor_to_sign_in_under_the_stage(lambda_app):
     response = lambda_app.post("/dev/accounts/signout/", form={"csrfmiddlewaretoken": token})
 
     assert response.status == 302
-    assert response.header("Location") == "/dev/accounts/signin/"
+    assert response.header("Location") == "/dev/accounts/signin/?signed_out=1"
 
 
 def test_it_leaves_no_handler_state_behind(settings, monkeypatch, lambda_runtime_factory):
