@@ -105,6 +105,19 @@ def test_a_wrong_password_or_no_confirmation_deletes_nothing(alice_with_data, al
     assert clients[0].get("/notes/").status_code == 200
 
 
+def test_an_unticked_box_and_a_wrong_password_report_both(alice, client_for, settings):
+    settings.SIGNIN_THROTTLE_ATTEMPTS = 2
+    client = client_for(alice)
+    response = client.post("/accounts/delete/", {"password": "not it"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tick the box" in page and "Your password is incorrect." in page
+    # An unticked box is no way around the guess budget.
+    assert client.post("/accounts/delete/", {"password": "again not"}).status_code == 400
+    assert client.post("/accounts/delete/", {"password": PASSWORD}).status_code == 429
+    assert user_authenticate(username="alice", password=PASSWORD)
+
+
 def test_password_guesses_here_are_throttled(alice, client_for, steady_clock, settings):
     settings.SIGNIN_THROTTLE_ATTEMPTS = 2
     client = client_for(alice)
