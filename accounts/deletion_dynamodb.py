@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from accounts.sessions import end_user_sessions
-from accounts.users import DeletionIncomplete
+from accounts.users import DeletionIncomplete, username_key
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
 
@@ -140,7 +140,7 @@ class DynamoDBAccountEraser:
         try:
             dynamodb.table_call(
                 "delete_item",
-                Key={"pk": {"S": f"USERNAME#{username.casefold()}"}, "sk": {"S": "USERNAME"}},
+                Key={"pk": {"S": f"USERNAME#{username_key(username)}"}, "sk": {"S": "USERNAME"}},
                 ConditionExpression="attribute_not_exists(pk) OR user_id = :id",
                 ExpressionAttributeValues={":id": {"S": user_id}},
             )

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from accounts.users import username_key
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed
 
@@ -94,11 +95,11 @@ def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> N
 
 def signin_subject(*, username: str, client_address: str) -> str:
     # Usernames are at most 40 characters; a longer typed value can't exist, so cutting it only bounds the key.
-    return f"{username.strip().casefold()[:64]}#{client_address}"
+    return f"{username_key(username)[:64]}#{client_address}"
 
 
 def account_subject(*, username: str) -> str:
-    return username.strip().casefold()[:64]
+    return username_key(username)[:64]
 
 
 # --- the addresses an account's owner signed in from: exempt from the per-account cap ---------------------

@@ -6,14 +6,21 @@ are in accounts/services.py. Passwords are hashed with Django's hashers.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,40}$")
+# A username: 3-40 characters of letters and digits of any script (with their accents and other marks) and
+# . @ + - _ ("rené.dupont", "山田_太郎"), kept as typed after Unicode NFKC (so a composed "é" and an "e" with
+# a combining accent are one name) and unique regardless of case. Names made under the older ASCII-only
+# rule are valid under this one, with the same claim key: their owners keep signing in.
+USERNAME_MIN, USERNAME_MAX = 3, 40
+USERNAME_PUNCTUATION = "._@+-"
+USERNAME_HELP = f"{USERNAME_MIN}-{USERNAME_MAX} characters: letters (any language), digits, and . _ @ + - (no spaces)."
+_USERNAME_CATEGORIES = ("L", "M", "N")  # letters, their marks (accents, vowel signs), digits and numerals
 
 
 @dataclass(frozen=True)
@@ -120,12 +127,46 @@ class AccountEraser(Protocol):
         ...
 
 
+def normalize_username(username: str) -> str:
+    """The name as stored and shown: NFKC, surrounding spaces dropped."""
+    return unicodedata.normalize("NFKC", username).strip()
+
+
+def username_key(username: str) -> str:
+    """What makes two names the same account: NFKC and case folded (casefold, then NFKC again, as
+    casefolding can undo the normalization). For ASCII names this is their lower case, as before."""
+    return unicodedata.normalize("NFKC", normalize_username(username).casefold())
+
+
+def _username_problem(name: str) -> str | None:
+    if not name:
+        return "Choose a username."
+    if len(name) < USERNAME_MIN:
+        return f"That username is too short: use at least {USERNAME_MIN} characters."
+    if len(name) > USERNAME_MAX:
+        return f"That username is too long: use at most {USERNAME_MAX} characters."
+    if any(ch.isspace() for ch in name):
+        return "A username can't contain spaces: use . or _ between words (like rené.dupont)."
+    refused = dict.fromkeys(
+        ch
+        for ch in name
+        if ch not in USERNAME_PUNCTUATION and not unicodedata.category(ch).startswith(_USERNAME_CATEGORIES)
+    )
+    if refused:
+        shown = ", ".join(f"“{ch}”" if ch.isprintable() else "invisible characters" for ch in refused)
+        return f"A username can't contain {shown}. Use letters, digits, and . _ @ + - only."
+    if unicodedata.category(name[0]).startswith("M"):
+        return "A username must start with a letter, a digit, or one of . _ @ + -"
+    return None
+
+
 def clean_username(username: object) -> str:
-    if not isinstance(username, str) or not USERNAME_RE.match(username.strip()):
-        raise AccountValidationError(
-            {"username": "Username must be 3-40 characters: letters, digits and . @ + - _ only."}
-        )
-    return username.strip()
+    """The username to store (see normalize_username); AccountValidationError saying what is wrong."""
+    name = normalize_username(username) if isinstance(username, str) else ""
+    problem = _username_problem(name)
+    if problem:
+        raise AccountValidationError({"username": problem})
+    return name
 
 
 def check_new_password(password: object, *, username: str = "") -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.users import User, UsernameTaken, UserNotFound
+from accounts.users import User, UsernameTaken, UserNotFound, username_key
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed
 
@@ -18,7 +18,7 @@ def _profile_key(user_id: str) -> dict[str, Any]:
 
 
 def _username_key(username: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USERNAME#{username.casefold()}"}, "sk": {"S": "USERNAME"}}
+    return {"pk": {"S": f"USERNAME#{username_key(username)}"}, "sk": {"S": "USERNAME"}}
 
 
 def _from_item(item: dict[str, Any]) -> User:

@@ -25,6 +25,7 @@ from accounts.throttle import (
     throttle_hit,
 )
 from accounts.users import (
+    USERNAME_HELP,
     AccountValidationError,
     InvalidCredentials,
     UsernameTaken,
@@ -126,7 +127,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if not settings.SIGNUP_ENABLED:
         return render(request, "accounts/signup_closed.html", status=403)
     template = "accounts/signup.html"
-    context: dict = {"username": "", "errors": {}}
+    context: dict = {"username": "", "errors": {}, "username_help": USERNAME_HELP}
     if request.method == "POST":
         username = request.POST.get("username", "")
         password, confirm = request.POST.get("password", ""), request.POST.get("password2", "")

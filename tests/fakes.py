@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
-from accounts.users import User, UsernameTaken, UserNotFound
+from accounts.users import User, UsernameTaken, UserNotFound, username_key
 from notes import search
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
@@ -35,7 +35,7 @@ class InMemoryUserRepository:
 
     def add(self, user: User) -> User:
         with self._lock:
-            key = user.username.casefold()
+            key = username_key(user.username)
             if key in self._names:
                 raise UsernameTaken(user.username)
             self._names[key] = user.id
@@ -49,7 +49,7 @@ class InMemoryUserRepository:
             raise UserNotFound(user_id) from None
 
     def get_by_username(self, *, username: str) -> User:
-        user_id = self._names.get(username.casefold())
+        user_id = self._names.get(username_key(username))
         if user_id is None:
             raise UserNotFound(username)
         return self._users[user_id]

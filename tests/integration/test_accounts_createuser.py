@@ -74,7 +74,7 @@ def test_it_refuses_a_taken_username_with_a_non_zero_exit(alice, createuser):
     [
         ("frank", "12345678", "entirely numeric"),
         ("frank", "password", "too common"),
-        ("x", PASSWORD, "Username must be 3-40 characters"),
+        ("x", PASSWORD, "That username is too short: use at least 3 characters."),
         ("frank", "", "No password on stdin"),
     ],
 )

@@ -68,3 +68,55 @@ def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, 
     assert response.status_code == 503
     assert b'value="carol"' in response.content
     assert b"Reference: <code>" in response.content
+
+
+# --- usernames in any script (issue 21, item 7) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["rené.dupont", "山田_太郎", "Ελένη", "नमस्ते", "müller+notes@home"])
+def test_a_username_may_be_in_any_script_and_signs_in(aws, username):
+    assert signup(Client(), username=username)["Location"] == "/"
+    again = Client()
+    response = again.post("/accounts/signin/", {"username": username.upper(), "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()
+    assert user_repository().get_by_username(username=username).username == username
+
+
+def test_a_username_is_stored_nfkc_and_unique_regardless_of_case_and_composition(aws):
+    decomposed = "Rene\u0301.Dupont"  # "e" + a combining acute accent
+    assert signup(Client(), username=decomposed)["Location"] == "/"
+    stored = user_repository().get_by_username(username="rené.dupont")
+    assert stored.username == "René.Dupont"  # composed (NFKC), the case as typed
+    for twin in ("RENÉ.DUPONT", "rené.dupont", "Ｒｅｎé.dupont"):  # the last in full-width letters
+        response = signup(Client(), username=twin)
+        assert response.status_code == 400, twin
+        assert "is taken" in response.content.decode()
+    signed_in = Client().post("/accounts/signin/", {"username": "rené.DUPONT", "password": PASSWORD})
+    assert signed_in.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("ab", "That username is too short: use at least 3 characters."),
+        ("a" * 41, "That username is too long: use at most 40 characters."),
+        ("rené dupont", "A username can&#x27;t contain spaces: use . or _ between words (like rené.dupont)."),
+        ("alice!", "A username can&#x27;t contain “!”. Use letters, digits, and . _ @ + - only."),
+        ("bob\u200bby", "A username can&#x27;t contain invisible characters. Use letters, digits, and . _ @ + - only."),
+    ],
+)
+def test_a_refused_username_says_what_is_wrong_not_the_help_again(aws, username, message):
+    html = signup(Client(), username=username).content.decode()
+    error = html.split('id="err_username">', 1)[1].split("</p>", 1)[0]
+    help_text = html.split('id="help_username">', 1)[1].split("</p>", 1)[0]
+    assert error == message
+    assert help_text.startswith("3-40 characters: letters (any language), digits")
+    assert help_text not in error
+
+
+def test_existing_ascii_usernames_keep_their_claims_and_sign_in(aws):
+    """A name made under the old ASCII-only rule has the same claim key under the new one."""
+    from accounts.users import username_key
+
+    for name in ("alice", "Bob.Smith", "x_y@z+1-2"):
+        assert username_key(name) == name.casefold()
