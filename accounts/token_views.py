@@ -20,17 +20,10 @@ _NEW_TOKEN_KEY = "new_api_token"
 _NEW_TOKEN_SHOWN_FOR_S = 300
 
 
-def _when(iso: str) -> str:
-    return f"{iso[:10]} {iso[11:16]} UTC" if iso else ""
-
-
 def _page(request: HttpRequest, *, status: int = 200, **context) -> HttpResponse:
     context.setdefault("name", "")
     context.setdefault("errors", {})
-    context["tokens"] = [
-        {"token": t, "created": _when(t.created_at), "last_used": _when(t.last_used_at)}
-        for t in token_list(user_id=request.user.id)
-    ]
+    context["tokens"] = [{"token": t} for t in token_list(user_id=request.user.id)]
     return render(request, "accounts/tokens.html", context, status=status)
 
 

@@ -213,6 +213,21 @@
     dirty = false;
   });
 
+  // A moment written the way every page writes one (notes_tags.local_time): "1 Dec 2026, 21:15 CET".
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function readerTime(date) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {day: "numeric", month: "numeric", year: "numeric", hour: "2-digit",
+      minute: "2-digit", hourCycle: "h23", timeZoneName: "short"}).formatToParts(date).forEach(function (part) {
+      parts[part.type] = part.value;
+    });
+    var zone = (parts.timeZoneName || "UTC").replace(/^GMT([+-])(\d+)(?::(\d+))?$/, function (m, sign, h, min) {
+      return "UTC" + sign + ("0" + h).slice(-2) + ":" + ("0" + (min || "0")).slice(-2);  // as the server writes it
+    });
+    return parts.day + " " + MONTHS[Number(parts.month) - 1] + " " + parts.year + ", " + parts.hour + ":" +
+      parts.minute + " " + zone;
+  }
+
   function offerDraft() {
     var f = form();
     var store = storage();
@@ -235,7 +250,7 @@
     notice.setAttribute("role", "region");
     notice.setAttribute("aria-label", "Unsaved draft");
     var p = document.createElement("p");
-    p.textContent = "You have unsaved changes to this note from " + when.toLocaleString() +
+    p.textContent = "You have unsaved changes to this note from " + readerTime(when) +
       " (kept in this browser). Restore them?";
     var restore = document.createElement("button");
     restore.type = "button";

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from accounts.services import token_create
 from notes import services
 from tests.browser.axe import violations
 from tests.browser.conftest import DESKTOP
@@ -67,3 +70,31 @@ def test_the_search_placeholder_is_not_cut_off(new_context, sign_in, viewport):
     page.goto("/notes/")
     needed, room = page.get_by_label("Search").evaluate(PLACEHOLDER_FITS)
     assert needed <= room - 24, (needed, room)  # the search field's clear button takes about 16 px
+
+
+# "1 Dec 2026, 21:15 CET": notes_tags.local_time, in the reader's zone (here the browser's, Paris).
+ONE_FORMAT = re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} CES?T$")
+
+
+def test_notes_the_tokens_page_and_the_draft_banner_write_times_one_way_in_the_readers_zone(new_context, sign_in):
+    alice = _make_user("alice")
+    note = services.note_create(user_id=alice.id, data={"title": "Packing", "content": "passport"})
+    token_create(user=alice, name="laptop script")
+    context = new_context(timezone_id="Europe/Paris")
+    sign_in(context, alice)
+    page = context.new_page()
+    page.goto("/healthz")  # time-zone.js is not on it: the next pages are the first with the zone cookie
+    page.goto("/notes/")
+    page.goto(f"/notes/{note.id}/")
+    seen = {"note": page.locator(".note-meta time").first.inner_text()}
+    page.goto("/accounts/tokens/")
+    seen["tokens"] = page.locator("table.tokens time").first.inner_text()
+    page.goto(f"/notes/{note.id}/edit")
+    page.get_by_label("Note", exact=True).fill("passport, charger")
+    page.wait_for_timeout(700)  # the draft is kept a moment after the last keystroke
+    page.close(run_before_unload=False)
+    page = context.new_page()
+    page.goto(f"/notes/{note.id}/edit")
+    offer = page.get_by_role("region", name="Unsaved draft").inner_text()
+    seen["draft"] = re.search(r"from (.+?) \(kept in this browser\)", offer).group(1)
+    assert all(ONE_FORMAT.match(text) for text in seen.values()), seen
