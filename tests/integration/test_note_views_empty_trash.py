@@ -37,6 +37,13 @@ def test_it_asks_first_then_deletes_everything_in_the_trash_for_good(alice, bob,
     assert services.note_get(user_id=alice.id, note_id=kept.id).title == "Still here"
 
 
+def test_one_note_in_the_trash_is_spoken_of_in_the_singular(alice, client_for):
+    note = make_note(alice, title="Lonely")
+    services.note_delete(user_id=alice.id, note_id=note.id, expected_version=note.version)
+    page = text(client_for(alice).get("/notes/trash/empty"))
+    assert "The 1 note in the trash, and its history, will be deleted for good" in page
+
+
 def test_with_htmx_it_redirects_the_page(alice, client_for):
     trash_two(alice)
     response = client_for(alice).post("/notes/trash/empty", **htmx())
