@@ -102,9 +102,11 @@ def note_markdown(note: Note) -> str:
 
 
 def markdown_filename(note: Note) -> str:
-    """A portable, unique file name: the title's ASCII letters and digits, then the start of the id."""
-    ascii_title = unicodedata.normalize("NFKD", note.title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_title).strip("-").lower()[:60] or "note"
+    """A portable, unique file name: the title's letters and digits of any script ("straße", "日本語"; NFC,
+    lower case, anything else a "-", which no file system refuses), then the start of the id. The zip marks
+    such names as UTF-8."""
+    title = unicodedata.normalize("NFC", note.title).lower()
+    slug = re.sub(r"[\W_]+", "-", title).strip("-")[:60].strip("-") or "note"
     return f"{slug}-{note.id[:8]}.md"
 
 

@@ -88,8 +88,8 @@ def test_the_markdown_zip_has_a_file_per_note_with_its_fields_in_front_matter(re
 
     assert archive.testzip() is None
     names = archive.namelist()
-    assert sorted(names) == sorted([f"unicode-quoted-slashes-{note.id[:8]}.md", f"empty-{empty.id[:8]}.md"])
-    text = archive.read(f"unicode-quoted-slashes-{note.id[:8]}.md").decode()
+    assert sorted(names) == sorted([f"ünïcode-quoted-slashes-{note.id[:8]}.md", f"empty-{empty.id[:8]}.md"])
+    text = archive.read(f"ünïcode-quoted-slashes-{note.id[:8]}.md").decode()
     assert front_matter(text) == {
         "id": note.id,
         "title": note.title,
@@ -186,3 +186,20 @@ def test_a_part_is_produced_a_note_at_a_time(repo):
     assert len(chunks) == 7  # head, a chunk per note, tail
     assert len(zip_chunks) == 6  # a chunk per file, then the central directory
     assert max(len(c) for c in chunks) < 1500  # one note and its fields
+
+
+@pytest.mark.parametrize(
+    ("title", "start"),
+    [
+        ("Straße", "straße-"),
+        ("日本語のメモ", "日本語のメモ-"),
+        ("Ελληνικά: σημειώσεις", "ελληνικά-σημειώσεις-"),
+        ("Cafe\u0301 <b>/\\?*", "café-b-"),  # NFC; nothing a file system refuses
+        ("!!!", "note-"),
+    ],
+)
+def test_a_markdown_file_name_keeps_the_titles_letters_in_any_script(repo, title, start):
+    note = add(repo, title=title)
+    archive = zipfile.ZipFile(io.BytesIO(zip_part(repo)))
+    assert archive.namelist() == [f"{start}{note.id[:8]}.md"]
+    assert archive.getinfo(archive.namelist()[0]).flag_bits & 0x800 or start.isascii()  # marked UTF-8
