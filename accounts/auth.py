@@ -15,7 +15,6 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import rotate_token
 from django.shortcuts import resolve_url
@@ -25,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.sessions import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
 from accounts.users import AnonymousUser, User
 from console.aws.errors import StoreUnavailable
+from console.errors import permission_denied
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,8 @@ def admin_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         if not checked_user(request).is_authenticated:  # deleted since the session was made
             return redirect_to_login(request)
         if not request.user.is_admin:
-            raise PermissionDenied("This page is for admins.")
+            # Answered, not raised: a refusal is no error, so no traceback in the log (one warning line).
+            return permission_denied(request)
         return view(request, *args, **kwargs)
 
     return wrapper

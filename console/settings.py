@@ -147,6 +147,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console", "recent"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handler for these (a plain line under DEBUG) would repeat what the root logs as JSON.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
     },

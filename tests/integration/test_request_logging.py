@@ -1,0 +1,41 @@
+"""What a refused or missing page writes to the terminal: one JSON line each, no traceback (issue 22)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+
+@pytest.fixture
+def terminal(settings):
+    """Everything the terminal would show for django.request's lines, as `make run` (DEBUG) prints them."""
+    settings.DEBUG = True
+    out = io.StringIO()
+    swapped = []
+    logger: logging.Logger | None = logging.getLogger("django.request")
+    while logger is not None:
+        for handler in logger.handlers:
+            if type(handler) is logging.StreamHandler:
+                swapped.append((handler, handler.setStream(out)))
+        logger = logger.parent if logger.propagate else None
+    assert swapped
+    yield out
+    for handler, stream in swapped:
+        handler.setStream(stream)
+
+
+def test_a_non_admin_on_the_console_is_one_warning_line_without_a_traceback(alice, client_for, terminal):
+    assert client_for(alice).get("/console/").status_code == 403
+    err = terminal.getvalue()
+    assert "Traceback" not in err and "PermissionDenied" not in err
+    lines = [json.loads(line) for line in err.splitlines() if "/console/" in line]  # every line is JSON
+    assert sorted(line["logger"] for line in lines) == ["console.request", "django.request"], err
+
+
+def test_a_missing_page_is_logged_once(alice, client_for, terminal):
+    client_for(alice).get("/no-such-page/")
+    lines = [json.loads(line) for line in terminal.getvalue().splitlines() if "/no-such-page/" in line]
+    assert sorted(line["logger"] for line in lines) == ["console.request", "django.request"]
