@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import auth
-from accounts.services import user_delete, user_delete_finish
+from accounts.services import user_check_password, user_delete, user_delete_finish
 from accounts.throttle import Limit, Throttled, throttle_clear, throttle_hit
 from accounts.users import AccountValidationError, AnonymousUser, DeletionIncomplete, UserNotFound
 from accounts.wiring import user_repository
@@ -36,9 +36,16 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)
     limit, subject = _limit(), request.user.id
     try:
-        if request.POST.get("confirm") != "yes":
-            raise AccountValidationError({"confirm": "Tick the box to confirm that everything is to be deleted."})
         throttle_hit(limit=limit, subject=subject)
+        if request.POST.get("confirm") != "yes":
+            # Every problem at once: an unticked box with a wrong password reports both.
+            errors = {"confirm": "Tick the box to confirm that everything is to be deleted."}
+            try:
+                user_check_password(user_id=request.user.id, password=request.POST.get("password", ""))
+                throttle_clear(limit=limit, subject=subject)
+            except AccountValidationError as exc:
+                errors.update(exc.errors)
+            raise AccountValidationError(errors)
         counts = user_delete(user_id=request.user.id, password=request.POST.get("password", ""))
     except AccountValidationError as exc:
         context["errors"] = exc.errors

@@ -107,10 +107,16 @@ def user_delete(
     """Delete the account and everything of it (notes, trash, history, tokens, sessions, idempotency
     records), after checking the password. Resumable: an interruption leaves the profile marked, and
     running this again, or the next sign-in attempt, finishes it."""
+    user = user_check_password(user_id=user_id, password=password, repo=repo)
+    return user_delete_finish(user=user, eraser=eraser)
+
+
+def user_check_password(*, user_id: str, password: str, repo: UserRepository | None = None) -> User:
+    """The user, if `password` is theirs; else AccountValidationError on the field `password`."""
     user = _users(repo).get(user_id=user_id)
     if not isinstance(password, str) or not password or not _check_password(password, user.password_hash):
         raise AccountValidationError({"password": "Your password is incorrect."})
-    return user_delete_finish(user=user, eraser=eraser)
+    return user
 
 
 ERASE_TIME_BUDGET_SECONDS = 20.0  # API Gateway gives up at 29 s: a large account is deleted in several steps
