@@ -20,8 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from console.aws.errors import StorageFull, StoreUnavailable
 
@@ -88,17 +89,33 @@ class StoreUnavailableMiddleware:
         return None
 
 
+class SiteNotFoundMiddleware:
+    """Under DEBUG (`make run`), a missing page is still the site's own 404, not Django's debug page listing
+    every URL pattern; DJANGO_DEBUG_404=1 brings that page back. Without DEBUG, Django does this itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def _ours(self) -> bool:
+        return settings.DEBUG and not settings.DEBUG_404_DETAILS
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._ours():
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404:
+                return page_not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, Http404) and self._ours():
+            return page_not_found(request, exception)
+        return None
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a plain explanation instead of Django's page (which relies on inline styles)."""
     log.info("CSRF check failed on %s %s: %s", request.method, request.path, reason)
-    if is_api_request(request):
-        return json_error(
-            request,
-            403,
-            code="csrf_failed",
-            message="A request signed in with the session cookie needs the CSRF token; API clients send a token "
-            "in the Authorization header instead.",
-        )
     return render(request, "403_csrf.html", status=403)
 
 

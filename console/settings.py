@@ -18,6 +18,8 @@ ON_LAMBDA = on_lambda()
 LOCAL_DATA_DIR = Path(env_str("LOCAL_DATA_DIR", str(BASE_DIR / ".local")))
 
 DEBUG = env_bool("DJANGO_DEBUG", default=not ON_LAMBDA)
+# Under DEBUG a missing page is still the site's 404 page; 1 shows Django's debug page (every URL pattern).
+DEBUG_404_DETAILS = env_bool("DJANGO_DEBUG_404", default=False)
 SECRET_KEY = load_secret_key(on_lambda=ON_LAMBDA, local_dir=LOCAL_DATA_DIR)
 
 # On Lambda: API Gateway's <api-id>.execute-api.<region>.amazonaws.com and function URLs'
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "console.security.PageCacheMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
     "console.reader_time_zone.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "console.errors.SiteNotFoundMiddleware",  # under DEBUG too, a missing page is the site's own 404
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
 ]
 

@@ -39,3 +39,28 @@ def test_a_missing_page_is_logged_once(alice, client_for, terminal):
     client_for(alice).get("/no-such-page/")
     lines = [json.loads(line) for line in terminal.getvalue().splitlines() if "/no-such-page/" in line]
     assert sorted(line["logger"] for line in lines) == ["console.request", "django.request"]
+
+
+# --- under `make run` (DEBUG) a missing page is the site's own 404, Django's debug page a setting away -----
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/notes/0123456789abcdef0123456789abcdef/"])
+def test_under_debug_a_missing_page_is_the_sites_own_404(alice, client_for, settings, path):
+    settings.DEBUG = True
+    response = client_for(alice).get(path)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in page and "Reference:" in page
+    assert "URLconf" not in page and "console.urls" not in page
+
+
+def test_django_debug_404_brings_back_the_debug_page(alice, client_for, settings):
+    settings.DEBUG, settings.DEBUG_404_DETAILS = True, True
+    page = client_for(alice).get("/no-such-page/").content.decode()
+    assert "Using the URLconf defined in" in page
+
+
+def test_under_debug_a_missing_slash_still_redirects(alice, client_for, settings):
+    settings.DEBUG = True
+    response = client_for(alice).get("/notes")
+    assert response.status_code == 301 and response["Location"] == "/notes/"
