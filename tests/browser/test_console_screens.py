@@ -15,6 +15,7 @@ from unittest import mock
 import pytest
 
 from console import observability
+from tests.browser.screenshots import capture
 
 pytestmark = pytest.mark.browser
 
@@ -110,10 +111,7 @@ def traffic(base_url: str) -> None:
 
 
 def shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    return capture(page, ARTIFACTS / f"{name}.png", full_page=True)  # retried: a busy machine fails captures
 
 
 def test_overview_after_traffic(admin_page, live_server):
