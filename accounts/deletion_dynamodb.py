@@ -146,5 +146,19 @@ class DynamoDBAccountEraser:
             )
         except ConditionFailed:
             pass  # someone else's since: theirs to keep
+        # The checked email address (free again; a pending check link expires by itself).
+        profile = dynamodb.table_call(
+            "get_item", Key={"pk": _pk(user_id), "sk": {"S": "PROFILE"}}, ConsistentRead=True
+        ).get("Item")
+        if profile and "email" in profile:
+            try:
+                dynamodb.table_call(
+                    "delete_item",
+                    Key={"pk": {"S": f"EMAIL#{profile['email']['S'].strip().casefold()}"}, "sk": {"S": "EMAIL"}},
+                    ConditionExpression="attribute_not_exists(pk) OR user_id = :id",
+                    ExpressionAttributeValues={":id": {"S": user_id}},
+                )
+            except ConditionFailed:
+                pass
         dynamodb.table_call("delete_item", Key={"pk": _pk(user_id), "sk": {"S": "PROFILE"}})
         return counts

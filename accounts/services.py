@@ -6,13 +6,15 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
 
-from accounts import reset_links, wiring
+from accounts import email_addresses, mail, reset_links, wiring
 from accounts.sessions import end_user_sessions
+from accounts.throttle import Limit, Throttled, throttle_hit
 from accounts.tokens import (
     LAST_USED_GRANULARITY,
     TOKEN_PREFIX,
@@ -37,6 +39,7 @@ from accounts.users import (
     check_new_password,
     clean_username,
 )
+from console.aws.errors import AwsError
 
 
 # Django's hashers load on the first sign-in, sign-up or password change, not at every cold start.
@@ -264,3 +267,65 @@ def password_reset_complete(
     user = user_set_password(user=user, new_password=new_password, repo=repo, tokens=tokens)  # revokes the tokens
     end_user_sessions(user_id=user.id)
     return user
+
+
+# --- the account's email address and "Forgot password?" ----------------------------------------------------
+
+
+def email_check_send(*, user: User, address: str, link_for: Callable[[str], str]) -> None:
+    """Mail a check link for `address` to it (the address is used only once the link is opened).
+    AccountValidationError for an address that is not one; `link_for(secret)` makes the page's URL."""
+    address = email_addresses.clean_address(address)
+    hours = settings.EMAIL_VERIFY_HOURS
+    secret = email_addresses.email_check_store(user_id=user.id, address=address, hours=hours)
+    mail.send_address_check(to=address, username=user.username, link=link_for(secret), hours=hours)
+
+
+def email_check_confirm(*, user: User, secret: str) -> str:
+    """Use the user's check link: the address becomes theirs. EmailCheckInvalid, or EmailTaken."""
+    address = email_addresses.email_check_consume(secret=secret, user_id=user.id)
+    current = user_current(user_id=user.id)
+    email_addresses.email_set(user_id=user.id, address=address, previous=current.email if current else "")
+    return address
+
+
+def email_remove(*, user: User) -> None:
+    current = user_current(user_id=user.id)
+    if current and current.email:
+        email_addresses.email_remove(user_id=user.id, address=current.email)
+
+
+def password_reset_by_email(
+    *, address: str, link_for: Callable[[str], str], repo: UserRepository | None = None
+) -> bool:
+    """Mail a one-time reset link to the account whose checked address this is. Says nothing to the caller
+    about whether there is one (the view answers the same either way); True if a mail went out (for tests
+    and logs). Throttled per account silently: the caller throttles per address."""
+    owner = email_addresses.email_owner(address=address)
+    if owner is None:
+        return False
+    try:
+        user = _users(repo).get(user_id=owner)
+    except UserNotFound:
+        return False
+    if not address_matches(user.email, address) or user.deleting_at:
+        return False
+    limit = Limit("reset-account", settings.RESET_EMAIL_PER_ACCOUNT, settings.RESET_EMAIL_WINDOW)
+    try:
+        throttle_hit(limit=limit, subject=user.id)
+    except Throttled:
+        return False
+    secret, _ = reset_links.reset_link_store(user_id=user.id, password_hash=user.password_hash)
+    try:
+        mail.send_reset_link(
+            to=user.email, username=user.username, link=link_for(secret), minutes=reset_links.RESET_LINK_MINUTES
+        )
+    except AwsError:
+        # Logged by the mail backend (never the link). The answer stays the one every request gets: an error
+        # page only when the address is an account's would tell that it is.
+        return False
+    return True
+
+
+def address_matches(stored: str, asked: str) -> bool:
+    return bool(stored) and email_addresses.address_key(stored) == email_addresses.address_key(asked)

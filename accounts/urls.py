@@ -17,6 +17,7 @@ _view = partial(lazy_view, "accounts.views")
 _token_view = partial(lazy_view, "accounts.token_views")
 _deletion_view = partial(lazy_view, "accounts.deletion_views")
 _reset_view = partial(lazy_view, "accounts.reset_views")
+_email_view = partial(lazy_view, "accounts.email_views")
 
 urlpatterns = [
     path("signin/", _view("signin"), name="signin"),
@@ -29,6 +30,9 @@ urlpatterns = [
     path("delete/done/", _deletion_view("account_delete_done"), name="account_delete_done"),
     path("reset/", _reset_view("password_reset"), name="password_reset"),
     path("reset/done/", _reset_view("password_reset_done"), name="password_reset_done"),
+    path("reset/forgot/", _email_view("password_forgot"), name="password_forgot"),
+    path("email/", _email_view("email_settings"), name="account_email"),
+    path("email/verify/", _email_view("email_verify"), name="account_email_verify"),
     path("tokens/", _token_view("tokens"), name="api-tokens"),
     path("tokens/<str:token_id>/revoke/", _token_view("revoke"), name="api-token-revoke"),
 ]

@@ -48,6 +48,7 @@ class User:
     is_admin: bool = False
     created_at: str = ""
     deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
+    email: str = ""  # the checked address "Forgot password?" mails (accounts/email_addresses.py), or none
 
     is_authenticated = True
     is_anonymous = False

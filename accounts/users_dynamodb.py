@@ -29,6 +29,7 @@ def _from_item(item: dict[str, Any]) -> User:
         is_admin=item["is_admin"]["BOOL"],
         created_at=item["created_at"]["S"],
         deleting_at=item.get("deleting_at", {}).get("S", ""),
+        email=item.get("email", {}).get("S", ""),
     )
 
 

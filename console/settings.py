@@ -185,6 +185,23 @@ SIGNIN_ACCOUNT_ATTEMPTS = env_int("SIGNIN_ACCOUNT_ATTEMPTS", 20)
 SIGNIN_ACCOUNT_WINDOW = env_int("SIGNIN_ACCOUNT_WINDOW", 60 * 60)
 SIGNIN_KNOWN_ADDRESS_DAYS = env_int("SIGNIN_KNOWN_ADDRESS_DAYS", 30)
 
+# --- Email: address checks and "Forgot password?" links (accounts/email_views.py) ------------------------
+# On Lambda through Amazon SES (console/aws/ses.py), from the stage's EMAIL_FROM (zappa_settings.json; the
+# stage policy grants ses:SendEmail on that identity only); locally Django's console backend prints the mail
+# in the `make run` terminal; tests use locmem (pytest-django).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "console.aws.ses.SesEmailBackend" if ON_LAMBDA else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "notes@localhost")
+EMAIL_VERIFY_HOURS = env_int("EMAIL_VERIFY_HOURS", 24)  # how long an address check link works
+# "Forgot password?" requests: per address asked for, and per account (a throttled account's answer is the
+# same page, so neither says whether the address is known).
+RESET_EMAIL_PER_ADDRESS = env_int("RESET_EMAIL_PER_ADDRESS", 3)
+RESET_EMAIL_PER_ACCOUNT = env_int("RESET_EMAIL_PER_ACCOUNT", 3)
+RESET_EMAIL_WINDOW = env_int("RESET_EMAIL_WINDOW", 60 * 60)  # seconds
+EMAIL_CHANGES_PER_ACCOUNT = env_int("EMAIL_CHANGES_PER_ACCOUNT", 5)  # address checks sent, per RESET_EMAIL_WINDOW
+
 # --- Security headers and HTTPS -----------------------------------------------------------
 # The CSP is set by console.security; the rest by Django's SecurityMiddleware and XFrameOptionsMiddleware.
 CONTENT_SECURITY_POLICY = (

@@ -29,6 +29,7 @@ IAM_ACTIONS = {
     "DescribeStackResource": "cloudformation:DescribeStackResource",
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
     "ListVersionsByFunction": "lambda:ListVersionsByFunction",
+    "SendEmail": "ses:SendEmail",
 }
 _THROTTLE_CODES = {
     "Throttling",

@@ -50,6 +50,8 @@ ROLE = "arn:aws:iam::{account}:role/{role}"
 BUCKET = "arn:aws:s3:::{bucket}"
 RULE = "arn:aws:events:{region}:{account}:rule/"
 APIGATEWAY = "arn:aws:apigateway:{region}::"
+# The stage's From address (EMAIL_FROM in zappa_settings.json), verified in SES as an email identity.
+EMAIL_IDENTITY = "arn:aws:ses:{region}:{account}:identity/{email_identity}"
 
 
 def _table(params: dict[str, Any], index: str | None = None) -> str:
@@ -156,6 +158,7 @@ def _one(
 # Reference lists no resource type for the action (it authorizes against every resource).
 CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     # -- the function ------------------------------------------------------------------------------
+    ("ses", "SendEmail"): _one("ses:SendEmail", EMAIL_IDENTITY),
     ("dynamodb", "GetItem"): _one("dynamodb:GetItem", TABLE),
     ("dynamodb", "PutItem"): _one("dynamodb:PutItem", TABLE),
     ("dynamodb", "UpdateItem"): _one("dynamodb:UpdateItem", TABLE),
@@ -300,6 +303,7 @@ def stage_names(stage: str, settings: dict[str, Any]) -> dict[str, str]:
         "bucket": settings.get("s3_bucket", ""),
         "rest_api": REST_API_ID,
         "stage_name": stage,
+        "email_identity": env.get("EMAIL_FROM", ""),
     }
 
 
