@@ -219,3 +219,21 @@ def test_an_ses_refusal_changes_no_answer_and_logs_no_link(alice, client_for, se
     assert "key=" not in caplog.text and "alice@example.com" not in caplog.text
     refused = client_for(alice).post("/accounts/email/", {"email": "alice@example.org"})
     assert refused.status_code == 503 and "could not be sent" in refused.content.decode()
+
+
+# --- locally: Django's console backend, the link in the `make run` terminal ---------------------------------
+
+
+def test_locally_the_mail_and_its_link_are_printed_in_the_terminal(tmp_path, alice, settings, capsys):
+    from tests.integration.test_local_mode import manage
+
+    shown = manage(tmp_path, "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)")
+    assert shown.stdout.strip().splitlines()[-1] == "django.core.mail.backends.console.EmailBackend", shown.stderr
+
+    from accounts.email_addresses import email_set
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    email_set(user_id=alice.id, address="alice@example.com")
+    forgot("alice@example.com")
+    printed = capsys.readouterr().out
+    assert "To: alice@example.com" in printed and "http://testserver/accounts/reset/?key=" in printed
