@@ -81,6 +81,15 @@ ROWS: dict[str, Row] = {
     # a reset link's page: anyone holding a valid link; the sample has none (GET 404, POST refused)
     "accounts/reset/": Row("/accounts/reset/", GET="404 404 404 404", HEAD="404 404 404 404", POST="400 400 400 400"),
     "accounts/reset/done/": Row("/accounts/reset/done/", GET=ALL_OK, HEAD=ALL_OK),
+    # "Forgot password?": anyone; the sample posts no address (400)
+    "accounts/reset/forgot/": Row("/accounts/reset/forgot/", GET=ALL_OK, HEAD=ALL_OK, POST="400 400 400 400"),
+    "accounts/email/": Row(
+        "/accounts/email/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400", other="signin 405 405 405"
+    ),
+    # an address check link's page: its own account's, the sample has no link (POST refused)
+    "accounts/email/verify/": Row(
+        "/accounts/email/verify/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST="signin 400 400 400", other="signin 405 405 405"
+    ),
     "accounts/tokens/": Row(
         "/accounts/tokens/", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"
     ),
