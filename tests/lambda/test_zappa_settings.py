@@ -115,6 +115,15 @@ def test_the_policy_reads_only_the_stage_secret_and_first_admin_password(stage):
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_policy_sends_mail_only_from_the_stages_address(stage):
+    [statement] = statements_for(stage, "ses:SendEmail")
+    address = config(stage)["environment_variables"]["EMAIL_FROM"]
+
+    assert statement["Action"] == ["ses:SendEmail"]  # not SendRawEmail, not on another identity
+    assert as_list(statement["Resource"]) == [f"arn:aws:ses:us-east-1:*:identity/{address}"]
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
 def test_the_policy_reads_only_its_own_function_and_log_group(stage):
     function = f"arn:aws:lambda:us-east-1:*:function:notes-console-{stage}"
     group = f"arn:aws:logs:us-east-1:*:log-group:/aws/lambda/notes-console-{stage}"
