@@ -11,7 +11,7 @@ from accounts.services import token_create
 from notes import services
 from tests.browser.axe import violations
 from tests.browser.conftest import DESKTOP
-from tests.conftest import _make_user
+from tests.conftest import PASSWORD, _make_user
 
 PHONE = {"width": 390, "height": 844}
 
@@ -98,3 +98,24 @@ def test_notes_the_tokens_page_and_the_draft_banner_write_times_one_way_in_the_r
     offer = page.get_by_role("region", name="Unsaved draft").inner_text()
     seen["draft"] = re.search(r"from (.+?) \(kept in this browser\)", offer).group(1)
     assert all(ONE_FORMAT.match(text) for text in seen.values()), seen
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_sign_up_with_a_name_in_any_script_and_a_refusal_that_says_what_is_wrong(new_context, javascript):
+    """Issue 21 item 7, and the walk's defect: the sign-up error repeated the help text above it."""
+    page = new_context(java_script_enabled=javascript, viewport=PHONE).new_page()
+    page.goto("/accounts/signup/")
+    help_text = page.locator("#help_username").inner_text()
+    page.get_by_label("Username").fill("rené dupont")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    error = page.locator("#err_username")
+    expect(error).to_have_text("A username can't contain spaces: use . or _ between words (like rené.dupont).")
+    assert help_text not in error.inner_text()
+    page.get_by_label("Username").fill("rené.dupont")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("rené.dupont")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
