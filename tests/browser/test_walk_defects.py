@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.services import token_create
 from notes import services
-from tests.browser.axe import violations
+from tests.browser.axe import describe, serious, violations
 from tests.browser.conftest import DESKTOP
 from tests.conftest import PASSWORD, _make_user
 
@@ -43,7 +43,9 @@ def test_the_conflict_screen_keeps_the_saved_versions_line_breaks_and_its_box_ta
     assert stored.evaluate("e => e.scrollHeight > e.clientHeight")  # it does scroll
     stored.focus()
     assert stored.evaluate("e => document.activeElement === e")
-    assert not [v for v in violations(page) if v["id"] == "scrollable-region-focusable"]
+    found = violations(page)
+    assert not [v for v in found if v["id"] == "scrollable-region-focusable"]
+    assert not serious(found), describe(serious(found))
 
 
 def test_the_api_page_fits_a_phone(new_context):
