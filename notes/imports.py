@@ -32,8 +32,8 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from console.integers import json_int
 from notes.domain import (
     FIELD,
     TITLE_MAX_CHARS,
@@ -44,6 +44,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.repository import NoteRepository, note_id_for_token
+from notes.stamps import StampProblem, stamp_from_epoch_usec, stamp_from_iso
 
 IMPORT_MAX_BYTES = 4 * 1024 * 1024  # an upload, base64 in Lambda's 6 MB request payload, with room for the rest
 IMPORT_MAX_FILES = 10_000  # files in one upload (a zip's members included)
@@ -53,15 +54,16 @@ MAX_PROBLEMS_SHOWN = 20
 UNTITLED = "Untitled"
 
 _ID_RE = re.compile(r"^[0-9a-f]{32}$")
-_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 class ImportRejected(Exception):
-    """The upload cannot be imported; `problems` says what and where. Nothing was stored."""
+    """The upload cannot be imported; `problems` says what and where. Nothing was stored. `of_the_form`: the
+    form itself is wrong (no file, too large), not what the files hold."""
 
-    def __init__(self, problems: list[str], *, total: int | None = None) -> None:
+    def __init__(self, problems: list[str], *, total: int | None = None, of_the_form: bool = False) -> None:
         self.problems = problems[:MAX_PROBLEMS_SHOWN]
         self.total = total if total is not None else len(problems)
+        self.of_the_form = of_the_form
         super().__init__("; ".join(self.problems))
 
 
@@ -103,7 +105,7 @@ def read_upload(files: list[tuple[str, bytes]]) -> _Reading:
     """Every note in the uploaded files, checked. ImportRejected if any file or note is not importable."""
     reading = _Reading()
     if not files:
-        raise ImportRejected(["Choose a file to import."])
+        raise ImportRejected(["Choose a file to import."], of_the_form=True)
     documents: list[tuple[str, bytes]] = []
     for name, data in files:
         if data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
@@ -145,14 +147,26 @@ def _zip_members(name: str, data: bytes, reading: _Reading) -> list[tuple[str, b
     return members
 
 
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _read_document(name: str, data: bytes, reading: _Reading) -> None:
+    # Every value in a file is hostile until checked: numbers longer than MAX_DIGITS digits (Python refuses
+    # to convert 4,300) and NaN/Infinity are refused by the parser, nesting beyond the parser's depth too.
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = json.loads(data.decode("utf-8-sig"), parse_int=json_int, parse_constant=_reject_constant)
     except UnicodeDecodeError:
         reading.problems.append(f"{name}: not UTF-8 text.")
         return
     except json.JSONDecodeError as exc:
         reading.problems.append(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        return
+    except ValueError as exc:
+        reading.problems.append(f"{name}: not JSON this app can read: {exc}.")
+        return
+    except RecursionError:
+        reading.problems.append(f"{name}: not JSON this app can read: it is nested too deeply.")
         return
     if isinstance(document, dict) and document.get("format") == "notes-console":
         _read_own(name, document, reading)
@@ -190,24 +204,37 @@ def _add(
     reading.candidates.append(ImportCandidate(candidate_source, token, cleaned, created, updated, original_id))
 
 
-def _stamp_from_iso(value: object) -> str | None:
-    if not isinstance(value, str):
+class _NoteProblem(Exception):
+    """One field of one note cannot be imported; the message names the field."""
+
+
+def _stamp(note: dict, key: str, convert, *, required: bool = False) -> str | None:
+    """The note's date `key` as a stored stamp; None when it is absent (and may be); _NoteProblem otherwise."""
+    value = note.get(key)
+    if value is None and not required:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(_STAMP_FORMAT)
+        return convert(value)
+    except StampProblem as exc:
+        raise _NoteProblem(f'"{key}" {exc}.') from None
 
 
-def _stamp_from_usec(value: object) -> str | None:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 10**17:
-        return None
-    return datetime.fromtimestamp(value / 1_000_000, UTC).strftime(_STAMP_FORMAT)
+def _text_list(note: dict, key: str) -> list[str]:
+    value = note.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _NoteProblem(f'"{key}" must be a list of text.')
+    return value
+
+
+def _flag(note: dict, key: str) -> bool:
+    value = note.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _NoteProblem(f'"{key}" must be true or false.')
+    return value
 
 
 def _category_and_rest(tags: list[str]) -> tuple[str | None, list[str]]:
@@ -256,12 +283,14 @@ def _read_own(name: str, document: dict, reading: _Reading) -> None:
             reading.problems.append(f"{where}: not an object.")
             continue
         note_id = note.get("id")
-        created, updated = _stamp_from_iso(note.get("created_at")), _stamp_from_iso(note.get("updated_at"))
         if not isinstance(note_id, str) or not _ID_RE.match(note_id):
             reading.problems.append(f"{where}: id must be 32 lowercase hex characters.")
             continue
-        if created is None or updated is None:
-            reading.problems.append(f"{where}: created_at and updated_at must be ISO-8601 times.")
+        try:
+            created = _stamp(note, "created_at", stamp_from_iso, required=True)
+            updated = _stamp(note, "updated_at", stamp_from_iso, required=True)
+        except _NoteProblem as exc:
+            reading.problems.append(f"{where}: {exc}")
             continue
         values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
         _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
@@ -283,19 +312,20 @@ def _read_simplenote(name: str, document: dict, reading: _Reading) -> None:
         if content is None or not isinstance(source_id, str):
             reading.problems.append(f'{where}: "id" and "content" must be text.')
             continue
-        tags = note.get("tags", [])
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            reading.problems.append(f'{where}: "tags" must be a list of text.')
+        try:
+            tags, system_tags, pinned = _text_list(note, "tags"), _text_list(note, "systemTags"), _flag(note, "pinned")
+            updated = _stamp(note, "lastModified", stamp_from_iso) or now_iso()
+            created = _stamp(note, "creationDate", stamp_from_iso) or updated
+        except _NoteProblem as exc:
+            reading.problems.append(f"{where}: {exc}")
             continue
-        updated = _stamp_from_iso(note.get("lastModified")) or now_iso()
-        created = _stamp_from_iso(note.get("creationDate")) or updated
         title, body = _split_title(content)
         category, other_tags = _category_and_rest(tags)
         values = {
             "title": title,
             "content": _with_tags(body, other_tags),
             "category": category,
-            "important": note.get("pinned") is True or "pinned" in (note.get("systemTags") or []),
+            "important": pinned or "pinned" in system_tags,
         }
         _add(reading, where, "simplenote", source_id, values, created, updated)
 
@@ -321,6 +351,13 @@ def _read_keep(name: str, note: dict, reading: _Reading) -> None:
     ):
         reading.problems.append(f'{name}: "labels" must be a list of {{"name": ...}}.')
         return
+    try:
+        pinned, archived = _flag(note, "isPinned"), _flag(note, "isArchived")
+        updated = _stamp(note, "userEditedTimestampUsec", stamp_from_epoch_usec)
+        created = _stamp(note, "createdTimestampUsec", stamp_from_epoch_usec) or updated or now_iso()
+    except _NoteProblem as exc:
+        reading.problems.append(f"{name}: {exc}")
+        return
     attachments = note.get("attachments", [])
     reading.attachments += len(attachments) if isinstance(attachments, list) else 0
     checklist = "\n".join(f"- [{'x' if i.get('isChecked') is True else ' '}] {_text(i.get('text', ''))}" for i in items)
@@ -335,15 +372,13 @@ def _read_keep(name: str, note: dict, reading: _Reading) -> None:
     elif len(title) > TITLE_MAX_CHARS:
         content = f"{title}\n\n{content}" if content else title
         title = title[: TITLE_MAX_CHARS - 1] + "…"
-    updated = _stamp_from_usec(note.get("userEditedTimestampUsec"))
-    created = _stamp_from_usec(note.get("createdTimestampUsec")) or updated or now_iso()
     category, other_labels = _category_and_rest([lb["name"] for lb in labels])
     values = {
         "title": title,
         "content": _with_tags(content, other_labels),
         "category": category,
-        "important": note.get("isPinned") is True,
-        "completed": note.get("isArchived") is True,
+        "important": pinned,
+        "completed": archived,
     }
     source_id = f"{name.rsplit('/', 1)[-1]}#{note.get('createdTimestampUsec', '')}"
     _add(reading, name, "keep", source_id, values, created, updated or created)

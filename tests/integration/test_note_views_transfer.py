@@ -135,7 +135,7 @@ def test_a_bad_file_is_refused_with_what_is_wrong_and_stores_nothing(alice, clie
     response = client_for(alice).post("/notes/import/", {"file": files})
 
     page = text(response)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nothing was imported" in page
     assert (
         "obsidian-broken-json-note.json: not valid JSON (line 8, column 5: Expecting &#x27;,&#x27; delimiter)." in page
@@ -144,11 +144,11 @@ def test_a_bad_file_is_refused_with_what_is_wrong_and_stores_nothing(alice, clie
     assert titles(alice) == ["Already here"]
 
 
-def test_with_htmx_a_bad_file_is_a_400_fragment(alice, client_for):
+def test_with_htmx_a_bad_file_is_a_422_fragment(alice, client_for):
     response = client_for(alice).post(
         "/notes/import/", {"file": SimpleUploadedFile("x.json", b"[1, 2]")}, **htmx(target="import-result")
     )
-    assert response.status_code == 400 and "<html" not in text(response)
+    assert response.status_code == 422 and "<html" not in text(response)
     assert "x.json: not a Notes Console export" in text(response)
     assert "Choose the file again" not in text(response)  # the browser keeps the chosen file with htmx
 
