@@ -11,7 +11,8 @@ export whose id is already one of the user's notes (the same account) is skipped
 
 Formats (as the apps write them; samples in tests/data/imports/):
 - Notes Console: {"format": "notes-console", "version": 1, "notes": [{id, title, content, category,
-  important, completed, created_at, updated_at, version}]} (one part of an export per file).
+  important, completed, created_at, updated_at, version}]} (one part of an export per file); or its
+  Markdown export, a zip of .md files whose front matter holds the same fields (exports.note_markdown).
 - Simplenote (Settings > Tools > Export notes: notes.zip with source/notes.json): {"activeNotes": [{id,
   content, creationDate, lastModified, tags?, pinned?, ...}], "trashedNotes": [...]}. The first line of
   the content is the title; pinned is important; trashed notes are left out.
@@ -126,7 +127,7 @@ def read_upload(files: list[tuple[str, bytes]]) -> _Reading:
 def _zip_members(name: str, data: bytes, reading: _Reading) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".json")]
+        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith((".json", ".md"))]
         expanded = sum(i.file_size for i in infos)
         if expanded > IMPORT_MAX_UNZIPPED_BYTES:
             raise ImportRejected(
@@ -142,7 +143,8 @@ def _zip_members(name: str, data: bytes, reading: _Reading) -> list[tuple[str, b
         return []
     if not members:
         reading.problems.append(
-            f"{name}: the zip holds no .json file (Simplenote's has source/notes.json, Takeout's Keep/*.json)."
+            f"{name}: the zip holds no .json or .md file (Simplenote's has source/notes.json, Takeout's "
+            "Keep/*.json, this app's Markdown export a .md file per note)."
         )
     return members
 
@@ -151,11 +153,25 @@ def _reject_constant(name: str) -> object:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _read_document(name: str, data: bytes, reading: _Reading) -> None:
-    # Every value in a file is hostile until checked: numbers longer than MAX_DIGITS digits (Python refuses
-    # to convert 4,300) and NaN/Infinity are refused by the parser, nesting beyond the parser's depth too.
+class _TooDeep(ValueError):
+    pass
+
+
+def _json(text: str) -> object:
+    """Every value in a file is hostile until checked: numbers longer than MAX_DIGITS digits (Python refuses
+    to convert 4,300) and NaN/Infinity are refused by the parser, nesting beyond the parser's depth too."""
     try:
-        document = json.loads(data.decode("utf-8-sig"), parse_int=json_int, parse_constant=_reject_constant)
+        return json.loads(text, parse_int=json_int, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _TooDeep("it is nested too deeply") from None
+
+
+def _read_document(name: str, data: bytes, reading: _Reading) -> None:
+    if name.lower().endswith(".md"):
+        _read_markdown(name, data, reading)
+        return
+    try:
+        document = _json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         reading.problems.append(f"{name}: not UTF-8 text.")
         return
@@ -164,9 +180,6 @@ def _read_document(name: str, data: bytes, reading: _Reading) -> None:
         return
     except ValueError as exc:
         reading.problems.append(f"{name}: not JSON this app can read: {exc}.")
-        return
-    except RecursionError:
-        reading.problems.append(f"{name}: not JSON this app can read: it is nested too deeply.")
         return
     if isinstance(document, dict) and document.get("format") == "notes-console":
         _read_own(name, document, reading)
@@ -276,24 +289,57 @@ def _read_own(name: str, document: dict, reading: _Reading) -> None:
     if not isinstance(notes, list):
         reading.problems.append(f'{name}: "notes" must be a list.')
         return
-    reading.formats.append("Notes Console")
+    if "Notes Console" not in reading.formats:
+        reading.formats.append("Notes Console")
     for index, note in enumerate(notes, 1):
-        where = f"{name}, note {index}"
-        if not isinstance(note, dict):
-            reading.problems.append(f"{where}: not an object.")
-            continue
-        note_id = note.get("id")
-        if not isinstance(note_id, str) or not _ID_RE.match(note_id):
-            reading.problems.append(f"{where}: id must be 32 lowercase hex characters.")
-            continue
+        _read_own_note(f"{name}, note {index}", note, reading)
+
+
+def _read_own_note(where: str, note: object, reading: _Reading) -> None:
+    if not isinstance(note, dict):
+        reading.problems.append(f"{where}: not an object.")
+        return
+    note_id = note.get("id")
+    if not isinstance(note_id, str) or not _ID_RE.match(note_id):
+        reading.problems.append(f"{where}: id must be 32 lowercase hex characters.")
+        return
+    try:
+        created = _stamp(note, "created_at", stamp_from_iso, required=True)
+        updated = _stamp(note, "updated_at", stamp_from_iso, required=True)
+    except _NoteProblem as exc:
+        reading.problems.append(f"{where}: {exc}")
+        return
+    values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
+    _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
+
+
+def _read_markdown(name: str, data: bytes, reading: _Reading) -> None:
+    """A file of this app's Markdown export: front matter of `key: <JSON value>` lines between "---" lines,
+    then the content and one newline (exports.note_markdown)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        reading.problems.append(f"{name}: not UTF-8 text.")
+        return
+    head, separator, body = text.removeprefix("---\n").partition("\n---\n")
+    if not text.startswith("---\n") or not separator:
+        reading.problems.append(f"{name}: not a note of a Notes Console Markdown export (no front matter).")
+        return
+    note: dict[str, object] = {}
+    for number, line in enumerate(head.split("\n"), 2):
+        key, colon, value = line.partition(": ")
+        if not colon:
+            reading.problems.append(f'{name}: front matter line {number} is not "key: value".')
+            return
         try:
-            created = _stamp(note, "created_at", stamp_from_iso, required=True)
-            updated = _stamp(note, "updated_at", stamp_from_iso, required=True)
-        except _NoteProblem as exc:
-            reading.problems.append(f"{where}: {exc}")
-            continue
-        values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
-        _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
+            note[key.strip()] = _json(value)
+        except ValueError as exc:
+            reading.problems.append(f"{name}: front matter line {number} ({key.strip()[:40]}): {exc}.")
+            return
+    note["content"] = body.removesuffix("\n")
+    if "Notes Console" not in reading.formats:
+        reading.formats.append("Notes Console")
+    _read_own_note(name, note, reading)
 
 
 def _read_simplenote(name: str, document: dict, reading: _Reading) -> None:

@@ -29,6 +29,27 @@ class StampProblem(ValueError):
     """Why a value cannot be a note's date, in words for the person who sent it."""
 
 
+ZIP_EARLIEST = (1980, 1, 1, 0, 0, 0)  # what a zip entry's DOS date can hold
+ZIP_LATEST = (2107, 12, 31, 23, 59, 58)
+_STORED = re.compile(r"^(\d{1,4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(\.\d{1,6})?Z$")
+
+
+def normal_stamp(stamp: str) -> str:
+    """A stored stamp with its year written in four digits (notes imported before the year was padded hold
+    "1-01-02T..."); anything else unchanged."""
+    match = _STORED.match(stamp)
+    return f"{int(match[1]):04d}{stamp[len(match[1]) :]}" if match else stamp
+
+
+def zip_date_time(stamp: str) -> tuple[int, int, int, int, int, int]:
+    """A stored stamp as a zip entry's date and time, clamped to what a zip can hold (1980-2107)."""
+    match = _STORED.match(stamp)
+    if not match:
+        return ZIP_EARLIEST
+    moment = tuple(int(part) for part in match.groups()[:6])
+    return min(max(moment, ZIP_EARLIEST), ZIP_LATEST)  # type: ignore[return-value]
+
+
 def format_stamp(moment: datetime) -> str:
     """An aware datetime as a stored stamp (UTC, four-digit year)."""
     moment = moment.astimezone(UTC)

@@ -186,3 +186,26 @@ def test_an_outage_is_a_503_with_a_reference(alice, client_for):
 def test_signed_out_visitors_are_sent_to_sign_in(url, client):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/signin/")
+
+
+def test_a_note_dated_2200_downloads_as_a_whole_zip_from_the_page_and_the_api(alice, client_for):
+    from notes.domain import Note, new_note_id
+    from tests.reliability.support import token_client
+
+    make_note(alice, title="First")
+    wiring.note_repository().add(
+        Note(
+            id=new_note_id(),
+            user_id=alice.id,
+            title="Far future",
+            created_at="2200-01-01T00:00:00.000000Z",
+            updated_at="2200-01-01T00:00:00.000000Z",
+        )
+    )
+    for body in (
+        download(client_for(alice), "/notes/export/notes.zip"),
+        download(token_client(alice), "/api/export/notes.zip"),
+    ):
+        archive = zipfile.ZipFile(io.BytesIO(body))
+        assert archive.testzip() is None and len(archive.namelist()) == 2
+        assert any(b'updated_at: "2200-01-01T00:00:00.000000Z"' in archive.read(n) for n in archive.namelist())
