@@ -209,3 +209,26 @@ def test_a_note_dated_2200_downloads_as_a_whole_zip_from_the_page_and_the_api(al
         archive = zipfile.ZipFile(io.BytesIO(body))
         assert archive.testzip() is None and len(archive.namelist()) == 2
         assert any(b'updated_at: "2200-01-01T00:00:00.000000Z"' in archive.read(n) for n in archive.namelist())
+
+
+def test_a_download_that_fails_part_way_is_logged_as_a_500_not_a_200(alice, client_for, monkeypatch):
+    from console import observability
+
+    make_note(alice, title="Fine")
+    make_note(alice, title="Boom")
+    real = exports.note_markdown
+
+    def breaks_on_boom(note):
+        if note.title == "Boom":
+            raise RuntimeError("cannot write this note")
+        return real(note)
+
+    monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
+    response = client_for(alice).get("/notes/export/notes.zip")
+    assert response.status_code == 200  # the headers went out before the body failed
+    with pytest.raises(RuntimeError):
+        b"".join(response.streaming_content)
+
+    record = observability.recent_requests()[-1]
+    assert (record.path, record.status, record.exc_type) == ("/notes/export/notes.zip", 500, "RuntimeError")
+    assert record.exc_frame == "tests/integration/test_note_views_transfer.py:breaks_on_boom"
