@@ -29,11 +29,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import time
 import zipfile
 from dataclasses import dataclass, field
 
+from console.aws import deadline
+from console.aws.errors import StoreUnavailable
 from console.integers import json_int
 from notes.domain import (
     FIELD,
@@ -51,10 +54,14 @@ IMPORT_MAX_BYTES = 4 * 1024 * 1024  # an upload, base64 in Lambda's 6 MB request
 IMPORT_MAX_FILES = 10_000  # files in one upload (a zip's members included)
 IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # what a zip may expand to (a zip bomb is refused before reading)
 IMPORT_TIME_BUDGET_SECONDS = 20.0  # API Gateway gives up at 29 s; the rest comes with the next upload
+# Time left before the request's own deadline (console/aws/deadline.py) at which the import stops adding notes:
+# enough for one more note's writes and the answer saying what was stored and what remains.
+IMPORT_STOP_MARGIN_SECONDS = 2.0
 MAX_PROBLEMS_SHOWN = 20
 UNTITLED = "Untitled"
 
 _ID_RE = re.compile(r"^[0-9a-f]{32}$")
+log = logging.getLogger(__name__)
 
 
 class ImportRejected(Exception):
@@ -441,7 +448,12 @@ def notes_import(
     time_budget: float = IMPORT_TIME_BUDGET_SECONDS,
     clock=time.monotonic,
 ) -> ImportResult:
-    """Check the whole upload, then create the notes it holds that this account does not have yet."""
+    """Check the whole upload, then create the notes it holds that this account does not have yet.
+
+    The notes are added until `time_budget` runs out or the request's deadline is near; if the store fails
+    (the deadline refusing a call included) once some notes are stored, the import stops there too. Either
+    way the answer says what was stored and how many remain (`remaining`): the same file again adds them.
+    A failure before any note is stored is raised (nothing was stored)."""
     if repo is None:
         from notes import wiring
 
@@ -463,9 +475,10 @@ def notes_import(
             result.already += 1
         else:
             todo.append(candidate)
-    deadline = clock() + time_budget
+    budget_ends = clock() + time_budget
+    box = deadline.TimeBox(margin=IMPORT_STOP_MARGIN_SECONDS)
     for index, candidate in enumerate(todo):
-        if index and clock() >= deadline:
+        if index and (clock() >= budget_ends or box.up()):
             result.remaining = len(todo) - index
             break
         note = Note(
@@ -476,7 +489,19 @@ def notes_import(
             version=1,
             **candidate.fields,
         )
-        stored = repo.add(note, client_token=candidate.token)
+        try:
+            stored = repo.add(note, client_token=candidate.token)
+        except StoreUnavailable as exc:
+            if not result.created:
+                raise
+            result.remaining = len(todo) - index
+            log.warning(
+                "import stopped by the store after %d of %d notes; the rest come with the same file again",
+                result.created,
+                len(todo),
+                extra={"fields": {"created": result.created, "remaining": result.remaining, "error": str(exc)}},
+            )
+            break
         result.created += 1
         result.created_ids.append(stored.id)
     return result
