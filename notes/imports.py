@@ -33,6 +33,7 @@ import logging
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from console.aws import deadline
@@ -228,7 +229,7 @@ class _NoteProblem(Exception):
     """One field of one note cannot be imported; the message names the field."""
 
 
-def _stamp(note: dict, key: str, convert, *, required: bool = False) -> str | None:
+def _stamp(note: dict, key: str, convert: Callable[[object], str], *, required: bool = False) -> str | None:
     """The note's date `key` as a stored stamp; None when it is absent (and may be); _NoteProblem otherwise."""
     value = note.get(key)
     if value is None and not required:
