@@ -171,3 +171,28 @@ def test_any_notes_exported_then_imported_into_a_fresh_account_are_the_same_note
 
     assert result.created == len(notes) and result.remaining == 0
     assert as_fields(repo, ALICE) == as_fields(repo, BOB)
+
+
+def _md(front: str, body: str = "text\n") -> bytes:
+    return f"---\n{front}\n---\n{body}".encode()
+
+
+GOOD_FRONT = f'id: "{"c" * 32}"\ntitle: "t"\ncreated_at: "2020-01-01T00:00:00.000000Z"\nupdated_at: "2020-01-01T00:00:00.000000Z"'
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"# just markdown\n", "n.md: not a note of a Notes Console Markdown export (no front matter)"),
+        (_md(GOOD_FRONT + "\nversion: " + "9" * 5000), "n.md: front matter line 6 (version): a number in it has more"),
+        (_md(GOOD_FRONT + "\nlabels: " + "[" * 100_000), "n.md: front matter line 6 (labels): it is nested too deeply"),
+        (_md(GOOD_FRONT + "\njust words"), 'n.md: front matter line 6 is not "key: value"'),
+        (_md(GOOD_FRONT.replace("2020-01-01T00:00:00.000000Z", "12020-01-01T00:00:00Z", 1)), '"created_at" outside'),
+        (_md(GOOD_FRONT.replace('title: "t"', "title: 5")), "n.md: Title must be a string"),
+        (b"---\n" + "é".encode("latin-1") + b"\n---\n", "n.md: not UTF-8 text"),
+    ],
+)
+def test_a_markdown_file_that_is_not_what_the_export_writes_is_refused_with_where(data, says):
+    with pytest.raises(ImportRejected) as refused:
+        notes_import(user_id=ALICE, files=[("n.md", data)], repo=InMemoryNoteRepository())
+    assert any(says in problem for problem in refused.value.problems), refused.value.problems
