@@ -2,8 +2,9 @@
 (function () {
   "use strict";
 
-  // Validation errors (400), edit conflicts (409) and outages (503) come back as fragments to show.
-  var SHOWN_STATUSES = [400, 409, 503];
+  // Validation errors (400), edit conflicts (409), refused imports (422) and outages (503) come back as
+  // fragments to show.
+  var SHOWN_STATUSES = [400, 409, 422, 503];
   var pendingFocus = null;
   var loadMoreFrom = null;
 
