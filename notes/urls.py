@@ -35,6 +35,7 @@ app_name = "notes"
 urlpatterns = [
     path("", _view("note_list"), name="list"),
     path("new", _view("note_new"), name="new"),
+    path("quick", _writing_view("note_quick_create"), name="quick"),
     path("categories", _view("note_categories"), name="categories"),
     path("trash/", _view("trash_page"), name="trash"),
     path("export/", _transfer_view("export_page"), name="export"),

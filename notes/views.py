@@ -53,7 +53,7 @@ _CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an
 _NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _TEXT_FIELDS = frozenset(spec.name for spec in FIELDS if spec.type is str)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
-_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied"})
+_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied", "captured"})
 
 
 # --- helpers every view goes through ---------------------------------------------------------

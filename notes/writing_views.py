@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from console.aws.errors import StoreUnavailable
+from console.errors import store_error_context, store_error_status
 from console.integers import parse_int
 from notes import services
 from notes.domain import NoteNotFound, ValidationError, VersionConflict
-from notes.views import _safe_next, _signed_in, _version
+from notes.templatetags.writing_tags import quick_capture_context
+from notes.views import (
+    _check_form_encoding,
+    _client_token,
+    _form_context,
+    _safe_next,
+    _signed_in,
+    _store_unavailable,
+    _version,
+)
 
 TASK_CONFLICT = (
     "This note changed elsewhere, so nothing was ticked. This is how it is now; tick again if you still want to."
@@ -53,3 +65,57 @@ def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status:
     in_row = bool(request.htmx) and request.htmx.target == f"note-{note.id}"
     template = "notes/_note_row.html" if in_row else "notes/detail.html"
     return render(request, template, context, status=status)
+
+
+# --- quick capture -------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_quick_create(request: HttpRequest) -> HttpResponse:
+    """The list's "Take a note..." form. With htmx: a fresh form (with the focus, for the next note), the new
+    row at the top of the list and a status message, all without leaving the list. Without JavaScript: back
+    to the list, which says so and gives the form the focus again. A refused note keeps what was typed."""
+    values: dict[str, object] = {"title": request.POST.get("title", ""), "content": request.POST.get("content", "")}
+    token = _client_token(request.POST.get("client_token"))
+    try:
+        _check_form_encoding(request)
+        note = services.note_create(user_id=request.user.id, data=values, client_token=token)
+    except (ValidationError, NoteNotFound, StoreUnavailable) as exc:
+        return _quick_capture_refused(request, values, token, exc)
+    if not request.htmx:
+        return HttpResponseRedirect(f"{reverse('notes:list')}?captured={note.id}#quick-capture")
+    context = quick_capture_context(focus=True, note=note, next_url=reverse("notes:list"))
+    return render(request, "notes/_quick_captured.html", context)
+
+
+def _quick_capture_refused(
+    request: HttpRequest, values: dict[str, object], token: str | None, exc: Exception
+) -> HttpResponse:
+    """htmx: the form again, with the reason and the text. Without JavaScript: the full editor (new note)
+    with the same, so nothing typed is lost either way."""
+    if isinstance(exc, ValidationError):
+        errors, status, extra = exc.errors, 400, {}
+    elif isinstance(exc, NoteNotFound):  # this form's note was made and has since been deleted
+        errors = {
+            "form": "This form already made a note, which has since been deleted. Add it again to make a new one."
+        }
+        status, extra, token = 409, {}, None
+    else:
+        assert isinstance(exc, StoreUnavailable)
+        reference = _store_unavailable(request, exc)
+        errors = {"form": "The notes store is unavailable right now; your text is kept, please try again in a moment."}
+        status = store_error_status(exc)
+        extra = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
+    if request.htmx:
+        context = quick_capture_context(values=values, errors=errors, focus=True)
+        if token:
+            context["client_token"] = token
+        return render(request, "notes/_quick_capture.html", context, status=status)
+    full_values = {**values, "category": "", "important": False, "completed": False}
+    context = _form_context(values=full_values, client_token=token or quick_capture_context()["client_token"])
+    if isinstance(exc, ValidationError):
+        context["errors"] = errors
+    else:
+        context["form_error"] = errors["form"]
+    return render(request, "notes/new.html", {**context, **extra}, status=status)

@@ -1,8 +1,11 @@
-"""A note's content with clickable checklists, and a row's checklist: each task item is a small form (its
-index and the note's version), so ticking works without JavaScript; htmx posts the same form."""
+"""Writing notes fast on the pages: a note's content with clickable checklists, and a row's checklist (each
+task item is a small form with its index and the note's version, so ticking works without JavaScript; htmx
+posts the same form); the list's quick capture form."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from typing import Any
 
 from django import template
@@ -11,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from notes.checklists import task_progress as _task_progress
-from notes.domain import Note
+from notes.domain import NOTE_ID_PATTERN, TITLE_MAX_CHARS, Note
 from notes.formatting import TaskItem, render_markdown, task_items
 from notes.templatetags.notes_tags import note_url
 
@@ -82,3 +85,27 @@ def task_progress(content: str) -> str:
     """'3/5' for a content with five task items, three ticked; '' without any."""
     done, total = _task_progress(content)
     return f"{done}/{total}" if total else ""
+
+
+_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
+
+
+def quick_capture_context(**extra: Any) -> dict[str, Any]:
+    """What the quick capture form needs: a fresh client token (a double submit makes one note)."""
+    return {
+        "client_token": uuid.uuid4().hex,
+        "title_max": TITLE_MAX_CHARS,
+        "values": {"title": "", "content": ""},
+        "errors": {},
+        **extra,
+    }
+
+
+@register.inclusion_tag("notes/_quick_capture.html", takes_context=True)
+def quick_capture(context: template.Context) -> dict[str, Any]:
+    """The list's quick capture. After a capture without JavaScript (`?captured=<id>`) it says so and has
+    the focus again, for the next note."""
+    captured = context["request"].GET.get("captured", "")
+    return quick_capture_context(
+        csrf_token=context.get("csrf_token"), captured=bool(_NOTE_ID_RE.fullmatch(captured)), focus=bool(captured)
+    )
