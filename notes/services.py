@@ -104,10 +104,15 @@ def note_update(
     expected_version: int,
     data: dict[str, object],
     partial: bool = True,
+    visit: str | None = None,
     repo: NoteRepository | None = None,
 ) -> Note:
+    """Conditional on `expected_version` (VersionConflict carrying what is stored). `visit` names the editing
+    visit an autosave (or the save that ends it) belongs to: the history keeps one version per visit."""
     changes = clean_fields(data, partial=partial)
-    return _repo(repo).update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)
+    return _repo(repo).update(
+        user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes, visit=visit
+    )
 
 
 def note_delete(

@@ -48,6 +48,7 @@ urlpatterns = [
     path("<note_id:note_id>/delete", _view("note_delete_page"), name="delete"),
     path("<note_id:note_id>/toggle/<str:field>", _view("note_toggle"), name="toggle"),
     path("<note_id:note_id>/task", _writing_view("note_task_toggle"), name="task"),
+    path("<note_id:note_id>/autosave", _writing_view("note_autosave"), name="autosave"),
     path("<note_id:note_id>/restore/", _view("note_restore"), name="restore"),
     path("<note_id:note_id>/delete-forever/", _view("note_delete_forever"), name="delete_forever"),
     path("<note_id:note_id>/history/", _view("note_history_page"), name="history"),

@@ -358,7 +358,12 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         try:
             _check_form_encoding(request)
             note = services.note_update(
-                user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False
+                user_id=request.user.id,
+                note_id=note_id,
+                expected_version=version,
+                data=values,
+                partial=False,
+                visit=_note_id_param(request.POST.get("visit")),  # autosave's visit (static/js/autosave.js)
             )
         except ValidationError as exc:
             _get_note_for_user(request, note_id)

@@ -3,7 +3,7 @@ Thin views over notes.services, with notes.views' helpers (the owner check, the 
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +18,9 @@ from notes.views import (
     _check_form_encoding,
     _client_token,
     _form_context,
+    _form_values,
+    _get_note_for_user,
+    _note_id_param,
     _safe_next,
     _signed_in,
     _store_unavailable,
@@ -119,3 +122,38 @@ def _quick_capture_refused(
     else:
         context["form_error"] = errors["form"]
     return render(request, "notes/new.html", {**context, **extra}, status=status)
+
+
+# --- autosave --------------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_autosave(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The editor's autosave (static/js/autosave.js): the whole form, conditional on the version it started
+    from, marked with the editing visit so the history keeps one version per visit. JSON for the script:
+    {"version"} saved, {"errors"} refused (400), or 503; a conflict is the editor's conflict screen (409),
+    which the script shows in place of the editor, and autosave stops: nothing is overwritten."""
+    values = _form_values(request.POST)
+    version = _version(request)
+    visit = _note_id_param(request.POST.get("visit"))
+    try:
+        if version is None or visit is None:
+            _get_note_for_user(request, note_id)
+            return JsonResponse({"errors": {"form": "The autosave was missing the note's version."}}, status=400)
+        _check_form_encoding(request)
+        note = services.note_update(
+            user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False, visit=visit
+        )
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    except VersionConflict as exc:
+        stored = exc.current
+        context = _form_context(note_id=note_id, values=values, version=stored.version, stored=stored, conflict=True)
+        return render(request, "notes/_conflict.html", context, status=409)
+    except StoreUnavailable as exc:
+        reference = _store_unavailable(request, exc)
+        return JsonResponse({"errors": {}, "reference": reference}, status=store_error_status(exc))
+    return JsonResponse({"version": note.version, "updated_at": note.updated_at})

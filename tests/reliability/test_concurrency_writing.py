@@ -56,3 +56,20 @@ def test_two_ticks_from_the_same_version_one_lands_the_other_conflicts(served, a
     stored = services.note_get(user_id=alice.id, note_id=note.id)
     assert stored.version == 2
     assert stored.content == toggle_task(SHOPPING, index=winner, done=True)
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_autosaves_from_two_tabs_one_lands_the_other_gets_the_conflict(served, attempt):
+    alice = make_user("alice")
+    note = services.note_create(user_id=alice.id, data={"title": "Trip", "content": "v1"})
+    laptop, phone = session_client(alice), session_client(alice)
+
+    def autosave(client, content, visit):
+        data = {"title": "Trip", "content": content, "category": "", "version": 1, "visit": visit}
+        return lambda: client.post(f"/notes/{note.id}/autosave", data).status_code
+
+    statuses = race(autosave(laptop, "from the laptop", "a" * 32), autosave(phone, "from the phone", "b" * 32))
+    assert sorted(statuses) == [200, 409]
+    stored = services.note_get(user_id=alice.id, note_id=note.id)
+    assert stored.version == 2
+    assert stored.content == ("from the laptop", "from the phone")[statuses.index(200)]
