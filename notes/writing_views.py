@@ -87,7 +87,8 @@ def note_quick_create(request: HttpRequest) -> HttpResponse:
     except (ValidationError, NoteNotFound, StoreUnavailable) as exc:
         return _quick_capture_refused(request, values, token, exc)
     if not request.htmx:
-        return HttpResponseRedirect(f"{reverse('notes:list')}?captured={note.id}#quick-capture")
+        # No fragment: a page opened at one skips autofocus, and the form is at the top anyway.
+        return HttpResponseRedirect(f"{reverse('notes:list')}?captured={note.id}")
     context = quick_capture_context(focus=True, note=note, next_url=reverse("notes:list"))
     return render(request, "notes/_quick_captured.html", context)
 

@@ -21,8 +21,18 @@
     return hex;
   }
 
+  // The form as htmx sends it (urlencoded; line breaks as the textarea holds them, so an autosave and the
+  // Save button store the same text).
+  function formBody() {
+    var data = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      data.append(name, typeof value === "string" ? value.replace(/\r\n/g, "\n") : value);
+    });
+    return data;
+  }
+
   function snapshot() {
-    var data = new URLSearchParams(new FormData(form));
+    var data = formBody();
     data.delete("csrfmiddlewaretoken");
     data.delete("version");
     return data.toString();
@@ -56,7 +66,7 @@
     show("saving", "Saving…");
     var request = {
       method: "POST",
-      body: new FormData(form),
+      body: formBody(),
       credentials: "same-origin",
       headers: { "X-CSRFToken": form.elements.csrfmiddlewaretoken.value },
     };
@@ -102,6 +112,7 @@
 
   function schedule() {
     if (stopped) return;
+    form.dataset.autosaveState = "pending";  // typed, not sent yet (the status line says so once sending)
     window.clearTimeout(timer);
     timer = window.setTimeout(function () { save(false); }, DELAY_MS);
   }
@@ -110,7 +121,7 @@
   function saveOnLeave() {
     if (stopped || !form || snapshot() === lastSaved) return;
     if (!window.fetch && navigator.sendBeacon) {
-      navigator.sendBeacon(form.dataset.autosaveUrl, new FormData(form));
+      navigator.sendBeacon(form.dataset.autosaveUrl, formBody());
       return;
     }
     save(true);
