@@ -406,10 +406,11 @@ class DynamoDBNoteRepository:
                 Key=self._key(user_id, note_id),
                 UpdateExpression=(
                     "SET #type = :note, updated_at = :now, updated_sk = :updated_sk, #v = #v + :one, #w = :write_id "
-                    "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at"
+                    "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at, #visit"
                 ),
                 ConditionExpression="attribute_exists(pk) AND #type = :trash",
-                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID},
+                # A restore is a version of its own, not part of the autosave visit before the delete.
+                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID, "#visit": VISIT},
                 ExpressionAttributeValues={
                     ":note": {"S": "note"},
                     ":trash": {"S": "trash"},

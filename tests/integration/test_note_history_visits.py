@@ -86,3 +86,16 @@ def test_a_burst_of_autosaves_through_the_page_is_one_version(alice, client_for)
     assert events.handle_stream({"Records": stream_records()}) == {"batchItemFailures": []}
     history = services.note_with_history(user_id=alice.id, note_id=note.id)[1]
     assert [n.version for n in history] == [10, 9, 1]
+
+
+def test_a_restore_from_the_trash_is_a_version_of_its_own(alice, client_for):
+    note = make_note(alice, title="Trip", content="")
+    client = client_for(alice)
+    for i, current in enumerate((1, 2), start=1):
+        data = {**form(note, content=f"draft {i}"), "version": current, "visit": VISIT}
+        assert client.post(f"/notes/{note.id}/autosave", data).status_code == 200
+    services.note_delete(user_id=alice.id, note_id=note.id, expected_version=3)
+    services.note_restore(user_id=alice.id, note_id=note.id)
+    feed_stream()
+    history = services.note_with_history(user_id=alice.id, note_id=note.id)[1]
+    assert [(n.version, n.content) for n in history] == [(4, "draft 2"), (3, "draft 2"), (1, "")]
