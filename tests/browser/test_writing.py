@@ -140,7 +140,9 @@ def test_quick_capture_without_javascript(size, new_context, sign_in):
     page.goto("/notes/")
     page.get_by_placeholder("Take a note…").click()
     page.get_by_placeholder("Take a note…").fill("Plain form")
-    page.get_by_label("Text").fill("works without JavaScript")
+    page.keyboard.press("Tab")  # the box grows while the focus is in it: Tab reaches the text
+    expect(page.get_by_label("Text")).to_be_focused()
+    page.keyboard.type("works without JavaScript")
     page.get_by_role("button", name="Add note").click()
     expect(page).to_have_url(re.compile(r"/notes/\?captured=[0-9a-f]{32}$"))
     expect(page.get_by_role("status").filter(has_text="Note added")).to_be_visible()
@@ -196,6 +198,15 @@ def test_autosave_states_offline_retry_and_a_conflict(size, new_context, sign_in
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
     content = page.get_by_label("Note", exact=True)
+    held = []  # the autosave request, held a moment so "Saving…" can be seen
+    page.route(f"**/notes/{note.id}/autosave", lambda route: held.append(route))
+    content.press("End")
+    content.type(",", delay=5)
+    expect(status(page)).to_have_text("Saving…", timeout=8_000)
+    shot(page, "autosave-saving", viewport)
+    held[0].continue_()
+    page.unroute(f"**/notes/{note.id}/autosave")
+    saved(page)
     context.set_offline(True)
     content.press("End")
     content.type(" and a half", delay=5)
@@ -205,7 +216,7 @@ def test_autosave_states_offline_retry_and_a_conflict(size, new_context, sign_in
     context.set_offline(False)
     status(page).get_by_role("button", name="retry").click()
     saved(page)
-    assert services.note_get(user_id=alice.id, note_id=note.id).content == "day one and a half"
+    assert services.note_get(user_id=alice.id, note_id=note.id).content == "day one, and a half"
 
     # Changed elsewhere meanwhile: the next autosave shows the conflict screen, and nothing is overwritten.
     current = services.note_get(user_id=alice.id, note_id=note.id)
@@ -214,7 +225,7 @@ def test_autosave_states_offline_retry_and_a_conflict(size, new_context, sign_in
     )
     content.type(" on the laptop", delay=5)
     expect(page.get_by_role("heading", name="This note changed while you were editing")).to_be_visible(timeout=8_000)
-    expect(page.get_by_label("Note", exact=True)).to_have_value("day one and a half on the laptop")
+    expect(page.get_by_label("Note", exact=True)).to_have_value("day one, and a half on the laptop")
     shot(page, "autosave-conflict", viewport, full_page=True)
     assert services.note_get(user_id=alice.id, note_id=note.id).content == "from my phone"
     page.wait_for_timeout(1_500)  # autosave has stopped: still nothing overwritten
