@@ -194,8 +194,21 @@
     if (form()) { submitting = false; }
   });
 
+  // Autosave (autosave.js) saved what is in the form: nothing unsaved, and the draft has done its job.
+  document.addEventListener("notes:autosaved", function () {
+    var f = form();
+    var store = storage();
+    dirty = false;
+    window.clearTimeout(saveTimer);
+    if (f && store) store.removeItem(draftKey(f));
+  });
+
+  // While autosave works, leaving saves (autosave.js); the warning is for when it can't.
+  function autosaving(f) { return f.dataset.autosave === "on" && f.dataset.autosaveState !== "error"; }
+
   window.addEventListener("beforeunload", function (event) {
-    if (dirty && !submitting && form()) {
+    var f = form();
+    if (dirty && !submitting && f && !autosaving(f)) {
       event.preventDefault();
       event.returnValue = "";
     }
