@@ -26,6 +26,11 @@ from typing import Any
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed
 
+# The counters' scopes: failed sign-ins per name and address, per account, and password checks per user id.
+SIGNIN_SCOPE = "signin"
+ACCOUNT_SCOPE = "signin-account"
+PASSWORD_SCOPE = "password"
+
 
 @dataclass(frozen=True)
 class Limit:
@@ -54,8 +59,12 @@ def _window(limit: Limit, now: float) -> tuple[int, int]:
     return number, (number + 1) * limit.window
 
 
+def counter_pk(scope: str, subject: str) -> str:
+    return f"THROTTLE#{scope}#{subject}"
+
+
 def _key(limit: Limit, subject: str, number: int) -> dict[str, Any]:
-    return {"pk": {"S": f"THROTTLE#{limit.scope}#{subject}"}, "sk": {"S": f"WINDOW#{number}"}}
+    return {"pk": {"S": counter_pk(limit.scope, subject)}, "sk": {"S": f"WINDOW#{number}"}}
 
 
 def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int:
@@ -104,8 +113,12 @@ def account_subject(*, username: str) -> str:
 # --- the addresses an account's owner signed in from: exempt from the per-account cap ---------------------
 
 
+def known_pk(username: str) -> str:
+    return f"THROTTLE#known#{account_subject(username=username)}"
+
+
 def _known_key(username: str, address: str) -> dict[str, Any]:
-    return {"pk": {"S": f"THROTTLE#known#{account_subject(username=username)}"}, "sk": {"S": f"ADDRESS#{address}"}}
+    return {"pk": {"S": known_pk(username)}, "sk": {"S": f"ADDRESS#{address}"}}
 
 
 def known_address_remember(*, username: str, address: str, days: int, now: float | None = None) -> None:

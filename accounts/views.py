@@ -14,6 +14,9 @@ from accounts import auth
 from accounts.client_address import client_address
 from accounts.services import user_authenticate, user_change_password, user_create
 from accounts.throttle import (
+    ACCOUNT_SCOPE,
+    PASSWORD_SCOPE,
+    SIGNIN_SCOPE,
     Limit,
     Throttled,
     account_subject,
@@ -47,15 +50,15 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _signin_limit() -> Limit:
-    return Limit("signin", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(SIGNIN_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 def _account_limit() -> Limit:
-    return Limit("signin-account", settings.SIGNIN_ACCOUNT_ATTEMPTS, settings.SIGNIN_ACCOUNT_WINDOW)
+    return Limit(ACCOUNT_SCOPE, settings.SIGNIN_ACCOUNT_ATTEMPTS, settings.SIGNIN_ACCOUNT_WINDOW)
 
 
 def _password_limit() -> Limit:
-    return Limit("password", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(PASSWORD_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 def _throttled(request: HttpRequest, template: str, context: dict, exc: Throttled, what: str) -> HttpResponse:
