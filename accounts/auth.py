@@ -22,14 +22,18 @@ from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.sessions import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
-from accounts.users import AnonymousUser, User
+from accounts.sessions import USER_ID_KEY, forget_user_session, remember_user_session
+from accounts.tokens import now_iso
+from accounts.users import AnonymousUser, InvalidCredentials, User
 from console.aws.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 USERNAME_KEY = "_username"
 ADMIN_KEY = "_admin"
+# When the session signed in (ISO, UTC): a session older than the account's last password change is refused
+# wherever the profile is read (User.accepts_credentials_issued).
+AUTH_AT_KEY = "_auth_at"
 
 
 def _user_from_session(request: HttpRequest) -> User | AnonymousUser:
@@ -48,12 +52,17 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
     if not user.is_authenticated:
         setattr(request, _CHECKED, True)
         return user
-    from accounts.services import user_current
+    from accounts.services import credentials_revoke_finish, user_current
 
     stored = user_current(user_id=user.id)
     setattr(request, _CHECKED, True)
     session = getattr(request, "session", None)
-    if stored is None:  # the account was deleted: this session ends here
+    from_session = session is not None and session.get(USER_ID_KEY) == user.id
+    if stored is not None and from_session and not stored.accepts_credentials_issued(session.get(AUTH_AT_KEY, "")):
+        stored = None  # signed in before the password was changed: this session ends here
+    if stored is not None and stored.revoke_pending:  # a password change stopped part way: finish it
+        credentials_revoke_finish(user=stored, keep_session=session.session_key if from_session else None)
+    if stored is None:  # the account was deleted, or the session predates a password change: it ends here
         if session is not None:
             key = session.session_key
             session.flush()
@@ -109,10 +118,34 @@ def login(request: HttpRequest, user: User) -> None:
     else:
         session.cycle_key()
     store_user_in_session(session, user)
+    session[AUTH_AT_KEY] = now_iso()
     session.save()
     remember_user_session(user_id=user.id, session_key=session.session_key)
     rotate_token(request)
     request.user = user
+    # A password change that landed while this sign-in checked the old one: its revocation may have read the
+    # user's sessions before this one joined them, so this one ends here.
+    from accounts.services import user_current
+
+    stored = user_current(user_id=user.id)
+    if stored is None or stored.credentials_since != user.credentials_since:
+        logout(request)
+        raise InvalidCredentials()
+
+
+def rotate_session(request: HttpRequest, since: str) -> str:
+    """Give this browser's session a new key stamped `since` (the password change about to be stored) and a new
+    CSRF token; the old key stops working. Returns the new key."""
+    session = request.session
+    old = session.session_key
+    session.cycle_key()
+    session[AUTH_AT_KEY] = since
+    session.save()
+    remember_user_session(user_id=session[USER_ID_KEY], session_key=session.session_key)
+    if old:
+        forget_user_session(user_id=session[USER_ID_KEY], session_key=old)
+    rotate_token(request)
+    return session.session_key
 
 
 def logout(request: HttpRequest) -> None:
@@ -123,12 +156,6 @@ def logout(request: HttpRequest) -> None:
     if user_id and key:
         forget_user_session(user_id=user_id, session_key=key)
     request.user = AnonymousUser()
-
-
-def after_password_change(request: HttpRequest, user: User) -> None:
-    """End the user's other sessions and rotate this one."""
-    end_user_sessions(user_id=user.id, keep=None)
-    login(request, user)
 
 
 def redirect_to_login(request: HttpRequest, *, after_post: str | None = None) -> HttpResponse:

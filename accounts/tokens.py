@@ -40,6 +40,7 @@ class TokenOwner:
 
     token_id: str
     user: User
+    created_at: str = ""  # a token made before its owner's last password change is refused
 
 
 class TokenError(Exception):

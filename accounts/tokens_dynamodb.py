@@ -155,4 +155,4 @@ class DynamoDBTokenRepository:
         if not item or item.get("type", {}).get("S") != "api_token":
             return None
         user = User(id=item["user_id"]["S"], username=item["username"]["S"], is_admin=item["is_admin"]["BOOL"])
-        return TokenOwner(token_id=item["token_id"]["S"], user=user)
+        return TokenOwner(token_id=item["token_id"]["S"], user=user, created_at=item["created_at"]["S"])

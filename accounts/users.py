@@ -41,10 +41,19 @@ class User:
     is_admin: bool = False
     created_at: str = ""
     deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
+    # Set with each new password, in the same write: sessions signed in and API tokens made before it are refused
+    # at once, whether or not their items are gone yet (accounts/credentials.py).
+    credentials_since: str = ""
+    revoke_pending: bool = False  # the items of the credentials before `credentials_since` may still exist
 
     is_authenticated = True
     is_anonymous = False
     _meta: ClassVar[_UserMeta] = _UserMeta()
+
+    def accepts_credentials_issued(self, at: str) -> bool:
+        """Whether a session signed in, or an API token made, at `at` (ISO, UTC) is still good: not if it is
+        older than the last password change. A credential with no stamp predates the stamps: refused too."""
+        return not self.credentials_since or at >= self.credentials_since
 
 
 class AnonymousUser:
@@ -95,7 +104,14 @@ class UserRepository(Protocol):
         """Case-insensitive lookup; UserNotFound otherwise."""
         ...
 
-    def set_password_hash(self, *, user_id: str, password_hash: str) -> User: ...
+    def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
+        """Store the new hash; with `credentials_since`, in the same write, that stamp and the pending
+        revocation of older credentials (revoke_pending). UserNotFound otherwise."""
+        ...
+
+    def revocation_done(self, *, user_id: str, credentials_since: str) -> None:
+        """Clear revoke_pending, unless a newer password change (another stamp) set it again."""
+        ...
 
 
 class DeletionIncomplete(AccountError):

@@ -173,13 +173,18 @@ def password_change(request: HttpRequest) -> HttpResponse:
             raise AccountValidationError({"new_password2": "The two new passwords differ."})
         throttle_hit(limit=limit, subject=subject)
         try:
-            user = user_change_password(user_id=request.user.id, old_password=old, new_password=new1)
+            user = user_change_password(
+                user_id=request.user.id,
+                old_password=old,
+                new_password=new1,
+                keep_session=lambda since: auth.rotate_session(request, since),
+            )
         except AccountValidationError as exc:
             if "old_password" not in exc.errors:
                 throttle_clear(limit=limit, subject=subject)  # the current password was right
             raise
         throttle_clear(limit=limit, subject=subject)
-        auth.after_password_change(request, user)
+        request.user = user
     except AccountValidationError as exc:
         context["errors"] = exc.errors
         return render(request, template, context, status=400)
