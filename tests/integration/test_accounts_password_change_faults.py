@@ -151,3 +151,54 @@ def test_a_reset_cut_off_after_any_call_leaves_no_old_credential_working(aws):
         assert_nothing_old_works(user, tokens, old_keys)
         assert_the_next_request_finishes_it(user, old_keys)
     assert activated >= 2
+
+
+def test_a_session_or_token_older_than_the_stamp_is_refused_even_while_its_item_exists(aws):
+    """What the profile's stamp alone does, before any clean-up: a write with an older session and any use of an
+    older token are refused; the request that sees the pending mark finishes the clean-up."""
+    from accounts.tokens import now_iso
+
+    user, tokens, browser, _ = a_user_with_credentials()
+    key = session_key(browser)
+    user_repository().set_password_hash(user_id=user.id, password_hash="x", credentials_since=now_iso())
+    assert session_item(key) is not None
+
+    assert not api_works(tokens[0])  # refused, and its request finished the revocation
+    assert token_list(user_id=user.id) == [] and session_item(key) is None
+    assert not user_repository().get(user_id=user.id).revoke_pending
+
+
+def test_a_write_with_a_session_older_than_the_stamp_signs_it_out(aws):
+    from accounts.tokens import now_iso
+
+    user, _, browser, _ = a_user_with_credentials()
+    browser.raise_request_exception = True
+    user_repository().set_password_hash(user_id=user.id, password_hash="x", credentials_since=now_iso())
+    user_repository().revocation_done(
+        user_id=user.id, credentials_since=user_repository().get(user_id=user.id).credentials_since
+    )
+
+    response = browser.post("/notes/new", {"title": "after the change"})
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/signin/")
+    assert session_item(session_key(browser)) is None
+
+
+def test_a_sign_in_that_checked_the_old_password_while_it_changed_gets_no_session(alice, monkeypatch):
+    """The race: the password is checked, the change lands, then the session is saved. It must not survive."""
+    from accounts import services
+    from accounts.tokens import now_iso
+
+    real = services.user_authenticate
+
+    def then_the_change_lands(**kwargs):
+        user = real(**kwargs)
+        user_repository().set_password_hash(user_id=user.id, password_hash="x", credentials_since=now_iso())
+        return user
+
+    monkeypatch.setattr("accounts.views.user_authenticate", then_the_change_lands)
+    client = Client()
+    response = client.post("/accounts/signin/", {"username": "alice", "password": PASSWORD})
+
+    assert response.status_code == 400
+    assert client.get("/notes/").status_code == 302
