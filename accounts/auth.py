@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import rotate_token
@@ -119,7 +120,10 @@ def login(request: HttpRequest, user: User) -> None:
         session.cycle_key()
     store_user_in_session(session, user)
     session[AUTH_AT_KEY] = now_iso()
-    session.save()
+    try:
+        session.save()
+    except UpdateError:  # its new item was deleted before this save (ended by another request): a new session
+        session.create()
     remember_user_session(user_id=user.id, session_key=session.session_key)
     rotate_token(request)
     request.user = user

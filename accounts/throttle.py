@@ -10,6 +10,11 @@ holds `limit` attempts the update is refused (nothing written, no password hashe
 one write per attempt and never need a read; the price is that a burst straddling a window boundary can
 reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
 
+Sign-ins count failures only (`throttle_check` before the password is checked, a strongly consistent read;
+`throttle_fail` after a wrong one): counting attempts refused the right password when many sign-ins were in
+flight at once (50 parallel sign-ins with the right password: 45 were told "Too many failed sign-ins"). The
+price: guesses that arrive together, before any of their failures is recorded, are all checked.
+
 Sign-ins are counted twice: per username and address (5 per 15 minutes), and per account across all
 addresses, in a longer, gentler window (20 per hour), so many addresses cannot each take their 5. The
 account's cap spares the addresses its owner signed in from lately (`known_address`, kept 30 days), so an
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +98,57 @@ def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int
     except ConditionFailed:
         raise Throttled(math.ceil(end - now)) from None
     return int(resp["Attributes"]["attempts"]["N"])
+
+
+def throttle_failures(counters: Sequence[tuple[Limit, str]], *, now: float | None = None) -> list[int]:
+    """How many failures each (limit, subject) holds in its current window: one strongly consistent
+    BatchGetItem, nothing counted (see throttle_fail)."""
+    now = _now() if now is None else now
+    keys = [_key(limit, subject, _window(limit, now)[0]) for limit, subject in counters]
+    table, found = dynamodb.table_name(), {}
+    request: dict[str, Any] = {table: {"Keys": keys, "ConsistentRead": True}}
+    while request:
+        resp = dynamodb.call("batch_get_item", RequestItems=request)
+        for item in resp.get("Responses", {}).get(table, []):
+            found[(item["pk"]["S"], item["sk"]["S"])] = int(item.get("attempts", {}).get("N", "0"))
+        request = resp.get("UnprocessedKeys") or {}
+    return [found.get((k["pk"]["S"], k["sk"]["S"]), 0) for k in keys]
+
+
+def throttled(limit: Limit, *, now: float | None = None) -> Throttled:
+    """The refusal for a full window of `limit`, with the seconds left in it."""
+    now = _now() if now is None else now
+    return Throttled(math.ceil(_window(limit, now)[1] - now))
+
+
+def throttle_check(*, limit: Limit, subject: str, now: float | None = None) -> int:
+    """Raise Throttled if the window already holds `limit` failures; else return how many it holds."""
+    (failures,) = throttle_failures([(limit, subject)], now=now)
+    if failures >= limit.attempts:
+        raise throttled(limit, now=now)
+    return failures
+
+
+def throttle_fail(counters: Sequence[tuple[Limit, str]], *, now: float | None = None) -> None:
+    """Count one failure for each (limit, subject), in one call (unconditionally: failures that land together
+    are all counted)."""
+    now = _now() if now is None else now
+    updates = []
+    for limit, subject in counters:
+        _, end = _window(limit, now)
+        updates.append(
+            {
+                "Key": _key(limit, subject, _window(limit, now)[0]),
+                "UpdateExpression": "ADD attempts :one SET expires_at = :end, #type = :type",
+                "ExpressionAttributeNames": {"#type": "type"},
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":end": {"N": str(end)}, ":type": {"S": "throttle"}},
+            }
+        )
+    if len(updates) == 1:
+        dynamodb.table_call("update_item", **updates[0])
+    else:
+        table = dynamodb.table_name()
+        dynamodb.call("transact_write_items", TransactItems=[{"Update": {"TableName": table, **u}} for u in updates])
 
 
 def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> None:

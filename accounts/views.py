@@ -24,7 +24,10 @@ from accounts.throttle import (
     known_address_remember,
     signin_subject,
     throttle_clear,
+    throttle_fail,
+    throttle_failures,
     throttle_hit,
+    throttled,
 )
 from accounts.users import (
     AccountValidationError,
@@ -84,16 +87,22 @@ def signin(request: HttpRequest) -> HttpResponse:
     subject = signin_subject(username=username, client_address=address)
     account_limit, account = _account_limit(), account_subject(username=username)
     try:
-        # Counted before the password is checked, so a throttled guess costs one write and no hashing.
-        throttle_hit(limit=limit, subject=subject)
+        # Failures are counted, not attempts: a throttled guess costs a read and no hashing, and sign-ins in
+        # flight at once with the right password don't refuse each other.
+        counters = [(limit, subject), (account_limit, account)]
+        failures, account_failures = throttle_failures(counters)
+        if failures >= limit.attempts:
+            raise throttled(limit)
+        if account_failures >= account_limit.attempts and not known_address(username=username, address=address):
+            raise throttled(account_limit)
         try:
-            throttle_hit(limit=account_limit, subject=account)
-        except Throttled:
-            if not known_address(username=username, address=address):
-                raise
-        user = user_authenticate(username=username, password=password)
-        throttle_clear(limit=limit, subject=subject)
-        throttle_clear(limit=account_limit, subject=account)
+            user = user_authenticate(username=username, password=password)
+        except InvalidCredentials:
+            throttle_fail(counters)
+            raise
+        if failures or account_failures:
+            throttle_clear(limit=limit, subject=subject)
+            throttle_clear(limit=account_limit, subject=account)
         known_address_remember(username=username, address=address, days=settings.SIGNIN_KNOWN_ADDRESS_DAYS)
         auth.login(request, user)
     except Throttled as exc:
