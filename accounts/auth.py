@@ -23,8 +23,7 @@ from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.sessions import USER_ID_KEY, forget_user_session, remember_user_session
-from accounts.tokens import now_iso
+from accounts.sessions import CREDENTIALS_KEY, USER_ID_KEY, forget_user_session, remember_user_session
 from accounts.users import AnonymousUser, InvalidCredentials, User
 from console.aws.errors import StoreUnavailable
 
@@ -32,9 +31,6 @@ log = logging.getLogger(__name__)
 
 USERNAME_KEY = "_username"
 ADMIN_KEY = "_admin"
-# When the session signed in (ISO, UTC): a session older than the account's last password change is refused
-# wherever the profile is read (User.accepts_credentials_issued).
-AUTH_AT_KEY = "_auth_at"
 
 
 def _user_from_session(request: HttpRequest) -> User | AnonymousUser:
@@ -59,7 +55,7 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
     setattr(request, _CHECKED, True)
     session = getattr(request, "session", None)
     from_session = session is not None and session.get(USER_ID_KEY) == user.id
-    if stored is not None and from_session and not stored.accepts_credentials_issued(session.get(AUTH_AT_KEY, "")):
+    if stored is not None and from_session and not stored.accepts_credentials_of(session.get(CREDENTIALS_KEY, "")):
         stored = None  # signed in before the password was changed: this session ends here
     if stored is not None and stored.revoke_pending:  # a password change stopped part way: finish it
         credentials_revoke_finish(user=stored, keep_session=session.session_key if from_session else None)
@@ -72,7 +68,9 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
         return AnonymousUser()
     if session is not None and (stored.username, stored.is_admin) != (user.username, user.is_admin):
         store_user_in_session(session, stored)
-    return User(id=stored.id, username=stored.username, is_admin=stored.is_admin)
+    return User(
+        id=stored.id, username=stored.username, is_admin=stored.is_admin, credentials_since=stored.credentials_since
+    )
 
 
 def _checked_from_session(request: HttpRequest) -> User | AnonymousUser:
@@ -119,7 +117,7 @@ def login(request: HttpRequest, user: User) -> None:
     else:
         session.cycle_key()
     store_user_in_session(session, user)
-    session[AUTH_AT_KEY] = now_iso()
+    session[CREDENTIALS_KEY] = user.credentials_since
     try:
         session.save()
     except UpdateError:  # its new item was deleted before this save (ended by another request): a new session
@@ -137,13 +135,13 @@ def login(request: HttpRequest, user: User) -> None:
         raise InvalidCredentials()
 
 
-def rotate_session(request: HttpRequest, since: str) -> str:
-    """Give this browser's session a new key stamped `since` (the password change about to be stored) and a new
-    CSRF token; the old key stops working. Returns the new key."""
+def rotate_session(request: HttpRequest, generation: str) -> str:
+    """Give this browser's session a new key under `generation` (the password change about to be stored) and a
+    new CSRF token; the old key stops working. Returns the new key."""
     session = request.session
     old = session.session_key
     session.cycle_key()
-    session[AUTH_AT_KEY] = since
+    session[CREDENTIALS_KEY] = generation
     session.save()
     remember_user_session(user_id=session[USER_ID_KEY], session_key=session.session_key)
     if old:

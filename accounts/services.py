@@ -157,11 +157,12 @@ def user_set_password(
     admin pages and the API read it) and records the revocation as pending; the items go last, and whatever
     is left is finished by the user's next request that reads the profile (credentials_revoke_finish).
 
-    `keep_session(since)`: the browser that asks keeps a session: it is given a new key stamped `since` before
-    anything else happens (so no session older than the change survives) and returns that key."""
+    `keep_session(generation)`: the browser that asks keeps a session: it is given a new key under the new
+    generation of the credentials before anything else happens (no session older than the change survives) and
+    returns that key."""
     check_new_password(new_password, username=user.username)
     password_hash = _make_password(new_password)
-    since = now_iso()
+    since = f"{now_iso()}~{secrets.token_hex(4)}"  # the new generation: unique, and ordered by time
     keep = keep_session(since) if keep_session is not None else None
     end_user_sessions(user_id=user.id, keep=keep)
     changed = _users(repo).set_password_hash(user_id=user.id, password_hash=password_hash, credentials_since=since)
@@ -176,10 +177,11 @@ def credentials_revoke_finish(
     repo: UserRepository | None = None,
     tokens: TokenRepository | None = None,
 ) -> None:
-    """Delete the items of the credentials a password change revoked (every API token, the sessions but
-    `keep_session`, which must be newer), then clear the profile's pending mark. Running it again is harmless."""
-    token_revoke_all(user_id=user.id, repo=tokens)
-    end_user_sessions(user_id=user.id, keep=keep_session)
+    """Delete the items of the credentials a password change revoked (the API tokens and sessions made under
+    an older generation than `user.credentials_since`, but `keep_session`), then clear the profile's pending
+    mark. Running it again, or late, is harmless: what was made under the new generation stays."""
+    token_revoke_all(user_id=user.id, repo=tokens, keep_credentials=user.credentials_since)
+    end_user_sessions(user_id=user.id, keep=keep_session, keep_credentials=user.credentials_since)
     _users(repo).revocation_done(user_id=user.id, credentials_since=user.credentials_since)
 
 
@@ -191,7 +193,7 @@ def user_current_for_token(*, owner: TokenOwner, repo: UserRepository | None = N
         return None
     if account.revoke_pending:
         credentials_revoke_finish(user=account, repo=repo)
-    if not account.accepts_credentials_issued(owner.created_at):
+    if not account.accepts_credentials_of(owner.credentials):
         return None
     return account
 
@@ -234,6 +236,7 @@ def token_create(*, user: User, name: str, repo: TokenRepository | None = None) 
         name=name,
         created_at=now_iso(),
         hint=secret[: len(TOKEN_PREFIX) + 4],
+        credentials=user.credentials_since,
     )
     repository.add(token, token_hash=hash_token(secret), owner=user)
     return token, secret
@@ -247,10 +250,11 @@ def token_revoke(*, user_id: str, token_id: str, repo: TokenRepository | None = 
     _tokens(repo).delete(user_id=user_id, token_id=token_id)
 
 
-def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
-    """Revoke every token of the user. Returns how many there were."""
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None, keep_credentials: str | None = None) -> int:
+    """Revoke every token of the user (but, with `keep_credentials`, those made under that generation of the
+    credentials). Returns how many were revoked."""
     repository = _tokens(repo)
-    tokens = repository.list(user_id=user_id)
+    tokens = [t for t in repository.list(user_id=user_id) if not keep_credentials or t.credentials != keep_credentials]
     for token in tokens:
         try:
             repository.delete(user_id=user_id, token_id=token.id)

@@ -41,8 +41,9 @@ class User:
     is_admin: bool = False
     created_at: str = ""
     deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
-    # Set with each new password, in the same write: sessions signed in and API tokens made before it are refused
-    # at once, whether or not their items are gone yet (accounts/credentials.py).
+    # The credentials' generation, a new one with each new password and in the same write: a session or an API
+    # token carries the generation it was made under, and one of another generation is refused at once, whether
+    # or not its item is gone yet ("" until the first change).
     credentials_since: str = ""
     revoke_pending: bool = False  # the items of the credentials before `credentials_since` may still exist
 
@@ -50,10 +51,9 @@ class User:
     is_anonymous = False
     _meta: ClassVar[_UserMeta] = _UserMeta()
 
-    def accepts_credentials_issued(self, at: str) -> bool:
-        """Whether a session signed in, or an API token made, at `at` (ISO, UTC) is still good: not if it is
-        older than the last password change. A credential with no stamp predates the stamps: refused too."""
-        return not self.credentials_since or at >= self.credentials_since
+    def accepts_credentials_of(self, generation: str) -> bool:
+        """Whether a session or API token made under `generation` still holds: only under the current one."""
+        return generation == self.credentials_since
 
 
 class AnonymousUser:

@@ -100,7 +100,7 @@ class InMemoryTokenRepository:
             token, owner = found
             if token.last_used_at < touch_before:
                 self._by_hash[token_hash] = (replace(token, last_used_at=now), owner)
-            return TokenOwner(token_id=token.id, user=owner, created_at=token.created_at)
+            return TokenOwner(token_id=token.id, user=owner, credentials=token.credentials)
 
 
 class InMemoryNoteRepository:

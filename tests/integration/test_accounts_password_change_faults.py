@@ -202,3 +202,36 @@ def test_a_sign_in_that_checked_the_old_password_while_it_changed_gets_no_sessio
 
     assert response.status_code == 400
     assert client.get("/notes/").status_code == 302
+
+
+def test_a_late_clean_up_spares_what_was_made_under_the_new_password(aws):
+    """The clean-up a cut-off change left may run late (the user's next request): it ends the old generation's
+    sessions and tokens only, not a session signed in or a token made under the new password."""
+    from django.conf import settings
+
+    from accounts.auth import store_user_in_session
+    from accounts.services import credentials_revoke_finish
+    from accounts.sessions import CREDENTIALS_KEY, SessionStore, remember_user_session
+
+    user, old_tokens, browser, others = a_user_with_credentials()
+    old_keys = [session_key(c) for c in (browser, *others)]
+    changed = user_repository().set_password_hash(user_id=user.id, password_hash="x", credentials_since="G2")
+    session = SessionStore()
+    store_user_in_session(session, changed)
+    session[CREDENTIALS_KEY] = "G2"
+    session.save()
+    remember_user_session(user_id=user.id, session_key=session.session_key)
+    new_browser = Client()
+    new_browser.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    _, new_token = token_create(user=changed, name="made after the change")
+
+    credentials_revoke_finish(user=changed)
+
+    assert not any(api_works(t) for t in old_tokens)
+    assert all(session_item(k) is None for k in old_keys)
+    assert api_works(new_token)
+    assert page_works(new_browser)
+    created = new_browser.post("/notes/new", {"title": "still signed in"})
+    assert created.status_code == 302 and not created["Location"].startswith("/accounts/signin/")
+    assert [t.name for t in token_list(user_id=user.id)] == ["made after the change"]
+    assert not user_repository().get(user_id=user.id).revoke_pending
