@@ -55,10 +55,10 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
     setattr(request, _CHECKED, True)
     session = getattr(request, "session", None)
     from_session = session is not None and session.get(USER_ID_KEY) == user.id
+    if stored is not None and stored.revoke_pending:  # a password change stopped part way: finish it
+        credentials_revoke_finish(user=stored)  # (it spares the sessions of the new password, this one if it is)
     if stored is not None and from_session and not stored.accepts_credentials_of(session.get(CREDENTIALS_KEY, "")):
         stored = None  # signed in before the password was changed: this session ends here
-    if stored is not None and stored.revoke_pending:  # a password change stopped part way: finish it
-        credentials_revoke_finish(user=stored, keep_session=session.session_key if from_session else None)
     if stored is None:  # the account was deleted, or the session predates a password change: it ends here
         if session is not None:
             key = session.session_key

@@ -186,7 +186,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 user_id=request.user.id,
                 old_password=old,
                 new_password=new1,
-                keep_session=lambda since: auth.rotate_session(request, since),
+                keep_session=lambda generation: auth.rotate_session(request, generation),
             )
         except AccountValidationError as exc:
             if "old_password" not in exc.errors:
