@@ -4,16 +4,15 @@ Items: pk = THROTTLE#<scope>#<subject>, sk = WINDOW#<n>, where n numbers fixed w
 since the epoch; `attempts` counts the attempts made in that window and `expires_at` (the TTL attribute)
 is the window's end, so DynamoDB removes old counters by itself.
 
-An attempt is counted *before* the expensive check it guards, by one conditional `ADD`: once a window
-holds `limit` attempts the update is refused (nothing written, no password hashed) and the caller gets
-`Throttled` with the seconds left in the window. A success clears the window's counter. Fixed windows cost
-one write per attempt and never need a read; the price is that a burst straddling a window boundary can
-reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
-
-Sign-ins count failures only (`throttle_check` before the password is checked, a strongly consistent read;
-`throttle_fail` after a wrong one): counting attempts refused the right password when many sign-ins were in
-flight at once (50 parallel sign-ins with the right password: 45 were told "Too many failed sign-ins"). The
-price: guesses that arrive together, before any of their failures is recorded, are all checked.
+The pages (sign-in, and the password checks of the password and delete pages) count failures only:
+`throttle_check` (or `throttle_failures`, one strongly consistent BatchGetItem for several counters) before the
+password is checked refuses with `Throttled` once a window holds `limit` failures, so a throttled guess costs a
+read and no hashing; `throttle_fail` counts a wrong one after the check (one write, or one transaction for
+several counters); a success clears the window's counter. Counting attempts instead (`throttle_hit`, one
+conditional `ADD` before the check) refused the right password when many sign-ins were in flight at once: 50
+parallel sign-ins with the right password, 45 told "Too many failed sign-ins". The price: guesses that arrive
+together, before any of their failures is recorded, are all checked. Fixed windows: a burst straddling a window
+boundary can reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
 
 Sign-ins are counted twice: per username and address (5 per 15 minutes), and per account across all
 addresses, in a longer, gentler window (20 per hour), so many addresses cannot each take their 5. The

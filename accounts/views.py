@@ -23,10 +23,10 @@ from accounts.throttle import (
     known_address,
     known_address_remember,
     signin_subject,
+    throttle_check,
     throttle_clear,
     throttle_fail,
     throttle_failures,
-    throttle_hit,
     throttled,
 )
 from accounts.users import (
@@ -180,7 +180,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     try:
         if new1 != new2:
             raise AccountValidationError({"new_password2": "The two new passwords differ."})
-        throttle_hit(limit=limit, subject=subject)
+        throttle_check(limit=limit, subject=subject)  # failures are counted, not attempts (accounts/throttle.py)
         try:
             user = user_change_password(
                 user_id=request.user.id,
@@ -189,7 +189,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 keep_session=lambda generation: auth.rotate_session(request, generation),
             )
         except AccountValidationError as exc:
-            if "old_password" not in exc.errors:
+            if "old_password" in exc.errors:
+                throttle_fail([(limit, subject)])
+            else:
                 throttle_clear(limit=limit, subject=subject)  # the current password was right
             raise
         throttle_clear(limit=limit, subject=subject)
