@@ -54,11 +54,19 @@ class InMemoryUserRepository:
             raise UserNotFound(username)
         return self._users[user_id]
 
-    def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
+    def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
         with self._lock:
             user = replace(self.get(user_id=user_id), password_hash=password_hash)
+            if credentials_since:
+                user = replace(user, credentials_since=credentials_since, revoke_pending=True)
             self._users[user_id] = user
             return user
+
+    def revocation_done(self, *, user_id: str, credentials_since: str) -> None:
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is not None and user.credentials_since == credentials_since:
+                self._users[user_id] = replace(user, revoke_pending=False)
 
 
 class InMemoryTokenRepository:
@@ -92,7 +100,7 @@ class InMemoryTokenRepository:
             token, owner = found
             if token.last_used_at < touch_before:
                 self._by_hash[token_hash] = (replace(token, last_used_at=now), owner)
-            return TokenOwner(token_id=token.id, user=owner)
+            return TokenOwner(token_id=token.id, user=owner, credentials=token.credentials)
 
 
 class InMemoryNoteRepository:
