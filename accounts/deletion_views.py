@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import auth
 from accounts.services import user_check_password, user_delete, user_delete_finish
-from accounts.throttle import Limit, Throttled, throttle_clear, throttle_hit
+from accounts.throttle import PASSWORD_SCOPE, Limit, Throttled, throttle_check, throttle_clear, throttle_fail
 from accounts.users import AccountValidationError, AnonymousUser, DeletionIncomplete, UserNotFound
 from accounts.wiring import user_repository
 from console.aws.errors import StoreUnavailable
@@ -25,7 +25,7 @@ _CONTINUE_SALT = "accounts.delete-continue"
 
 def _limit() -> Limit:
     # Password guesses here count with the password page's: the same secret, the same budget.
-    return Limit("password", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(PASSWORD_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 @auth.login_required
@@ -36,17 +36,21 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         return render(request, TEMPLATE, context)
     limit, subject = _limit(), request.user.id
     try:
-        throttle_hit(limit=limit, subject=subject)
+        throttle_check(limit=limit, subject=subject)  # failures are counted, not attempts (accounts/throttle.py)
         if request.POST.get("confirm") != "yes":
             # Every problem at once: an unticked box with a wrong password reports both.
             errors = {"confirm": "Tick the box to confirm that everything is to be deleted."}
             try:
                 user_check_password(user_id=request.user.id, password=request.POST.get("password", ""))
-                throttle_clear(limit=limit, subject=subject)
             except AccountValidationError as exc:
+                throttle_fail([(limit, subject)])
                 errors.update(exc.errors)
             raise AccountValidationError(errors)
-        counts = user_delete(user_id=request.user.id, password=request.POST.get("password", ""))
+        try:
+            counts = user_delete(user_id=request.user.id, password=request.POST.get("password", ""))
+        except AccountValidationError:
+            throttle_fail([(limit, subject)])
+            raise
     except AccountValidationError as exc:
         context["errors"] = exc.errors
         return render(request, TEMPLATE, context, status=400)

@@ -2,7 +2,8 @@
 
 Items:
 - the check: pk = EMAILCHECK#<SHA-256 of the link's secret>, sk = EMAILCHECK, with the user's id, the address
-  and a TTL (EMAIL_VERIFY_HOURS). Using it is one conditional DeleteItem, so it works once.
+  and a TTL (EMAIL_VERIFY_HOURS), and its reference in the user's partition (sk = EMAILCHECK#<hash>, same TTL)
+  for the account's deletion. Using it is one conditional DeleteItem, so it works once.
 - the claim: pk = EMAIL#<address, case folded>, sk = EMAIL, with the user's id: one account per address, and
   what "Forgot password?" looks an address up by. Written with the profile's `email` in one transaction.
 - the profile's `email`: the checked address, as typed.
@@ -58,8 +59,16 @@ def _claim_key(address: str) -> dict[str, Any]:
     return {"pk": {"S": f"EMAIL#{address_key(address)}"}, "sk": {"S": "EMAIL"}}
 
 
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def check_lookup_key(secret_hash: str) -> dict[str, Any]:
+    return {"pk": {"S": f"EMAILCHECK#{secret_hash}"}, "sk": {"S": "EMAILCHECK"}}
+
+
 def _check_key(secret: str) -> dict[str, Any]:
-    return {"pk": {"S": f"EMAILCHECK#{hashlib.sha256(secret.encode()).hexdigest()}"}, "sk": {"S": "EMAILCHECK"}}
+    return check_lookup_key(_hash(secret))
 
 
 def _profile_key(user_id: str) -> dict[str, Any]:
@@ -69,6 +78,17 @@ def _profile_key(user_id: str) -> dict[str, Any]:
 def email_check_store(*, user_id: str, address: str, hours: int) -> str:
     """A new check link's secret for `address` (only its hash is stored)."""
     secret = secrets.token_urlsafe(SECRET_BYTES)
+    expires_at = str(int(time.time()) + hours * 3600)
+    # A reference in the user's partition first, so deleting the account finds every pending check (no Scan).
+    dynamodb.table_call(
+        "put_item",
+        Item={
+            "pk": {"S": f"USER#{user_id}"},
+            "sk": {"S": f"EMAILCHECK#{_hash(secret)}"},
+            "type": {"S": "email_check_ref"},
+            TTL_ATTRIBUTE: {"N": expires_at},
+        },
+    )
     dynamodb.table_call(
         "put_item",
         Item={
@@ -76,7 +96,7 @@ def email_check_store(*, user_id: str, address: str, hours: int) -> str:
             "type": {"S": "email_check"},
             "user_id": {"S": user_id},
             "address": {"S": address},
-            TTL_ATTRIBUTE: {"N": str(int(time.time()) + hours * 3600)},
+            TTL_ATTRIBUTE: {"N": expires_at},
         },
         ConditionExpression="attribute_not_exists(pk)",
     )
