@@ -92,9 +92,11 @@ def test_notes_the_tokens_page_and_the_draft_banner_write_times_one_way_in_the_r
     page.goto("/accounts/tokens/")
     seen["tokens"] = page.locator("table.tokens time").first.inner_text()
     page.goto(f"/notes/{note.id}/edit")
+    context.set_offline(True)  # autosave can't reach the server: the draft in the browser is the fallback
     page.get_by_label("Note", exact=True).fill("passport, charger")
     page.wait_for_timeout(700)  # the draft is kept a moment after the last keystroke
     page.close(run_before_unload=False)
+    context.set_offline(False)
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
     offer = page.get_by_role("region", name="Unsaved draft").inner_text()
