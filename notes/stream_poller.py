@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -79,12 +80,20 @@ def read_status(*, now: float | None = None) -> PollerStatus | None:
 
 class StreamPoller:
     def __init__(
-        self, *, endpoint_url: str, table_name: str, interval: float = POLL_INTERVAL_S, status_file: Path | None = None
+        self,
+        *,
+        endpoint_url: str,
+        table_name: str,
+        interval: float = POLL_INTERVAL_S,
+        status_file: Path | None = None,
+        on_consumed: Callable[[int], None] | None = None,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
         self.interval = interval
         self.status_file = status_file
+        # Told the last sequence number handled, so the embedded endpoint can trim its stream there.
+        self.on_consumed = on_consumed
         self._stop = threading.Event()
         self._last_sequence: dict[str, int] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -135,6 +144,8 @@ class StreamPoller:
             self._last_sequence[shard_id] = max(self._last_sequence.get(shard_id, 0), sequence)
         while len(self._seen) > _SEEN_KEEP:
             self._seen.popitem(last=False)
+        if records and self.on_consumed is not None:
+            self.on_consumed(self._last_sequence[shard_id])
 
     def _still_stored(self, record: dict[str, Any]) -> bool:
         """False for a note version whose write is not in the table: a rolled-back transaction's record."""
@@ -272,8 +283,14 @@ def start_local_poller() -> StreamPoller | None:
     if _started.is_set() or not settings.DYNAMODB_ENDPOINT_URL:
         return None
     _started.set()
+    from console.aws.local_endpoint import serving_endpoint
+
+    endpoint = serving_endpoint(settings.DYNAMODB_TABLE)
     poller = StreamPoller(
-        endpoint_url=settings.DYNAMODB_ENDPOINT_URL, table_name=settings.DYNAMODB_TABLE, status_file=status_path()
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        table_name=settings.DYNAMODB_TABLE,
+        status_file=status_path(),
+        on_consumed=endpoint.stream_consumed if endpoint is not None else None,
     )
     try:
         poller.start()
