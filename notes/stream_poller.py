@@ -183,28 +183,31 @@ class StreamPoller:
             shard_id = shard["ShardId"]
             records, more = self._read_new(arn, shard)
             backlog = backlog or more
-            kept = []
-            for record in records:
-                if self._still_stored(record):
-                    record["eventSourceARN"] = arn
-                    kept.append(record)
-                else:
-                    self._dropped += 1
-                    log.info(
-                        "local stream poller: skipped the record of a rolled-back write",
-                        extra={"fields": {"keys": record["dynamodb"]["Keys"]}},
-                    )
-            if kept:
-                result = handle_stream({"Records": kept})
-                failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-                if failures:
-                    # As Lambda does: retry from the first failed record on the next poll.
-                    first = min(int(s) for s in failures)
-                    kept = [r for r in kept if int(r["dynamodb"]["SequenceNumber"]) < first]
-                    self._remember(shard_id, kept)
-                    raise RuntimeError(f"the stream handler failed at sequence number {first}")
-            self._remember(shard_id, records)
-            handled += len(kept)
+            for start in range(0, len(records), BATCH_LIMIT):
+                # One handler call per Lambda-sized batch: however long the backlog (an import), each call
+                # ends well within the handler's deadline, and what it handled is remembered (and trimmed).
+                batch = records[start : start + BATCH_LIMIT]
+                kept = []
+                for record in batch:
+                    if self._still_stored(record):
+                        record["eventSourceARN"] = arn
+                        kept.append(record)
+                    else:
+                        self._dropped += 1
+                        log.info(
+                            "local stream poller: skipped the record of a rolled-back write",
+                            extra={"fields": {"keys": record["dynamodb"]["Keys"]}},
+                        )
+                if kept:
+                    result = handle_stream({"Records": kept})
+                    failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+                    if failures:
+                        # As Lambda does: retry from the first failed record on the next poll.
+                        first = min(int(s) for s in failures)
+                        self._remember(shard_id, [r for r in batch if int(r["dynamodb"]["SequenceNumber"]) < first])
+                        raise RuntimeError(f"the stream handler failed at sequence number {first}")
+                self._remember(shard_id, batch)
+                handled += len(kept)
         if backlog:
             log.warning(
                 "local stream poller is falling behind: more than %d records were waiting; version "

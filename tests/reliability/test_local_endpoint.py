@@ -317,3 +317,65 @@ def test_acknowledged_writes_survive_a_kill_of_the_endpoint(tmp_path):
     finally:
         server._client().delete_table(TableName=table)
         server.stop()
+
+
+IMPORTED = 300
+
+
+@pytest.mark.slow
+def test_the_poller_keeps_up_with_an_import_without_failing(endpoint, monkeypatch, caplog):
+    """An import writes hundreds of notes at once; the poller hands them to the handler in Lambda-sized
+    batches (a handler call over a whole backlog outlived its deadline, failed, and the poller waited and
+    failed again), and the history of every note is recorded."""
+    import json
+    import logging
+
+    from notes import stream_poller
+    from notes.imports import notes_import
+
+    batch_sizes: list[int] = []
+
+    def handle_stream(event, context=None):
+        batch_sizes.append(len(event["Records"]))
+        return original(event, context)
+
+    original = stream_poller.handle_stream
+    monkeypatch.setattr(stream_poller, "handle_stream", handle_stream)
+    user = make_user("importer")
+    notes = [
+        {
+            "id": uuid.uuid4().hex,
+            "title": f"imported {i}",
+            "content": f"word{i} shared words for the search index",
+            "created_at": "2026-01-01T10:00:00Z",
+            "updated_at": "2026-01-01T10:00:00Z",
+        }
+        for i in range(IMPORTED)
+    ]
+    poller = poller_for(endpoint)
+    poller.skip_to_end()
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="notes.stream_poller"):
+        result = notes_import(
+            user_id=user.id, files=[("notes.json", json.dumps({"format": "notes-console", "notes": notes}).encode())]
+        )
+        imported_in = time.monotonic() - started
+        polling = threading.Thread(target=poller.run, daemon=True)
+        polling.start()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and local_moto.stream_length(endpoint.table_name) > 0:
+            time.sleep(0.2)
+        poller.stop()
+        polling.join(timeout=30)
+    caught_up_in = time.monotonic() - started - imported_in
+    stored, versions = stored_keys(endpoint)
+    mine = {note_id for user_id, note_id in stored if user_id == user.id}
+    recorded = mine & {note_id for user_id, note_id in versions if user_id == user.id}
+    print(
+        f"\nimport: {result.created} notes in {imported_in:.1f} s; poller caught up {caught_up_in:.1f} s later "
+        f"in {len(batch_sizes)} handler calls of at most {max(batch_sizes)} records"
+    )
+    assert max(batch_sizes) <= stream_poller.BATCH_LIMIT
+    assert result.created == IMPORTED and len(mine) == IMPORTED
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert len(recorded) == IMPORTED
