@@ -41,8 +41,9 @@ SNAPSHOT_FORMAT = 2  # 2 adds the journal's generation; a format 1 snapshot read
 # Item writes: serialized, journaled and replayed. Table writes are serialized only (the start creates the table).
 _ITEM_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
 _TABLE_WRITES = {"CreateTable", "DeleteTable", "UpdateTable", "UpdateTimeToLive"}
-# A journal past this size is folded into a new snapshot (the writes are then paused for one table scan).
-JOURNAL_COMPACT_BYTES = 64 * 1024 * 1024
+# A journal past this size is folded into a new snapshot (writes wait for one scan of the table meanwhile).
+# It bounds the replay after a kill: about 10,000 writes, replayed at a few ms each.
+JOURNAL_COMPACT_BYTES = 16 * 1024 * 1024
 _REGION_RE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/")
 # Commands that never touch the store don't pay for starting it.
 _NO_STORE_COMMANDS = {
@@ -115,8 +116,11 @@ class EmbeddedDynamoDB:
         self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-dynamodb", daemon=True)
         self._thread.start()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self._restore()
-        self.save()  # the snapshot now holds the replayed journal; a new, empty journal follows it
+        if self._restore() or not self.snapshot_path.exists():
+            self.save()  # the snapshot now holds the replayed journal; a new, empty journal follows it
+        else:
+            with local_moto.WRITE_LOCK:
+                self._journal = open(self._journal_path(self._generation), "ab")  # noqa: SIM115 - kept open
         self.endpoint_file.write_text(json.dumps({"url": self.url, "pid": os.getpid()}))
         _serving_endpoints[self.table_name] = self
         return self.url
@@ -188,6 +192,7 @@ class EmbeddedDynamoDB:
             return len(items)
 
     def _restore(self) -> int:
+        """Create the table, load the snapshot and replay its journal. Returns the writes replayed."""
         ddb = self._client()
         try:
             ddb.create_table(**table_definition(self.table_name))
@@ -209,7 +214,7 @@ class EmbeddedDynamoDB:
             pending = {self.table_name: batch}
             while pending:
                 pending = ddb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-        return len(items) + self._replay()
+        return self._replay()
 
     def _replay(self) -> int:
         """Send the journal's writes again, in order, as they were sent. Returns the writes replayed."""
