@@ -38,9 +38,8 @@ from console.env import LOCAL_TABLE_NAME
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FORMAT = 2  # 2 adds the journal's generation; a format 1 snapshot reads as generation 0
-# Item writes: serialized, journaled and replayed. Table writes are serialized only (the start creates the table).
+# Item writes are journaled and replayed (the start creates the table itself).
 _ITEM_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-_TABLE_WRITES = {"CreateTable", "DeleteTable", "UpdateTable", "UpdateTimeToLive"}
 # A journal past this size is folded into a new snapshot (writes wait for one scan of the table meanwhile).
 # It bounds the replay after a kill: about 10,000 writes, replayed at a few ms each.
 JOURNAL_COMPACT_BYTES = 16 * 1024 * 1024
@@ -84,16 +83,15 @@ class EmbeddedDynamoDB:
 
         def app(environ, start_response):
             service, _, action = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")
-            if service.startswith("DynamoDBStreams"):
-                with local_moto.WRITE_LOCK:  # reads a shard that trims and writes change
-                    return moto_app(environ, start_response)
-            if not service.startswith("DynamoDB_") or action not in _ITEM_WRITES | _TABLE_WRITES:
-                return moto_app(environ, start_response)
-            body = _read_body(environ)
+            if not service.startswith("DynamoDB"):
+                return moto_app(environ, start_response)  # S3, SQS: moto as it is
+            journaled = action in _ITEM_WRITES and service.startswith("DynamoDB_")
+            body = _read_body(environ) if journaled else b""
+            # One DynamoDB request at a time, as local_moto explains; the journal's order is the order applied.
             with local_moto.serving(), local_moto.WRITE_LOCK:
                 response = moto_app(environ, start_response)
-                journal = self._journal
-                if action in _ITEM_WRITES and journal is not None:
+                journal = self._journal if journaled else None
+                if journal is not None:
                     region = _REGION_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
                     line = json.dumps(
                         {"region": region.group(1) if region else "", "target": environ["HTTP_X_AMZ_TARGET"]}
@@ -102,7 +100,7 @@ class EmbeddedDynamoDB:
                     journal.write(data)
                     journal.flush()
                     self._journal_bytes += len(data)
-            if action in _ITEM_WRITES and journal is not None:
+            if journal is not None:
                 # Outside the lock, so concurrent writers share an fsync; the answer is sent only after it.
                 with contextlib.suppress(ValueError):  # closed by a save, whose fsynced snapshot holds the write
                     os.fsync(journal.fileno())
@@ -165,17 +163,8 @@ class EmbeddedDynamoDB:
         """Write every item of the table to a new snapshot (atomically, fsynced) and start its empty
         journal, writes paused meanwhile so that the two agree. Returns the item count."""
         with local_moto.WRITE_LOCK:
-            ddb = self._client()
-            items: list[dict[str, Any]] = []
-            kwargs: dict[str, Any] = {"TableName": self.table_name}
-            try:
-                while True:
-                    resp = ddb.scan(**kwargs)  # the whole local table, for the snapshot only
-                    items.extend(resp.get("Items", []))
-                    if "LastEvaluatedKey" not in resp:
-                        break
-                    kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-            except ddb.exceptions.ResourceNotFoundException:
+            items = local_moto.table_items(self.table_name)  # in this process: no request can run meanwhile
+            if items is None:
                 return 0
             self.data_dir.mkdir(parents=True, exist_ok=True)
             generation = self._generation + 1

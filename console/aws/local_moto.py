@@ -6,8 +6,9 @@ requests made meanwhile (8 of 30 acknowledged notes lost), and every transaction
 and its ever-growing stream (the server grew to 12.9 GB). For requests the embedded endpoint serves, and
 only while `serving()` is active on the serving thread:
 
-- the endpoint runs every DynamoDB write and transaction under `WRITE_LOCK` (DynamoDB serializes writes to
-  an item; moto checks a condition and writes with no lock, so two requests could both pass one condition);
+- the endpoint serves every DynamoDB request one at a time under `WRITE_LOCK` (DynamoDB serializes writes to
+  an item; moto checks a condition and writes with no lock, so two requests could both pass one condition, and a
+  Query iterating a partition while another request writes to it can fail or read a half-done transaction);
 - a transaction keeps a copy of only the items it names, and a failed one puts those items back and drops
   the stream records it added (DynamoDB never streams a cancelled transaction); no table is copied;
 - `trim_stream` keeps what DynamoDB keeps: records younger than 24 hours, and locally only those the
@@ -172,6 +173,19 @@ def trim_stream(table_name: str, *, consumed_through: int | None = None, now: da
             for arn in list(streams.shard_iterators)[: max(extra, 0)]:
                 del streams.shard_iterators[arn]
     return dropped
+
+
+def table_items(table_name: str) -> list[dict[str, Any]] | None:
+    """Every item of the table, as DynamoDB JSON (what a Scan answers), read in this process under the lock;
+    None if no such table."""
+    import json
+
+    from moto.dynamodb.models.utilities import dynamo_json_dump
+
+    with WRITE_LOCK:
+        for table, _ in _tables(table_name):
+            return json.loads(dynamo_json_dump([item.to_json()["Attributes"] for item in table.all_items()]))
+    return None
 
 
 def stream_length(table_name: str) -> int:
