@@ -1,12 +1,14 @@
 """Local mode's stand-in for Lambda's stream trigger: polls the embedded endpoint's table stream in a
 background thread and feeds each batch to the same handler Lambda calls (notes.events.handle_stream).
 
-moto (the embedded endpoint) rolls a failed TransactWriteItems back by swapping in a copy of the table,
-stream included (FACTS.md): a shard iterator kept from an earlier poll would read the orphaned stream
-from then on. So every poll asks for a fresh iterator at the last sequence number seen, rewinds a little
-(a swapped-in stream may reuse positions read from the orphaned one) and skips records it has handled.
-Records of writes that were rolled back can still be read; real DynamoDB never streams those, so here a
-note's version is recorded only while the stored note (or its trash item) is at that version or later.
+moto as it is rolls a failed TransactWriteItems back by swapping in a copy of the table, stream included
+(FACTS.md): a shard iterator kept from an earlier poll would read the orphaned stream from then on. So every
+poll asks for a fresh iterator at the last sequence number seen, rewinds a little (a swapped-in stream may
+reuse positions read from the orphaned one) and skips records it has handled. Records of writes that were
+rolled back can still be read there; real DynamoDB never streams those, so a note's version is recorded only
+while the stored note (or its trash item) is at that version or later. The embedded endpoint of make run
+changes moto so that none of this happens (console/aws/local_moto.py), and trims its stream at what this
+poller reports handled; the checks stay for moto as it is (tests, a moto server of your own).
 
 How the poller is doing goes to a status file beside the local data, because the console page that shows
 it is served by runserver's child process, not the process that polls.
@@ -87,6 +89,7 @@ class StreamPoller:
         interval: float = POLL_INTERVAL_S,
         status_file: Path | None = None,
         on_consumed: Callable[[int], None] | None = None,
+        streams_rolled_back_writes: bool = True,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
@@ -94,6 +97,9 @@ class StreamPoller:
         self.status_file = status_file
         # Told the last sequence number handled, so the embedded endpoint can trim its stream there.
         self.on_consumed = on_consumed
+        # moto as it is streams the writes of a cancelled transaction; this process's embedded endpoint does not
+        # (console/aws/local_moto.py), so its records need no look at the table.
+        self.streams_rolled_back_writes = streams_rolled_back_writes
         self._stop = threading.Event()
         self._last_sequence: dict[str, int] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -189,7 +195,7 @@ class StreamPoller:
                 batch = records[start : start + BATCH_LIMIT]
                 kept = []
                 for record in batch:
-                    if self._still_stored(record):
+                    if not self.streams_rolled_back_writes or self._still_stored(record):
                         record["eventSourceARN"] = arn
                         kept.append(record)
                     else:
@@ -294,6 +300,7 @@ def start_local_poller() -> StreamPoller | None:
         table_name=settings.DYNAMODB_TABLE,
         status_file=status_path(),
         on_consumed=endpoint.stream_consumed if endpoint is not None else None,
+        streams_rolled_back_writes=endpoint is None,
     )
     try:
         poller.start()

@@ -62,8 +62,12 @@ def endpoint(tmp_path, settings, monkeypatch):
 
 
 def poller_for(server: EmbeddedDynamoDB) -> StreamPoller:
-    return StreamPoller(
-        endpoint_url=server.url, table_name=server.table_name, interval=0.1, on_consumed=server.stream_consumed
+    return StreamPoller(  # as start_local_poller makes it for the endpoint of its process
+        endpoint_url=server.url,
+        table_name=server.table_name,
+        interval=0.1,
+        on_consumed=server.stream_consumed,
+        streams_rolled_back_writes=False,
     )
 
 
