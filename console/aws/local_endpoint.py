@@ -178,6 +178,9 @@ class EmbeddedDynamoDB:
             self._journal_bytes = 0
             _fsync_dir(self.data_dir)
             old.unlink(missing_ok=True)
+            for stale in self.data_dir.glob(f"dynamodb-{self.table_name}.journal-*"):  # a kill mid-save left it
+                if stale.name != self._journal_path(generation).name:
+                    stale.unlink(missing_ok=True)
             return len(items)
 
     def _restore(self) -> int:
