@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test check lint bench browser axe create_table clean package package-venv deploy update wire-stream alarms
+.PHONY: run test check lint bench bench-quick browser axe create_table clean package package-venv deploy update wire-stream alarms
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ check: lint
 
 bench: $(STAMP) $(PACKAGE_STAMP)
 	$(PY) -m bench
+
+# One short round of every benchmark (a few minutes): CI runs it, so a benchmark that breaks fails CI.
+bench-quick: $(STAMP) $(PACKAGE_STAMP)
+	$(PY) -m bench --quick
 
 # --- Lambda ------------------------------------------------------------------------------
 # The package is built from a venv holding requirements.txt only (no test or dev tools), with the Python

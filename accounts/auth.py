@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import rotate_token
@@ -22,8 +23,8 @@ from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.sessions import USER_ID_KEY, end_user_sessions, forget_user_session, remember_user_session
-from accounts.users import AnonymousUser, User
+from accounts.sessions import CREDENTIALS_KEY, USER_ID_KEY, forget_user_session, remember_user_session
+from accounts.users import AnonymousUser, InvalidCredentials, User
 from console.aws.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -48,12 +49,17 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
     if not user.is_authenticated:
         setattr(request, _CHECKED, True)
         return user
-    from accounts.services import user_current
+    from accounts.services import credentials_revoke_finish, user_current
 
     stored = user_current(user_id=user.id)
     setattr(request, _CHECKED, True)
     session = getattr(request, "session", None)
-    if stored is None:  # the account was deleted: this session ends here
+    from_session = session is not None and session.get(USER_ID_KEY) == user.id
+    if stored is not None and stored.revoke_pending:  # a password change stopped part way: finish it
+        credentials_revoke_finish(user=stored)  # (it spares the sessions of the new password, this one if it is)
+    if stored is not None and from_session and not stored.accepts_credentials_of(session.get(CREDENTIALS_KEY, "")):
+        stored = None  # signed in before the password was changed: this session ends here
+    if stored is None:  # the account was deleted, or the session predates a password change: it ends here
         if session is not None:
             key = session.session_key
             session.flush()
@@ -62,7 +68,9 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
         return AnonymousUser()
     if session is not None and (stored.username, stored.is_admin) != (user.username, user.is_admin):
         store_user_in_session(session, stored)
-    return User(id=stored.id, username=stored.username, is_admin=stored.is_admin)
+    return User(
+        id=stored.id, username=stored.username, is_admin=stored.is_admin, credentials_since=stored.credentials_since
+    )
 
 
 def _checked_from_session(request: HttpRequest) -> User | AnonymousUser:
@@ -109,10 +117,37 @@ def login(request: HttpRequest, user: User) -> None:
     else:
         session.cycle_key()
     store_user_in_session(session, user)
-    session.save()
+    session[CREDENTIALS_KEY] = user.credentials_since
+    try:
+        session.save()
+    except UpdateError:  # its new item was deleted before this save (ended by another request): a new session
+        session.create()
     remember_user_session(user_id=user.id, session_key=session.session_key)
     rotate_token(request)
     request.user = user
+    # A password change that landed while this sign-in checked the old one: its revocation may have read the
+    # user's sessions before this one joined them, so this one ends here.
+    from accounts.services import user_current
+
+    stored = user_current(user_id=user.id)
+    if stored is None or stored.credentials_since != user.credentials_since:
+        logout(request)
+        raise InvalidCredentials()
+
+
+def rotate_session(request: HttpRequest, generation: str) -> str:
+    """Give this browser's session a new key under `generation` (the password change about to be stored) and a
+    new CSRF token; the old key stops working. Returns the new key."""
+    session = request.session
+    old = session.session_key
+    session.cycle_key()
+    session[CREDENTIALS_KEY] = generation
+    session.save()
+    remember_user_session(user_id=session[USER_ID_KEY], session_key=session.session_key)
+    if old:
+        forget_user_session(user_id=session[USER_ID_KEY], session_key=old)
+    rotate_token(request)
+    return session.session_key
 
 
 def logout(request: HttpRequest) -> None:
@@ -123,12 +158,6 @@ def logout(request: HttpRequest) -> None:
     if user_id and key:
         forget_user_session(user_id=user_id, session_key=key)
     request.user = AnonymousUser()
-
-
-def after_password_change(request: HttpRequest, user: User) -> None:
-    """End the user's other sessions and rotate this one."""
-    end_user_sessions(user_id=user.id, keep=None)
-    login(request, user)
 
 
 def redirect_to_login(request: HttpRequest, *, after_post: str | None = None) -> HttpResponse:

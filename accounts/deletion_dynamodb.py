@@ -1,12 +1,16 @@
 """Erasing an account from the table: everything of the user, in batches, resumable.
 
-What a user has, by key (the layouts of accounts/*_dynamodb.py and notes/dynamodb_repository.py):
-- in their partition pk = USER#<id>: PROFILE, SESSIONS (their session keys), TOKEN#<id> (token listings),
-  NOTE#<id> (notes, live and trashed), HIST#<id>#<n> (versions), IDEMP#<key> (which Idempotency-Key
-  records are theirs);
-- elsewhere: USERNAME#<name>, TOKEN#<hash> (token lookups), SESSION#<key>, IDEMPOTENCY#<id>#<key>.
-Password-guess counters (THROTTLE#password#<id>) go too; sign-in counters (keyed by name and address) and
-unused reset links are left to expire (TTL, minutes).
+What a user has, by key (console/aws/dynamodb.py's KEY_PREFIXES lists every prefix the table holds):
+- in their partitions (USER_PARTITIONS): pk = USER#<id>: PROFILE, SESSIONS (their session keys), TOKEN#<id>
+  (token listings), NOTE#<id> (notes, live and trashed), HIST#<id>#<n> (versions), IDEMP#<key> (which
+  Idempotency-Key records are theirs), RESET#<hash> (which reset links are theirs); pk = WORDS#<id>: the
+  search index of their notes;
+- elsewhere, found through those: USERNAME#<name>, TOKEN#<hash> (token lookups), SESSION#<key>,
+  IDEMPOTENCY#<id>#<key>, RESET#<hash>; and the throttle's items of the user: password checks (by id),
+  failed sign-ins of the account (by name), the addresses they signed in from and failed sign-ins from those.
+
+The search index is also kept from the table's stream: a note's REMOVE record drops its entries, so a record
+still in flight when the index partition is emptied is undone by the note's own REMOVE after it.
 
 The profile is marked `deleting_at` before anything goes, and deleted last; every step deletes by key
 what it finds, so running it again after an interruption finishes the job. Credentials go first (API
@@ -19,7 +23,17 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from accounts.reset_links import lookup_key as reset_lookup_key
 from accounts.sessions import end_user_sessions
+from accounts.throttle import (
+    ACCOUNT_SCOPE,
+    PASSWORD_SCOPE,
+    SIGNIN_SCOPE,
+    account_subject,
+    counter_pk,
+    known_pk,
+    signin_subject,
+)
 from accounts.users import DeletionIncomplete
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
@@ -125,18 +139,39 @@ class DynamoDBAccountEraser:
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
-        # 4. Notes, trash, history and anything else of the partition, but the profile.
+        # 4. Reset links not used yet, and their references.
+        counts["reset_links"] = _in_batches(
+            _partition(user_id, prefix="RESET#"),
+            lambda i: [reset_lookup_key(i["sk"]["S"].removeprefix("RESET#")), {"pk": i["pk"], "sk": i["sk"]}],
+        )
+        # 5. Notes, trash, history and anything else of the partition, but the profile; then the user's other
+        # partitions (the search index).
         counts["items"] = _in_batches(
             (i for i in _partition(user_id) if i["sk"]["S"] != "PROFILE"),
             lambda i: [{"pk": i["pk"], "sk": i["sk"]}],
             deadline,
         )
-        # Password-guess counters carry the user's id (sign-in counters carry a name and an address: they
-        # expire within their window).
-        _in_batches(
-            _partition(user_id, pk={"S": f"THROTTLE#password#{user_id}"}), lambda i: [{"pk": i["pk"], "sk": i["sk"]}]
-        )
-        # 5. The username (free again), then the profile: the mark goes last.
+        for prefix in dynamodb.USER_PARTITIONS:
+            if prefix != "USER#":
+                counts["items"] += _in_batches(
+                    _partition(user_id, pk={"S": f"{prefix}{user_id}"}),
+                    lambda i: [{"pk": i["pk"], "sk": i["sk"]}],
+                    deadline,
+                )
+        # 6. The throttle's items: password checks (by id), the account's failed sign-ins (by name), failed
+        # sign-ins from the addresses the user signed in from, then those addresses.
+        known = list(_partition(user_id, pk={"S": known_pk(username)}))
+        counters = [counter_pk(PASSWORD_SCOPE, user_id), counter_pk(ACCOUNT_SCOPE, account_subject(username=username))]
+        counters += [
+            counter_pk(
+                SIGNIN_SCOPE, signin_subject(username=username, client_address=i["sk"]["S"].removeprefix("ADDRESS#"))
+            )
+            for i in known
+        ]
+        for pk in counters:
+            _in_batches(_partition(user_id, pk={"S": pk}), lambda i: [{"pk": i["pk"], "sk": i["sk"]}])
+        delete_keys([{"pk": i["pk"], "sk": i["sk"]} for i in known])
+        # 7. The username (free again), then the profile: the mark goes last.
         try:
             dynamodb.table_call(
                 "delete_item",

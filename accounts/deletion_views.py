@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import auth
 from accounts.services import user_delete, user_delete_finish
-from accounts.throttle import Limit, Throttled, throttle_clear, throttle_hit
+from accounts.throttle import PASSWORD_SCOPE, Limit, Throttled, throttle_check, throttle_clear, throttle_fail
 from accounts.users import AccountValidationError, AnonymousUser, DeletionIncomplete, UserNotFound
 from accounts.wiring import user_repository
 from console.aws.errors import StoreUnavailable
@@ -25,7 +25,7 @@ _CONTINUE_SALT = "accounts.delete-continue"
 
 def _limit() -> Limit:
     # Password guesses here count with the password page's: the same secret, the same budget.
-    return Limit("password", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(PASSWORD_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 @auth.login_required
@@ -38,8 +38,12 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     try:
         if request.POST.get("confirm") != "yes":
             raise AccountValidationError({"confirm": "Tick the box to confirm that everything is to be deleted."})
-        throttle_hit(limit=limit, subject=subject)
-        counts = user_delete(user_id=request.user.id, password=request.POST.get("password", ""))
+        throttle_check(limit=limit, subject=subject)  # failures are counted, not attempts (accounts/throttle.py)
+        try:
+            counts = user_delete(user_id=request.user.id, password=request.POST.get("password", ""))
+        except AccountValidationError:
+            throttle_fail([(limit, subject)])
+            raise
     except AccountValidationError as exc:
         context["errors"] = exc.errors
         return render(request, TEMPLATE, context, status=400)

@@ -2,7 +2,8 @@
 `manage.py password_reset_link USERNAME` (or Zappa's `manage` event) and hands the printed link to the user.
 
 The link carries a random secret; only its SHA-256 is stored, at pk = RESET#<hash>, sk = RESET, with the
-user's id, a fingerprint of the password hash it was made for and a TTL. Using it is one conditional
+user's id, a fingerprint of the password hash it was made for and a TTL; a reference at pk = USER#<id>,
+sk = RESET#<hash> (same TTL) lets account deletion find it. Using it is one conditional
 DeleteItem, so it works once; it stops working when it expires or once the password has changed.
 """
 
@@ -37,8 +38,16 @@ def password_fingerprint(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:32]
 
 
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def _key(secret: str) -> dict[str, Any]:
-    return {"pk": {"S": f"RESET#{hashlib.sha256(secret.encode()).hexdigest()}"}, "sk": {"S": "RESET"}}
+    return lookup_key(_hash(secret))
+
+
+def lookup_key(secret_hash: str) -> dict[str, Any]:
+    return {"pk": {"S": f"RESET#{secret_hash}"}, "sk": {"S": "RESET"}}
 
 
 def _from_item(item: dict[str, Any] | None, now: int) -> ResetLink:
@@ -51,6 +60,16 @@ def reset_link_store(*, user_id: str, password_hash: str, minutes: int = RESET_L
     """A new link's secret and its expiry (epoch seconds)."""
     secret = secrets.token_urlsafe(SECRET_BYTES)
     expires_at = int(time.time()) + minutes * 60
+    # A reference in the user's partition first, so deleting the account finds every link (no Scan).
+    table_call(
+        "put_item",
+        Item={
+            "pk": {"S": f"USER#{user_id}"},
+            "sk": {"S": f"RESET#{_hash(secret)}"},
+            "type": {"S": "reset_link_ref"},
+            TTL_ATTRIBUTE: {"N": str(expires_at)},
+        },
+    )
     table_call(
         "put_item",
         Item={

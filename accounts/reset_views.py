@@ -1,5 +1,8 @@
-"""The page a password reset link opens: set a new password, once. The link's secret is in the query
-string (`?key=`), which the request log never records (console/observability.py)."""
+"""The page a password reset link opens: set a new password, once.
+
+The link's secret comes in the query string (`?key=`). As Django's PasswordResetConfirmView does, the first GET
+moves it into this browser's session and redirects to the page without it, so it stays in no URL: not in the
+history, a Referer, or any later request line; the first request line is redacted (console/log_redaction.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +18,17 @@ from console.aws.errors import StoreUnavailable
 from console.errors import store_unavailable_response
 
 TEMPLATE = "accounts/password_reset.html"
+SESSION_SECRET_KEY = "_reset_secret"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    secret = (request.POST.get("key") if request.method == "POST" else request.GET.get("key")) or ""
-    context: dict = {"key": secret, "errors": {}, "username": ""}
+    if request.method != "POST" and "key" in request.GET:
+        request.session[SESSION_SECRET_KEY] = request.GET["key"][:100]
+        return redirect("password_reset")
+    # A form opened before the secret moved to the session still posts it.
+    secret = request.session.get(SESSION_SECRET_KEY) or (request.POST.get("key") if request.method == "POST" else "")
+    context: dict = {"errors": {}, "username": ""}
     try:
         user = password_reset_user(secret=secret)
         context["username"] = user.username
@@ -43,6 +51,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         return store_unavailable_response(request, exc, template=TEMPLATE, context=context)
     if request.user.is_authenticated and request.user.id == user.id:
         auth.logout(request)  # this browser's session ended with the others: clear its cookie too
+    else:
+        request.session.pop(SESSION_SECRET_KEY, None)
     return redirect("password_reset_done")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -90,6 +91,8 @@ def user_authenticate(*, username: str, password: str, repo: UserRepository | No
     except UserNotFound:
         _check_password(password, _dummy_hash())
         raise InvalidCredentials() from None
+    if user.revoke_pending:  # a password change stopped part way: its revocation is finished first
+        credentials_revoke_finish(user=user, repo=repo)
     if user.deleting_at:  # a deletion was interrupted: this attempt carries it on, and there is no account
         try:
             user_delete_finish(user=user)
@@ -137,18 +140,71 @@ def user_current(*, user_id: str, repo: UserRepository | None = None) -> User | 
 
 
 def user_set_password(
-    *, user: User, new_password: str, repo: UserRepository | None = None, tokens: TokenRepository | None = None
+    *,
+    user: User,
+    new_password: str,
+    keep_session: Callable[[str], str] | None = None,
+    repo: UserRepository | None = None,
+    tokens: TokenRepository | None = None,
 ) -> User:
-    """Store a new password and revoke every API token of the user: whoever knew the old password may have
-    made one, and a password change is how a user takes their account back (README, Accounts and security)."""
+    """Store a new password, end every session of the user and revoke every API token:
+    whoever knew the old password may have made one, and a password change is how a user takes their account
+    back (README, Accounts and security).
+
+    Safe to stop at any point (deadline, outage, crash): the other sessions end first (a page trusts its
+    session without reading the profile, so none may outlive the old password); then one write stores the
+    hash with `credentials_since`, from which the profile refuses every older session and token (writes,
+    admin pages and the API read it) and records the revocation as pending; the items go last, and whatever
+    is left is finished by the user's next request that reads the profile (credentials_revoke_finish).
+
+    `keep_session(generation)`: the browser that asks keeps a session: it is given a new key under the new
+    generation of the credentials before anything else happens (no session older than the change survives) and
+    returns that key."""
     check_new_password(new_password, username=user.username)
-    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=_make_password(new_password))
-    token_revoke_all(user_id=user.id, repo=tokens)
+    password_hash = _make_password(new_password)
+    since = f"{now_iso()}~{secrets.token_hex(4)}"  # the new generation: unique, and ordered by time
+    keep = keep_session(since) if keep_session is not None else None
+    end_user_sessions(user_id=user.id, keep=keep)
+    changed = _users(repo).set_password_hash(user_id=user.id, password_hash=password_hash, credentials_since=since)
+    credentials_revoke_finish(user=changed, keep_session=keep, repo=repo, tokens=tokens)
     return changed
 
 
+def credentials_revoke_finish(
+    *,
+    user: User,
+    keep_session: str | None = None,
+    repo: UserRepository | None = None,
+    tokens: TokenRepository | None = None,
+) -> None:
+    """Delete the items of the credentials a password change revoked (the API tokens and sessions made under
+    an older generation than `user.credentials_since`, but `keep_session`), then clear the profile's pending
+    mark. Running it again, or late, is harmless: what was made under the new generation stays."""
+    token_revoke_all(user_id=user.id, repo=tokens, keep_credentials=user.credentials_since)
+    end_user_sessions(user_id=user.id, keep=keep_session, keep_credentials=user.credentials_since)
+    _users(repo).revocation_done(user_id=user.id, credentials_since=user.credentials_since)
+
+
+def user_current_for_token(*, owner: TokenOwner, repo: UserRepository | None = None) -> User | None:
+    """The token's owner as stored now, or None when the account is gone or the token predates the
+    account's last password change (then the revocation's leftovers are finished here)."""
+    account = user_current(user_id=owner.user.id, repo=repo)
+    if account is None:
+        return None
+    if account.revoke_pending:
+        credentials_revoke_finish(user=account, repo=repo)
+    if not account.accepts_credentials_of(owner.credentials):
+        return None
+    return account
+
+
 def user_change_password(
-    *, user_id: str, old_password: str, new_password: str, repo: UserRepository | None = None
+    *,
+    user_id: str,
+    old_password: str,
+    new_password: str,
+    keep_session: Callable[[str], str] | None = None,
+    repo: UserRepository | None = None,
 ) -> User:
     """Check the current password, then store the new one. Errors are keyed by the form's field names."""
     user = _users(repo).get(user_id=user_id)
@@ -157,7 +213,7 @@ def user_change_password(
     if new_password == old_password:
         raise AccountValidationError({"new_password1": "The new password must differ from the current one."})
     try:
-        return user_set_password(user=user, new_password=new_password, repo=repo)
+        return user_set_password(user=user, new_password=new_password, keep_session=keep_session, repo=repo)
     except AccountValidationError as exc:
         raise AccountValidationError({"new_password1": exc.errors.get("password", str(exc))}) from None
 
@@ -180,6 +236,7 @@ def token_create(*, user: User, name: str, repo: TokenRepository | None = None) 
         name=name,
         created_at=now_iso(),
         hint=secret[: len(TOKEN_PREFIX) + 4],
+        credentials=user.credentials_since,
     )
     repository.add(token, token_hash=hash_token(secret), owner=user)
     return token, secret
@@ -193,10 +250,11 @@ def token_revoke(*, user_id: str, token_id: str, repo: TokenRepository | None = 
     _tokens(repo).delete(user_id=user_id, token_id=token_id)
 
 
-def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None) -> int:
-    """Revoke every token of the user. Returns how many there were."""
+def token_revoke_all(*, user_id: str, repo: TokenRepository | None = None, keep_credentials: str | None = None) -> int:
+    """Revoke every token of the user (but, with `keep_credentials`, those made under that generation of the
+    credentials). Returns how many were revoked."""
     repository = _tokens(repo)
-    tokens = repository.list(user_id=user_id)
+    tokens = [t for t in repository.list(user_id=user_id) if not keep_credentials or t.credentials != keep_credentials]
     for token in tokens:
         try:
             repository.delete(user_id=user_id, token_id=token.id)
@@ -255,6 +313,5 @@ def password_reset_complete(
     link = reset_links.reset_link_consume(secret=secret)
     if link.user_id != user.id:
         raise reset_links.ResetLinkInvalid()
-    user = user_set_password(user=user, new_password=new_password, repo=repo, tokens=tokens)  # revokes the tokens
-    end_user_sessions(user_id=user.id)
-    return user
+    # Every session ends (this browser's too) and every token is revoked.
+    return user_set_password(user=user, new_password=new_password, repo=repo, tokens=tokens)

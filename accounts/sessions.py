@@ -21,6 +21,9 @@ from console.aws.dynamodb import table_call as _call
 from console.aws.errors import ConditionFailed
 
 USER_ID_KEY = "_uid"
+# The generation of the user's credentials the session signed in under (User.credentials_since), also kept on
+# the item as `credentials`, so a password change's clean-up can spare the sessions signed in since.
+CREDENTIALS_KEY = "_credentials"
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -67,6 +70,8 @@ class SessionStore(SessionBase):
         }
         if data.get(USER_ID_KEY):
             item["user_id"] = {"S": str(data[USER_ID_KEY])}
+        if data.get(CREDENTIALS_KEY):
+            item["credentials"] = {"S": str(data[CREDENTIALS_KEY])}
         condition = "attribute_not_exists(pk)" if must_create else "attribute_exists(pk)"
         try:
             _call("put_item", Item=item, ConditionExpression=condition)
@@ -157,6 +162,26 @@ def _session_expiries(keys: set[str]) -> dict[str, int]:
     return found
 
 
+def _signed_in_under(keys: list[str], generation: str) -> set[str]:
+    """Those of these sessions that exist and signed in under this generation (strongly consistent)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 100):
+        request: dict[str, Any] = {
+            dynamodb.table_name(): {
+                "Keys": [_key(k) for k in keys[start : start + 100]],
+                "ProjectionExpression": "pk, credentials",
+                "ConsistentRead": True,
+            }
+        }
+        while request:
+            resp = dynamodb.call("batch_get_item", RequestItems=request)
+            for row in resp.get("Responses", {}).get(dynamodb.table_name(), []):
+                if row.get("credentials", {}).get("S") == generation:
+                    found.add(row["pk"]["S"].removeprefix("SESSION#"))
+            request = resp.get("UnprocessedKeys") or {}
+    return found
+
+
 def _delete_sessions(keys: list[str]) -> None:
     for start in range(0, len(keys), 25):
         batch = [{"DeleteRequest": {"Key": _key(k)}} for k in keys[start : start + 25]]
@@ -174,10 +199,14 @@ def forget_user_session(*, user_id: str, session_key: str) -> None:
     )
 
 
-def end_user_sessions(*, user_id: str, keep: str | None = None) -> int:
-    """Delete every session of the user except `keep`. Returns how many were ended."""
+def end_user_sessions(*, user_id: str, keep: str | None = None, keep_credentials: str | None = None) -> int:
+    """Delete every session of the user except `keep` (and, with `keep_credentials`, those signed in under that
+    generation of the credentials). Returns how many were ended."""
     item = _call("get_item", Key=_sessions_set_key(user_id), ConsistentRead=True).get("Item") or {}
     keys = [k for k in item.get("session_keys", {}).get("SS", []) if k != keep]
+    if keep_credentials and keys:
+        current = _signed_in_under(keys, keep_credentials)
+        keys = [k for k in keys if k not in current]
     _delete_sessions(keys)
     if keys:
         _call(

@@ -4,11 +4,15 @@ Items: pk = THROTTLE#<scope>#<subject>, sk = WINDOW#<n>, where n numbers fixed w
 since the epoch; `attempts` counts the attempts made in that window and `expires_at` (the TTL attribute)
 is the window's end, so DynamoDB removes old counters by itself.
 
-An attempt is counted *before* the expensive check it guards, by one conditional `ADD`: once a window
-holds `limit` attempts the update is refused (nothing written, no password hashed) and the caller gets
-`Throttled` with the seconds left in the window. A success clears the window's counter. Fixed windows cost
-one write per attempt and never need a read; the price is that a burst straddling a window boundary can
-reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
+The pages (sign-in, and the password checks of the password and delete pages) count failures only:
+`throttle_check` (or `throttle_failures`, one strongly consistent BatchGetItem for several counters) before the
+password is checked refuses with `Throttled` once a window holds `limit` failures, so a throttled guess costs a
+read and no hashing; `throttle_fail` counts a wrong one after the check (one write, or one transaction for
+several counters); a success clears the window's counter. Counting attempts instead (`throttle_hit`, one
+conditional `ADD` before the check) refused the right password when many sign-ins were in flight at once: 50
+parallel sign-ins with the right password, 45 told "Too many failed sign-ins". The price: guesses that arrive
+together, before any of their failures is recorded, are all checked. Fixed windows: a burst straddling a window
+boundary can reach twice the limit, which still bounds guessing to `limit` per window over any longer stretch.
 
 Sign-ins are counted twice: per username and address (5 per 15 minutes), and per account across all
 addresses, in a longer, gentler window (20 per hour), so many addresses cannot each take their 5. The
@@ -20,11 +24,17 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed
+
+# The counters' scopes: failed sign-ins per name and address, per account, and password checks per user id.
+SIGNIN_SCOPE = "signin"
+ACCOUNT_SCOPE = "signin-account"
+PASSWORD_SCOPE = "password"
 
 
 @dataclass(frozen=True)
@@ -54,8 +64,12 @@ def _window(limit: Limit, now: float) -> tuple[int, int]:
     return number, (number + 1) * limit.window
 
 
+def counter_pk(scope: str, subject: str) -> str:
+    return f"THROTTLE#{scope}#{subject}"
+
+
 def _key(limit: Limit, subject: str, number: int) -> dict[str, Any]:
-    return {"pk": {"S": f"THROTTLE#{limit.scope}#{subject}"}, "sk": {"S": f"WINDOW#{number}"}}
+    return {"pk": {"S": counter_pk(limit.scope, subject)}, "sk": {"S": f"WINDOW#{number}"}}
 
 
 def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int:
@@ -85,6 +99,57 @@ def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int
     return int(resp["Attributes"]["attempts"]["N"])
 
 
+def throttle_failures(counters: Sequence[tuple[Limit, str]], *, now: float | None = None) -> list[int]:
+    """How many failures each (limit, subject) holds in its current window: one strongly consistent
+    BatchGetItem, nothing counted (see throttle_fail)."""
+    now = _now() if now is None else now
+    keys = [_key(limit, subject, _window(limit, now)[0]) for limit, subject in counters]
+    table, found = dynamodb.table_name(), {}
+    request: dict[str, Any] = {table: {"Keys": keys, "ConsistentRead": True}}
+    while request:
+        resp = dynamodb.call("batch_get_item", RequestItems=request)
+        for item in resp.get("Responses", {}).get(table, []):
+            found[(item["pk"]["S"], item["sk"]["S"])] = int(item.get("attempts", {}).get("N", "0"))
+        request = resp.get("UnprocessedKeys") or {}
+    return [found.get((k["pk"]["S"], k["sk"]["S"]), 0) for k in keys]
+
+
+def throttled(limit: Limit, *, now: float | None = None) -> Throttled:
+    """The refusal for a full window of `limit`, with the seconds left in it."""
+    now = _now() if now is None else now
+    return Throttled(math.ceil(_window(limit, now)[1] - now))
+
+
+def throttle_check(*, limit: Limit, subject: str, now: float | None = None) -> int:
+    """Raise Throttled if the window already holds `limit` failures; else return how many it holds."""
+    (failures,) = throttle_failures([(limit, subject)], now=now)
+    if failures >= limit.attempts:
+        raise throttled(limit, now=now)
+    return failures
+
+
+def throttle_fail(counters: Sequence[tuple[Limit, str]], *, now: float | None = None) -> None:
+    """Count one failure for each (limit, subject), in one call (unconditionally: failures that land together
+    are all counted)."""
+    now = _now() if now is None else now
+    updates = []
+    for limit, subject in counters:
+        _, end = _window(limit, now)
+        updates.append(
+            {
+                "Key": _key(limit, subject, _window(limit, now)[0]),
+                "UpdateExpression": "ADD attempts :one SET expires_at = :end, #type = :type",
+                "ExpressionAttributeNames": {"#type": "type"},
+                "ExpressionAttributeValues": {":one": {"N": "1"}, ":end": {"N": str(end)}, ":type": {"S": "throttle"}},
+            }
+        )
+    if len(updates) == 1:
+        dynamodb.table_call("update_item", **updates[0])
+    else:
+        table = dynamodb.table_name()
+        dynamodb.call("transact_write_items", TransactItems=[{"Update": {"TableName": table, **u}} for u in updates])
+
+
 def throttle_clear(*, limit: Limit, subject: str, now: float | None = None) -> None:
     """Forget the attempts of the current window (after a success)."""
     now = _now() if now is None else now
@@ -104,8 +169,12 @@ def account_subject(*, username: str) -> str:
 # --- the addresses an account's owner signed in from: exempt from the per-account cap ---------------------
 
 
+def known_pk(username: str) -> str:
+    return f"THROTTLE#known#{account_subject(username=username)}"
+
+
 def _known_key(username: str, address: str) -> dict[str, Any]:
-    return {"pk": {"S": f"THROTTLE#known#{account_subject(username=username)}"}, "sk": {"S": f"ADDRESS#{address}"}}
+    return {"pk": {"S": known_pk(username)}, "sk": {"S": f"ADDRESS#{address}"}}
 
 
 def known_address_remember(*, username: str, address: str, days: int, now: float | None = None) -> None:

@@ -32,6 +32,7 @@ class ApiToken:
     created_at: str
     hint: str  # the first characters of the secret, so its owner can tell tokens apart
     last_used_at: str = ""
+    credentials: str = ""  # the generation of its owner's credentials it was made under (User.credentials_since)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class TokenOwner:
 
     token_id: str
     user: User
+    credentials: str = ""  # made under another generation of its owner's credentials (a password ago): refused
 
 
 class TokenError(Exception):

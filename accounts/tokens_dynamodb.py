@@ -47,6 +47,8 @@ class DynamoDBTokenRepository:
             "hint": {"S": token.hint},
             "token_hash": {"S": token_hash},
         }
+        if token.credentials:
+            lookup["credentials"] = listing["credentials"] = {"S": token.credentials}
         try:
             _call(
                 "transact_write_items",
@@ -83,6 +85,7 @@ class DynamoDBTokenRepository:
                 created_at=item["created_at"]["S"],
                 hint=item["hint"]["S"],
                 last_used_at=last_used.get(item["token_hash"]["S"], ""),
+                credentials=item.get("credentials", {}).get("S", ""),
             )
             for item in items
         ]
@@ -155,4 +158,6 @@ class DynamoDBTokenRepository:
         if not item or item.get("type", {}).get("S") != "api_token":
             return None
         user = User(id=item["user_id"]["S"], username=item["username"]["S"], is_admin=item["is_admin"]["BOOL"])
-        return TokenOwner(token_id=item["token_id"]["S"], user=user)
+        return TokenOwner(
+            token_id=item["token_id"]["S"], user=user, credentials=item.get("credentials", {}).get("S", "")
+        )

@@ -41,10 +41,19 @@ class User:
     is_admin: bool = False
     created_at: str = ""
     deleting_at: str = ""  # set when the account's deletion starts; it finishes at the next sign-in attempt
+    # The credentials' generation, a new one with each new password and in the same write: a session or an API
+    # token carries the generation it was made under, and one of another generation is refused at once, whether
+    # or not its item is gone yet ("" until the first change).
+    credentials_since: str = ""
+    revoke_pending: bool = False  # the items of the credentials before `credentials_since` may still exist
 
     is_authenticated = True
     is_anonymous = False
     _meta: ClassVar[_UserMeta] = _UserMeta()
+
+    def accepts_credentials_of(self, generation: str) -> bool:
+        """Whether a session or API token made under `generation` still holds: only under the current one."""
+        return generation == self.credentials_since
 
 
 class AnonymousUser:
@@ -95,7 +104,14 @@ class UserRepository(Protocol):
         """Case-insensitive lookup; UserNotFound otherwise."""
         ...
 
-    def set_password_hash(self, *, user_id: str, password_hash: str) -> User: ...
+    def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
+        """Store the new hash; with `credentials_since`, in the same write, that stamp and the pending
+        revocation of older credentials (revoke_pending). UserNotFound otherwise."""
+        ...
+
+    def revocation_done(self, *, user_id: str, credentials_since: str) -> None:
+        """Clear revoke_pending, unless a newer password change (another stamp) set it again."""
+        ...
 
 
 class DeletionIncomplete(AccountError):

@@ -29,6 +29,8 @@ def _from_item(item: dict[str, Any]) -> User:
         is_admin=item["is_admin"]["BOOL"],
         created_at=item["created_at"]["S"],
         deleting_at=item.get("deleting_at", {}).get("S", ""),
+        credentials_since=item.get("credentials_since", {}).get("S", ""),
+        revoke_pending=item.get("revoke_pending", {}).get("BOOL", False),
     )
 
 
@@ -75,16 +77,32 @@ class DynamoDBUserRepository:
             raise UserNotFound(username)
         return self.get(user_id=claim["user_id"]["S"])
 
-    def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
+    def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
+        update, values = "SET password_hash = :h", {":h": {"S": password_hash}}
+        if credentials_since:  # one write: the new password never holds without the older credentials refused
+            update += ", credentials_since = :since, revoke_pending = :true"
+            values |= {":since": {"S": credentials_since}, ":true": {"BOOL": True}}
         try:
             resp = dynamodb.table_call(
                 "update_item",
                 Key=_profile_key(user_id),
-                UpdateExpression="SET password_hash = :h",
+                UpdateExpression=update,
                 ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeValues={":h": {"S": password_hash}},
+                ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",
             )
         except ConditionFailed:
             raise UserNotFound(user_id) from None
         return _from_item(resp["Attributes"])
+
+    def revocation_done(self, *, user_id: str, credentials_since: str) -> None:
+        try:
+            dynamodb.table_call(
+                "update_item",
+                Key=_profile_key(user_id),
+                UpdateExpression="REMOVE revoke_pending",
+                ConditionExpression="credentials_since = :since",
+                ExpressionAttributeValues={":since": {"S": credentials_since}},
+            )
+        except ConditionFailed:
+            pass  # changed again meanwhile (or deleted): that change finishes its own revocation

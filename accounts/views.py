@@ -14,14 +14,20 @@ from accounts import auth
 from accounts.client_address import client_address
 from accounts.services import user_authenticate, user_change_password, user_create
 from accounts.throttle import (
+    ACCOUNT_SCOPE,
+    PASSWORD_SCOPE,
+    SIGNIN_SCOPE,
     Limit,
     Throttled,
     account_subject,
     known_address,
     known_address_remember,
     signin_subject,
+    throttle_check,
     throttle_clear,
-    throttle_hit,
+    throttle_fail,
+    throttle_failures,
+    throttled,
 )
 from accounts.users import (
     AccountValidationError,
@@ -47,15 +53,15 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _signin_limit() -> Limit:
-    return Limit("signin", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(SIGNIN_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 def _account_limit() -> Limit:
-    return Limit("signin-account", settings.SIGNIN_ACCOUNT_ATTEMPTS, settings.SIGNIN_ACCOUNT_WINDOW)
+    return Limit(ACCOUNT_SCOPE, settings.SIGNIN_ACCOUNT_ATTEMPTS, settings.SIGNIN_ACCOUNT_WINDOW)
 
 
 def _password_limit() -> Limit:
-    return Limit("password", settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
+    return Limit(PASSWORD_SCOPE, settings.SIGNIN_THROTTLE_ATTEMPTS, settings.SIGNIN_THROTTLE_WINDOW)
 
 
 def _throttled(request: HttpRequest, template: str, context: dict, exc: Throttled, what: str) -> HttpResponse:
@@ -81,16 +87,22 @@ def signin(request: HttpRequest) -> HttpResponse:
     subject = signin_subject(username=username, client_address=address)
     account_limit, account = _account_limit(), account_subject(username=username)
     try:
-        # Counted before the password is checked, so a throttled guess costs one write and no hashing.
-        throttle_hit(limit=limit, subject=subject)
+        # Failures are counted, not attempts: a throttled guess costs a read and no hashing, and sign-ins in
+        # flight at once with the right password don't refuse each other.
+        counters = [(limit, subject), (account_limit, account)]
+        failures, account_failures = throttle_failures(counters)
+        if failures >= limit.attempts:
+            raise throttled(limit)
+        if account_failures >= account_limit.attempts and not known_address(username=username, address=address):
+            raise throttled(account_limit)
         try:
-            throttle_hit(limit=account_limit, subject=account)
-        except Throttled:
-            if not known_address(username=username, address=address):
-                raise
-        user = user_authenticate(username=username, password=password)
-        throttle_clear(limit=limit, subject=subject)
-        throttle_clear(limit=account_limit, subject=account)
+            user = user_authenticate(username=username, password=password)
+        except InvalidCredentials:
+            throttle_fail(counters)
+            raise
+        if failures or account_failures:
+            throttle_clear(limit=limit, subject=subject)
+            throttle_clear(limit=account_limit, subject=account)
         known_address_remember(username=username, address=address, days=settings.SIGNIN_KNOWN_ADDRESS_DAYS)
         auth.login(request, user)
     except Throttled as exc:
@@ -168,15 +180,22 @@ def password_change(request: HttpRequest) -> HttpResponse:
     try:
         if new1 != new2:
             raise AccountValidationError({"new_password2": "The two new passwords differ."})
-        throttle_hit(limit=limit, subject=subject)
+        throttle_check(limit=limit, subject=subject)  # failures are counted, not attempts (accounts/throttle.py)
         try:
-            user = user_change_password(user_id=request.user.id, old_password=old, new_password=new1)
+            user = user_change_password(
+                user_id=request.user.id,
+                old_password=old,
+                new_password=new1,
+                keep_session=lambda generation: auth.rotate_session(request, generation),
+            )
         except AccountValidationError as exc:
-            if "old_password" not in exc.errors:
+            if "old_password" in exc.errors:
+                throttle_fail([(limit, subject)])
+            else:
                 throttle_clear(limit=limit, subject=subject)  # the current password was right
             raise
         throttle_clear(limit=limit, subject=subject)
-        auth.after_password_change(request, user)
+        request.user = user
     except AccountValidationError as exc:
         context["errors"] = exc.errors
         return render(request, template, context, status=400)

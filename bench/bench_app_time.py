@@ -10,8 +10,8 @@ the figures are the CPU time of the thread serving the request (time.thread_time
 Client and the whole middleware stack, for one signed-in admin (so the console pages, on the local
 gateway, are in the table).
 
-1. App CPU per request, p50 and p90 of BENCH_REQUESTS (default 200) each, interleaved. Targets: the list
-   page at most 3 ms p50, and no page over 2x the API list.
+1. App CPU per request, p50 and p90 of BENCH_REQUESTS (default 200) each, interleaved. Targets (ratios, as the
+   machines are noisy): the list page at most 1.5x the API list, and no other page over 2x the API list.
 2. Memory: peak RSS after 1,000 requests of a mixed workload (the same requests in turn), and the RSS
    growth from the 1,000th to the 2,000th request. Target: no growth (under 1 MB: allocator noise);
    every in-memory buffer is bounded (tests/unit/test_bounded_buffers.py).
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TARGET_LIST_P50_MS = 3.0
+TARGET_LIST_X_API_LIST = 1.5
 TARGET_X_API_LIST = 2.0
 GROWTH_LIMIT_MB = 1.0
 
@@ -216,10 +216,14 @@ def _run(replay: ReplayEndpoint) -> None:
     from console import observability
 
     page, api, note_id, version = _setup()
+
     # A request id for the console's request page: one the local console recorded.
-    page.get("/notes/")
-    request_id = observability._buffers.requests[-1].correlation_id
-    requests: list[tuple[str, Any, str, str, dict[str, str]]] = [
+    def newest_request() -> str:
+        # A request the local console still holds: its buffer is bounded, so a fixed id falls out of it after a
+        # few hundred requests and its page is then (rightly) a 404.
+        return f"/console/requests/{observability._buffers.requests[-1].correlation_id}/"
+
+    requests: list[tuple[str, Any, str, Any, dict[str, str]]] = [
         ("bare view (/healthz)", page, "get", "/healthz", {}),
         ("list page", page, "get", "/notes/", {}),
         ("note page", page, "get", f"/notes/{note_id}/", {}),
@@ -231,10 +235,11 @@ def _run(replay: ReplayEndpoint) -> None:
         ("console: invocations", page, "get", "/console/invocations/", {}),
         ("console: logs", page, "get", "/console/logs/", {}),
         ("console: triggers", page, "get", "/console/triggers/", {}),
-        ("console: one request", page, "get", f"/console/requests/{request_id}/", {}),
+        ("console: one request", page, "get", newest_request, {}),
     ]
 
-    def send(client: Any, method: str, path: str, data: dict[str, str]) -> Any:
+    def send(client: Any, method: str, path: Any, data: dict[str, str]) -> Any:
+        path = path() if callable(path) else path
         if method == "post":
             return client.post(path, data, HTTP_HX_REQUEST="true")
         return client.get(path)
@@ -274,8 +279,8 @@ def _run(replay: ReplayEndpoint) -> None:
         times = p50 / api_list
         target = ""
         if name == "list page":
-            ok = p50 <= TARGET_LIST_P50_MS and times <= TARGET_X_API_LIST
-            target = f"<= {TARGET_LIST_P50_MS:g} ms and <= {TARGET_X_API_LIST:g}x: {'met' if ok else 'NOT met'}"
+            ok = times <= TARGET_LIST_X_API_LIST
+            target = f"<= {TARGET_LIST_X_API_LIST:g}x: {'met' if ok else 'NOT met'}"
             verdicts.append(ok)
         elif name != "bare view (/healthz)":
             ok = times <= TARGET_X_API_LIST

@@ -30,6 +30,8 @@ REQUIRED = (
     "whitenoise/__init__.py",
     "django_htmx/__init__.py",
     "markdown_it/__init__.py",
+    "mdit_py_plugins/tasklists/__init__.py",
+    "linkify_it/__init__.py",
     "nh3/__init__.py",
     "zappa/handler.py",
     "werkzeug/__init__.py",

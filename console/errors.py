@@ -91,6 +91,14 @@ class StoreUnavailableMiddleware:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a plain explanation instead of Django's page (which relies on inline styles)."""
     log.info("CSRF check failed on %s %s: %s", request.method, request.path, reason)
+    if is_api_request(request):
+        return json_error(
+            request,
+            403,
+            code="csrf_failed",
+            message="A request signed in with the session cookie needs the CSRF token; API clients send a token "
+            "in the Authorization header instead.",
+        )
     return render(request, "403_csrf.html", status=403)
 
 

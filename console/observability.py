@@ -7,7 +7,9 @@ share one id), else the API Gateway request id, else a new one. It is on `reques
 (`CorrelationIdFilter`) and in the `X-Correlation-Id` response header.
 
 `RequestLogMiddleware` writes one JSON line per request and keeps the last requests and log lines in
-bounded in-memory buffers: the local health gateway reads them to show the running process.
+bounded in-memory buffers: the local health gateway reads them to show the running process. A streamed
+response (an export's download) is logged when its stream ends, with its real outcome: a stream that
+fails part-way is a 500 (its headers said 200, but the body is cut), one the client leaves is "aborted".
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -278,16 +280,34 @@ class RequestLogMiddleware:
         started_at = time.time()
         started = time.perf_counter()
         status = 500
+        streamed = False
         try:
             response = self.get_response(request)
             status = response.status_code
             response[CORRELATION_HEADER] = correlation_id
+            if response.streaming:
+                calls = _aws_calls.get()
+
+                def finish(outcome: str, failure: dict[str, str] | None) -> None:
+                    if failure:
+                        request._health_exception = failure  # type: ignore[attr-defined]
+                    duration_ms = round((time.perf_counter() - started) * 1000, 2)
+                    with buffers.lock:
+                        buffers.in_flight -= 1
+                    final = 500 if outcome == "failed" else status
+                    self._record(request, correlation_id, started_at, duration_ms, final, cold, concurrent, outcome)
+
+                response.streaming_content = _WatchedStream(
+                    response.streaming_content, correlation_id=correlation_id, calls=calls, finish=finish
+                )
+                streamed = True
             return response
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 2)
-            with buffers.lock:
-                buffers.in_flight -= 1
-            self._record(request, correlation_id, started_at, duration_ms, status, cold, concurrent)
+            if not streamed:
+                duration_ms = round((time.perf_counter() - started) * 1000, 2)
+                with buffers.lock:
+                    buffers.in_flight -= 1
+                self._record(request, correlation_id, started_at, duration_ms, status, cold, concurrent)
             _aws_calls.reset(calls_token)
             _correlation_id.reset(token)
 
@@ -300,6 +320,7 @@ class RequestLogMiddleware:
         status: int,
         cold: bool,
         concurrent: int,
+        outcome: str | None = None,  # a streamed response's: "complete", "failed" or "aborted"
     ) -> None:
         user = getattr(request, "user", None)
         if getattr(user, "_wrapped", None) is empty:
@@ -343,6 +364,8 @@ class RequestLogMiddleware:
             "db_calls": record.db_calls,
             "db_ms": record.db_ms,
         }
+        if outcome:
+            fields["streamed"] = outcome
         if record.exc_type:  # the exception Django turned into this 500, for grouping failures by it
             fields.update(exc_type=record.exc_type, exc_frame=record.exc_frame)
         lambda_id, apigw_id = lambda_request_id(request), apigw_request_id(request)
@@ -350,8 +373,84 @@ class RequestLogMiddleware:
             fields["lambda_request_id"] = lambda_id
         if apigw_id and apigw_id != correlation_id:
             fields["apigw_request_id"] = apigw_id
-        level = logging.ERROR if status >= 500 else logging.WARNING if status >= 400 else logging.INFO
-        log.log(level, "%s %s %s %.1fms", record.method, record.path, status, duration_ms, extra={"http": fields})
+        level = (
+            logging.ERROR
+            if status >= 500
+            else logging.WARNING
+            if status >= 400 or outcome == "aborted"
+            else logging.INFO
+        )
+        suffix = f" (stream {outcome})" if outcome and outcome != "complete" else ""
+        log.log(
+            level,
+            "%s %s %s %.1fms%s",
+            record.method,
+            record.path,
+            status,
+            duration_ms,
+            suffix,
+            extra={"http": fields},
+        )
+
+
+class _WatchedStream:
+    """A streamed response's chunks, produced under the request's correlation id and AWS-call count (the
+    middleware has returned by then), calling `finish` once: when the chunks end ("complete"), when making
+    one raises ("failed", the exception's fields; it is raised on), or when the server closes the response
+    before the end ("aborted": the client left, or nothing read the body)."""
+
+    def __init__(
+        self,
+        chunks: Any,
+        *,
+        correlation_id: str,
+        calls: _AwsCalls | None,
+        finish: Callable[[str, dict[str, str] | None], None],
+    ) -> None:
+        self._chunks: Iterator[Any] = iter(chunks)
+        self._source = chunks
+        self._correlation_id, self._calls, self._finish = correlation_id, calls, finish
+        self._done = False
+
+    def __iter__(self) -> _WatchedStream:
+        return self
+
+    def __next__(self) -> Any:
+        token, calls_token = _correlation_id.set(self._correlation_id), _aws_calls.set(self._calls)
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            self._end("complete", None)
+            raise
+        except BaseException as exc:  # noqa: BLE001 - recorded, then raised as it was
+            import traceback
+
+            failure = exception_fields(exc)
+            failure["traceback"] = "".join(traceback.format_exception(exc))[-4000:]
+            self._end("failed", failure)
+            raise
+        finally:
+            _aws_calls.reset(calls_token)
+            _correlation_id.reset(token)
+
+    def close(self) -> None:
+        try:
+            closer = getattr(self._source, "close", None)
+            if closer is not None:
+                closer()
+        finally:
+            self._end("aborted", None)
+
+    def _end(self, outcome: str, failure: dict[str, str] | None) -> None:
+        if self._done:
+            return
+        self._done = True
+        token, calls_token = _correlation_id.set(self._correlation_id), _aws_calls.set(self._calls)
+        try:
+            self._finish(outcome, failure)
+        finally:
+            _aws_calls.reset(calls_token)
+            _correlation_id.reset(token)
 
 
 # --- logging: filter, JSON formatter, in-memory handler ------------------------------------------

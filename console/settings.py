@@ -132,23 +132,35 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every line is JSON (LOG_FORMAT=text for a terminal) and carries the request's correlation id.
-    "filters": {"correlation": {"()": "console.observability.CorrelationIdFilter"}},
+    # No line carries a secret (a reset link's key, an API token): console/log_redaction.py.
+    "filters": {
+        "correlation": {"()": "console.observability.CorrelationIdFilter"},
+        "secrets": {"()": "console.log_redaction.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {"()": "console.observability.JsonFormatter"},
         "text": {"()": "console.observability.TextFormatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["correlation"],
+            "filters": ["secrets", "correlation"],
             "formatter": "text" if env_str("LOG_FORMAT", "json") == "text" else "json",
         },
-        "recent": {"class": "console.observability.MemoryLogHandler", "filters": ["correlation"]},
+        "recent": {"class": "console.observability.MemoryLogHandler", "filters": ["secrets", "correlation"]},
+        # runserver's request lines, as Django's default logging writes them, less the secrets in their URLs
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["secrets"]},
     },
     "root": {"handlers": ["console", "recent"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
 }
 

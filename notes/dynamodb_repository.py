@@ -130,6 +130,9 @@ def from_item(item: dict[str, Any]) -> Note:
 
 
 WRITE_ID = "write_id"
+VISIT = "visit"  # the editing visit of an autosave (a note item's and a history item's attribute)
+HISTORY_REPLACED = "history-replaced"  # a version replaced by its visit's next autosave (a marker)
+REPLACED_MARKER_SECONDS = 2 * 24 * 3600  # longer than a stream record can be redelivered (24 h)
 
 
 def _new_write_id() -> str:
@@ -276,7 +279,15 @@ class DynamoDBNoteRepository:
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
         return distinct_categories(found)
 
-    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+    def update(
+        self,
+        *,
+        user_id: str,
+        note_id: str,
+        expected_version: int,
+        changes: dict[str, object],
+        visit: str | None = None,
+    ) -> Note:
         updated_at = now_iso()
         write_id = _new_write_id()
         names = {"#v": "version", "#w": WRITE_ID}
@@ -289,6 +300,14 @@ class DynamoDBNoteRepository:
         }
         sets = ["#v = :next", "updated_at = :updated_at", "updated_sk = :updated_sk", "#w = :write_id"]
         removes = []
+        # The editing visit this write belongs to (autosave), read from the stream image by the history
+        # writer; any other write clears it, so its version is a version of its own.
+        names["#visit"] = VISIT
+        if visit:
+            values[":visit"] = {"S": visit}
+            sets.append("#visit = :visit")
+        else:
+            removes.append("#visit")
         for i, (name, value) in enumerate(changes.items()):
             kind = _KIND[FIELD[name].type]
             names[f"#f{i}"] = name
@@ -387,10 +406,11 @@ class DynamoDBNoteRepository:
                 Key=self._key(user_id, note_id),
                 UpdateExpression=(
                     "SET #type = :note, updated_at = :now, updated_sk = :updated_sk, #v = #v + :one, #w = :write_id "
-                    "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at"
+                    "REMOVE deleted_at, deleted_sk, purge_at, purge_day, expires_at, #visit"
                 ),
                 ConditionExpression="attribute_exists(pk) AND #type = :trash",
-                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID},
+                # A restore is a version of its own, not part of the autosave visit before the delete.
+                ExpressionAttributeNames={"#type": "type", "#v": "version", "#w": WRITE_ID, "#visit": VISIT},
                 ExpressionAttributeValues={
                     ":note": {"S": "note"},
                     ":trash": {"S": "trash"},
@@ -462,17 +482,41 @@ class DynamoDBNoteRepository:
                 kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
         return purged
 
-    def add_history(self, note: Note) -> bool:
+    def add_history(self, note: Note, *, visit: str | None = None) -> bool:
         item = _history_item(note)
+        if visit:
+            item[VISIT] = {"S": visit}
         try:
             self._call("put_item", Item=item, ConditionExpression="attribute_not_exists(pk)")
         except ConditionFailed:
             return False
+        if visit and note.version > 1:
+            # The same visit's previous autosave is replaced by this one: its item becomes a small marker
+            # (one conditional write, no read), which keeps a redelivered record of it from recording it
+            # again, and expires after the stream's 24-hour retention.
+            try:
+                self._call(
+                    "put_item",
+                    Item={
+                        "pk": {"S": user_pk(note.user_id)},
+                        "sk": {"S": history_sk(note.id, note.version - 1)},
+                        "type": {"S": HISTORY_REPLACED},
+                        VISIT: {"S": visit},
+                        dynamodb.TTL_ATTRIBUTE: {"N": str(int(time.time()) + REPLACED_MARKER_SECONDS)},
+                    },
+                    ConditionExpression="#visit = :visit AND #type = :history",
+                    ExpressionAttributeNames={"#visit": VISIT, "#type": "type"},
+                    ExpressionAttributeValues={":visit": {"S": visit}, ":history": {"S": "history"}},
+                )
+            except ConditionFailed:
+                pass  # another write's version (or none): kept
         if note.version > HISTORY_KEEP:
-            self._call(
-                "delete_item",
-                Key={"pk": {"S": user_pk(note.user_id)}, "sk": {"S": history_sk(note.id, note.version - HISTORY_KEEP)}},
-            )
+            # Kept by count, not by number: a visit's replaced autosaves leave gaps in the numbers, and the
+            # last HISTORY_KEEP recorded versions must all stay (markers older than those go too).
+            items = self._history_items(note.user_id, note.id, keys_only=True)
+            kept = [i for i in items if i.get("type", {}).get("S") == "history"][:HISTORY_KEEP]
+            oldest_kept = kept[-1]["sk"]["S"] if len(kept) == HISTORY_KEEP else ""
+            self._batch_delete([{"pk": i["pk"], "sk": i["sk"]} for i in items if i["sk"]["S"] < oldest_kept])
         return True
 
     def _history_items(self, user_id: str, note_id: str, *, keys_only: bool = False) -> list[dict[str, Any]]:
@@ -483,7 +527,8 @@ class DynamoDBNoteRepository:
             "ScanIndexForward": False,
         }
         if keys_only:
-            kwargs["ProjectionExpression"] = "pk, sk"
+            kwargs["ProjectionExpression"] = "pk, sk, #type"
+            kwargs["ExpressionAttributeNames"] = {"#type": "type"}
         items: list[dict[str, Any]] = []
         while True:
             resp = self._call("query", **kwargs)
@@ -493,7 +538,8 @@ class DynamoDBNoteRepository:
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
     def list_history(self, *, user_id: str, note_id: str) -> list[Note]:
-        return [from_item(i) for i in self._history_items(user_id, note_id)]
+        items = self._history_items(user_id, note_id)
+        return [from_item(i) for i in items if i.get("type", {}).get("S") == "history"]
 
     def get_version(self, *, user_id: str, note_id: str, version: int) -> Note:
         resp = self._call(

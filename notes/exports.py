@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from notes.domain import Note, now_iso
 from notes.repository import NoteRepository
+from notes.stamps import normal_stamp, zip_date_time
 
 EXPORT_FORMAT = "notes-console"
 EXPORT_VERSION = 1
@@ -44,7 +45,9 @@ _ZIP_END_RECORD = 22
 
 
 def note_export_json(note: Note) -> dict[str, object]:
-    return {name: getattr(note, name) for name in _NOTE_FIELDS}
+    fields = {name: getattr(note, name) for name in _NOTE_FIELDS}
+    fields["created_at"], fields["updated_at"] = normal_stamp(note.created_at), normal_stamp(note.updated_at)
+    return fields
 
 
 def lambda_text_bytes(text: str) -> int:
@@ -84,7 +87,8 @@ def _yaml_string(value: str) -> str:
 
 
 def note_markdown(note: Note) -> str:
-    """The note as Markdown with YAML front matter holding every field."""
+    """The note as Markdown with YAML front matter holding every field, then the content and one newline
+    (none for no content), which the import takes off again: the content comes back exactly."""
     front = [
         "---",
         f"id: {_yaml_string(note.id)}",  # quoted: an id of digits (or digits and one e) would read as a number
@@ -92,13 +96,13 @@ def note_markdown(note: Note) -> str:
         f"category: {_yaml_string(note.category)}",
         f"important: {'true' if note.important else 'false'}",
         f"completed: {'true' if note.completed else 'false'}",
-        f"created_at: {_yaml_string(note.created_at)}",
-        f"updated_at: {_yaml_string(note.updated_at)}",
+        f"created_at: {_yaml_string(normal_stamp(note.created_at))}",
+        f"updated_at: {_yaml_string(normal_stamp(note.updated_at))}",
         f"version: {note.version}",
         "---",
         "",
     ]
-    return "\n".join(front) + note.content + ("" if note.content.endswith("\n") or not note.content else "\n")
+    return "\n".join(front) + note.content + ("\n" if note.content else "")
 
 
 def markdown_filename(note: Note) -> str:
@@ -266,7 +270,8 @@ def export_markdown_chunks(
         if last != after and lambda_binary_bytes(sink.position + central + _zip_entry_bound(note) + reserve) > limit:
             archive.writestr("REST.txt", f"This part stopped early. The rest of it: {rest_url(last or '')}\n")
             break
-        info = zipfile.ZipInfo(name, date_time=_zip_time(note.updated_at))
+        # A zip holds dates from 1980 to 2107 only: the entry's is clamped, the note's own is in its front matter.
+        info = zipfile.ZipInfo(name, date_time=zip_date_time(normal_stamp(note.updated_at)))
         info.external_attr = 0o644 << 16
         archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
         central += 46 + len(name.encode())
@@ -274,8 +279,3 @@ def export_markdown_chunks(
         yield sink.take()
     archive.close()
     yield sink.take()
-
-
-def _zip_time(stamp: str) -> tuple[int, int, int, int, int, int]:
-    year = max(1980, int(stamp[0:4]))
-    return (year, int(stamp[5:7]), int(stamp[8:10]), int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19]))

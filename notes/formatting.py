@@ -1,18 +1,25 @@
-"""A note's content as HTML: Markdown (CommonMark, through markdown-it-py), then an allow-list sanitizer (nh3).
+"""A note's content as HTML: GitHub-flavoured Markdown (markdown-it-py: CommonMark plus tables,
+strikethrough, task lists from mdit-py-plugins, bare URLs and www. addresses made links by linkify-it-py),
+then an allow-list sanitizer (nh3).
 
 What is stored is always the text as typed; this runs when a page shows it. Plain text reads as before:
 raw HTML is not Markdown here (shown as typed, never markup) and a line break stays a line break. Links
 open with rel="noopener nofollow ugc" and only to http(s) and mailto; images are not loaded (a note would
 otherwise fetch any URL its author put in it, or carry a data: URL), they become links to the image.
-Headings start at h3, below the page's own h1 and h2.
+Headings start at h3, below the page's own h1 and h2. A table sits in a focusable, named region that scrolls
+sideways (a phone never widens the page). A task item's box is put in after sanitizing, where the sanitized
+HTML holds a marker that only the task-list rule can produce (raw HTML is off): by default a mark read as
+"done"/"not done", or what the page's `task_box` builds (the note page's forms, notes/checklists.py).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nh3
 
@@ -26,6 +33,7 @@ _TAGS = {
     "strong",
     "em",
     "del",
+    "s",
     "code",
     "pre",
     "blockquote",
@@ -38,19 +46,56 @@ _TAGS = {
     "h4",
     "h5",
     "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "input",
 }
-_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# div and input come only from this module's own rules (raw HTML is off): the table's scroll region, and
+# the task marker that is replaced after sanitizing.
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "div": {"class", "role", "aria-label", "tabindex"},
+    "input": {"type", "checked"},
+    "li": {"class"},
+    "ul": {"class"},
+    "ol": {"start", "class"},
+}
 _URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING_SHIFT = 2
-_BLOCK_END = re.compile(r"<br />|</(?:p|li|h\d|blockquote|pre)>")
+_BLOCK_END = re.compile(r"<br />|</(?:p|li|h\d|blockquote|pre|th|td)>")
+_TASK_MARKER = re.compile(r"<input[^>]*>")
+_TASK_CHECKBOX_PREFIX = '<input class="task-list-item-checkbox"'
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+@dataclass(frozen=True)
+class TaskItem:
+    """One task-list item: its place among the note's tasks, the source line of its box, ticked or not."""
+
+    index: int
+    line: int
+    done: bool
+    label: str
+
+
+TaskBox = Callable[[TaskItem], str]
+
+
+@lru_cache(maxsize=2)
+def _parser(*, linkify: bool = True) -> MarkdownIt:
+    """`linkify=False` for what only reads the words or the task items (a list row's snippet, a checklist
+    tick): finding bare URLs is about a third of the parse, and a link's text is its URL anyway."""
     from markdown_it import MarkdownIt  # ~100 ms of imports: paid by the first page that shows a note
+    from mdit_py_plugins.tasklists import tasklists_plugin
 
-    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": False})
-    md.enable("strikethrough")
+    md = MarkdownIt("commonmark", {"html": False, "breaks": True, "linkify": linkify})
+    md.enable(["strikethrough", "table", *(["linkify"] if linkify else [])])
+    md.use(tasklists_plugin)
+    md.core.ruler.after("github-tasklists", "note-tasks", _collect_tasks)
 
     def heading_open(renderer, tokens, idx, options, env):
         tokens[idx].tag = f"h{min(int(tokens[idx].tag[1]) + _HEADING_SHIFT, 6)}"
@@ -68,27 +113,90 @@ def _parser() -> MarkdownIt:
 
     md.add_render_rule("heading_open", heading_open)
     md.add_render_rule("heading_close", heading_close)
+
+    def table_open(renderer, tokens, idx, options, env):
+        env["tables"] = env.get("tables", 0) + 1
+        region = f'<div class="table-scroll" role="region" aria-label="Table {env["tables"]}" tabindex="0">'
+        return region + md.renderer.renderToken(tokens, idx, options, env)
+
+    def table_close(renderer, tokens, idx, options, env):
+        return md.renderer.renderToken(tokens, idx, options, env) + "</div>\n"
+
     md.add_render_rule("image", image)
+    md.add_render_rule("table_open", table_open)
+    md.add_render_rule("table_close", table_close)
     return md
 
 
-def render_markdown(text: str) -> str:
-    """Safe HTML for a note's content (to be marked safe by the template filter, nowhere else)."""
+def _collect_tasks(state: Any) -> None:
+    """After the task-list plugin: each item's box becomes a marker the sanitizer keeps, and the item is
+    noted in `env["tasks"]` (in document order, as the markers are) with its source line."""
+    tasks = state.env.setdefault("tasks", [])
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        children = token.children or []
+        if token.type != "inline" or not children or children[0].type != "html_inline":
+            continue
+        if not children[0].content.startswith(_TASK_CHECKBOX_PREFIX):
+            continue
+        done = 'checked="checked"' in children[0].content
+        item = tokens[i - 2]
+        line = item.map[0] if item.map else token.map[0] if token.map else -1
+        words = (c.content for c in children[1:] if c.type in ("text", "code_inline"))
+        label = " ".join(" ".join(words).split())
+        tasks.append(TaskItem(index=len(tasks), line=line, done=done, label=label))
+        children[0].content = '<input type="checkbox" checked>' if done else '<input type="checkbox">'
+
+
+def _task_mark(task: TaskItem) -> str:
+    mark = "☑" if task.done else "☐"
+    state = "done" if task.done else "not done"
+    return f'<span class="task-mark" aria-hidden="true">{mark}</span><span class="visually-hidden">({state})</span>'
+
+
+def render_markdown(text: str, *, task_box: TaskBox | None = None) -> str:
+    """Safe HTML for a note's content (to be marked safe by the template filter, nowhere else).
+    `task_box` builds each task item's box (its output must be safe HTML); by default a read-only mark."""
     if not text:
         return ""
-    return nh3.clean(
-        _parser().render(text),
+    env: dict[str, Any] = {}
+    cleaned = nh3.clean(
+        _parser().render(text, env),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    tasks: list[TaskItem] = env.get("tasks", [])
+    build = task_box or _task_mark
+    boxes = iter(tasks)
+
+    def box(_: re.Match[str]) -> str:
+        task = next(boxes, None)
+        return build(task) if task is not None else ""
+
+    # Every <input> left is a task marker, in the order the tasks were collected.
+    return _TASK_MARKER.sub(box, cleaned)
+
+
+def task_items(text: str) -> tuple[TaskItem, ...]:
+    """The content's task-list items, in document order (what the boxes on the page are numbered by)."""
+    if "[" not in text:
+        return ()  # most notes: no parse
+    return _task_items(text)
+
+
+@lru_cache(maxsize=256)
+def _task_items(text: str) -> tuple[TaskItem, ...]:
+    env: dict[str, Any] = {}
+    _parser(linkify=False).parse(text, env)
+    return tuple(env.get("tasks", []))
 
 
 def plain_text(text: str) -> str:
     """The content's words without Markdown's marks (for a list row's snippet and search results)."""
     if not text:
         return ""
-    rendered = _BLOCK_END.sub(" ", _parser().render(text))
+    rendered = _BLOCK_END.sub(" ", _parser(linkify=False).render(text))
     return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())

@@ -1,7 +1,8 @@
 """Version history and the search index, from the table's DynamoDB stream.
 
 Every INSERT or MODIFY of a live note records its new image as a version (idempotent: the version is
-the key, so a redelivered record writes nothing twice). A REMOVE of a note drops its history again: a
+the key, so a redelivered record writes nothing twice). An autosave's image carries its editing visit:
+it replaces the same visit's previous version, so a burst of autosaves is one version, not twenty. A REMOVE of a note drops its history again: a
 version recorded late (the note deleted for good seconds after an edit, or a replay from TRIM_HORIZON)
 would otherwise outlive it. A record that can't be parsed is logged with
 its keys and skipped, never retried forever; a store failure reports the record as failed so Lambda
@@ -71,7 +72,8 @@ def process_records(
             continue
         try:
             if isinstance(action, Note):
-                if repo.add_history(action):
+                visit = _visit(change)
+                if repo.add_history(action, visit=visit) if visit else repo.add_history(action):
                     written += 1
                 if repo.index_note(action):
                     indexed += 1
@@ -92,6 +94,12 @@ def process_records(
                 "indexed": indexed,
             }
     return {"batchItemFailures": [], "written": written, "skipped": skipped, "indexed": indexed}
+
+
+def _visit(change: dict[str, Any]) -> str | None:
+    """The editing visit an autosave wrote (the note item's `visit`): its versions replace each other."""
+    visit = ((change.get("NewImage") or {}).get("visit") or {}).get("S")
+    return visit if isinstance(visit, str) and visit else None
 
 
 @dataclass(frozen=True)

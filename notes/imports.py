@@ -11,7 +11,8 @@ export whose id is already one of the user's notes (the same account) is skipped
 
 Formats (as the apps write them; samples in tests/data/imports/):
 - Notes Console: {"format": "notes-console", "version": 1, "notes": [{id, title, content, category,
-  important, completed, created_at, updated_at, version}]} (one part of an export per file).
+  important, completed, created_at, updated_at, version}]} (one part of an export per file); or its
+  Markdown export, a zip of .md files whose front matter holds the same fields (exports.note_markdown).
 - Simplenote (Settings > Tools > Export notes: notes.zip with source/notes.json): {"activeNotes": [{id,
   content, creationDate, lastModified, tags?, pinned?, ...}], "trashedNotes": [...]}. The first line of
   the content is the title; pinned is important; trashed notes are left out.
@@ -28,12 +29,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from console.aws import deadline
+from console.aws.errors import StoreUnavailable
+from console.integers import json_int
 from notes.domain import (
     FIELD,
     TITLE_MAX_CHARS,
@@ -44,24 +49,30 @@ from notes.domain import (
     now_iso,
 )
 from notes.repository import NoteRepository, note_id_for_token
+from notes.stamps import StampProblem, stamp_from_epoch_usec, stamp_from_iso
 
 IMPORT_MAX_BYTES = 4 * 1024 * 1024  # an upload, base64 in Lambda's 6 MB request payload, with room for the rest
 IMPORT_MAX_FILES = 10_000  # files in one upload (a zip's members included)
 IMPORT_MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # what a zip may expand to (a zip bomb is refused before reading)
 IMPORT_TIME_BUDGET_SECONDS = 20.0  # API Gateway gives up at 29 s; the rest comes with the next upload
+# Time left before the request's own deadline (console/aws/deadline.py) at which the import stops adding notes:
+# enough for one more note's writes and the answer saying what was stored and what remains.
+IMPORT_STOP_MARGIN_SECONDS = 2.0
 MAX_PROBLEMS_SHOWN = 20
 UNTITLED = "Untitled"
 
 _ID_RE = re.compile(r"^[0-9a-f]{32}$")
-_STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+log = logging.getLogger(__name__)
 
 
 class ImportRejected(Exception):
-    """The upload cannot be imported; `problems` says what and where. Nothing was stored."""
+    """The upload cannot be imported; `problems` says what and where. Nothing was stored. `of_the_form`: the
+    form itself is wrong (no file, too large), not what the files hold."""
 
-    def __init__(self, problems: list[str], *, total: int | None = None) -> None:
+    def __init__(self, problems: list[str], *, total: int | None = None, of_the_form: bool = False) -> None:
         self.problems = problems[:MAX_PROBLEMS_SHOWN]
         self.total = total if total is not None else len(problems)
+        self.of_the_form = of_the_form
         super().__init__("; ".join(self.problems))
 
 
@@ -103,7 +114,7 @@ def read_upload(files: list[tuple[str, bytes]]) -> _Reading:
     """Every note in the uploaded files, checked. ImportRejected if any file or note is not importable."""
     reading = _Reading()
     if not files:
-        raise ImportRejected(["Choose a file to import."])
+        raise ImportRejected(["Choose a file to import."], of_the_form=True)
     documents: list[tuple[str, bytes]] = []
     for name, data in files:
         if data[:4] == b"PK\x03\x04" or name.lower().endswith(".zip"):
@@ -124,7 +135,7 @@ def read_upload(files: list[tuple[str, bytes]]) -> _Reading:
 def _zip_members(name: str, data: bytes, reading: _Reading) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".json")]
+        infos = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith((".json", ".md"))]
         expanded = sum(i.file_size for i in infos)
         if expanded > IMPORT_MAX_UNZIPPED_BYTES:
             raise ImportRejected(
@@ -140,19 +151,43 @@ def _zip_members(name: str, data: bytes, reading: _Reading) -> list[tuple[str, b
         return []
     if not members:
         reading.problems.append(
-            f"{name}: the zip holds no .json file (Simplenote's has source/notes.json, Takeout's Keep/*.json)."
+            f"{name}: the zip holds no .json or .md file (Simplenote's has source/notes.json, Takeout's "
+            "Keep/*.json, this app's Markdown export a .md file per note)."
         )
     return members
 
 
-def _read_document(name: str, data: bytes, reading: _Reading) -> None:
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _json(text: str) -> object:
+    """Every value in a file is hostile until checked: numbers longer than MAX_DIGITS digits (Python refuses
+    to convert 4,300) and NaN/Infinity are refused by the parser, nesting beyond the parser's depth too."""
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        return json.loads(text, parse_int=json_int, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _TooDeep("it is nested too deeply") from None
+
+
+def _read_document(name: str, data: bytes, reading: _Reading) -> None:
+    if name.lower().endswith(".md"):
+        _read_markdown(name, data, reading)
+        return
+    try:
+        document = _json(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         reading.problems.append(f"{name}: not UTF-8 text.")
         return
     except json.JSONDecodeError as exc:
         reading.problems.append(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).")
+        return
+    except ValueError as exc:
+        reading.problems.append(f"{name}: not JSON this app can read: {exc}.")
         return
     if isinstance(document, dict) and document.get("format") == "notes-console":
         _read_own(name, document, reading)
@@ -190,24 +225,37 @@ def _add(
     reading.candidates.append(ImportCandidate(candidate_source, token, cleaned, created, updated, original_id))
 
 
-def _stamp_from_iso(value: object) -> str | None:
-    if not isinstance(value, str):
+class _NoteProblem(Exception):
+    """One field of one note cannot be imported; the message names the field."""
+
+
+def _stamp(note: dict, key: str, convert: Callable[[object], str], *, required: bool = False) -> str | None:
+    """The note's date `key` as a stored stamp; None when it is absent (and may be); _NoteProblem otherwise."""
+    value = note.get(key)
+    if value is None and not required:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(_STAMP_FORMAT)
+        return convert(value)
+    except StampProblem as exc:
+        raise _NoteProblem(f'"{key}" {exc}.') from None
 
 
-def _stamp_from_usec(value: object) -> str | None:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 10**17:
-        return None
-    return datetime.fromtimestamp(value / 1_000_000, UTC).strftime(_STAMP_FORMAT)
+def _text_list(note: dict, key: str) -> list[str]:
+    value = note.get(key, [])
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _NoteProblem(f'"{key}" must be a list of text.')
+    return value
+
+
+def _flag(note: dict, key: str) -> bool:
+    value = note.get(key, False)
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _NoteProblem(f'"{key}" must be true or false.')
+    return value
 
 
 def _category_and_rest(tags: list[str]) -> tuple[str | None, list[str]]:
@@ -249,22 +297,57 @@ def _read_own(name: str, document: dict, reading: _Reading) -> None:
     if not isinstance(notes, list):
         reading.problems.append(f'{name}: "notes" must be a list.')
         return
-    reading.formats.append("Notes Console")
+    if "Notes Console" not in reading.formats:
+        reading.formats.append("Notes Console")
     for index, note in enumerate(notes, 1):
-        where = f"{name}, note {index}"
-        if not isinstance(note, dict):
-            reading.problems.append(f"{where}: not an object.")
-            continue
-        note_id = note.get("id")
-        created, updated = _stamp_from_iso(note.get("created_at")), _stamp_from_iso(note.get("updated_at"))
-        if not isinstance(note_id, str) or not _ID_RE.match(note_id):
-            reading.problems.append(f"{where}: id must be 32 lowercase hex characters.")
-            continue
-        if created is None or updated is None:
-            reading.problems.append(f"{where}: created_at and updated_at must be ISO-8601 times.")
-            continue
-        values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
-        _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
+        _read_own_note(f"{name}, note {index}", note, reading)
+
+
+def _read_own_note(where: str, note: object, reading: _Reading) -> None:
+    if not isinstance(note, dict):
+        reading.problems.append(f"{where}: not an object.")
+        return
+    note_id = note.get("id")
+    if not isinstance(note_id, str) or not _ID_RE.match(note_id):
+        reading.problems.append(f"{where}: id must be 32 lowercase hex characters.")
+        return
+    try:
+        created = _stamp(note, "created_at", stamp_from_iso, required=True)
+        updated = _stamp(note, "updated_at", stamp_from_iso, required=True)
+    except _NoteProblem as exc:
+        reading.problems.append(f"{where}: {exc}")
+        return
+    values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
+    _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
+
+
+def _read_markdown(name: str, data: bytes, reading: _Reading) -> None:
+    """A file of this app's Markdown export: front matter of `key: <JSON value>` lines between "---" lines,
+    then the content and one newline (exports.note_markdown)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        reading.problems.append(f"{name}: not UTF-8 text.")
+        return
+    head, separator, body = text.removeprefix("---\n").partition("\n---\n")
+    if not text.startswith("---\n") or not separator:
+        reading.problems.append(f"{name}: not a note of a Notes Console Markdown export (no front matter).")
+        return
+    note: dict[str, object] = {}
+    for number, line in enumerate(head.split("\n"), 2):
+        key, colon, value = line.partition(": ")
+        if not colon:
+            reading.problems.append(f'{name}: front matter line {number} is not "key: value".')
+            return
+        try:
+            note[key.strip()] = _json(value)
+        except ValueError as exc:
+            reading.problems.append(f"{name}: front matter line {number} ({key.strip()[:40]}): {exc}.")
+            return
+    note["content"] = body.removesuffix("\n")
+    if "Notes Console" not in reading.formats:
+        reading.formats.append("Notes Console")
+    _read_own_note(name, note, reading)
 
 
 def _read_simplenote(name: str, document: dict, reading: _Reading) -> None:
@@ -283,19 +366,20 @@ def _read_simplenote(name: str, document: dict, reading: _Reading) -> None:
         if content is None or not isinstance(source_id, str):
             reading.problems.append(f'{where}: "id" and "content" must be text.')
             continue
-        tags = note.get("tags", [])
-        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            reading.problems.append(f'{where}: "tags" must be a list of text.')
+        try:
+            tags, system_tags, pinned = _text_list(note, "tags"), _text_list(note, "systemTags"), _flag(note, "pinned")
+            updated = _stamp(note, "lastModified", stamp_from_iso) or now_iso()
+            created = _stamp(note, "creationDate", stamp_from_iso) or updated
+        except _NoteProblem as exc:
+            reading.problems.append(f"{where}: {exc}")
             continue
-        updated = _stamp_from_iso(note.get("lastModified")) or now_iso()
-        created = _stamp_from_iso(note.get("creationDate")) or updated
         title, body = _split_title(content)
         category, other_tags = _category_and_rest(tags)
         values = {
             "title": title,
             "content": _with_tags(body, other_tags),
             "category": category,
-            "important": note.get("pinned") is True or "pinned" in (note.get("systemTags") or []),
+            "important": pinned or "pinned" in system_tags,
         }
         _add(reading, where, "simplenote", source_id, values, created, updated)
 
@@ -321,6 +405,13 @@ def _read_keep(name: str, note: dict, reading: _Reading) -> None:
     ):
         reading.problems.append(f'{name}: "labels" must be a list of {{"name": ...}}.')
         return
+    try:
+        pinned, archived = _flag(note, "isPinned"), _flag(note, "isArchived")
+        updated = _stamp(note, "userEditedTimestampUsec", stamp_from_epoch_usec)
+        created = _stamp(note, "createdTimestampUsec", stamp_from_epoch_usec) or updated or now_iso()
+    except _NoteProblem as exc:
+        reading.problems.append(f"{name}: {exc}")
+        return
     attachments = note.get("attachments", [])
     reading.attachments += len(attachments) if isinstance(attachments, list) else 0
     checklist = "\n".join(f"- [{'x' if i.get('isChecked') is True else ' '}] {_text(i.get('text', ''))}" for i in items)
@@ -335,15 +426,13 @@ def _read_keep(name: str, note: dict, reading: _Reading) -> None:
     elif len(title) > TITLE_MAX_CHARS:
         content = f"{title}\n\n{content}" if content else title
         title = title[: TITLE_MAX_CHARS - 1] + "…"
-    updated = _stamp_from_usec(note.get("userEditedTimestampUsec"))
-    created = _stamp_from_usec(note.get("createdTimestampUsec")) or updated or now_iso()
     category, other_labels = _category_and_rest([lb["name"] for lb in labels])
     values = {
         "title": title,
         "content": _with_tags(content, other_labels),
         "category": category,
-        "important": note.get("isPinned") is True,
-        "completed": note.get("isArchived") is True,
+        "important": pinned,
+        "completed": archived,
     }
     source_id = f"{name.rsplit('/', 1)[-1]}#{note.get('createdTimestampUsec', '')}"
     _add(reading, name, "keep", source_id, values, created, updated or created)
@@ -360,7 +449,12 @@ def notes_import(
     time_budget: float = IMPORT_TIME_BUDGET_SECONDS,
     clock=time.monotonic,
 ) -> ImportResult:
-    """Check the whole upload, then create the notes it holds that this account does not have yet."""
+    """Check the whole upload, then create the notes it holds that this account does not have yet.
+
+    The notes are added until `time_budget` runs out or the request's deadline is near; if the store fails
+    (the deadline refusing a call included) once some notes are stored, the import stops there too. Either
+    way the answer says what was stored and how many remain (`remaining`): the same file again adds them.
+    A failure before any note is stored is raised (nothing was stored)."""
     if repo is None:
         from notes import wiring
 
@@ -382,9 +476,10 @@ def notes_import(
             result.already += 1
         else:
             todo.append(candidate)
-    deadline = clock() + time_budget
+    budget_ends = clock() + time_budget
+    box = deadline.TimeBox(margin=IMPORT_STOP_MARGIN_SECONDS)
     for index, candidate in enumerate(todo):
-        if index and clock() >= deadline:
+        if index and (clock() >= budget_ends or box.up()):
             result.remaining = len(todo) - index
             break
         note = Note(
@@ -395,7 +490,19 @@ def notes_import(
             version=1,
             **candidate.fields,
         )
-        stored = repo.add(note, client_token=candidate.token)
+        try:
+            stored = repo.add(note, client_token=candidate.token)
+        except StoreUnavailable as exc:
+            if not result.created:
+                raise
+            result.remaining = len(todo) - index
+            log.warning(
+                "import stopped by the store after %d of %d notes; the rest come with the same file again",
+                result.created,
+                len(todo),
+                extra={"fields": {"created": result.created, "remaining": result.remaining, "error": str(exc)}},
+            )
+            break
         result.created += 1
         result.created_ids.append(stored.id)
     return result

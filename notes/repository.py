@@ -54,9 +54,19 @@ class NoteRepository(Protocol):
         spelling met), sorted case-insensitively. Eventually consistent is fine: they are suggestions."""
         ...
 
-    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+    def update(
+        self,
+        *,
+        user_id: str,
+        note_id: str,
+        expected_version: int,
+        changes: dict[str, object],
+        visit: str | None = None,
+    ) -> Note:
         """Apply cleaned field changes if the stored version is `expected_version`; the version goes up
-        by one. VersionConflict (carrying the stored note) if it moved on, NoteNotFound if absent."""
+        by one. VersionConflict (carrying the stored note) if it moved on, NoteNotFound if absent.
+        `visit` marks the write as an autosave of that editing visit (add_history's `visit`); without it
+        the mark is cleared."""
         ...
 
     def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
@@ -81,9 +91,11 @@ class NoteRepository(Protocol):
         turns true it stops before the next note; the next run finds the rest (they are still due)."""
         ...
 
-    def add_history(self, note: Note) -> bool:
+    def add_history(self, note: Note, *, visit: str | None = None) -> bool:
         """Record this version of the note (key: user, note id, version); False if it was recorded
-        already (a redelivered stream record). Keeps the last HISTORY_KEEP versions."""
+        already (a redelivered stream record). Keeps the last HISTORY_KEEP recorded versions. With
+        `visit` (an autosave's editing visit), the previous version is dropped if it was the same
+        visit's: a burst of autosaves is one version in the history."""
         ...
 
     def list_history(self, *, user_id: str, note_id: str) -> list[Note]:

@@ -17,6 +17,7 @@ from notes.domain import (
     NotePage,
     TrashedNote,
     ValidationError,
+    VersionConflict,
     clean_fields,
     new_note_id,
     now_iso,
@@ -103,10 +104,15 @@ def note_update(
     expected_version: int,
     data: dict[str, object],
     partial: bool = True,
+    visit: str | None = None,
     repo: NoteRepository | None = None,
 ) -> Note:
+    """Conditional on `expected_version` (VersionConflict carrying what is stored). `visit` names the editing
+    visit an autosave (or the save that ends it) belongs to: the history keeps one version per visit."""
     changes = clean_fields(data, partial=partial)
-    return _repo(repo).update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)
+    return _repo(repo).update(
+        user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes, visit=visit
+    )
 
 
 def note_delete(
@@ -175,4 +181,27 @@ def note_restore_version(
     repository = _repo(repo)
     old = repository.get_version(user_id=user_id, note_id=note_id, version=version)
     changes = {name: getattr(old, name) for name in EDITABLE_FIELDS}
+    return repository.update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)
+
+
+def note_task_toggle(
+    *,
+    user_id: str,
+    note_id: str,
+    expected_version: int,
+    index: int,
+    done: bool,
+    repo: NoteRepository | None = None,
+) -> Note:
+    """Tick (or untick) one task-list item of the note's content, as a write conditional on the version the
+    page showed: the item is found in that version's text, so a note changed meanwhile is a VersionConflict
+    (carrying what is stored), never a tick applied to a different item. ValidationError for no such item."""
+    from notes.checklists import toggle_task
+
+    repository = _repo(repo)
+    current = repository.get(user_id=user_id, note_id=note_id)
+    if current.version != expected_version:
+        raise VersionConflict(expected=expected_version, current=current)
+    content = toggle_task(current.content, index=index, done=done)
+    changes = clean_fields({"content": content}, partial=True)
     return repository.update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)

@@ -103,7 +103,8 @@ def uploaded_files(request: HttpRequest) -> list[tuple[str, bytes]]:
             [
                 f"The upload is {total:,} bytes; at most {imports.IMPORT_MAX_BYTES:,} at a time. "
                 "Import the files in several uploads (each note is imported once, whatever the order)."
-            ]
+            ],
+            of_the_form=True,
         )
     return [(f.name or "upload", f.read()) for f in files]
 
@@ -126,7 +127,13 @@ def import_page(request: HttpRequest) -> HttpResponse:
     try:
         result = imports.notes_import(user_id=request.user.id, files=uploaded_files(request))
     except imports.ImportRejected as exc:
-        return _import_refused(request, template, {"problems": exc.problems, "problems_total": exc.total})
+        # The form without its file is a 400 like any form's; a file that cannot be imported as it is, a 422.
+        return _import_refused(
+            request,
+            template,
+            {"problems": exc.problems, "problems_total": exc.total},
+            status=400 if exc.of_the_form else 422,
+        )
     except StoreUnavailable as exc:
         reference = _store_unavailable(request, exc)
         return _import_refused(
@@ -139,7 +146,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('notes:export')}?{urlencode({'result': signed})}#import")
 
 
-def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], *, status: int = 400) -> HttpResponse:
+def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], *, status: int) -> HttpResponse:
     context: dict[str, Any] = dict(extra)
     if not request.htmx:
         try:

@@ -14,6 +14,7 @@ from notes.domain import NOTE_ID_PATTERN
 
 _view = partial(lazy_view, "notes.views")
 _transfer_view = partial(lazy_view, "notes.transfer_views")
+_writing_view = partial(lazy_view, "notes.writing_views")
 
 
 class NoteIdConverter:
@@ -34,6 +35,7 @@ app_name = "notes"
 urlpatterns = [
     path("", _view("note_list"), name="list"),
     path("new", _view("note_new"), name="new"),
+    path("quick", _writing_view("note_quick_create"), name="quick"),
     path("categories", _view("note_categories"), name="categories"),
     path("trash/", _view("trash_page"), name="trash"),
     path("export/", _transfer_view("export_page"), name="export"),
@@ -45,6 +47,8 @@ urlpatterns = [
     path("<note_id:note_id>/edit", _view("note_edit"), name="edit"),
     path("<note_id:note_id>/delete", _view("note_delete_page"), name="delete"),
     path("<note_id:note_id>/toggle/<str:field>", _view("note_toggle"), name="toggle"),
+    path("<note_id:note_id>/task", _writing_view("note_task_toggle"), name="task"),
+    path("<note_id:note_id>/autosave", _writing_view("note_autosave"), name="autosave"),
     path("<note_id:note_id>/restore/", _view("note_restore"), name="restore"),
     path("<note_id:note_id>/delete-forever/", _view("note_delete_forever"), name="delete_forever"),
     path("<note_id:note_id>/history/", _view("note_history_page"), name="history"),

@@ -53,7 +53,7 @@ _CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an
 _NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _TEXT_FIELDS = frozenset(spec.name for spec in FIELDS if spec.type is str)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
-_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied"})
+_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied", "captured"})
 
 
 # --- helpers every view goes through ---------------------------------------------------------
@@ -358,7 +358,12 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         try:
             _check_form_encoding(request)
             note = services.note_update(
-                user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False
+                user_id=request.user.id,
+                note_id=note_id,
+                expected_version=version,
+                data=values,
+                partial=False,
+                visit=_note_id_param(request.POST.get("visit")),  # autosave's visit (static/js/autosave.js)
             )
         except ValidationError as exc:
             _get_note_for_user(request, note_id)

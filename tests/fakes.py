@@ -54,11 +54,19 @@ class InMemoryUserRepository:
             raise UserNotFound(username)
         return self._users[user_id]
 
-    def set_password_hash(self, *, user_id: str, password_hash: str) -> User:
+    def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
         with self._lock:
             user = replace(self.get(user_id=user_id), password_hash=password_hash)
+            if credentials_since:
+                user = replace(user, credentials_since=credentials_since, revoke_pending=True)
             self._users[user_id] = user
             return user
+
+    def revocation_done(self, *, user_id: str, credentials_since: str) -> None:
+        with self._lock:
+            user = self._users.get(user_id)
+            if user is not None and user.credentials_since == credentials_since:
+                self._users[user_id] = replace(user, revoke_pending=False)
 
 
 class InMemoryTokenRepository:
@@ -92,7 +100,7 @@ class InMemoryTokenRepository:
             token, owner = found
             if token.last_used_at < touch_before:
                 self._by_hash[token_hash] = (replace(token, last_used_at=now), owner)
-            return TokenOwner(token_id=token.id, user=owner)
+            return TokenOwner(token_id=token.id, user=owner, credentials=token.credentials)
 
 
 class InMemoryNoteRepository:
@@ -100,6 +108,9 @@ class InMemoryNoteRepository:
         self._notes: dict[tuple[str, str], Note] = {}
         self._trash: dict[tuple[str, str], TrashedNote] = {}
         self._history: dict[tuple[str, str], dict[int, Note]] = {}
+        self._history_visits: dict[tuple[str, str, int], str | None] = {}
+        self._history_replaced: set[tuple[str, str, int]] = set()  # the DynamoDB adapter's markers
+        self.visits: dict[tuple[str, str], str | None] = {}  # a live note's autosave visit (the item's mark)
         self._records: dict[tuple[str, str], tuple[str, int, Note]] = {}  # Idempotency-Key records
         self._index: dict[str, set[str]] = {}  # user -> index entries' sort keys
         self._manifests: dict[tuple[str, str], tuple[int, list[str]]] = {}  # (user, note) -> (version, terms)
@@ -157,7 +168,15 @@ class InMemoryNoteRepository:
         mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
         return distinct_categories(n.category for n in mine[:scan_limit])
 
-    def update(self, *, user_id: str, note_id: str, expected_version: int, changes: dict[str, object]) -> Note:
+    def update(
+        self,
+        *,
+        user_id: str,
+        note_id: str,
+        expected_version: int,
+        changes: dict[str, object],
+        visit: str | None = None,
+    ) -> Note:
         with self._lock:
             self.calls += 1
             current = self._notes.get((user_id, note_id))
@@ -167,6 +186,7 @@ class InMemoryNoteRepository:
                 raise VersionConflict(expected=expected_version, current=current)
             updated = replace(current, **changes, updated_at=now_iso(), version=current.version + 1)
             self._notes[(user_id, note_id)] = updated
+            self.visits[(user_id, note_id)] = visit
             return updated
 
     def delete(self, *, user_id: str, note_id: str, expected_version: int) -> TrashedNote:
@@ -215,13 +235,19 @@ class InMemoryNoteRepository:
                 purged += 1
             return purged
 
-    def add_history(self, note: Note) -> bool:
+    def add_history(self, note: Note, *, visit: str | None = None) -> bool:
         with self._lock:
-            versions = self._history.setdefault((note.user_id, note.id), {})
-            if note.version in versions:
+            key = (note.user_id, note.id)
+            versions = self._history.setdefault(key, {})
+            if note.version in versions or (*key, note.version) in self._history_replaced:
                 return False
             versions[note.version] = note
-            versions.pop(note.version - HISTORY_KEEP, None)
+            self._history_visits[(*key, note.version)] = visit
+            if visit and note.version - 1 in versions and self._history_visits.get((*key, note.version - 1)) == visit:
+                versions.pop(note.version - 1)
+                self._history_replaced.add((*key, note.version - 1))
+            for old in sorted(versions, reverse=True)[HISTORY_KEEP:]:
+                versions.pop(old)
             return True
 
     def list_history(self, *, user_id: str, note_id: str) -> list[Note]:

@@ -31,6 +31,35 @@ BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
 
+# Every partition-key prefix the table holds: the one list (account deletion and its test derive from it).
+# Each says how its items are tied to a user, so deleting an account can find all of them by key, never by Scan.
+KEY_PREFIXES: dict[str, str] = {
+    "USER#": "USER#<user id>: the user's partition (profile, session set, token listings, notes, trash, history, "
+    "Idempotency-Key and reset-link references)",
+    "WORDS#": "WORDS#<user id>: the user's search index (notes/search_dynamodb.py)",
+    "USERNAME#": "USERNAME#<casefolded name>: the username's claim, holding the user id",
+    "TOKEN#": "TOKEN#<sha256>: an API token's lookup item (listed in the user's partition)",
+    "SESSION#": "SESSION#<key>: a session (listed in the user's session set)",
+    "IDEMPOTENCY#": "IDEMPOTENCY#<user id>#<key>: an Idempotency-Key record (listed in the user's partition)",
+    "RESET#": "RESET#<sha256>: a password reset link (listed in the user's partition)",
+    "THROTTLE#": "THROTTLE#<scope>#<subject>: failure counters (by user id, by name, by name and address) and "
+    "the addresses a user signed in from",
+}
+# The sort-key prefixes inside those partitions (the other sort keys are fixed words: PROFILE, SESSIONS, ...).
+SORT_KEY_PREFIXES: dict[str, str] = {
+    "NOTE#": "in USER#: a note, live or trashed",
+    "HIST#": "in USER#: a note's version",
+    "TOKEN#": "in USER#: an API token's listing",
+    "IDEMP#": "in USER#: the reference to an Idempotency-Key record",
+    "RESET#": "in USER#: the reference to a reset link",
+    "T#": "in WORDS#: one word of one note",
+    "N#": "in WORDS#: a note's manifest",
+    "WINDOW#": "in THROTTLE#: one window's counter",
+    "ADDRESS#": "in THROTTLE#known#: an address the user signed in from",
+}
+# Partitions keyed by a user's id that hold that user's items only: deleting the account empties each.
+USER_PARTITIONS: tuple[str, ...] = ("USER#", "WORDS#")
+
 
 def table_definition(table_name: str) -> dict[str, Any]:
     """The CreateTable arguments: the single place that defines keys, the LSI and billing."""

@@ -18,7 +18,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
 
-from accounts.services import token_authenticate, user_current
+from accounts.services import token_authenticate, user_current_for_token
 from accounts.users import User
 from console.aws.errors import StorageFull, StoreUnavailable
 from console.errors import STORAGE_FULL_MESSAGE, json_error, reference_for
@@ -71,10 +71,12 @@ def authenticate(request: HttpRequest) -> None:
         if owner is None:
             raise unauthorized("invalid_token", "The API token is unknown or was revoked.", error="invalid_token")
         # The token carries its owner's name and admin flag: the stored profile decides (a deleted account's
-        # token stops working), one read per request.
-        account = user_current(user_id=owner.user.id)
+        # token, or one made before the last password change, stops working), one read per request.
+        account = user_current_for_token(owner=owner)
         if account is None:
-            raise unauthorized("invalid_token", "The API token's account no longer exists.", error="invalid_token")
+            raise unauthorized(
+                "invalid_token", "The API token was revoked, or its account no longer exists.", error="invalid_token"
+            )
         request.user = User(id=account.id, username=account.username, is_admin=account.is_admin)
         request.auth_method = "token"
         return
@@ -235,4 +237,5 @@ def public_endpoint(handler: Handler) -> Callable[..., HttpResponse]:
             drop_body(response)
         return response
 
+    view.csrf_exempt = True  # GET only and signed-in or not alike: nothing for CSRF to protect (urls.py says more)
     return view

@@ -188,8 +188,11 @@ def paths() -> dict[str, Any]:
                 "description": (
                     "The body is the file: a part of this app's JSON export, Simplenote's `notes.json` or its "
                     "`notes.zip`, one Google Keep note's JSON from Takeout or Takeout's zip. Every note is checked "
-                    "before any is stored. The same file again adds nothing. An import stops after "
-                    f"{IMPORT_TIME_BUDGET_SECONDS:g} s; `remaining` then says how many are left for the next try."
+                    "before any is stored (a file that cannot be imported as it is is a 422 naming the file, the note "
+                    "and the field). The same file again adds nothing. An import stops after "
+                    f"{IMPORT_TIME_BUDGET_SECONDS:g} s, before the request's deadline, or when the store stops "
+                    "answering once some notes are stored; `remaining` then says how many are left for the next "
+                    "try. This app's Markdown export (a zip of .md files) imports too."
                 ),
                 "requestBody": {
                     "required": True,

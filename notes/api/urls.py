@@ -11,7 +11,10 @@ from console.lazy_views import lazy_view
 # Loaded on the first API request: a cold start that serves a page skips the API's modules. The note
 # endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.
 _api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
-_public = partial(lazy_view, "notes.api.views")
+# The public ones (the page, the document, the catch-all 404) change nothing and answer only GET, so CSRF has
+# nothing to protect there: exempt, a POST to them (or to any unknown /api/ path) gets the API's JSON 405/404
+# rather than the CSRF failure.
+_public = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
 
 urlpatterns = [

@@ -303,3 +303,6 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     from console.errors import json_error
 
     return json_error(request, 404, code="not_found", message="There is no such API resource.")
+
+
+not_found.csrf_exempt = True  # whatever the method: a POST to an unknown path is this JSON 404, not a CSRF page

@@ -2,8 +2,9 @@
 (function () {
   "use strict";
 
-  // Validation errors (400), edit conflicts (409) and outages (503) come back as fragments to show.
-  var SHOWN_STATUSES = [400, 409, 503];
+  // Validation errors (400), edit conflicts (409), refused imports (422) and outages (503) come back as
+  // fragments to show.
+  var SHOWN_STATUSES = [400, 409, 422, 503];
   var pendingFocus = null;
   var loadMoreFrom = null;
 
@@ -193,8 +194,21 @@
     if (form()) { submitting = false; }
   });
 
+  // Autosave (autosave.js) saved what is in the form: nothing unsaved, and the draft has done its job.
+  document.addEventListener("notes:autosaved", function () {
+    var f = form();
+    var store = storage();
+    dirty = false;
+    window.clearTimeout(saveTimer);
+    if (f && store) store.removeItem(draftKey(f));
+  });
+
+  // While autosave works, leaving saves (autosave.js); the warning is for when it can't.
+  function autosaving(f) { return f.dataset.autosave === "on" && f.dataset.autosaveState !== "error"; }
+
   window.addEventListener("beforeunload", function (event) {
-    if (dirty && !submitting && form()) {
+    var f = form();
+    if (dirty && !submitting && f && !autosaving(f)) {
       event.preventDefault();
       event.returnValue = "";
     }

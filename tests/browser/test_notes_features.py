@@ -180,9 +180,12 @@ def test_a_closed_tab_leaves_a_draft_that_is_offered_back(new_context, sign_in):
     sign_in(context, alice)
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
+    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback (issue 22)
     page.get_by_label("Note", exact=True).fill("passport, charger, adapters")
     page.wait_for_timeout(700)  # the draft is kept a moment after the last keystroke
     page.close(run_before_unload=False)  # a crash or a closed tab
+    context.set_offline(False)
+    assert services.note_get(user_id=alice.id, note_id=note.id).content == "passport"
 
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
@@ -208,9 +211,11 @@ def test_a_draft_restored_over_a_newer_version_gets_the_conflict_screen(new_cont
     sign_in(context, alice)
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
+    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback (issue 22)
     page.get_by_label("Note", exact=True).fill("my draft")
     page.wait_for_timeout(700)
     page.close(run_before_unload=False)
+    context.set_offline(False)
     services.note_update(user_id=alice.id, note_id=note.id, expected_version=1, data={"content": "from my phone"})
 
     page = context.new_page()

@@ -56,9 +56,11 @@ def test_the_link_sets_a_new_password_ends_every_session_and_revokes_tokens(alic
     link, _ = make_link("alice")
     browser = Client()
 
-    page = browser.get(path_of(link))
+    page = browser.get(path_of(link), follow=True)
+    assert page.redirect_chain == [("/accounts/reset/", 302)]  # the secret leaves the URL at once
     assert page.status_code == 200 and "For <strong>alice</strong>" in page.content.decode()
-    done = browser.post("/accounts/reset/", {"key": link.split("key=")[1], "new_password1": NEW, "new_password2": NEW})
+    assert link.split("key=")[1] not in page.content.decode()
+    done = browser.post("/accounts/reset/", {"new_password1": NEW, "new_password2": NEW})
 
     assert done.status_code == 302 and done["Location"] == "/accounts/reset/done/"
     assert user_authenticate(username="alice", password=NEW)
@@ -80,7 +82,7 @@ def test_the_link_works_once(alice):
     )
 
     assert again.status_code == 400 and "used already" in again.content.decode()
-    assert Client().get(path_of(link)).status_code == 404
+    assert Client().get(path_of(link), follow=True).status_code == 404
     assert user_authenticate(username="alice", password=NEW)
 
 
@@ -101,7 +103,7 @@ def test_a_link_stops_working_once_the_password_changed_another_way(alice):
     _, secret = make_link("alice")
     user_change_password(user_id=alice.id, old_password=PASSWORD, new_password="changed by alice herself")
 
-    assert Client().get(f"/accounts/reset/?key={secret}").status_code == 404
+    assert Client().get(f"/accounts/reset/?key={secret}", follow=True).status_code == 404
 
 
 def test_a_refused_new_password_keeps_the_link_usable(alice):
@@ -119,7 +121,7 @@ def test_a_refused_new_password_keeps_the_link_usable(alice):
 
 
 def test_a_made_up_key_is_refused(aws):
-    assert Client().get("/accounts/reset/?key=" + "x" * 43).status_code == 404
+    assert Client().get("/accounts/reset/?key=" + "x" * 43, follow=True).status_code == 404
     assert Client().get("/accounts/reset/").status_code == 404
 
 

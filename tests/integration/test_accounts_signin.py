@@ -133,11 +133,11 @@ def test_it_costs_at_most_four_dynamodb_calls_per_failed_attempt(alice, ddb_call
     for _ in range(5):
         ddb_calls.clear()
         assert fail(client).status_code == 400
-        # the username+address counter, the account's counter, then the username and the profile
+        # both counters read at once, the username and the profile, then both counters' failure written at once
         assert len(ddb_calls) <= 4, ddb_calls
     ddb_calls.clear()
     assert fail(client).status_code == 429
-    assert ddb_calls == ["UpdateItem"]  # refused before any user lookup or password hashing
+    assert ddb_calls == ["BatchGetItem"]  # refused before any user lookup or password hashing
 
 
 def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, dynamodb_outage):

@@ -68,6 +68,29 @@ def test_the_document_and_page_only_answer_get(aws):
     assert response["Allow"] == "GET, HEAD, OPTIONS"
 
 
+@pytest.mark.parametrize("path", ["/api/no/such/thing", "/api/notes/x/attachments/y/z"])
+def test_a_post_to_an_unknown_api_path_is_a_json_404_even_with_csrf_enforced(aws, path):
+    response = Client(enforce_csrf_checks=True).post(path, {"a": "b"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_post_to_the_document_is_a_json_405_even_with_csrf_enforced(aws):
+    response = Client(enforce_csrf_checks=True).post("/api/openapi.json")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_csrf_failure_under_api_is_json_and_elsewhere_a_page(aws):
+    request = rf.post("/api/notes")
+    api = error_handlers.csrf_failure(request, reason="CSRF cookie not set.")
+    assert api.status_code == 403 and api["Content-Type"] == "application/json"
+    assert json.loads(api.content)["error"]["code"] == "csrf_failed"
+    page = error_handlers.csrf_failure(rf.post("/notes/new/"), reason="CSRF cookie not set.")
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+
+
 rf = RequestFactory()
 
 

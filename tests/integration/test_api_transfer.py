@@ -88,6 +88,23 @@ def test_the_api_export_imports_back_into_another_account(api, alice, bob):
     assert (copy.title, copy.content, copy.category, copy.important) == ("Round trip", "every field", "work", True)
 
 
+def test_the_api_markdown_export_imports_back_into_another_account(api, alice, bob):
+    make_note(alice, title="Markdown trip", content="# every field\n", category="work", important=True)
+    exported = body(api.get("/api/export/notes.zip"))
+    _, secret = token_create(user=bob, name="transfer")
+
+    result = Client(HTTP_AUTHORIZATION=f"Bearer {secret}").post("/api/import", exported, content_type="application/zip")
+
+    assert (result.status_code, result.json()["created"], result.json()["formats"]) == (200, 1, ["Notes Console"])
+    (copy,) = wiring.note_repository().iter_notes(user_id=bob.id)
+    assert (copy.title, copy.content, copy.category, copy.important) == (
+        "Markdown trip",
+        "# every field\n",
+        "work",
+        True,
+    )
+
+
 def test_a_bad_file_is_a_422_with_its_problems_and_stores_nothing(api, alice):
     response = api.post(
         "/api/import", (DATA / "keep/obsidian-broken-json-note.json").read_bytes(), content_type="application/json"

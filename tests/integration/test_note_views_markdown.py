@@ -64,3 +64,37 @@ def test_headings_start_below_the_pages_own():
 def test_plain_text_of_markdown():
     assert plain_text("# Title\n\n- one\n- two") == "Title one two"
     assert plain_text("") == ""
+
+
+GFM = "| Day | Stop |\n|---|---|\n| Mon | ~~Belém~~ |\n\n- [ ] tram\n- [x] pastel\n\nsee www.example.com/a and https://example.org/b."
+
+
+def test_github_flavoured_markdown_on_the_note_page(alice, client_for):
+    note = make_note(alice, title="GFM", content=GFM)
+    page = text(client_for(alice).get(f"/notes/{note.id}/"))
+    assert '<div class="table-scroll" role="region" aria-label="Table 1" tabindex="0"><table>' in page
+    assert "<th>Day</th>" in page and "<td><s>Belém</s></td>" in page and "|---|" not in page
+    assert 'role="checkbox" aria-checked="false" aria-label="tram"' in page
+    assert 'role="checkbox" aria-checked="true" aria-label="pastel"' in page and "[x]" not in page
+    assert '<a href="http://www.example.com/a" rel="noopener nofollow ugc">www.example.com/a</a>' in page
+    assert '<a href="https://example.org/b" rel="noopener nofollow ugc">https://example.org/b</a>.' in page
+
+
+def test_github_flavoured_markdown_in_the_preview_and_the_snippet(alice, client_for):
+    client = client_for(alice)
+    preview = text(client.post("/notes/new", {**form(title="Draft", content=GFM), "preview": "1"}))
+    body = preview[preview.index('<div class="preview-body">') : preview.index("</section>")]
+    assert "<table>" in body and "<s>Belém</s>" in body and 'href="http://www.example.com/a"' in body
+    assert '<span class="task-mark" aria-hidden="true">☐</span><span class="visually-hidden">(not done)</span>' in body
+    assert "<form" not in body  # the preview's boxes are not clickable: nothing is saved yet
+    make_note(alice, title="GFM", content=GFM)
+    listing = text(client.get("/notes/"))
+    assert (
+        '<p class="note-snippet">Day Stop Mon Belém tram pastel see www.example.com/a and https://example.org/b.</p>'
+        in listing
+    )
+
+
+def test_a_wide_table_scrolls_inside_its_region():
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n| c |\n|---|\n| 3 |")
+    assert html.count('role="region"') == 2 and 'aria-label="Table 2"' in html

@@ -135,7 +135,7 @@ def test_a_bad_file_is_refused_with_what_is_wrong_and_stores_nothing(alice, clie
     response = client_for(alice).post("/notes/import/", {"file": files})
 
     page = text(response)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Nothing was imported" in page
     assert (
         "obsidian-broken-json-note.json: not valid JSON (line 8, column 5: Expecting &#x27;,&#x27; delimiter)." in page
@@ -144,11 +144,11 @@ def test_a_bad_file_is_refused_with_what_is_wrong_and_stores_nothing(alice, clie
     assert titles(alice) == ["Already here"]
 
 
-def test_with_htmx_a_bad_file_is_a_400_fragment(alice, client_for):
+def test_with_htmx_a_bad_file_is_a_422_fragment(alice, client_for):
     response = client_for(alice).post(
         "/notes/import/", {"file": SimpleUploadedFile("x.json", b"[1, 2]")}, **htmx(target="import-result")
     )
-    assert response.status_code == 400 and "<html" not in text(response)
+    assert response.status_code == 422 and "<html" not in text(response)
     assert "x.json: not a Notes Console export" in text(response)
     assert "Choose the file again" not in text(response)  # the browser keeps the chosen file with htmx
 
@@ -186,3 +186,49 @@ def test_an_outage_is_a_503_with_a_reference(alice, client_for):
 def test_signed_out_visitors_are_sent_to_sign_in(url, client):
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/signin/")
+
+
+def test_a_note_dated_2200_downloads_as_a_whole_zip_from_the_page_and_the_api(alice, client_for):
+    from notes.domain import Note, new_note_id
+    from tests.reliability.support import token_client
+
+    make_note(alice, title="First")
+    wiring.note_repository().add(
+        Note(
+            id=new_note_id(),
+            user_id=alice.id,
+            title="Far future",
+            created_at="2200-01-01T00:00:00.000000Z",
+            updated_at="2200-01-01T00:00:00.000000Z",
+        )
+    )
+    for body in (
+        download(client_for(alice), "/notes/export/notes.zip"),
+        download(token_client(alice), "/api/export/notes.zip"),
+    ):
+        archive = zipfile.ZipFile(io.BytesIO(body))
+        assert archive.testzip() is None and len(archive.namelist()) == 2
+        assert any(b'updated_at: "2200-01-01T00:00:00.000000Z"' in archive.read(n) for n in archive.namelist())
+
+
+def test_a_download_that_fails_part_way_is_logged_as_a_500_not_a_200(alice, client_for, monkeypatch):
+    from console import observability
+
+    make_note(alice, title="Fine")
+    make_note(alice, title="Boom")
+    real = exports.note_markdown
+
+    def breaks_on_boom(note):
+        if note.title == "Boom":
+            raise RuntimeError("cannot write this note")
+        return real(note)
+
+    monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
+    response = client_for(alice).get("/notes/export/notes.zip")
+    assert response.status_code == 200  # the headers went out before the body failed
+    with pytest.raises(RuntimeError):
+        b"".join(response.streaming_content)
+
+    record = observability.recent_requests()[-1]
+    assert (record.path, record.status, record.exc_type) == ("/notes/export/notes.zip", 500, "RuntimeError")
+    assert record.exc_frame == "tests/integration/test_note_views_transfer.py:breaks_on_boom"

@@ -72,3 +72,27 @@ def test_a_large_export_comes_in_parts_each_under_lambdas_response_limit(lambda_
     assert sum(json_sizes) > LAMBDA_RESPONSE_LIMIT and sum(zip_sizes) > LAMBDA_RESPONSE_LIMIT  # one file would not fit
     assert ids == everything
     assert sorted(name[-11:-3] for name in names) == sorted(i[:8] for i in everything)
+
+
+def test_a_zip_part_that_fails_part_way_is_logged_as_a_500_through_zappas_handler(lambda_app, alice, monkeypatch):
+    from console import observability
+    from notes import exports
+    from tests.conftest import PASSWORD
+
+    services.note_create(user_id=alice.id, data={"title": "Fine"})
+    services.note_create(user_id=alice.id, data={"title": "Boom"})
+    real = exports.note_markdown
+
+    def breaks_on_boom(note):
+        if note.title == "Boom":
+            raise RuntimeError("cannot write this note")
+        return real(note)
+
+    monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
+    lambda_app.sign_in("alice", PASSWORD)
+
+    part = lambda_app.get("/dev/notes/export/notes.zip")
+
+    assert part.status == 500  # Zappa buffers the body: the failure reaches it, and it answers its own 500
+    record = observability.recent_requests()[-1]  # the app's request log says the same, not the headers' 200
+    assert (record.path, record.status, record.exc_type) == ("/dev/notes/export/notes.zip", 500, "RuntimeError")

@@ -15,15 +15,17 @@ def test_the_manage_event_prints_a_link_that_works_on_the_stage(aws, lambda_app,
     printed = capsys.readouterr().out
     match = re.search(rf"^{re.escape(BASE)}(/accounts/reset/\?key=([A-Za-z0-9_-]+))$", printed, re.M)
     assert match, printed
-    page = lambda_app.get(f"/dev{match.group(1)}")
+    moved = lambda_app.get(f"/dev{match.group(1)}")  # the secret moves into the session, out of the URL
+    assert moved.status == 302 and moved.header("Location") == "/dev/accounts/reset/"
+    page = lambda_app.get("/dev/accounts/reset/")
     assert page.status == 200 and 'action="/dev/accounts/reset/"' in page.text
+    assert match.group(2) not in page.text
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
     done = lambda_app.post(
         "/dev/accounts/reset/",
         form={
             "csrfmiddlewaretoken": token,
-            "key": match.group(2),
             "new_password1": "set through the stage",
             "new_password2": "set through the stage",
         },

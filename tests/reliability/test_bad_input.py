@@ -491,3 +491,77 @@ def test_sign_up_with_a_password_like_the_username_is_a_field_error(aws, passwor
     )
     assert response.status_code == 400
     assert "too similar to the username" in text(response)
+
+
+# --- issue 19: imports treat every value of a file as hostile ----------------------------------------------
+def _simplenote(**fields: object) -> bytes:
+    note = {"id": "sn-1", "content": "Title\r\nBody", "creationDate": "2020-01-01T00:00:00.000Z"}
+    note.update(fields)
+    return json.dumps({"activeNotes": [note], "trashedNotes": []}).encode()
+
+
+def _own(**fields: object) -> bytes:
+    note = {"id": "a" * 32, "title": "t", "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"}
+    note.update(fields)
+    return json.dumps({"format": "notes-console", "version": 1, "notes": [note]}).encode()
+
+
+IMPORT_CASES = [
+    # (name, file, what the answer says): the file, the note and the field are named
+    ("Simplenote date as words", _simplenote(lastModified="last Tuesday"), '"lastModified" must be an ISO-8601'),
+    ("Simplenote date as a number", _simplenote(creationDate=1700000000), '"creationDate" must be an ISO-8601'),
+    ("Simplenote systemTags of numbers", _simplenote(systemTags=[1, 2]), '"systemTags" must be a list of text'),
+    ("Simplenote systemTags a number", _simplenote(systemTags=7), '"systemTags" must be a list of text'),
+    ("Simplenote pinned not a flag", _simplenote(pinned="yes"), '"pinned" must be true or false'),
+    ("JSON nested 100,000 deep", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    (
+        "JSON nested 100,000 deep in a note",
+        b'{"format": "notes-console", "notes": [{"title": ' + b"[" * 100_000 + b"]" * 100_000 + b"}]}",
+        "nested too deeply",
+    ),
+    (
+        "a 5,000-digit integer",
+        b'{"format": "notes-console", "notes": [{"version": ' + b"9" * 5000 + b"}]}",
+        "20 digits",
+    ),
+    ("NaN", b'{"format": "notes-console", "notes": [{"version": NaN}]}', "NaN is not a JSON number"),
+    ("a date past year 9999", _own(created_at="10000-01-01T00:00:00Z"), '"created_at" outside the dates'),
+    ("9999-12-31 west of UTC", _own(updated_at="9999-12-31T23:00:00-05:00"), '"updated_at" outside the dates'),
+    ("year 1 east of UTC", _own(created_at="0001-01-01T00:30:00+01:00"), '"created_at" outside the dates'),
+    ("a date that is not one", _own(created_at="2024-02-30T00:00:00Z"), '"created_at" must be an ISO-8601'),
+    (
+        "Keep time of 30 digits",
+        json.dumps({"textContent": "x", "userEditedTimestampUsec": "9" * 30}).encode(),
+        '"userEditedTimestampUsec" must be a whole number',
+    ),
+    (
+        "Keep time before year 1",
+        json.dumps({"textContent": "x", "createdTimestampUsec": -(10**17)}).encode(),
+        '"createdTimestampUsec" outside the dates',
+    ),
+    ("Keep isPinned not a flag", json.dumps({"textContent": "x", "isPinned": [1]}).encode(), '"isPinned" must be'),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "says"), IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
+def test_the_import_page_refuses_a_hostile_file_with_a_422_that_names_the_problem(world, name, data, says):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils.html import escape
+
+    before = stored()
+    response = world["clients"]["page:alice"].post("/notes/import/", {"file": SimpleUploadedFile("f.json", data)})
+    assert response.status_code == 422, (name, text(response)[:800])
+    assert "f.json" in text(response) and escape(says) in text(response), text(response)[:3000]
+    assert "Nothing was imported" in text(response) and "<form" in text(response)  # the form, to choose again
+    assert stored() == before
+
+
+@pytest.mark.parametrize(("name", "data", "says"), IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
+def test_the_import_api_refuses_a_hostile_file_with_a_422_that_names_the_problem(world, name, data, says):
+    before = stored()
+    response = world["clients"]["api:alice"].post("/api/import", data, content_type="application/json")
+    assert response.status_code == 422, (name, response.content[:800])
+    error = response.json()["error"]
+    assert error["code"] == "import_rejected"
+    assert any("upload.json" in problem and says in problem for problem in error["problems"]), error
+    assert stored() == before

@@ -5,6 +5,7 @@ link but http(s), mailto or a relative one. Checked on the HTML the pages send (
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +38,20 @@ ALLOWED_TAGS = {
     "h4",
     "h5",
     "h6",
+    # GitHub-flavoured Markdown: strikethrough, tables in their scroll region, task marks; and on the note
+    # page each task item's form (the app's own markup, put in after sanitizing).
+    "s",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "div",
+    "span",
+    "form",
+    "input",
+    "button",
 }
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 
@@ -71,6 +86,27 @@ def inspect(fragment: str) -> list[str]:
 def content_of(page: str) -> str:
     start = page.index('<div class="note-content">') + len('<div class="note-content">')
     return page[start : page.index("</div>\n  <footer", start)]
+
+
+GFM_PAYLOADS = [
+    "| a | b |\n|---|---|\n| <img src=x onerror=alert(1)> | [x](javascript:alert(1)) |",
+    "- [ ] <script>alert(1)</script>\n- [x] [t](javascript:alert(1)) <input type=checkbox onclick=alert(1)>",
+    'www.example.com"onmouseover="alert(1) and javascript:alert(1) and data:text/html,<script>x</script>',
+    "~~<svg onload=alert(1)>~~ http://example.com/<script>",
+    "- [ ] <form action=https://evil.example><button>go</button></form>",
+]
+
+
+@pytest.mark.parametrize("payload", GFM_PAYLOADS)
+def test_github_flavoured_payloads_render_inert(payload, alice, client_for):
+    rendered = render_markdown(payload)
+    assert inspect(rendered) == [] and "<input" not in rendered and "<form" not in rendered
+    note = services.note_create(user_id=alice.id, data={"title": "gfm", "content": payload})
+    detail = client_for(alice).get(f"/notes/{note.id}/").content.decode()
+    content = content_of(detail)
+    assert inspect(content) == []
+    # The only forms are the app's task forms, posting to the note's own task URL.
+    assert set(re.findall(r'<form[^>]*action="([^"]*)"', content)) <= {f"/notes/{note.id}/task"}
 
 
 def test_the_catalogue_is_loaded():

@@ -298,7 +298,7 @@ def test_a_zip_without_json_files_is_refused(repo):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("Takeout/Keep/note.html", "<p>only html</p>")
 
-    with pytest.raises(ImportRejected, match="the zip holds no .json file"):
+    with pytest.raises(ImportRejected, match="the zip holds no .json or .md file"):
         notes_import(user_id=ALICE, files=[("takeout.zip", buffer.getvalue())], repo=repo)
 
 

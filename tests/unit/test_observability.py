@@ -143,3 +143,64 @@ def test_the_memory_handler_keeps_lines_with_their_correlation_id():
         logger.removeHandler(handler)
     kept = [line for line in obs.recent_log_lines() if line.message == "kept"]
     assert kept and kept[0].correlation_id == "keep-1" and json.loads(kept[0].line)["correlation_id"] == "keep-1"
+
+
+# --- streamed responses: logged when the stream ends, with its real outcome (issue 19, finding 8) ---------
+
+
+def streamed(*chunks, fail_after: int | None = None):
+    from django.http import StreamingHttpResponse
+
+    def produce():
+        for i, chunk in enumerate(chunks):
+            if fail_after is not None and i == fail_after:
+                logging.getLogger("notes.exports").warning("inside the stream")
+                raise OSError("the store went away")
+            yield chunk
+
+    return lambda req: StreamingHttpResponse(produce())
+
+
+def request_lines(captured):
+    return [line for line in captured if line["logger"] == "console.request"]
+
+
+def test_a_stream_that_fails_part_way_is_logged_as_a_500_with_its_exception(captured):
+    response = run(
+        RequestFactory().get("/notes/export/notes.zip", HTTP_X_CORRELATION_ID="ref-7"),
+        streamed(b"a", b"b", fail_after=1),
+    )
+    assert response.status_code == 200 and request_lines(captured) == []  # nothing logged before the body is made
+
+    body = iter(response.streaming_content)
+    assert next(body) == b"a"
+    with pytest.raises(OSError):
+        next(body)
+    response.close()
+
+    (line,) = request_lines(captured)
+    assert (line["status"], line["streamed"], line["level"]) == (500, "failed", "ERROR")
+    assert line["exc_type"] == "OSError" and line["correlation_id"] == "ref-7"
+    inside = next(item for item in captured if item["message"] == "inside the stream")
+    assert inside["correlation_id"] == "ref-7"  # lines written while streaming carry the request's id
+    record = obs.recent_requests()[-1]
+    assert (record.status, record.exc_type) == (500, "OSError") and "the store went away" in record.traceback
+
+
+def test_a_stream_that_ends_is_logged_once_when_it_ends(captured):
+    response = run(RequestFactory().get("/notes/export/notes.json"), streamed(b"a", b"b"))
+    assert b"".join(response.streaming_content) == b"ab"
+    response.close()
+
+    (line,) = request_lines(captured)
+    assert (line["status"], line["streamed"], line["level"]) == (200, "complete", "INFO")
+    assert len(obs.recent_requests()) == 1
+
+
+def test_a_stream_closed_before_its_end_is_logged_as_aborted(captured):
+    response = run(RequestFactory().get("/notes/export/notes.zip"), streamed(b"a", b"b"))
+    assert next(iter(response.streaming_content)) == b"a"
+    response.close()  # the client went away
+
+    (line,) = request_lines(captured)
+    assert (line["status"], line["streamed"], line["level"]) == (200, "aborted", "WARNING")

@@ -1,0 +1,160 @@
+"""Writing notes fast: ticking a checklist item, the list's quick capture, and the editor's autosave.
+Thin views over notes.services, with notes.views' helpers (the owner check, the store-outage answers)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from console.aws.errors import StoreUnavailable
+from console.errors import store_error_context, store_error_status
+from console.integers import parse_int
+from notes import services
+from notes.domain import NoteNotFound, ValidationError, VersionConflict
+from notes.templatetags.writing_tags import quick_capture_context
+from notes.views import (
+    _check_form_encoding,
+    _client_token,
+    _form_context,
+    _form_values,
+    _get_note_for_user,
+    _note_id_param,
+    _safe_next,
+    _signed_in,
+    _store_unavailable,
+    _version,
+)
+
+TASK_CONFLICT = (
+    "This note changed elsewhere, so nothing was ticked. This is how it is now; tick again if you still want to."
+)
+
+
+# --- checklists ----------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_task_toggle(request: HttpRequest, note_id: str) -> HttpResponse:
+    """One task item ticked or unticked, conditional on the version the page showed. From a list row (htmx)
+    the row is answered; from the note page its main region (htmx) or, without JavaScript, a redirect."""
+    index = parse_int(request.POST.get("index", ""), minimum=0, maximum=99_999)
+    done = {"1": True, "0": False}.get(request.POST.get("done", ""))
+    version = _version(request)
+    next_url = _safe_next(request)
+    try:
+        if index is None or done is None or version is None:
+            note = services.note_get(user_id=request.user.id, note_id=note_id)
+            return _task_answer(request, note, next_url, "That change could not be read; nothing was changed.", 400)
+        note = services.note_task_toggle(
+            user_id=request.user.id, note_id=note_id, expected_version=version, index=index, done=done
+        )
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except VersionConflict as exc:
+        return _task_answer(request, exc.current, next_url, TASK_CONFLICT, 409)
+    except ValidationError as exc:
+        note = services.note_get(user_id=request.user.id, note_id=note_id)
+        return _task_answer(request, note, next_url, next(iter(exc.errors.values())), 409)
+    if request.htmx:
+        return _task_answer(request, note, next_url, "", 200)
+    return HttpResponseRedirect(f"{next_url}#task-{note.id}-{index}")  # the box has this id on both pages
+
+
+def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status: int) -> HttpResponse:
+    context = {"note": note, "next_url": next_url, "notice": notice}
+    in_row = bool(request.htmx) and request.htmx.target == f"note-{note.id}"
+    template = "notes/_note_row.html" if in_row else "notes/detail.html"
+    return render(request, template, context, status=status)
+
+
+# --- quick capture -------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_quick_create(request: HttpRequest) -> HttpResponse:
+    """The list's "Take a note..." form. With htmx: a fresh form (with the focus, for the next note), the new
+    row at the top of the list and a status message, all without leaving the list. Without JavaScript: back
+    to the list, which says so and gives the form the focus again. A refused note keeps what was typed."""
+    values: dict[str, object] = {"title": request.POST.get("title", ""), "content": request.POST.get("content", "")}
+    token = _client_token(request.POST.get("client_token"))
+    try:
+        _check_form_encoding(request)
+        note = services.note_create(user_id=request.user.id, data=values, client_token=token)
+    except (ValidationError, NoteNotFound, StoreUnavailable) as exc:
+        return _quick_capture_refused(request, values, token, exc)
+    if not request.htmx:
+        # No fragment: a page opened at one skips autofocus, and the form is at the top anyway.
+        return HttpResponseRedirect(f"{reverse('notes:list')}?captured={note.id}")
+    context = quick_capture_context(focus=True, note=note, next_url=reverse("notes:list"))
+    return render(request, "notes/_quick_captured.html", context)
+
+
+def _quick_capture_refused(
+    request: HttpRequest, values: dict[str, object], token: str | None, exc: Exception
+) -> HttpResponse:
+    """htmx: the form again, with the reason and the text. Without JavaScript: the full editor (new note)
+    with the same, so nothing typed is lost either way."""
+    if isinstance(exc, ValidationError):
+        errors, status, extra = exc.errors, 400, {}
+    elif isinstance(exc, NoteNotFound):  # this form's note was made and has since been deleted
+        errors = {
+            "form": "This form already made a note, which has since been deleted. Add it again to make a new one."
+        }
+        status, extra, token = 409, {}, None
+    else:
+        assert isinstance(exc, StoreUnavailable)
+        reference = _store_unavailable(request, exc)
+        errors = {"form": "The notes store is unavailable right now; your text is kept, please try again in a moment."}
+        status = store_error_status(exc)
+        extra = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
+    if request.htmx:
+        context = quick_capture_context(values=values, errors=errors, focus=True)
+        if token:
+            context["client_token"] = token
+        return render(request, "notes/_quick_capture.html", context, status=status)
+    full_values = {**values, "category": "", "important": False, "completed": False}
+    context = _form_context(values=full_values, client_token=token or quick_capture_context()["client_token"])
+    if isinstance(exc, ValidationError):
+        context["errors"] = errors
+    else:
+        context["form_error"] = errors["form"]
+    return render(request, "notes/new.html", {**context, **extra}, status=status)
+
+
+# --- autosave --------------------------------------------------------------------------------------
+
+
+@_signed_in
+@require_POST
+def note_autosave(request: HttpRequest, note_id: str) -> HttpResponse:
+    """The editor's autosave (static/js/autosave.js): the whole form, conditional on the version it started
+    from, marked with the editing visit so the history keeps one version per visit. JSON for the script:
+    {"version"} saved, {"errors"} refused (400), or 503; a conflict is the editor's conflict screen (409),
+    which the script shows in place of the editor, and autosave stops: nothing is overwritten."""
+    values = _form_values(request.POST)
+    version = _version(request)
+    visit = _note_id_param(request.POST.get("visit"))
+    try:
+        if version is None or visit is None:
+            _get_note_for_user(request, note_id)
+            return JsonResponse({"errors": {"form": "The autosave was missing the note's version."}}, status=400)
+        _check_form_encoding(request)
+        note = services.note_update(
+            user_id=request.user.id, note_id=note_id, expected_version=version, data=values, partial=False, visit=visit
+        )
+    except NoteNotFound:
+        raise Http404("No such note.") from None
+    except ValidationError as exc:
+        return JsonResponse({"errors": exc.errors}, status=400)
+    except VersionConflict as exc:
+        stored = exc.current
+        context = _form_context(note_id=note_id, values=values, version=stored.version, stored=stored, conflict=True)
+        return render(request, "notes/_conflict.html", context, status=409)
+    except StoreUnavailable as exc:
+        reference = _store_unavailable(request, exc)
+        return JsonResponse({"errors": {}, "reference": reference}, status=store_error_status(exc))
+    return JsonResponse({"version": note.version, "updated_at": note.updated_at})
