@@ -285,6 +285,16 @@ for i in range(0, 40, 2):
     client.delete_item(TableName=sys.argv[2], Key=key(i))
 client.update_item(TableName=sys.argv[2], Key=key(1), UpdateExpression="ADD n :one",
                    ExpressionAttributeValues={":one": {"N": "100"}})
+put = lambda sk, n: {"Put": {"TableName": sys.argv[2], "Item": {"pk": {"S": "KILL"}, "sk": {"S": sk}, "n": {"N": n}}}}
+client.transact_write_items(TransactItems=[put("tx-ok", "1")])
+try:  # cancelled: its Put and its Delete must not come back with the replay
+    client.transact_write_items(TransactItems=[
+        put("tx-no", "2"),
+        {"Delete": {"TableName": sys.argv[2], "Key": key(3)}},
+        {"ConditionCheck": {"TableName": sys.argv[2], "Key": key(0), "ConditionExpression": "attribute_exists(pk)"}},
+    ])
+except client.exceptions.TransactionCanceledException:
+    pass
 print("ACKNOWLEDGED", flush=True)
 time.sleep(60)
 """
@@ -312,7 +322,8 @@ def test_acknowledged_writes_survive_a_kill_of_the_endpoint(tmp_path):
             TableName=table, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "KILL"}}
         )["Items"]
         assert {item["sk"]["S"]: int(item["n"]["N"]) for item in items} == {
-            f"{i:03d}": i + (100 if i == 1 else 0) for i in range(1, 40, 2)
+            **{f"{i:03d}": i + (100 if i == 1 else 0) for i in range(1, 40, 2)},
+            "tx-ok": 1,
         }
         # The replayed journal is folded into a snapshot: a second start reads the same without replaying.
         server.stop()
@@ -321,7 +332,7 @@ def test_acknowledged_writes_survive_a_kill_of_the_endpoint(tmp_path):
         ]
         server = EmbeddedDynamoDB(data_dir=data_dir, table_name=table)
         server.start()
-        assert server._client().scan(TableName=table)["Count"] == 20
+        assert server._client().scan(TableName=table)["Count"] == 21
     finally:
         server._client().delete_table(TableName=table)
         server.stop()
