@@ -88,14 +88,15 @@ class StreamPoller:
         table_name: str,
         interval: float = POLL_INTERVAL_S,
         status_file: Path | None = None,
-        on_consumed: Callable[[int], None] | None = None,
+        on_consumed: Callable[[int | None], None] | None = None,
         streams_rolled_back_writes: bool = True,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
         self.interval = interval
         self.status_file = status_file
-        # Told the last sequence number handled, so the embedded endpoint can trim its stream there.
+        # Told the last sequence number handled (None: none yet) after every read, idle ones included, so the
+        # embedded endpoint can trim its stream there and drop the shard iterators each poll leaves behind.
         self.on_consumed = on_consumed
         # moto as it is streams the writes of a cancelled transaction; this process's embedded endpoint does not
         # (console/aws/local_moto.py), so its records need no look at the table.
@@ -150,8 +151,10 @@ class StreamPoller:
             self._last_sequence[shard_id] = max(self._last_sequence.get(shard_id, 0), sequence)
         while len(self._seen) > _SEEN_KEEP:
             self._seen.popitem(last=False)
-        if records and self.on_consumed is not None:
-            self.on_consumed(self._last_sequence[shard_id])
+
+    def _report_consumed(self, shard_id: str) -> None:
+        if self.on_consumed is not None:
+            self.on_consumed(self._last_sequence.get(shard_id))
 
     def _still_stored(self, record: dict[str, Any]) -> bool:
         """False for a note version whose write is not in the table: a rolled-back transaction's record."""
@@ -177,6 +180,7 @@ class StreamPoller:
             while True:
                 records, more = self._read_new(arn, shard)
                 self._remember(shard["ShardId"], records)
+                self._report_consumed(shard["ShardId"])
                 if not more:
                     break
 
@@ -214,6 +218,7 @@ class StreamPoller:
                         raise RuntimeError(f"the stream handler failed at sequence number {first}")
                 self._remember(shard_id, batch)
                 handled += len(kept)
+            self._report_consumed(shard_id)
         if backlog:
             log.warning(
                 "local stream poller is falling behind: more than %d records were waiting; version "

@@ -140,9 +140,10 @@ class EmbeddedDynamoDB:
         except (OSError, ValueError):
             pass
 
-    def stream_consumed(self, sequence_number: int) -> None:
-        """The local poller has handled the table's stream up to `sequence_number`: drop what it read and
-        what is older than 24 hours, as DynamoDB would, so the stream does not grow with history."""
+    def stream_consumed(self, sequence_number: int | None) -> None:
+        """The local poller has handled the table's stream up to `sequence_number` (None: nothing yet): drop
+        what it read and what is older than 24 hours, as DynamoDB would, so the stream does not grow with
+        history, and the shard iterators moto keeps from its polls."""
         local_moto.trim_stream(self.table_name, consumed_through=sequence_number)
 
     # -- snapshot and journal ----------------------------------------------------------------
