@@ -1,12 +1,14 @@
 """Local mode's stand-in for Lambda's stream trigger: polls the embedded endpoint's table stream in a
 background thread and feeds each batch to the same handler Lambda calls (notes.events.handle_stream).
 
-moto (the embedded endpoint) rolls a failed TransactWriteItems back by swapping in a copy of the table,
-stream included (FACTS.md): a shard iterator kept from an earlier poll would read the orphaned stream
-from then on. So every poll asks for a fresh iterator at the last sequence number seen, rewinds a little
-(a swapped-in stream may reuse positions read from the orphaned one) and skips records it has handled.
-Records of writes that were rolled back can still be read; real DynamoDB never streams those, so here a
-note's version is recorded only while the stored note (or its trash item) is at that version or later.
+moto as it is rolls a failed TransactWriteItems back by swapping in a copy of the table, stream included
+(FACTS.md): a shard iterator kept from an earlier poll would read the orphaned stream from then on. So every
+poll asks for a fresh iterator at the last sequence number seen, rewinds a little (a swapped-in stream may
+reuse positions read from the orphaned one) and skips records it has handled. Records of writes that were
+rolled back can still be read there; real DynamoDB never streams those, so a note's version is recorded only
+while the stored note (or its trash item) is at that version or later. The embedded endpoint of make run
+changes moto so that none of this happens (console/aws/local_moto.py), and trims its stream at what this
+poller reports handled; the checks stay for moto as it is (tests, a moto server of your own).
 
 How the poller is doing goes to a status file beside the local data, because the console page that shows
 it is served by runserver's child process, not the process that polls.
@@ -19,6 +21,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -79,12 +82,25 @@ def read_status(*, now: float | None = None) -> PollerStatus | None:
 
 class StreamPoller:
     def __init__(
-        self, *, endpoint_url: str, table_name: str, interval: float = POLL_INTERVAL_S, status_file: Path | None = None
+        self,
+        *,
+        endpoint_url: str,
+        table_name: str,
+        interval: float = POLL_INTERVAL_S,
+        status_file: Path | None = None,
+        on_consumed: Callable[[int | None], None] | None = None,
+        streams_rolled_back_writes: bool = True,
     ) -> None:
         self.endpoint_url = endpoint_url
         self.table_name = table_name
         self.interval = interval
         self.status_file = status_file
+        # Told the last sequence number handled (None: none yet) after every read, idle ones included, so the
+        # embedded endpoint can trim its stream there and drop the shard iterators each poll leaves behind.
+        self.on_consumed = on_consumed
+        # moto as it is streams the writes of a cancelled transaction; this process's embedded endpoint does not
+        # (console/aws/local_moto.py), so its records need no look at the table.
+        self.streams_rolled_back_writes = streams_rolled_back_writes
         self._stop = threading.Event()
         self._last_sequence: dict[str, int] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -136,6 +152,10 @@ class StreamPoller:
         while len(self._seen) > _SEEN_KEEP:
             self._seen.popitem(last=False)
 
+    def _report_consumed(self, shard_id: str) -> None:
+        if self.on_consumed is not None:
+            self.on_consumed(self._last_sequence.get(shard_id))
+
     def _still_stored(self, record: dict[str, Any]) -> bool:
         """False for a note version whose write is not in the table: a rolled-back transaction's record."""
         if record.get("eventName") not in ("INSERT", "MODIFY"):
@@ -160,6 +180,7 @@ class StreamPoller:
             while True:
                 records, more = self._read_new(arn, shard)
                 self._remember(shard["ShardId"], records)
+                self._report_consumed(shard["ShardId"])
                 if not more:
                     break
 
@@ -172,28 +193,32 @@ class StreamPoller:
             shard_id = shard["ShardId"]
             records, more = self._read_new(arn, shard)
             backlog = backlog or more
-            kept = []
-            for record in records:
-                if self._still_stored(record):
-                    record["eventSourceARN"] = arn
-                    kept.append(record)
-                else:
-                    self._dropped += 1
-                    log.info(
-                        "local stream poller: skipped the record of a rolled-back write",
-                        extra={"fields": {"keys": record["dynamodb"]["Keys"]}},
-                    )
-            if kept:
-                result = handle_stream({"Records": kept})
-                failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-                if failures:
-                    # As Lambda does: retry from the first failed record on the next poll.
-                    first = min(int(s) for s in failures)
-                    kept = [r for r in kept if int(r["dynamodb"]["SequenceNumber"]) < first]
-                    self._remember(shard_id, kept)
-                    raise RuntimeError(f"the stream handler failed at sequence number {first}")
-            self._remember(shard_id, records)
-            handled += len(kept)
+            for start in range(0, len(records), BATCH_LIMIT):
+                # One handler call per Lambda-sized batch: however long the backlog (an import), each call
+                # ends well within the handler's deadline, and what it handled is remembered (and trimmed).
+                batch = records[start : start + BATCH_LIMIT]
+                kept = []
+                for record in batch:
+                    if not self.streams_rolled_back_writes or self._still_stored(record):
+                        record["eventSourceARN"] = arn
+                        kept.append(record)
+                    else:
+                        self._dropped += 1
+                        log.info(
+                            "local stream poller: skipped the record of a rolled-back write",
+                            extra={"fields": {"keys": record["dynamodb"]["Keys"]}},
+                        )
+                if kept:
+                    result = handle_stream({"Records": kept})
+                    failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+                    if failures:
+                        # As Lambda does: retry from the first failed record on the next poll.
+                        first = min(int(s) for s in failures)
+                        self._remember(shard_id, [r for r in batch if int(r["dynamodb"]["SequenceNumber"]) < first])
+                        raise RuntimeError(f"the stream handler failed at sequence number {first}")
+                self._remember(shard_id, batch)
+                handled += len(kept)
+            self._report_consumed(shard_id)
         if backlog:
             log.warning(
                 "local stream poller is falling behind: more than %d records were waiting; version "
@@ -272,8 +297,15 @@ def start_local_poller() -> StreamPoller | None:
     if _started.is_set() or not settings.DYNAMODB_ENDPOINT_URL:
         return None
     _started.set()
+    from console.aws.local_endpoint import serving_endpoint
+
+    endpoint = serving_endpoint(settings.DYNAMODB_TABLE)
     poller = StreamPoller(
-        endpoint_url=settings.DYNAMODB_ENDPOINT_URL, table_name=settings.DYNAMODB_TABLE, status_file=status_path()
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL,
+        table_name=settings.DYNAMODB_TABLE,
+        status_file=status_path(),
+        on_consumed=endpoint.stream_consumed if endpoint is not None else None,
+        streams_rolled_back_writes=endpoint is None,
     )
     try:
         poller.start()

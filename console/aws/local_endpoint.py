@@ -1,16 +1,25 @@
 """The embedded DynamoDB endpoint for local mode: moto's server on 127.0.0.1, in this process.
 
-Data survives autoreloads (the endpoint lives in runserver's parent process, which the reloader keeps)
-and restarts (every write is followed, within half a second, by a JSON snapshot in the local data
-folder, loaded again at the next start). A second manage.py command reuses a running endpoint.
+Data survives autoreloads (the endpoint lives in runserver's parent process, which the reloader keeps),
+restarts and kills: every write request is appended to a journal and fsynced before it is answered, so a
+write that was acknowledged is never lost (issue 19: a deletion answered 302 came back in part after a
+kill, when a snapshot was saved half a second after the writes). At start the endpoint loads the JSON
+snapshot, replays the journal of that snapshot's generation in order (the writes were applied one at a time
+under one lock, so replaying them gives the same table), then folds both into a new snapshot. A second
+manage.py command reuses a running endpoint.
+
+moto's DynamoDB is changed for the requests served here (console/aws/local_moto.py): writes serialized, a
+failed transaction undoes only its own items, the stream trimmed as DynamoDB trims it.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -22,21 +31,19 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from console.aws import local_moto
 from console.aws.dynamodb import table_definition
 from console.env import LOCAL_TABLE_NAME
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_FORMAT = 1
-_WRITE_TARGETS = (
-    b"PutItem",
-    b"UpdateItem",
-    b"DeleteItem",
-    b"BatchWriteItem",
-    b"TransactWriteItems",
-    b"CreateTable",
-    b"DeleteTable",
-)
+SNAPSHOT_FORMAT = 2  # 2 adds the journal's generation; a format 1 snapshot reads as generation 0
+# Item writes are journaled and replayed (the start creates the table itself).
+_ITEM_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+# A journal past this size is folded into a new snapshot (writes wait for one scan of the table meanwhile).
+# It bounds the replay after a kill: about 10,000 writes, replayed at a few ms each.
+JOURNAL_COMPACT_BYTES = 16 * 1024 * 1024
+_REGION_RE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/")
 # Commands that never touch the store don't pay for starting it.
 _NO_STORE_COMMANDS = {
     "help",
@@ -60,10 +67,9 @@ class EmbeddedDynamoDB:
         self._port = port
         self._server = None
         self._thread: threading.Thread | None = None
-        self._dirty = threading.Event()
-        self._stopping = threading.Event()
-        self._writer: threading.Thread | None = None
-        self._save_lock = threading.Lock()
+        self._generation = 0
+        self._journal: Any = None  # the open journal file; None while the start replays it
+        self._journal_bytes = 0
         self.url = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -72,46 +78,75 @@ class EmbeddedDynamoDB:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
         from werkzeug.serving import make_server
 
+        local_moto.install()
         moto_app = DomainDispatcherApplication(create_backend_app)
 
         def app(environ, start_response):
-            target = environ.get("HTTP_X_AMZ_TARGET", "").encode()
-            if target.rsplit(b".", 1)[-1] in _WRITE_TARGETS:
-                try:
-                    return moto_app(environ, start_response)
-                finally:
-                    self._dirty.set()
-            return moto_app(environ, start_response)
+            service, _, action = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")
+            if not service.startswith("DynamoDB"):
+                return moto_app(environ, start_response)  # S3, SQS: moto as it is
+            journaled = action in _ITEM_WRITES and service.startswith("DynamoDB_")
+            body = _read_body(environ) if journaled else b""
+            # One DynamoDB request at a time, as local_moto explains; the journal's order is the order applied.
+            with local_moto.serving(), local_moto.WRITE_LOCK:
+                response = moto_app(environ, start_response)
+                journal = self._journal if journaled else None
+                if journal is not None:
+                    region = _REGION_RE.search(environ.get("HTTP_AUTHORIZATION", ""))
+                    line = json.dumps(
+                        {"region": region.group(1) if region else "", "target": environ["HTTP_X_AMZ_TARGET"]}
+                    )
+                    data = f"{line}\n{body.decode()}\n".encode()
+                    journal.write(data)
+                    journal.flush()
+                    self._journal_bytes += len(data)
+            if journal is not None:
+                # Outside the lock, so concurrent writers share an fsync; the answer is sent only after it.
+                with contextlib.suppress(ValueError):  # closed by a save, whose fsynced snapshot holds the write
+                    os.fsync(journal.fileno())
+                if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+                    self.save()
+            return response
 
         self._server = make_server("127.0.0.1", self._port, app, threaded=True, request_handler=MotoRequestHandler)
         host, port = self._server.server_address[:2]
         self.url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-dynamodb", daemon=True)
         self._thread.start()
-        self._restore()
-        self._writer = threading.Thread(target=self._write_loop, name="embedded-dynamodb-snapshot", daemon=True)
-        self._writer.start()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self._restore() or not self.snapshot_path.exists():
+            self.save()  # the snapshot now holds the replayed journal; a new, empty journal follows it
+        else:
+            with local_moto.WRITE_LOCK:
+                self._journal = open(self._journal_path(self._generation), "ab")  # noqa: SIM115 - kept open
         self.endpoint_file.write_text(json.dumps({"url": self.url, "pid": os.getpid()}))
+        _serving_endpoints[self.table_name] = self
         return self.url
 
     def stop(self) -> None:
         if self._server is None:
             return
-        self._stopping.set()
-        self._dirty.set()
-        if self._writer:
-            self._writer.join(timeout=10)
         self.save()
         self._server.shutdown()
         self._server = None
+        _serving_endpoints.pop(self.table_name, None)
+        with local_moto.WRITE_LOCK:
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
         try:
             if json.loads(self.endpoint_file.read_text()).get("pid") == os.getpid():
                 self.endpoint_file.unlink()
         except (OSError, ValueError):
             pass
 
-    # -- snapshot ----------------------------------------------------------------------------
+    def stream_consumed(self, sequence_number: int | None) -> None:
+        """The local poller has handled the table's stream up to `sequence_number` (None: nothing yet): drop
+        what it read and what is older than 24 hours, as DynamoDB would, so the stream does not grow with
+        history, and the shard iterators moto keeps from its polls."""
+        local_moto.trim_stream(self.table_name, consumed_through=sequence_number)
+
+    # -- snapshot and journal ----------------------------------------------------------------
     def _client(self):
         return boto3.session.Session().client(
             "dynamodb",
@@ -122,40 +157,35 @@ class EmbeddedDynamoDB:
             config=Config(retries={"mode": "standard", "max_attempts": 2}),
         )
 
-    def _write_loop(self) -> None:
-        while not self._stopping.is_set():
-            self._dirty.wait()
-            if self._stopping.is_set():
-                return
-            time.sleep(0.3)  # let a burst of writes finish, then save once
-            self._dirty.clear()
-            try:
-                self.save()
-            except Exception:  # noqa: BLE001 - keep serving; the next write retries the save
-                log.exception("could not save the local DynamoDB snapshot")
+    def _journal_path(self, generation: int) -> Path:
+        return self.data_dir / f"dynamodb-{self.table_name}.journal-{generation}"
 
     def save(self) -> int:
-        """Write every item of the table to the snapshot file (atomically). Returns the item count."""
-        with self._save_lock:
-            ddb = self._client()
-            items: list[dict[str, Any]] = []
-            kwargs: dict[str, Any] = {"TableName": self.table_name}
-            try:
-                while True:
-                    resp = ddb.scan(**kwargs)  # the whole local table, for the snapshot only
-                    items.extend(resp.get("Items", []))
-                    if "LastEvaluatedKey" not in resp:
-                        break
-                    kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
-            except ddb.exceptions.ResourceNotFoundException:
+        """Write every item of the table to a new snapshot (atomically, fsynced) and start its empty
+        journal, writes paused meanwhile so that the two agree. Returns the item count."""
+        with local_moto.WRITE_LOCK:
+            items = local_moto.table_items(self.table_name)  # in this process: no request can run meanwhile
+            if items is None:
                 return 0
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            tmp = self.snapshot_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"format": SNAPSHOT_FORMAT, "table": self.table_name, "items": items}))
-            tmp.replace(self.snapshot_path)
+            generation = self._generation + 1
+            snapshot = {"format": SNAPSHOT_FORMAT, "table": self.table_name, "generation": generation, "items": items}
+            _write_durably(self.snapshot_path, json.dumps(snapshot).encode())
+            # From here the snapshot names the new journal: the old one is never replayed again.
+            old, self._generation = self._journal_path(self._generation), generation
+            if self._journal is not None:
+                self._journal.close()
+            self._journal = open(self._journal_path(generation), "ab")  # noqa: SIM115 - kept open for appends
+            self._journal_bytes = 0
+            _fsync_dir(self.data_dir)
+            old.unlink(missing_ok=True)
+            for stale in self.data_dir.glob(f"dynamodb-{self.table_name}.journal-*"):  # a kill mid-save left it
+                if stale.name != self._journal_path(generation).name:
+                    stale.unlink(missing_ok=True)
             return len(items)
 
     def _restore(self) -> int:
+        """Create the table, load the snapshot and replay its journal. Returns the writes replayed."""
         ddb = self._client()
         try:
             ddb.create_table(**table_definition(self.table_name))
@@ -164,19 +194,89 @@ class EmbeddedDynamoDB:
         try:
             data = json.loads(self.snapshot_path.read_text())
         except FileNotFoundError:
-            return 0
+            data = {}
         except ValueError:
             broken = self.snapshot_path.with_suffix(f".broken-{int(time.time())}.json")
             self.snapshot_path.replace(broken)
             print(f"Local data snapshot was unreadable; kept it as {broken} and started empty.", file=sys.stderr)
             return 0
+        self._generation = int(data.get("generation", 0))
         items = data.get("items", [])
         for i in range(0, len(items), 25):
             batch = [{"PutRequest": {"Item": item}} for item in items[i : i + 25]]
             pending = {self.table_name: batch}
             while pending:
                 pending = ddb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
-        return len(items)
+        return self._replay()
+
+    def _replay(self) -> int:
+        """Send the journal's writes again, in order, as they were sent. Returns the writes replayed."""
+        import urllib.request
+
+        try:
+            lines = self._journal_path(self._generation).read_bytes().split(b"\n")
+        except FileNotFoundError:
+            return 0
+        replayed = 0
+        for head, body in zip(lines[0::2], lines[1::2], strict=False):
+            try:
+                meta = json.loads(head)
+                json.loads(body)
+            except ValueError:
+                break  # the last write was cut by the kill, so it was never answered
+            region = meta["region"] or os.environ.get("AWS_REGION", "us-east-1")
+            request = urllib.request.Request(  # noqa: S310 - our own endpoint on 127.0.0.1
+                self.url,
+                data=body,
+                method="POST",
+                headers={
+                    "X-Amz-Target": meta["target"],
+                    "Content-Type": "application/x-amz-json-1.0",
+                    "Authorization": f"AWS4-HMAC-SHA256 Credential=local/20000101/{region}/dynamodb/aws4_request, "
+                    "SignedHeaders=host, Signature=0",
+                },
+            )
+            try:
+                urllib.request.urlopen(request, timeout=60).close()  # noqa: S310
+            except urllib.error.HTTPError:
+                pass  # it failed the same way when it was first sent (a condition, a cancelled transaction)
+            replayed += 1
+        return replayed
+
+
+# The endpoints this process serves, by table: the local stream poller reports to its table's endpoint.
+_serving_endpoints: dict[str, EmbeddedDynamoDB] = {}
+
+
+def serving_endpoint(table_name: str) -> EmbeddedDynamoDB | None:
+    return _serving_endpoints.get(table_name)
+
+
+def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request's body, read once and put back for moto."""
+    import io
+
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.replace(path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _running_endpoint(data_dir: Path) -> str | None:
