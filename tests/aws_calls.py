@@ -41,10 +41,16 @@ OPERATOR_FILES = (
     "console/management/commands/create_table.py",
     "console/management/commands/wire_stream.py",
     "console/management/commands/create_alarms.py",
+    "console/management/commands/create_bucket.py",
     "notes/management/commands/rebuild_search_index.py",
     "console/deploy/",
 )
-OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table"), ("alarms.py", "alarms_apply"), ("search_dynamodb.py", "rebuild")}
+OPERATOR_FUNCTIONS = {
+    ("dynamodb.py", "create_table"),
+    ("alarms.py", "alarms_apply"),
+    ("search_dynamodb.py", "rebuild"),
+    ("s3.py", "create_bucket"),
+}
 _SKIPPED_LIBRARIES = ("/botocore/", "/boto3/", "/s3transfer/")
 
 _lock = threading.Lock()

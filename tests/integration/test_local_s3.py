@@ -1,0 +1,56 @@
+"""Local mode: the embedded endpoint serves S3 too, with the attachments bucket made for the developer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import urllib.request, uuid
+from django.conf import settings
+from console.aws import s3
+print("ENDPOINT", settings.S3_ENDPOINT_URL, settings.DYNAMODB_ENDPOINT_URL)
+form = s3.presigned_post(key="uploads/u/n/a", content_type="text/plain", max_bytes=100, expires=60)
+boundary = uuid.uuid4().hex
+parts = []
+for name, value in form["fields"].items():
+    parts.append(f'--{boundary}\\r\\nContent-Disposition: form-data; name="{name}"\\r\\n\\r\\n{value}\\r\\n')
+body = "".join(parts).encode() + (
+    f'--{boundary}\\r\\nContent-Disposition: form-data; name="file"; filename="a.txt"\\r\\n'
+    "Content-Type: text/plain\\r\\n\\r\\nhello\\r\\n"
+).encode() + f"--{boundary}--\\r\\n".encode()
+req = urllib.request.Request(form["url"], data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+print("POSTED", urllib.request.urlopen(req).status)
+print("READ", s3.read("uploads/u/n/a"))
+"""
+
+
+def test_the_embedded_endpoint_serves_the_attachments_bucket(tmp_path):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DYNAMODB_ENDPOINT_URL", "DYNAMODB_TABLE", "RUN_MAIN", "S3_ENDPOINT_URL", "ATTACHMENTS_BUCKET"}
+    }
+    env["LOCAL_DATA_DIR"] = str(tmp_path)
+    made = subprocess.run(
+        [sys.executable, "manage.py", "create_bucket"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert made.returncode == 0, made.stderr
+    assert "notes-console-local-attachments" in made.stdout
+    ran = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    endpoints = ran.stdout.split("ENDPOINT ", 1)[1].split()[:2]
+    assert endpoints[0].startswith("http://127.0.0.1:") and endpoints[0] == endpoints[1]
+    assert "POSTED 204" in ran.stdout
+    assert "READ b'hello'" in ran.stdout
