@@ -128,8 +128,17 @@ def record(service: str, operation: str, params: dict[str, Any], frame) -> None:
 
 
 def botocore_handler(params: dict[str, Any], model, **_: object) -> None:
-    """botocore's before-parameter-build: the operation and the caller's own parameters."""
-    record(model.service_model.service_name, model.name, params, sys._getframe(1))
+    """botocore's before-parameter-build: the operation and the caller's own parameters. A presigned POST is
+    no call, but botocore builds it as a CreateBucket; what it asks of IAM is the PutObject it signs."""
+    frame = sys._getframe(1)
+    signer = frame
+    while signer is not None and signer.f_code.co_name != "generate_presigned_post":
+        signer = signer.f_back
+    if signer is not None and signer.f_code.co_filename.endswith("/botocore/signers.py"):
+        params = {"Bucket": signer.f_locals.get("Bucket"), "Key": signer.f_locals.get("Key")}
+        record("s3", "PutObject", params, frame)
+        return
+    record(model.service_model.service_name, model.name, params, frame)
 
 
 def wrap_secret_reads() -> None:

@@ -35,7 +35,6 @@ IAM_ACTIONS = {
     "CopyObject": "s3:PutObject",
     "DeleteObject": "s3:DeleteObject",
     "DeleteObjects": "s3:DeleteObject",
-    "ListObjectsV2": "s3:ListBucket",
 }
 _NOT_FOUND_CODES = {"NoSuchKey", "NoSuchBucket", "404", "NotFound"}
 _THROTTLE_CODES = {"SlowDown", "503", "RequestLimitExceeded"}
@@ -89,7 +88,7 @@ def _make_client():
         read_timeout=settings.AWS_READ_TIMEOUT,
         retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
         signature_version="s3v4",
-        s3={"addressing_style": "path" if endpoint else "virtual"},
+        s3={"addressing_style": "path" if endpoint else "virtual", "us_east_1_regional_endpoint": "regional"},
     )
     kwargs: dict[str, Any] = {"region_name": settings.AWS_REGION, "config": config}
     if endpoint:
@@ -208,17 +207,6 @@ def delete(*keys: str) -> None:
         errors = answer.get("Errors") or []
         if errors:
             raise Unavailable(f"DeleteObjects failed for {len(errors)} keys ({errors[0].get('Code', '')}).")
-
-
-def keys_under(prefix: str) -> list[str]:
-    keys: list[str] = []
-    kwargs: dict[str, Any] = {"Prefix": prefix}
-    while True:
-        page = call("ListObjectsV2", **kwargs)
-        keys += [obj["Key"] for obj in page.get("Contents", [])]
-        if not page.get("IsTruncated"):
-            return keys
-        kwargs["ContinuationToken"] = page["NextContinuationToken"]
 
 
 # --- the bucket ------------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ OPERATIONS = {
     "GET /export/notes.json",
     "GET /export/notes.zip",
     "POST /import",
+    "GET /notes/{id}/attachments",
+    "POST /notes/{id}/attachments",
+    "GET /notes/{id}/attachments/{attachment_id}",
+    "DELETE /notes/{id}/attachments/{attachment_id}",
 }
 
 
@@ -52,7 +56,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @pytest.fixture
-def live_api(aws):
+def live_api(aws, bucket):
     server: WSGIServer = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
