@@ -42,6 +42,7 @@ OPERATOR_FILES = (
     "console/management/commands/wire_stream.py",
     "console/management/commands/create_alarms.py",
     "console/management/commands/create_bucket.py",
+    "console/management/commands/wire_async.py",
     "notes/management/commands/rebuild_search_index.py",
     "console/deploy/",
 )

@@ -245,6 +245,8 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("s3", "PutBucketEncryption"): _s3_bucket("s3:PutEncryptionConfiguration"),
     ("s3", "PutBucketCors"): _s3_bucket("s3:PutBucketCORS"),
     ("sqs", "SendMessage"): _one("sqs:SendMessage", QUEUE),
+    ("sqs", "CreateQueue"): _one("sqs:CreateQueue", QUEUE),
+    ("sqs", "GetQueueAttributes"): _one("sqs:GetQueueAttributes", QUEUE),
     ("lambda", "PutFunctionEventInvokeConfig"): _one("lambda:PutFunctionEventInvokeConfig", FUNCTION),
     ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", FUNCTION),
     ("iam", "GetRole"): _one("iam:GetRole", ROLE),

@@ -45,6 +45,12 @@ ON_THE_ROLES_BEHALF = [
         "the stream trigger lists the table's streams; IAM accepts only * for it (Service Authorization Reference: "
         "no resource type)",
     ),
+    (
+        "sqs:SendMessage",
+        iam.QUEUE,
+        "Lambda sends a failed asynchronous event (the S3 trigger's) to the on-failure destination with the role "
+        "(console/deploy/async_wiring.py)",
+    ),
 ]
 
 # What AWS does with the operator's permissions: CloudFormation builds and removes the stack's API Gateway
