@@ -3,7 +3,7 @@
 What a user has, by key (the layouts of accounts/*_dynamodb.py and notes/dynamodb_repository.py):
 - in their partition pk = USER#<id>: PROFILE, SESSIONS (their session keys), TOKEN#<id> (token listings),
   NOTE#<id> (notes, live and trashed), HIST#<id>#<n> (versions), IDEMP#<key> (which Idempotency-Key
-  records are theirs);
+  records are theirs), ATT#<note>#<id> (attachments: their files in S3 are deleted before them), ATTUSAGE;
 - elsewhere: USERNAME#<name>, TOKEN#<hash> (token lookups), SESSION#<key>, IDEMPOTENCY#<id>#<key>.
 Password-guess counters (THROTTLE#password#<id>) go too; sign-in counters (keyed by name and address) and
 unused reset links are left to expire (TTL, minutes).
@@ -52,6 +52,17 @@ def _partition(
         if "LastEvaluatedKey" not in resp:
             return
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+
+
+def _attachment_objects_deleted(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Delete an attachment's objects (console/aws/s3.py's keys); the record's key, to delete next."""
+    from console.aws import s3
+
+    _, note_id, attachment_id = item["sk"]["S"].split("#", 2)
+    user_id = item["pk"]["S"].removeprefix("USER#")
+    ids = {"user_id": user_id, "note_id": note_id, "attachment_id": attachment_id}
+    s3.delete(s3.upload_key(**ids), s3.file_key(**ids), s3.thumb_key(**ids))
+    return [{"pk": item["pk"], "sk": item["sk"]}]
 
 
 def delete_keys(keys: list[dict[str, Any]]) -> None:
@@ -125,6 +136,8 @@ class DynamoDBAccountEraser:
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
+        # 3b. Attachments (ATT#<note>#<id>, notes/attachments_dynamodb.py): their files in S3, then the records.
+        counts["attachments"] = _in_batches(_partition(user_id, prefix="ATT#"), _attachment_objects_deleted, deadline)
         # 4. Notes, trash, history and anything else of the partition, but the profile.
         counts["items"] = _in_batches(
             (i for i in _partition(user_id) if i["sk"]["S"] != "PROFILE"),
