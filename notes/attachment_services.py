@@ -17,6 +17,7 @@ from django.conf import settings
 from console.aws import s3
 from notes import services, wiring
 from notes.attachments import (
+    FORM_DECLARED,
     MAX_BYTES,
     PENDING,
     PENDING_SECONDS,
@@ -76,6 +77,40 @@ def attachment_start(
         content_type=content_type,
         max_bytes=MAX_BYTES,
         expires=settings.ATTACHMENTS_UPLOAD_EXPIRES_SECONDS,
+    )
+    return Upload(attachment=attachment, url=form["url"], fields=dict(form["fields"]))
+
+
+def attachment_start_form(
+    *, user_id: str, note_id: str, redirect: str, repo: AttachmentRepository | None = None
+) -> Upload:
+    """For a plain HTML form (no JavaScript to read the file's name, type and size first): a pending upload
+    whose type the form's own field declares (the S3 handler reads it from the object, then checks the bytes)
+    and whose name is made up; S3 sends the browser back to `redirect`. QuotaExceeded when a file of the
+    largest size would not fit."""
+    services.note_get(user_id=user_id, note_id=note_id)
+    repo = _repo(repo)
+    used, quota = repo.usage(user_id=user_id), settings.ATTACHMENTS_QUOTA_BYTES
+    if used + 1 > quota:
+        raise QuotaExceeded(used=used, quota=quota, size=1)
+    attachment_id = new_attachment_id()
+    attachment = Attachment(
+        id=attachment_id,
+        user_id=user_id,
+        note_id=note_id,
+        name=f"attachment-{attachment_id[:8]}",
+        content_type=FORM_DECLARED,
+        size=1,
+        status=PENDING,
+        created_at=now_iso(),
+    )
+    repo.add_pending(attachment, expires_at=int(time.time()) + PENDING_SECONDS)
+    form = s3.presigned_post(
+        key=s3.upload_key(user_id=user_id, note_id=note_id, attachment_id=attachment_id),
+        content_type=None,
+        max_bytes=MAX_BYTES,
+        expires=settings.ATTACHMENTS_UPLOAD_EXPIRES_SECONDS,
+        redirect=redirect,
     )
     return Upload(attachment=attachment, url=form["url"], fields=dict(form["fields"]))
 
@@ -154,6 +189,7 @@ __all__ = [
     "attachment_get",
     "attachment_list",
     "attachment_start",
+    "attachment_start_form",
     "attachment_thumbnail_url",
     "attachment_url",
     "attachment_usage",

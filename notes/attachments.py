@@ -42,6 +42,10 @@ EXTENSIONS = {
     "text/csv": ".csv",
 }
 
+# The declared type of an upload from the plain form: the form's own Content-Type field says it, and the S3
+# handler reads it from the object before checking the bytes against it.
+FORM_DECLARED = "application/x-form-declared"
+
 PENDING, READY, REJECTED = "pending", "ready", "rejected"
 STATUSES = (PENDING, READY, REJECTED)
 

@@ -23,11 +23,14 @@ from console.aws import deadline, s3
 from console.aws.errors import AwsError, NotFound, StoreUnavailable
 from notes import services, wiring
 from notes.attachments import (
+    ALLOWED_TYPES,
     ATTACHMENT_ID_PATTERN,
+    FORM_DECLARED,
     MAX_BYTES,
     PENDING,
     READY,
     REASON_EMPTY,
+    REASON_NOT_ALLOWED,
     REASON_NOTE_GONE,
     REASON_QUOTA,
     REASON_TOO_BIG,
@@ -116,14 +119,20 @@ def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str
         services.note_get(user_id=user_id, note_id=note_id)
     except NoteNotFound:
         return reject(REASON_NOTE_GONE)
-    size = int(s3.head(upload)["ContentLength"])
+    head_object = s3.head(upload)
+    size = int(head_object["ContentLength"])
+    declared = attachment.content_type
+    if declared == FORM_DECLARED:  # the plain form's own field said it; the bytes must still agree
+        declared = str(head_object.get("ContentType", "")).split(";")[0].strip().lower()
+        if declared not in ALLOWED_TYPES:
+            return reject(REASON_NOT_ALLOWED)
     if size > MAX_BYTES:  # S3 refuses these by the policy's condition; a local endpoint does not
         return reject(REASON_TOO_BIG)
     if size == 0:
         return reject(REASON_EMPTY)
     head = s3.read(upload, first_bytes=SNIFF_BYTES)
     try:
-        checked = check(declared=attachment.content_type, head=head, read_all=lambda: s3.read(upload))
+        checked = check(declared=declared, head=head, read_all=lambda: s3.read(upload))
     except Refused as refused:
         return reject(refused.reason)
     if checked.body is None:

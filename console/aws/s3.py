@@ -130,16 +130,25 @@ def _snake(operation: str) -> str:
 # --- presigned URLs (signed locally: no call to AWS) -----------------------------------------------------
 
 
-def presigned_post(*, key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, Any]:
-    """The form a browser posts a file with: only to `key`, only `content_type`, at most `max_bytes`
-    (S3 refuses a bigger body with EntityTooLarge), within `expires` seconds."""
+def presigned_post(
+    *, key: str, content_type: str | None, max_bytes: int, expires: int, redirect: str | None = None
+) -> dict[str, Any]:
+    """The form a browser posts a file with: only to `key`, only `content_type` (any, when None: a plain HTML
+    form's own field then says it, and the S3 handler checks the bytes anyway), at most `max_bytes` (S3 refuses
+    a bigger body with EntityTooLarge), within `expires` seconds; S3 sends the browser to `redirect` after."""
+    fields: dict[str, str] = {}
+    conditions: list[Any] = [["content-length-range", 1, max_bytes]]
+    if content_type is None:
+        conditions.append(["starts-with", "$Content-Type", ""])
+    else:
+        fields["Content-Type"] = content_type
+        conditions.append({"Content-Type": content_type})
+    if redirect:
+        fields["success_action_redirect"] = redirect
+        conditions.append({"success_action_redirect": redirect})
     try:
         return client().generate_presigned_post(
-            Bucket=bucket_name(),
-            Key=key,
-            Fields={"Content-Type": content_type},
-            Conditions=[{"Content-Type": content_type}, ["content-length-range", 1, max_bytes]],
-            ExpiresIn=expires,
+            Bucket=bucket_name(), Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
         )
     except (ClientError, BotoCoreError) as exc:
         raise translate(exc, "PutObject") from exc

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from notes.attachments import ALLOWED_TYPES, ATTACHMENT_ID_PATTERN, MAX_BYTES, NAME_MAX_CHARS, STATUSES
+from notes.attachments import (
+    ALLOWED_TYPES,
+    ATTACHMENT_ID_PATTERN,
+    FORM_DECLARED,
+    MAX_BYTES,
+    NAME_MAX_CHARS,
+    STATUSES,
+)
 
 JSON = "application/json"
 NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
@@ -41,7 +48,12 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "string", "pattern": f"^{ATTACHMENT_ID_PATTERN}$"},
             "name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX_CHARS},
-            "content_type": {"type": "string", "enum": list(ALLOWED_TYPES)},
+            "content_type": {
+                "type": "string",
+                "enum": [*ALLOWED_TYPES, FORM_DECLARED],
+                "description": f"The checked type once ready; `{FORM_DECLARED}` while a file sent by the page's "
+                "plain form (whose own field declares the type) is pending.",
+            },
             "size": {"type": "integer", "minimum": 1, "maximum": MAX_BYTES},
             "status": {
                 "type": "string",
