@@ -244,6 +244,9 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("s3", "PutPublicAccessBlock"): _s3_bucket("s3:PutBucketPublicAccessBlock"),
     ("s3", "PutBucketEncryption"): _s3_bucket("s3:PutEncryptionConfiguration"),
     ("s3", "PutBucketCors"): _s3_bucket("s3:PutBucketCORS"),
+    # Zappa's deploy wires the S3 trigger: the bucket's notification configuration.
+    ("s3", "GetBucketNotificationConfiguration"): _s3_bucket("s3:GetBucketNotification"),
+    ("s3", "PutBucketNotificationConfiguration"): _s3_bucket("s3:PutBucketNotification"),
     ("sqs", "SendMessage"): _one("sqs:SendMessage", QUEUE),
     ("sqs", "CreateQueue"): _one("sqs:CreateQueue", QUEUE),
     ("sqs", "GetQueueAttributes"): _one("sqs:GetQueueAttributes", QUEUE),
