@@ -38,6 +38,15 @@ def note_attachments(context: dict[str, Any], note: Any) -> dict[str, Any]:
     return attachments_context(context["request"], note.id)
 
 
+@register.simple_tag
+def attachment_markdown(attachment: Any) -> str:
+    """What to write in the note to show an image attachment inline (notes/formatting.py renders only these)."""
+    from django.urls import reverse
+
+    alt = attachment.name.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return f"![{alt}]({reverse('notes:attachment', args=[attachment.note_id, attachment.id])})"
+
+
 @register.filter
 def file_size(value: int) -> str:
     if value < 1024:

@@ -131,3 +131,16 @@ def test_a_post_without_csrf_is_refused(alice, note, client_for):
     strict = Client(enforce_csrf_checks=True)
     strict.cookies = signed_in.cookies
     assert strict.post(f"/notes/{note.id}/attachments/new").status_code == 403
+
+
+def test_an_image_is_shown_in_the_note_by_its_markdown_reference(alice, note, client_for):
+    client = client_for(alice)
+    attachment_id = upload_with_plain_form(client, note, png(), "image/png")
+    page = client.get(f"/notes/{note.id}/").content.decode()
+    reference = unescape(re.search(r'Show it in the note: <input type="text" readonly value="([^"]+)"', page)[1])
+    assert reference == f"![attachment-{attachment_id[:8]}](/notes/{note.id}/attachments/{attachment_id})"
+    services.note_update(
+        user_id=alice.id, note_id=note.id, expected_version=note.version, data={"content": f"Look: {reference}"}
+    )
+    shown = client.get(f"/notes/{note.id}/").content.decode()
+    assert f'<img src="/notes/{note.id}/attachments/{attachment_id}" alt="attachment-{attachment_id[:8]}">' in shown
