@@ -135,7 +135,8 @@ def test_attach_a_file_without_javascript(new_context, sign_in, alice, bucket_or
 def test_the_attach_page_and_the_section_pass_axe(new_context, sign_in, alice, bucket, viewport):
     """axe runs in a context of its own that bypasses the CSP (tests/browser/axe.py); the section holds a
     ready image, a rejected file and the upload controls."""
-    from tests.integration.test_upload_events import png_bytes, upload
+    from tests.attachment_samples import png_bytes
+    from tests.integration.test_upload_events import upload
 
     note = services.note_create(user_id=alice.id, data={"title": "Axe"})
     for body, kind in ((png_bytes(), "image/png"), (b"<html></html>", "image/png")):
