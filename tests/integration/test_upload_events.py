@@ -248,3 +248,25 @@ def test_it_keeps_to_its_deadline(alice, note):
     with pytest.raises(upload_events.RetryLater):
         upload_events.handle_upload(event, AlmostOutOfTime())
     assert len(objects()) == 1  # untouched: the retry does the work
+
+
+def test_a_never_confirmed_upload_leaves_nothing_behind_for_long(alice, note):
+    """No event ever comes (the browser gave up, or S3's event was lost): the pending record expires (TTL) and
+    the object goes by the bucket's lifecycle rule, both after a day; the record is never served."""
+    import time
+
+    from console.aws import dynamodb
+    from notes.attachments import PENDING_SECONDS
+
+    started = attachment_services.attachment_start(
+        user_id=alice.id, note_id=note.id, data={"name": "a.png", "content_type": "image/png", "size": 10}
+    )
+    send_upload({"url": started.url, "fields": started.fields}, png_bytes())
+    item = dynamodb.client().get_item(
+        TableName=dynamodb.table_name(),
+        Key={"pk": {"S": f"USER#{alice.id}"}, "sk": {"S": f"ATT#{note.id}#{started.attachment.id}"}},
+    )["Item"]
+    assert abs(int(item[dynamodb.TTL_ATTRIBUTE]["N"]) - (time.time() + PENDING_SECONDS)) < 60
+    (rule,) = s3.client().get_bucket_lifecycle_configuration(Bucket=s3.bucket_name())["Rules"]
+    assert started.fields["key"].startswith(rule["Filter"]["Prefix"]) and rule["Expiration"]["Days"] == 1
+    assert attachment_services.attachment_url(attachment=stored(alice, note, started.attachment.id)) is None
