@@ -1,4 +1,7 @@
-"""The note page's attachments section: `{% note_attachments note %}` renders templates/notes/_attachments.html."""
+"""The note page's attachments section: `{% note_attachments note %}` renders templates/notes/_attachments.html.
+
+Django imports every template tag module when its template engine starts (any page's cold start), so the
+services and the S3 plumbing are imported inside the functions, by the note page only."""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ from typing import Any
 from django import template
 
 from console.aws.errors import AwsError
-from notes import attachment_services
-from notes.attachments import MAX_BYTES
 
 register = template.Library()
 
 
 def attachments_context(request: Any, note_id: str) -> dict[str, Any]:
+    from notes import attachment_services
+    from notes.attachments import MAX_BYTES
+
     user_id = request.user.id
     try:
         found = attachment_services.attachment_list(user_id=user_id, note_id=note_id)
