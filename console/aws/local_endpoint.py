@@ -240,7 +240,13 @@ def _serve_s3_too(url: str) -> None:
         aws_secret_access_key="local",
         config=Config(s3={"addressing_style": "path"}),
     )
+    from console.aws.s3 import bucket_configuration
+
+    bucket = os.environ.get("ATTACHMENTS_BUCKET", LOCAL_BUCKET_NAME)
     try:
-        s3.create_bucket(Bucket=os.environ.get("ATTACHMENTS_BUCKET", LOCAL_BUCKET_NAME))
+        s3.create_bucket(Bucket=bucket)
     except s3.exceptions.BucketAlreadyOwnedByYou:
         pass
+    # The pages on any local port upload to it from the browser (with JavaScript: a cross-origin POST).
+    local_origins = ["http://127.0.0.1:*", "http://localhost:*"]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=bucket_configuration(local_origins)["CORSConfiguration"])
