@@ -38,7 +38,7 @@ def _errors(*codes: int) -> dict[str, Any]:
     return {str(code): _ref("responses", names[code]) for code in codes}
 
 
-_URL = {"type": ["string", "null"], "description": "A short-lived presigned GET (minutes); null until ready."}
+_URL = {"type": "string", "nullable": True, "description": "A short-lived presigned GET (minutes); null until ready."}
 
 SCHEMAS: dict[str, Any] = {
     "Attachment": {
@@ -60,7 +60,7 @@ SCHEMAS: dict[str, Any] = {
                 "enum": list(STATUSES),
                 "description": "pending until S3's event is processed; then ready, or rejected with a reason.",
             },
-            "reason": {"type": ["string", "null"], "description": "Why the file was rejected."},
+            "reason": {"type": "string", "nullable": True, "description": "Why the file was rejected."},
             "url": {
                 **_URL,
                 "description": _URL["description"] + " Served as a download unless a JPEG, PNG, GIF or WebP image.",
