@@ -15,7 +15,7 @@ import logging
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from console.aws.errors import AwsError
 from console.errors import reference_for
@@ -69,7 +69,7 @@ def attachment_form(request: HttpRequest, note_id: str) -> HttpResponse:
 
 
 @_signed_in
-@require_GET
+@require_safe
 def attachment_file(request: HttpRequest, note_id: str, attachment_id: str) -> HttpResponse:
     try:
         found = attachment_services.attachment_get(
@@ -107,7 +107,7 @@ def attachment_remove(request: HttpRequest, note_id: str, attachment_id: str) ->
 
 
 @_signed_in
-@require_GET
+@require_safe
 def attachments_fragment(request: HttpRequest, note_id: str) -> HttpResponse:
     """The note page's attachments section alone (htmx refreshes it after an upload or a removal)."""
     from notes.templatetags.attachment_tags import attachments_context
