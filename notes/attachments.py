@@ -111,9 +111,12 @@ def clean_name(raw: object) -> str:
     return name
 
 
+UPLOAD_FIELDS = ("name", "content_type", "size")
+
+
 def clean_upload(data: dict[str, object]) -> tuple[str, str, int]:
     """(name, content_type, size) of an upload the owner asks for; ValidationError with every problem."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {key: "Unknown field." for key in data if key not in UPLOAD_FIELDS}
     name = ""
     try:
         name = clean_name(data.get("name"))

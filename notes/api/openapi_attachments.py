@@ -71,6 +71,7 @@ SCHEMAS: dict[str, Any] = {
     "AttachmentCreate": {
         "type": "object",
         "required": ["name", "content_type", "size"],
+        "additionalProperties": False,
         "properties": {
             "name": {
                 "type": "string",

@@ -84,6 +84,7 @@ def test_the_browser_uploads_straight_to_s3_and_the_object_lands_under_the_prefi
         ({"content_type": "image/svg+xml"}, "content_type"),
         ({"name": "   "}, "name"),
         ({"name": "../.."}, "name"),
+        ({"owner": "bob"}, "owner"),
     ],
 )
 def test_a_bad_upload_request_is_a_422_naming_the_field_and_stores_nothing(alice, alice_api, note, body, field):
