@@ -17,14 +17,13 @@ from tests.integration.test_api_schemathesis import _failures, live_api  # noqa:
 def test_the_attachments_api_conforms_to_its_openapi_document(alice, live_api):  # noqa: F811
     _, token = token_create(user=alice, name="schemathesis")
     services.note_create(user_id=alice.id, data={"title": "has files"})
+    # Every phase, the stateful one included (an upload's links lead to reading and deleting it).
     config = SchemathesisConfig.from_dict(
         {
             "seed": 20261207,
             "generation": {"max-examples": 25, "database": "none"},
             "auth": {"openapi": {"bearerAuth": {"bearer": token}}},
             "workers": 1,
-            # The chains through the links run in the whole-API test; here the other phases, on these operations.
-            "phases": {"stateful": {"enabled": False}},
         }
     )
     schema = schemathesis.openapi.from_url(f"{live_api}/api/openapi.json", config=config)
