@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(PACKAGE_VENV)/.installed
 PACKAGE_ZIP ?= dist/notes-console-$(STAGE).zip
 ZAPPA := VIRTUAL_ENV=$(CURDIR)/$(PACKAGE_VENV) PATH=$(CURDIR)/$(PACKAGE_VENV)/bin:$$PATH $(PACKAGE_VENV)/bin/zappa
 
-.PHONY: run test check lint bench bench-quick browser axe create_table clean package package-venv deploy update wire-stream alarms
+.PHONY: run test check lint bench bench-quick browser axe create_table create_bucket wire-async clean package package-venv deploy update wire-stream alarms
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,14 @@ alarms: $(STAMP)
 
 create_table: $(STAMP)
 	$(PY) manage.py create_table
+
+# The S3 trigger's asynchronous invocation config: retries, event age, on-failure SQS queue. Talks to AWS.
+wire-async: $(STAMP)
+	USE_REAL_AWS=1 $(PY) manage.py wire_async --stage $(STAGE)
+
+# The attachments bucket (idempotent). On AWS: USE_REAL_AWS=1 and ORIGIN=https://<the site>.
+create_bucket: $(STAMP)
+	$(PY) manage.py create_bucket $(if $(ORIGIN),--origin $(ORIGIN),)
 
 clean:
 	rm -rf $(VENV) $(PACKAGE_VENV) dist .pytest_cache .ruff_cache staticfiles

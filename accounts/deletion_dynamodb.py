@@ -70,6 +70,17 @@ def _partition(
         kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
 
+def _attachment_objects_deleted(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Delete an attachment's objects (console/aws/s3.py's keys); the record's key, to delete next."""
+    from console.aws import s3
+
+    _, note_id, attachment_id = item["sk"]["S"].split("#", 2)
+    user_id = item["pk"]["S"].removeprefix("USER#")
+    ids = {"user_id": user_id, "note_id": note_id, "attachment_id": attachment_id}
+    s3.delete(s3.upload_key(**ids), s3.file_key(**ids), s3.thumb_key(**ids))
+    return [{"pk": item["pk"], "sk": item["sk"]}]
+
+
 def delete_keys(keys: list[dict[str, Any]]) -> None:
     """Delete these items, BATCH_MAX at a time (a missing one is fine)."""
     table = dynamodb.table_name()
@@ -141,6 +152,8 @@ class DynamoDBAccountEraser:
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
+        # 3b. Attachments (ATT#<note>#<id>, notes/attachments_dynamodb.py): their files in S3, then the records.
+        counts["attachments"] = _in_batches(_partition(user_id, prefix="ATT#"), _attachment_objects_deleted, deadline)
         # 4. Reset links not used yet, and their references.
         counts["reset_links"] = _in_batches(
             _partition(user_id, prefix="RESET#"),

@@ -62,3 +62,7 @@ LOCAL_TABLE_NAME = "notes-console-local"
 def uses_embedded_dynamodb() -> bool:
     """Local mode with nothing configured: manage.py starts moto's server for the developer."""
     return not (on_lambda() or os.environ.get("DYNAMODB_ENDPOINT_URL") or env_bool("USE_REAL_AWS"))
+
+
+# The attachments bucket used when nothing is configured (local mode), on the embedded endpoint.
+LOCAL_BUCKET_NAME = "notes-console-local-attachments"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from console.env import LOCAL_TABLE_NAME, env_bool, env_float, env_int, env_list, env_str, on_lambda
+from console.env import LOCAL_BUCKET_NAME, LOCAL_TABLE_NAME, env_bool, env_float, env_int, env_list, env_str, on_lambda
 from console.secret_key import load_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -131,6 +131,20 @@ REQUEST_DEADLINE_RESERVE_SECONDS = env_float("REQUEST_DEADLINE_RESERVE_SECONDS",
 # --- Notes ------------------------------------------------------------------------------
 NOTES_PAGE_SIZE = env_int("NOTES_PAGE_SIZE", 20)
 
+# --- Attachments (one private S3 bucket per stage; console/aws/s3.py) ------------------------
+ATTACHMENTS_BUCKET = env_str("ATTACHMENTS_BUCKET", LOCAL_BUCKET_NAME)
+# Unset locally: manage.py points it at the embedded endpoint (which serves S3 as well as DynamoDB).
+S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL") or None
+ATTACHMENTS_QUOTA_BYTES = env_int("ATTACHMENTS_QUOTA_BYTES", 1024**3)  # per user
+ATTACHMENTS_UPLOAD_EXPIRES_SECONDS = env_int("ATTACHMENTS_UPLOAD_EXPIRES_SECONDS", 5 * 60)
+ATTACHMENTS_URL_EXPIRES_SECONDS = env_int("ATTACHMENTS_URL_EXPIRES_SECONDS", 2 * 60)
+# Where the browser reaches the bucket (presigned POST and GET URLs): the CSP allows it and nothing else.
+ATTACHMENTS_ORIGIN = (
+    S3_ENDPOINT_URL.rstrip("/")
+    if S3_ENDPOINT_URL
+    else f"https://{ATTACHMENTS_BUCKET}.s3.{env_str('AWS_REGION', env_str('AWS_DEFAULT_REGION', 'us-east-1'))}.amazonaws.com"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -216,9 +230,11 @@ EMAIL_CHANGES_PER_ACCOUNT = env_int("EMAIL_CHANGES_PER_ACCOUNT", 5)  # address c
 
 # --- Security headers and HTTPS -----------------------------------------------------------
 # The CSP is set by console.security; the rest by Django's SecurityMiddleware and XFrameOptionsMiddleware.
+# The attachments bucket's origin: images shown inline, uploads posted to it (fetch, or the plain form).
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {ATTACHMENTS_ORIGIN}; "
+    f"connect-src 'self' {ATTACHMENTS_ORIGIN}; object-src 'none'; "
+    f"base-uri 'self'; form-action 'self' {ATTACHMENTS_ORIGIN}; frame-ancestors 'none'"
 )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

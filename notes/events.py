@@ -24,7 +24,9 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """DynamoDB stream batch -> version history and search index. Returns Lambda's partial-batch response."""
     with deadline.deadline_for_event(context):
         box = deadline.TimeBox(margin=EVENT_STOP_MARGIN_SECONDS)
-        result = process_records(event.get("Records", []), repo=wiring.note_repository(), stop=box.up)
+        result = process_records(
+            event.get("Records", []), repo=wiring.note_repository(), stop=box.up, on_removed=_purge_attachments
+        )
     failed = len(result["batchItemFailures"])
     log.log(
         logging.WARNING if failed else logging.INFO,
@@ -42,6 +44,12 @@ def handle_stream(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         },
     )
     return {"batchItemFailures": result["batchItemFailures"]}
+
+
+def _purge_attachments(user_id: str, note_id: str) -> None:
+    from notes.attachment_services import attachments_purge
+
+    attachments_purge(user_id=user_id, note_id=note_id)
 
 
 def purge_trash(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:

@@ -5,7 +5,9 @@ then an allow-list sanitizer (nh3).
 What is stored is always the text as typed; this runs when a page shows it. Plain text reads as before:
 raw HTML is not Markdown here (shown as typed, never markup) and a line break stays a line break. Links
 open with rel="noopener nofollow ugc" and only to http(s) and mailto; images are not loaded (a note would
-otherwise fetch any URL its author put in it, or carry a data: URL), they become links to the image.
+otherwise fetch any URL its author put in it, or carry a data: URL), they become links to the image; only the
+note's own attachments (the app's /notes/<note>/attachments/<id> path, checked for the reader when loaded) show
+inline.
 Headings start at h3, below the page's own h1 and h2. A table sits in a focusable, named region that scrolls
 sideways (a phone never widens the page). A task item's box is put in after sanitizing, where the sanitized
 HTML holds a marker that only the task-list rule can produce (raw HTML is off): by default a mark read as
@@ -54,9 +56,10 @@ _TAGS = {
     "td",
     "div",
     "input",
+    "img",
 }
 # div and input come only from this module's own rules (raw HTML is off): the table's scroll region, and
-# the task marker that is replaced after sanitizing.
+# the task marker that is replaced after sanitizing; img only for the note's own attachments (_ATTACHMENT_SRC).
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "div": {"class", "role", "aria-label", "tabindex"},
@@ -64,7 +67,10 @@ _ATTRIBUTES = {
     "li": {"class"},
     "ul": {"class"},
     "ol": {"start", "class"},
+    "img": {"src", "alt"},
 }
+# An attachment of a note, as its page links it (with the stage's prefix on an execute-api host).
+_ATTACHMENT_SRC = re.compile(r"(?:/[A-Za-z0-9_-]+)?/notes/[0-9a-f]{32}/attachments/[0-9a-f]{32}")
 _URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING_SHIFT = 2
 _BLOCK_END = re.compile(r"<br />|</(?:p|li|h\d|blockquote|pre|th|td)>")
@@ -108,7 +114,10 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
     def image(renderer, tokens, idx, options, env):
         token = tokens[idx]
         alt = md.renderer.renderInlineAsText(token.children or [], options, env) or "image"
-        src = html.escape(token.attrGet("src") or "", quote=True)
+        raw = token.attrGet("src") or ""
+        src = html.escape(raw, quote=True)
+        if _ATTACHMENT_SRC.fullmatch(raw):
+            return f'<img src="{src}" alt="{html.escape(alt, quote=True)}">'
         return f'<a href="{src}">{html.escape(alt)}</a>'
 
     md.add_render_rule("heading_open", heading_open)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from console.aws.errors import StoreUnavailable
+from console.aws.errors import AwsError, StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item
 from notes.repository import NoteRepository
@@ -41,10 +41,15 @@ def handled(record: dict[str, Any]) -> bool:
 
 
 def process_records(
-    records: list[dict[str, Any]], *, repo: NoteRepository, stop: Callable[[], bool] | None = None
+    records: list[dict[str, Any]],
+    *,
+    repo: NoteRepository,
+    stop: Callable[[], bool] | None = None,
+    on_removed: Callable[[str, str], object] | None = None,
 ) -> dict[str, Any]:
     """`stop()` true before a record: that record and the rest are reported failed, so Lambda redelivers the
-    batch from it (the invocation's time is nearly up)."""
+    batch from it (the invocation's time is nearly up). `on_removed(user_id, note_id)` runs for a note deleted
+    for good, whichever way (one note, the trash emptied, the daily purge): its attachments go then."""
     written = skipped = indexed = 0
     for record in filter(handled, records):
         change = record.get("dynamodb") or {}
@@ -80,9 +85,11 @@ def process_records(
             elif isinstance(action, _Trashed):
                 repo.unindex_note(user_id=action.user_id, note_id=action.note_id, version=action.version)
             elif action:
+                if on_removed is not None:
+                    on_removed(action[0], action[1])
                 repo.delete_history(user_id=action[0], note_id=action[1])
                 repo.unindex_note(user_id=action[0], note_id=action[1])
-        except StoreUnavailable as exc:
+        except (StoreUnavailable, AwsError) as exc:
             log.warning(
                 "stream record failed; Lambda will retry from it",
                 extra={"fields": {"keys": keys, "sequence_number": sequence, "error": str(exc)}},

@@ -15,6 +15,7 @@ from notes.domain import NOTE_ID_PATTERN
 _view = partial(lazy_view, "notes.views")
 _transfer_view = partial(lazy_view, "notes.transfer_views")
 _writing_view = partial(lazy_view, "notes.writing_views")
+_attachment_view = partial(lazy_view, "notes.attachment_views")
 
 
 class NoteIdConverter:
@@ -53,4 +54,12 @@ urlpatterns = [
     path("<note_id:note_id>/delete-forever/", _view("note_delete_forever"), name="delete_forever"),
     path("<note_id:note_id>/history/", _view("note_history_page"), name="history"),
     path("<note_id:note_id>/history/<int:version>/restore/", _view("note_restore_version"), name="restore_version"),
+    path("<note_id:note_id>/attachments/", _attachment_view("attachments_fragment"), name="attachments"),
+    path("<note_id:note_id>/attachments/new", _attachment_view("attachment_form"), name="attach"),
+    path("<note_id:note_id>/attachments/<str:attachment_id>", _attachment_view("attachment_file"), name="attachment"),
+    path(
+        "<note_id:note_id>/attachments/<str:attachment_id>/remove",
+        _attachment_view("attachment_remove"),
+        name="attachment_remove",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from notes.attachments import AttachmentRepository
 from notes.repository import NoteRepository
 
 
@@ -13,3 +14,10 @@ def note_repository() -> NoteRepository:
     from notes.dynamodb_repository import DynamoDBNoteRepository
 
     return DynamoDBNoteRepository()
+
+
+@lru_cache(maxsize=1)
+def attachment_repository() -> AttachmentRepository:
+    from notes.attachments_dynamodb import DynamoDBAttachmentRepository
+
+    return DynamoDBAttachmentRepository()

@@ -36,15 +36,22 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).with_name("aws_calls.json")
 APP_PACKAGES = {"console", "notes", "accounts"}
-LOCAL_ONLY = {"console/aws/local_endpoint.py", "notes/stream_poller.py"}
+LOCAL_ONLY = {"console/aws/local_endpoint.py", "notes/stream_poller.py", "notes/s3_notifier.py"}
 OPERATOR_FILES = (
     "console/management/commands/create_table.py",
     "console/management/commands/wire_stream.py",
     "console/management/commands/create_alarms.py",
+    "console/management/commands/create_bucket.py",
+    "console/management/commands/wire_async.py",
     "notes/management/commands/rebuild_search_index.py",
     "console/deploy/",
 )
-OPERATOR_FUNCTIONS = {("dynamodb.py", "create_table"), ("alarms.py", "alarms_apply"), ("search_dynamodb.py", "rebuild")}
+OPERATOR_FUNCTIONS = {
+    ("dynamodb.py", "create_table"),
+    ("alarms.py", "alarms_apply"),
+    ("search_dynamodb.py", "rebuild"),
+    ("s3.py", "create_bucket"),
+}
 _SKIPPED_LIBRARIES = ("/botocore/", "/boto3/", "/s3transfer/")
 
 _lock = threading.Lock()
@@ -122,8 +129,17 @@ def record(service: str, operation: str, params: dict[str, Any], frame) -> None:
 
 
 def botocore_handler(params: dict[str, Any], model, **_: object) -> None:
-    """botocore's before-parameter-build: the operation and the caller's own parameters."""
-    record(model.service_model.service_name, model.name, params, sys._getframe(1))
+    """botocore's before-parameter-build: the operation and the caller's own parameters. A presigned POST is
+    no call, but botocore builds it as a CreateBucket; what it asks of IAM is the PutObject it signs."""
+    frame = sys._getframe(1)
+    signer = frame
+    while signer is not None and signer.f_code.co_name != "generate_presigned_post":
+        signer = signer.f_back
+    if signer is not None and signer.f_code.co_filename.endswith("/botocore/signers.py"):
+        params = {"Bucket": signer.f_locals.get("Bucket"), "Key": signer.f_locals.get("Key")}
+        record("s3", "PutObject", params, frame)
+        return
+    record(model.service_model.service_name, model.name, params, frame)
 
 
 def wrap_secret_reads() -> None:

@@ -188,3 +188,14 @@ def moto_server():
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+@pytest.fixture
+def bucket(aws):
+    """The attachments bucket on moto, set up as `manage.py create_bucket` does."""
+    from console.aws import s3
+
+    s3.reset_client()
+    s3.create_bucket(origins=["https://notes.example.com"])
+    yield s3.bucket_name()
+    s3.reset_client()

@@ -55,6 +55,7 @@ SORT_KEY_PREFIXES: dict[str, str] = {
     "IDEMP#": "in USER#: the reference to an Idempotency-Key record",
     "RESET#": "in USER#: the reference to a reset link",
     "EMAILCHECK#": "in USER#: the reference to an email address check link",
+    "ATT#": "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
     "T#": "in WORDS#: one word of one note",
     "N#": "in WORDS#: a note's manifest",
     "WINDOW#": "in THROTTLE#: one window's counter",

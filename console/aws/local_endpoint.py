@@ -308,11 +308,13 @@ def start_for_command(argv: list[str], *, data_dir: Path) -> EmbeddedDynamoDB | 
     if url:
         os.environ["DYNAMODB_ENDPOINT_URL"] = url
         os.environ["NOTES_EMBEDDED_DYNAMODB"] = "shared"
+        _serve_s3_too(url)
         return None
     server = EmbeddedDynamoDB(data_dir=data_dir, table_name=table)
     url = server.start()
     os.environ["DYNAMODB_ENDPOINT_URL"] = url
     os.environ["NOTES_EMBEDDED_DYNAMODB"] = "1"
+    _serve_s3_too(url)
     atexit.register(server.stop)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -322,3 +324,29 @@ def start_for_command(argv: list[str], *, data_dir: Path) -> EmbeddedDynamoDB | 
             flush=True,
         )
     return server
+
+
+def _serve_s3_too(url: str) -> None:
+    """The same moto server answers S3: the attachments bucket lives there (its objects last as long as the
+    endpoint's process; only the table has a snapshot). `manage.py create_bucket` sets the bucket up."""
+    os.environ.setdefault("S3_ENDPOINT_URL", url)
+    from console.env import LOCAL_BUCKET_NAME
+
+    s3 = boto3.session.Session().client(
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    from console.aws.s3 import bucket_configuration
+
+    bucket = os.environ.get("ATTACHMENTS_BUCKET", LOCAL_BUCKET_NAME)
+    try:
+        s3.create_bucket(Bucket=bucket)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    # The pages on any local port upload to it from the browser (with JavaScript: a cross-origin POST).
+    local_origins = ["http://127.0.0.1:*", "http://localhost:*"]
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=bucket_configuration(local_origins)["CORSConfiguration"])

@@ -49,6 +49,9 @@ STACK = "arn:aws:cloudformation:{region}:{account}:stack/{function}/{stack_id}"
 ROLE = "arn:aws:iam::{account}:role/{role}"
 BUCKET = "arn:aws:s3:::{bucket}"
 RULE = "arn:aws:events:{region}:{account}:rule/"
+# The attachments bucket (console/aws/s3.py): its objects are granted by key prefix (uploads/, files/, thumbs/).
+ATTACHMENTS = "arn:aws:s3:::{attachments_bucket}"
+QUEUE = "arn:aws:sqs:{region}:{account}:{queue}"
 APIGATEWAY = "arn:aws:apigateway:{region}::"
 # The stage's From address (EMAIL_FROM in zappa_settings.json), verified in SES as an email identity.
 EMAIL_IDENTITY = "arn:aws:ses:{region}:{account}:identity/{email_identity}"
@@ -113,6 +116,30 @@ def _alarms_read(params: dict[str, Any]) -> str:
 def _topic(params: dict[str, Any]) -> str:
     name = str(params.get("Name", "")) or str(params.get("TopicArn", "")).rsplit(":", 1)[-1]
     return TOPIC + _rule_name(name)
+
+
+def _is_attachments(params: dict[str, Any]) -> bool:
+    return str(params.get("Bucket", "")).endswith("-attachments")
+
+
+def _s3_bucket(action: str) -> Callable[[dict[str, Any]], list[Permission]]:
+    return lambda p: [Permission(action, ATTACHMENTS if _is_attachments(p) else BUCKET)]
+
+
+def _s3_object(action: str) -> Callable[[dict[str, Any]], list[Permission]]:
+    """An object action: on Zappa's deploy bucket any key; on the attachments bucket the key's prefix."""
+
+    def build(p: dict[str, Any]) -> list[Permission]:
+        if not _is_attachments(p):
+            return [Permission(action, BUCKET + "/*")]
+        keys = [str(p.get("Key", ""))] + [str(o.get("Key", "")) for o in (p.get("Delete") or {}).get("Objects", [])]
+        out = [Permission(action, f"{ATTACHMENTS}/{k.split('/', 1)[0]}/*") for k in keys if k]
+        source = p.get("CopySource")
+        if isinstance(source, dict):
+            out.append(Permission("s3:GetObject", f"{ATTACHMENTS}/{str(source.get('Key', '')).split('/', 1)[0]}/*"))
+        return out
+
+    return build
 
 
 def _transact_write(params: dict[str, Any]) -> list[Permission]:
@@ -203,15 +230,31 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "GetEventSourceMapping"): _one("lambda:GetEventSourceMapping", _mapping),
     # -- the operator: Zappa's deploy, update, status, undeploy ------------------------------------
     ("sts", "GetCallerIdentity"): lambda p: [],  # needs no permission (IAM User Guide, GetCallerIdentity)
-    ("s3", "HeadBucket"): _one("s3:ListBucket", BUCKET),
-    ("s3", "CreateBucket"): _one("s3:CreateBucket", BUCKET),
-    ("s3", "PutObject"): _one("s3:PutObject", BUCKET + "/*"),
+    ("s3", "HeadBucket"): _s3_bucket("s3:ListBucket"),
+    ("s3", "CreateBucket"): _s3_bucket("s3:CreateBucket"),
+    ("s3", "PutObject"): _s3_object("s3:PutObject"),
     ("s3", "CreateMultipartUpload"): _one("s3:PutObject", BUCKET + "/*"),
     ("s3", "UploadPart"): _one("s3:PutObject", BUCKET + "/*"),
     ("s3", "CompleteMultipartUpload"): _one("s3:PutObject", BUCKET + "/*"),
-    ("s3", "HeadObject"): _one("s3:GetObject", BUCKET + "/*"),
-    ("s3", "DeleteObject"): _one("s3:DeleteObject", BUCKET + "/*"),
-    ("s3", "PutBucketLifecycleConfiguration"): _one("s3:PutLifecycleConfiguration", BUCKET),
+    ("s3", "HeadObject"): _s3_object("s3:GetObject"),
+    ("s3", "DeleteObject"): _s3_object("s3:DeleteObject"),
+    ("s3", "PutBucketLifecycleConfiguration"): _s3_bucket("s3:PutLifecycleConfiguration"),
+    # -- the attachments bucket: the function's objects, the operator's create_bucket --------------------
+    ("s3", "GetObject"): _s3_object("s3:GetObject"),
+    ("s3", "CopyObject"): _s3_object("s3:PutObject"),
+    ("s3", "DeleteObjects"): _s3_object("s3:DeleteObject"),
+    ("s3", "ListObjectsV2"): _s3_bucket("s3:ListBucket"),
+    ("s3", "PutPublicAccessBlock"): _s3_bucket("s3:PutBucketPublicAccessBlock"),
+    ("s3", "PutBucketEncryption"): _s3_bucket("s3:PutEncryptionConfiguration"),
+    ("s3", "PutBucketCors"): _s3_bucket("s3:PutBucketCORS"),
+    # Zappa's deploy wires the S3 trigger: the bucket's notification configuration.
+    ("s3", "GetBucketNotificationConfiguration"): _s3_bucket("s3:GetBucketNotification"),
+    ("s3", "PutBucketNotificationConfiguration"): _s3_bucket("s3:PutBucketNotification"),
+    ("sqs", "SendMessage"): _one("sqs:SendMessage", QUEUE),
+    ("sqs", "CreateQueue"): _one("sqs:CreateQueue", QUEUE),
+    ("sqs", "GetQueueAttributes"): _one("sqs:GetQueueAttributes", QUEUE),
+    ("lambda", "PutFunctionEventInvokeConfig"): _one("lambda:PutFunctionEventInvokeConfig", FUNCTION),
+    ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", FUNCTION),
     ("iam", "GetRole"): _one("iam:GetRole", ROLE),
     ("iam", "CreateRole"): _one("iam:CreateRole", ROLE),
     ("iam", "UpdateAssumeRolePolicy"): _one("iam:UpdateAssumeRolePolicy", ROLE),
@@ -301,6 +344,8 @@ def stage_names(stage: str, settings: dict[str, Any]) -> dict[str, str]:
         "secret": env.get("SECRET_KEY_SECRET_ID", ""),
         "role": f"{function}-ZappaLambdaExecutionRole",
         "bucket": settings.get("s3_bucket", ""),
+        "attachments_bucket": env.get("ATTACHMENTS_BUCKET", ""),
+        "queue": f"{function}-async-failures",
         "rest_api": REST_API_ID,
         "stage_name": stage,
         "email_identity": env.get("EMAIL_FROM", ""),

@@ -16,6 +16,7 @@ _api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 # rather than the CSRF failure.
 _public = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
+_attachments = partial(lazy_view, "notes.api.attachments", csrf_exempt=True)
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),
@@ -27,6 +28,12 @@ urlpatterns = [
         "notes/<str:note_id>/history/<str:version>/restore",
         _api("note_version_restore"),
         name="api-note-version-restore",
+    ),
+    path("notes/<str:note_id>/attachments", _attachments("attachments_collection"), name="api-note-attachments"),
+    path(
+        "notes/<str:note_id>/attachments/<str:attachment_id>",
+        _attachments("attachment_item"),
+        name="api-note-attachment",
     ),
     path("trash", _api("trash_collection"), name="api-trash"),
     path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),

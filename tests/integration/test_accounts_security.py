@@ -18,9 +18,13 @@ from tests.conftest import PASSWORD
 from tests.integration.accounts_support import session_key
 
 ROOT = Path(__file__).resolve().parents[2]
+# The attachments bucket (its origin in these tests' settings) is the one place outside 'self' allowed: images
+# shown inline, uploads posted to it.
+BUCKET_ORIGIN = "https://notes-console-local-attachments.s3.us-east-1.amazonaws.com"
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {BUCKET_ORIGIN}; "
+    f"connect-src 'self' {BUCKET_ORIGIN}; object-src 'none'; "
+    f"base-uri 'self'; form-action 'self' {BUCKET_ORIGIN}; frame-ancestors 'none'"
 )
 
 

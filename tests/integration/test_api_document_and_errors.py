@@ -34,6 +34,10 @@ def test_the_document_is_valid_openapi_3_and_public(aws):
         "exportJsonPart",
         "exportMarkdownPart",
         "importNotes",
+        "listAttachments",
+        "startAttachmentUpload",
+        "getAttachment",
+        "deleteAttachment",
     }
     assert "trash" in document["paths"]["/notes/{id}"]["delete"]["description"]
 

@@ -162,6 +162,14 @@ def test_deploy_update_status_and_undeploy_dev_and_the_console_shows_the_functio
         call_command("create_table", *flags)
     assert _protection(ddb, "notes-console-prod") == (True, "ENABLED")
     assert _protection(ddb, "notes-console-dev") == (False, "DISABLED")
+    # ... and the attachments bucket (the S3 trigger's event source must exist before the deploy wires it).
+    from console.aws import s3 as aws_s3
+
+    settings.ATTACHMENTS_BUCKET = config["environment_variables"]["ATTACHMENTS_BUCKET"]
+    settings.S3_ENDPOINT_URL = os.environ["AWS_ENDPOINT_URL"]
+    aws_s3.reset_client()
+    call_command("create_bucket", "--origin", f"https://a1b2c3d4e5.execute-api.{REGION}.amazonaws.com")
+    aws_s3.reset_client()
     secret_parameter = config["environment_variables"]["SECRET_KEY_PARAMETER"]
     rehearsal.client("ssm").put_parameter(
         Name=secret_parameter, Value="rehearsal-secret-key-" + "x" * 40, Type="SecureString"
@@ -234,6 +242,24 @@ def test_deploy_update_status_and_undeploy_dev_and_the_console_shows_the_functio
         and s["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
         for s in permission
     )
+    # The S3 trigger: the attachments bucket notifies the function of uploads, which S3 may invoke.
+    notification = rehearsal.client("s3").get_bucket_notification_configuration(Bucket=settings.ATTACHMENTS_BUCKET)
+    (trigger,) = notification["LambdaFunctionConfigurations"]
+    assert trigger["LambdaFunctionArn"].startswith(function["FunctionArn"].split(":$")[0])
+    assert trigger["Events"] == ["s3:ObjectCreated:*"]
+    assert [(r["Name"].lower(), r["Value"]) for r in trigger["Filter"]["Key"]["FilterRules"]] == [
+        ("prefix", "uploads/")
+    ]
+    assert any(s["Principal"] == {"Service": "s3.amazonaws.com"} for s in permission)
+    # README, Deploy: the asynchronous invocation config (retries, event age, on-failure queue).
+    from console.aws import clients as aws_clients
+
+    aws_clients.reset_clients()
+    call_command("wire_async", "--stage", STAGE)
+    invoke_config = lam.get_function_event_invoke_config(FunctionName=FUNCTION)
+    assert invoke_config["MaximumRetryAttempts"] == 2
+    assert invoke_config["DestinationConfig"]["OnFailure"]["Destination"].endswith(f":{FUNCTION}-async-failures")
+    aws_clients.reset_clients()
     # The package went to the stage's bucket, and the function was made from it.
     keys = [o["Key"] for o in rehearsal.client("s3").list_objects_v2(Bucket=config["s3_bucket"]).get("Contents", [])]
     assert any(k.startswith(f"{FUNCTION}-") and k.endswith(".zip") for k in keys)

@@ -174,6 +174,26 @@ ROWS: dict[str, Row] = {
     "api/export/notes.zip": Row("/api/export/notes.zip", GET="401 ok ok ok", HEAD="401 ok ok ok"),
     "api/import": Row("/api/import", POST="401 422 422 422"),
     "api/^(?P<rest>.*)$": Row("/api/no/such/thing", other="404 404 404 404"),
+    # Attachments: {attachment} is a ready file of alice's note (an image).
+    "notes/<note_id:note_id>/attachments/": Row(
+        "/notes/{note}/attachments/", GET=OWNER, HEAD=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/attachments/new": Row(
+        "/notes/{note}/attachments/new", POST=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/attachments/<str:attachment_id>": Row(
+        "/notes/{note}/attachments/{attachment}", GET=OWNER, HEAD=OWNER, other="signin 405 405 405"
+    ),
+    "notes/<note_id:note_id>/attachments/<str:attachment_id>/remove": Row(
+        "/notes/{note}/attachments/{attachment}/remove", POST=OWNER, other="signin 405 405 405"
+    ),
+    # A note's fields are no attachment: alice's POST is a 422 (the API's test posts real ones).
+    "api/notes/<str:note_id>/attachments": Row(
+        "/api/notes/{note}/attachments", GET=API_OWNER, HEAD=API_OWNER, POST="401 422 404 404"
+    ),
+    "api/notes/<str:note_id>/attachments/<str:attachment_id>": Row(
+        "/api/notes/{note}/attachments/{attachment}", GET=API_OWNER, HEAD=API_OWNER, DELETE=API_OWNER
+    ),
 }
 
 
@@ -247,15 +267,38 @@ def personas(alice, bob, admin, client_for):
     }
 
 
+@pytest.fixture
+def ready_attachment(bucket):
+    """ready_attachment(user, note) -> the id of a checked image attached to the note."""
+    from console.aws import s3
+    from notes import attachment_services, upload_events
+    from tests.attachment_samples import png_bytes
+    from tests.integration.attachments_support import s3_event
+
+    def make(user, note) -> str:
+        body = png_bytes()
+        started = attachment_services.attachment_start(
+            user_id=user.id, note_id=note.id, data={"name": "a.png", "content_type": "image/png", "size": len(body)}
+        )
+        s3.client().put_object(Bucket=s3.bucket_name(), Key=started.fields["key"], Body=body, ContentType="image/png")
+        upload_events.handle_upload(s3_event(started.fields["key"]))
+        return started.attachment.id
+
+    return make
+
+
 @pytest.mark.parametrize("route", sorted(ROWS))
-def test_each_persona_gets_what_the_table_says(route, alice, personas):
+def test_each_persona_gets_what_the_table_says(route, alice, personas, ready_attachment):
     row = ROWS[route]
     note = services.note_create(user_id=alice.id, data={"title": "Alice's note", "content": "only hers"})
     wiring.note_repository().add_history(note)  # what the stream handler records; version 1 can be restored
     trashed = services.note_create(user_id=alice.id, data={"title": "Alice's old note", "content": "only hers"})
     services.note_delete(user_id=alice.id, note_id=trashed.id, expected_version=1)
     token, _ = token_create(user=alice, name="to revoke")
-    path = row.path.format(note=note.id, trashed=trashed.id, token=token.id, request="0123456789abcdef")
+    attachment = ready_attachment(alice, note) if "{attachment}" in row.path else ""
+    path = row.path.format(
+        note=note.id, trashed=trashed.id, token=token.id, request="0123456789abcdef", attachment=attachment
+    )
     clients = personas["api" if path.startswith("/api/") else "page"]
     mismatches = []
     for method in METHODS:

@@ -1,0 +1,126 @@
+"""Local mode's stand-in for S3's event notification to Lambda: nothing on the embedded endpoint invokes a
+function, so the bucket notifies an SQS queue there (moto delivers S3's own event shape), and a background
+thread hands each message's event to the same handler Lambda calls (notes.upload_events.handle_upload).
+
+As Lambda does with an asynchronous event: a RetryLater leaves the message for another try (SQS makes it
+visible again after its visibility timeout), at most MAX_TRIES times, then it is dropped with an error line
+(Lambda would send it to the on-failure destination).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from botocore.config import Config
+from django.conf import settings
+
+from console.aws import session as aws_session
+from notes.upload_events import RetryLater, handle_upload
+
+log = logging.getLogger(__name__)
+
+QUEUE_NAME = "notes-console-local-uploads"
+VISIBILITY_TIMEOUT_S = 5
+MAX_TRIES = 3
+_started = threading.Event()
+
+
+class S3Notifier:
+    def __init__(self, *, endpoint_url: str, bucket: str) -> None:
+        self.bucket = bucket
+        self._stop = threading.Event()
+        kwargs: dict[str, Any] = {
+            "endpoint_url": endpoint_url,
+            "region_name": settings.AWS_REGION,
+            "aws_access_key_id": "local",
+            "aws_secret_access_key": "local",
+        }
+        made = aws_session.session()
+        self._sqs = made.create_client("sqs", config=Config(retries={"max_attempts": 2}), **kwargs)
+        self._s3 = made.create_client("s3", config=Config(s3={"addressing_style": "path"}), **kwargs)
+        self.queue_url = ""
+        self.delivered = 0
+
+    def wire(self) -> None:
+        """The bucket's ObjectCreated events under uploads/ -> the local queue (idempotent)."""
+        self.queue_url = self._sqs.create_queue(
+            QueueName=QUEUE_NAME, Attributes={"VisibilityTimeout": str(VISIBILITY_TIMEOUT_S)}
+        )["QueueUrl"]
+        arn = self._sqs.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        self._s3.put_bucket_notification_configuration(
+            Bucket=self.bucket,
+            NotificationConfiguration={
+                "QueueConfigurations": [
+                    {
+                        "Id": "local-uploads",
+                        "QueueArn": arn,
+                        "Events": ["s3:ObjectCreated:*"],
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "uploads/"}]}},
+                    }
+                ]
+            },
+        )
+
+    def poll_once(self, wait_seconds: int = 1) -> int:
+        """Deliver what is waiting; returns events handled."""
+        answer = self._sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=wait_seconds,
+            AttributeNames=["ApproximateReceiveCount"],
+        )
+        handled = 0
+        for message in answer.get("Messages", []):
+            try:
+                event = json.loads(message["Body"])
+            except ValueError:
+                event = {}
+            tries = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+            if "Records" in event:  # s3:TestEvent (sent when the notification is set up) has none
+                try:
+                    handle_upload(event)
+                    handled += 1
+                    self.delivered += 1
+                except RetryLater:
+                    if tries < MAX_TRIES:
+                        log.warning("local S3 notifier: the upload handler asked for a retry; trying again shortly")
+                        continue
+                    log.error("local S3 notifier: an upload event failed %d times; dropped", tries)
+            self._sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return handled
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:  # noqa: BLE001 - keep delivering; a dev server must not lose its uploads thread
+                log.exception("local S3 notifier: poll failed; trying again")
+                self._stop.wait(5)
+
+    def start(self) -> threading.Thread:
+        self.wire()
+        thread = threading.Thread(target=self.run, name="local-s3-notifier", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def start_local_notifier() -> S3Notifier | None:
+    """Start once per process that owns the embedded endpoint (not in runserver's reloaded children)."""
+    if _started.is_set() or not settings.S3_ENDPOINT_URL:
+        return None
+    _started.set()
+    notifier = S3Notifier(endpoint_url=settings.S3_ENDPOINT_URL, bucket=settings.ATTACHMENTS_BUCKET)
+    try:
+        notifier.start()
+    except Exception:  # noqa: BLE001 - uploads stay pending locally; the rest of the app runs
+        log.exception("local S3 notifier could not start; uploads will stay pending")
+        return None
+    return notifier

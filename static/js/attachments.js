@@ -1,0 +1,113 @@
+// Attachments on the note page, with JavaScript: a file button, drag and drop, paste of an image, each file
+// uploaded straight to S3 with progress (the API hands out a presigned POST; the file never passes through the
+// function). Without JavaScript the section's "Attach a file…" form does the same in two steps.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  function refresh(section) {
+    var url = section.getAttribute("data-fragment-url");
+    if (window.htmx) { window.htmx.ajax("GET", url, { target: "#attachments", swap: "outerHTML" }); }
+    else { window.location.reload(); }
+  }
+
+  function say(section, text) {
+    var status = section.querySelector(".attach-status");
+    if (status) { status.textContent = text; }
+  }
+
+  function guessType(file) {
+    if (file.type) { return file.type; }
+    var name = (file.name || "").toLowerCase();
+    if (name.endsWith(".md")) { return "text/markdown"; }
+    if (name.endsWith(".csv")) { return "text/csv"; }
+    if (name.endsWith(".txt")) { return "text/plain"; }
+    return "application/octet-stream";
+  }
+
+  function upload(section, file) {
+    var progress = section.querySelector(".attach-progress");
+    var maxMb = parseInt(section.getAttribute("data-max-bytes"), 10) || 10;
+    if (file.size > maxMb * 1024 * 1024) {
+      say(section, file.name + " is larger than " + maxMb + " MB.");
+      return Promise.resolve();
+    }
+    say(section, "Uploading " + file.name + "…");
+    return fetch(section.getAttribute("data-api-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ name: file.name || "pasted-image.png", content_type: guessType(file), size: file.size })
+    }).then(function (answer) {
+      return answer.json().then(function (body) {
+        if (!answer.ok) { throw new Error((body.error && body.error.message) || "The upload was refused."); }
+        return body.upload;
+      });
+    }).then(function (form) {
+      return new Promise(function (resolve, reject) {
+        var data = new FormData();
+        Object.keys(form.fields).forEach(function (name) { data.append(name, form.fields[name]); });
+        data.append("file", file);
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.url);
+        xhr.upload.addEventListener("progress", function (e) {
+          if (e.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * e.loaded / e.total); }
+        });
+        xhr.addEventListener("load", function () {
+          progress.hidden = true;
+          if (xhr.status >= 200 && xhr.status < 300) { resolve(); }
+          else { reject(new Error("Storage refused the file (HTTP " + xhr.status + ").")); }
+        });
+        xhr.addEventListener("error", function () { progress.hidden = true; reject(new Error("The upload failed.")); });
+        xhr.send(data);
+      });
+    }).then(function () {
+      say(section, file.name + " arrived; it is being checked.");
+    }, function (error) {
+      say(section, error.message);
+    });
+  }
+
+  function uploadAll(section, files) {
+    var chain = Promise.resolve();
+    Array.prototype.forEach.call(files, function (file) { chain = chain.then(function () { return upload(section, file); }); });
+    return chain.then(function () { refresh(section); });
+  }
+
+  function enhance(section) {
+    if (!section || section.getAttribute("data-enhanced")) { return; }
+    section.setAttribute("data-enhanced", "1");
+    var drop = section.querySelector(".attach-drop");
+    var input = section.querySelector("input[type=file]");
+    var plain = section.querySelector(".attach-form");
+    if (!drop || !input) { return; }
+    drop.hidden = false;
+    if (plain) { plain.hidden = true; }
+    input.addEventListener("change", function () { uploadAll(section, input.files); });
+    section.addEventListener("dragover", function (e) { e.preventDefault(); section.classList.add("is-dragging"); });
+    section.addEventListener("dragleave", function () { section.classList.remove("is-dragging"); });
+    section.addEventListener("drop", function (e) {
+      e.preventDefault();
+      section.classList.remove("is-dragging");
+      if (e.dataTransfer && e.dataTransfer.files.length) { uploadAll(section, e.dataTransfer.files); }
+    });
+  }
+
+  document.addEventListener("paste", function (e) {
+    var section = document.getElementById("attachments");
+    if (!section || !e.clipboardData) { return; }
+    var target = e.target;
+    var images = Array.prototype.filter.call(e.clipboardData.files || [], function (f) { return /^image\//.test(f.type); });
+    if (!images.length) { return; }
+    if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT") && !images.length) { return; }
+    e.preventDefault();
+    uploadAll(section, images);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document.getElementById("attachments")); });
+  document.addEventListener("htmx:afterSwap", function () { enhance(document.getElementById("attachments")); });
+})();
