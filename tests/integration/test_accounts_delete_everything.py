@@ -50,10 +50,10 @@ def test_every_key_prefix_in_the_code_is_in_the_one_list():
 
 
 @pytest.fixture
-def alice_with_everything(alice, bob, client_for):
+def alice_with_everything(alice, bob, client_for, bucket):
     """alice with something under every prefix: notes (live, trashed, edited, with history) and their search
     index, API tokens, sessions, an Idempotency-Key record, an unused reset link, a known sign-in address,
-    failed sign-ins and failed password checks."""
+    failed sign-ins, failed password checks, an email address and its check, and an attachment."""
     from notes import wiring
 
     repo = wiring.note_repository()
@@ -82,6 +82,12 @@ def alice_with_everything(alice, bob, client_for):
 
     email_set(user_id=alice.id, address="alice@example.com")
     email_check_store(user_id=alice.id, address="alice@example.org", hours=24)
+    # An attachment (pending: its upload not confirmed yet) of one of her notes.
+    from notes.attachment_services import attachment_start
+
+    attachment_start(
+        user_id=alice.id, note_id=note.id, data={"name": "plan.pdf", "content_type": "application/pdf", "size": 10}
+    )
     bobs = services.note_create(user_id=bob.id, data={"title": "Bob's", "content": "walrus"})
     repo.index_note(bobs)
     return browser
