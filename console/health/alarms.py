@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.health.gateway import AlarmReport, HealthGateway
+
 ERROR_RATE_PERCENT = 5.0
 P99_OF_TIMEOUT = 0.8  # p99 at 80 % of the timeout: the slowest requests are about to be killed
 ITERATOR_AGE_MS = 60_000
@@ -237,3 +239,18 @@ def alarms_apply(*, target: AlarmTarget, email: str) -> AlarmsResult:
         )
         (result.updated if found is not None else result.created).append(definition.name)
     return result
+
+
+def report(gateway: HealthGateway) -> AlarmReport:
+    """The function's alarms as CloudWatch tells them (one call); none exist locally."""
+    if gateway.kind == "local":
+        return AlarmReport(
+            source="local",
+            detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
+            "EMAIL=you@example.com` creates them for a deployed stage",
+        )
+    alarms, more = gateway.alarms()
+    found = AlarmReport(alarms=alarms, detail=f"cloudwatch:DescribeAlarms, names starting {gateway.function_name}-")
+    if more:
+        found.warnings.append("More than 100 alarms: the first 100 are shown.")
+    return found

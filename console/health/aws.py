@@ -12,7 +12,7 @@ import json
 import os
 import re
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -20,21 +20,18 @@ from django.conf import settings
 from console.aws import clients as aws_clients
 from console.aws.clients import call
 from console.health import app_lines, patterns
-from console.health import deploys as deploys_mod
-from console.health import failures as failures_mod
-from console.health import routes as routes_mod
-from console.health import streams as streams_mod
 from console.health.gateway import (
-    Aggregates,
     Alarm,
-    AlarmReport,
+    Deploy,
     EventSourceMapping,
     FunctionConfig,
     HealthError,
+    InsightsResult,
     InvalidQuery,
     InvocationSample,
     LogPage,
     LogQuery,
+    MetricData,
     RequestDetail,
     ScheduleRule,
     TailPage,
@@ -42,6 +39,7 @@ from console.health.gateway import (
     Triggers,
     Unavailable,
     merge_events,
+    parse_time,
     request_detail_from,
     tail_page,
 )
@@ -64,69 +62,7 @@ RECENT_EVENTS_LIMIT = 10_000  # FilterLogEvents' maximum; a response also stops 
 INIT_LOOKBACK_MS = 15_000  # Lambda's init phase is cut at 10 s; its lines end just before the START line
 REQUEST_WINDOW_MS = 16 * 60 * 1000  # a request lasts at most 15 minutes (Lambda's longest timeout)
 
-# Text format: Logs Insights extracts @duration, @initDuration, ... from REPORT lines (@memorySize in bytes).
-INSIGHTS_QUERY = """filter @type = "REPORT"
-| stats count(*) as invocations,
-  count(@initDuration) as coldStarts,
-  sum(@billedDuration) as billedMs,
-  sum(@billedDuration * @memorySize / 1000000) as billedMbMs,
-  avg(@initDuration) as initAvg,
-  pct(@initDuration, 50) as initP50,
-  pct(@initDuration, 90) as initP90,
-  pct(@initDuration, 99) as initP99,
-  max(@initDuration) as initMax,
-  max(@maxMemoryUsed / 1000000) as maxMemoryUsedMB,
-  pct(@maxMemoryUsed / 1000000, 50) as memP50,
-  pct(@maxMemoryUsed / 1000000, 99) as memP99,
-  max(@memorySize / 1000000) as memoryMB"""
-
-# JSON format: no REPORT lines, so no @duration/@initDuration; Insights discovers the platform.report record's
-# JSON fields instead (its metrics are already in MB).
-INSIGHTS_QUERY_JSON = """filter type = "platform.report"
-| stats count(*) as invocations,
-  count(record.metrics.initDurationMs) as coldStarts,
-  sum(record.metrics.billedDurationMs) as billedMs,
-  sum(record.metrics.billedDurationMs * record.metrics.memorySizeMB) as billedMbMs,
-  avg(record.metrics.initDurationMs) as initAvg,
-  pct(record.metrics.initDurationMs, 50) as initP50,
-  pct(record.metrics.initDurationMs, 90) as initP90,
-  pct(record.metrics.initDurationMs, 99) as initP99,
-  max(record.metrics.initDurationMs) as initMax,
-  max(record.metrics.maxMemoryUsedMB) as maxMemoryUsedMB,
-  pct(record.metrics.maxMemoryUsedMB, 50) as memP50,
-  pct(record.metrics.maxMemoryUsedMB, 99) as memP99,
-  max(record.metrics.memorySizeMB) as memoryMB"""
-
-# Format not known (no GetFunction this process, not running on the function): both record kinds; Insights'
-# coalesce() takes the first field that is present, so each row contributes whichever format it is in.
-INSIGHTS_QUERY_ANY = """filter @type = "REPORT" or type = "platform.report"
-| fields coalesce(@initDuration, record.metrics.initDurationMs) as initMs,
-  coalesce(@billedDuration, record.metrics.billedDurationMs) as billedOne,
-  coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as memoryOne,
-  coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as usedOne
-| stats count(*) as invocations,
-  count(initMs) as coldStarts,
-  sum(billedOne) as billedMs,
-  sum(billedOne * memoryOne) as billedMbMs,
-  avg(initMs) as initAvg,
-  pct(initMs, 50) as initP50,
-  pct(initMs, 90) as initP90,
-  pct(initMs, 99) as initP99,
-  max(initMs) as initMax,
-  max(usedOne) as maxMemoryUsedMB,
-  pct(usedOne, 50) as memP50,
-  pct(usedOne, 99) as memP99,
-  max(memoryOne) as memoryMB"""
-
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
-
-
-def insights_query(log_format: str) -> str:
-    """The aggregates query for the function's log format; both formats' fields when it is not known."""
-    known = patterns.normalize_format(log_format)
-    return {patterns.LOG_FORMAT_TEXT: INSIGHTS_QUERY, patterns.LOG_FORMAT_JSON: INSIGHTS_QUERY_JSON}.get(
-        known, INSIGHTS_QUERY_ANY
-    )
 
 
 _COMPARISONS = {
@@ -165,23 +101,6 @@ def remember_log_format(function_name: str, log_format: str) -> None:
     """Kept process-wide: pages that have no GetFunction in their three calls still pick the right patterns."""
     if patterns.normalize_format(log_format):
         _log_formats[function_name] = (patterns.normalize_format(log_format), time.monotonic())
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not value:
-        return None
-    text = str(value)
-    # Lambda says 2026-11-27T12:58:36.343+0000; some endpoints give nanoseconds and Z.
-    match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?", text)
-    if not match:
-        return None
-    base = datetime.fromisoformat(match.group(1))
-    micros = int((match.group(2) or "0")[:6].ljust(6, "0"))
-    zone = match.group(3) or "Z"
-    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[-2:])) * (1 if zone[0] == "+" else -1)
-    return base.replace(microsecond=micros, tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC)
 
 
 def _event(raw: dict[str, Any]) -> LogEvent:
@@ -250,7 +169,7 @@ class AwsGateway:
         log_format = patterns.normalize_format(logging_config.get("LogFormat", "")) or patterns.LOG_FORMAT_TEXT
         self._log_format = log_format
         remember_log_format(self.function_name, log_format)
-        modified = _parse_time(c.get("LastModified"))
+        modified = parse_time(c.get("LastModified"))
         if modified:
             code = c.get("CodeSha256", "")
             remember_deploys(self.function_name, {modified: f"deploy, code {code[:10]}" if code else "deploy"})
@@ -264,7 +183,7 @@ class AwsGateway:
             timeout_s=int(c.get("Timeout", 0)),
             ephemeral_mb=int((c.get("EphemeralStorage") or {}).get("Size", 512)),
             code_size=c.get("CodeSize"),
-            last_modified=_parse_time(c.get("LastModified")),
+            last_modified=parse_time(c.get("LastModified")),
             state=c.get("State", ""),
             state_reason=c.get("StateReason", ""),
             last_update_status=c.get("LastUpdateStatus", ""),
@@ -316,38 +235,44 @@ class AwsGateway:
             queries.append(self._query(f"o_{key}", "Duration", stat, window.seconds))
         return queries
 
-    def metrics(self, window: Window) -> Metrics:
+    def metric_data(self, queries: list[dict[str, Any]], start: datetime, end: datetime) -> MetricData:
+        """GetMetricData, following NextToken up to the read's budget; a throttle after the first page keeps
+        what was read and says so."""
         kwargs: dict[str, Any] = {
-            "MetricDataQueries": self.metric_queries(window),
-            "StartTime": window.start,
-            "EndTime": window.end,
+            "MetricDataQueries": queries,
+            "StartTime": start,
+            "EndTime": end,
             "ScanBy": "TimestampAscending",
         }
-        points: dict[str, list[tuple[datetime, float]]] = {}
-        warnings: list[str] = []
+        data = MetricData()
         for page in range(MAX_CALLS_PER_READ):
             try:
                 resp = self._call("cloudwatch", "GetMetricData", **kwargs)
             except (Throttled, Unavailable) as exc:
                 if page == 0:
                     raise
-                warnings.append(f"{exc.message} Some datapoints are missing.")
+                data.warnings.append(f"{exc.message} Some datapoints are missing.")
                 break
             for result in resp.get("MetricDataResults", []):
-                series = points.setdefault(result["Id"], [])
-                series.extend(
-                    zip((_parse_time(t) for t in result.get("Timestamps", [])), result.get("Values", []), strict=False)
-                )
+                series = data.points.setdefault(result["Id"], [])
+                times = (parse_time(t) for t in result.get("Timestamps", []))
+                series.extend((t, v) for t, v in zip(times, result.get("Values", []), strict=False) if t)
                 if result.get("StatusCode") == "PartialData":
-                    warnings.append(f"CloudWatch returned partial data for {result['Id']}.")
+                    data.warnings.append(f"CloudWatch returned partial data for {result['Id']}.")
             for message in resp.get("Messages", []):
-                warnings.append(f"CloudWatch: {message.get('Value', message.get('Code', ''))}")
+                data.warnings.append(f"CloudWatch: {message.get('Value', message.get('Code', ''))}")
             if not resp.get("NextToken"):
                 break
             kwargs["NextToken"] = resp["NextToken"]
+        data.warnings = list(dict.fromkeys(data.warnings))
+        return data
+
+    def metrics(self, window: Window) -> Metrics:
+        data = self.metric_data(self.metric_queries(window), window.start, window.end)
+        points, warnings = data.points, data.warnings
 
         def series(qid: str, combine: str = "sum") -> list[float]:
-            return fill_buckets(window, [(t, v) for t, v in points.get(qid, []) if t], combine=combine)
+            return fill_buckets(window, points.get(qid, []), combine=combine)
 
         overall = {}
         for key in DURATION_STATS:
@@ -366,7 +291,7 @@ class AwsGateway:
             },
             overall_duration=overall,
             source="aws",
-            warnings=list(dict.fromkeys(warnings)),
+            warnings=warnings,
         )
 
     # -- invocations from REPORT lines ----------------------------------------------------------------
@@ -406,52 +331,6 @@ class AwsGateway:
             warnings=warnings,
         )
 
-    # -- range-wide aggregates (Logs Insights) --------------------------------------------------------
-    def start_aggregates(self, window: Window) -> str:
-        resp = self._call(
-            "logs",
-            "StartQuery",
-            logGroupName=self.log_group,
-            startTime=window.start_ms // 1000,
-            endTime=window.end_ms // 1000,
-            queryString=insights_query(self.log_format()),
-            limit=1,
-        )
-        return resp["queryId"]
-
-    def aggregates(self, handle: str) -> Aggregates:
-        if not re.fullmatch(r"[A-Za-z0-9\-]{1,256}", handle or ""):
-            raise InvalidQuery("Not a Logs Insights query id.")
-        resp = self._call("logs", "GetQueryResults", queryId=handle)
-        status = resp.get("status", "Unknown")
-        rows = resp.get("results") or []
-        values: dict[str, float | None] = {}
-        for cell in rows[0] if rows else []:
-            try:
-                values[cell["field"]] = float(cell["value"])
-            except (KeyError, TypeError, ValueError):
-                continue
-        billed_mb_ms = values.get("billedMbMs") or 0.0
-        return Aggregates(
-            status=status,
-            invocations=int(values.get("invocations") or 0),
-            cold_starts=int(values.get("coldStarts") or 0),
-            billed_ms=values.get("billedMs") or 0.0,
-            gb_seconds=billed_mb_ms / 1000 / 1024,
-            init_ms={
-                "avg": values.get("initAvg"),
-                "p50": values.get("initP50"),
-                "p90": values.get("initP90"),
-                "p99": values.get("initP99"),
-                "max": values.get("initMax"),
-            },
-            max_memory_used_mb=values.get("maxMemoryUsedMB"),
-            memory_mb=values.get("memoryMB"),
-            memory_p50_mb=values.get("memP50"),
-            memory_p99_mb=values.get("memP99"),
-            bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"),
-        )
-
     # -- logs -----------------------------------------------------------------------------------------
     def _filter(
         self,
@@ -478,6 +357,12 @@ class AwsGateway:
         resp = self._call("logs", "FilterLogEvents", **kwargs)
         events = sorted((_event(e) for e in resp.get("events", [])), key=lambda e: (e.timestamp, e.event_id))
         return events, resp.get("nextToken")
+
+    def log_events(self, *, start_ms: int, end_ms: int, pattern: str, limit: int) -> tuple[list[LogEvent], bool]:
+        """One FilterLogEvents: the oldest `limit` events of the span matching the pattern, and whether more
+        matched."""
+        events, token = self._filter(start_ms=start_ms, end_ms=end_ms, pattern=pattern, limit=limit)
+        return events, bool(token)
 
     def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage:
         """The newest lines of the window first, across every stream.
@@ -592,9 +477,8 @@ class AwsGateway:
         found = Triggers(source_detail=f"AWS, {settings.AWS_REGION}")
         routes, found.routing_detail = _routes(self.function_name)
         try:
-            resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
-            found.mappings = [_mapping(m, routes) for m in resp.get("EventSourceMappings", [])]
-            if resp.get("NextMarker"):
+            found.mappings, more = self._mappings(routes)
+            if more:
                 found.warnings.append("The function has more than 100 event source mappings: the first 100 are shown.")
         except HealthError as exc:
             found.errors.append(("Event source mappings", exc))
@@ -634,6 +518,13 @@ class AwsGateway:
             found.errors.append(("API Gateway URL", exc))
         return found
 
+    def event_source_mappings(self) -> list[EventSourceMapping]:
+        return self._mappings(None)[0]
+
+    def _mappings(self, routes: dict[str, tuple[str, ...]] | None) -> tuple[list[EventSourceMapping], bool]:
+        resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
+        return [_mapping(m, routes) for m in resp.get("EventSourceMappings", [])], bool(resp.get("NextMarker"))
+
     # -- one request ----------------------------------------------------------------------------------
     def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail:
         """Every line of one request: find its START/REPORT lines by id (via the app's request line when the
@@ -663,7 +554,7 @@ class AwsGateway:
         return request_detail_from(request_id, lambda_id, events, warnings)
 
     # -- failures and routes (one Logs Insights query each: start, then read by id) ---------------------
-    def _start_insights(self, window: Window, query: str, limit: int) -> str:
+    def start_insights(self, window: Window, query: str, limit: int) -> str:
         resp = self._call(
             "logs",
             "StartQuery",
@@ -675,288 +566,70 @@ class AwsGateway:
         )
         return resp["queryId"]
 
-    def _insights_results(self, handle: str) -> dict[str, Any]:
+    def insights_results(self, handle: str) -> InsightsResult:
         if not re.fullmatch(r"[A-Za-z0-9\-]{1,256}", handle or ""):
             raise InvalidQuery("Not a Logs Insights query id.")
-        return self._call("logs", "GetQueryResults", queryId=handle)
-
-    def start_failures(self, window: Window) -> str:
-        return self._start_insights(window, failures_mod.INSIGHTS_QUERY, failures_mod.INSIGHTS_LIMIT)
-
-    def failures(
-        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles=()
-    ) -> failures_mod.FailureReport:
-        resp = self._insights_results(handle)
-        status = resp.get("status", "Unknown")
-        report = failures_mod.FailureReport(
-            status=status,
-            deployed_at=deployed_at,
-            deploy_in_range=bool(deployed_at and window.start <= deployed_at < window.end),
+        resp = self._call("logs", "GetQueryResults", queryId=handle)
+        return InsightsResult(
+            status=resp.get("status", "Unknown"),
+            rows=resp.get("results") or [],
+            bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned"),
         )
-        if not report.done:
-            return report
-        if status != "Complete":
-            report.warnings.append(f"The Logs Insights query ended {status}: the failures shown may be incomplete.")
-        events = [_insights_event(row) for row in resp.get("results") or []]
-        events = [e for e in events if e is not None]
-        report.lines_read = len(events)
-        report.truncated = len(events) >= failures_mod.INSIGHTS_LIMIT
-        if report.truncated:
-            report.warnings.append(
-                "The range holds more failure lines than one query returns (10,000): "
-                "the oldest are not counted; choose a shorter range."
-            )
-        report.failures = failures_mod.failures_from_events(events, failures_mod.project_packages())
-        report.regroup(window, deployed_at=deployed_at, throttles=throttles)
-        return report
 
-    def start_routes(self, window: Window) -> str:
-        return self._start_insights(window, routes_mod.INSIGHTS_QUERY, 1000)
+    # -- what only the local gateway holds --------------------------------------------------------------
+    def process_values(self) -> None:
+        """On AWS the function's values are its configuration's: no process of its own to compare."""
+        return None
 
-    def routes(self, handle: str) -> routes_mod.RouteReport:
-        resp = self._insights_results(handle)
-        report = routes_mod.RouteReport(
-            status=resp.get("status", "Unknown"), bytes_scanned=(resp.get("statistics") or {}).get("bytesScanned")
-        )
-        if report.done:
-            report.routes = routes_mod.from_insights_rows(resp.get("results") or [])
-        return report
+    def requests(self, window: Window | None = None) -> list:
+        """On AWS requests are read from the function's logs (Logs Insights), not held in memory."""
+        return []
 
-    # -- streams: lag, failed batches, what went to the on-failure destination (three calls) ------------
-    def stream_health(self, window: Window) -> streams_mod.StreamReport:
-        report = streams_mod.StreamReport()
-        resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
-        mappings = [
-            m
-            for m in resp.get("EventSourceMappings", [])
-            if ":dynamodb:" in m.get("EventSourceArn", "") or ":kinesis:" in m.get("EventSourceArn", "")
-        ]
-        if not mappings:
-            return report
-        dims = [{"Name": "FunctionName", "Value": self.function_name}]
-        queries = [
-            {
-                "Id": "age",
-                "MetricStat": {
-                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge", "Dimensions": dims},
-                    "Period": window.period,
-                    "Stat": "Maximum",
-                },
-            },
-            {
-                "Id": "age_all",
-                "MetricStat": {
-                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": "IteratorAge", "Dimensions": dims},
-                    "Period": window.seconds,
-                    "Stat": "Maximum",
-                },
-            },
-        ]
-        for i, m in enumerate(mappings):
-            target = streams_mod.destination_metric(
-                ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
-            )
-            if target:
-                namespace, metric, dimension, value = target
-                queries.append(
-                    {
-                        "Id": f"dest{i}",
-                        "MetricStat": {
-                            "Metric": {
-                                "Namespace": namespace,
-                                "MetricName": metric,
-                                "Dimensions": [{"Name": dimension, "Value": value}],
-                            },
-                            "Period": window.seconds,
-                            "Stat": "Sum",
-                        },
-                    }
-                )
-        points: dict[str, list[tuple[datetime, float]]] = {}
-        try:
-            data = self._call(
-                "cloudwatch",
-                "GetMetricData",
-                MetricDataQueries=queries,
-                StartTime=window.start,
-                EndTime=window.end,
-                ScanBy="TimestampAscending",
-            )
-            for result in data.get("MetricDataResults", []):
-                points[result["Id"]] = list(
-                    zip((_parse_time(t) for t in result.get("Timestamps", [])), result.get("Values", []), strict=False)
-                )
-        except HealthError as exc:
-            report.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
-        try:
-            events, _ = self._filter(
-                start_ms=window.start_ms,
-                end_ms=window.end_ms,
-                pattern=f'"{streams_mod.BATCH_MESSAGE}"',
-                limit=RECENT_EVENTS_LIMIT,
-            )
-            counts = streams_mod.batch_counts(events)
-        except HealthError as exc:
-            report.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
-            counts = streams_mod.BatchCounts()
-        age = fill_buckets(window, [(t, v) for t, v in points.get("age", []) if t], combine="max")
-        age_all = [v for _, v in points.get("age_all", [])]
-        for i, m in enumerate(mappings):
-            on_failure = ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", "")
-            sent = points.get(f"dest{i}")
-            report.streams.append(
-                streams_mod.StreamHealth(
-                    source=describe_source(m.get("EventSourceArn", "")),
-                    uuid=m.get("UUID", ""),
-                    iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
-                    iterator_age=age,
-                    counts=counts,
-                    on_failure=on_failure,
-                    sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
-                    last_result=m.get("LastProcessingResult", ""),
-                    detail="IteratorAge and the handler's lines are the function's: shared by its "
-                    f"{len(mappings)} stream triggers"
-                    if len(mappings) > 1
-                    else "",
-                )
-            )
-        return report
+    def invocations_of(self, records: list) -> list:
+        return []
 
-    # -- alarms (one call: the function's alarms are named after it, as create_alarms names them) -------
-    def alarms(self) -> AlarmReport:
+    # -- alarms: the function's are named after it, as create_alarms names them (one call) --------------
+    def alarms(self) -> tuple[list[Alarm], bool]:
         resp = self._call("cloudwatch", "DescribeAlarms", AlarmNamePrefix=f"{self.function_name}-", MaxRecords=100)
-        report = AlarmReport(detail=f"cloudwatch:DescribeAlarms, names starting {self.function_name}-")
-        for a in resp.get("MetricAlarms", []):
-            if a.get("Metrics"):
-                shown = next(
-                    (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression")),
-                    "metric math",
-                )
-                metric = f"metric math: {shown}"
-            else:
-                stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
-                metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
-            report.alarms.append(
-                Alarm(
-                    name=a.get("AlarmName", ""),
-                    state=a.get("StateValue", ""),
-                    metric=metric,
-                    comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
-                    threshold=a.get("Threshold"),
-                    state_reason=a.get("StateReason", ""),
-                    state_updated=_parse_time(a.get("StateUpdatedTimestamp")),
-                    actions=tuple(a.get("AlarmActions") or ()),
-                    description=a.get("AlarmDescription", ""),
-                )
-            )
-        if resp.get("NextToken"):
-            report.warnings.append("More than 100 alarms: the first 100 are shown.")
-        return report
+        return [_alarm(a) for a in resp.get("MetricAlarms", [])], bool(resp.get("NextToken"))
 
-    # -- deploys: versions, and the hour before vs after the latest (three calls) -----------------------
-    def deploys(self) -> deploys_mod.DeployReport:
+    # -- deploys: the function's versions (one call) ------------------------------------------------------
+    def versions(self) -> tuple[list[Deploy], bool]:
         resp = self._call("lambda", "ListVersionsByFunction", FunctionName=self.function_name, MaxItems=50)
         found = [
-            deploys_mod.Deploy(
+            Deploy(
                 version=v.get("Version", ""),
                 at=at,
                 code_sha256=v.get("CodeSha256", ""),
                 description=v.get("Description", ""),
             )
             for v in resp.get("Versions", [])
-            if (at := _parse_time(v.get("LastModified")))
+            if (at := parse_time(v.get("LastModified")))
         ]
-        found.sort(key=lambda d: d.at, reverse=True)
-        # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
-        # it was published. The newest of them is the latest deploy.
-        report = deploys_mod.DeployReport(
-            deploys=found, latest=found[0] if found else None, detail="lambda:ListVersionsByFunction"
+        remember_deploys(self.function_name, {d.at: f"deploy {d.version} {d.short_hash}".strip() for d in found})
+        return found, bool(resp.get("NextMarker"))
+
+
+def _alarm(a: dict[str, Any]) -> Alarm:
+    if a.get("Metrics"):
+        shown = next(
+            (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression")),
+            "metric math",
         )
-        remember_deploys(
-            self.function_name,
-            dict(deploys_mod.markers_in(found, datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC))),
-        )
-        if resp.get("NextMarker"):
-            report.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
-        if report.latest is None:
-            return report
-        at = report.latest.at.replace(second=0, microsecond=0)  # CloudWatch starts periods on whole minutes
-        now = datetime.now(tz=UTC)
-        dims = [{"Name": "FunctionName", "Value": self.function_name}]
-
-        def q(qid: str, metric: str, stat: str) -> dict[str, Any]:
-            return {
-                "Id": qid,
-                "MetricStat": {
-                    "Metric": {"Namespace": "AWS/Lambda", "MetricName": metric, "Dimensions": dims},
-                    "Period": 3600,
-                    "Stat": stat,
-                },
-            }
-
-        queries = [q("inv", "Invocations", "Sum"), q("err", "Errors", "Sum")]
-        if "p99" in self.percentiles:
-            queries.append(q("p99", "Duration", "p99"))
-        sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
-        try:
-            data = self._call(
-                "cloudwatch",
-                "GetMetricData",
-                MetricDataQueries=queries,
-                StartTime=at - deploys_mod.HOUR,
-                EndTime=at + deploys_mod.HOUR,
-                ScanBy="TimestampAscending",
-            )
-            for result in data.get("MetricDataResults", []):
-                for when, value in zip(result.get("Timestamps", []), result.get("Values", []), strict=False):
-                    side = "after" if _parse_time(when) >= at else "before"
-                    sides[side][result["Id"]] = value
-        except HealthError as exc:
-            report.warnings.append(f"Before/after metrics: {exc.message}")
-        cold = {"before": 0, "after": 0}
-        cold_read = True
-        try:
-            events, more = self._filter(
-                start_ms=int((at - deploys_mod.HOUR).timestamp() * 1000),
-                end_ms=int((at + deploys_mod.HOUR).timestamp() * 1000),
-                pattern='?"Init Duration" ?initDurationMs',
-                limit=RECENT_EVENTS_LIMIT,
-            )
-            for event in events:
-                report_line = parse_line(event).report
-                if report_line is not None and report_line.cold_start:
-                    cold["after" if event.time >= at else "before"] += 1
-            if more:
-                report.warnings.append("More cold starts around the deploy than one read returns: counts are partial.")
-        except HealthError as exc:
-            cold_read = False
-            report.warnings.append(f"Cold starts around the deploy: {exc.message}")
-        after_minutes = max(0.0, min(60.0, (now - at).total_seconds() / 60))
-        for name in ("before", "after"):
-            values = sides[name]
-            side = deploys_mod.Side(
-                invocations=int(values.get("inv", 0)),
-                errors=int(values.get("err", 0)),
-                p99_ms=values.get("p99"),
-                cold_starts=cold[name] if cold_read else None,
-                minutes=60.0 if name == "before" else after_minutes,
-            )
-            setattr(report, name, side)
-        return report
-
-
-def _insights_event(row: list[dict[str, Any]]) -> LogEvent | None:
-    """A result row of `fields @timestamp, @message, @logStream` as a log event. Insights gives the time as
-    "2026-11-27 10:00:33.012" (UTC)."""
-    cells = {cell.get("field"): cell.get("value", "") for cell in row}
-    when = _parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
-    if when is None or "@message" not in cells:
-        return None
-    return LogEvent(
-        timestamp=int(when.timestamp() * 1000),
-        message=cells["@message"],
-        stream=cells.get("@logStream", ""),
-        event_id=cells.get("@ptr", ""),
+        metric = f"metric math: {shown}"
+    else:
+        stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
+        metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
+    return Alarm(
+        name=a.get("AlarmName", ""),
+        state=a.get("StateValue", ""),
+        metric=metric,
+        comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+        threshold=a.get("Threshold"),
+        state_reason=a.get("StateReason", ""),
+        state_updated=parse_time(a.get("StateUpdatedTimestamp")),
+        actions=tuple(a.get("AlarmActions") or ()),
+        description=a.get("AlarmDescription", ""),
     )
 
 
@@ -996,7 +669,7 @@ def _mapping(m: dict[str, Any], routes: dict[str, tuple[str, ...]] | None) -> Ev
         batch_size=m.get("BatchSize"),
         starting_position=m.get("StartingPosition", ""),
         last_result=m.get("LastProcessingResult", ""),
-        last_modified=_parse_time(m.get("LastModified")),
+        last_modified=parse_time(m.get("LastModified")),
         state_reason=m.get("StateTransitionReason", ""),
         max_retries=m.get("MaximumRetryAttempts"),
         max_record_age_s=m.get("MaximumRecordAgeInSeconds"),

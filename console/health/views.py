@@ -19,7 +19,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
-from console.health import app_lines, charts
+from console.health import alarms as alarms_question
+from console.health import app_lines, charts, failures
+from console.health import deploys as deploys_question
+from console.health import invocations as invocations_question
+from console.health import routes as routes_question
+from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
 from console.health.gateway import (
     LEVEL_ORDER,
@@ -112,18 +117,18 @@ class Reads:
 
     @property
     def calls(self) -> int:
-        return getattr(self.gateway, "calls", 0)
+        return self.gateway.calls if self.gateway else 0
 
 
 def _mode(reads: Reads) -> dict[str, Any]:
     gateway = reads.gateway
-    kind = getattr(gateway, "kind", "aws")
+    kind = gateway.kind if gateway else "aws"
     return {
         "kind": kind,
         "local": kind == "local",
-        "function": getattr(gateway, "function_name", "") or settings.HEALTH_FUNCTION_NAME or "(not set)",
+        "function": (gateway.function_name if gateway else "") or settings.HEALTH_FUNCTION_NAME or "(not set)",
         "region": settings.AWS_REGION,
-        "log_group": getattr(gateway, "log_group", ""),
+        "log_group": gateway.log_group if gateway else "",
     }
 
 
@@ -220,8 +225,7 @@ def _hint(config: FunctionConfig | None, sample: InvocationSample | None, aggreg
 def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]:
     """The deploys this process knows of (read by a GetFunction or the deploys panel in the last minutes):
     marked on every chart without a call of the page's own."""
-    known = getattr(gateway, "known_deploys", None)
-    return known() if known else []
+    return gateway.known_deploys() if gateway else []
 
 
 # --- pages -----------------------------------------------------------------------------------------------
@@ -278,7 +282,6 @@ def configuration(request: HttpRequest) -> HttpResponse:
         expected = expected_config(stage, function_name=config.name if config else "")
         packaged = redact_environment(stage.settings.get("environment_variables") or {})
     differences = drift(config, expected) if config and expected and config.source == "aws" else None
-    process_values = getattr(gw, "process_values", None)
     context = {
         "config": config,
         "stage": stage,
@@ -286,7 +289,7 @@ def configuration(request: HttpRequest) -> HttpResponse:
         "drift": differences,
         "packaged": packaged,
         "stage_path": settings.HEALTH_ZAPPA_SETTINGS.name,
-        "process": process_values() if process_values else None,
+        "process": gw.process_values() if gw else None,
     }
     return _render(request, "console/health/configuration.html", reads, context, tab="configuration")
 
@@ -301,7 +304,11 @@ def invocations(request: HttpRequest) -> HttpResponse:
     sample = (
         reads.attempt("Recent invocations", gw.recent_invocations, window, limit=50, metrics=metrics) if gw else None
     )
-    handle = reads.attempt("Cold starts and cost (Logs Insights)", gw.start_aggregates, window) if gw else None
+    handle = (
+        reads.attempt("Cold starts and cost (Logs Insights)", invocations_question.start_aggregates, gw, window)
+        if gw
+        else None
+    )
     context = {
         "window": window,
         "ranges": _ranges(request, window, "health_invocations"),
@@ -326,7 +333,11 @@ def aggregates(request: HttpRequest) -> HttpResponse:
     handle = request.GET.get("q", "")
     reads = Reads()
     gw = reads.gateway
-    result = reads.attempt("Cold starts and cost (Logs Insights)", gw.aggregates, handle) if gw else None
+    result = (
+        reads.attempt("Cold starts and cost (Logs Insights)", invocations_question.aggregates, gw, handle)
+        if gw
+        else None
+    )
     config = exact = None
     if result and result.done:
         config = reads.attempt("Configuration", gw.configuration)
@@ -583,7 +594,7 @@ def _failures(request: HttpRequest, reads: Reads, window: Window):
     gw = reads.gateway
 
     def read(handle: str):
-        report = gw.failures(handle, window)
+        report = failures.report(gw, handle, window)
         if report.done:  # the deploy time and the throttles only once there is something to group
             config = reads.attempt("Configuration (last deploy)", gw.configuration)
             metrics = reads.attempt("Throttles", gw.metrics, window)
@@ -592,7 +603,9 @@ def _failures(request: HttpRequest, reads: Reads, window: Window):
         return report
 
     report, handle, poll_url = (
-        _insights_report(request, reads, window, what="Failures (Logs Insights)", start=gw.start_failures, read=read)
+        _insights_report(
+            request, reads, window, what="Failures (Logs Insights)", start=lambda w: failures.start(gw, w), read=read
+        )
         if gw
         else (None, "", "")
     )
@@ -667,7 +680,14 @@ def routes(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     report, handle, poll_url = (
-        _insights_report(request, reads, window, what="Routes (Logs Insights)", start=gw.start_routes, read=gw.routes)
+        _insights_report(
+            request,
+            reads,
+            window,
+            what="Routes (Logs Insights)",
+            start=lambda w: routes_question.start(gw, w),
+            read=lambda h: routes_question.report(gw, h),
+        )
         if gw
         else (None, "", "")
     )
@@ -726,7 +746,7 @@ def streams(request: HttpRequest) -> HttpResponse:
     window = _window(request)
     reads = Reads()
     gw = reads.gateway
-    report = reads.attempt("Streams", gw.stream_health, window) if gw else None
+    report = reads.attempt("Streams", streams_question.report, gw, window) if gw else None
     compact = request.GET.get("compact") == "1"
     context = {
         "window": window,
@@ -747,9 +767,9 @@ def alarms(request: HttpRequest) -> HttpResponse:
     missing; `?panel=1` from htmx is the overview's panel."""
     reads = Reads()
     gw = reads.gateway
-    report = reads.attempt("Alarms", gw.alarms) if gw else None
+    report = reads.attempt("Alarms", alarms_question.report, gw) if gw else None
     config = reads.attempt("Configuration", gw.configuration) if gw else None
-    name = config.name if config else getattr(gw, "function_name", "")
+    name = config.name if config else (gw.function_name if gw else "")
     wanted = recommended(
         AlarmTarget(function_name=name, timeout_s=(config.timeout_s if config else 0) or 30, api_name=name)
     )
@@ -769,7 +789,9 @@ def deploys(request: HttpRequest) -> HttpResponse:
     its own three calls), a page without JavaScript."""
     reads = Reads()
     gw = reads.gateway
-    report = reads.attempt("Deploys", gw.deploys) if gw else None
+    report = (
+        reads.attempt("Deploys", deploys_question.report, gw, p99="p99" in settings.HEALTH_PERCENTILES) if gw else None
+    )
     context = {"report": report}
     if request.htmx:
         return _render(request, "console/health/_deploys.html", reads, context, tab="overview")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from console.health import aws as health_aws
-from console.health import patterns
+from console.health import invocations, patterns
 from tests import health_samples as s
 from tests.cloudwatch_filter import moto_follows_cloudwatch
 from tests.lambda_corpus import corpus, function_log
@@ -193,7 +193,7 @@ def test_after_one_get_function_the_pages_send_the_formats_patterns_and_query(cl
     by_operation = {operation: params for operation, params in sent}
     assert "GetFunction" not in by_operation
     assert by_operation["FilterLogEvents"]["filterPattern"] == patterns.invocation_pattern(log_format)
-    assert by_operation["StartQuery"]["queryString"] == health_aws.insights_query(log_format)
+    assert by_operation["StartQuery"]["queryString"] == invocations.insights_query(log_format)
     sent.clear()
     assert client.get("/console/logs/?range=1h&level=ERROR").status_code == 200
     assert [p["filterPattern"] for op, p in sent if op == "FilterLogEvents"][0] == patterns.level_pattern(
