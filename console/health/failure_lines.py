@@ -10,7 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from console.health.app_lines import is_request_line, request_ids, status_of
-from console.health.logparse import LogEvent, LogLine, parse_line, parse_report
+from console.health.logparse import (
+    LogEvent,
+    LogLine,
+    exception_of_traceback,
+    parse_line,
+    parse_report,
+    traceback_frames,
+)
 from console.observability import innermost_own_frame
 
 KIND_EXCEPTION = "exception"
@@ -29,10 +36,7 @@ INIT_ERROR_TYPES = {
     "Runtime.MalformedHandlerName",
 }
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+), in ([^\s]+)')
-_EXC_LAST_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?::\s?(.*))?$")
 _TIMEOUT = re.compile(r"Task timed out after ([\d.]+) seconds")
-_INIT_STATUS = re.compile(r"Status: (error|timeout)(?:\s+Error Type: (\S+))?")
 _RUNTIME_ERROR_LINE = re.compile(r"^\[ERROR\]\s+(?:[^\t]*\t[\w\-]*\t)?([A-Za-z_][\w.]*): ?(.*)", re.S)
 
 
@@ -84,19 +88,6 @@ def _relative(path: str, packages: Sequence[str]) -> str:
     return ""
 
 
-def _traceback_frames(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(3)) for m in _FRAME.finditer(text.replace("\u00a0", " "))]
-
-
-def _exception_from_text(text: str) -> tuple[str, str]:
-    """(type, message) from a formatted traceback's last line."""
-    for line in reversed([line.strip() for line in text.replace("\u00a0", " ").splitlines() if line.strip()]):
-        match = _EXC_LAST_LINE.match(line)
-        if match and not line.startswith("File "):
-            return match.group(1).rsplit(".", 1)[-1], match.group(2) or ""
-    return "", ""
-
-
 def _as_text(value: Any) -> str:
     if isinstance(value, list):
         return "".join(str(v) if str(v).endswith("\n") else f"{v}\n" for v in value)
@@ -106,69 +97,81 @@ def _as_text(value: Any) -> str:
 def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
     """The failure one line tells of, if any (app JSON lines, the runtime's lines, Lambda's platform lines)."""
     text = line.event.message.strip()
-    when = line.event.time
-    fields = line.fields
     if line.kind == "json":
         if is_request_line(line):
-            status = status_of(line) or 0
-            if status < 500:
-                return None
-            if fields.get("exc_type"):
-                return Failure(
-                    when,
-                    KIND_EXCEPTION,
-                    str(fields["exc_type"]),
-                    str(fields.get("exc_frame") or ""),
-                    line.message,
-                    "",
-                    line.request_id,
-                    str(fields.get("route") or ""),
-                )
-            return Failure(
-                when,
-                KIND_HTTP,
-                f"HTTP {status}",
-                message=line.message,
-                request_id=line.request_id,
-                route=str(fields.get("route") or ""),
-            )
-        exc_type = str(fields.get("exc_type") or line.error_type or fields.get("errorType") or "")
-        trace = _as_text(fields.get("exception") or fields.get("stackTrace") or "")
-        if not exc_type and trace:
-            exc_type, _ = _exception_from_text(trace)
-        if exc_type:
-            error_message = str(line.error_message or fields.get("errorMessage") or "")
-            if exc_type in INIT_ERROR_TYPES:
-                return Failure(
-                    when,
-                    KIND_INIT,
-                    "Init failure",
-                    message=f"{exc_type}: {error_message}".rstrip(": "),
-                    traceback=trace,
-                    request_id=line.request_id,
-                )
-            if exc_type.startswith("Runtime.") or exc_type == "Sandbox.Timedout":
-                return _runtime_failure(when, exc_type, error_message or line.message, line.request_id)
-            frame = str(fields.get("exc_frame") or "") or project_frame(_traceback_frames(trace), packages)
-            message = str(fields.get("exc_message") or error_message or line.message)
-            return Failure(
-                when, KIND_EXCEPTION, exc_type, frame, message, trace, line.request_id, str(fields.get("route") or "")
-            )
-        return None
+            return _request_line_failure(line)
+        return _app_exception(line, packages)
     if line.kind == "platform" and (line.message.startswith("platform.") or text.startswith("{")):
         return _platform_failure(line)
     if line.kind == "platform" and text.startswith("INIT_REPORT"):
-        status = _INIT_STATUS.search(text)
-        if status:
-            return Failure(when, KIND_INIT, "Init failure", message=text)
-        return None
+        return (
+            Failure(line.event.time, KIND_INIT, "Init failure", message=text)
+            if line.init and line.init.failed
+            else None
+        )
     if line.kind == "report" and line.report is not None:
-        if line.report.status == "timeout":
-            return Failure(when, KIND_TIMEOUT, "Task timed out", message=line.message, request_id=line.request_id)
-        if line.report.status in {"error", "failure"}:
-            if line.report.error_type.startswith("Runtime.") or "signal" in line.message:
-                return _runtime_failure(when, line.report.error_type, line.message, line.request_id)
+        return _report_failure(line)
+    return _text_failure(line, text, packages)
+
+
+def _request_line_failure(line: LogLine) -> Failure | None:
+    """The app's request line of a 5xx: its exception when one escaped the view, else its status."""
+    status = status_of(line) or 0
+    if status < 500:
         return None
+    fields, when, route = line.fields, line.event.time, str(line.fields.get("route") or "")
+    if fields.get("exc_type"):
+        return Failure(
+            when,
+            KIND_EXCEPTION,
+            str(fields["exc_type"]),
+            str(fields.get("exc_frame") or ""),
+            line.message,
+            "",
+            line.request_id,
+            route,
+        )
+    return Failure(when, KIND_HTTP, f"HTTP {status}", message=line.message, request_id=line.request_id, route=route)
+
+
+def _app_exception(line: LogLine, packages: Sequence[str]) -> Failure | None:
+    fields, when = line.fields, line.event.time
+    exc_type = str(fields.get("exc_type") or line.error_type or fields.get("errorType") or "")
+    trace = _as_text(fields.get("exception") or fields.get("stackTrace") or "")
+    if not exc_type and trace:
+        exc_type, _ = exception_of_traceback(trace)
+    if not exc_type:
+        return None
+    error_message = str(line.error_message or fields.get("errorMessage") or "")
+    if exc_type in INIT_ERROR_TYPES:
+        return Failure(
+            when,
+            KIND_INIT,
+            "Init failure",
+            message=f"{exc_type}: {error_message}".rstrip(": "),
+            traceback=trace,
+            request_id=line.request_id,
+        )
+    if exc_type.startswith("Runtime.") or exc_type == "Sandbox.Timedout":
+        return _runtime_failure(when, exc_type, error_message or line.message, line.request_id)
+    frame = str(fields.get("exc_frame") or "") or project_frame(traceback_frames(trace), packages)
+    message = str(fields.get("exc_message") or error_message or line.message)
+    return Failure(
+        when, KIND_EXCEPTION, exc_type, frame, message, trace, line.request_id, str(fields.get("route") or "")
+    )
+
+
+def _report_failure(line: LogLine) -> Failure | None:
+    report, when = line.report, line.event.time
+    if report.status == "timeout":
+        return Failure(when, KIND_TIMEOUT, "Task timed out", message=line.message, request_id=line.request_id)
+    if report.status in {"error", "failure"} and (report.error_type.startswith("Runtime.") or "signal" in line.message):
+        return _runtime_failure(when, report.error_type, line.message, line.request_id)
+    return None
+
+
+def _text_failure(line: LogLine, text: str, packages: Sequence[str]) -> Failure | None:
+    when = line.event.time
     if _TIMEOUT.search(text):
         return Failure(when, KIND_TIMEOUT, "Task timed out", message=text, request_id=line.request_id)
     if "Runtime exited" in text or "Runtime.ExitError" in text:
@@ -176,23 +179,22 @@ def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
     if text.endswith("Runtime.Unknown"):  # "Unknown application error occurred\nRuntime.Unknown"
         return _runtime_failure(when, "Runtime.Unknown", text, line.request_id)
     runtime = _RUNTIME_ERROR_LINE.match(text)
-    if runtime:
-        exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
-        if exc_type.startswith("Runtime."):
-            kind = KIND_INIT if exc_type in INIT_ERROR_TYPES else None
-            if kind:
-                return Failure(
-                    when,
-                    kind,
-                    "Init failure",
-                    message=f"{exc_type}: {message}",
-                    traceback=text,
-                    request_id=line.request_id,
-                )
-            return _runtime_failure(when, exc_type, message, line.request_id)
-        frame = project_frame(_traceback_frames(text), packages)
-        return Failure(when, KIND_EXCEPTION, exc_type.rsplit(".", 1)[-1], frame, message, text, line.request_id)
-    return None
+    if not runtime:
+        return None
+    exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
+    if exc_type in INIT_ERROR_TYPES:
+        return Failure(
+            when,
+            KIND_INIT,
+            "Init failure",
+            message=f"{exc_type}: {message}",
+            traceback=text,
+            request_id=line.request_id,
+        )
+    if exc_type.startswith("Runtime."):
+        return _runtime_failure(when, exc_type, message, line.request_id)
+    frame = project_frame(traceback_frames(text), packages)
+    return Failure(when, KIND_EXCEPTION, exc_type.rsplit(".", 1)[-1], frame, message, text, line.request_id)
 
 
 def _runtime_failure(when: datetime, error_type: str, message: str, request_id: str) -> Failure:
@@ -241,17 +243,7 @@ def failures_from_events(events: Iterable[LogEvent], packages: Sequence[str]) ->
     """Every failure the lines tell of, one per request and group: a request's exception is logged by Django
     and again on its request line; its timeout by the runtime and again on its REPORT line."""
     lines = [parse_line(e) for e in events if parse_report(e.message) is not None or e.message.strip()]
-    # The app's request line joins its correlation id to Lambda's request id, and says the route.
-    canonical: dict[str, str] = {}
-    routes: dict[str, str] = {}
-    for line in lines:
-        if is_request_line(line):
-            ids = request_ids(line)
-            lambda_id = str(line.fields.get("lambda_request_id") or line.request_id)
-            for rid in ids:
-                canonical[rid] = lambda_id
-                if line.fields.get("route"):
-                    routes[rid] = str(line.fields["route"])
+    canonical, routes = _request_ids_and_routes(lines)
     found: dict[tuple[str, tuple[str, str, str]], Failure] = {}
     loose: list[Failure] = []
     for line in lines:
@@ -271,16 +263,33 @@ def failures_from_events(events: Iterable[LogEvent], packages: Sequence[str]) ->
         # keep the richest telling (with a traceback, a frame, a route)
         if kept is None or (not kept.traceback and failure.traceback) or (not kept.route and failure.route):
             found[key] = _merge(kept, failure) if kept else failure
-    per_request = list(found.values())
-    # An HTTP 5xx with an exception behind it is that exception, not a group of its own.
+    return sorted([*_without_echoes(list(found.values())), *loose], key=lambda f: f.time)
+
+
+def _request_ids_and_routes(lines: list[LogLine]) -> tuple[dict[str, str], dict[str, str]]:
+    """The app's request line joins its correlation id to Lambda's request id, and says the route."""
+    canonical: dict[str, str] = {}
+    routes: dict[str, str] = {}
+    for line in lines:
+        if not is_request_line(line):
+            continue
+        lambda_id = str(line.fields.get("lambda_request_id") or line.request_id)
+        for rid in request_ids(line):
+            canonical[rid] = lambda_id
+            if line.fields.get("route"):
+                routes[rid] = str(line.fields["route"])
+    return canonical, routes
+
+
+def _without_echoes(per_request: list[Failure]) -> list[Failure]:
+    """An HTTP 5xx with an exception behind it is that exception, not a group of its own; likewise an
+    exception the frame-less request line names is the one with the frame."""
     with_exception = {f.request_id for f in per_request if f.kind == KIND_EXCEPTION}
     per_request = [f for f in per_request if not (f.kind == KIND_HTTP and f.request_id in with_exception)]
-    # Likewise an exception the frame-less request line names is the one with the frame.
     framed = {(f.request_id, f.title) for f in per_request if f.kind == KIND_EXCEPTION and f.frame}
-    per_request = [
+    return [
         f for f in per_request if not (f.kind == KIND_EXCEPTION and not f.frame and (f.request_id, f.title) in framed)
     ]
-    return sorted([*per_request, *loose], key=lambda f: f.time)
 
 
 def _merge(kept: Failure, new: Failure) -> Failure:

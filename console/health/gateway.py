@@ -8,7 +8,6 @@ settings from zappa_settings.json). `console.health.wiring.get_gateway()` picks 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -19,7 +18,8 @@ from console.aws.errors import InvalidQuery as InvalidQuery
 from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
 from console.aws.errors import Unavailable as Unavailable
-from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
+from console.health.invocation_lines import Invocation
+from console.health.logparse import LogEvent, LogLine
 from console.health.metrics import Metrics, Window
 from console.observability import RequestRecord
 
@@ -372,46 +372,6 @@ def parse_time(value: Any) -> datetime | None:
     zone = match.group(3) or "Z"
     offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[-2:])) * (1 if zone[0] == "+" else -1)
     return base.replace(microsecond=micros, tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC)
-
-
-def merge_events(a: list[LogEvent], b: list[LogEvent]) -> list[LogEvent]:
-    seen: dict[tuple[str, str, int, str], LogEvent] = {}
-    for event in [*a, *b]:
-        seen.setdefault((event.event_id, event.stream, event.timestamp, event.message), event)
-    return sorted(seen.values(), key=lambda e: (e.timestamp, e.event_id))
-
-
-def request_detail_from(request_id: str, lambda_id: str, events: list[LogEvent], warnings: list[str]) -> RequestDetail:
-    lines = [parse_line(e) for e in sorted(events, key=lambda e: (e.timestamp, e.event_id))]
-    invocations = [i for i in invocations_from_events(events) if i.request_id == (lambda_id or request_id)]
-    return RequestDetail(
-        request_id=request_id,
-        lines=lines,
-        lambda_request_id=lambda_id,
-        invocation=invocations[0] if invocations else None,
-        warnings=warnings,
-    )
-
-
-def tail_page(
-    events: list[LogEvent],
-    keep: Callable[[LogLine], bool],
-    *,
-    after_ms: int,
-    seen: tuple[str, ...],
-    warnings: list[str],
-) -> TailPage:
-    """Lines not shown yet, newest first, and the cursor for the next poll: the newest time read, with the
-    ids already shown at that millisecond (the next read starts there, inclusive)."""
-    fresh = [e for e in events if e.event_id not in seen and e.timestamp >= after_ms]
-    if not events:
-        return TailPage(lines=[], after_ms=after_ms, seen=seen, warnings=warnings)
-    newest = max(e.timestamp for e in events)
-    at_newest = {e.event_id for e in events if e.timestamp == newest}
-    if newest == after_ms:
-        at_newest |= set(seen)
-    lines = [line for line in (parse_line(e) for e in reversed(fresh)) if keep(line)]
-    return TailPage(lines=lines, after_ms=newest, seen=tuple(sorted(at_newest)), warnings=warnings)
 
 
 LEVEL_ORDER = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from console.health import patterns
 from console.health.gateway import Aggregates, HealthGateway, InsightsResult, InvalidQuery
-from console.health.logparse import Invocation
+from console.health.invocation_lines import Invocation
 from console.health.metrics import Window, percentile, summarize
 
 # Text format: Logs Insights extracts @duration, @initDuration, ... from REPORT lines (@memorySize in bytes).

@@ -34,9 +34,10 @@ from console.health.gateway import (
     RequestDetail,
     TailPage,
     Triggers,
-    tail_page,
 )
-from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
+from console.health.invocation_lines import OUTCOME_ERROR, OUTCOME_OK, Invocation
+from console.health.log_pages import tail_page
+from console.health.logparse import LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
 from console.health.stage import (
     StageSettingsError,

@@ -104,7 +104,8 @@ def test_invocations_page_lists_every_report_with_its_outcome_and_cold_start(cli
 
 
 def test_overview_shows_the_newest_invocations_with_their_outcomes(client_for, admin, real_function, calls):
-    from console.health.logparse import LogEvent, invocations_from_events
+    from console.health.invocation_lines import invocations_from_events
+    from console.health.logparse import LogEvent
 
     events = [LogEvent(i, m, st, str(i)) for i, (st, _, m) in enumerate(function_log(real_function))]
     newest = invocations_from_events(events)[:10]
