@@ -109,6 +109,9 @@ def failure_of_line(line: LogLine, packages: Sequence[str]) -> Failure | None:
             if line.init and line.init.failed
             else None
         )
+    if line.kind == "platform" and text.startswith("RESTORE_REPORT"):
+        # SnapStart could not resume the snapshot (a runtime hook failed, or the restore timed out)
+        return Failure(line.event.time, KIND_INIT, "Restore failure", message=text) if line.level == "ERROR" else None
     if line.kind == "report" and line.report is not None:
         return _report_failure(line)
     return _text_failure(line, text, packages)
@@ -179,9 +182,12 @@ def _text_failure(line: LogLine, text: str, packages: Sequence[str]) -> Failure 
     if text.endswith("Runtime.Unknown"):  # "Unknown application error occurred\nRuntime.Unknown"
         return _runtime_failure(when, "Runtime.Unknown", text, line.request_id)
     runtime = _RUNTIME_ERROR_LINE.match(text)
-    if not runtime:
+    if runtime:
+        exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
+    elif line.is_error and line.error_type and "exception" in line.fields:  # the pre-3.7 runtime's form
+        exc_type, message = line.error_type, line.error_message
+    else:
         return None
-    exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
     if exc_type in INIT_ERROR_TYPES:
         return Failure(
             when,

@@ -17,6 +17,7 @@ OUTCOME_TIMEOUT = "timeout"
 OUTCOME_CRASH = "runtime exit"
 _OUTCOME_RANK = {OUTCOME_OK: 0, OUTCOME_ERROR: 1, OUTCOME_CRASH: 2, OUTCOME_TIMEOUT: 3}
 _CRASH_TYPES = ("Runtime.ExitError", "Runtime.OutOfMemory")
+_TRACEBACK = "Traceback (most recent call last)"
 
 
 # --- invocations: REPORT lines plus what the request's other lines say about its outcome ------------
@@ -74,7 +75,9 @@ def line_outcome(line: LogLine) -> str:
         return OUTCOME_TIMEOUT
     if any(sign in text for sign in CRASH_TEXT):
         return OUTCOME_CRASH
-    return OUTCOME_ERROR if line.is_error else OUTCOME_OK
+    # The runtime's report of an unhandled exception names its type or carries its traceback; an app's or an
+    # extension's ERROR line with neither (a failed GetParameter the app handled) leaves the outcome to Lambda.
+    return OUTCOME_ERROR if line.is_error and (line.error_type or _TRACEBACK in text) else OUTCOME_OK
 
 
 _line_outcome = line_outcome

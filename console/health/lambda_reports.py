@@ -170,6 +170,30 @@ def parse_init_report(message: str) -> InitReport | None:
     )
 
 
+@dataclass(frozen=True)
+class RestoreReport:
+    """RESTORE_REPORT (SnapStart, Text format): how restoring the snapshot went; a failed restore says
+    `Status: timeout`, or `Status: error` and its `Error Type` (a runtime hook that failed)."""
+
+    duration_ms: float | None
+    status: str = ""
+    error_type: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in FAILED_STATUSES
+
+
+def parse_restore_report(message: str) -> RestoreReport:
+    """A RESTORE_REPORT line's fields. Lambda separates them with spaces here, not tabs."""
+    fields = _key_values(message.strip())
+    return RestoreReport(
+        duration_ms=_number(fields.get("Restore Duration", "")),
+        status=status_of(fields.get("Status", "")),
+        error_type=fields.get("Error Type", ""),
+    )
+
+
 def _float_or_none(value: Any) -> float | None:
     try:
         return None if value is None else float(value)

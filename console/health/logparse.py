@@ -18,17 +18,17 @@ JSON format (LoggingConfig.LogFormat "JSON"):
    "stackTrace", ...}                                                                   (application lines)
 
 Parsed fields (the API only grows: fields are added, never renamed): `LogLine` below; `Report` and `InitReport`
-in lambda_reports.py; `Invocation` in invocation_lines.py. Tracebacks are read here too (`traceback_frames`).
+in lambda_reports.py; `Invocation` in invocation_lines.py; tracebacks in tracebacks.py.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from console.health.json_lines import json_line_fields
 from console.health.lambda_reports import (
     FAILED_STATUSES,
     XRAY,
@@ -37,9 +37,9 @@ from console.health.lambda_reports import (
     json_object,
     parse_init_report,
     parse_report,
-    status_of,
-    trace_root,
+    parse_restore_report,
 )
+from console.health.tracebacks import exception_of_traceback, old_runtime_exception, traceback_frames
 
 __all__ = [
     "FAILED_STATUSES",
@@ -47,9 +47,11 @@ __all__ = [
     "LogEvent",
     "LogLine",
     "Report",
+    "exception_of_traceback",
     "parse_init_report",
     "parse_line",
     "parse_report",
+    "traceback_frames",
 ]
 
 _REQUEST_ID_AFTER = re.compile(r"(?:START|END|REPORT) RequestId: ([\w\-.]+)|^RequestId: ([\w\-]+)")
@@ -61,6 +63,12 @@ _RUNTIME_LINE_SPACED = re.compile(
 )
 # The runtime's own error report, and log lines without time or id: [ERROR] KeyError: 'x'\rTraceback ...
 _LEVEL_PREFIX = re.compile(rf"^\[({_LEVEL_NAMES})\][\t ]?(.*)", re.S)
+# Extensions: [<name>] 2024/06/26 02:34:51 <LEVEL> <message> (AWS Parameters and Secrets, AppConfig agent, ...)
+_EXTENSION_LINE = re.compile(
+    rf"^\[([^\]]+)\][\t ]+\d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d(?:\.\d+)?[\t ]+({_LEVEL_NAMES})\b[\t ]*(.*)", re.S
+)
+# A level word as a word of its own, as loggers write it: "ERROR", not the "error" of "HTTP error occurred"
+_LEVEL_WORD = re.compile(r"\b(CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)\b")
 # Node.js: <time>\t<request id>\t<LEVEL>\t<message>
 _NODE_LINE = re.compile(rf"^(\d{{4}}-\d\d-\d\dT[\d:.]+Z)\t([\w\-]+)\t({_LEVEL_NAMES})\t(.*)", re.S)
 _TIMEOUT = re.compile(r"^(\S+)\s+([\w\-]{8,})\s+Task timed out after ([\d.]+) seconds")
@@ -126,7 +134,7 @@ class LogLine:
     @property
     def tag(self) -> str:
         """START, END, INIT_START, INIT_REPORT, platform.start, ... for a platform line."""
-        return self.message.split(" ", 1)[0] if self.kind == "platform" else ""
+        return re.split(r"\s", self.message, maxsplit=1)[0] if self.kind == "platform" else ""
 
 
 def parse_line(event: LogEvent) -> LogLine:
@@ -160,7 +168,7 @@ def _report_line(event: LogEvent, stripped: str) -> LogLine | None:
 
 def _json_shaped_line(event: LogEvent, stripped: str) -> LogLine | None:
     data = json_object(stripped) if stripped.startswith("{") else None
-    return _json_line(event, data) if data is not None else None
+    return LogLine(event=event, **json_line_fields(data)) if data is not None else None
 
 
 def _platform_text_line(event: LogEvent, stripped: str) -> LogLine | None:
@@ -176,6 +184,9 @@ def _logger_line(event: LogEvent, stripped: str) -> LogLine | None:
     node = _NODE_LINE.match(stripped)
     if node:
         return _text_line(event, node.group(3), node.group(4), request_id=node.group(2))
+    extension = _EXTENSION_LINE.match(stripped)
+    if extension:
+        return _text_line(event, extension.group(2), stripped)
     prefixed = _LEVEL_PREFIX.match(stripped)
     return _text_line(event, prefixed.group(1), prefixed.group(2)) if prefixed else None
 
@@ -236,6 +247,16 @@ def _text_platform_line(event: LogEvent, stripped: str) -> LogLine:
     request_id = (match.group(1) or match.group(2)) if match else ""
     init = parse_init_report(stripped)
     xray = XRAY.search(stripped)
+    if stripped.startswith("RESTORE_REPORT"):
+        restore = parse_restore_report(stripped)
+        return LogLine(
+            event=event,
+            kind="platform",
+            message=stripped,
+            status=restore.status,
+            level="ERROR" if restore.failed else "",
+            error_type=restore.error_type,
+        )
     if init is not None:
         return LogLine(
             event=event,
@@ -269,123 +290,27 @@ def _text_line(event: LogEvent, level: str, body: str, *, request_id: str = "") 
 
 
 def _guess_level(text: str) -> str:
-    head = text[:40].upper()
-    for level in ("CRITICAL", "ERROR", "WARNING", "WARN", "INFO", "DEBUG"):
-        if level in head:
-            return _LEVELS.get(level, level)
-    if text.startswith("Traceback"):
-        return "ERROR"
-    return ""
+    word = _LEVEL_WORD.search(text[:40])
+    if word:
+        return _LEVELS.get(word.group(1), word.group(1))
+    return "ERROR" if text.startswith("Traceback") else ""
 
 
-_JSON_REQUEST_IDS = ("correlation_id", "requestId", "request_id", "AWSRequestId")
-_JSON_KNOWN = {
-    "time",
-    "timestamp",
-    "level",
-    "levelname",
-    "severity",
-    "log_level",
-    "message",
-    "msg",
-    "correlation_id",
-    "requestId",
-    "request_id",
-    "AWSRequestId",
-    "errorType",
-    "errorMessage",
-    "stackTrace",
-}
-
-
-def _json_line(event: LogEvent, data: dict[str, Any]) -> LogLine:
-    kind = str(data.get("type", ""))
-    if kind.startswith("platform."):
-        return _json_platform_line(event, data, kind)
-    level = _json_level(data)
-    error_type = str(data.get("errorType") or data.get("exception_name") or "")
-    error_message = str(data.get("errorMessage") or "")
-    message = data.get("message", data.get("msg"))
-    if message in (None, "") and (error_type or error_message):
-        message = f"{error_type}: {error_message}" if error_type else error_message
+def _old_runtime_line(event: LogEvent, stripped: str) -> LogLine | None:
+    """The pre-3.7 Python runtime's unhandled exception: `<message>: <Type>` and the traceback."""
+    found = old_runtime_exception(stripped)
+    if found is None:
+        return None
+    error_type, error_message = found
     return LogLine(
         event=event,
-        kind="json",
-        level=level,
-        message=str(message if message is not None else ""),
-        request_id=str(_json_request_id(data)),
-        fields=_json_fields(data, str(message), error_type, error_message),
+        kind="text",
+        level="ERROR",
+        message=f"{error_type}: {error_message}",
+        fields=_rest(stripped),
         error_type=error_type,
         error_message=error_message,
-        trace_id=str(data.get("xray_trace_id") or ""),
-        log_format="json",
     )
-
-
-def _json_platform_line(event: LogEvent, data: dict[str, Any], kind: str) -> LogLine:
-    record = data.get("record") if isinstance(data.get("record"), dict) else {}
-    init = parse_init_report(json.dumps(data)) if kind == "platform.initReport" else None
-    status = status_of(record.get("status"))
-    return LogLine(
-        event=event,
-        kind="platform",
-        message=f"{kind} {json.dumps(record)[:300]}",
-        request_id=str(record.get("requestId", "")),
-        init=init,
-        status=status,
-        level="ERROR" if status in FAILED_STATUSES else "",
-        trace_id=trace_root(record),
-        error_type=str(record.get("errorType", "")),
-        log_format="json",
-    )
-
-
-def _json_level(data: dict[str, Any]) -> str:
-    level = str(data.get("level") or data.get("levelname") or data.get("severity") or data.get("log_level") or "")
-    level = _LEVELS.get(level.upper(), level.upper())
-    if not level and data.get("errorType"):
-        return "ERROR"  # the runtime's unhandled-error object carries no level in text format
-    return level
-
-
-def _json_request_id(data: dict[str, Any]) -> Any:
-    return next((data[key] for key in _JSON_REQUEST_IDS if data.get(key)), "")
-
-
-def _json_fields(data: dict[str, Any], message: str, error_type: str, error_message: str) -> dict[str, Any]:
-    """The fields a JSON line shows besides its columns; "exception" holds its traceback."""
-    shown = {k: v for k, v in data.items() if k not in _JSON_KNOWN}
-    stack = data.get("stackTrace")
-    if stack and "exception" not in shown:
-        shown["exception"] = (
-            "".join(stack)
-            if isinstance(stack, list) and all(isinstance(s, str) for s in stack)
-            else json.dumps(stack, indent=1)
-        )
-    if error_type and error_type not in message:
-        shown.setdefault("error", f"{error_type}: {error_message}".rstrip(": "))
-    return shown
-
-
-# --- a traceback ---------------------------------------------------------------------------------------
-
-_FRAME = re.compile(r'File "([^"]+)", line (\d+), in ([^\s]+)')
-_EXC_LAST_LINE = re.compile(r"^([A-Za-z_][\w.]*)(?::\s?(.*))?$")
-
-
-def traceback_frames(text: str) -> list[tuple[str, str]]:
-    """(path, function) of each frame of a formatted traceback, outermost first (no-break spaces read as
-    spaces: the runtime indents with them)."""
-    return [(m.group(1), m.group(3)) for m in _FRAME.finditer(text.replace("\u00a0", " "))]
-
-
-def exception_of_traceback(text: str) -> tuple[str, str]:
-    """(type, message) from a formatted traceback's last line."""
-    for line in reversed([line.strip() for line in text.replace("\u00a0", " ").splitlines() if line.strip()]):
-        match = _EXC_LAST_LINE.match(line)
-        if match and not line.startswith("File "):
-            return match.group(1).rsplit(".", 1)[-1], match.group(2) or ""
-    return "", ""
 
 
 _FORMS = (
@@ -395,5 +320,6 @@ _FORMS = (
     _logger_line,
     _timeout_line,
     _crash_line,
+    _old_runtime_line,
     _platform_error_line,
 )

@@ -142,6 +142,17 @@ CORPUS_KIND = {  # line id -> the group kind its failure belongs to (lines not n
     "node-init-report-syntax": f.KIND_INIT,
     "json-runtimedone-timeout": f.KIND_TIMEOUT,
     "json-report-timeout": f.KIND_TIMEOUT,
+    "numpy-import-error": f.KIND_INIT,
+    "numpy-init-report-error": f.KIND_INIT,
+    "docs-restore-report-timeout": f.KIND_INIT,
+    "docs-restore-report-hook-error": f.KIND_INIT,
+    "oom-report-out-of-memory": f.KIND_EXIT,
+    "oom-report-timeout": f.KIND_TIMEOUT,
+    "oom-report-cold-timeout": f.KIND_TIMEOUT,
+    "oom-report-cold-out-of-memory": f.KIND_EXIT,
+    "py27-unhandled-keyerror": f.KIND_EXCEPTION,
+    "py27-go-shim-panic": f.KIND_EXCEPTION,
+    "py27-alexa-keyerror": f.KIND_EXCEPTION,
 }
 
 
