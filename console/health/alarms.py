@@ -243,8 +243,8 @@ def report(gateway: HealthGateway) -> AlarmReport:
     if gateway.kind == "local":
         return AlarmReport(
             source="local",
-            detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
-            "EMAIL=you@example.com` creates them for a deployed stage",
+            detail="CloudWatch alarms exist on AWS only; this creates them for a deployed stage:",
+            command="make alarms STAGE=dev EMAIL=you@example.com",
         )
     alarms, more = gateway.alarms()
     found = AlarmReport(alarms=alarms, detail=f"cloudwatch:DescribeAlarms, names starting {gateway.function_name}-")

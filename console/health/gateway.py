@@ -296,6 +296,7 @@ class AlarmReport:
     alarms: list[Alarm] = field(default_factory=list)
     source: str = "aws"
     detail: str = ""
+    command: str = ""  # what creates the missing alarms, shown as code
     warnings: list[str] = field(default_factory=list)
 
     @property
