@@ -18,6 +18,7 @@ from console.health.gateway import (
     InvocationSample,
     LogQuery,
 )
+from console.health.logparse import LogLine
 from console.health.metrics import (
     utcnow,
 )
@@ -90,6 +91,13 @@ def _parse_local(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _newest(lines: list[LogLine]) -> tuple[int | None, str]:
+    """The newest line's time, and the ids of the lines read at that time (the tail leaves them out)."""
+    newest = max((line.event.timestamp for line in lines), default=None)
+    ids = sorted({line.event.event_id for line in lines if line.event.timestamp == newest and line.event.event_id})
+    return newest, ",".join(ids)
+
+
 def _int_or_none(text: str | None) -> int | None:
     return parse_int(text)
 
@@ -112,12 +120,13 @@ def logs(request: HttpRequest) -> HttpResponse:
     token = request.GET.get("token") or None
     page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw else None
     hidden = 0
+    # The tail starts at the newest line read, and knows the lines already shown at that millisecond.
+    newest_ms, newest_ids = _newest(page.lines) if page else (None, "")
     if page:
         page.lines, hidden = app_lines.without_console_polling(page.lines, reverse("health_logs_tail"))
         page.lines = app_lines.with_usernames(page.lines)
     shown = len(page.lines) if page else 0
     base = reverse("health_logs")
-    newest_ms = max((line.event.timestamp for line in page.lines), default=None) if page else None
     first_page = before is None and token is None
     context = {
         "form": form,
@@ -132,7 +141,7 @@ def logs(request: HttpRequest) -> HttpResponse:
         "newest_url": f"{base}?{_query_string(form)}" if not first_page else "",
         "live_url": f"{base}?{_query_string(form, live='' if form['live'] else '1')}",
         "tail_url": f"{reverse('health_logs_tail')}?"
-        f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), shown=shown)}"
+        f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), seen=newest_ids, shown=shown)}"
         if form["live"] and first_page
         else "",
         "shown": shown,

@@ -74,3 +74,12 @@ def test_a_later_poll_leaves_out_an_earlier_polls_report_line(client_for, admin)
     other = parse_line(LogEvent(timestamp=after, message=s.WARM_REPORT))
     kept, hidden = without_console_polling([report, other], "/console/logs/tail/", also=[own])
     assert kept == [other] and hidden == 1
+
+
+def test_turning_the_tail_on_does_not_repeat_the_newest_line_shown(client_for, admin, client):
+    client.get("/healthz", HTTP_X_CORRELATION_ID="newest-1")
+    admin_client = client_for(admin)
+    page = admin_client.get("/console/logs/?range=1h&live=1").content.decode()
+    assert "newest-1" in page.split('id="log-rows"')[1]
+    tail = admin_client.get(href(page, r'hx-get="([^"]+)"'), HTTP_HX_REQUEST="true").content.decode()
+    assert "newest-1" not in tail.split('id="tail-poller"')[0]
