@@ -164,6 +164,8 @@ class EventSourceMapping:
     on_failure: str = ""
     routed_to: tuple[str, ...] | None = None  # what Zappa's handler runs for this ARN; None: not known here
     detail: str = ""
+    batches_handled: int | None = None  # the local poller's own count since it started (None on AWS)
+    records_handled: int | None = None
 
     @property
     def is_stream(self) -> bool:

@@ -272,6 +272,7 @@ class LocalGateway:
         # manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves
         # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
         last_result = ""
+        status = None
         if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
             state, detail = (
                 "Enabled",
@@ -308,6 +309,8 @@ class LocalGateway:
             routed_to=("notes.events.handle_stream",),
             detail=detail,
             last_result=last_result,
+            batches_handled=status.batches if status else None,
+            records_handled=status.records if status else None,
         )
 
     def event_source_mappings(self) -> list[EventSourceMapping]:
