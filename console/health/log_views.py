@@ -56,26 +56,13 @@ def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, 
         "live": get.get("live") == "1",
     }
     start, end = now - LOG_RANGES.get(form["range"], timedelta(hours=1)), now
+    form["refused"] = False
     if form["range"] == "custom":
-        try:
-            start = _parse_local(form["from"]) if form["from"] else now - timedelta(hours=1)
-            end = _parse_local(form["to"]) if form["to"] else now
-        except (ValueError, OverflowError):  # OverflowError: a time zone moves it past year 1 or 9999
-            problems.append(
-                Problem(
-                    "From and To are dates and times like 2026-11-27T10:00 (UTC), between the years 1 and 9999.",
-                    level="warning",
-                )
-            )
-        if end <= start or end - start > MAX_LOG_RANGE:
-            problems.append(
-                Problem("The time range must end after it starts and span at most 31 days.", level="warning")
-            )
-            start, end = now - timedelta(hours=1), now
-        elif start < EARLIEST_LOG_TIME or end > now + timedelta(days=1):
-            # Lambda's logs are no older than the function; far dates would overflow the charts' arithmetic.
-            problems.append(Problem("The time range must lie between 2014 and tomorrow.", level="warning"))
-            start, end = now - timedelta(hours=1), now
+        start, end, refusal = _custom_range(form["from"], form["to"], now)
+        if refusal:
+            # Nothing is read: lines of another range under the refused one would look like its answer.
+            problems.append(Problem(refusal, title="Time range refused"))
+            form["refused"] = True
         form["live"] = False  # a range in the past gets no new lines
     if form["request"] and not REQUEST_ID.match(form["request"]):
         problems.append(Problem("A request id has only letters, digits and . _ : - (at most 128).", level="warning"))
@@ -84,6 +71,25 @@ def _log_form(request: HttpRequest, problems: list[Problem]) -> tuple[LogQuery, 
     form["to"] = form["to"] or end.strftime("%Y-%m-%dT%H:%M")
     query = LogQuery(start=start, end=end, text=form["q"], level=form["level"], request_id=form["request"])
     return query, form
+
+
+def _custom_range(first: str, last: str, now: datetime) -> tuple[datetime, datetime, str]:
+    """The custom range asked for, or the last hour and why the one asked for is refused."""
+    try:
+        start = _parse_local(first) if first else now - timedelta(hours=1)
+        end = _parse_local(last) if last else now
+    except (ValueError, OverflowError):  # OverflowError: a time zone moves it past year 1 or 9999
+        return (
+            now - timedelta(hours=1),
+            now,
+            ("From and To are dates and times like 2026-11-27T10:00 (UTC), between the years 1 and 9999."),
+        )
+    if end <= start or end - start > MAX_LOG_RANGE:
+        return now - timedelta(hours=1), now, "The time range must end after it starts and span at most 31 days."
+    if start < EARLIEST_LOG_TIME or end > now + timedelta(days=1):
+        # Lambda's logs are no older than the function; far dates would overflow the charts' arithmetic.
+        return now - timedelta(hours=1), now, "The time range must lie between 2014 and tomorrow."
+    return start, end, ""
 
 
 def _parse_local(text: str) -> datetime:
@@ -118,7 +124,7 @@ def logs(request: HttpRequest) -> HttpResponse:
     query, form = _log_form(request, reads.problems)
     before = _int_or_none(request.GET.get("before"))
     token = request.GET.get("token") or None
-    page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw else None
+    page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw and not form["refused"] else None
     hidden = 0
     # The tail starts at the newest line read, and knows the lines already shown at that millisecond.
     newest_ms, newest_ids = _newest(page.lines) if page else (None, "")
@@ -162,7 +168,7 @@ def logs_tail(request: HttpRequest) -> HttpResponse:
     query, form = _log_form(request, reads.problems)
     after = _int_or_none(request.GET.get("after")) or int(utcnow().timestamp() * 1000)
     seen = tuple(s for s in request.GET.get("seen", "").split(",") if s)[:500]
-    tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw else None
+    tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw and not form["refused"] else None
     # this poll and the last few: their REPORT lines come after their answers
     own = [getattr(request, "correlation_id", ""), *request.GET.get("own", "").split(",")][:6]
     own = [i for i in own if i and REQUEST_ID.match(i)]

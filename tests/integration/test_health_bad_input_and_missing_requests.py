@@ -53,3 +53,14 @@ def test_a_non_admins_403_page_has_a_way_back(client_for, alice):
     assert response.status_code == 403
     assert 'href="/notes/"' in body and "Back to your notes" in body
     assert 'action="/accounts/signout/"' in body  # or sign in as someone else
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2026-12-07T10:00", "2026-12-07T09:00"), ("2026-12-01T10:00", "2026-12-01T10:00"), ("2026-13-01T00:00", "")],
+)
+def test_a_refused_time_range_is_said_so_and_lists_no_lines_of_another_range(client, client_for, admin, start, end):
+    client.get("/healthz", HTTP_X_CORRELATION_ID="other-1")  # a line of the last hour
+    page = client_for(admin).get("/console/logs/", {"range": "custom", "from": start, "to": end}).content.decode()
+    assert "Time range refused" in page and "Partial data" not in page
+    assert "other-1" not in page and '<tr class="log-' not in page
