@@ -26,4 +26,5 @@ urlpatterns = [
     path("triggers/streams/", _view("streams"), name="health_streams"),
     path("alarms/", _view("alarms"), name="health_alarms"),
     path("deploys/", _view("deploys"), name="health_deploys"),
+    path("checks/", _view("checks"), name="health_checks"),
 ]

@@ -242,6 +242,8 @@ def test_the_console_pages(
         ("/console/routes/?range=1h&sort=p99", "routes, sorted"),
         ("/console/alarms/", "alarms"),
         ("/console/deploys/", "deploys"),
+        ("/console/checks/", "checks"),
+        ("/console/logs/?range=custom&from=2026-12-07T10:00&to=2026-12-07T09:00", "logs, a range refused"),
         ("/console/?range=custom&from=0001-01-01T00:00%2B14:00", "overview, a range refused"),
     ]:
         page.goto(url)

@@ -176,6 +176,16 @@ def test_the_logs_table_gives_the_message_the_width_at_390(admin_page, live_serv
     shot(page, "console-logs-390")
 
 
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshot_of_checks(admin_page, live_server, width):
+    traffic(live_server.url)
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/console/checks/")
+    assert page.locator("h1, h2", has_text="Check").count() + page.get_by_text("Checked:").count() >= 1
+    shot(page, f"console-checks-{width}")
+
+
 def test_configuration_and_invocations_pages(admin_page, live_server):
     traffic(live_server.url)
     page = admin_page
