@@ -117,8 +117,13 @@ def _memory(facts: Facts) -> Finding | None:
     return None
 
 
+# Names that hold where a secret is kept, not the secret: DJANGO_SECRET_KEY_PARAMETER=/notes/dev/secret
+_REFERENCE_SUFFIXES = ("_PARAMETER", "_PARAMETER_NAME", "_ARN", "_SECRET_ID", "_SECRET_NAME", "_PATH")
+
+
 def _plaintext_secrets(facts: Facts) -> Finding | None:
-    names = [v.name for v in facts.config.environment if v.redacted] if facts.config else []
+    environment = facts.config.environment if facts.config else ()
+    names = [v.name for v in environment if v.redacted and not v.name.upper().endswith(_REFERENCE_SUFFIXES)]
     if not names:
         return None
     return Finding(

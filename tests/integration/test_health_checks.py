@@ -115,6 +115,15 @@ def test_a_plaintext_secret_in_the_environment_is_flagged_by_name_never_by_value
     assert "DJANGO_SECRET_KEY" in page and "s3cr3t-value" not in page
 
 
+def test_where_a_secret_is_kept_is_no_secret(client_for, admin, calls):
+    s.seed_moto_function(
+        FUNCTION, environment={"DJANGO_SECRET_KEY_PARAMETER": "/notes/dev/secret"}, lines=HEALTHY_LINES
+    )
+    lambda_client().update_function_configuration(FunctionName=FUNCTION, Timeout=20, MemorySize=256)
+    page = client_for(admin).get("/console/checks/?range=1h").content.decode()
+    assert finding_keys(page) == set()
+
+
 def test_the_overview_counts_the_findings_and_links_to_the_checks(client_for, admin, aws_mode):
     seed(Timeout=60, MemorySize=256)
     with with_reserved_concurrency_zero():
