@@ -37,7 +37,6 @@ INIT_ERROR_TYPES = {
 }
 
 _TIMEOUT = re.compile(r"Task timed out after ([\d.]+) seconds")
-_RUNTIME_ERROR_LINE = re.compile(r"^\[ERROR\]\s+(?:[^\t]*\t[\w\-]*\t)?([A-Za-z_][\w.]*): ?(.*)", re.S)
 
 
 @dataclass(frozen=True)
@@ -181,13 +180,9 @@ def _text_failure(line: LogLine, text: str, packages: Sequence[str]) -> Failure 
         return _runtime_failure(when, "Runtime.ExitError", text, line.request_id)
     if text.endswith("Runtime.Unknown"):  # "Unknown application error occurred\nRuntime.Unknown"
         return _runtime_failure(when, "Runtime.Unknown", text, line.request_id)
-    runtime = _RUNTIME_ERROR_LINE.match(text)
-    if runtime:
-        exc_type, message = runtime.group(1), runtime.group(2).split("\n", 1)[0]
-    elif line.is_error and line.error_type and "exception" in line.fields:  # the pre-3.7 runtime's form
-        exc_type, message = line.error_type, line.error_message
-    else:
+    if not (line.is_error and line.error_type):
         return None
+    exc_type, message = line.error_type, line.error_message
     if exc_type in INIT_ERROR_TYPES:
         return Failure(
             when,
@@ -215,34 +210,19 @@ def _runtime_failure(when: datetime, error_type: str, message: str, request_id: 
 
 
 def _platform_failure(line: LogLine) -> Failure | None:
-    """Lambda's JSON log format: platform.runtimeDone / platform.initReport / platform.report with a status."""
-    data = _json(line.event.message)
-    record = data.get("record") or {}
-    status = str(record.get("status", "")).lower()
-    if status in {"", "success"}:
+    """Lambda's JSON log format: platform.runtimeDone / platform.initReport / platform.report with a status
+    (as logparse read it: "" for success)."""
+    status, error_type, kind_of, when = line.status, line.error_type, line.tag, line.event.time
+    if not status:
         return None
-    kind_of = str(data.get("type", ""))
-    error_type = str(record.get("errorType", ""))
-    when = line.event.time
-    request_id = str(record.get("requestId", ""))
     message = f"{kind_of} status {status}" + (f" ({error_type})" if error_type else "")
     if kind_of in {"platform.initReport", "platform.initRuntimeDone"}:
         return Failure(when, KIND_INIT, "Init failure", message=message)
     if status == "timeout":
-        return Failure(when, KIND_TIMEOUT, "Task timed out", message=message, request_id=request_id)
+        return Failure(when, KIND_TIMEOUT, "Task timed out", message=message, request_id=line.request_id)
     if error_type.startswith("Runtime.") or status == "failure":
-        return _runtime_failure(when, error_type, message, request_id)
+        return _runtime_failure(when, error_type, message, line.request_id)
     return None  # status "error" alone: the exception's own line says which
-
-
-def _json(message: str) -> dict[str, Any]:
-    import json
-
-    try:
-        data = json.loads(message)
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def failures_from_events(events: Iterable[LogEvent], packages: Sequence[str]) -> list[Failure]:

@@ -73,8 +73,10 @@ _LEVEL_WORD = re.compile(r"\b(CRITICAL|ERROR|WARNING|WARN|INFO|DEBUG)\b")
 _NODE_LINE = re.compile(rf"^(\d{{4}}-\d\d-\d\dT[\d:.]+Z)\t([\w\-]+)\t({_LEVEL_NAMES})\t(.*)", re.S)
 _TIMEOUT = re.compile(r"^(\S+)\s+([\w\-]{8,})\s+Task timed out after ([\d.]+) seconds")
 _PLATFORM_ERROR = re.compile(r"[\r\n](Runtime\.[A-Za-z]+)\s*$")
+# An exception's type: a name ending like one, or Lambda's own (Runtime.HandlerNotFound, Sandbox.Timedout)
 _ERROR_TYPE = re.compile(
-    r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Fault|Timeout|Interrupt)\w*)(?::\s|$)"
+    r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Fault|Timeout|Interrupt)\w*"
+    r"|(?:Runtime|Sandbox)\.[A-Za-z]\w*)(?::\s|$)"
 )
 _PLATFORM_TEXT = (
     "START RequestId:",

@@ -153,6 +153,7 @@ CORPUS_KIND = {  # line id -> the group kind its failure belongs to (lines not n
     "py27-unhandled-keyerror": f.KIND_EXCEPTION,
     "py27-go-shim-panic": f.KIND_EXCEPTION,
     "py27-alexa-keyerror": f.KIND_EXCEPTION,
+    "handler-not-found": f.KIND_INIT,
 }
 
 
