@@ -31,6 +31,7 @@ from console.health.metrics import (
     estimated_gb_seconds,
     memory_summary,
 )
+from console.health.package import compiled_distributions
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import Stage, StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
@@ -166,7 +167,8 @@ def checks(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     stage = _stage_or_none(None, reads.problems)
-    report = reads.attempt("Checks", checks_question.report, gw, window, stage) if gw else None
+    compiled = compiled_distributions()
+    report = reads.attempt("Checks", checks_question.report, gw, window, stage, compiled) if gw else None
     context = {"report": report, "window": window, "ranges": ranges_for(request, window, "health_checks")}
     return render_page(request, "console/health/checks.html", reads, context, tab="checks")
 
