@@ -142,7 +142,13 @@ def overview(request: HttpRequest) -> HttpResponse:
         "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
         "checks": checks_question.evaluate(
-            checks_question.Facts(config=config, metrics=metrics, sample=sample, stage=_stage_or_none(config))
+            checks_question.Facts(
+                config=config,
+                metrics=metrics,
+                sample=sample,
+                stage=_stage_or_none(config),
+                compiled=compiled_distributions(),
+            )
         ),
     }
     return render_page(request, "console/health/overview.html", reads, context, tab="overview")
