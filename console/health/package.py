@@ -9,7 +9,7 @@ from importlib import metadata
 _COMPILED = (".so", ".pyd")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)  # no arguments: one entry, read once a process
 def compiled_distributions() -> tuple[str, ...]:
     """Names of the installed distributions that ship compiled extension modules, sorted."""
     found = set()

@@ -31,6 +31,10 @@ ALLOWED_MODULE_CONTAINERS: dict[tuple[str, str], str] = {
         "console.health.aws",
         "_deploys_seen",
     ): "keyed by function name, as _log_formats; each entry holds the versions of one GetFunction/ListVersionsByFunction page",
+    (
+        "console.aws.local_endpoint",
+        "_serving_endpoints",
+    ): "keyed by table name: the endpoints this process serves (one table in make run), removed again by stop()",
 }
 _GROWING_METHODS = {"append", "appendleft", "add", "update", "setdefault", "extend", "insert", "__setitem__"}
 
