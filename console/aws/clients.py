@@ -29,6 +29,11 @@ IAM_ACTIONS = {
     "DescribeStackResource": "cloudformation:DescribeStackResource",
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
     "ListVersionsByFunction": "lambda:ListVersionsByFunction",
+    "GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
+    "GetFunctionEventInvokeConfig": "lambda:GetFunctionEventInvokeConfig",
+    "DescribeLogGroups": "logs:DescribeLogGroups",
+    "DescribeVpcEndpoints": "ec2:DescribeVpcEndpoints",
+    "DescribeRouteTables": "ec2:DescribeRouteTables",
 }
 _THROTTLE_CODES = {
     "Throttling",

@@ -37,6 +37,7 @@ from console.health.gateway import (
     LogQuery,
     RequestDetail,
     ScheduleRule,
+    SetupFacts,
     TailPage,
     Throttled,
     Triggers,
@@ -285,6 +286,12 @@ class AwsGateway:
             source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
             code_sha256=c.get("CodeSha256", ""),
         )
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts:
+        """The Checks page's own reads (console/health/aws_setup.py), at most `budget` calls."""
+        from console.health.aws_setup import read_setup_facts
+
+        return read_setup_facts(self._call, config, budget=budget)
 
     # -- metrics --------------------------------------------------------------------------------------
     def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:

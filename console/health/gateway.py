@@ -250,6 +250,23 @@ class AlarmReport:
         return [a for a in self.alarms if a.state == "ALARM"]
 
 
+@dataclass
+class SetupFacts:
+    """What the Checks page reads beyond the configuration (console/health/checks.py judges it). A fact whose
+    key is in `unread` was not read, with why ("url", "async", "logs", "alarms", "vpc")."""
+
+    function_url_auth: str = ""  # GetFunctionUrlConfig's AuthType ("NONE", "AWS_IAM"); "" when there is no URL
+    async_config: bool = False  # GetFunctionEventInvokeConfig found a configuration
+    on_failure: str = ""  # its DestinationConfig.OnFailure.Destination
+    log_group_found: bool = False
+    log_retention_days: int | None = None  # DescribeLogGroups' retentionInDays; None: never expire
+    alarm_names: tuple[str, ...] = ()
+    vpc_unrouted_subnets: tuple[str, ...] = ()  # the function's subnets with no route to DynamoDB
+    vpc_routes: str = ""  # how the others reach it: "gateway endpoint vpce-..", "NAT nat-.."
+    unread: dict[str, str] = field(default_factory=dict)
+    source: str = "aws"
+
+
 class HealthGateway(Protocol):
     kind: str  # "aws" or "local"
     function_name: str
@@ -289,6 +306,8 @@ class HealthGateway(Protocol):
     def alarms(self) -> AlarmReport: ...
 
     def deploys(self) -> DeployReport: ...
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from console.health.gateway import (
     LogPage,
     LogQuery,
     RequestDetail,
+    SetupFacts,
     TailPage,
     Triggers,
     tail_page,
@@ -433,3 +434,17 @@ class LocalGateway:
             after=after,
             detail="local: the process start stands in for a deploy; nothing ran before it",
         )
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts:
+        """What zappa_settings.json tells (Zappa's function URL defaults to auth NONE, a stage without
+        `vpc_config` is outside any VPC); the rest exists on AWS only."""
+        needs_aws = "unknown — needs AWS: run the console on the deployed function (or HEALTH_GATEWAY=aws)."
+        s = self.stage.settings if self.stage else {}
+        facts = SetupFacts(source="local", unread={k: needs_aws for k in ("async", "logs", "alarms")})
+        if not self.stage:
+            facts.unread.update(url=needs_aws, vpc=needs_aws)
+        elif s.get("function_url_enabled"):
+            facts.function_url_auth = str((s.get("function_url_config") or {}).get("authorizer", "NONE"))
+        if (s.get("vpc_config") or {}).get("SubnetIds"):
+            facts.unread["vpc"] = needs_aws
+        return facts

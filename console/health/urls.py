@@ -24,4 +24,5 @@ urlpatterns = [
     path("triggers/streams/", _view("streams"), name="health_streams"),
     path("alarms/", _view("alarms"), name="health_alarms"),
     path("deploys/", _view("deploys"), name="health_deploys"),
+    path("checks/", lazy_view("console.health.check_views", "checks"), name="health_checks"),
 ]
