@@ -177,11 +177,11 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
     ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),
-    # The Checks page (console/health/aws_setup.py). DescribeLogGroups lists by prefix and is authorized on
-    # every log group of the account (arn ...:log-group:*); EC2's Describe* take no resource-level grant.
+    # The Checks page (console/health/aws_setup.py). DescribeLogGroups and EC2's Describe* list by filter:
+    # the Service Authorization Reference gives them no resource type ("*").
     # (GetFunctionUrlConfig is mapped below with Zappa's calls.)
     ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", _function),
-    ("logs", "DescribeLogGroups"): _one("logs:DescribeLogGroups", "arn:aws:logs:{region}:{account}:log-group:*"),
+    ("logs", "DescribeLogGroups"): _one("logs:DescribeLogGroups"),
     ("ec2", "DescribeVpcEndpoints"): _one("ec2:DescribeVpcEndpoints"),
     ("ec2", "DescribeRouteTables"): _one("ec2:DescribeRouteTables"),
     # -- create_alarms (the operator) ---------------------------------------------------------------

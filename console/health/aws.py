@@ -287,11 +287,11 @@ class AwsGateway:
             code_sha256=c.get("CodeSha256", ""),
         )
 
-    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts:
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
         """The Checks page's own reads (console/health/aws_setup.py), at most `budget` calls."""
         from console.health.aws_setup import read_setup_facts
 
-        return read_setup_facts(self._call, config, budget=budget)
+        return read_setup_facts(self._call, config, budget=budget, offset=offset)
 
     # -- metrics --------------------------------------------------------------------------------------
     def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:

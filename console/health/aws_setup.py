@@ -19,18 +19,23 @@ from console.health.gateway import FunctionConfig, HealthError, NotFound, SetupF
 Call = Callable[..., dict[str, Any]]  # (service, operation, **params) -> response; errors already translated
 
 
-def read_setup_facts(call: Call, config: FunctionConfig, *, budget: int = 3) -> SetupFacts:
+def read_setup_facts(call: Call, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
+    """The reads in order of harm, spending at most `budget` calls; `offset` calls' worth of reads are left
+    to an earlier part of the page (`?more=1` reads the next ones)."""
     facts = SetupFacts()
     reads: list[tuple[str, int, Callable[[Call, FunctionConfig, SetupFacts], None]]] = []
     if config.vpc_subnets:
         reads.append(("vpc", 2, _vpc))
     reads += [("url", 1, _url), ("async", 1, _async), ("logs", 1, _logs), ("alarms", 1, _alarms)]
-    left = budget
+    left, spent = budget, 0
     for key, cost, read in reads:
+        before, spent = spent, spent + cost
+        if before < offset:
+            facts.unread[key] = "Read on the first part of this page."
+            continue
         if cost > left:
-            facts.unread[key] = (
-                f"Not read: this page makes at most {budget} AWS calls of its own and this check needs {cost} more."
-            )
+            facts.unread[key] = f"Not read: this page makes at most {budget} AWS calls of its own."
+            facts.more = True
             continue
         left -= cost
         try:

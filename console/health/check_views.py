@@ -25,6 +25,7 @@ STATUS_ORDER = {FAIL: 0, WARN: 1, UNKNOWN: 2}
 
 
 def _facts(request: HttpRequest, reads: Reads) -> CheckFacts | None:
+    """What the checks judge: the overview's reads, then the page's own (`?more=1`: its next part)."""
     gw = reads.gateway
     if gw is None:
         return None
@@ -34,7 +35,8 @@ def _facts(request: HttpRequest, reads: Reads) -> CheckFacts | None:
         return None
     metrics = reads.attempt("Metrics", gw.metrics, window)
     sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=1000, metrics=metrics)
-    setup = reads.attempt("Setup", gw.setup_facts, config, budget=SETUP_BUDGET)
+    offset = SETUP_BUDGET if request.GET.get("more") == "1" else 0
+    setup = reads.attempt("Setup", gw.setup_facts, config, budget=SETUP_BUDGET, offset=offset)
     stage = None
     try:
         stage = load_stage(settings.HEALTH_ZAPPA_SETTINGS, function_name=config.name, wanted=settings.HEALTH_STAGE)
@@ -73,6 +75,8 @@ def checks(request: HttpRequest) -> HttpResponse:
         "failing": failing(results),
         "unknown": [c for c in results if c.status == UNKNOWN],
         "budget": SETUP_BUDGET,
+        "more": bool(facts and facts.setup and facts.setup.more),
+        "part_two": request.GET.get("more") == "1",
     }
     if request.htmx and request.GET.get("panel") == "1":
         return _render(request, "console/health/_checks_panel.html", reads, context, tab="overview")

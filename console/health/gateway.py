@@ -264,6 +264,7 @@ class SetupFacts:
     vpc_unrouted_subnets: tuple[str, ...] = ()  # the function's subnets with no route to DynamoDB
     vpc_routes: str = ""  # how the others reach it: "gateway endpoint vpce-..", "NAT nat-.."
     unread: dict[str, str] = field(default_factory=dict)
+    more: bool = False  # the budget left reads undone: the page's next part (`offset`) reads them
     source: str = "aws"
 
 
@@ -307,7 +308,7 @@ class HealthGateway(Protocol):
 
     def deploys(self) -> DeployReport: ...
 
-    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts: ...
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

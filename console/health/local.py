@@ -435,7 +435,7 @@ class LocalGateway:
             detail="local: the process start stands in for a deploy; nothing ran before it",
         )
 
-    def setup_facts(self, config: FunctionConfig, *, budget: int = 3) -> SetupFacts:
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
         """What zappa_settings.json tells (Zappa's function URL defaults to auth NONE, a stage without
         `vpc_config` is outside any VPC); the rest exists on AWS only."""
         needs_aws = "unknown — needs AWS: run the console on the deployed function (or HEALTH_GATEWAY=aws)."
