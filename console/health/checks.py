@@ -1,7 +1,7 @@
 """Checks of the function's setup: what is wrong, why it matters, and the exact fix.
 
 Pure functions from typed facts (the configuration, the stage in zappa_settings.json, the metrics and
-invocations the overview reads, and `SetupFacts` from the gateway) to a list of `Check`s. Nothing here does
+invocations the overview reads, and SetupFacts from the gateway) to a list of Checks. Nothing here does
 I/O; console/health/check_views.py gathers the facts.
 """
 
@@ -39,7 +39,7 @@ NEWEST_PYTHON_RUNTIME = "python3.13"  # the newest Zappa 0.63 deploys
 
 # The arm64 rule: a package is portable when it ships no compiled extension module, or when each of its
 # compiled modules comes from a distribution that publishes a manylinux aarch64 wheel for the runtime
-# (checked by hand: `pip download --only-binary :all: --platform manylinux2014_aarch64 --python-version 3.11`).
+# (checked by hand: pip download --only-binary :all: --platform manylinux2014_aarch64 --python-version 3.11).
 # Checked 2026-12-07: nh3-0.3.8-cp39-abi3-manylinux2014_aarch64, markupsafe-3.0.4-cp311-cp311-manylinux2014_aarch64.
 ARM64_WHEELS = frozenset({"nh3", "markupsafe"})
 
@@ -89,7 +89,7 @@ def _unread(facts: CheckFacts, key: str) -> str | None:
 
 
 def _update(facts: CheckFacts) -> str:
-    return f"then `zappa update {facts.stage_name}`"
+    return f"then zappa update {facts.stage_name}"
 
 
 # --- the checks, one function each ----------------------------------------------------------------------
@@ -150,7 +150,11 @@ def keep_warm(facts: CheckFacts) -> Check:
     if not on:
         return Check("keep_warm", OK, "Keep-warm is off", f"Keep-warm is off; cold starts of users: {rate} seen.")
     dollars, basis = keep_warm_cost(facts, pings)
-    cost = f"Keep-warm costs about ${dollars:.2f} a month ({basis})."
+    cost = (
+        f"Keep-warm costs about ${dollars:.2f} a month ({basis})."
+        if dollars >= 0.01
+        else (f"Keep-warm costs about ${dollars:.4f} a month ({basis}).")
+    )
     if not users:
         return Check("keep_warm", UNKNOWN, title, f"No user request among the invocations read. {cost}")
     if not cold:
@@ -161,9 +165,9 @@ def keep_warm(facts: CheckFacts) -> Check:
         f"Keep-warm is on, yet {len(cold)} of {len(users)} user requests met a cold start",
         f"One ping keeps one execution environment warm; concurrent requests and Lambda's recycling still "
         f"start new ones ({len(pings)} pings counted apart). {cost}",
-        "Pre-warm for the concurrency users bring: `aws lambda put-provisioned-concurrency-config "
+        "Pre-warm for the concurrency users bring: aws lambda put-provisioned-concurrency-config "
         f"--function-name {facts.config.name} --qualifier <alias> --provisioned-concurrent-executions "
-        f"{max(2, facts.peak_concurrency or 2)}`; or cut the cold start itself and turn pings off "
+        f"{max(2, facts.peak_concurrency or 2)}; or cut the cold start itself and turn pings off "
         f'("keep_warm": false in stage "{facts.stage_name}", {_update(facts)}).',
     )
 
@@ -185,9 +189,9 @@ def vpc(facts: CheckFacts) -> Check:
         f"{len(unrouted)} subnet{'s' if len(unrouted) != 1 else ''} with no route to DynamoDB",
         f"Subnets {', '.join(unrouted)} have neither a DynamoDB gateway endpoint nor a NAT: every DynamoDB call "
         "from an execution environment there times out.",
-        f"`aws ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id {facts.config.vpc_id or '<vpc-id>'} "
+        f"aws ec2 create-vpc-endpoint --vpc-endpoint-type Gateway --vpc-id {facts.config.vpc_id or '<vpc-id>'} "
         f"--service-name com.amazonaws.{facts.region}.dynamodb --route-table-ids <the route tables of "
-        f"{', '.join(unrouted)}>` (a gateway endpoint costs nothing).",
+        f"{', '.join(unrouted)}> (a gateway endpoint costs nothing).",
     )
 
 
@@ -205,7 +209,7 @@ def log_retention(facts: CheckFacts) -> Check:
         WARN,
         "The log group keeps logs forever",
         "Without a retention every line is stored (and billed per GB-month) for ever: the cost only grows.",
-        f"`aws logs put-retention-policy --log-group-name {facts.config.log_group} --retention-in-days 30`",
+        f"aws logs put-retention-policy --log-group-name {facts.config.log_group} --retention-in-days 30",
     )
 
 
@@ -219,7 +223,7 @@ def reserved_concurrency(facts: CheckFacts) -> Check:
             FAIL,
             "Reserved concurrency is 0: the function cannot run",
             "Every invocation is throttled: users get 429/502 and events are dropped or retried.",
-            f"`aws lambda delete-function-concurrency --function-name {facts.config.name}` and remove {fix_key}.",
+            f"aws lambda delete-function-concurrency --function-name {facts.config.name} and remove {fix_key}.",
         )
     if reserved is None:
         return Check("reserved_concurrency", OK, title, "No reservation: the account's unreserved pool applies.")
@@ -231,8 +235,8 @@ def reserved_concurrency(facts: CheckFacts) -> Check:
             WARN,
             f"Reserved concurrency {reserved} is below the peak of {peak} seen",
             "At the peak, requests above the reservation are throttled.",
-            f"Set {fix_key} to at least {peak} ({_update(facts)}), or `aws lambda put-function-concurrency "
-            f"--function-name {facts.config.name} --reserved-concurrent-executions {peak}`.",
+            f"Set {fix_key} to at least {peak} ({_update(facts)}), or aws lambda put-function-concurrency "
+            f"--function-name {facts.config.name} --reserved-concurrent-executions {peak}.",
         )
     return Check("reserved_concurrency", OK, title, f"Reserved {reserved}, peak seen {peak}.")
 
@@ -352,8 +356,8 @@ def plaintext_secrets(facts: CheckFacts) -> Check:
         f"{len(found)} environment value{'s' if len(found) != 1 else ''} look{'s' if len(found) == 1 else ''} "
         "like a secret",
         f"{', '.join(found)}: readable by anyone who may read the function's configuration (or the package).",
-        "Store each in SSM: `aws ssm put-parameter --type SecureString --name /<project>/<stage>/<name> "
-        "--value ...`, replace the variable with its parameter's name (as SECRET_KEY_PARAMETER does), "
+        "Store each in SSM: aws ssm put-parameter --type SecureString --name /<project>/<stage>/<name> "
+        "--value ..., replace the variable with its parameter's name (as SECRET_KEY_PARAMETER does), "
         f"{_update(facts)}.",
     )
 
@@ -372,7 +376,7 @@ def alarms(facts: CheckFacts) -> Check:
         WARN,
         f"{len(missing)} recommended alarm{'s' if len(missing) != 1 else ''} missing",
         f"Nobody hears of {', '.join(missing)} until a user complains.",
-        f"`make alarms STAGE={facts.stage_name} EMAIL=you@example.com` (console/health/alarms.py).",
+        f"make alarms STAGE={facts.stage_name} EMAIL=you@example.com (console/health/alarms.py).",
     )
 
 
@@ -390,9 +394,9 @@ def async_on_failure(facts: CheckFacts) -> Check:
         WARN,
         what,
         "An S3 event whose handling fails every retry is dropped without a trace (AsyncEventsDropped).",
-        f"`aws lambda put-function-event-invoke-config --function-name {facts.config.name} "
+        f"aws lambda put-function-event-invoke-config --function-name {facts.config.name} "
         "--maximum-retry-attempts 2 --destination-config "
-        f'\'{{"OnFailure":{{"Destination":"arn:aws:sqs:{facts.region}:<account>:{facts.config.name}-failed"}}}}\'`',
+        f'\'{{"OnFailure":{{"Destination":"arn:aws:sqs:{facts.region}:<account>:{facts.config.name}-failed"}}}}\'',
     )
 
 

@@ -93,7 +93,7 @@ def test_it_counts_user_cold_starts_apart_from_keep_warm_pings_and_prices_the_pi
     assert check.status == c.WARN and "1 of 2 user requests" in check.title
     assert "2 pings" in check.why
     # 8,640 pings a month x 2 ms x 0.5 GB x $0.0000166667 + 8,640 requests x $0.20 per million
-    assert "8,640 pings a month (rate(5 minutes)), 2 ms billed each" in check.why and "$0.00 a month" in check.why
+    assert "8,640 pings a month (rate(5 minutes)), 2 ms billed each" in check.why and "$0.0019 a month" in check.why
     assert "put-provisioned-concurrency-config" in check.fix
 
 
@@ -130,7 +130,7 @@ def test_it_fails_a_vpc_subnet_with_no_route_to_dynamodb():
 def test_it_warns_of_a_log_group_without_retention():
     check = one("log_retention", facts(setup=replace(HEALTHY_SETUP, log_retention_days=None)))
     assert check.status == c.WARN
-    assert check.fix == (f"`aws logs put-retention-policy --log-group-name /aws/lambda/{FN} --retention-in-days 30`")
+    assert check.fix == (f"aws logs put-retention-policy --log-group-name /aws/lambda/{FN} --retention-in-days 30")
 
 
 def test_it_fails_reserved_concurrency_zero_and_warns_below_the_peak():
@@ -195,7 +195,7 @@ def test_it_names_plaintext_secrets_without_showing_them():
 def test_it_lists_missing_recommended_alarms_with_the_command():
     check = one("alarms", facts(setup=replace(HEALTHY_SETUP, alarm_names=("notes-console-prod-errors",))))
     assert check.status == c.WARN and "notes-console-prod-throttles" in check.why
-    assert check.fix.startswith("`make alarms STAGE=prod EMAIL=")
+    assert check.fix.startswith("make alarms STAGE=prod EMAIL=")
 
 
 def test_it_flags_a_missing_async_config_or_on_failure_destination():
