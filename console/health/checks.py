@@ -125,13 +125,14 @@ def keep_warm_cost(facts: CheckFacts, pings: Sequence[Invocation]) -> tuple[floa
     expression = facts.stage.get("keep_warm_expression", "rate(4 minutes)")
     minutes = _rate_minutes(expression) or 4.0
     per_month = 30 * 24 * 60 / minutes
-    billed = sorted(p.billed_ms for p in pings)
-    billed_ms = billed[len(billed) // 2] if billed else 1.0
+    # Invocations without a request line are pings, stream batches and schedules alike; a ping returns at
+    # once, so the shortest of them stands for one.
+    billed_ms = min((p.billed_ms for p in pings), default=1.0)
     gb_s = per_month * facts.config.memory_mb / 1024 * billed_ms / 1000
     dollars = gb_s * facts.price_gb_second + per_month / 1e6 * facts.price_per_million
     return dollars, (
         f"{per_month:,.0f} pings a month ({expression}), {billed_ms:g} ms billed each "
-        f"({'median of the pings seen' if billed else 'Lambda’s 1 ms minimum: no ping seen'}), "
+        f"({'the shortest invocation without a request line' if pings else 'Lambda’s 1 ms minimum: no ping seen'}), "
         f"{facts.config.memory_mb} MB"
     )
 
@@ -158,13 +159,19 @@ def keep_warm(facts: CheckFacts) -> Check:
     if not users:
         return Check("keep_warm", UNKNOWN, title, f"No user request among the invocations read. {cost}")
     if not cold:
-        return Check("keep_warm", OK, title, f"Cold starts of users: {rate} ({len(pings)} pings apart). {cost}")
+        return Check(
+            "keep_warm",
+            OK,
+            title,
+            f"Cold starts of users: {rate} ({len(pings)} invocations without a request line apart). {cost}",
+        )
     return Check(
         "keep_warm",
         WARN,
         f"Keep-warm is on, yet {len(cold)} of {len(users)} user requests met a cold start",
         f"One ping keeps one execution environment warm; concurrent requests and Lambda's recycling still "
-        f"start new ones ({len(pings)} pings counted apart). {cost}",
+        f"start new ones ({len(pings)} invocations without a request line, the pings among them, counted "
+        f"apart). {cost}",
         "Pre-warm for the concurrency users bring: aws lambda put-provisioned-concurrency-config "
         f"--function-name {facts.config.name} --qualifier <alias> --provisioned-concurrent-executions "
         f"{max(2, facts.peak_concurrency or 2)}; or cut the cold start itself and turn pings off "

@@ -272,3 +272,23 @@ def test_checks_are_admin_only(client_for, alice, client):
     assert client.get("/console/checks/").status_code == 302
     assert client_for(alice).get("/console/checks/").status_code == 403
     assert client_for(alice).get("/console/checks/?panel=1", HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_local_reads_the_function_url_and_vpc_from_the_stage(client_for, admin, settings, tmp_path):
+    path = tmp_path / "url.json"
+    stage = {
+        "project_name": "notes-console",
+        "runtime": "python3.13",
+        "function_url_enabled": True,  # Zappa's function_url_config defaults to authorizer NONE
+        "vpc_config": {"SubnetIds": ["subnet-a"], "SecurityGroupIds": ["sg-1"]},
+    }
+    path.write_text(json.dumps({"dev": stage}))
+    settings.HEALTH_ZAPPA_SETTINGS = path
+    page = client_for(admin).get("/console/checks/").content.decode()
+    assert "A function URL with auth type NONE" in page and "&quot;function_url_enabled&quot;: false" in page
+    vpc = page[page.index("The function reaches DynamoDB") - 120 :]
+    assert 'pill-muted">unknown' in vpc[:200] and "needs AWS" in vpc[:600]
+    stage["function_url_config"] = {"authorizer": "AWS_IAM"}
+    path.write_text(json.dumps({"dev": stage}))
+    page = client_for(admin).get("/console/checks/").content.decode()
+    assert "Function URL auth AWS_IAM." in page

@@ -91,7 +91,7 @@ def test_it_counts_user_cold_starts_apart_from_keep_warm_pings_and_prices_the_pi
     sample = [inv(), inv(init=850.0), inv(status=None, init=700.0, billed=2.0), inv(status=None, billed=2.0)]
     check = one("keep_warm", facts(stage={"keep_warm_expression": "rate(5 minutes)"}, invocations=sample))
     assert check.status == c.WARN and "1 of 2 user requests" in check.title
-    assert "2 pings" in check.why
+    assert "2 invocations without a request line" in check.why
     # 8,640 pings a month x 2 ms x 0.5 GB x $0.0000166667 + 8,640 requests x $0.20 per million
     assert "8,640 pings a month (rate(5 minutes)), 2 ms billed each" in check.why and "$0.0019 a month" in check.why
     assert "put-provisioned-concurrency-config" in check.fix
@@ -107,11 +107,11 @@ def test_keep_warm_with_warm_users_is_ok_and_off_is_ok():
 def test_keep_warm_cost_follows_memory_and_rate():
     dollars, basis = c.keep_warm_cost(
         facts(config=config(memory_mb=1024), stage={"keep_warm_expression": "rate(1 minute)"}),
-        [inv(status=None, billed=100.0)],
+        [inv(status=None, billed=100.0), inv(status=None, billed=2500.0)],  # a ping, a stream batch
     )
     # 43,200 pings x 0.1 s x 1 GB x $0.0000166667 + 43,200 x $0.2/1e6
     assert dollars == pytest.approx(43_200 * 0.1 * 0.0000166667 + 43_200 * 0.2 / 1e6)
-    assert "43,200 pings" in basis and "median of the pings seen" in basis
+    assert "43,200 pings" in basis and "the shortest invocation without a request line" in basis
 
 
 def test_it_fails_a_vpc_subnet_with_no_route_to_dynamodb():
@@ -211,3 +211,19 @@ def test_a_fact_not_read_is_unknown_with_why():
     results = {x.id: x for x in c.run_checks(facts(setup=unread))}
     for key in ("function_url", "async_on_failure", "log_retention", "alarms"):
         assert results[key].status == c.UNKNOWN and "needs AWS" in results[key].why
+
+
+def test_the_shipped_compiled_packages_follow_the_stages_exclude():
+    """This venv: nh3 and MarkupSafe ship compiled modules (both publish arm64 wheels); PyYAML's and
+    charset-normalizer's are dropped by the stage's `exclude`, so they do not count."""
+    import json
+    from pathlib import Path
+
+    from console.health.packages import compiled_distributions
+
+    root = Path(__file__).resolve().parents[2]
+    exclude = json.loads((root / "zappa_settings.json").read_text())["dev"]["exclude"]
+    shipped = compiled_distributions(root / "requirements.txt", exclude)
+    assert shipped == ("markupsafe", "nh3")
+    assert {"pyyaml", "charset-normalizer"} <= set(compiled_distributions(root / "requirements.txt"))
+    assert one("architecture", facts(config=config(architecture="x86_64"), compiled=shipped)).status == c.WARN
