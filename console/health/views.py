@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
-from console.health import app_lines, charts
+from console.health import app_lines, charts, overview_reads
 from console.health.alarms import AlarmTarget, recommended
 from console.health.gateway import (
     LEVEL_ORDER,
@@ -238,6 +238,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     sample = (
         reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
     )
+    if gw:  # the Checks panel, loaded next, judges these without reading them again
+        overview_reads.remember(gw.kind, gw.function_name, window.key, config, metrics, sample)
     estimate = None
     if metrics and config:
         estimate = _price_cost(

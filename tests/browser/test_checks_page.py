@@ -19,16 +19,19 @@ FUNCTION = "notes-console-dev"
 @pytest.fixture
 def flagged(settings, zappa_settings):  # noqa: F811 - the fixture imported above
     from console.health import aws as health_aws
+    from console.health import overview_reads
     from tests import health_samples as samples
 
     settings.HEALTH_GATEWAY = "aws"
     settings.HEALTH_FUNCTION_NAME = FUNCTION
     settings.HEALTH_PERCENTILES = []
     health_aws.reset_clients()
+    overview_reads.forget()
     samples.seed_moto_function(FUNCTION, environment={"DYNAMODB_TABLE": FUNCTION, "API_TOKEN": "tok_live_1"})
     boto3.client("lambda", region_name="us-east-1").create_function_url_config(FunctionName=FUNCTION, AuthType="NONE")
     yield
     health_aws.reset_clients()
+    overview_reads.forget()
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["1280", "390"])

@@ -11,6 +11,7 @@ import pytest
 from botocore.stub import Stubber
 
 from console.health import aws as health_aws
+from console.health import overview_reads
 from console.health.aws_setup import read_setup_facts
 from console.health.gateway import FunctionConfig
 from tests import health_samples as s
@@ -31,6 +32,9 @@ def zappa(settings, tmp_path):
     }
     path.write_text(json.dumps({"dev": stage}))
     settings.HEALTH_ZAPPA_SETTINGS = path
+    overview_reads.forget()
+    yield
+    overview_reads.forget()
 
 
 @pytest.fixture
@@ -73,6 +77,21 @@ def test_it_flags_the_setup_on_moto_within_three_calls_of_its_own(client_for, ad
     more = client_for(admin).get("/console/checks/?more=1").content.decode()
     assert [c for c in calls if c == "DescribeAlarms"] == ["DescribeAlarms"]
     assert "recommended alarms missing" in more
+
+
+def test_the_overview_panel_spends_only_its_own_three_calls(client_for, admin, on_aws):
+    client = client_for(admin)
+    calls = _record_calls()
+    overview = client.get("/console/?range=1h").content.decode()
+    assert 'hx-get="/console/checks/?panel=1&amp;range=1h"' in overview
+    assert calls == ["GetFunction", "GetMetricData", "FilterLogEvents"]
+    calls.clear()
+    panel = client.get("/console/checks/?panel=1&range=1h", HTTP_HX_REQUEST="true").content.decode()
+    assert calls == ["GetFunctionUrlConfig", "GetFunctionEventInvokeConfig", "DescribeLogGroups"]
+    assert "failing</span>" in panel and "Timeout 30 s is above API Gateway" in panel
+    calls.clear()
+    page = client.get("/console/checks/?range=1h").content.decode()
+    assert "as the overview read them in the last minute" in page and "GetFunction" not in calls
 
 
 def test_the_healthy_setup_passes_on_moto(client_for, admin, on_aws):
@@ -262,7 +281,7 @@ def test_local_checks_say_what_needs_aws(client_for, admin):
 
 def test_the_overview_loads_the_count_of_failing_checks(client_for, admin):
     client = client_for(admin)
-    assert 'hx-get="/console/checks/?panel=1"' in client.get("/console/").content.decode()
+    assert 'hx-get="/console/checks/?panel=1&amp;range=' in client.get("/console/").content.decode()
     panel = client.get("/console/checks/?panel=1", HTTP_HX_REQUEST="true").content.decode()
     assert panel.startswith('<section id="checks-panel"') and "failing</span>" in panel
     assert "python3.11 is deprecated" in panel
