@@ -19,7 +19,7 @@ from django.conf import settings
 
 from console.aws import clients as aws_clients
 from console.aws.clients import call
-from console.health import app_lines, patterns
+from console.health import app_lines, aws_setup, patterns
 from console.health import deploys as deploys_mod
 from console.health import failures as failures_mod
 from console.health import routes as routes_mod
@@ -37,7 +37,6 @@ from console.health.gateway import (
     LogQuery,
     RequestDetail,
     ScheduleRule,
-    SetupFacts,
     TailPage,
     Throttled,
     Triggers,
@@ -287,11 +286,7 @@ class AwsGateway:
             code_sha256=c.get("CodeSha256", ""),
         )
 
-    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
-        """The Checks page's own reads (console/health/aws_setup.py), at most `budget` calls."""
-        from console.health.aws_setup import read_setup_facts
-
-        return read_setup_facts(self._call, config, budget=budget, offset=offset)
+    setup_facts = aws_setup.gateway_setup_facts  # the Checks page's own reads
 
     # -- metrics --------------------------------------------------------------------------------------
     def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:

@@ -14,9 +14,15 @@ from typing import Any
 
 from django.conf import settings
 
-from console.health.gateway import FunctionConfig, HealthError, NotFound, SetupFacts
+from console.health.gateway import FunctionConfig, HealthError, NotFound
+from console.health.setup_facts import SetupFacts
 
 Call = Callable[..., dict[str, Any]]  # (service, operation, **params) -> response; errors already translated
+
+
+def gateway_setup_facts(gateway: Any, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
+    """AwsGateway.setup_facts: its counted calls."""
+    return read_setup_facts(gateway._call, config, budget=budget, offset=offset)
 
 
 def read_setup_facts(call: Call, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:

@@ -7,14 +7,21 @@ I/O; console/health/check_views.py gathers the facts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from console.health.gateway import EnvVar, FunctionConfig, SetupFacts
+from console.health.check_tables import (
+    ARM64_WHEELS,
+    NEWEST_PYTHON_RUNTIME,
+    RUNTIME_DEPRECATION_SOURCE,
+    RUNTIME_DEPRECATIONS,
+)
+from console.health.gateway import EnvVar, FunctionConfig
+from console.health.keep_warm import keep_warm_cost, split_user_requests
 from console.health.logparse import Invocation
+from console.health.setup_facts import SetupFacts
 from console.health.stage import digest, redact_environment
 
 OK, WARN, FAIL, UNKNOWN = "ok", "warn", "fail", "unknown"
@@ -23,30 +30,9 @@ MEMORY_HEADROOM = 0.10  # warn when the largest use seen is within 10 % of the m
 MEMORY_OVERSIZED = 3.0  # "far above": the size is at least three times the largest use seen
 DEPRECATION_WARN_DAYS = 180
 
-# AWS's published Python runtime deprecation dates (the "Deprecation date" column of the supported and
-# deprecated runtimes tables). Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
-RUNTIME_DEPRECATION_SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
-RUNTIME_DEPRECATIONS: dict[str, date] = {
-    "python3.14": date(2029, 6, 30),
-    "python3.13": date(2029, 6, 30),
-    "python3.12": date(2028, 10, 31),
-    "python3.11": date(2026, 6, 30),
-    "python3.10": date(2026, 6, 30),
-    "python3.9": date(2025, 12, 15),
-    "python3.8": date(2024, 10, 14),
-}
-NEWEST_PYTHON_RUNTIME = "python3.13"  # the newest Zappa 0.63 deploys
-
-# The arm64 rule: a package is portable when it ships no compiled extension module, or when each of its
-# compiled modules comes from a distribution that publishes a manylinux aarch64 wheel for the runtime
-# (checked by hand: pip download --only-binary :all: --platform manylinux2014_aarch64 --python-version 3.11).
-# Checked 2026-12-07: nh3-0.3.8-cp39-abi3-manylinux2014_aarch64, markupsafe-3.0.4-cp311-cp311-manylinux2014_aarch64.
-ARM64_WHEELS = frozenset({"nh3", "markupsafe"})
-
 # Names that hold a reference to a secret (an SSM parameter's name, an ARN), not the secret itself.
 _REFERENCE_SUFFIXES = ("_PARAMETER", "_PARAM", "_ARN", "_NAME", "_ID", "_PATH", "_FILE", "_REGION")
 _SECRET_WORDS = ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE")
-_RATE = re.compile(r"rate\((\d+)\s+(minute|minutes|hour|hours)\)")
 
 
 @dataclass(frozen=True)
@@ -112,45 +98,23 @@ def timeout(facts: CheckFacts) -> Check:
     return Check("timeout", OK, title, f"Timeout {t} s: the function gives up before API Gateway does.")
 
 
-def _rate_minutes(expression: str) -> float | None:
-    match = _RATE.fullmatch(expression.strip())
-    if not match:
-        return None
-    n = float(match.group(1))
-    return n * 60 if match.group(2).startswith("hour") else n
-
-
-def keep_warm_cost(facts: CheckFacts, pings: Sequence[Invocation]) -> tuple[float, str]:
-    """Monthly cost of the pings: (dollars, the basis in words)."""
-    expression = facts.stage.get("keep_warm_expression", "rate(4 minutes)")
-    minutes = _rate_minutes(expression) or 4.0
-    per_month = 30 * 24 * 60 / minutes
-    # Invocations without a request line are pings, stream batches and schedules alike; a ping returns at
-    # once, so the shortest of them stands for one.
-    billed_ms = min((p.billed_ms for p in pings), default=1.0)
-    gb_s = per_month * facts.config.memory_mb / 1024 * billed_ms / 1000
-    dollars = gb_s * facts.price_gb_second + per_month / 1e6 * facts.price_per_million
-    return dollars, (
-        f"{per_month:,.0f} pings a month ({expression}), {billed_ms:g} ms billed each "
-        f"({'the shortest invocation without a request line' if pings else 'Lambda’s 1 ms minimum: no ping seen'}), "
-        f"{facts.config.memory_mb} MB"
-    )
-
-
 def keep_warm(facts: CheckFacts) -> Check:
-    """User requests are invocations with the app's request line (Zappa's keep-warm ping, a Scheduled Event,
-    returns before Django: it is an invocation with a REPORT line and no request line)."""
     on = bool(facts.stage.get("keep_warm", True))
     title = "Keep-warm keeps users off cold starts"
     if facts.invocations is None:
         return Check("keep_warm", UNKNOWN, title, "Recent invocations could not be read.")
-    users = [i for i in facts.invocations if i.http_status is not None]
-    pings = [i for i in facts.invocations if i.http_status is None and not i.failed]
+    users, pings = split_user_requests(facts.invocations)
     cold = [i for i in users if i.cold_start]
     rate = f"{len(cold)} of {len(users)} user requests" if users else "no user request"
     if not on:
         return Check("keep_warm", OK, "Keep-warm is off", f"Keep-warm is off; cold starts of users: {rate} seen.")
-    dollars, basis = keep_warm_cost(facts, pings)
+    dollars, basis = keep_warm_cost(
+        expression=facts.stage.get("keep_warm_expression", "rate(4 minutes)"),
+        memory_mb=facts.config.memory_mb,
+        pings=pings,
+        price_gb_second=facts.price_gb_second,
+        price_per_million=facts.price_per_million,
+    )
     cost = (
         f"Keep-warm costs about ${dollars:.2f} a month ({basis})."
         if dollars >= 0.01
@@ -310,7 +274,10 @@ def runtime(facts: CheckFacts) -> Check:
     name = facts.config.runtime
     when = RUNTIME_DEPRECATIONS.get(name)
     title = "Runtime supported"
-    fix = f'In stage "{facts.stage_name}": "runtime": "{NEWEST_PYTHON_RUNTIME}" (and test on it), {_update(facts)}.'
+    fix = (
+        f'In stage "{facts.stage_name}": "runtime": "{NEWEST_PYTHON_RUNTIME}", packaged from a Python '
+        f"{NEWEST_PYTHON_RUNTIME[6:]} venv and tested on it, {_update(facts)}."
+    )
     if when is None:
         return Check(
             "runtime", UNKNOWN, title, f"{name or 'The runtime'} is not in the table ({RUNTIME_DEPRECATION_SOURCE})."

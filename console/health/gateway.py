@@ -23,6 +23,7 @@ from console.health.failures import FailureReport
 from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
 from console.health.metrics import Metrics, Window
 from console.health.routes import RouteReport
+from console.health.setup_facts import SetupFacts
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
 __all__ = ["AccessDenied", "HealthError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
@@ -248,24 +249,6 @@ class AlarmReport:
     @property
     def firing(self) -> list[Alarm]:
         return [a for a in self.alarms if a.state == "ALARM"]
-
-
-@dataclass
-class SetupFacts:
-    """What the Checks page reads beyond the configuration (console/health/checks.py judges it). A fact whose
-    key is in `unread` was not read, with why ("url", "async", "logs", "alarms", "vpc")."""
-
-    function_url_auth: str = ""  # GetFunctionUrlConfig's AuthType ("NONE", "AWS_IAM"); "" when there is no URL
-    async_config: bool = False  # GetFunctionEventInvokeConfig found a configuration
-    on_failure: str = ""  # its DestinationConfig.OnFailure.Destination
-    log_group_found: bool = False
-    log_retention_days: int | None = None  # DescribeLogGroups' retentionInDays; None: never expire
-    alarm_names: tuple[str, ...] = ()
-    vpc_unrouted_subnets: tuple[str, ...] = ()  # the function's subnets with no route to DynamoDB
-    vpc_routes: str = ""  # how the others reach it: "gateway endpoint vpce-..", "NAT nat-.."
-    unread: dict[str, str] = field(default_factory=dict)
-    more: bool = False  # the budget left reads undone: the page's next part (`offset`) reads them
-    source: str = "aws"
 
 
 class HealthGateway(Protocol):

@@ -32,7 +32,6 @@ from console.health.gateway import (
     LogPage,
     LogQuery,
     RequestDetail,
-    SetupFacts,
     TailPage,
     Triggers,
     tail_page,
@@ -40,6 +39,7 @@ from console.health.gateway import (
 from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
 from console.health.routes import RequestFacts, RouteReport, from_requests, percentile
+from console.health.setup_facts import SetupFacts
 from console.health.stage import (
     StageSettingsError,
     expected_config,

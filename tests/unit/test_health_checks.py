@@ -105,9 +105,14 @@ def test_keep_warm_with_warm_users_is_ok_and_off_is_ok():
 
 
 def test_keep_warm_cost_follows_memory_and_rate():
-    dollars, basis = c.keep_warm_cost(
-        facts(config=config(memory_mb=1024), stage={"keep_warm_expression": "rate(1 minute)"}),
-        [inv(status=None, billed=100.0), inv(status=None, billed=2500.0)],  # a ping, a stream batch
+    from console.health.keep_warm import keep_warm_cost
+
+    dollars, basis = keep_warm_cost(
+        expression="rate(1 minute)",
+        memory_mb=1024,
+        pings=[inv(status=None, billed=100.0), inv(status=None, billed=2500.0)],  # a ping, a stream batch
+        price_gb_second=0.0000166667,
+        price_per_million=0.20,
     )
     # 43,200 pings x 0.1 s x 1 GB x $0.0000166667 + 43,200 x $0.2/1e6
     assert dollars == pytest.approx(43_200 * 0.1 * 0.0000166667 + 43_200 * 0.2 / 1e6)
