@@ -29,18 +29,27 @@ def config(**kw) -> FunctionConfig:
     return replace(base, **kw)
 
 
-def inv(*, status: int | None = 200, init: float | None = None, mem: int = 200, billed: float = 40.0) -> Invocation:
+def inv(
+    *,
+    status: int | None = 200,
+    init: float | None = None,
+    mem: int = 200,
+    billed: float = 40.0,
+    size: int = 512,
+    error: str = "",
+) -> Invocation:
     return Invocation(
         request_id="r",
         time=datetime(2026, 12, 7, 12, tzinfo=UTC),
         duration_ms=billed,
         billed_ms=billed,
-        memory_mb=512,
+        memory_mb=size,
         max_memory_mb=mem,
         init_ms=init,
         restore_ms=None,
         outcome="ok",
         http_status=status,
+        error_type=error,
     )
 
 
@@ -85,6 +94,8 @@ def test_it_fails_a_timeout_above_api_gateways_29_seconds():
     assert '"timeout_seconds": 28' in check.fix and "zappa update prod" in check.fix
     assert one("timeout", facts(config=config(timeout_s=29))).status == c.OK
     assert one("timeout", facts(config=config(timeout_s=300), stage={"apigateway_enabled": False})).status == c.OK
+    pending = one("timeout", facts(stage={"timeout_seconds": 60}))  # deployed 28, the stage says 60
+    assert pending.status == c.FAIL and "at the next deploy" in pending.why
 
 
 def test_it_counts_user_cold_starts_apart_from_keep_warm_pings_and_prices_the_pings():
@@ -154,6 +165,9 @@ def test_it_warns_of_memory_within_ten_percent_or_far_above_use():
     big = one("memory", facts(config=config(memory_mb=1769), invocations=[inv(mem=140)]))
     assert big.status == c.WARN and "far above" in big.title and "to 320" in big.fix
     assert one("memory", facts(invocations=[inv(mem=300)])).status == c.OK
+    # an invocation that ran at 256 MB before a resize to 512, and died of it
+    oom = one("memory", facts(invocations=[inv(mem=256, size=256, error="Runtime.OutOfMemory"), inv(mem=300)]))
+    assert oom.status == c.WARN and "256 MB size" in oom.title and "as it did: Runtime.OutOfMemory" in oom.why
     assert one("memory", facts(invocations=[])).status == c.UNKNOWN
 
 
