@@ -12,6 +12,7 @@ from botocore.stub import Stubber
 
 from console.health import aws as health_aws
 from console.health import overview_reads
+from console.health.alarms import AlarmTarget, alarms_apply, recommended
 from console.health.aws_setup import read_setup_facts
 from console.health.gateway import FunctionConfig
 from tests import health_samples as s
@@ -101,7 +102,11 @@ def test_the_healthy_setup_passes_on_moto(client_for, admin, on_aws):
         DestinationConfig={"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:failed"}},
     )
     boto3.client("logs", region_name="us-east-1").put_retention_policy(logGroupName=GROUP, retentionInDays=30)
+    alarms_apply(target=AlarmTarget(function_name=FUNCTION, timeout_s=30, api_name=FUNCTION), email="ops@example.com")
     page = client_for(admin).get("/console/checks/").content.decode()
+    more = client_for(admin).get("/console/checks/?more=1").content.decode()
+    wanted = recommended(AlarmTarget(function_name=FUNCTION, timeout_s=30, api_name=FUNCTION))
+    assert f"All {len(wanted)} recommended alarms exist" in more
     for title in (
         "No public function URL",
         "Asynchronous failures reach a destination",
