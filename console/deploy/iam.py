@@ -180,6 +180,13 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
     ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),
+    # The Checks page (console/health/aws_setup.py). DescribeLogGroups and EC2's Describe* list by filter:
+    # the Service Authorization Reference gives them no resource type ("*").
+    # (GetFunctionUrlConfig is mapped below with Zappa's calls.)
+    ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", _function),
+    ("logs", "DescribeLogGroups"): _one("logs:DescribeLogGroups"),
+    ("ec2", "DescribeVpcEndpoints"): _one("ec2:DescribeVpcEndpoints"),
+    ("ec2", "DescribeRouteTables"): _one("ec2:DescribeRouteTables"),
     # -- create_alarms (the operator) ---------------------------------------------------------------
     ("cloudwatch", "PutMetricAlarm"): _one("cloudwatch:PutMetricAlarm", _alarm),
     ("sns", "CreateTopic"): _one("sns:CreateTopic", _topic),

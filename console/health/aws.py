@@ -17,7 +17,7 @@ from django.conf import settings
 
 from console.aws import clients as aws_clients
 from console.aws.clients import call
-from console.health import patterns
+from console.health import aws_setup, patterns
 from console.health.aws_logs import LOG_PAGE_LINES, MAX_CALLS_PER_READ, RECENT_EVENTS_LIMIT, LogReads
 from console.health.gateway import (
     Alarm,
@@ -171,6 +171,8 @@ class AwsGateway(LogReads):
             source_detail=f"lambda:GetFunction in {settings.AWS_REGION}",
             code_sha256=c.get("CodeSha256", ""),
         )
+
+    setup_facts = aws_setup.gateway_setup_facts  # the Checks page's own reads
 
     # -- metrics --------------------------------------------------------------------------------------
     def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from console.aws.errors import Unavailable as Unavailable
 from console.health.invocation_lines import Invocation
 from console.health.logparse import LogEvent, LogLine
 from console.health.metrics import Metrics, Window
+from console.health.setup_facts import SetupFacts
 from console.observability import RequestRecord
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
@@ -355,6 +356,8 @@ class HealthGateway(Protocol):
     def alarms(self) -> tuple[list[Alarm], bool]: ...
 
     def versions(self) -> tuple[list[Deploy], bool]: ...
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------

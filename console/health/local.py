@@ -39,6 +39,7 @@ from console.health.invocation_lines import OUTCOME_ERROR, OUTCOME_OK, Invocatio
 from console.health.log_pages import tail_page
 from console.health.logparse import LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
+from console.health.setup_facts import SetupFacts
 from console.health.stage import (
     StageSettingsError,
     expected_config,
@@ -346,3 +347,17 @@ class LocalGateway:
 
     def log_format(self) -> str:
         return ""
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
+        """What zappa_settings.json tells (Zappa's function URL defaults to auth NONE, a stage without
+        `vpc_config` is outside any VPC); the rest exists on AWS only."""
+        needs_aws = "unknown — needs AWS: run the console on the deployed function (or HEALTH_GATEWAY=aws)."
+        s = self.stage.settings if self.stage else {}
+        facts = SetupFacts(source="local", unread={k: needs_aws for k in ("async", "logs", "alarms")})
+        if not self.stage:
+            facts.unread.update(url=needs_aws, vpc=needs_aws)
+        elif s.get("function_url_enabled"):
+            facts.function_url_auth = str((s.get("function_url_config") or {}).get("authorizer", "NONE"))
+        if (s.get("vpc_config") or {}).get("SubnetIds"):
+            facts.unread["vpc"] = needs_aws
+        return facts

@@ -26,5 +26,5 @@ urlpatterns = [
     path("triggers/streams/", _view("streams"), name="health_streams"),
     path("alarms/", _view("alarms"), name="health_alarms"),
     path("deploys/", _view("deploys"), name="health_deploys"),
-    path("checks/", _view("checks"), name="health_checks"),
+    path("checks/", lazy_view("console.health.check_views", "checks"), name="health_checks"),
 ]

@@ -18,22 +18,20 @@ from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
 from console.health import alarms as alarms_question
-from console.health import charts
-from console.health import checks as checks_question
+from console.health import charts, overview_reads
 from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
-from console.health.gateway import FunctionConfig, HealthGateway
+from console.health.gateway import HealthGateway
 from console.health.metrics import (
     Metrics,
     cost,
     estimated_gb_seconds,
     memory_summary,
 )
-from console.health.package import compiled_distributions
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
-from console.health.stage import Stage, StageSettingsError, drift, expected_config, load_stage, redact_environment
+from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
 
 
@@ -123,6 +121,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     sample = (
         reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
     )
+    if gw:  # the Checks panel, loaded next, judges these without reading them again
+        overview_reads.remember(gw.kind, gw.function_name, window.key, config, metrics, sample)
     estimate = None
     if metrics and config:
         estimate = _price_cost(
@@ -141,42 +141,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "hint": hint_for(config, sample),
         "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "app_failures": sum(1 for i in sample.invocations if i.app_failed) if sample else 0,
-        "checks": checks_question.evaluate(
-            checks_question.Facts(
-                config=config,
-                metrics=metrics,
-                sample=sample,
-                stage=_stage_or_none(config),
-                compiled=compiled_distributions(),
-            )
-        ),
     }
     return render_page(request, "console/health/overview.html", reads, context, tab="overview")
-
-
-def _stage_or_none(config: FunctionConfig | None, problems: list[Problem] | None = None) -> Stage | None:
-    try:
-        return load_stage(
-            settings.HEALTH_ZAPPA_SETTINGS, function_name=config.name if config else "", wanted=settings.HEALTH_STAGE
-        )
-    except StageSettingsError as exc:
-        if problems is not None:
-            problems.append(Problem(str(exc), level="warning"))
-        return None
-
-
-@require_safe
-@admin_required
-def checks(request: HttpRequest) -> HttpResponse:
-    """What is wrong with the function's setup, why it matters and the fix (three calls on AWS)."""
-    window = window_of(request)
-    reads = Reads()
-    gw = reads.gateway
-    stage = _stage_or_none(None, reads.problems)
-    compiled = compiled_distributions()
-    report = reads.attempt("Checks", checks_question.report, gw, window, stage, compiled) if gw else None
-    context = {"report": report, "window": window, "ranges": ranges_for(request, window, "health_checks")}
-    return render_page(request, "console/health/checks.html", reads, context, tab="checks")
 
 
 @require_safe
