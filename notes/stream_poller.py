@@ -57,6 +57,8 @@ class PollerStatus:
     problem: str = ""
     backlog: bool = False  # more records were waiting than one poll reads
     dropped_rolled_back: int = 0
+    batches: int = 0  # batches handed to the stream handler since the poller started (the console shows them)
+    records: int = 0
 
 
 def status_path() -> Path:
@@ -106,6 +108,7 @@ class StreamPoller:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._status = PollerStatus(healthy=True, checked_at=time.time())
         self._dropped = 0
+        self._batches = self._records = 0
         self._client = aws_session.session().create_client(
             "dynamodbstreams",
             endpoint_url=endpoint_url,
@@ -210,6 +213,7 @@ class StreamPoller:
                         )
                 if kept:
                     result = handle_stream({"Records": kept})
+                    self._batches, self._records = self._batches + 1, self._records + len(kept)
                     failures = {f["itemIdentifier"] for f in result["batchItemFailures"]}
                     if failures:
                         # As Lambda does: retry from the first failed record on the next poll.
@@ -233,6 +237,8 @@ class StreamPoller:
                 backlog=backlog,
                 problem="falling behind: more records were waiting than one poll reads" if backlog else "",
                 dropped_rolled_back=self._dropped,
+                batches=self._batches,
+                records=self._records,
             )
         )
         return handled

@@ -30,6 +30,11 @@ IAM_ACTIONS = {
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
     "ListVersionsByFunction": "lambda:ListVersionsByFunction",
     "SendEmail": "ses:SendEmail",
+    "GetFunctionUrlConfig": "lambda:GetFunctionUrlConfig",
+    "GetFunctionEventInvokeConfig": "lambda:GetFunctionEventInvokeConfig",
+    "DescribeLogGroups": "logs:DescribeLogGroups",
+    "DescribeVpcEndpoints": "ec2:DescribeVpcEndpoints",
+    "DescribeRouteTables": "ec2:DescribeRouteTables",
 }
 _THROTTLE_CODES = {
     "Throttling",

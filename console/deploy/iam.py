@@ -207,6 +207,13 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
     ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),
+    # The Checks page (console/health/aws_setup.py). DescribeLogGroups and EC2's Describe* list by filter:
+    # the Service Authorization Reference gives them no resource type ("*").
+    # (GetFunctionUrlConfig is mapped below with Zappa's calls.)
+    ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", _function),
+    ("logs", "DescribeLogGroups"): _one("logs:DescribeLogGroups"),
+    ("ec2", "DescribeVpcEndpoints"): _one("ec2:DescribeVpcEndpoints"),
+    ("ec2", "DescribeRouteTables"): _one("ec2:DescribeRouteTables"),
     # -- create_alarms (the operator) ---------------------------------------------------------------
     ("cloudwatch", "PutMetricAlarm"): _one("cloudwatch:PutMetricAlarm", _alarm),
     ("sns", "CreateTopic"): _one("sns:CreateTopic", _topic),
@@ -254,7 +261,7 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("sqs", "CreateQueue"): _one("sqs:CreateQueue", QUEUE),
     ("sqs", "GetQueueAttributes"): _one("sqs:GetQueueAttributes", QUEUE),
     ("lambda", "PutFunctionEventInvokeConfig"): _one("lambda:PutFunctionEventInvokeConfig", FUNCTION),
-    ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", FUNCTION),
+    # (GetFunctionEventInvokeConfig, which wire_async reads back, is mapped above with the Checks page's reads.)
     ("iam", "GetRole"): _one("iam:GetRole", ROLE),
     ("iam", "CreateRole"): _one("iam:CreateRole", ROLE),
     ("iam", "UpdateAssumeRolePolicy"): _one("iam:UpdateAssumeRolePolicy", ROLE),

@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from console.health.gateway import AlarmReport, HealthGateway
+
 ERROR_RATE_PERCENT = 5.0
 P99_OF_TIMEOUT = 0.8  # p99 at 80 % of the timeout: the slowest requests are about to be killed
 ITERATOR_AGE_MS = 60_000
@@ -59,55 +61,52 @@ def _metric(namespace: str, name: str, dims: dict[str, str], stat: str, period: 
     return out
 
 
+def _error_rate(prefix: str, common: dict[str, Any]) -> AlarmDefinition:
+    """Errors over invocations, as metric math: a rate, so a busy hour and a quiet one alarm alike."""
+
+    def summed(qid: str, metric: str) -> dict[str, Any]:
+        return {
+            "Id": qid,
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": "AWS/Lambda",
+                    "MetricName": metric,
+                    "Dimensions": [{"Name": "FunctionName", "Value": prefix}],
+                },
+                "Period": PERIOD_S,
+                "Stat": "Sum",
+            },
+            "ReturnData": False,
+        }
+
+    return AlarmDefinition(
+        f"{prefix}-error-rate",
+        f"more than {ERROR_RATE_PERCENT:g} % of invocations failed in 5 minutes",
+        {
+            **common,
+            "ComparisonOperator": "GreaterThanThreshold",
+            "Threshold": ERROR_RATE_PERCENT,
+            "Metrics": [
+                summed("errors", "Errors"),
+                summed("invocations", "Invocations"),
+                {
+                    "Id": "rate",
+                    "Expression": "100 * errors / MAX([errors, invocations])",
+                    "Label": "error rate (%)",
+                    "ReturnData": True,
+                },
+            ],
+        },
+    )
+
+
 def recommended(target: AlarmTarget) -> list[AlarmDefinition]:
     """The set, named `<function>-<what>` so the console finds them by prefix."""
     fn = {"FunctionName": target.function_name}
     prefix = target.function_name
     common = {"EvaluationPeriods": 1, "DatapointsToAlarm": 1, "TreatMissingData": "notBreaching"}
     out = [
-        AlarmDefinition(
-            f"{prefix}-error-rate",
-            f"more than {ERROR_RATE_PERCENT:g} % of invocations failed in 5 minutes",
-            {
-                **common,
-                "ComparisonOperator": "GreaterThanThreshold",
-                "Threshold": ERROR_RATE_PERCENT,
-                "Metrics": [
-                    {
-                        "Id": "errors",
-                        "MetricStat": {
-                            "Metric": {
-                                "Namespace": "AWS/Lambda",
-                                "MetricName": "Errors",
-                                "Dimensions": [{"Name": "FunctionName", "Value": prefix}],
-                            },
-                            "Period": PERIOD_S,
-                            "Stat": "Sum",
-                        },
-                        "ReturnData": False,
-                    },
-                    {
-                        "Id": "invocations",
-                        "MetricStat": {
-                            "Metric": {
-                                "Namespace": "AWS/Lambda",
-                                "MetricName": "Invocations",
-                                "Dimensions": [{"Name": "FunctionName", "Value": prefix}],
-                            },
-                            "Period": PERIOD_S,
-                            "Stat": "Sum",
-                        },
-                        "ReturnData": False,
-                    },
-                    {
-                        "Id": "rate",
-                        "Expression": "100 * errors / MAX([errors, invocations])",
-                        "Label": "error rate (%)",
-                        "ReturnData": True,
-                    },
-                ],
-            },
-        ),
+        _error_rate(prefix, common),
         AlarmDefinition(
             f"{prefix}-throttles",
             "Lambda refused invocations (concurrency limit)",
@@ -237,3 +236,18 @@ def alarms_apply(*, target: AlarmTarget, email: str) -> AlarmsResult:
         )
         (result.updated if found is not None else result.created).append(definition.name)
     return result
+
+
+def report(gateway: HealthGateway) -> AlarmReport:
+    """The function's alarms as CloudWatch tells them (one call); none exist locally."""
+    if gateway.kind == "local":
+        return AlarmReport(
+            source="local",
+            detail="CloudWatch alarms exist on AWS only; this creates them for a deployed stage:",
+            command="make alarms STAGE=dev EMAIL=you@example.com",
+        )
+    alarms, more = gateway.alarms()
+    found = AlarmReport(alarms=alarms, detail=f"cloudwatch:DescribeAlarms, names starting {gateway.function_name}-")
+    if more:
+        found.warnings.append("More than 100 alarms: the first 100 are shown.")
+    return found

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from console.health.logparse import Invocation, LogEvent, LogLine, parse_line
+from console.health.invocation_lines import Invocation
+from console.health.logparse import LogEvent, LogLine, parse_line
 
 REQUEST_LOGGER = "console.request"  # console.observability.REQUEST_LOGGER, without importing Django's side
 

@@ -3,22 +3,18 @@ deploy made things worse, comparing the hour before it with the hour after (erro
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from console.health.gateway import Deploy, HealthError, HealthGateway
+from console.health.logparse import parse_line
+from console.health.metrics import percentile
+from console.observability import PROCESS_STARTED_AT, RequestRecord
+
+__all__ = ["Deploy", "DeployReport", "Side", "report"]
 
 HOUR = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Deploy:
-    version: str  # "$LATEST", "12"
-    at: datetime
-    code_sha256: str = ""
-    description: str = ""
-
-    @property
-    def short_hash(self) -> str:
-        return self.code_sha256[:10]
 
 
 @dataclass(frozen=True)
@@ -79,3 +75,110 @@ def _pct(value: float | None) -> str:
 def markers_in(deploys: list[Deploy], start: datetime, end: datetime) -> list[tuple[datetime, str]]:
     """(time, label) of each deploy inside a chart's range."""
     return [(d.at, f"deploy {d.version} {d.short_hash}".strip()) for d in deploys if start <= d.at < end]
+
+
+# --- the question: versions, and the hour before vs after the latest (three calls) ----------------------
+
+
+def report(gateway: HealthGateway, *, p99: bool = True) -> DeployReport:
+    if gateway.kind == "local":
+        return from_process(gateway.requests())
+    found, more = gateway.versions()
+    found.sort(key=lambda d: d.at, reverse=True)
+    # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
+    # it was published. The newest of them is the latest deploy.
+    out = DeployReport(deploys=found, latest=found[0] if found else None, detail="lambda:ListVersionsByFunction")
+    if more:
+        out.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
+    if out.latest is None:
+        return out
+    at = out.latest.at.replace(second=0, microsecond=0)  # CloudWatch starts periods on whole minutes
+    sides = _metric_sides(gateway, at, out.warnings, p99=p99)
+    cold = _cold_starts(gateway, at, out.warnings)
+    after_minutes = max(0.0, min(60.0, (datetime.now(tz=UTC) - at).total_seconds() / 60))
+    for name in ("before", "after"):
+        values = sides[name]
+        side = Side(
+            invocations=int(values.get("inv", 0)),
+            errors=int(values.get("err", 0)),
+            p99_ms=values.get("p99"),
+            cold_starts=cold[name] if cold is not None else None,
+            minutes=60.0 if name == "before" else after_minutes,
+        )
+        setattr(out, name, side)
+    return out
+
+
+def _query(function_name: str, qid: str, metric: str, stat: str) -> dict:
+    return {
+        "Id": qid,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/Lambda",
+                "MetricName": metric,
+                "Dimensions": [{"Name": "FunctionName", "Value": function_name}],
+            },
+            "Period": 3600,
+            "Stat": stat,
+        },
+    }
+
+
+def _metric_sides(gateway: HealthGateway, at: datetime, warnings: list[str], *, p99: bool) -> dict[str, dict]:
+    name = gateway.function_name
+    queries = [_query(name, "inv", "Invocations", "Sum"), _query(name, "err", "Errors", "Sum")]
+    if p99:
+        queries.append(_query(name, "p99", "Duration", "p99"))
+    sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
+    try:
+        data = gateway.metric_data(queries, at - HOUR, at + HOUR)
+    except HealthError as exc:
+        warnings.append(f"Before/after metrics: {exc.message}")
+        return sides
+    for qid, points in data.points.items():
+        for when, value in points:
+            sides["after" if when >= at else "before"][qid] = value
+    return sides
+
+
+def _cold_starts(gateway: HealthGateway, at: datetime, warnings: list[str]) -> dict[str, int] | None:
+    cold = {"before": 0, "after": 0}
+    try:
+        events, more = gateway.log_events(
+            start_ms=int((at - HOUR).timestamp() * 1000),
+            end_ms=int((at + HOUR).timestamp() * 1000),
+            pattern='?"Init Duration" ?initDurationMs',
+            limit=10_000,
+        )
+    except HealthError as exc:
+        warnings.append(f"Cold starts around the deploy: {exc.message}")
+        return None
+    for event in events:
+        report_line = parse_line(event).report
+        if report_line is not None and report_line.cold_start:
+            cold["after" if event.time >= at else "before"] += 1
+    if more:
+        warnings.append("More cold starts around the deploy than one read returns: counts are partial.")
+    return cold
+
+
+def from_process(records: list[RequestRecord]) -> DeployReport:
+    """Locally the "deploy" is this process's start: the hour after it from the records; no hour before."""
+    started = datetime.fromtimestamp(PROCESS_STARTED_AT, tz=UTC)
+    latest = Deploy(version="this process", at=started, description=f"pid {os.getpid()}")
+    records = [r for r in records if r.started_at < started.timestamp() + 3600]
+    durations = sorted(r.duration_ms for r in records)
+    after = Side(
+        invocations=len(records),
+        errors=sum(1 for r in records if r.status >= 500),
+        p99_ms=percentile(durations, 99),
+        cold_starts=sum(1 for r in records if r.cold_start),
+        minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60),
+    )
+    return DeployReport(
+        deploys=[latest],
+        latest=latest,
+        before=None,
+        after=after,
+        detail="local: the process start stands in for a deploy; nothing ran before it",
+    )

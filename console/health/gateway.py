@@ -7,10 +7,10 @@ settings from zappa_settings.json). `console.health.wiring.get_gateway()` picks 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Protocol
 
 from console.aws.errors import AccessDenied as AccessDenied
 from console.aws.errors import AwsError as HealthError
@@ -18,11 +18,11 @@ from console.aws.errors import InvalidQuery as InvalidQuery
 from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
 from console.aws.errors import Unavailable as Unavailable
-from console.health.deploys import DeployReport
-from console.health.failures import FailureReport
-from console.health.logparse import Invocation, LogEvent, LogLine, invocations_from_events, parse_line
+from console.health.invocation_lines import Invocation
+from console.health.logparse import LogEvent, LogLine
 from console.health.metrics import Metrics, Window
-from console.health.routes import RouteReport
+from console.health.setup_facts import SetupFacts
+from console.observability import RequestRecord
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
 __all__ = ["AccessDenied", "HealthError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
@@ -165,6 +165,8 @@ class EventSourceMapping:
     on_failure: str = ""
     routed_to: tuple[str, ...] | None = None  # what Zappa's handler runs for this ARN; None: not known here
     detail: str = ""
+    batches_handled: int | None = None  # the local poller's own count since it started (None on AWS)
+    records_handled: int | None = None
 
     @property
     def is_stream(self) -> bool:
@@ -238,11 +240,66 @@ class Alarm:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Deploy:
+    """A version of the function: `$LATEST` (its last change) or a published one."""
+
+    version: str  # "$LATEST", "12"
+    at: datetime
+    code_sha256: str = ""
+    description: str = ""
+
+    @property
+    def short_hash(self) -> str:
+        return self.code_sha256[:10]
+
+
+@dataclass
+class InsightsResult:
+    """GetQueryResults as read: its status, its rows (each a list of {"field", "value"} cells)."""
+
+    status: str
+    rows: list[list[dict[str, str]]] = field(default_factory=list)
+    bytes_scanned: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status not in {"Running", "Scheduled"}
+
+    def events(self) -> list[LogEvent]:
+        """Rows of `fields @timestamp, @message, @logStream` as log events. Insights gives the time as
+        "2026-11-27 10:00:33.012" (UTC)."""
+        found = []
+        for row in self.rows:
+            cells = {cell.get("field"): cell.get("value", "") for cell in row}
+            when = parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
+            if when is None or "@message" not in cells:
+                continue
+            found.append(
+                LogEvent(
+                    timestamp=int(when.timestamp() * 1000),
+                    message=cells["@message"],
+                    stream=cells.get("@logStream", ""),
+                    event_id=cells.get("@ptr", ""),
+                )
+            )
+        return found
+
+
+@dataclass
+class MetricData:
+    """GetMetricData's points by query id, oldest first, and what CloudWatch said was missing."""
+
+    points: dict[str, list[tuple[datetime, float]]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass
 class AlarmReport:
     alarms: list[Alarm] = field(default_factory=list)
     source: str = "aws"
     detail: str = ""
+    command: str = ""  # what creates the missing alarms, shown as code
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -251,21 +308,31 @@ class AlarmReport:
 
 
 class HealthGateway(Protocol):
+    """Reads, and nothing else: each member returns what AWS (or this process) holds, typed. What the facts
+    mean is for the question modules (failures, routes, invocations, streams, deploys, alarms)."""
+
     kind: str  # "aws" or "local"
     function_name: str
     log_group: str
+    calls: int  # AWS calls made so far (0 locally)
+
+    def log_format(self) -> str: ...
 
     def configuration(self) -> FunctionConfig: ...
 
+    def process_values(self) -> list[dict[str, str]] | None: ...
+
+    def known_deploys(self) -> list[tuple[datetime, str]]: ...
+
     def metrics(self, window: Window) -> Metrics: ...
+
+    def metric_data(self, queries: list[dict], start: datetime, end: datetime) -> MetricData: ...
 
     def recent_invocations(
         self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
     ) -> InvocationSample: ...
 
-    def start_aggregates(self, window: Window) -> str: ...
-
-    def aggregates(self, handle: str) -> Aggregates: ...
+    def log_events(self, *, start_ms: int, end_ms: int, pattern: str, limit: int) -> tuple[list[LogEvent], bool]: ...
 
     def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage: ...
 
@@ -275,63 +342,42 @@ class HealthGateway(Protocol):
 
     def triggers(self) -> Triggers: ...
 
-    # Logs Insights on AWS (start, then read the results by handle); computed at once locally.
-    def start_failures(self, window: Window) -> str: ...
+    def event_source_mappings(self) -> list[EventSourceMapping]: ...
 
-    def failures(
-        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles: Sequence[float] = ()
-    ) -> FailureReport: ...
+    # Logs Insights on AWS (start, then read the results by handle); locally the handle names the window.
+    def start_insights(self, window: Window, query: str, limit: int) -> str: ...
 
-    def start_routes(self, window: Window) -> str: ...
+    def insights_results(self, handle: str) -> InsightsResult: ...
 
-    def routes(self, handle: str) -> RouteReport: ...
+    def requests(self, window: Window | None = None) -> list[RequestRecord]: ...
 
-    def alarms(self) -> AlarmReport: ...
+    def invocations_of(self, records: list[RequestRecord]) -> list[Invocation]: ...
 
-    def deploys(self) -> DeployReport: ...
+    def alarms(self) -> tuple[list[Alarm], bool]: ...
+
+    def versions(self) -> tuple[list[Deploy], bool]: ...
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts: ...
 
 
 # --- helpers both gateways use ------------------------------------------------------------------------
 
 
-def merge_events(a: list[LogEvent], b: list[LogEvent]) -> list[LogEvent]:
-    seen: dict[tuple[str, str, int, str], LogEvent] = {}
-    for event in [*a, *b]:
-        seen.setdefault((event.event_id, event.stream, event.timestamp, event.message), event)
-    return sorted(seen.values(), key=lambda e: (e.timestamp, e.event_id))
-
-
-def request_detail_from(request_id: str, lambda_id: str, events: list[LogEvent], warnings: list[str]) -> RequestDetail:
-    lines = [parse_line(e) for e in sorted(events, key=lambda e: (e.timestamp, e.event_id))]
-    invocations = [i for i in invocations_from_events(events) if i.request_id == (lambda_id or request_id)]
-    return RequestDetail(
-        request_id=request_id,
-        lines=lines,
-        lambda_request_id=lambda_id,
-        invocation=invocations[0] if invocations else None,
-        warnings=warnings,
-    )
-
-
-def tail_page(
-    events: list[LogEvent],
-    keep: Callable[[LogLine], bool],
-    *,
-    after_ms: int,
-    seen: tuple[str, ...],
-    warnings: list[str],
-) -> TailPage:
-    """Lines not shown yet, newest first, and the cursor for the next poll: the newest time read, with the
-    ids already shown at that millisecond (the next read starts there, inclusive)."""
-    fresh = [e for e in events if e.event_id not in seen and e.timestamp >= after_ms]
-    if not events:
-        return TailPage(lines=[], after_ms=after_ms, seen=seen, warnings=warnings)
-    newest = max(e.timestamp for e in events)
-    at_newest = {e.event_id for e in events if e.timestamp == newest}
-    if newest == after_ms:
-        at_newest |= set(seen)
-    lines = [line for line in (parse_line(e) for e in reversed(fresh)) if keep(line)]
-    return TailPage(lines=lines, after_ms=newest, seen=tuple(sorted(at_newest)), warnings=warnings)
+def parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return None
+    text = str(value)
+    # Lambda says 2026-11-27T12:58:36.343+0000; some endpoints give nanoseconds and Z.
+    match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?", text)
+    if not match:
+        return None
+    base = datetime.fromisoformat(match.group(1))
+    micros = int((match.group(2) or "0")[:6].ljust(6, "0"))
+    zone = match.group(3) or "Z"
+    offset = 0 if zone == "Z" else (int(zone[1:3]) * 60 + int(zone[-2:])) * (1 if zone[0] == "+" else -1)
+    return base.replace(microsecond=micros, tzinfo=timezone(timedelta(minutes=offset))).astimezone(UTC)
 
 
 LEVEL_ORDER = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]

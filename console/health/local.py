@@ -20,25 +20,26 @@ from django.conf import settings
 
 from console import observability
 from console.health import patterns
-from console.health.deploys import Deploy, DeployReport, Side
-from console.health.failures import KIND_EXCEPTION, KIND_HTTP, Failure, FailureReport
 from console.health.gateway import (
-    Aggregates,
-    AlarmReport,
+    Alarm,
+    Deploy,
     EventSourceMapping,
     FunctionConfig,
+    InsightsResult,
     InvalidQuery,
     InvocationSample,
     LogPage,
     LogQuery,
+    MetricData,
     RequestDetail,
     TailPage,
     Triggers,
-    tail_page,
 )
-from console.health.logparse import OUTCOME_ERROR, OUTCOME_OK, Invocation, LogEvent, LogLine, parse_line
+from console.health.invocation_lines import OUTCOME_ERROR, OUTCOME_OK, Invocation
+from console.health.log_pages import tail_page
+from console.health.logparse import LogEvent, LogLine, parse_line
 from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
-from console.health.routes import RequestFacts, RouteReport, from_requests, percentile
+from console.health.setup_facts import SetupFacts
 from console.health.stage import (
     StageSettingsError,
     expected_config,
@@ -47,7 +48,6 @@ from console.health.stage import (
     stage_mappings,
     stage_rules,
 )
-from console.health.streams import StreamHealth, StreamReport, batch_counts
 
 LOG_PAGE_LINES = 100
 LOCAL_STREAM = "local process"
@@ -196,27 +196,8 @@ class LocalGateway:
         invocations = [self._invocation(r) for r in reversed(records)][:limit]
         return InvocationSample(invocations=invocations, since=window.start, until=window.end)
 
-    def start_aggregates(self, window: Window) -> str:
-        return f"local-{window.key}"
-
-    def aggregates(self, handle: str) -> Aggregates:
-        key = handle.removeprefix("local-")
-        records = self._records(Window.for_range(key))
-        invocations = [self._invocation(r) for r in records]
-        billed = sum(i.billed_ms for i in invocations)
-        inits = [i.init_ms for i in invocations if i.init_ms is not None]
-        return Aggregates(
-            status="Complete",
-            invocations=len(invocations),
-            cold_starts=sum(1 for i in invocations if i.cold_start),
-            billed_ms=billed,
-            gb_seconds=billed / 1000 * self.memory_mb / 1024,
-            init_ms=summarize(inits),
-            max_memory_used_mb=max((i.max_memory_mb for i in invocations), default=None),
-            memory_mb=self.memory_mb,
-            memory_p50_mb=percentile([i.max_memory_mb for i in invocations], 50),
-            memory_p99_mb=percentile([i.max_memory_mb for i in invocations], 99),
-        )
+    def invocations_of(self, records: list[observability.RequestRecord]) -> list[Invocation]:
+        return [self._invocation(r) for r in records]
 
     # -- logs -----------------------------------------------------------------------------------------
     def _events(self) -> list[LogEvent]:
@@ -292,6 +273,7 @@ class LocalGateway:
         # manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves
         # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
         last_result = ""
+        status = None
         if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
             state, detail = (
                 "Enabled",
@@ -328,108 +310,54 @@ class LocalGateway:
             routed_to=("notes.events.handle_stream",),
             detail=detail,
             last_result=last_result,
+            batches_handled=status.batches if status else None,
+            records_handled=status.records if status else None,
         )
 
-    # -- failures and routes: computed from the records at once -----------------------------------------
-    def start_failures(self, window: Window) -> str:
+    def event_source_mappings(self) -> list[EventSourceMapping]:
+        return [self._poller()]
+
+    # -- what the questions read: the process's own records and lines ------------------------------------
+    def requests(self, window: Window | None = None) -> list[observability.RequestRecord]:
+        return self._records(window) if window else list(observability.recent_requests())
+
+    def log_events(self, *, start_ms: int, end_ms: int, pattern: str, limit: int) -> tuple[list[LogEvent], bool]:
+        match = patterns.compile_pattern(pattern)
+        found = [e for e in self._events() if start_ms <= e.timestamp < end_ms and match(e.message)]
+        return found[:limit], len(found) > limit
+
+    def start_insights(self, window: Window, query: str, limit: int) -> str:
+        """No Logs Insights locally: the questions read the records of the window this handle names."""
         return f"local-{window.key}"
 
-    def failures(
-        self, handle: str, window: Window, *, deployed_at: datetime | None = None, throttles=()
-    ) -> FailureReport:
-        """Each 5xx the process answered: by its exception (type and project frame) when one escaped the
-        view, else by status and route. No Lambda-level failures happen to a local process."""
-        found = []
-        for r in self._records(window):
-            if r.status < 500:
-                continue
-            when = datetime.fromtimestamp(r.started_at, tz=UTC)
-            if r.exc_type:
-                found.append(
-                    Failure(
-                        when,
-                        KIND_EXCEPTION,
-                        r.exc_type,
-                        r.exc_frame,
-                        r.exc_message,
-                        r.traceback,
-                        r.correlation_id,
-                        r.route,
-                    )
-                )
-            else:
-                found.append(
-                    Failure(
-                        when,
-                        KIND_HTTP,
-                        f"HTTP {r.status}",
-                        message=f"{r.method} {r.path} {r.status}",
-                        request_id=r.correlation_id,
-                        route=r.route,
-                    )
-                )
-        deployed = deployed_at or datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
-        report = FailureReport(status="Complete", lines_read=len(found), failures=found)
-        report.regroup(window, deployed_at=deployed)
-        return report
+    def insights_results(self, handle: str) -> InsightsResult:
+        raise InvalidQuery("Logs Insights runs on AWS only; local questions read the process's records.")
 
-    def start_routes(self, window: Window) -> str:
-        return f"local-{window.key}"
+    def metric_data(self, queries: list[dict], start: datetime, end: datetime) -> MetricData:
+        return MetricData(warnings=["CloudWatch metrics exist on AWS only."])
 
-    def routes(self, handle: str) -> RouteReport:
-        records = self._records(Window.for_range(handle.removeprefix("local-")))
-        facts = [
-            RequestFacts(
-                route=r.route,
-                status=r.status,
-                duration_ms=r.duration_ms,
-                cold_start=r.cold_start,
-                db_calls=r.db_calls,
-                db_ms=r.db_ms,
-            )
-            for r in records
-        ]
-        return RouteReport(status="Complete", routes=from_requests(facts))
+    def alarms(self) -> tuple[list[Alarm], bool]:
+        return [], False
 
-    def stream_health(self, window: Window) -> StreamReport:
-        """The local poller's batches from the handler's lines in memory; no IteratorAge locally."""
-        lo, hi = window.start_ms, window.end_ms
-        counts = batch_counts(e for e in self._events() if lo <= e.timestamp < hi)
-        poller = self._poller()
-        return StreamReport(
-            streams=[
-                StreamHealth(
-                    source=poller.source,
-                    counts=counts,
-                    detail="local poller: lag (IteratorAge) is measured by Lambda only",
-                )
-            ]
-        )
+    def versions(self) -> tuple[list[Deploy], bool]:
+        return [], False
 
-    def alarms(self) -> AlarmReport:
-        return AlarmReport(
-            source="local",
-            detail="CloudWatch alarms exist on AWS only: `make alarms STAGE=dev "
-            "EMAIL=you@example.com` creates them for a deployed stage",
-        )
+    def known_deploys(self) -> list[tuple[datetime, str]]:
+        return []
 
-    def deploys(self) -> DeployReport:
-        """Locally the "deploy" is this process's start: the hour after it from the records; no hour before."""
-        started = datetime.fromtimestamp(observability.PROCESS_STARTED_AT, tz=UTC)
-        latest = Deploy(version="this process", at=started, description=f"pid {os.getpid()}")
-        records = [r for r in observability.recent_requests() if r.started_at < started.timestamp() + 3600]
-        durations = sorted(r.duration_ms for r in records)
-        after = Side(
-            invocations=len(records),
-            errors=sum(1 for r in records if r.status >= 500),
-            p99_ms=percentile(durations, 99),
-            cold_starts=sum(1 for r in records if r.cold_start),
-            minutes=min(60.0, (datetime.now(tz=UTC) - started).total_seconds() / 60),
-        )
-        return DeployReport(
-            deploys=[latest],
-            latest=latest,
-            before=None,
-            after=after,
-            detail="local: the process start stands in for a deploy; nothing ran before it",
-        )
+    def log_format(self) -> str:
+        return ""
+
+    def setup_facts(self, config: FunctionConfig, *, budget: int = 3, offset: int = 0) -> SetupFacts:
+        """What zappa_settings.json tells (Zappa's function URL defaults to auth NONE, a stage without
+        `vpc_config` is outside any VPC); the rest exists on AWS only."""
+        needs_aws = "unknown — needs AWS: run the console on the deployed function (or HEALTH_GATEWAY=aws)."
+        s = self.stage.settings if self.stage else {}
+        facts = SetupFacts(source="local", unread={k: needs_aws for k in ("async", "logs", "alarms")})
+        if not self.stage:
+            facts.unread.update(url=needs_aws, vpc=needs_aws)
+        elif s.get("function_url_enabled"):
+            facts.function_url_auth = str((s.get("function_url_config") or {}).get("authorizer", "NONE"))
+        if (s.get("vpc_config") or {}).get("SubnetIds"):
+            facts.unread["vpc"] = needs_aws
+        return facts

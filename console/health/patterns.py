@@ -27,12 +27,13 @@ _LEVEL_TERMS = {
     "ERROR": "?ERROR",
     "CRITICAL": "?CRITICAL ?FATAL",
 }
-# Failures Lambda writes without a level word: timeouts, runtime exits, failed inits, the runtime's
-# unhandled-error object, and REPORT lines of newer runtimes that end with Status: timeout|error.
+# Failures Lambda writes without a level word: timeouts, runtime exits, failed inits and restores, the runtime's
+# unhandled-error object, REPORT lines of newer runtimes that end with Status: timeout|error, and the pre-3.7
+# Python runtime's unhandled exception (`'key': KeyError` and its Traceback).
 _FAILURE_TERMS = {
     LOG_FORMAT_TEXT: (
         '?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError" ?"Process exited before completing" '
-        '?"Status: error" ?"Status: timeout" ?"Status: failure" ?errorType ?"Runtime.Unknown"'
+        '?"Status: error" ?"Status: timeout" ?"Status: failure" ?errorType ?"Runtime.Unknown" ?Traceback'
     ),
     # JSON records say "status":"timeout" (runtimeDone, report, initReport) or carry an errorType.
     LOG_FORMAT_JSON: '?errorType ?timeout ?failure ?"Task timed out" ?"Runtime exited" ?"Runtime.ExitError"',

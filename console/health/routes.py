@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.health.metrics import percentile
+from console.health.gateway import HealthGateway
+from console.health.metrics import Window, percentile
 
 NO_ROUTE = "(no route: 404)"
 
@@ -93,6 +94,34 @@ class RequestFacts:
     cold_start: bool
     db_calls: int
     db_ms: float
+
+
+def start(gateway: HealthGateway, window: Window) -> str:
+    return gateway.start_insights(window, INSIGHTS_QUERY, 1000)
+
+
+def report(gateway: HealthGateway, handle: str) -> RouteReport:
+    """Insights' `stats ... by route` on AWS; the process's request records locally (the handle names the
+    window)."""
+    if gateway.kind == "local":
+        records = gateway.requests(Window.for_range(handle.removeprefix("local-")))
+        facts = [
+            RequestFacts(
+                route=r.route,
+                status=r.status,
+                duration_ms=r.duration_ms,
+                cold_start=r.cold_start,
+                db_calls=r.db_calls,
+                db_ms=r.db_ms,
+            )
+            for r in records
+        ]
+        return RouteReport(status="Complete", routes=from_requests(facts))
+    result = gateway.insights_results(handle)
+    found = RouteReport(status=result.status, bytes_scanned=result.bytes_scanned)
+    if found.done:
+        found.routes = from_insights_rows(result.rows)
+    return found
 
 
 def from_requests(requests: Iterable[RequestFacts]) -> list[RouteStats]:

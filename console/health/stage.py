@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings as django_settings
+
 from console.health.gateway import EnvVar, EventSourceMapping, FunctionConfig, ScheduleRule
 
 # Names that look secret: the value is never shown (KEY matches API_KEY, SECRET_KEY, ...).
@@ -331,3 +333,34 @@ def packaged_routes() -> dict[str, tuple[str, ...]] | None:
 
 def packaged_stage() -> str:
     return str(getattr(sys.modules.get("zappa_settings"), "API_STAGE", "") or "")
+
+
+# --- which stage a deployed function is, and what its handler routes (the AWS gateway's triggers) -------
+
+
+def routes_for(function_name: str) -> tuple[dict[str, tuple[str, ...]] | None, str]:
+    """Which functions Zappa's handler runs for each event source ARN: the package's own routes when this
+    process runs under Zappa's handler, else what the stage in zappa_settings.json would deploy."""
+    packaged = packaged_routes()
+    if packaged is not None:
+        return packaged, "the routes of this deployed package (Zappa's AWS_EVENT_MAPPING)"
+    try:
+        stage = load_stage(
+            django_settings.HEALTH_ZAPPA_SETTINGS, function_name=function_name, wanted=django_settings.HEALTH_STAGE
+        )
+    except StageSettingsError:
+        stage = None
+    if stage is None:
+        return None, ""
+    return stage_routes(stage), f"the events of stage {stage.name!r} in {stage.path.name} (what zappa update packages)"
+
+
+def stage_name(function_name: str) -> str:
+    stage = packaged_stage() or django_settings.HEALTH_STAGE
+    if not stage:
+        try:
+            found = load_stage(django_settings.HEALTH_ZAPPA_SETTINGS, function_name=function_name)
+        except StageSettingsError:
+            found = None
+        stage = found.name if found and found.lambda_name == function_name else function_name.rsplit("-", 1)[-1]
+    return stage

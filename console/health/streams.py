@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from console.health.gateway import EventSourceMapping, HealthError, HealthGateway, MetricData
 from console.health.logparse import LogEvent, parse_line
+from console.health.metrics import Window, fill_buckets
 
 BATCH_MESSAGE = "stream batch processed"  # notes.events.handle_stream's line
 LAG_WARN_MS = 60_000  # a minute behind: records wait longer than users expect their history to take
@@ -117,3 +119,91 @@ def destination_metric(arn: str) -> tuple[str, str, str, str] | None:
     if parts[2] == "sns":
         return "AWS/SNS", "NumberOfMessagesPublished", "TopicName", parts[5]
     return None
+
+
+# --- the question: lag, failed batches, what went to the on-failure destination (three calls) ----------
+
+
+def report(gateway: HealthGateway, window: Window) -> StreamReport:
+    found = StreamReport()
+    mappings = [m for m in gateway.event_source_mappings() if m.is_stream or m.origin == "local"]
+    if not mappings:
+        return found
+    data = MetricData()
+    if gateway.kind != "local":
+        try:
+            data = gateway.metric_data(
+                metric_queries(gateway.function_name, mappings, window), window.start, window.end
+            )
+        except HealthError as exc:
+            found.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
+    try:
+        events, _ = gateway.log_events(
+            start_ms=window.start_ms, end_ms=window.end_ms, pattern=f'"{BATCH_MESSAGE}"', limit=10_000
+        )
+        counts = batch_counts(events)
+    except HealthError as exc:
+        found.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
+        counts = BatchCounts()
+    found.streams = [_health(m, i, len(mappings), data, counts, window) for i, m in enumerate(mappings)]
+    return found
+
+
+def _health(
+    m: EventSourceMapping, index: int, of: int, data: MetricData, counts: BatchCounts, window: Window
+) -> StreamHealth:
+    if m.origin == "local":
+        # The poller runs in manage.py's own process: its handler lines are not in this process's buffer,
+        # so its status file's counts (since it started) stand for them.
+        if m.batches_handled is not None and m.batches_handled > counts.batches:
+            counts = BatchCounts(batches=m.batches_handled, records=m.records_handled or 0)
+            return StreamHealth(source=m.source, counts=counts, detail="local poller, since it started")
+        return StreamHealth(
+            source=m.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only"
+        )
+    age = fill_buckets(window, data.points.get("age", []), combine="max")
+    age_all = [v for _, v in data.points.get("age_all", [])]
+    sent = data.points.get(f"dest{index}")
+    return StreamHealth(
+        source=m.source,
+        uuid=m.uuid,
+        iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
+        iterator_age=age,
+        counts=counts,
+        on_failure=m.on_failure,
+        sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
+        last_result=m.last_result,
+        detail=f"IteratorAge and the handler's lines are the function's: shared by its {of} stream triggers"
+        if of > 1
+        else "",
+    )
+
+
+def _stat(qid: str, namespace: str, metric: str, dimension: tuple[str, str], period: int, stat: str) -> dict:
+    return {
+        "Id": qid,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": namespace,
+                "MetricName": metric,
+                "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
+            },
+            "Period": period,
+            "Stat": stat,
+        },
+    }
+
+
+def metric_queries(function_name: str, mappings: list[EventSourceMapping], window: Window) -> list[dict]:
+    """IteratorAge per bucket and over the range, and what reached each on-failure destination."""
+    function = ("FunctionName", function_name)
+    queries = [
+        _stat("age", "AWS/Lambda", "IteratorAge", function, window.period, "Maximum"),
+        _stat("age_all", "AWS/Lambda", "IteratorAge", function, window.seconds, "Maximum"),
+    ]
+    for i, m in enumerate(mappings):
+        target = destination_metric(m.on_failure)
+        if target:
+            namespace, metric, dimension, value = target
+            queries.append(_stat(f"dest{i}", namespace, metric, (dimension, value), window.seconds, "Sum"))
+    return queries

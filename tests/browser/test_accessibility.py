@@ -208,7 +208,10 @@ def test_the_notes_and_account_pages(viewport, new_context, sign_in, debug):
     assert len(sweep.checked) >= 25
 
 
-def test_the_console_pages(new_context, sign_in, debug, zappa_settings, live_server, monkeypatch, settings, tmp_path):
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_console_pages(
+    viewport, new_context, sign_in, debug, zappa_settings, live_server, monkeypatch, settings, tmp_path
+):
     import urllib.request
 
     sweep = Sweep()
@@ -220,7 +223,7 @@ def test_the_console_pages(new_context, sign_in, debug, zappa_settings, live_ser
             urllib.request.urlopen(request, timeout=10).read()  # noqa: S310 - the test's own live server
         except urllib.error.HTTPError:
             pass
-    context = new_context(bypass_csp=True)
+    context = new_context(bypass_csp=True, **({"viewport": viewport} if viewport else {}))
     sign_in(context, admin)
     page = context.new_page()
     for url, label in [
@@ -231,12 +234,16 @@ def test_the_console_pages(new_context, sign_in, debug, zappa_settings, live_ser
         ("/console/logs/?live=1", "logs, live tail"),
         ("/console/requests/axe-03/", "one request"),
         ("/console/logs/?request=no-such-request", "logs, nothing found"),
+        ("/console/requests/no-such-request/", "an unknown request"),
         ("/console/triggers/", "triggers"),
+        ("/console/triggers/streams/?range=1h", "streams"),
         ("/console/errors/?range=1h", "errors"),
         ("/console/routes/?range=1h", "routes"),
         ("/console/routes/?range=1h&sort=p99", "routes, sorted"),
         ("/console/alarms/", "alarms"),
         ("/console/deploys/", "deploys"),
+        ("/console/checks/", "checks"),
+        ("/console/logs/?range=custom&from=2026-12-07T10:00&to=2026-12-07T09:00", "logs, a range refused"),
         ("/console/?range=custom&from=0001-01-01T00:00%2B14:00", "overview, a range refused"),
     ]:
         page.goto(url)

@@ -162,6 +162,28 @@ def test_live_tail_appends_only_new_lines(admin_page, live_server):
     assert page.locator("#log-rows tr").count() > before
 
 
+def test_the_logs_table_gives_the_message_the_width_at_390(admin_page, live_server):
+    traffic(live_server.url)
+    page = admin_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/console/logs/")
+    widths = page.locator("#log-rows td.msg").evaluate_all("cells => cells.map(c => c.getBoundingClientRect().width)")
+    assert len(widths) >= 12 and min(widths) >= 300, widths
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 12 * 400, height  # a dozen short lines, not a column of words
+    shot(page, "console-logs-390")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_screenshot_of_checks(admin_page, live_server, width):
+    traffic(live_server.url)
+    page = admin_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/console/checks/")
+    assert page.locator("h1, h2", has_text="Check").count() + page.get_by_text("Checked:").count() >= 1
+    shot(page, f"console-checks-{width}")
+
+
 def test_configuration_and_invocations_pages(admin_page, live_server):
     traffic(live_server.url)
     page = admin_page

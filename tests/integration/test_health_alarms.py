@@ -136,3 +136,20 @@ def test_the_functions_policies_grant_reading_alarms_only():
 def test_alarms_page_is_admin_only(client_for, alice, client):
     assert client.get("/console/alarms/").status_code == 302
     assert client_for(alice).get("/console/alarms/?panel=1", HTTP_HX_REQUEST="true").status_code == 403
+
+
+def test_the_alarms_page_names_the_module_that_defines_the_alarms(client_for, admin):
+    from console.health import alarms
+
+    page = client_for(admin).get("/console/alarms/").content.decode()
+    assert "console/health/alarms.py" in page and "console/deploy/alarms.py" not in page
+    assert "recommended CloudWatch alarms" in alarms.__doc__  # the module named is the one that defines them
+
+
+def test_the_make_alarms_command_is_code_not_backticks_on_the_page_and_the_overview_panel(client_for, admin):
+    client = client_for(admin)
+    page = client.get("/console/alarms/").content.decode()
+    panel = client.get("/console/alarms/?panel=1", HTTP_HX_REQUEST="true").content.decode()
+    for html in (page, panel):
+        assert "<code>make alarms STAGE=dev EMAIL=you@example.com</code>" in html
+        assert "`" not in html

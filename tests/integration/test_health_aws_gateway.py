@@ -11,7 +11,7 @@ import pytest
 
 from console.health import aws as health_aws
 from console.health.gateway import InvalidQuery, LogQuery, NotFound
-from console.health.logparse import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
+from console.health.invocation_lines import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
 from console.health.metrics import Window, utcnow
 from tests import health_samples as s
 from tests.cloudwatch_filter import moto_follows_cloudwatch

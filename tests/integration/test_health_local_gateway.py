@@ -7,6 +7,7 @@ import json
 import pytest
 
 from console import observability
+from console.health import invocations
 from console.health.gateway import LogQuery
 from console.health.local import LocalGateway
 from console.health.metrics import Window, utcnow
@@ -62,7 +63,7 @@ def test_server_errors_count_as_errors(client, settings):
 def test_aggregates_cost_and_cold_starts_are_computed_at_once(client):
     traffic(client)
     gateway = LocalGateway()
-    result = gateway.aggregates(gateway.start_aggregates(Window.for_range("1h")))
+    result = invocations.aggregates(gateway, invocations.start_aggregates(gateway, Window.for_range("1h")))
     assert result.done and (result.invocations, result.cold_starts) == (3, 1)
     assert result.gb_seconds == pytest.approx(result.billed_ms / 1000 * 256 / 1024)
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from console.health import aws as health_aws
-from console.health import patterns
+from console.health import invocations, patterns
 from tests import health_samples as s
 from tests.cloudwatch_filter import moto_follows_cloudwatch
 from tests.lambda_corpus import corpus, function_log
@@ -104,7 +104,8 @@ def test_invocations_page_lists_every_report_with_its_outcome_and_cold_start(cli
 
 
 def test_overview_shows_the_newest_invocations_with_their_outcomes(client_for, admin, real_function, calls):
-    from console.health.logparse import LogEvent, invocations_from_events
+    from console.health.invocation_lines import invocations_from_events
+    from console.health.logparse import LogEvent
 
     events = [LogEvent(i, m, st, str(i)) for i, (st, _, m) in enumerate(function_log(real_function))]
     newest = invocations_from_events(events)[:10]
@@ -193,7 +194,7 @@ def test_after_one_get_function_the_pages_send_the_formats_patterns_and_query(cl
     by_operation = {operation: params for operation, params in sent}
     assert "GetFunction" not in by_operation
     assert by_operation["FilterLogEvents"]["filterPattern"] == patterns.invocation_pattern(log_format)
-    assert by_operation["StartQuery"]["queryString"] == health_aws.insights_query(log_format)
+    assert by_operation["StartQuery"]["queryString"] == invocations.insights_query(log_format)
     sent.clear()
     assert client.get("/console/logs/?range=1h&level=ERROR").status_code == 200
     assert [p["filterPattern"] for op, p in sent if op == "FilterLogEvents"][0] == patterns.level_pattern(

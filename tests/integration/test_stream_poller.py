@@ -171,3 +171,28 @@ def test_the_poller_says_when_it_falls_behind(alice, poller, monkeypatch, caplog
     assert [n.title for n in services.note_list(user_id=alice.id).notes] and all(
         versions(alice, n) == [1] for n in services.note_list(user_id=alice.id).notes
     )
+
+
+def test_local_stream_health_shows_the_batches_the_poller_handled_in_its_own_process(
+    aws, alice, admin, client_for, embedded, settings
+):
+    import re
+
+    from console import observability
+
+    poller = StreamPoller(
+        endpoint_url="https://streams.dynamodb.us-east-1.amazonaws.com",
+        table_name="notes-test",
+        status_file=stream_poller.status_path(),
+    )
+    poller.poll_safely()
+    services.note_create(user_id=alice.id, data={"title": "one"})
+    services.note_create(user_id=alice.id, data={"title": "two"})
+    poller.poll_safely()
+    observability.reset_buffers()  # the poller's handler lines are in manage.py's process, not the page's
+    body = client_for(admin).get("/console/triggers/streams/?range=1h", HTTP_HX_REQUEST="true").content.decode()
+    row = body[body.index('<tr class="stream-row">') :]
+    batches, records = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row)[1:3]
+    assert int(batches) >= 1 and int(records) >= 2
+    text = re.sub(r"<[^>]+>", "", row)  # what a screen reader or a copy reads: no name run into the next word
+    assert re.search(rf"{settings.DYNAMODB_TABLE}\s+local poller", text), text[:200]

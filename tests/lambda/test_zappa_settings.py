@@ -30,6 +30,10 @@ NO_RESOURCE_LEVEL = {
     "lambda:ListEventSourceMappings",
     "events:ListRules",
     "dynamodb:ListStreams",
+    # the Checks page: they list by filter and take no resource-level grant
+    "logs:DescribeLogGroups",
+    "ec2:DescribeVpcEndpoints",
+    "ec2:DescribeRouteTables",
 }
 STREAM_READS = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 
@@ -133,6 +137,8 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
     assert lambda_reads["Action"] == [
         "lambda:GetFunction",
         "lambda:ListVersionsByFunction",
+        "lambda:GetFunctionUrlConfig",
+        "lambda:GetFunctionEventInvokeConfig",
     ]  # named, no GetFunction* family
     assert as_list(lambda_reads["Resource"]) == [function]
     assert set(log_reads["Action"]) == {"logs:FilterLogEvents", "logs:StartQuery"}

@@ -113,6 +113,7 @@ ROWS: dict[str, Row] = {
     "console/routes/": Row("/console/routes/", GET=ADMIN, HEAD=ADMIN),
     "console/deploys/": Row("/console/deploys/", GET=ADMIN, HEAD=ADMIN),
     "console/alarms/": Row("/console/alarms/", GET=ADMIN, HEAD=ADMIN),
+    "console/checks/": Row("/console/checks/", GET=ADMIN, HEAD=ADMIN),
     "console/triggers/streams/": Row("/console/triggers/streams/", GET=ADMIN, HEAD=ADMIN),
     # notes pages
     "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),

@@ -35,6 +35,10 @@ ALLOWED_MODULE_CONTAINERS: dict[tuple[str, str], str] = {
         "console.aws.local_endpoint",
         "_serving_endpoints",
     ): "keyed by table name: the embedded endpoints this process serves (one per local table), removed at stop",
+    (
+        "console.health.overview_reads",
+        "_kept",
+    ): "keyed by (gateway kind, function, range key): one function, two kinds, the fixed RANGES (Window.for_range)",
 }
 _GROWING_METHODS = {"append", "appendleft", "add", "update", "setdefault", "extend", "insert", "__setitem__"}
 

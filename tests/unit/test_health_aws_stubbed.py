@@ -10,7 +10,7 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
 from console.health import aws as health_aws
-from console.health import patterns
+from console.health import invocations, patterns
 from console.health.gateway import AccessDenied, LogQuery, Throttled, Unavailable
 from console.health.metrics import Window
 from tests import health_samples as s
@@ -148,7 +148,7 @@ def test_insights_aggregates_give_cold_starts_init_percentiles_and_gb_seconds(st
             "logGroupName": GROUP,
             "startTime": window.start_ms // 1000,
             "endTime": window.end_ms // 1000,
-            "queryString": health_aws.INSIGHTS_QUERY,
+            "queryString": invocations.INSIGHTS_QUERY,
             "limit": 1,
         },
     )
@@ -185,13 +185,15 @@ def test_insights_aggregates_give_cold_starts_init_percentiles_and_gb_seconds(st
         },
         {"queryId": "12ab3456-12ab-123a-789e-1234567890ab"},
     )
-    handle = gateway.start_aggregates(window)
-    assert not gateway.aggregates(handle).done
-    result = gateway.aggregates(handle)
+    handle = invocations.start_aggregates(gateway, window)
+    assert not invocations.aggregates(gateway, handle).done
+    result = invocations.aggregates(gateway, handle)
     assert result.done and (result.invocations, result.cold_starts) == (1200, 14)
     assert result.gb_seconds == pytest.approx(96 * 0.5)  # 96 s billed at 512 MB
     assert result.init_ms["p99"] == 1203.7 and result.memory_mb == 512 and result.max_memory_used_mb == 131
-    assert "pct(@initDuration, 99)" in health_aws.INSIGHTS_QUERY and "count(@initDuration)" in health_aws.INSIGHTS_QUERY
+    assert (
+        "pct(@initDuration, 99)" in invocations.INSIGHTS_QUERY and "count(@initDuration)" in invocations.INSIGHTS_QUERY
+    )
 
 
 def _event(stream, ts, message, n):
@@ -294,7 +296,7 @@ def test_access_denied_without_a_named_action_uses_the_operation(stub, gateway):
         "start_query", service_error_code="AccessDeniedException", http_status_code=400, service_message="Access denied"
     )
     with pytest.raises(AccessDenied) as info:
-        gateway.start_aggregates(Window.for_range("1h", now=NOW))
+        invocations.start_aggregates(gateway, Window.for_range("1h", now=NOW))
     assert info.value.action == "logs:StartQuery"
 
 
@@ -400,15 +402,15 @@ def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_fun
             "logGroupName": GROUP,
             "startTime": window.start_ms // 1000,
             "endTime": window.end_ms // 1000,
-            "queryString": health_aws.INSIGHTS_QUERY_JSON,
+            "queryString": invocations.INSIGHTS_QUERY_JSON,
             "limit": 1,
         },
     )
     later.recent_invocations(window)
-    assert later.start_aggregates(window) == "q-json" and later.calls == 2
-    assert 'filter type = "platform.report"' in health_aws.INSIGHTS_QUERY_JSON
-    assert "record.metrics.initDurationMs" in health_aws.INSIGHTS_QUERY_JSON
-    assert "@initDuration" not in health_aws.INSIGHTS_QUERY_JSON and "@duration" not in health_aws.INSIGHTS_QUERY_JSON
+    assert invocations.start_aggregates(later, window) == "q-json" and later.calls == 2
+    assert 'filter type = "platform.report"' in invocations.INSIGHTS_QUERY_JSON
+    assert "record.metrics.initDurationMs" in invocations.INSIGHTS_QUERY_JSON
+    assert "@initDuration" not in invocations.INSIGHTS_QUERY_JSON and "@duration" not in invocations.INSIGHTS_QUERY_JSON
 
 
 def test_json_aggregates_read_megabytes_as_they_are(stub):
@@ -431,7 +433,7 @@ def test_json_aggregates_read_megabytes_as_they_are(stub):
         },
         {"queryId": "q-json"},
     )
-    result = health_aws.AwsGateway(FUNCTION, log_format="JSON").aggregates("q-json")
+    result = invocations.aggregates(health_aws.AwsGateway(FUNCTION, log_format="JSON"), "q-json")
     assert (result.invocations, result.cold_starts, result.memory_mb) == (10, 2, 512)
     assert result.gb_seconds == pytest.approx(2 * 0.5)
 
@@ -441,7 +443,7 @@ def test_a_text_format_function_keeps_the_report_query(stub):
     gateway = health_aws.AwsGateway(FUNCTION)
     gateway.configuration()
     assert gateway.log_format() == "Text"
-    assert health_aws.insights_query(gateway.log_format()) == health_aws.INSIGHTS_QUERY
+    assert invocations.insights_query(gateway.log_format()) == invocations.INSIGHTS_QUERY
 
 
 def test_on_lambda_the_function_reads_its_own_format_without_a_call(stub, monkeypatch):
@@ -454,8 +456,8 @@ def test_on_lambda_the_function_reads_its_own_format_without_a_call(stub, monkey
 def test_an_unknown_format_reads_both(stub):
     gateway = health_aws.AwsGateway(FUNCTION)
     assert gateway.log_format() == ""
-    assert health_aws.insights_query("") == health_aws.INSIGHTS_QUERY_ANY
-    assert '@type = "REPORT" or type = "platform.report"' in health_aws.INSIGHTS_QUERY_ANY
+    assert invocations.insights_query("") == invocations.INSIGHTS_QUERY_ANY
+    assert '@type = "REPORT" or type = "platform.report"' in invocations.INSIGHTS_QUERY_ANY
     assert '?"REPORT RequestId"' in patterns.invocation_pattern(
         ""
     ) and '?"platform.report"' in patterns.invocation_pattern("")

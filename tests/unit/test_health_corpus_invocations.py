@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from console.health.logparse import (
+from console.health.invocation_lines import (
     OUTCOME_CRASH,
     OUTCOME_ERROR,
     OUTCOME_OK,
     OUTCOME_TIMEOUT,
-    LogEvent,
     invocations_from_events,
 )
+from console.health.logparse import LogEvent
 from tests.lambda_corpus import function_log
 
 T0 = 1_795_000_000_000

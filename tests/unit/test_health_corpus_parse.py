@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from console.health.logparse import LogEvent, line_outcome, parse_line
+from console.health.invocation_lines import line_outcome
+from console.health.logparse import LogEvent, parse_line
 from tests.lambda_corpus import corpus
 
 LINES = corpus()

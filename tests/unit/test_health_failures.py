@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from console.health import failures as f
+from console.health import failure_lines as f
+from console.health import failures
 from console.health.logparse import LogEvent
 from console.health.metrics import Window
 from tests import failure_samples as fs
@@ -23,8 +24,8 @@ def events(lines):
 
 def grouped(lines, *, deployed_at=None, throttles=()):
     window = Window.for_range("1h", now=NOW)
-    found = f.failures_from_events(events(lines), PACKAGES) + f.throttle_failures(window, list(throttles))
-    return {g.label: g for g in f.group(found, window, deployed_at=deployed_at)}
+    found = f.failures_from_events(events(lines), PACKAGES) + failures.throttle_failures(window, list(throttles))
+    return {g.label: g for g in failures.group(found, window, deployed_at=deployed_at)}
 
 
 def test_text_format_failures_group_by_exception_and_lambda_kind():
@@ -141,6 +142,18 @@ CORPUS_KIND = {  # line id -> the group kind its failure belongs to (lines not n
     "node-init-report-syntax": f.KIND_INIT,
     "json-runtimedone-timeout": f.KIND_TIMEOUT,
     "json-report-timeout": f.KIND_TIMEOUT,
+    "numpy-import-error": f.KIND_INIT,
+    "numpy-init-report-error": f.KIND_INIT,
+    "docs-restore-report-timeout": f.KIND_INIT,
+    "docs-restore-report-hook-error": f.KIND_INIT,
+    "oom-report-out-of-memory": f.KIND_EXIT,
+    "oom-report-timeout": f.KIND_TIMEOUT,
+    "oom-report-cold-timeout": f.KIND_TIMEOUT,
+    "oom-report-cold-out-of-memory": f.KIND_EXIT,
+    "py27-unhandled-keyerror": f.KIND_EXCEPTION,
+    "py27-go-shim-panic": f.KIND_EXCEPTION,
+    "py27-alexa-keyerror": f.KIND_EXCEPTION,
+    "handler-not-found": f.KIND_INIT,
 }
 
 
@@ -177,7 +190,7 @@ def test_a_json_format_timeout_told_twice_is_one_failure():
 
 
 def test_the_group_names_the_frame_that_called_the_aws_plumbing_not_the_plumbing():
-    from console.health.failures import project_frame
+    from console.health.failure_lines import project_frame
 
     frames = [
         ("/var/task/notes/views.py", "note_list"),

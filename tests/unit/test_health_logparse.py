@@ -2,16 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from console.health.logparse import (
+from console.health.invocation_lines import (
     OUTCOME_CRASH,
     OUTCOME_ERROR,
     OUTCOME_OK,
     OUTCOME_TIMEOUT,
-    LogEvent,
     invocations_from_events,
-    parse_line,
-    parse_report,
 )
+from console.health.logparse import LogEvent, parse_line, parse_report
 from tests import health_samples as s
 
 T0 = 1_795_000_000_000

@@ -7,7 +7,8 @@ import pytest
 
 from console.health import patterns
 from console.health.gateway import LogQuery
-from console.health.logparse import LogEvent, line_outcome, parse_line
+from console.health.invocation_lines import line_outcome
+from console.health.logparse import LogEvent, parse_line
 from console.health.metrics import utcnow
 from tests import cloudwatch_filter as cw
 from tests.lambda_corpus import corpus
