@@ -24,5 +24,6 @@ NEWEST_PYTHON_RUNTIME = (
 # The arm64 rule: a package is portable when it ships no compiled extension module, or when each of its
 # compiled modules comes from a distribution that publishes a manylinux aarch64 wheel for the runtime
 # (checked by hand: pip download --only-binary :all: --platform manylinux2014_aarch64 --python-version 3.11).
-# Checked 2026-12-07: nh3-0.3.8-cp39-abi3-manylinux2014_aarch64, markupsafe-3.0.4-cp311-cp311-manylinux2014_aarch64.
-ARM64_WHEELS = frozenset({"nh3", "markupsafe"})
+# Checked 2026-12-07: nh3-0.3.8-cp39-abi3-manylinux2014_aarch64, markupsafe-3.0.4-cp311-cp311-manylinux2014_aarch64,
+# pillow-11.3.0-cp311-cp311-manylinux2014_aarch64 (pip download --platform manylinux2014_aarch64).
+ARM64_WHEELS = frozenset({"nh3", "markupsafe", "pillow"})
