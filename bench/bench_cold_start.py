@@ -14,6 +14,11 @@ a Query of the notes; recorded by bench/cold_start_seed.py against the same moto
 BENCH_RUNS (default 7) sets the runs per variant. Targets: the anonymous page within 1.05x of the hello
 app; the signed-in GET /notes/ within 1.10x of the DynamoDB baseline. The package as Zappa ships it by
 default (stale bytecode, recompiled at every cold start) is in the same table.
+
+BENCH_CALLGRIND=1 adds one cold start of each variant under `valgrind --tool=callgrind`: the instructions
+executed (Ir) do not depend on the machine's load, so their ratios judge a cut on a busy machine (CPU time
+does not). BENCH_CALLGRIND_OUT=DIR keeps those profiles (callgrind.out.VARIANT, for callgrind_annotate);
+BENCH_IMPORTTIME_OUT=DIR adds one run of each variant with `-X importtime` and keeps its report there.
 """
 
 from __future__ import annotations
@@ -103,20 +108,42 @@ def _start_ssm(parameter: str, value: str) -> tuple[object, str]:
     return server, url
 
 
-def _run(task: Path, runtime: Path, env: dict[str, str], event: dict) -> dict:
+def _run(
+    task: Path,
+    runtime: Path,
+    env: dict[str, str],
+    event: dict,
+    *,
+    prefix: tuple[str, ...] = (),
+    flags: tuple[str, ...] = (),
+) -> dict:
     result = subprocess.run(
-        [sys.executable, "-S", "-B", "-I", str(CHILD), str(task), str(runtime), json.dumps(event)],
+        [*prefix, sys.executable, "-S", "-B", "-I", *flags, str(CHILD), str(task), str(runtime), json.dumps(event)],
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=1200 if prefix else 120,
     )
     if result.returncode != 0 or not result.stdout.strip():
         raise RuntimeError(f"cold start failed in {task}:\n{result.stdout}\n{result.stderr}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     if measured["status"] != 200:
         raise RuntimeError(f"{task} answered {measured['status']}: {measured['body']}\n{result.stderr[-2000:]}")
+    measured["stderr"] = result.stderr
     return measured
+
+
+def _instructions(name: str, task: Path, runtime: Path, env: dict[str, str], event: dict, out: Path) -> int:
+    """The instructions (Ir) of one cold start under callgrind: the whole process, interpreter start included."""
+    profile = out / f"callgrind.out.{name}"
+    # ~50x slower under valgrind: the app's request deadline (console/aws/deadline.py) would cut its DynamoDB
+    # calls short and answer 503, so it gets an hour; the path the code takes is the same.
+    env = {**env, "REQUEST_TIME_BUDGET_SECONDS": "3600"}
+    _run(task, runtime, env, event, prefix=("valgrind", "--tool=callgrind", f"--callgrind-out-file={profile}"))
+    for line in profile.read_text(errors="replace").splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError(f"no instruction total in {profile}")
 
 
 def _seed(url: str, secret_key: str, table: str, tmp: Path) -> dict:
@@ -203,6 +230,9 @@ def main() -> None:
             "app-stale": (stale_task, app_env, _event("dev")),
         }
         results: dict[str, list[dict]] = {name: [] for name in variants}
+        instructions: dict[str, int] = {}
+        callgrind_out = os.environ.get("BENCH_CALLGRIND_OUT") or str(tmp / "callgrind")
+        importtime_out = os.environ.get("BENCH_IMPORTTIME_OUT")
         try:
             for i in range(runs):
                 for name, (task, extra, event) in variants.items():
@@ -210,6 +240,15 @@ def main() -> None:
                         continue
                     env = {**base_env, **extra, "LAMBDA_TASK_ROOT": str(task)}
                     results[name].append(_run(task, runtime, env, event))
+            for name, (task, extra, event) in variants.items():
+                env = {**base_env, **extra, "LAMBDA_TASK_ROOT": str(task)}
+                if importtime_out:
+                    Path(importtime_out).mkdir(parents=True, exist_ok=True)
+                    run = _run(task, runtime, env, event, flags=("-X", "importtime"))
+                    (Path(importtime_out) / f"{name}.importtime").write_text(run["stderr"])
+                if os.environ.get("BENCH_CALLGRIND") == "1" and name != "app-stale":
+                    Path(callgrind_out).mkdir(parents=True, exist_ok=True)
+                    instructions[name] = _instructions(name, task, runtime, env, event, Path(callgrind_out))
         finally:
             server.stop()
             unchanged = all(_snapshot(Path(f)) == snap for f, snap in before.items())
@@ -221,7 +260,10 @@ def main() -> None:
         "DynamoDB calls of the signed-in list page (replayed by the hello baseline): "
         + " + ".join(c["operation"] for c in seeded["calls"])
     )
-    _report(results, unchanged)
+    if runs:  # BENCH_RUNS=0 with BENCH_CALLGRIND=1: instructions only
+        _report(results, unchanged)
+    if instructions:
+        _report_instructions(instructions)
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -265,3 +307,17 @@ def _report(results: dict[str, list[dict]], unchanged: bool) -> None:
         each = "; ".join(f"{name}: " + " ".join(f"{row[key]:.0f}" for row in rows) for name, rows in results.items())
         print(f"every run, {key}: {each}")
     print(f"read-only folders unchanged after the runs (no bytecode written): {'yes' if unchanged else 'NO'}")
+
+
+def _report_instructions(instructions: dict[str, int]) -> None:
+    """One cold start of each variant under callgrind: instructions do not vary with the machine's load."""
+    print(f"{'cold start to the first response, instructions (callgrind)':60} {'Ir (millions)':>14}")
+    for name, count in instructions.items():
+        print(f"{name:60} {count / 1e6:>14.1f}")
+    for name, base, target in TARGETS:
+        ratio = instructions[name] / instructions[base]
+        extra = (instructions[name] - instructions[base]) / 1e6
+        print(
+            f"{name} / {base} (instructions): {ratio:.3f}x (+{extra:.1f} M), target {target:.2f}x: "
+            f"{'met' if ratio <= target else 'NOT met'}"
+        )

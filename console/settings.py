@@ -110,6 +110,11 @@ FORCE_SCRIPT_NAME = env_str("FORCE_SCRIPT_NAME") or None
 STATIC_URL = env_str("STATIC_URL", "/static/")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The site's own static folder, and of the apps' static files only the one django-htmx file the site uses.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "console.static_files.HtmxFinder",
+]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -9,7 +9,12 @@ WhiteNoise needs nothing: it matches PATH_INFO, which never includes the stage.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.contrib.staticfiles.finders import BaseFinder
 from django.contrib.staticfiles.storage import StaticFilesStorage
+from django.core.files.storage import FileSystemStorage
 from django.urls import get_script_prefix
 
 
@@ -22,3 +27,33 @@ class StagePrefixedStaticFilesStorage(StaticFilesStorage):
         if prefix and site_relative and not url.startswith(f"{prefix}/"):
             return f"{prefix}{url}"
         return url
+
+
+class HtmxFinder(BaseFinder):
+    """django-htmx's static folder holds 39 files (htmx in every build, its extensions, a debug script); the
+    site uses one, htmx-2.min.js (base.html). WhiteNoise reads every file the finders list at each cold start
+    (WHITENOISE_USE_FINDERS), so this finder lists that one file instead of the whole app folder
+    (STATICFILES_FINDERS in settings, instead of AppDirectoriesFinder)."""
+
+    FILES = ("django_htmx/htmx-2.min.js",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        import django_htmx
+
+        self.storage = FileSystemStorage(location=Path(django_htmx.__file__).parent / "static")
+        self.storage.prefix = ""
+
+    def check(self, **kwargs) -> list:
+        return []
+
+    def find(self, path: str, find_all: bool = False, **kwargs) -> str | list[str]:
+        found = self.storage.path(path) if path in self.FILES and self.storage.exists(path) else None
+        if find_all:
+            return [found] if found else []
+        return found or []
+
+    def list(self, ignore_patterns) -> Iterator[tuple[str, FileSystemStorage]]:
+        for path in self.FILES:
+            if self.storage.exists(path):
+                yield path, self.storage

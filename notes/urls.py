@@ -10,7 +10,7 @@ from functools import partial
 from django.urls import path, register_converter
 
 from console.lazy_views import lazy_view
-from notes.domain import NOTE_ID_PATTERN
+from notes.ids import NOTE_ID_PATTERN
 
 _view = partial(lazy_view, "notes.views")
 _transfer_view = partial(lazy_view, "notes.transfer_views")

@@ -12,8 +12,11 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.domain import HISTORY_KEEP, NOTE_ID_PATTERN, TRASH_DAYS
-from notes.formatting import plain_text, render_markdown
+from notes.ids import NOTE_ID_PATTERN
+
+# notes.domain (its dataclasses) and notes.formatting (nh3, and markdown-it when a note is shown) are imported
+# where used: Django imports every installed tag library when its template engine starts, so a top-level
+# import here would be paid by every first page, the anonymous home page included (bench/bench_cold_start.py).
 
 register = template.Library()
 
@@ -83,6 +86,8 @@ def zone_label(local: datetime) -> str:
 @register.filter
 def markdown(value: str) -> SafeString:
     """A note's content as sanitized HTML (notes.formatting): the one place it is marked safe."""
+    from notes.formatting import render_markdown
+
     return mark_safe(render_markdown(value))  # noqa: S308 - nh3's allow-list output
 
 
@@ -91,6 +96,8 @@ def snippet(value: str, length: int = 260) -> str:
     """The content's words without Markdown's marks, cut to `length` characters (escaped as text). A text
     short enough already is not walked by Django's Truncator (it looks at every character for combining
     marks), which most notes on a list page are."""
+    from notes.formatting import plain_text
+
     text = plain_text(value)
     return text if len(text) <= length else truncatechars(text, length)
 
@@ -98,12 +105,16 @@ def snippet(value: str, length: int = 260) -> str:
 @register.simple_tag
 def trash_days() -> int:
     """How long a deleted note can be restored (the domain's TRASH_DAYS)."""
+    from notes.domain import TRASH_DAYS
+
     return TRASH_DAYS
 
 
 @register.simple_tag
 def history_keep() -> int:
     """How many recorded versions of a note are kept (the domain's HISTORY_KEEP)."""
+    from notes.domain import HISTORY_KEEP
+
     return HISTORY_KEEP
 
 

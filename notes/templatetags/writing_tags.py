@@ -6,17 +6,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.middleware.csrf import get_token
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.checklists import task_progress as _task_progress
-from notes.domain import NOTE_ID_PATTERN, TITLE_MAX_CHARS, Note
-from notes.formatting import TaskItem, render_markdown, task_items
+from notes.ids import NOTE_ID_PATTERN
 from notes.templatetags.notes_tags import note_url
+
+if TYPE_CHECKING:
+    from notes.domain import Note
+    from notes.formatting import TaskItem
+
+# notes.domain, notes.formatting and notes.checklists are imported where used: Django imports every installed
+# tag library when its template engine starts, i.e. on every first page (see notes_tags).
 
 register = template.Library()
 
@@ -54,6 +59,8 @@ def task_form(request: Any, note: Note, task: TaskItem, *, target: str, next_url
 def note_content(context: template.Context, note: Note, next_url: str) -> SafeString:
     """The note page's content: Markdown (notes.formatting) with each task box a form. htmx swaps the page's
     main region, so every version on the page (the other buttons' too) is the new one after a tick."""
+    from notes.formatting import render_markdown
+
     request = context["request"]
 
     def box(task: TaskItem) -> str:
@@ -65,6 +72,8 @@ def note_content(context: template.Context, note: Note, next_url: str) -> SafeSt
 @register.simple_tag(takes_context=True)
 def row_tasks(context: template.Context, note: Note, next_url: str) -> SafeString:
     """A list row's first checklist items, each clickable (htmx swaps the row)."""
+    from notes.formatting import task_items
+
     tasks = task_items(note.content)[:ROW_TASKS_SHOWN]
     if not tasks:
         return mark_safe("")
@@ -83,6 +92,8 @@ def row_tasks(context: template.Context, note: Note, next_url: str) -> SafeStrin
 @register.filter
 def task_progress(content: str) -> str:
     """'3/5' for a content with five task items, three ticked; '' without any."""
+    from notes.checklists import task_progress as _task_progress
+
     done, total = _task_progress(content)
     return f"{done}/{total}" if total else ""
 
@@ -92,6 +103,8 @@ _NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 
 def quick_capture_context(**extra: Any) -> dict[str, Any]:
     """What the quick capture form needs: a fresh client token (a double submit makes one note)."""
+    from notes.domain import TITLE_MAX_CHARS
+
     return {
         "client_token": uuid.uuid4().hex,
         "title_max": TITLE_MAX_CHARS,
