@@ -54,6 +54,12 @@ def deployed(aws):
     health_aws.reset_clients()
 
 
+def stream_entry(events: list[dict]) -> dict:
+    """The stream's route among the stage's events (the schedule and the S3 trigger stay beside it)."""
+    [entry] = [e for e in events if e.get("function") == "notes.events.handle_stream"]
+    return entry
+
+
 def stream_arn() -> str:
     return dynamodb.client().describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
 
@@ -77,7 +83,7 @@ def test_the_first_run_routes_the_stream_in_the_stage_and_creates_no_trigger_yet
 
     data = json.loads(stage_files.read_text())
     assert data["dev"]["events"] == [
-        {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},
+        *json.loads(before)["dev"]["events"],  # the schedule and the S3 trigger, kept as they were
         {"function": "notes.events.handle_stream", "event_source": {"arn": stream_arn(), "batch_size": 100}},
     ]
     assert data["prod"]["events"] == json.loads(before)["prod"]["events"]  # prod never routes dev's stream
@@ -85,9 +91,9 @@ def test_the_first_run_routes_the_stream_in_the_stage_and_creates_no_trigger_yet
     assert "make update STAGE=dev" in out and "run this command again" in out
     # Only the events lines changed: the hand-formatted rest of the file is byte for byte the same.
     changed = [line for line in stage_files.read_text().splitlines() if line not in before.splitlines()]
-    assert changed == [
-        '            {"function": "notes.events.purge_trash", "expression": "cron(15 3 * * ? *)"},',
-        f"            {json.dumps(data['dev']['events'][1])}",
+    # One event a line: the S3 trigger's line gains its comma, and the stream's route follows it.
+    assert changed == [f"            {json.dumps(event)}," for event in data["dev"]["events"][1:-1]] + [
+        f"            {json.dumps(stream_entry(data['dev']['events']))}",
     ]
 
 
@@ -132,7 +138,7 @@ def test_a_new_batch_size_is_routed_first_because_zappa_update_sets_it_again(dep
     out = wire(stage_files, "--batch-size", "50")
 
     assert "run this command again" in out and mappings()[0]["BatchSize"] == 100
-    assert json.loads(stage_files.read_text())["dev"]["events"][1]["event_source"]["batch_size"] == 50
+    assert stream_entry(json.loads(stage_files.read_text())["dev"]["events"])["event_source"]["batch_size"] == 50
     wire(stage_files, "--batch-size", "50")
     assert mappings()[0]["BatchSize"] == 50
 
@@ -145,7 +151,9 @@ def test_zappa_update_keeps_the_settings_zappa_does_not_know(deployed, stage_fil
 
     wire(stage_files)
     wire(stage_files)
-    [entry] = [e for e in json.loads(stage_files.read_text())["dev"]["events"] if "event_source" in e]
+    [entry] = [
+        e for e in json.loads(stage_files.read_text())["dev"]["events"] if e["function"] == "notes.events.handle_stream"
+    ]
 
     result = add_event_source(
         entry["event_source"], FUNCTION, entry["function"], boto3.Session(region_name="us-east-1")
@@ -168,7 +176,9 @@ def test_a_recreated_table_moves_the_route_and_reports_the_old_trigger(deployed,
 
     wire(stage_files)  # routes the new stream (and only it)
     routes = [
-        e["event_source"]["arn"] for e in json.loads(stage_files.read_text())["dev"]["events"] if "event_source" in e
+        e["event_source"]["arn"]
+        for e in json.loads(stage_files.read_text())["dev"]["events"]
+        if e["function"] == "notes.events.handle_stream"
     ]
     assert routes == [stream_arn()]
     out = wire(stage_files)
@@ -225,7 +235,7 @@ def test_it_refuses_to_route_a_stream_that_another_stage_would_inherit(deployed,
 
     with pytest.raises(CommandError, match="prod extends 'dev' without `events` of its own"):
         wire(stage_files)
-    assert "event_source" not in stage_files.read_text()
+    assert "handle_stream" not in stage_files.read_text()
 
 
 def test_access_denied_names_the_action(deployed, stage_files):
@@ -269,10 +279,10 @@ def test_a_stage_without_events_gets_them_after_its_last_setting():
 def test_a_paused_route_keeps_the_trigger_paused(deployed, stage_files):
     wire(stage_files)
     data = json.loads(stage_files.read_text())
-    data["dev"]["events"][1]["event_source"]["enabled"] = False  # README: how to pause it
+    stream_entry(data["dev"]["events"])["event_source"]["enabled"] = False  # README: how to pause it
     stage_files.write_text(json.dumps(data, indent=4))
 
     wire(stage_files)
 
     assert mappings()[0]["State"] == "Disabled"
-    assert json.loads(stage_files.read_text())["dev"]["events"][1]["event_source"]["enabled"] is False
+    assert stream_entry(json.loads(stage_files.read_text())["dev"]["events"])["event_source"]["enabled"] is False
