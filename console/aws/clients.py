@@ -29,6 +29,7 @@ IAM_ACTIONS = {
     "DescribeStackResource": "cloudformation:DescribeStackResource",
     "DescribeAlarms": "cloudwatch:DescribeAlarms",
     "ListVersionsByFunction": "lambda:ListVersionsByFunction",
+    "GetFunctionEventInvokeConfig": "lambda:GetFunctionEventInvokeConfig",
 }
 _THROTTLE_CODES = {
     "Throttling",

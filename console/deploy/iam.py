@@ -174,6 +174,7 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
         "secretsmanager:GetSecretValue", "arn:aws:secretsmanager:{region}:{account}:secret:{secret}-AbCdEf"
     ),
     ("lambda", "GetFunction"): _one("lambda:GetFunction", _function),
+    ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", _function),
     ("lambda", "ListEventSourceMappings"): _one("lambda:ListEventSourceMappings"),
     ("cloudwatch", "GetMetricData"): _one("cloudwatch:GetMetricData"),
     ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),

@@ -18,6 +18,7 @@ from django.conf import settings
 from console.aws import clients as aws_clients
 from console.aws.clients import call
 from console.health import patterns
+from console.health.aws_async import AsyncReads
 from console.health.aws_logs import LOG_PAGE_LINES, MAX_CALLS_PER_READ, RECENT_EVENTS_LIMIT, LogReads
 from console.health.gateway import (
     Alarm,
@@ -79,7 +80,7 @@ def remember_log_format(function_name: str, log_format: str) -> None:
         _log_formats[function_name] = (patterns.normalize_format(log_format), time.monotonic())
 
 
-class AwsGateway(LogReads):
+class AwsGateway(LogReads, AsyncReads):
     kind = "aws"
 
     def __init__(

@@ -18,6 +18,7 @@ from console.aws.errors import InvalidQuery as InvalidQuery
 from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
 from console.aws.errors import Unavailable as Unavailable
+from console.health.async_facts import AsyncConfig
 from console.health.invocation_lines import Invocation
 from console.health.logparse import LogEvent, LogLine
 from console.health.metrics import Metrics, Window
@@ -342,6 +343,8 @@ class HealthGateway(Protocol):
     def triggers(self) -> Triggers: ...
 
     def event_source_mappings(self) -> list[EventSourceMapping]: ...
+
+    def async_config(self) -> AsyncConfig: ...
 
     # Logs Insights on AWS (start, then read the results by handle); locally the handle names the window.
     def start_insights(self, window: Window, query: str, limit: int) -> str: ...

@@ -123,6 +123,7 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
 
     assert lambda_reads["Action"] == [
         "lambda:GetFunction",
+        "lambda:GetFunctionEventInvokeConfig",
         "lambda:ListVersionsByFunction",
     ]  # named, no GetFunction* family
     assert as_list(lambda_reads["Resource"]) == [function]
