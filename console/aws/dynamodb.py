@@ -30,6 +30,8 @@ BY_UPDATED_INDEX = "by_updated"
 BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
+# Deploys recorded at cold start (console/deploy_record.py): pk DEPLOY#<function>, sk CODE#<code hash>#<settings>.
+DEPLOY_PREFIX = "DEPLOY#"
 
 
 def table_definition(table_name: str) -> dict[str, Any]:

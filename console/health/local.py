@@ -21,6 +21,7 @@ from django.conf import settings
 from console import observability
 from console.health import patterns
 from console.health.async_facts import AsyncConfig
+from console.health.deploy_reads import RecordedDeployReads
 from console.health.gateway import (
     Alarm,
     Deploy,
@@ -57,7 +58,7 @@ def _ms(when: datetime) -> int:
     return int(when.timestamp() * 1000)
 
 
-class LocalGateway:
+class LocalGateway(RecordedDeployReads):
     kind = "local"
 
     def __init__(self) -> None:

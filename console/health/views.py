@@ -24,7 +24,7 @@ from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
-from console.health.gateway import FunctionConfig, HealthGateway
+from console.health.gateway import FunctionConfig, HealthError, HealthGateway
 from console.health.metrics import (
     Metrics,
     cost,
@@ -105,7 +105,13 @@ def _bucket_rows(metrics: Metrics) -> list[dict[str, Any]]:
 def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]:
     """The deploys this process knows of (read by a GetFunction or the deploys panel in the last minutes):
     marked on every chart without a call of the page's own."""
-    return gateway.known_deploys() if gateway else []
+    if not gateway:
+        return []
+    try:  # and every deploy recorded at cold start (one DynamoDB Query per process in ten minutes)
+        recorded = [(d.at, f"deploy {d.short_hash}") for d in gateway.recorded_deploys()]
+    except HealthError:
+        recorded = []
+    return sorted({**dict(recorded), **dict(gateway.known_deploys())}.items())
 
 
 # --- pages -----------------------------------------------------------------------------------------------
