@@ -115,6 +115,8 @@ def test_the_request_page_draws_its_aws_calls_as_a_waterfall(client_for, admin, 
     ]
     timeline = page[page.index('id="timeline-title"') : page.index("The request's lines")]
     assert "Bogus" not in timeline and "2 calls, 91.1 ms waiting of 100 ms, 1 retry, 1 throttled" in page
+    lines = page[page.index("The request's lines") :]
+    assert "aws calls <b>3</b>" in lines and "'op'" not in lines  # a count in the line's row, drawn above
     table = timeline[timeline.index("The request's AWS calls") :]
     assert re.search(
         r"<td>GetItem</td><td class=\"mono\">notes-dev</td><td class=\"num\">33 ms</td>"
