@@ -12,18 +12,21 @@ forgotten (the next cold start tries again).
 The code hash is the project's own digest of what it runs (its source, templates and static files, and the
 name-and-version of every installed distribution), not Lambda's CodeSha256 of the zip, which the function
 cannot see without a GetFunction call; the settings digest is of the stage's environment variables and memory
-size (values never leave the process: only the digest is stored).
+size (values never leave the process: only a digest keyed with the app's secret key is stored).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
 import os
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from django.conf import settings
 
 from console.aws import dynamodb
 
@@ -32,7 +35,13 @@ log = logging.getLogger(__name__)
 SOURCE_DIRS = ("console", "notes", "accounts", "templates", "static")
 SOURCE_SUFFIXES = {".py", ".html", ".css", ".js", ".json", ".txt"}
 # What changes between cold starts of one deploy: credentials, tracing, the log stream, Lambda's internals.
-_VOLATILE = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_LAMBDA_LOG_STREAM_NAME")
+_VOLATILE = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",  # on-demand or provisioned-concurrency: both within one deploy
+)
 _VOLATILE_PREFIXES = ("_", "AWS_XRAY_", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR")
 MAX_LISTED = 100
 
@@ -56,17 +65,21 @@ def code_hash(root: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def settings_digest(environ: dict[str, str]) -> str:
+def settings_digest(environ: dict[str, str], key: str = "") -> str:
+    """Keyed with the app's secret key: a short low-entropy value among the variables cannot be guessed back
+    from the stored digest offline (a new secret key reads as new settings, which it is)."""
     stable = sorted((k, v) for k, v in environ.items() if k not in _VOLATILE and not k.startswith(_VOLATILE_PREFIXES))
-    return hashlib.sha256(repr(stable).encode()).hexdigest()[:16]
+    return hmac.new(key.encode(), repr(stable).encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def record(function_name: str, *, root: Path, environ: dict[str, str], now: datetime | None = None) -> bool:
+def record(
+    function_name: str, *, root: Path, environ: dict[str, str], key: str = "", now: datetime | None = None
+) -> bool:
     """Record this deploy unless a cold start already did; True when this call recorded it."""
     found = RecordedDeploy(
         at=now or datetime.now(tz=UTC),
         code_hash=code_hash(root),
-        settings_digest=settings_digest(environ),
+        settings_digest=settings_digest(environ, key),
         version=environ.get("AWS_LAMBDA_FUNCTION_VERSION", ""),
     )
     try:
@@ -118,7 +131,7 @@ def record_in_background(function_name: str, root: Path) -> threading.Thread:
 
     def run() -> None:
         try:
-            record(function_name, root=root, environ=dict(os.environ))
+            record(function_name, root=root, environ=dict(os.environ), key=str(settings.SECRET_KEY))
         except Exception:  # noqa: BLE001 - a deploy record must never break the function
             log.warning("deploy not recorded", exc_info=True)
 

@@ -54,7 +54,8 @@ def stored() -> list[dict]:
 
 def test_the_first_cold_start_of_a_deploy_records_it_once(aws, package):
     assert deploy_record.record(FUNCTION, root=package, environ=ENV) is True
-    assert deploy_record.record(FUNCTION, root=package, environ={**ENV, "_X_AMZN_TRACE_ID": "Root=1-x"}) is False
+    again = {**ENV, "_X_AMZN_TRACE_ID": "Root=1-x", "AWS_LAMBDA_INITIALIZATION_TYPE": "provisioned-concurrency"}
+    assert deploy_record.record(FUNCTION, root=package, environ=again) is False
     (item,) = stored()
     assert item["sk"]["S"] == f"CODE#{item['code_hash']['S']}#{item['settings_digest']['S']}"
     assert len(item["code_hash"]["S"]) == 16 and "notes-dev" not in str(item)  # a digest, never the values
@@ -67,7 +68,8 @@ def test_new_code_new_settings_or_a_new_library_is_a_new_deploy(aws, package):
     assert deploy_record.record(FUNCTION, root=package, environ={**ENV, "LOG_LEVEL": "DEBUG"}) is True
     (package / "Django-5.2.19.dist-info").rename(package / "Django-5.2.20.dist-info")
     assert deploy_record.record(FUNCTION, root=package, environ={**ENV, "LOG_LEVEL": "DEBUG"}) is True
-    assert len(stored()) == 4 and len({i["code_hash"]["S"] for i in stored()}) == 3
+    assert deploy_record.record(FUNCTION, root=package, environ={**ENV, "LOG_LEVEL": "DEBUG"}, key="rotated") is True
+    assert len(stored()) == 5 and len({i["code_hash"]["S"] for i in stored()}) == 3
 
 
 def test_recording_runs_beside_the_first_request_not_before_it(aws, package, monkeypatch):
