@@ -20,8 +20,10 @@ class AsyncReads:
         try:
             resp = self._call("lambda", "GetFunctionEventInvokeConfig", FunctionName=self.function_name)
         except NotFound as exc:
-            if "EventInvokeConfig" not in exc.message and "event invoke config" not in exc.message.lower():
-                raise  # the function itself is missing
+            # AWS's own words follow the action's name: "... doesn't have an EventInvokeConfig", or "Function not
+            # found: ..." when the function itself is missing (an error, not Lambda's defaults).
+            if "EventInvokeConfig" not in exc.message.split(": ", 1)[-1]:
+                raise
             return AsyncConfig(configured=False)
         destinations = resp.get("DestinationConfig") or {}
         return AsyncConfig(

@@ -153,3 +153,34 @@ def test_dropped_events_have_a_recommended_alarm():
         "GreaterThanThreshold",
         0.0,
     )
+
+
+@pytest.mark.parametrize(
+    "code, status, message, shown",
+    [
+        (
+            "AccessDeniedException",
+            403,
+            "User: arn:aws:sts::123456789012:assumed-role/x/y is not authorized to perform: "
+            "lambda:GetFunctionEventInvokeConfig on resource: arn:aws:lambda:us-east-1:123456789012:function:x",
+            "lambda:GetFunctionEventInvokeConfig",
+        ),
+        ("ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:us-east-1:1:function:x", "not found"),
+    ],
+)
+def test_a_refused_configuration_read_is_explained_and_the_metrics_still_shown(
+    client_for, admin, function, code, status, message, shown
+):
+    from botocore.stub import Stubber
+
+    put_lambda_metrics(AsyncEventsDropped=[1])
+    with Stubber(health_aws.client("lambda")) as stub:
+        stub.add_client_error(
+            "get_function_event_invoke_config",
+            service_error_code=code,
+            http_status_code=status,
+            service_message=message,
+        )
+        body = page(client_for(admin))
+    assert shown in body and "GetFunctionEventInvokeConfig" in body
+    assert tiles(body)["Dropped"] == "1" and "<dt>Retries</dt>" not in body
