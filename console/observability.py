@@ -13,6 +13,7 @@ bounded in-memory buffers: the local health gateway reads them to show the runni
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import os
@@ -69,6 +70,9 @@ _CALL_KEY = "console_call"  # where a call's entry waits in botocore's per-call 
 
 def _resource_of(params: dict[str, Any]) -> str:
     """The table (and index) a call names; a batch or transaction names each table once."""
+    for key in ("FunctionName", "logGroupName", "StackName", "Bucket", "QueueUrl"):
+        if isinstance(params.get(key), str) and params[key]:
+            return params[key].rsplit("/", 1)[-1] if key == "QueueUrl" else params[key]
     if params.get("TableName"):
         index = params.get("IndexName")
         return f"{params['TableName']} / {index}" if index else str(params["TableName"])
@@ -84,18 +88,20 @@ def _call_named(params: Any = None, context: Any = None, **_: Any) -> None:
         context[_CALL_KEY + "_resource"] = _resource_of(params)
 
 
-def _call_started(model: Any = None, context: Any = None, **_: Any) -> None:
+def _call_started(model: Any = None, context: Any = None, database: bool = True, **_: Any) -> None:
     calls = _aws_calls.get()
     if calls is None or not isinstance(context, dict):
         return
-    calls.count += 1
     context[_CALL_KEY] = {
         "op": getattr(model, "name", ""),
         "resource": context.get(_CALL_KEY + "_resource", ""),
         "started": time.perf_counter(),
         "attempts": 1,
         "throttled": False,
+        "database": database,
     }
+    if database:
+        calls.count += 1
 
 
 def _call_attempted(response: Any = None, attempts: int = 1, request_dict: Any = None, **_: Any) -> None:
@@ -116,7 +122,8 @@ def _call_ended(context: Any = None, parsed: Any = None, exception: Any = None, 
         return
     ended = time.perf_counter()
     ms = (ended - entry["started"]) * 1000
-    calls.ms += ms
+    if entry["database"]:
+        calls.ms += ms
     parsed = parsed if isinstance(parsed, dict) else {}
     code = parsed.get("Error", {}).get("Code", "") or (type(exception).__name__ if exception else "")
     retried = parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0
@@ -134,12 +141,13 @@ def _call_ended(context: Any = None, parsed: Any = None, exception: Any = None, 
         calls.calls.append(call)
 
 
-def count_calls(client: Any) -> None:
-    """Counts and times every call `client` makes (retries included in its time) for the request log line,
-    and notes each call's start, duration, retries and throttling for the request's timeline."""
+def count_calls(client: Any, *, database: bool = True) -> None:
+    """Counts and times every call `client` makes (retries included in its time) for the request log line
+    (`db_calls`, `db_ms`: the DynamoDB client's only, `database=True`), and notes each call of any client for
+    the request's timeline (start, duration, retries, throttling)."""
     events = client.meta.events
     events.register("before-parameter-build", _call_named)
-    events.register("before-call", _call_started)
+    events.register("before-call", functools.partial(_call_started, database=database))
     events.register("needs-retry", _call_attempted)
     events.register("after-call", _call_ended)
     events.register("after-call-error", _call_ended)
