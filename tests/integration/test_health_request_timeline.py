@@ -151,9 +151,7 @@ def test_a_console_page_line_lists_its_own_aws_calls_apart_from_dynamodb(client_
     s.seed_moto_function(FUNCTION, minutes_ago=10)
     client = client_for(admin)
     assert client.get("/console/alarms/", HTTP_X_CORRELATION_ID="console-own-calls").status_code == 200
-    (line,) = [
-        json.loads(r.line) for r in observability.recent_log_lines() if r.correlation_id == "console-own-calls"
-    ]
+    (line,) = [json.loads(r.line) for r in observability.recent_log_lines() if r.correlation_id == "console-own-calls"]
     ops = [(c["op"], c["resource"]) for c in line["aws_calls"]]
     assert ("DescribeAlarms", "") in ops and ("GetFunction", FUNCTION) in ops
     dynamodb_calls = [op for op, resource in ops if resource == "notes-test"]
