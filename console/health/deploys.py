@@ -68,6 +68,10 @@ class DeployReport:
         return out
 
 
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
 def _pct(value: float | None) -> str:
     return "0%" if not value else f"{value * 100:.1f}%"
 
@@ -96,7 +100,8 @@ def _recorded(gateway: HealthGateway, warnings: list[str]) -> list[Deploy]:
         return []
 
 
-def report(gateway: HealthGateway, *, p99: bool = True) -> DeployReport:
+def report(gateway: HealthGateway, *, p99: bool = True, chosen_ms: int | None = None) -> DeployReport:
+    """`chosen_ms`: compare the hours around that deploy (its time in ms, as the list links it), not the latest."""
     warnings: list[str] = []
     recorded = _recorded(gateway, warnings)
     if gateway.kind == "local":
@@ -110,7 +115,9 @@ def report(gateway: HealthGateway, *, p99: bool = True) -> DeployReport:
     # it was published. The newest of them is the latest deploy.
     out = DeployReport(
         deploys=found,
-        latest=found[0] if found else None,
+        latest=next(
+            (d for d in found if chosen_ms is not None and _ms(d.at) == chosen_ms), found[0] if found else None
+        ),
         detail="lambda:ListVersionsByFunction, and the deploys recorded at cold start",
         warnings=warnings,
     )

@@ -34,6 +34,7 @@ from console.health.metrics import (
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import Stage, StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
+from console.integers import parse_int
 
 
 def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):
@@ -358,7 +359,15 @@ def deploys(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     report = (
-        reads.attempt("Deploys", deploys_question.report, gw, p99="p99" in settings.HEALTH_PERCENTILES) if gw else None
+        reads.attempt(
+            "Deploys",
+            deploys_question.report,
+            gw,
+            p99="p99" in settings.HEALTH_PERCENTILES,
+            chosen_ms=parse_int(request.GET.get("at")),  # a deploy of the list, compared instead of the latest
+        )
+        if gw
+        else None
     )
     context = {"report": report}
     if request.htmx:

@@ -144,3 +144,16 @@ def test_the_local_deploys_panel_lists_recorded_deploys(client_for, admin, aws):
     put_deploy(datetime.now(tz=UTC) - timedelta(days=1), "1234abcd5678ef90")
     panel = html.unescape(client_for(admin).get("/console/deploys/", HTTP_HX_REQUEST="true").content.decode())
     assert "this process" in panel and "recorded" in panel and "1234abcd56" in panel
+
+
+def test_any_listed_deploy_can_be_compared_before_and_after(client_for, admin, aws_mode):
+    s.seed_moto_function(FUNCTION, minutes_ago=10)
+    earlier = (datetime.now(tz=UTC) - timedelta(days=1)).replace(microsecond=0)
+    put_deploy(earlier, "aaaa1111bbbb2222")
+    client = client_for(admin)
+    panel = html.unescape(client.get("/console/deploys/").content.decode())
+    at = int(earlier.timestamp() * 1000)
+    assert f'href="/console/deploys/?at={at}"' in panel and "Latest deploy" in panel
+    chosen = html.unescape(client.get(f"/console/deploys/?at={at}").content.decode())
+    headline = chosen.split('class="deploy-latest"')[1][:200]
+    assert "Deploy compared" in chosen and "recorded" in headline and "aaaa1111bb" in headline
