@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -73,20 +72,21 @@ def test_new_code_new_settings_or_a_new_library_is_a_new_deploy(aws, package):
 
 
 def test_recording_runs_beside_the_first_request_not_before_it(aws, package, monkeypatch):
-    started = threading.Event()
+    release = threading.Event()
     real_call = dynamodb.table_call
 
-    def slow(operation, **kwargs):
-        started.set()
-        time.sleep(0.5)  # a slow DynamoDB
+    def held(operation, **kwargs):
+        assert release.wait(10)  # DynamoDB answers only once the caller has its thread back
         return real_call(operation, **kwargs)
 
-    monkeypatch.setattr(dynamodb, "table_call", slow)
-    began = time.perf_counter()
+    monkeypatch.setattr(dynamodb, "table_call", held)
     thread = deploy_record.record_in_background(FUNCTION, package)
-    assert time.perf_counter() - began < 0.2 and thread.daemon
-    thread.join(5)
-    assert started.is_set() and len(stored()) == 1
+    try:
+        assert thread.is_alive() and thread.daemon  # returned while the put waits
+    finally:
+        release.set()
+        thread.join(10)  # never left writing into a later test's moto
+    assert not thread.is_alive() and len(stored()) == 1
 
 
 @pytest.mark.parametrize(
