@@ -136,6 +136,7 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
 
     assert lambda_reads["Action"] == [
         "lambda:GetFunction",
+        "lambda:GetFunctionEventInvokeConfig",
         "lambda:ListVersionsByFunction",
         "lambda:GetFunctionUrlConfig",
         "lambda:GetFunctionEventInvokeConfig",

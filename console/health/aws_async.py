@@ -1,0 +1,40 @@
+"""The AWS gateway's read of the asynchronous-invocation configuration (one GetFunctionEventInvokeConfig)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.health.async_facts import DEFAULT_MAX_AGE_S, DEFAULT_RETRIES, AsyncConfig
+from console.health.gateway import NotFound, parse_time
+
+
+class AsyncReads:
+    """Mixed into AwsGateway, whose `_call` counts the call."""
+
+    function_name: str
+
+    def _call(self, service: str, operation: str, **kwargs: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def async_config(self) -> AsyncConfig:
+        try:
+            resp = self._call("lambda", "GetFunctionEventInvokeConfig", FunctionName=self.function_name)
+        except NotFound as exc:
+            # AWS's own words follow the action's name: "... doesn't have an EventInvokeConfig", or "Function not
+            # found: ..." when the function itself is missing (an error, not Lambda's defaults).
+            if "EventInvokeConfig" not in exc.message.split(": ", 1)[-1]:
+                raise
+            return AsyncConfig(configured=False)
+        destinations = resp.get("DestinationConfig") or {}
+        return AsyncConfig(
+            configured=True,
+            max_retries=_int(resp.get("MaximumRetryAttempts"), DEFAULT_RETRIES),
+            max_event_age_s=_int(resp.get("MaximumEventAgeInSeconds"), DEFAULT_MAX_AGE_S),
+            on_failure=(destinations.get("OnFailure") or {}).get("Destination", "") or "",
+            on_success=(destinations.get("OnSuccess") or {}).get("Destination", "") or "",
+            last_modified=parse_time(resp.get("LastModified")),
+        )
+
+
+def _int(value: Any, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
