@@ -15,6 +15,7 @@ fails part-way is a 500 (its headers said 200, but the body is cut), one the cli
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import os
@@ -44,33 +45,112 @@ log = logging.getLogger(REQUEST_LOGGER)
 
 @dataclass
 class _AwsCalls:
-    """The DynamoDB calls one request made: how many, and the time spent waiting on them."""
+    """The DynamoDB calls one request made: how many, the time spent waiting on them, and each call for the
+    request's timeline (operation, table, start offset, duration, retries, throttled)."""
 
     count: int = 0
     ms: float = 0.0
-    started: list[float] = field(default_factory=list)
+    origin: float = field(default_factory=time.perf_counter)  # the request's start, for each call's offset
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
 
 _aws_calls: contextvars.ContextVar[_AwsCalls | None] = contextvars.ContextVar("aws_calls", default=None)
 
+# The error codes AWS answers a throttled call with (DynamoDB's own, and the generic ones).
+THROTTLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "Throttling",
+        "TooManyRequestsException",
+    }
+)
+MAX_LOGGED_CALLS = 50  # a request line stays well under CloudWatch's 256 KB event limit
+_CALL_KEY = "console_call"  # where a call's entry waits in botocore's per-call context
 
-def _call_started(**_: Any) -> None:
+
+def _resource_of(params: dict[str, Any]) -> str:
+    """The table (and index) a call names; a batch or transaction names each table once."""
+    for key in ("FunctionName", "logGroupName", "StackName", "Bucket", "QueueUrl"):
+        if isinstance(params.get(key), str) and params[key]:
+            return params[key].rsplit("/", 1)[-1] if key == "QueueUrl" else params[key]
+    if params.get("TableName"):
+        index = params.get("IndexName")
+        return f"{params['TableName']} / {index}" if index else str(params["TableName"])
+    tables = list(params.get("RequestItems") or {})
+    for item in params.get("TransactItems") or []:
+        tables.extend(v.get("TableName", "") for v in item.values() if isinstance(v, dict))
+    return ", ".join(dict.fromkeys(t for t in tables if t))
+
+
+def _call_named(params: Any = None, context: Any = None, **_: Any) -> None:
+    """botocore's `before-parameter-build`: the caller's own parameters (before-call sees them serialized)."""
+    if isinstance(context, dict) and isinstance(params, dict):
+        context[_CALL_KEY + "_resource"] = _resource_of(params)
+
+
+def _call_started(model: Any = None, context: Any = None, database: bool = True, **_: Any) -> None:
     calls = _aws_calls.get()
-    if calls is not None:
+    if calls is None or not isinstance(context, dict):
+        return
+    context[_CALL_KEY] = {
+        "op": getattr(model, "name", ""),
+        "resource": context.get(_CALL_KEY + "_resource", ""),
+        "started": time.perf_counter(),
+        "attempts": 1,
+        "throttled": False,
+        "database": database,
+    }
+    if database:
         calls.count += 1
-        calls.started.append(time.perf_counter())
 
 
-def _call_ended(**_: Any) -> None:
+def _call_attempted(response: Any = None, attempts: int = 1, request_dict: Any = None, **_: Any) -> None:
+    """botocore's `needs-retry`, after every attempt: how many were made, and whether any was throttled."""
+    entry = ((request_dict or {}).get("context") or {}).get(_CALL_KEY)
+    if entry is None:
+        return
+    entry["attempts"] = max(entry["attempts"], int(attempts or 1))
+    parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
+    if (parsed or {}).get("Error", {}).get("Code") in THROTTLE_CODES:
+        entry["throttled"] = True
+
+
+def _call_ended(context: Any = None, parsed: Any = None, exception: Any = None, **_: Any) -> None:
     calls = _aws_calls.get()
-    if calls is not None and calls.started:
-        calls.ms += (time.perf_counter() - calls.started.pop()) * 1000
+    entry = context.pop(_CALL_KEY, None) if isinstance(context, dict) else None
+    if calls is None or entry is None:
+        return
+    ended = time.perf_counter()
+    ms = (ended - entry["started"]) * 1000
+    if entry["database"]:
+        calls.ms += ms
+    parsed = parsed if isinstance(parsed, dict) else {}
+    code = parsed.get("Error", {}).get("Code", "") or (type(exception).__name__ if exception else "")
+    retried = parsed.get("ResponseMetadata", {}).get("RetryAttempts", 0) or 0
+    if len(calls.calls) < MAX_LOGGED_CALLS:
+        call = {
+            "op": entry["op"],
+            "resource": entry["resource"],
+            "start_ms": round((entry["started"] - calls.origin) * 1000, 2),
+            "ms": round(ms, 2),
+            "retries": max(int(retried), entry["attempts"] - 1),
+            "throttled": entry["throttled"] or code in THROTTLE_CODES,
+        }
+        if code:
+            call["error"] = code
+        calls.calls.append(call)
 
 
-def count_calls(client: Any) -> None:
-    """Counts and times every call `client` makes (retries included in its time) for the request log line."""
+def count_calls(client: Any, *, database: bool = True) -> None:
+    """Counts and times every call `client` makes (retries included in its time) for the request log line
+    (`db_calls`, `db_ms`: the DynamoDB client's only, `database=True`), and notes each call of any client for
+    the request's timeline (start, duration, retries, throttling)."""
     events = client.meta.events
-    events.register("before-call", _call_started)
+    events.register("before-parameter-build", _call_named)
+    events.register("before-call", functools.partial(_call_started, database=database))
+    events.register("needs-retry", _call_attempted)
     events.register("after-call", _call_ended)
     events.register("after-call-error", _call_ended)
 
@@ -270,7 +350,7 @@ class RequestLogMiddleware:
         correlation_id = correlation_id_for(request)
         request.correlation_id = correlation_id  # type: ignore[attr-defined]
         token = _correlation_id.set(correlation_id)
-        calls_token = _aws_calls.set(_AwsCalls())
+        calls_token = _aws_calls.set(_AwsCalls())  # its origin: this request's start
         buffers = _buffers
         with buffers.lock:
             cold = buffers.cold
@@ -366,6 +446,8 @@ class RequestLogMiddleware:
         }
         if outcome:
             fields["streamed"] = outcome
+        if calls.calls:  # the request page draws them as its timeline (console/health/timeline.py)
+            fields["aws_calls"] = calls.calls
         if record.exc_type:  # the exception Django turned into this 500, for grouping failures by it
             fields.update(exc_type=record.exc_type, exc_frame=record.exc_frame)
         lambda_id, apigw_id = lambda_request_id(request), apigw_request_id(request)

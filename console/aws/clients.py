@@ -13,6 +13,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
 from django.conf import settings
 
+from console import observability
 from console.aws import deadline
 from console.aws import session as aws_session
 from console.aws.errors import AccessDenied, AwsError, InvalidQuery, NotFound, Throttled, Unavailable
@@ -92,9 +93,11 @@ def _make_client(service: str):
         # One retry at most: a console page would rather say "throttled" than wait.
         retries={"mode": "standard", "total_max_attempts": min(2, settings.AWS_MAX_ATTEMPTS)},
     )
-    return deadline.install(
+    made = deadline.install(
         aws_session.session().create_client(service, region_name=settings.AWS_REGION, config=config)
     )
+    observability.count_calls(made, database=False)  # the request's timeline shows the console's calls too
+    return made
 
 
 def call(service: str, operation: str, **kwargs: Any) -> dict[str, Any]:

@@ -30,6 +30,8 @@ BY_UPDATED_INDEX = "by_updated"
 BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
+# Deploys recorded at cold start (console/deploy_record.py): pk DEPLOY#<function>, sk CODE#<code hash>#<settings>.
+DEPLOY_PREFIX = "DEPLOY#"
 
 # Every partition-key prefix the table holds: the one list (account deletion and its test derive from it).
 # Each says how its items are tied to a user, so deleting an account can find all of them by key, never by Scan.
@@ -46,6 +48,8 @@ KEY_PREFIXES: dict[str, str] = {
     "EMAILCHECK#": "EMAILCHECK#<sha256>: an email address check link (listed in the user's partition)",
     "THROTTLE#": "THROTTLE#<scope>#<subject>: failure counters (by user id, by name, by name and address) and "
     "the addresses a user signed in from",
+    DEPLOY_PREFIX: "DEPLOY#<function name>: the deploys recorded at each one's first cold start "
+    "(console/deploy_record.py); the function's, not a user's",
 }
 # The sort-key prefixes inside those partitions (the other sort keys are fixed words: PROFILE, SESSIONS, ...).
 SORT_KEY_PREFIXES: dict[str, str] = {
@@ -60,7 +64,10 @@ SORT_KEY_PREFIXES: dict[str, str] = {
     "N#": "in WORDS#: a note's manifest",
     "WINDOW#": "in THROTTLE#: one window's counter",
     "ADDRESS#": "in THROTTLE#known#: an address the user signed in from",
+    "CODE#": "in DEPLOY#: one deploy (CODE#<code hash>#<settings digest>)",
 }
+# The prefixes (of either key) whose items belong to no user: deleting an account neither finds nor removes them.
+NO_USER_PREFIXES: frozenset[str] = frozenset({DEPLOY_PREFIX, "CODE#"})
 # Partitions keyed by a user's id that hold that user's items only: deleting the account empties each.
 USER_PARTITIONS: tuple[str, ...] = ("USER#", "WORDS#")
 

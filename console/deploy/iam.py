@@ -209,7 +209,8 @@ CALLS: dict[tuple[str, str], Callable[[dict[str, Any]], list[Permission]]] = {
     ("cloudwatch", "DescribeAlarms"): _one("cloudwatch:DescribeAlarms", _alarms_read),
     # The Checks page (console/health/aws_setup.py). DescribeLogGroups and EC2's Describe* list by filter:
     # the Service Authorization Reference gives them no resource type ("*").
-    # (GetFunctionUrlConfig is mapped below with Zappa's calls.)
+    # (GetFunctionUrlConfig is mapped below with Zappa's calls.) GetFunctionEventInvokeConfig is also the
+    # asynchronous invocations page's read (console/health/aws_async.py).
     ("lambda", "GetFunctionEventInvokeConfig"): _one("lambda:GetFunctionEventInvokeConfig", _function),
     ("logs", "DescribeLogGroups"): _one("logs:DescribeLogGroups"),
     ("ec2", "DescribeVpcEndpoints"): _one("ec2:DescribeVpcEndpoints"),

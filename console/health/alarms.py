@@ -100,6 +100,19 @@ def _error_rate(prefix: str, common: dict[str, Any]) -> AlarmDefinition:
     )
 
 
+def _async_dropped(prefix: str, fn: dict[str, str], common: dict[str, Any]) -> AlarmDefinition:
+    return AlarmDefinition(
+        f"{prefix}-async-events-dropped",
+        "asynchronous events (S3's) were dropped: retries or maximum age used up",
+        {
+            **common,
+            **_metric("AWS/Lambda", "AsyncEventsDropped", fn, "Sum"),
+            "ComparisonOperator": "GreaterThanThreshold",
+            "Threshold": 0.0,
+        },
+    )
+
+
 def recommended(target: AlarmTarget) -> list[AlarmDefinition]:
     """The set, named `<function>-<what>` so the console finds them by prefix."""
     fn = {"FunctionName": target.function_name}
@@ -137,6 +150,7 @@ def recommended(target: AlarmTarget) -> list[AlarmDefinition]:
                 "Threshold": float(ITERATOR_AGE_MS),
             },
         ),
+        _async_dropped(prefix, fn, common),
     ]
     if target.api_name:
         dims = {"ApiName": target.api_name, **({"Stage": target.api_stage} if target.api_stage else {})}

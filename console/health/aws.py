@@ -18,7 +18,9 @@ from django.conf import settings
 from console.aws import clients as aws_clients
 from console.aws.clients import call
 from console.health import aws_setup, patterns
+from console.health.aws_async import AsyncReads
 from console.health.aws_logs import LOG_PAGE_LINES, MAX_CALLS_PER_READ, RECENT_EVENTS_LIMIT, LogReads
+from console.health.deploy_reads import RecordedDeployReads, forget
 from console.health.gateway import (
     Alarm,
     Deploy,
@@ -61,6 +63,7 @@ def reset_clients() -> None:
     aws_clients.reset_clients()
     _log_formats.clear()
     _deploys_seen.clear()
+    forget()  # the recorded deploys read
 
 
 # function name -> ({(time, label)}, monotonic time read): the deploys this process has read (GetFunction's
@@ -79,7 +82,7 @@ def remember_log_format(function_name: str, log_format: str) -> None:
         _log_formats[function_name] = (patterns.normalize_format(log_format), time.monotonic())
 
 
-class AwsGateway(LogReads):
+class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
     kind = "aws"
 
     def __init__(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 
+from console.health.aws_async import read_async_config
 from console.health.gateway import FunctionConfig, HealthError, NotFound
 from console.health.setup_facts import SetupFacts
 
@@ -59,13 +60,7 @@ def _url(call: Call, config: FunctionConfig, facts: SetupFacts) -> None:
 
 
 def _async(call: Call, config: FunctionConfig, facts: SetupFacts) -> None:
-    try:
-        resp = call("lambda", "GetFunctionEventInvokeConfig", FunctionName=config.name)
-    except NotFound:
-        facts.async_config = False
-        return
-    facts.async_config = True
-    facts.on_failure = ((resp.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination") or ""
+    facts.async_config = read_async_config(call, config.name)  # the asynchronous invocations page's read too
 
 
 def _logs(call: Call, config: FunctionConfig, facts: SetupFacts) -> None:

@@ -68,6 +68,10 @@ class DeployReport:
         return out
 
 
+def _ms(at: datetime) -> int:
+    return int(at.timestamp() * 1000)
+
+
 def _pct(value: float | None) -> str:
     return "0%" if not value else f"{value * 100:.1f}%"
 
@@ -80,14 +84,43 @@ def markers_in(deploys: list[Deploy], start: datetime, end: datetime) -> list[tu
 # --- the question: versions, and the hour before vs after the latest (three calls) ----------------------
 
 
-def report(gateway: HealthGateway, *, p99: bool = True) -> DeployReport:
+def with_recorded(found: list[Deploy], recorded: list[Deploy]) -> list[Deploy]:
+    """Lambda's versions and the deploys recorded at cold start, newest first. A record after $LATEST's last
+    change is that same deploy's first cold start (LastModified is the exacter time): left out."""
+    latest = max((d.at for d in found if d.version == "$LATEST"), default=None)
+    earlier = [d for d in recorded if latest is None or d.at < latest]
+    return sorted([*found, *earlier], key=lambda d: d.at, reverse=True)
+
+
+def _recorded(gateway: HealthGateway, warnings: list[str]) -> list[Deploy]:
+    try:
+        return gateway.recorded_deploys()
+    except HealthError as exc:
+        warnings.append(f"Deploys recorded at cold start (DynamoDB Query): {exc.message}")
+        return []
+
+
+def report(gateway: HealthGateway, *, p99: bool = True, chosen_ms: int | None = None) -> DeployReport:
+    """`chosen_ms`: compare the hours around that deploy (its time in ms, as the list links it), not the latest."""
+    warnings: list[str] = []
+    recorded = _recorded(gateway, warnings)
     if gateway.kind == "local":
-        return from_process(gateway.requests())
+        local = from_process(gateway.requests())
+        local.deploys = with_recorded(local.deploys, recorded)
+        local.warnings += warnings
+        return local
     found, more = gateway.versions()
-    found.sort(key=lambda d: d.at, reverse=True)
+    found = with_recorded(found, recorded)
     # $LATEST's LastModified is the latest change (code or configuration); a published version's is when
     # it was published. The newest of them is the latest deploy.
-    out = DeployReport(deploys=found, latest=found[0] if found else None, detail="lambda:ListVersionsByFunction")
+    out = DeployReport(
+        deploys=found,
+        latest=next(
+            (d for d in found if chosen_ms is not None and _ms(d.at) == chosen_ms), found[0] if found else None
+        ),
+        detail="lambda:ListVersionsByFunction, and the deploys recorded at cold start",
+        warnings=warnings,
+    )
     if more:
         out.warnings.append("More than 50 versions: the newest are among the first 50 AWS returned.")
     if out.latest is None:

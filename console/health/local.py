@@ -20,6 +20,8 @@ from django.conf import settings
 
 from console import observability
 from console.health import patterns
+from console.health.async_facts import AsyncConfig
+from console.health.deploy_reads import RecordedDeployReads
 from console.health.gateway import (
     Alarm,
     Deploy,
@@ -57,7 +59,7 @@ def _ms(when: datetime) -> int:
     return int(when.timestamp() * 1000)
 
 
-class LocalGateway:
+class LocalGateway(RecordedDeployReads):
     kind = "local"
 
     def __init__(self) -> None:
@@ -316,6 +318,15 @@ class LocalGateway:
 
     def event_source_mappings(self) -> list[EventSourceMapping]:
         return [self._poller()]
+
+    def async_config(self) -> AsyncConfig:
+        """Lambda's asynchronous queue does not exist locally: local stand-ins call the handlers in-process."""
+        return AsyncConfig(
+            configured=False,
+            origin="local",
+            detail="Locally no queue stands between an event and its handler: Lambda's retries, maximum event "
+            "age and on-failure destination apply on AWS only.",
+        )
 
     # -- what the questions read: the process's own records and lines ------------------------------------
     def requests(self, window: Window | None = None) -> list[observability.RequestRecord]:

@@ -24,6 +24,7 @@ from console.health.metrics import (
 )
 from console.health.patterns import REQUEST_ID
 from console.health.reads import REQUEST_SPAN, Problem, Reads, hint_for, render_page
+from console.health.timeline import timeline_of
 from console.integers import parse_int
 
 T = TypeVar("T")
@@ -216,6 +217,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         else None,
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
         "level_order": LEVEL_ORDER,
+        "timeline": timeline_of(detail.lines) if detail else None,
     }
     if detail:
         detail.lines = app_lines.with_usernames(detail.lines)

@@ -120,9 +120,10 @@ def async_on_failure(facts: CheckFacts) -> Check:
     if reason:
         return Check("async_on_failure", UNKNOWN, title, reason)
     assert facts.setup is not None
-    if facts.setup.on_failure:
-        return Check("async_on_failure", OK, title, f"On failure: {facts.setup.on_failure}.")
-    what = "No asynchronous invocation config" if not facts.setup.async_config else "No on-failure destination"
+    found = facts.setup.async_config
+    if found.on_failure:
+        return Check("async_on_failure", OK, title, f"On failure: {found.on_failure}.")
+    what = "No asynchronous invocation config" if not found.configured else "No on-failure destination"
     return Check(
         "async_on_failure",
         WARN,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.health.async_facts import AsyncConfig
+
 
 @dataclass
 class SetupFacts:
@@ -11,8 +13,8 @@ class SetupFacts:
     key is in `unread` was not read, with why ("url", "async", "logs", "alarms", "vpc")."""
 
     function_url_auth: str = ""  # GetFunctionUrlConfig's AuthType ("NONE", "AWS_IAM"); "" when there is no URL
-    async_config: bool = False  # GetFunctionEventInvokeConfig found a configuration
-    on_failure: str = ""  # its DestinationConfig.OnFailure.Destination
+    # GetFunctionEventInvokeConfig, as the asynchronous invocations page reads it (gateway.async_config)
+    async_config: AsyncConfig = AsyncConfig(configured=False)
     log_group_found: bool = False
     log_retention_days: int | None = None  # DescribeLogGroups' retentionInDays; None: never expire
     alarm_names: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ from datetime import datetime
 from console.health.gateway import EventSourceMapping, HealthError, HealthGateway, MetricData
 from console.health.logparse import LogEvent, parse_line
 from console.health.metrics import Window, fill_buckets
+from console.health.stream_lag import FALLBACK_NOTE, lag_queries, mapping_lag
 
 BATCH_MESSAGE = "stream batch processed"  # notes.events.handle_stream's line
 LAG_WARN_MS = 60_000  # a minute behind: records wait longer than users expect their history to take
@@ -161,22 +162,29 @@ def _health(
         return StreamHealth(
             source=m.source, counts=counts, detail="local poller: lag (IteratorAge) is measured by Lambda only"
         )
-    age = fill_buckets(window, data.points.get("age", []), combine="max")
+    own = mapping_lag(data, index, window)
+    age = own.per_bucket if own else fill_buckets(window, data.points.get("age", []), combine="max")
     age_all = [v for _, v in data.points.get("age_all", [])]
+    shared = age_all or [v for v in age if v]
     sent = data.points.get(f"dest{index}")
     return StreamHealth(
         source=m.source,
         uuid=m.uuid,
-        iterator_age_max_ms=max(age_all) if age_all else (max(age) if any(age) else None),
+        iterator_age_max_ms=own.max_ms if own else (max(shared) if shared else None),
         iterator_age=age,
         counts=counts,
         on_failure=m.on_failure,
         sent_to_destination=int(sum(v for _, v in sent)) if sent is not None else None,
         last_result=m.last_result,
-        detail=f"IteratorAge and the handler's lines are the function's: shared by its {of} stream triggers"
-        if of > 1
-        else "",
+        detail=_detail(own is not None, shared != [], of),
     )
+
+
+def _detail(own_lag: bool, shared_lag: bool, of: int) -> str:
+    notes = [] if own_lag or not shared_lag else [FALLBACK_NOTE]
+    if of > 1:
+        notes.append(f"the handler's lines are the function's: shared by its {of} stream triggers")
+    return "; ".join(notes)
 
 
 def _stat(qid: str, namespace: str, metric: str, dimension: tuple[str, str], period: int, stat: str) -> dict:
@@ -195,12 +203,14 @@ def _stat(qid: str, namespace: str, metric: str, dimension: tuple[str, str], per
 
 
 def metric_queries(function_name: str, mappings: list[EventSourceMapping], window: Window) -> list[dict]:
-    """IteratorAge per bucket and over the range, and what reached each on-failure destination."""
+    """IteratorAge per bucket and over the range (each mapping's, and the function's as the fallback), and what
+    reached each on-failure destination."""
     function = ("FunctionName", function_name)
     queries = [
         _stat("age", "AWS/Lambda", "IteratorAge", function, window.period, "Maximum"),
         _stat("age_all", "AWS/Lambda", "IteratorAge", function, window.seconds, "Maximum"),
     ]
+    queries.extend(lag_queries(function_name, mappings, window))  # each mapping's own IteratorAge
     for i, m in enumerate(mappings):
         target = destination_metric(m.on_failure)
         if target:

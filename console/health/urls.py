@@ -10,6 +10,7 @@ from console.lazy_views import lazy_view
 _view = partial(lazy_view, "console.health.views")
 _logs = partial(lazy_view, "console.health.log_views")
 _insights = partial(lazy_view, "console.health.insights_views")
+_async = partial(lazy_view, "console.health.async_views")
 
 urlpatterns = [
     path("", _view("overview"), name="health_overview"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("errors/panel/", _insights("errors_panel"), name="health_errors_panel"),
     path("routes/", _insights("routes"), name="health_routes"),
     path("triggers/streams/", _view("streams"), name="health_streams"),
+    path("triggers/async/", _async("async_invocations"), name="health_async"),
     path("alarms/", _view("alarms"), name="health_alarms"),
     path("deploys/", _view("deploys"), name="health_deploys"),
     path("checks/", lazy_view("console.health.check_views", "checks"), name="health_checks"),

@@ -23,7 +23,7 @@ from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
-from console.health.gateway import HealthGateway
+from console.health.gateway import HealthError, HealthGateway
 from console.health.metrics import (
     Metrics,
     cost,
@@ -33,6 +33,7 @@ from console.health.metrics import (
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
+from console.integers import parse_int
 
 
 def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):
@@ -104,7 +105,13 @@ def _bucket_rows(metrics: Metrics) -> list[dict[str, Any]]:
 def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]:
     """The deploys this process knows of (read by a GetFunction or the deploys panel in the last minutes):
     marked on every chart without a call of the page's own."""
-    return gateway.known_deploys() if gateway else []
+    if not gateway:
+        return []
+    try:  # and every deploy recorded at cold start (one DynamoDB Query per process in ten minutes)
+        recorded = [(d.at, f"deploy {d.short_hash}") for d in gateway.recorded_deploys()]
+    except HealthError:
+        recorded = []
+    return sorted({**dict(recorded), **dict(gateway.known_deploys())}.items())
 
 
 # --- pages -----------------------------------------------------------------------------------------------
@@ -326,7 +333,15 @@ def deploys(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     report = (
-        reads.attempt("Deploys", deploys_question.report, gw, p99="p99" in settings.HEALTH_PERCENTILES) if gw else None
+        reads.attempt(
+            "Deploys",
+            deploys_question.report,
+            gw,
+            p99="p99" in settings.HEALTH_PERCENTILES,
+            chosen_ms=parse_int(request.GET.get("at")),  # a deploy of the list, compared instead of the latest
+        )
+        if gw
+        else None
     )
     context = {"report": report}
     if request.htmx:

@@ -117,6 +117,8 @@ def chips(fields: dict) -> list[tuple[str, str]]:
     for key, value in fields.items():
         if key in hidden or value in (None, "", False, [], {}):
             continue
+        if key == "aws_calls" and isinstance(value, list):
+            value = len(value)  # each call is drawn in the request page's timeline
         result.append((key.replace("_", " "), "" if value is True else str(value)))
     return result
 

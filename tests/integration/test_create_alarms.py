@@ -14,7 +14,10 @@ from console.health import alarms
 from console.health import aws as health_aws
 
 FUNCTION = "notes-console-dev"
-NAMES = [f"{FUNCTION}-{n}" for n in ("error-rate", "throttles", "p99-duration", "stream-iterator-age", "api-5xx")]
+NAMES = [
+    f"{FUNCTION}-{n}"
+    for n in ("error-rate", "throttles", "p99-duration", "stream-iterator-age", "async-events-dropped", "api-5xx")
+]
 
 
 @pytest.fixture
@@ -75,7 +78,10 @@ def test_a_changed_threshold_is_updated_and_nothing_else(stage_file, monkeypatch
     stage_file.write_text(json.dumps(settings))
     out = run(stage_file)
     assert f"updated: {FUNCTION}-p99-duration, {FUNCTION}-stream-iterator-age" in out
-    assert f"unchanged: {FUNCTION}-error-rate, {FUNCTION}-throttles, {FUNCTION}-api-5xx" in out
+    assert (
+        f"unchanged: {FUNCTION}-error-rate, {FUNCTION}-throttles, {FUNCTION}-async-events-dropped, {FUNCTION}-api-5xx"
+        in out
+    )
     made = described()
     assert made[f"{FUNCTION}-p99-duration"]["Threshold"] == 8000.0
     assert made[f"{FUNCTION}-stream-iterator-age"]["Threshold"] == 120000.0

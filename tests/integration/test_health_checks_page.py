@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 from console.health import aws as health_aws
 from console.health import overview_reads
 from console.health.alarms import AlarmTarget, alarms_apply, recommended
+from console.health.async_facts import AsyncConfig
 from console.health.aws_setup import read_setup_facts
 from console.health.gateway import FunctionConfig
 from tests import health_samples as s
@@ -147,7 +148,7 @@ def test_documented_shapes_no_url_and_no_invoke_config_are_not_found(on_aws):
             {"logGroupNamePrefix": GROUP, "limit": 5},
         )
         facts = gw.setup_facts(config)
-    assert facts.function_url_auth == "" and facts.async_config is False and facts.on_failure == ""
+    assert facts.function_url_auth == "" and facts.async_config == AsyncConfig(configured=False)
     assert facts.log_group_found and facts.log_retention_days == 14 and gw.calls == 3
 
 
@@ -180,7 +181,9 @@ def test_documented_shapes_url_and_invoke_config(on_aws):
             },
         )
         facts = gw.setup_facts(config, budget=2)
-    assert facts.function_url_auth == "AWS_IAM" and facts.on_failure == "arn:aws:sqs:us-east-1:123456789012:q"
+    assert facts.function_url_auth == "AWS_IAM"
+    assert facts.async_config.on_failure == "arn:aws:sqs:us-east-1:123456789012:q"
+    assert facts.async_config.max_retries == 2 and facts.async_config.max_event_age_s == 3600
     assert "logs" in facts.unread and "alarms" in facts.unread and gw.calls == 2
 
 

@@ -138,7 +138,7 @@ def test_the_policy_reads_only_its_own_function_and_log_group(stage):
         "lambda:GetFunction",
         "lambda:ListVersionsByFunction",
         "lambda:GetFunctionUrlConfig",
-        "lambda:GetFunctionEventInvokeConfig",
+        "lambda:GetFunctionEventInvokeConfig",  # the Checks page and the asynchronous invocations page
     ]  # named, no GetFunction* family
     assert as_list(lambda_reads["Resource"]) == [function]
     assert set(log_reads["Action"]) == {"logs:FilterLogEvents", "logs:StartQuery"}

@@ -115,6 +115,7 @@ ROWS: dict[str, Row] = {
     "console/alarms/": Row("/console/alarms/", GET=ADMIN, HEAD=ADMIN),
     "console/checks/": Row("/console/checks/", GET=ADMIN, HEAD=ADMIN),
     "console/triggers/streams/": Row("/console/triggers/streams/", GET=ADMIN, HEAD=ADMIN),
+    "console/triggers/async/": Row("/console/triggers/async/", GET=ADMIN, HEAD=ADMIN),
     # notes pages
     "notes/": Row("/notes/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
     "notes/new": Row("/notes/new", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"),

@@ -39,6 +39,10 @@ ALLOWED_MODULE_CONTAINERS: dict[tuple[str, str], str] = {
         "console.health.overview_reads",
         "_kept",
     ): "keyed by (gateway kind, function, range key): one function, two kinds, the fixed RANGES (Window.for_range)",
+    (
+        "console.health.deploy_reads",
+        "_cache",
+    ): "keyed by function name, as _log_formats; each entry holds one Query's deploys (Limit MAX_LISTED)",
 }
 _GROWING_METHODS = {"append", "appendleft", "add", "update", "setdefault", "extend", "insert", "__setitem__"}
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from console.health import checks as c
+from console.health.async_facts import AsyncConfig
 from console.health.gateway import FunctionConfig, SetupFacts
 from console.health.invocation_lines import Invocation
 from console.health.stage import redact_environment
@@ -55,8 +56,9 @@ def inv(
 
 HEALTHY_SETUP = SetupFacts(
     function_url_auth="",
-    async_config=True,
-    on_failure="arn:aws:sqs:us-east-1:123456789012:notes-console-prod-failed",
+    async_config=AsyncConfig(
+        configured=True, on_failure="arn:aws:sqs:us-east-1:123456789012:notes-console-prod-failed"
+    ),
     log_group_found=True,
     log_retention_days=30,
     alarm_names=("notes-console-prod-errors", "notes-console-prod-throttles"),
@@ -228,10 +230,10 @@ def test_it_lists_missing_recommended_alarms_with_the_command():
 
 
 def test_it_flags_a_missing_async_config_or_on_failure_destination():
-    none = one("async_on_failure", facts(setup=replace(HEALTHY_SETUP, async_config=False, on_failure="")))
+    none = one("async_on_failure", facts(setup=replace(HEALTHY_SETUP, async_config=AsyncConfig(configured=False))))
     assert none.status == c.WARN and none.title == "No asynchronous invocation config"
     assert f"put-function-event-invoke-config --function-name {FN}" in none.fix
-    no_dest = one("async_on_failure", facts(setup=replace(HEALTHY_SETUP, on_failure="")))
+    no_dest = one("async_on_failure", facts(setup=replace(HEALTHY_SETUP, async_config=AsyncConfig(configured=True))))
     assert no_dest.status == c.WARN and no_dest.title == "No on-failure destination"
 
 
