@@ -19,16 +19,23 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.core import signing
 
 from notes.cursor import load_signed, updated_sort_key
 from notes.domain import InvalidCursor, Note, NoteFilters, NotePage, label_key
-
-if TYPE_CHECKING:
-    from notes.query import Criteria
 from notes.text import normalize
+
+
+class Criteria(Protocol):
+    """What a page asks for (notes/query.py's Criteria): the entries to read, and the check of a note."""
+
+    @property
+    def lookup(self) -> str | None: ...
+
+    def wanted(self, note: Note, *, mine: list[str] | None = None) -> bool: ...
+
 
 # A note's first MAX_TERMS distinct words (title first, then category, then content) are indexed, each
 # cut to MAX_TERM_CHARS: one index item (one write unit) per word, so this caps what a save can cost.
@@ -201,17 +208,14 @@ def search_page(
     read_entries: ReadEntries,
     read_recent: ReadRecent,
     read_notes: ReadNotes,
-    criteria: Criteria | None = None,
+    criteria: Criteria,
 ) -> NotePage:
     """One page of the notes that match, read from the index entries `criteria.lookup` names (a word, a
     label, pinned or archived), newest-created first, pinned ones first within the page."""
-    from notes.query import criteria as criteria_of
-
-    wanted_criteria = criteria if criteria is not None else criteria_of(filters)
-    lookup = wanted_criteria.lookup
+    lookup = criteria.lookup
     if lookup is None:
         return NotePage([], None)
-    page = _search_page(user_id, wanted_criteria, lookup, limit, cursor, read_entries, read_recent, read_notes)
+    page = _search_page(user_id, criteria, lookup, limit, cursor, read_entries, read_recent, read_notes)
     return NotePage(sorted(page.notes, key=lambda n: not n.pinned), page.cursor)
 
 
