@@ -157,7 +157,7 @@ def clean_labels(labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 
 def parse_labels_text(text: str) -> list[str]:
     """Labels as a form field holds them: separated by commas or new lines."""
-    return [part for part in re.split(r"[,\n]", text) if part.strip()]
+    return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
 
 
 @dataclass(frozen=True)
