@@ -250,7 +250,7 @@ class DynamoDBNoteRepository:
         collected: list[Note] = []
         calls = 0
         while True:
-            batch = max(limit + 1, FILTERED_BATCH) if filtered else limit + 1
+            batch = max(limit + 1, FILTERED_BATCH) if filtered else limit - len(collected) + 1
             kwargs = dict(request, Limit=batch)
             if start:
                 kwargs["ExclusiveStartKey"] = start
