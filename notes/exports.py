@@ -37,14 +37,29 @@ PART_MAX_BYTES = 5_900_000  # a download stops here whatever happened since the 
 JSON_TYPE = "application/json"
 ZIP_TYPE = "application/zip"
 
-_NOTE_FIELDS = ("id", "title", "content", "category", "important", "completed", "created_at", "updated_at", "version")
+_NOTE_FIELDS = (
+    "id",
+    "title",
+    "content",
+    "labels",
+    "category",  # deprecated (the first label), kept so an older Notes Console still imports the file
+    "important",
+    "completed",
+    "pinned",
+    "archived",
+    "created_at",
+    "updated_at",
+    "version",
+)
 # Zip framing per file, beyond its name and data: local header 30 + data descriptor 16 + central entry 46.
 _ZIP_ENTRY_OVERHEAD = 92
 _ZIP_END_RECORD = 22
 
 
 def note_export_json(note: Note) -> dict[str, object]:
-    return {name: getattr(note, name) for name in _NOTE_FIELDS}
+    values = {name: getattr(note, name) for name in _NOTE_FIELDS}
+    values["labels"] = list(note.labels)
+    return values
 
 
 def lambda_text_bytes(text: str) -> int:

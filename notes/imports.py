@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from notes.domain import (
-    FIELD,
     TITLE_MAX_CHARS,
     Note,
     ValidationError,
     clean_fields,
+    label_problem,
     new_note_id,
     now_iso,
 )
@@ -211,10 +211,10 @@ def _stamp_from_usec(value: object) -> str | None:
 
 
 def _category_and_rest(tags: list[str]) -> tuple[str | None, list[str]]:
-    spec = FIELD["category"]
+    # The first tag that is a valid label becomes the note's (deprecated single) category, i.e. its label.
     for i, tag in enumerate(tags):
-        if tag.strip() and spec.problem(tag) is None:
-            return spec.clean(tag), tags[:i] + tags[i + 1 :]
+        if tag.strip() and label_problem(tag) is None:
+            return tag.strip(), tags[:i] + tags[i + 1 :]
     return None, tags
 
 
@@ -263,7 +263,8 @@ def _read_own(name: str, document: dict, reading: _Reading) -> None:
         if created is None or updated is None:
             reading.problems.append(f"{where}: created_at and updated_at must be ISO-8601 times.")
             continue
-        values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
+        fields = ("title", "content", "labels", "category", "important", "completed", "pinned", "archived")
+        values = {k: note[k] for k in fields if k in note}
         _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
 
 
