@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from notes import services
+from notes import services, wiring
 from tests.integration.note_views_support import form, htmx, make_note, text
 
 
@@ -124,3 +124,17 @@ def test_a_bad_new_label_name_is_a_400_keeping_what_was_typed(alice, client_for)
 def test_a_forged_done_message_is_not_shown(alice, client_for):
     page = text(client_for(alice).get("/notes/labels/", {"done": "Your account is closed"}))
     assert "Your account is closed" not in page
+
+
+def test_the_archive_pages_through_its_own_notes(alice, client_for, settings):
+    settings.NOTES_PAGE_SIZE = 2
+    client = client_for(alice)
+    for i in range(3):
+        note = make_note(alice, title=f"archived {i}")
+        client.post(f"/notes/{note.id}/toggle/archived", {"version": 1, "value": "1"})
+        wiring.note_repository().index_note(services.note_get(user_id=alice.id, note_id=note.id))  # the stream
+    make_note(alice, title="live")
+    page = text(client.get("/notes/archive/"))
+    assert titles(page) == ["archived 2", "archived 1"]
+    link = html.unescape(re.search(r'href="(/notes/archive/\?cursor=[^"]+)"', page).group(1))
+    assert titles(text(client.get(link))) == ["archived 0"]
