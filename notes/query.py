@@ -58,7 +58,9 @@ def _tokens(q: str) -> list[tuple[str, str, bool]]:
             tokens.append((operator, value, True))
             continue
         operator, sep, value = head.partition(":")
-        if sep and operator and value and operator.lstrip("-").isalpha():
+        if sep and operator and operator.lstrip("-").isalpha():
+            if not value:
+                raise _problem(f"{operator}: needs something after the colon, e.g. label:work or is:pinned.")
             tokens.append((operator, value, False))
         else:
             tokens.append(("", head, False))
@@ -141,7 +143,9 @@ def parse(q: str | None) -> Criteria:
     for operator, value, quoted in _tokens(q or ""):
         negated = operator.startswith("-")
         name = operator.lstrip("-").lower()
-        if not operator:
+        if operator == "-" and quoted:  # -"a phrase": without these words
+            excluded.extend(_words(value))
+        elif not operator:
             if value.startswith("-") and not quoted and len(value) > 1:
                 excluded.extend(_words(value[1:]))
             elif quoted:
