@@ -26,7 +26,9 @@ from notes.domain import (
     FIELD,
     HISTORY_KEEP,
     LABEL_MAX_CHARS,
+    LABEL_PATTERN,
     LABELS_MAX,
+    NO_CONTROL_PATTERN,
     TITLE_MAX_CHARS,
     TRASH_DAYS,
 )
@@ -68,6 +70,7 @@ _LABEL = {
     "type": "string",
     "minLength": 1,
     "maxLength": LABEL_MAX_CHARS,
+    "pattern": LABEL_PATTERN,
     "description": (
         f"1-{LABEL_MAX_CHARS} characters of any script, punctuation allowed, no control characters; stored "
         "without surrounding spaces. Compared ignoring case and accents (`fete` is `Fête`), shown as typed."
@@ -82,6 +85,7 @@ _LABELS = {
 _CATEGORY = {
     "type": "string",
     "maxLength": LABEL_MAX_CHARS,
+    "pattern": NO_CONTROL_PATTERN,
     "deprecated": True,
     "description": (
         "Deprecated: use `labels`. Sent without `labels`, it becomes the note's only label (blank: none). "
