@@ -30,7 +30,7 @@ CATEGORY_PATTERN = r"^[A-Za-z0-9_ -]*$"
 _FORBIDDEN_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
 # A label's characters: not C0/C1 controls, invisible format characters, line/paragraph separators or lone
 # surrogates; and not only spaces. Written for the OpenAPI document too (the same in ECMA-262 and Python).
-_CONTROL = r"\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff"
+_CONTROL = r"\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff"
 LABEL_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
 NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
