@@ -277,7 +277,7 @@ def test_keyboard_shortcuts(new_context, sign_in):
 
     page.goto(f"/notes/{note.id}/")
     page.keyboard.press("e")
-    expect(page).to_have_url(re.compile(rf"/notes/{note.id}/edit$"))
+    expect(page).to_have_url(re.compile(rf"/notes/{note.id}/edit\?from=note$"))  # saving lands on the note
     page.get_by_label("Title").press("Escape")  # cancel: nothing was typed, so no question
     expect(page).to_have_url(re.compile(rf"/notes/{note.id}/$"))
 
