@@ -13,8 +13,14 @@ from notes.ids import NOTE_ID_PATTERN  # noqa: F401
 
 TITLE_MAX_CHARS = 200
 CONTENT_MAX_BYTES = 100 * 1024
-CATEGORY_MAX_CHARS = 40
-DEFAULT_CATEGORY = "general"
+CATEGORY_MAX_CHARS = 40  # the deprecated single category (a label now); kept for old clients' limits
+DEFAULT_CATEGORY = "general"  # what a deprecated `category` reads as on a note without labels
+LABELS_MAX = 20
+LABEL_MAX_CHARS = 50
+LABELS_RULE = (
+    f"at most {LABELS_MAX} labels, each 1-{LABEL_MAX_CHARS} characters of any script "
+    "(letters, digits, spaces and punctuation; no control characters)"
+)
 
 # These expressions go into the OpenAPI document too; they mean the same in ECMA-262 and Python.
 # Whitespace is what Python's str.strip() removes, so "has a non-space character" is exactly "not blank".
@@ -24,6 +30,12 @@ NO_NUL_PATTERN = r"^[^\x00]*$"
 # ASCII only, so the API's JSON Schema pattern says exactly the same thing in every client's regex dialect.
 CATEGORY_PATTERN = r"^[A-Za-z0-9_ -]*$"
 _FORBIDDEN_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
+# A label's characters: not C0/C1 controls, invisible format characters, line/paragraph separators or lone
+# surrogates; and not only spaces. Written for the OpenAPI document too (the same in ECMA-262 and Python).
+_CONTROL = r"\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff"
+LABEL_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
+NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,8 @@ class FieldSpec:
 
     def problem(self, value: object) -> str | None:
         """Why `value` can't be this field's value, in the one wording pages and API share; None if it can."""
+        if self.type is tuple:
+            return labels_problem(value)
         if self.type is bool:
             return None if isinstance(value, bool) else f"{self.label} must be true or false."
         if not isinstance(value, str):
@@ -73,6 +87,8 @@ class FieldSpec:
         problem = self.problem(value)
         if problem:
             raise ValidationError({self.name: problem})
+        if self.type is tuple:
+            return clean_labels(value)  # type: ignore[arg-type]
         if self.type is str:
             text = value.strip() if self.strip else value  # type: ignore[union-attr]
             return text if text or self.required else self.default
@@ -91,20 +107,66 @@ FIELDS: tuple[FieldSpec, ...] = (
         strip=True,
     ),
     FieldSpec("content", str, "", max_bytes=CONTENT_MAX_BYTES, pattern=NO_NUL_PATTERN),
-    FieldSpec(
-        "category",
-        str,
-        DEFAULT_CATEGORY,
-        max_chars=CATEGORY_MAX_CHARS,
-        pattern=CATEGORY_PATTERN,
-        rule="ASCII letters, digits, spaces, '-' and '_'",
-        strip=True,
-    ),
+    FieldSpec("labels", tuple, (), rule=LABELS_RULE),
     FieldSpec("important", bool, False),
     FieldSpec("completed", bool, False),
+    FieldSpec("pinned", bool, False),
+    FieldSpec("archived", bool, False),
 )
 FIELD = {spec.name: spec for spec in FIELDS}
 EDITABLE_FIELDS = tuple(FIELD)
+# Deprecated: the single category of old clients and old exports. Sent alone it becomes the note's only label
+# (any label is a valid category now); read back, it is the first label.
+CATEGORY_ALIAS = "category"
+
+
+def label_key(label: str) -> str:
+    """What two labels are compared by: the search index's normalization (case and accents ignored)."""
+    from notes.text import normalize
+
+    return normalize(label.strip())
+
+
+def label_problem(label: object) -> str | None:
+    """Limits apply to what was sent (as the OpenAPI document states them); stripping happens on storing."""
+    if not isinstance(label, str):
+        return "Each label must be a string."
+    if not label.strip():
+        return "A label cannot be empty or only spaces."
+    if len(label) > LABEL_MAX_CHARS:
+        return f"Label {label[:20]!r}... must be at most {LABEL_MAX_CHARS} characters (it has {len(label)})."
+    bad = _CONTROL_RE.search(label)
+    if bad is not None:
+        shown = _CONTROL_RE.sub("?", label)
+        return (
+            f"Label {shown!r} contains a control or invisible character (U+{ord(bad.group()):04X}); use visible text."
+        )
+    return None
+
+
+def labels_problem(value: object) -> str | None:
+    if not isinstance(value, (list, tuple)):
+        return "Labels must be a list of strings."
+    for label in value:
+        problem = label_problem(label)
+        if problem:
+            return problem
+    if len(value) > LABELS_MAX:
+        return f"A note can have at most {LABELS_MAX} labels (it has {len(value)})."
+    return None
+
+
+def clean_labels(labels: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Stripped, each once (the first spelling kept, compared by label_key), in the order given."""
+    kept: dict[str, str] = {}
+    for label in labels:
+        kept.setdefault(label_key(label), label.strip())
+    return tuple(kept.values())
+
+
+def parse_labels_text(text: str) -> list[str]:
+    """Labels as a form field holds them: separated by commas or new lines."""
+    return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
 
 
 @dataclass(frozen=True)
@@ -113,12 +175,48 @@ class Note:
     user_id: str
     title: str
     content: str = ""
-    category: str = DEFAULT_CATEGORY
+    labels: tuple[str, ...] = ()
     important: bool = False
     completed: bool = False
+    pinned: bool = False
+    archived: bool = False
     created_at: str = ""
     updated_at: str = ""
     version: int = 1
+
+    def __init__(  # noqa: PLR0913 - the fields, plus the deprecated category
+        self,
+        id: str,  # noqa: A002 - the field's name
+        user_id: str,
+        title: str,
+        content: str = "",
+        labels: tuple[str, ...] | list[str] = (),
+        important: bool = False,
+        completed: bool = False,
+        pinned: bool = False,
+        archived: bool = False,
+        created_at: str = "",
+        updated_at: str = "",
+        version: int = 1,
+        *,
+        category: str | None = None,
+    ) -> None:
+        # Deprecated `category`: code and files of before labels still make notes with one; it is the label.
+        if category and not labels:
+            labels = (category,)
+        values = dict(locals())
+        for name in self.__dataclass_fields__:
+            object.__setattr__(self, name, values[name])
+        object.__setattr__(self, "labels", tuple(labels))
+
+    @property
+    def category(self) -> str:
+        """Deprecated: the first label (old clients and pages read one category)."""
+        return self.labels[0] if self.labels else DEFAULT_CATEGORY
+
+    @property
+    def label_keys(self) -> frozenset[str]:
+        return frozenset(label_key(label) for label in self.labels)
 
 
 TRASH_DAYS = 30
@@ -134,14 +232,22 @@ class TrashedNote:
 
 @dataclass(frozen=True)
 class NoteFilters:
-    category: str | None = None
+    category: str | None = None  # deprecated: one label
     important: bool | None = None
     completed: bool | None = None
     q: str | None = None
+    labels: tuple[str, ...] = ()  # every one must match
+    pinned: bool | None = None
+    archived: bool | None = None  # None and False: the main list (archived notes are left out); True: the archive
+
+    @property
+    def all_labels(self) -> tuple[str, ...]:
+        return (*self.labels, self.category) if self.category else self.labels
 
     @property
     def active(self) -> bool:
-        return any(v not in (None, "") for v in (self.category, self.important, self.completed, self.q))
+        values = (self.category, self.important, self.completed, self.q, self.pinned, self.archived)
+        return bool(self.labels) or any(v not in (None, "") for v in values)
 
 
 @dataclass(frozen=True)
@@ -208,6 +314,8 @@ def clean_fields(values: dict[str, object], *, partial: bool = False) -> dict[st
     there and missing optional fields get their defaults."""
     cleaned: dict[str, object] = {}
     errors: dict[str, str] = {}
+    if CATEGORY_ALIAS in values:
+        values = _category_as_labels(values, errors)
     for spec in FIELDS:
         if spec.name not in values:
             if partial:
@@ -224,3 +332,20 @@ def clean_fields(values: dict[str, object], *, partial: bool = False) -> dict[st
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def _category_as_labels(values: dict[str, object], errors: dict[str, str]) -> dict[str, object]:
+    """The deprecated `category`: the only label when `labels` is not given too (blank means none)."""
+    values = dict(values)
+    category = values.pop(CATEGORY_ALIAS)
+    if "labels" in values:
+        return values
+    if category is None or (isinstance(category, str) and not category.strip()):
+        values["labels"] = []
+        return values
+    problem = label_problem(category)
+    if problem:
+        errors[CATEGORY_ALIAS] = problem.replace("Label", "Category", 1)
+        return values
+    values["labels"] = [category]
+    return values

@@ -17,6 +17,7 @@ from typing import Any
 
 from console.aws import dynamodb
 from console.aws.errors import ConditionFailed, StoreUnavailable
+from notes import query
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     FIELD,
@@ -33,7 +34,7 @@ from notes.domain import (
     now_iso,
 )
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
-from notes.repository import distinct_categories, matches, note_id_for_token
+from notes.repository import distinct_categories, note_id_for_token
 
 
 def _epoch(stamp: str) -> int:
@@ -88,7 +89,20 @@ def _history_item(note: Note) -> dict[str, Any]:
     return item
 
 
-_KIND = {str: "S", bool: "BOOL"}  # a field's DynamoDB attribute type, by its spec's type
+_KIND = {str: "S", bool: "BOOL", tuple: "L"}  # a field's DynamoDB attribute type, by its spec's type
+# Left out of the item when they hold their default, so old items (written before they existed) read the same.
+_OPTIONAL = frozenset({"content", "labels", "pinned", "archived"})
+
+
+def _value(name: str, value: object) -> dict[str, Any]:
+    kind = _KIND[FIELD[name].type]
+    if kind == "L":
+        return {"L": [{"S": label} for label in value]}  # type: ignore[attr-defined]
+    return {kind: value}
+
+
+def _absent(name: str, value: object) -> bool:
+    return name in _OPTIONAL and value == FIELD[name].default
 
 
 def to_item(note: Note) -> dict[str, Any]:
@@ -98,23 +112,29 @@ def to_item(note: Note) -> dict[str, Any]:
         "type": {"S": "note"},
         "id": {"S": note.id},
         "user_id": {"S": note.user_id},
-        **{spec.name: {_KIND[spec.type]: getattr(note, spec.name)} for spec in FIELDS},
+        **{spec.name: _value(spec.name, getattr(note, spec.name)) for spec in FIELDS},
         "created_at": {"S": note.created_at},
         "updated_at": {"S": note.updated_at},
         "updated_sk": {"S": updated_sort_key(note.updated_at, note.id)},
         "version": {"N": str(note.version)},
     }
-    # DynamoDB refuses empty strings only in key attributes, but leaving content out keeps items small.
-    if not note.content:
-        del item["content"]
+    # DynamoDB refuses empty strings only in key attributes, but leaving defaults out keeps items small.
+    for name in _OPTIONAL:
+        if _absent(name, getattr(note, name)):
+            del item[name]
     return item
 
 
 def _attribute(item: dict[str, Any], name: str, kind: str) -> object:
-    """A field's value; only content may be absent (to_item leaves it out when empty). Any other field
-    missing means the item is not a note (a KeyError the callers treat as unreadable)."""
-    if name == "content" and name not in item:
-        return ""
+    """A field's value; only the optional ones may be absent (to_item leaves them out at their default). Any
+    other field missing means the item is not a note (a KeyError the callers treat as unreadable)."""
+    if name == "labels":
+        if "labels" in item:
+            return tuple(v["S"] for v in item["labels"]["L"])
+        # Read-time migration: an item written before labels has a `category`; it becomes the only label.
+        return (item["category"]["S"],) if item.get("category", {}).get("S") else ()
+    if name in _OPTIONAL and name not in item:
+        return FIELD[name].default
     return item[name][kind]
 
 
@@ -197,35 +217,51 @@ class DynamoDBNoteRepository:
     def list(
         self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None
     ) -> NotePage:
-        if filters is not None and filters.q:
-            return self._search.search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
+        wanted = query.criteria(filters)
+
+        def from_index(crit: query.Criteria, cursor: str | None, limit: int) -> NotePage:
+            return self._search.search(user_id=user_id, limit=limit, cursor=cursor, filters=filters, criteria=crit)
+
+        return query.list_page(
+            user_id=user_id,
+            criteria=wanted,
+            limit=limit,
+            cursor=cursor,
+            from_index=from_index,
+            from_updated=lambda crit, cursor, limit: self._list_updated(user_id, limit, cursor, crit),
+            from_trash=lambda: [t.note for t in self.list_trash(user_id=user_id)],
+        )
+
+    def _list_updated(self, user_id: str, limit: int, cursor: str | None, criteria: query.Criteria) -> NotePage:
+        """The main list (or the notes the criteria keep of it), newest update first, on `by_updated`."""
         pk = user_pk(user_id)
         start: dict[str, Any] | None = None
         if cursor:
             updated_sk, note_id = decode_cursor(user_id=user_id, cursor=cursor)
             start = {"pk": {"S": pk}, "sk": {"S": note_sk(note_id)}, "updated_sk": {"S": updated_sk}}
-        query: dict[str, Any] = {
+        request: dict[str, Any] = {
             "IndexName": dynamodb.BY_UPDATED_INDEX,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": pk}},
             "ScanIndexForward": False,
             "ConsistentRead": True,
         }
-        filtered = filters is not None and filters.active
-        if filtered:
-            self._add_filter_expression(query, filters)
+        # Archived (and, after the pinned block, pinned) notes are always left out, but they are few: a page
+        # reads its size plus one, and reads on when some were left out. Other filters read bigger batches.
+        filtered = any(v is not None for v in (criteria.important, criteria.completed)) or bool(criteria.excluded)
+        self._add_filter_expression(request, criteria)
         collected: list[Note] = []
         calls = 0
         while True:
-            batch = max(limit + 1, FILTERED_BATCH) if filtered else limit + 1
-            kwargs = dict(query, Limit=batch)
+            batch = max(limit + 1, FILTERED_BATCH) if filtered else limit - len(collected) + 1
+            kwargs = dict(request, Limit=batch)
             if start:
                 kwargs["ExclusiveStartKey"] = start
             resp = self._call("query", **kwargs)
             calls += 1
             for item in resp.get("Items", []):
                 note = from_item(item)
-                if not matches(note, filters):  # the text search runs here, case-insensitively
+                if not criteria.wanted(note):  # words, labels and the rest are checked here
                     continue
                 if len(collected) == limit:
                     last = collected[-1]
@@ -248,32 +284,40 @@ class DynamoDBNoteRepository:
         return encode_cursor(user_id=user_id, updated_sk=updated_sort_key(note.updated_at, note.id), note_id=note.id)
 
     @staticmethod
-    def _add_filter_expression(query: dict[str, Any], filters: NoteFilters) -> None:
+    def _add_filter_expression(request: dict[str, Any], criteria: query.Criteria) -> None:
         parts: list[str] = ["#type = :note"]
         names = {"#type": "type"}
-        values = query["ExpressionAttributeValues"]
+        values = request["ExpressionAttributeValues"]
         values[":note"] = {"S": "note"}
-        if filters.important is not None:
+        values[":true"] = {"BOOL": True}
+        # pinned and archived are absent on items at their default (false), and on items older than them.
+        archived = criteria.scope == "archive"
+        parts.append("archived = :true" if archived else "(attribute_not_exists(archived) OR archived <> :true)")
+        if criteria.pinned is not None:
+            parts.append("pinned = :true" if criteria.pinned else "(attribute_not_exists(pinned) OR pinned <> :true)")
+        if criteria.important is not None:
             parts.append("important = :important")
-            values[":important"] = {"BOOL": filters.important}
-        if filters.completed is not None:
+            values[":important"] = {"BOOL": criteria.important}
+        if criteria.completed is not None:
             parts.append("completed = :completed")
-            values[":completed"] = {"BOOL": filters.completed}
-        query["FilterExpression"] = " AND ".join(parts)
-        query["ExpressionAttributeNames"] = names
+            values[":completed"] = {"BOOL": criteria.completed}
+        request["FilterExpression"] = " AND ".join(parts)
+        request["ExpressionAttributeNames"] = names
 
     def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
         kwargs: dict[str, Any] = {
             "IndexName": dynamodb.BY_UPDATED_INDEX,
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}},
-            "ProjectionExpression": "category",
+            "ProjectionExpression": "labels, category",
             "ScanIndexForward": False,
         }
         found: list[str] = []
-        while len(found) < scan_limit:
-            resp = self._call("query", **kwargs, Limit=scan_limit - len(found))
-            found.extend(i["category"]["S"] for i in resp.get("Items", []) if "category" in i)
+        seen = 0
+        while seen < scan_limit:
+            resp = self._call("query", **kwargs, Limit=scan_limit - seen)
+            seen += len(resp.get("Items", []))
+            found.extend(label for i in resp.get("Items", []) for label in _attribute(i, "labels", "L"))  # type: ignore[attr-defined]
             if "LastEvaluatedKey" not in resp:
                 break
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
@@ -308,13 +352,14 @@ class DynamoDBNoteRepository:
             sets.append("#visit = :visit")
         else:
             removes.append("#visit")
+        if "labels" in changes:
+            removes.append("category")  # labels are written: the old category (read as a label) goes
         for i, (name, value) in enumerate(changes.items()):
-            kind = _KIND[FIELD[name].type]
             names[f"#f{i}"] = name
-            if name == "content" and value == "":
+            if _absent(name, value):
                 removes.append(f"#f{i}")
                 continue
-            values[f":f{i}"] = {kind: value}
+            values[f":f{i}"] = _value(name, value)
             sets.append(f"#f{i} = :f{i}")
         expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
         try:
@@ -625,6 +670,9 @@ class DynamoDBNoteRepository:
 
     def index_note(self, note: Note) -> bool:
         return self._search.index_note(note)
+
+    def label_counts(self, *, user_id: str) -> dict[str, tuple[str, int]]:
+        return self._search.label_counts(user_id=user_id)
 
     def unindex_note(self, *, user_id: str, note_id: str, version: int | None = None) -> None:
         self._search.unindex_note(user_id=user_id, note_id=note_id, version=version)

@@ -38,16 +38,30 @@ PART_MAX_BYTES = 5_900_000  # a download stops here whatever happened since the 
 JSON_TYPE = "application/json"
 ZIP_TYPE = "application/zip"
 
-_NOTE_FIELDS = ("id", "title", "content", "category", "important", "completed", "created_at", "updated_at", "version")
+_NOTE_FIELDS = (
+    "id",
+    "title",
+    "content",
+    "labels",
+    "category",  # deprecated (the first label), kept so an older Notes Console still imports the file
+    "important",
+    "completed",
+    "pinned",
+    "archived",
+    "created_at",
+    "updated_at",
+    "version",
+)
 # Zip framing per file, beyond its name and data: local header 30 + data descriptor 16 + central entry 46.
 _ZIP_ENTRY_OVERHEAD = 92
 _ZIP_END_RECORD = 22
 
 
 def note_export_json(note: Note) -> dict[str, object]:
-    fields = {name: getattr(note, name) for name in _NOTE_FIELDS}
-    fields["created_at"], fields["updated_at"] = normal_stamp(note.created_at), normal_stamp(note.updated_at)
-    return fields
+    values = {name: getattr(note, name) for name in _NOTE_FIELDS}
+    values["labels"] = list(note.labels)
+    values["created_at"], values["updated_at"] = normal_stamp(note.created_at), normal_stamp(note.updated_at)
+    return values
 
 
 def lambda_text_bytes(text: str) -> int:
@@ -93,9 +107,13 @@ def note_markdown(note: Note) -> str:
         "---",
         f"id: {_yaml_string(note.id)}",  # quoted: an id of digits (or digits and one e) would read as a number
         f"title: {_yaml_string(note.title)}",
+        # A JSON array (one line: json.dumps escapes any newline) is a YAML flow sequence.
+        f"labels: {json.dumps(list(note.labels), ensure_ascii=False)}",
         f"category: {_yaml_string(note.category)}",
         f"important: {'true' if note.important else 'false'}",
         f"completed: {'true' if note.completed else 'false'}",
+        f"pinned: {'true' if note.pinned else 'false'}",
+        f"archived: {'true' if note.archived else 'false'}",
         f"created_at: {_yaml_string(normal_stamp(note.created_at))}",
         f"updated_at: {_yaml_string(normal_stamp(note.updated_at))}",
         f"version: {note.version}",

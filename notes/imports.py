@@ -40,11 +40,11 @@ from console.aws import deadline
 from console.aws.errors import StoreUnavailable
 from console.integers import json_int
 from notes.domain import (
-    FIELD,
     TITLE_MAX_CHARS,
     Note,
     ValidationError,
     clean_fields,
+    label_problem,
     new_note_id,
     now_iso,
 )
@@ -259,10 +259,10 @@ def _flag(note: dict, key: str) -> bool:
 
 
 def _category_and_rest(tags: list[str]) -> tuple[str | None, list[str]]:
-    spec = FIELD["category"]
+    # The first tag that is a valid label becomes the note's (deprecated single) category, i.e. its label.
     for i, tag in enumerate(tags):
-        if tag.strip() and spec.problem(tag) is None:
-            return spec.clean(tag), tags[:i] + tags[i + 1 :]
+        if tag.strip() and label_problem(tag) is None:
+            return tag.strip(), tags[:i] + tags[i + 1 :]
     return None, tags
 
 
@@ -317,7 +317,8 @@ def _read_own_note(where: str, note: object, reading: _Reading) -> None:
     except _NoteProblem as exc:
         reading.problems.append(f"{where}: {exc}")
         return
-    values = {k: note[k] for k in ("title", "content", "category", "important", "completed") if k in note}
+    fields = ("title", "content", "labels", "category", "important", "completed", "pinned", "archived")
+    values = {k: note[k] for k in fields if k in note}
     _add(reading, where, "notes-console", note_id, values, created, updated, original_id=note_id)
 
 

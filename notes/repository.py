@@ -50,8 +50,13 @@ class NoteRepository(Protocol):
         ...
 
     def categories(self, *, user_id: str, scan_limit: int) -> list[str]:
-        """The categories of the user's `scan_limit` most recently updated notes, each once (the first
+        """The labels of the user's `scan_limit` most recently updated notes, each once (the first
         spelling met), sorted case-insensitively. Eventually consistent is fine: they are suggestions."""
+        ...
+
+    def label_counts(self, *, user_id: str) -> dict[str, tuple[str, int]]:
+        """{label key (domain.label_key): (its spelling, how many live notes have it)}, from the label index
+        (pk = WORDS#<user_id>, sk = L#<key>#...; kept from the stream, so a moment behind the notes)."""
         ...
 
     def update(
@@ -144,24 +149,16 @@ class NoteRepository(Protocol):
 
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:
-    if filters is None:
-        return True
-    # Categories are ASCII (domain.clean_category): "errands" finds "Errands".
-    if filters.category not in (None, "") and note.category.lower() != filters.category.lower():
-        return False
-    if filters.important is not None and note.important != filters.important:
-        return False
-    if filters.completed is not None and note.completed != filters.completed:
-        return False
-    if filters.q:
-        from notes import search  # loaded by the first search, not at every cold start
+    """Whether the listing these filters ask for holds the note (notes/query.py states the criteria)."""
+    from notes import query
 
-        return search.note_matches_query(note, search.query_terms(filters.q))
-    return True
+    return query.matches(note, filters)
 
 
 def distinct_categories(categories: Iterable[str]) -> list[str]:
+    from notes.domain import label_key
+
     first: dict[str, str] = {}
     for category in categories:
-        first.setdefault(category.lower(), category)
+        first.setdefault(label_key(category), category)
     return [first[k] for k in sorted(first)]

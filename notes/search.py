@@ -16,15 +16,26 @@ Both repositories (DynamoDB and in-memory) use `search_page` with their own read
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from django.core import signing
 
 from notes.cursor import load_signed
-from notes.domain import InvalidCursor, Note, NoteFilters, NotePage
+from notes.domain import InvalidCursor, Note, NoteFilters, NotePage, label_key
+from notes.text import normalize
+
+
+class Criteria(Protocol):
+    """What a page asks for (notes/query.py's Criteria): the entries to read, and the check of a note."""
+
+    @property
+    def lookup(self) -> str | None: ...
+
+    def wanted(self, note: Note, *, mine: list[str] | None = None) -> bool: ...
+
 
 # A note's first MAX_TERMS distinct words (title first, then category, then content) are indexed, each
 # cut to MAX_TERM_CHARS: one index item (one write unit) per word, so this caps what a save can cost.
@@ -40,13 +51,6 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _SALT = "notes.search"
 
 
-def normalize(text: str) -> str:
-    if text.isascii():  # NFKD leaves ASCII as it is, and it has no combining marks
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-
-
 def words(text: str) -> list[str]:
     """The normalized words of `text`, in order (repeats kept)."""
     return _WORD_RE.findall(normalize(text))
@@ -55,12 +59,40 @@ def words(text: str) -> list[str]:
 def index_terms(note: Note) -> list[str]:
     """The words of the note that the index holds: distinct, in order of first appearance, capped."""
     terms: dict[str, None] = {}
-    for text in (note.title, note.category, note.content):
+    for text in (note.title, *note.labels, note.content):
         for word in _WORD_RE.finditer(normalize(text)):
             terms.setdefault(word.group()[:MAX_TERM_CHARS], None)
             if len(terms) >= MAX_TERMS:
                 return list(terms)
     return list(terms)
+
+
+def facet_terms(note: Note) -> list[str]:
+    """The note's entries in the label and flag indexes, as manifest terms: "#"-prefixed, which no word is.
+    Pinned is indexed for the main list only (an archived note is found through the archive's entry)."""
+    terms = [f"#{label_prefix(key)[:-1]}" for key in sorted(note.label_keys)]
+    if note.pinned and not note.archived:
+        terms.append(f"#{flag_prefix('pinned')[:-1]}")
+    if note.archived:
+        terms.append(f"#{flag_prefix('archived')[:-1]}")
+    return terms
+
+
+def index_keys(note: Note) -> list[str]:
+    """Every manifest term of the note: its labels and flags, then its words."""
+    return facet_terms(note) + index_terms(note)
+
+
+def label_spelling(note: Note, term: str) -> str | None:
+    """The label as the note spells it, for a label term of its manifest; None for other terms."""
+    if not term.startswith("#L#"):
+        return None
+    key = label_of_entry(term[1:])
+    return next((label for label in note.labels if label_key(label) == key), key)
+
+
+def is_word(term: str) -> bool:
+    return not term.startswith("#")
 
 
 def query_terms(q: str | None) -> list[str]:
@@ -96,7 +128,8 @@ def inverted_stamp(stamp: str) -> str:
 
 
 def entry_sort_key(term: str, note: Note) -> str:
-    return f"T#{term}#{inverted_stamp(note.created_at)}#{note.id}"
+    head = term[1:] if term.startswith("#") else f"T#{term}"
+    return f"{head}#{inverted_stamp(note.created_at)}#{note.id}"
 
 
 def parse_entry(sort_key: str) -> tuple[str, str]:
@@ -107,6 +140,24 @@ def parse_entry(sort_key: str) -> tuple[str, str]:
 
 def entry_prefix(term: str) -> str:
     return f"T#{term}"
+
+
+def _escape(key: str) -> str:
+    return key.replace("%", "%25").replace("#", "%23")
+
+
+def label_prefix(key: str) -> str:
+    """The entries of the notes with this label (by its label_key): L#<key, '#' escaped>#..."""
+    return f"L#{_escape(key)}#"
+
+
+def label_of_entry(sort_key: str) -> str:
+    return sort_key.split("#")[1].replace("%23", "#").replace("%25", "%")
+
+
+def flag_prefix(flag: str) -> str:
+    """The entries of the pinned (and not archived) notes, or of the archived ones: F#pinned#, F#archived#."""
+    return f"F#{flag}#"
 
 
 # --- cursor ----------------------------------------------------------------------------------------
@@ -147,14 +198,6 @@ def recent_since(now: datetime | None = None) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _other_filters_match(note: Note, filters: NoteFilters) -> bool:
-    if filters.category not in (None, "") and note.category != filters.category:
-        return False
-    if filters.important is not None and note.important != filters.important:
-        return False
-    return filters.completed is None or note.completed == filters.completed
-
-
 def search_page(
     *,
     user_id: str,
@@ -164,11 +207,29 @@ def search_page(
     read_entries: ReadEntries,
     read_recent: ReadRecent,
     read_notes: ReadNotes,
+    criteria: Criteria,
 ) -> NotePage:
-    terms = query_terms(filters.q)
-    if not terms:
+    """One page of the notes that match, read from the index entries `criteria.lookup` names (a word, a
+    label, pinned or archived), newest-created first, pinned ones first within the page."""
+    lookup = criteria.lookup
+    if lookup is None:
         return NotePage([], None)
-    term = lookup_term(terms)
+    page = _search_page(user_id, criteria, lookup, limit, cursor, read_entries, read_recent, read_notes)
+    return NotePage(sorted(page.notes, key=lambda n: not n.pinned), page.cursor)
+
+
+def _search_page(
+    user_id: str,
+    criteria: Criteria,
+    lookup: str,
+    limit: int,
+    cursor: str | None,
+    read_entries: ReadEntries,
+    read_recent: ReadRecent,
+    read_notes: ReadNotes,
+) -> NotePage:
+    by_word = lookup.startswith("T#")
+    term = lookup  # the cursor's binding: a cursor of another search is refused
 
     indexed: dict[tuple[str, int], list[str]] = {}  # a note's words, worked out once per page
 
@@ -179,7 +240,7 @@ def search_page(
         return indexed[key]
 
     def wanted(note: Note) -> bool:
-        return _other_filters_match(note, filters) and note_matches_query(note, terms, mine=words_of(note))
+        return criteria.wanted(note, mine=words_of(note))
 
     # One order, whatever the time: index order (the word matched, then newest-created first). A note
     # saved in the last RECENT_WINDOW is read directly (the index may not have it yet) and takes its own
@@ -187,7 +248,10 @@ def search_page(
     start = decode_search_cursor(user_id=user_id, cursor=cursor, term=term).after if cursor else ""
 
     def place(note: Note) -> str | None:
-        entry_term = first_term_with_prefix(note, term, mine=words_of(note))
+        if by_word:
+            entry_term = first_term_with_prefix(note, term[2:], mine=words_of(note))
+        else:  # a label or flag lookup ("L#<key>#", "F#pinned#"): the note's entry of it, if it has one
+            entry_term = next((t for t in facet_terms(note) if f"{t[1:]}#" == lookup), None)
         return entry_sort_key(entry_term, note) if entry_term is not None and wanted(note) else None
 
     recent, _more = read_recent(recent_since(), RECENT_MAX)
@@ -195,7 +259,7 @@ def search_page(
     candidates: list[tuple[str, Note]] = []
     after, exhausted = start, False
     for _ in range(SEARCH_MAX_CALLS):
-        keys, last = read_entries(entry_prefix(term), after, limit + 1)
+        keys, last = read_entries(lookup, after, limit + 1)
         ids = [parse_entry(k)[1] for k in keys]
         notes = read_notes(dict.fromkeys(i for i in ids if i not in direct))
         for key, (entry_term, note_id) in zip(keys, map(parse_entry, keys), strict=True):
@@ -203,7 +267,9 @@ def search_page(
             note = notes.get(note_id)
             if note is None or note_id in direct:
                 continue  # deleted or edited since the index saw it, or read directly
-            if first_term_with_prefix(note, term, mine=words_of(note)) != entry_term or not wanted(note):
+            if by_word and first_term_with_prefix(note, term[2:], mine=words_of(note)) != entry_term:
+                continue  # the note is reached through another of its words first
+            if not wanted(note):
                 continue
             candidates.append((key, note))
             if len(candidates) >= limit:

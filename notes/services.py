@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import overload
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from notes.domain import (
     ValidationError,
     VersionConflict,
     clean_fields,
+    clean_labels,
+    label_key,
+    label_problem,
     new_note_id,
     now_iso,
 )
@@ -205,3 +209,111 @@ def note_task_toggle(
     content = toggle_task(current.content, index=index, done=done)
     changes = clean_fields({"content": content}, partial=True)
     return repository.update(user_id=user_id, note_id=note_id, expected_version=expected_version, changes=changes)
+
+
+# --- labels ----------------------------------------------------------------------------------------
+
+LABEL_CHANGE_BATCH = 100  # notes a rename or delete changes per request; the page offers to go on
+_LABEL_CHANGE_TRIES = 3
+
+
+@dataclass(frozen=True)
+class LabelSummary:
+    key: str  # domain.label_key
+    label: str  # as typed
+    notes: int
+
+
+@dataclass(frozen=True)
+class LabelChange:
+    changed: int  # notes written
+    merged: bool  # the new name was a label already: the two are one now
+    more: bool  # notes are left (the batch was full): run it again to go on; nothing is done twice
+    skipped: list[str]  # titles of notes that kept changing meanwhile and were left as they are
+
+
+def label_list(*, user_id: str, repo: NoteRepository | None = None) -> list[LabelSummary]:
+    """The user's labels with how many live notes (archived ones included) carry each, by name."""
+    counts = _repo(repo).label_counts(user_id=user_id)
+    summaries = [LabelSummary(key=key, label=label, notes=n) for key, (label, n) in counts.items()]
+    return sorted(summaries, key=lambda s: (s.key, s.label))
+
+
+def label_rename(
+    *, user_id: str, old: str, new: str, repo: NoteRepository | None = None, batch: int = LABEL_CHANGE_BATCH
+) -> LabelChange:
+    """Give every note labelled `old` the label `new` instead (in its place). A note that changed since it
+    was read is read again and retried, never overwritten; renaming onto an existing label merges them.
+    At most `batch` notes a call: `more` says to call again, which goes on where this one stopped."""
+    problem = label_problem(new) or label_problem(old)
+    if problem:
+        raise ValidationError({"label": problem})
+    new_key, old_key = label_key(new), label_key(old)
+    merged = new_key != old_key and new_key in _repo(repo).label_counts(user_id=user_id)
+
+    def relabel(labels: tuple[str, ...]) -> tuple[str, ...]:
+        return clean_labels([new.strip() if label_key(label) == old_key else label for label in labels])
+
+    change = _relabel_all(user_id=user_id, old_key=old_key, relabel=relabel, repo=_repo(repo), batch=batch)
+    return LabelChange(changed=change.changed, merged=merged, more=change.more, skipped=change.skipped)
+
+
+def label_delete(
+    *, user_id: str, label: str, repo: NoteRepository | None = None, batch: int = LABEL_CHANGE_BATCH
+) -> LabelChange:
+    """Take the label off every note that has it; the notes stay. Same retries and batches as a rename."""
+    problem = label_problem(label)
+    if problem:
+        raise ValidationError({"label": problem})
+    key = label_key(label)
+
+    def relabel(labels: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(x for x in labels if label_key(x) != key)
+
+    return _relabel_all(user_id=user_id, old_key=key, relabel=relabel, repo=_repo(repo), batch=batch)
+
+
+def _relabel_all(
+    *,
+    user_id: str,
+    old_key: str,
+    relabel: Callable[[tuple[str, ...]], tuple[str, ...]],
+    repo: NoteRepository,
+    batch: int,
+) -> LabelChange:
+    changed, skipped = 0, []
+    for archived in (None, True):  # the list's notes, then the archive's
+        filters = NoteFilters(labels=(old_key,), archived=archived)
+        cursor: str | None = None
+        while True:
+            page = repo.list(user_id=user_id, limit=min(batch, MAX_PAGE_SIZE), cursor=cursor, filters=filters)
+            for note in page.notes:
+                if relabel(note.labels) == note.labels:
+                    continue  # done already (a stale index entry, or a run that is being resumed)
+                if changed >= batch:
+                    return LabelChange(changed=changed, merged=False, more=True, skipped=skipped)
+                if _relabel_one(repo, note, relabel):
+                    changed += 1
+                else:
+                    skipped.append(note.title)
+            if not page.cursor:
+                break
+            cursor = page.cursor
+    return LabelChange(changed=changed, merged=False, more=False, skipped=skipped)
+
+
+def _relabel_one(repo: NoteRepository, note: Note, relabel: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
+    for _ in range(_LABEL_CHANGE_TRIES):
+        try:
+            repo.update(
+                user_id=note.user_id,
+                note_id=note.id,
+                expected_version=note.version,
+                changes={"labels": relabel(note.labels)},
+            )
+            return True
+        except VersionConflict as exc:
+            note = exc.current  # changed meanwhile: apply the change to what is stored now
+        except NoteNotFound:
+            return True  # trashed meanwhile: nothing to relabel
+    return False

@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,12 +28,15 @@ from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
 from console.errors import reference_for, store_error_context, store_error_status
 from console.integers import parse_int
+from notes import query as notes_query
 from notes import services
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     DEFAULT_CATEGORY,
     EDITABLE_FIELDS,
     FIELDS,
+    LABEL_MAX_CHARS,
+    LABELS_MAX,
     NOTE_ID_PATTERN,
     TITLE_MAX_CHARS,
     InvalidCursor,
@@ -41,12 +45,13 @@ from notes.domain import (
     NoteNotFound,
     ValidationError,
     VersionConflict,
+    parse_labels_text,
 )
 from notes.repository import distinct_categories
 
 log = logging.getLogger(__name__)
 
-TOGGLE_FIELDS = ("important", "completed")
+TOGGLE_FIELDS = ("important", "completed", "pinned", "archived")
 SEARCH_MAX_CHARS = 200
 _FLAG_FILTERS = {"yes": True, "no": False}
 _CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an id
@@ -138,14 +143,21 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _form_values(post: QueryDict) -> dict[str, object]:
-    """What the user typed, as the service expects it (checkboxes are present or absent)."""
-    return {
+    """What the user typed, as the service expects it (checkboxes are present or absent). Labels: the
+    note's own that stay ticked, then those typed (comma-separated); a form of before labels sends a category."""
+    values: dict[str, object] = {
         "title": post.get("title", ""),
         "content": post.get("content", ""),
-        "category": post.get("category", ""),
         "important": "important" in post,
         "completed": "completed" in post,
+        "pinned": "pinned" in post,
+        "archived": "archived" in post,
     }
+    if "labels" in post or "new_labels" in post or "category" not in post:
+        values["labels"] = [*post.getlist("labels"), *parse_labels_text(post.get("new_labels", ""))]
+    else:
+        values["category"] = post.get("category", "")
+    return values
 
 
 def _check_form_encoding(request: HttpRequest) -> None:
@@ -180,9 +192,21 @@ def _form_context(**extra: Any) -> dict[str, Any]:
         "title_max": TITLE_MAX_CHARS,
         "category_max": CATEGORY_MAX_CHARS,
         "default_category": DEFAULT_CATEGORY,
+        "label_max": LABEL_MAX_CHARS,
+        "labels_max": LABELS_MAX,
         "errors": {},
         **extra,
     }
+
+
+def _with_label_options(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """The editor offers the user's labels (from their recent notes: one bounded read) in a <datalist>."""
+    try:
+        context["label_options"] = services.note_categories(user_id=request.user.id)
+    except StoreUnavailable as exc:
+        _store_unavailable(request, exc)
+        context["label_options"] = []
+    return context
 
 
 def _list_anchor(note_id: str) -> str:
@@ -192,37 +216,59 @@ def _list_anchor(note_id: str) -> str:
 # --- list --------------------------------------------------------------------------------------
 
 
-def _filters_from(query: QueryDict) -> tuple[NoteFilters, dict[str, str]]:
+def _filters_from(query: QueryDict, *, archive: bool = False) -> tuple[NoteFilters, dict[str, Any]]:
     category = query.get("category", "").strip()[:CATEGORY_MAX_CHARS]
     important = query.get("important", "")
     completed = query.get("completed", "")
     q = query.get("q", "").strip()[:SEARCH_MAX_CHARS]
+    # The deprecated ?category= of old links is one more label filter.
+    given = [*query.getlist("label"), category]
+    labels = list(dict.fromkeys(x.strip()[:LABEL_MAX_CHARS] for x in given if x.strip()))
     shown = {
-        "category": category,
         "important": important if important in _FLAG_FILTERS else "",
         "completed": completed if completed in _FLAG_FILTERS else "",
         "q": q,
+        "labels": labels[:LABELS_MAX],
     }
     filters = NoteFilters(
-        category=category or None,
         important=_FLAG_FILTERS.get(important),
         completed=_FLAG_FILTERS.get(completed),
         q=q or None,
+        labels=tuple(labels[:LABELS_MAX]),
+        archived=True if archive else None,
     )
     return filters, shown
 
 
+def _filter_query(shown: dict[str, Any], *, without_label: str | None = None) -> str:
+    query = QueryDict(mutable=True)
+    for name, value in shown.items():
+        if name == "labels":
+            query.setlist("label", [x for x in value if x != without_label])
+        elif value:
+            query[name] = value
+    return query.urlencode()
+
+
 @_signed_in
 @require_safe
-def note_list(request: HttpRequest) -> HttpResponse:
-    filters, shown = _filters_from(request.GET)
-    filter_query = QueryDict(mutable=True)
-    filter_query.update({k: v for k, v in shown.items() if v})
+def note_list(request: HttpRequest, *, archive: bool = False) -> HttpResponse:
+    filters, shown = _filters_from(request.GET, archive=archive)
+    list_url = reverse("notes:archive" if archive else "notes:list")
     cursor = request.GET.get("cursor") or None
+    filter_query = _filter_query(shown)
     context: dict[str, Any] = {
+        "archive": archive,
+        "list_url": list_url,
         "filters": shown,
-        "filtered": filters.active,
-        "filter_query": filter_query.urlencode(),
+        "filtered": bool(filter_query),
+        "filter_query": filter_query,
+        "label_chips": [
+            {"label": label, "remove_url": f"{list_url}?{_filter_query(shown, without_label=label)}"}
+            for label in shown["labels"]
+        ],
+        "label_max": LABEL_MAX_CHARS,
+        "search_help": notes_query.HELP,
         "cursor": cursor,
         "next_url": _without_notice(request.get_full_path()),
         "deleted_id": _note_id_param(request.GET.get("deleted")),
@@ -231,6 +277,12 @@ def note_list(request: HttpRequest) -> HttpResponse:
     partial = request.htmx and not request.htmx.history_restore_request
     try:
         page = services.note_list(user_id=request.user.id, cursor=cursor, filters=filters)
+    except ValidationError as exc:
+        # An unknown operator or an unclosed quote: say so, keep the query in the box, change nothing.
+        message = exc.errors.get("q", str(exc))
+        context.update(notes=[], next_cursor=None, query_error=message, cursor_error=message)
+        template = "notes/_results.html" if partial and request.htmx.target == "results" else "notes/list.html"
+        return render(request, template, context, status=400)
     except InvalidCursor as exc:
         context.update(notes=[], next_cursor=None)
         if partial and request.htmx.target == "note-list":
@@ -240,11 +292,13 @@ def note_list(request: HttpRequest) -> HttpResponse:
         context["cursor_error"] = str(exc)
         return render(request, "notes/list.html", context, status=400)
     context.update(
-        notes=page.notes, next_cursor=page.cursor, categories=distinct_categories(n.category for n in page.notes)
+        notes=page.notes,
+        next_cursor=page.cursor,
+        categories=distinct_categories(label for n in page.notes for label in n.labels),
     )
     if partial and request.htmx.target == "note-list":
         # "Load more": the rows go at the end of the list, the button is replaced out of band.
-        context["next_url"] = _without_notice(request.htmx.current_url_abs_path or reverse("notes:list"))
+        context["next_url"] = _without_notice(request.htmx.current_url_abs_path or list_url)
         template = "notes/_more.html"
     elif partial and request.htmx.target == "results":
         template = "notes/_results.html"
@@ -275,8 +329,9 @@ def note_categories(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def note_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        values = {"title": "", "content": "", "category": "", "important": False, "completed": False}
-        return render(request, "notes/new.html", _form_context(values=values, client_token=uuid.uuid4().hex))
+        values = {"title": "", "content": "", "labels": [], "important": False, "completed": False}
+        context = _form_context(values=values, client_token=uuid.uuid4().hex)
+        return render(request, "notes/new.html", _with_label_options(request, context))
 
     values = _form_values(request.POST)
     # The token is kept across a failed attempt, so resubmitting after a 503 still makes one note.
@@ -312,7 +367,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
 def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
     """The whole page, or for htmx only the form, which replaces itself (inline validation)."""
     template = "notes/_note_form.html" if request.htmx else page
-    return render(request, template, context, status=status)
+    return render(request, template, _with_label_options(request, context), status=status)
 
 
 # --- view, edit ----------------------------------------------------------------------------------
@@ -345,7 +400,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
         context = _form_context(
             note_id=note.id, values=_note_values(note), version=note.version, from_note=_from_note(request.GET)
         )
-        return render(request, "notes/edit.html", context)
+        return render(request, "notes/edit.html", _with_label_options(request, context))
 
     values = _form_values(request.POST)
     version = _version(request)
@@ -603,3 +658,83 @@ def note_restore_version(request: HttpRequest, note_id: str, version: int) -> Ht
         raise Http404("No such note or version.") from None
     url = _with_notice(reverse("notes:detail", args=[note_id]), "restored_version", str(version))
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+
+
+# --- archive, labels ------------------------------------------------------------------------------
+
+
+def archive_page(request: HttpRequest) -> HttpResponse:
+    """The archived notes: the list's page and filters, read from the archive's own index."""
+    return note_list(request, archive=True)
+
+
+@_signed_in
+@require_safe
+def labels_page(request: HttpRequest) -> HttpResponse:
+    return _render_labels(request)
+
+
+def _render_labels(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    labels = [
+        {"label": s.label, "notes": s.notes, "query": urlencode({"label": s.label})}
+        for s in services.label_list(user_id=request.user.id)
+    ]
+    context = {"labels": labels, "label_max": LABEL_MAX_CHARS, "message": _done_message(request), **extra}
+    return render(request, "notes/labels.html", context, status=status)
+
+
+def _label_change_message(change: services.LabelChange, done: str) -> str:
+    message = f"{done} on {change.changed} note{'s' if change.changed != 1 else ''}."
+    if change.skipped:
+        message += f" Left as they are (they kept changing meanwhile): {', '.join(change.skipped[:10])}."
+    return message
+
+
+@_signed_in
+@require_POST
+def label_rename(request: HttpRequest) -> HttpResponse:
+    old, new = request.POST.get("label", ""), request.POST.get("new", "")
+    try:
+        change = services.label_rename(user_id=request.user.id, old=old, new=new)
+    except ValidationError as exc:
+        error = f"“{old[:60]}” was not renamed: {exc.errors.get('label', exc)}"
+        return _render_labels(request, 400, error=error, failed_label=old, failed_new=new)
+    done = f"Renamed “{old.strip()}” to “{new.strip()}”"
+    if change.merged:
+        done = f"Merged “{old.strip()}” into the existing label “{new.strip()}”"
+    return _after_label_change(request, change, done, old=old, new=new, action=reverse("notes:label_rename"))
+
+
+@_signed_in
+@require_POST
+def label_delete(request: HttpRequest) -> HttpResponse:
+    label = request.POST.get("label", "")
+    try:
+        change = services.label_delete(user_id=request.user.id, label=label)
+    except ValidationError as exc:
+        return _render_labels(request, 400, error=f"Nothing was deleted: {exc.errors.get('label', exc)}")
+    done = f"Deleted the label “{label.strip()}” (the notes stay)"
+    return _after_label_change(request, change, done, old=label, new="", action=reverse("notes:label_delete"))
+
+
+def _after_label_change(
+    request: HttpRequest, change: services.LabelChange, done: str, *, old: str, new: str, action: str
+) -> HttpResponse:
+    message = _label_change_message(change, done)
+    if change.more:  # a big label: this request did one batch; the page offers to go on from there
+        more = {"action": action, "label": old, "new": new}
+        return _render_labels(request, message=f"{message} More notes have it: continue to finish.", more=more)
+    signed = signing.dumps(message, salt=f"{_DONE_SALT}:{request.user.id}")
+    return HttpResponseRedirect(f"{reverse('notes:labels')}?{urlencode({'done': signed})}")
+
+
+_DONE_SALT = "notes.labels.done"
+
+
+def _done_message(request: HttpRequest) -> str:
+    """The result of the rename or delete just made, signed so a link cannot put other words on the page."""
+    try:
+        message = signing.loads(request.GET.get("done", ""), salt=f"{_DONE_SALT}:{request.user.id}", max_age=600)
+    except signing.BadSignature:
+        return ""
+    return message if isinstance(message, str) else ""

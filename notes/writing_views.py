@@ -116,7 +116,7 @@ def _quick_capture_refused(
         if token:
             context["client_token"] = token
         return render(request, "notes/_quick_capture.html", context, status=status)
-    full_values = {**values, "category": "", "important": False, "completed": False}
+    full_values = {**values, "labels": [], "important": False, "completed": False, "pinned": False, "archived": False}
     context = _form_context(values=full_values, client_token=token or quick_capture_context()["client_token"])
     if isinstance(exc, ValidationError):
         context["errors"] = errors

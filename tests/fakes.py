@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
 from accounts.users import User, UsernameTaken, UserNotFound, username_key
-from notes import search
+from notes import query, search
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
     HISTORY_KEEP,
@@ -21,10 +21,11 @@ from notes.domain import (
     TrashedNote,
     VersionConflict,
     iso_after,
+    label_key,
     now_iso,
 )
 from notes.idempotency import IdempotencyKeyReused, IdempotentResult
-from notes.repository import distinct_categories, matches, note_id_for_token
+from notes.repository import distinct_categories, note_id_for_token
 
 
 class InMemoryUserRepository:
@@ -114,6 +115,7 @@ class InMemoryNoteRepository:
         self._records: dict[tuple[str, str], tuple[str, int, Note]] = {}  # Idempotency-Key records
         self._index: dict[str, set[str]] = {}  # user -> index entries' sort keys
         self._manifests: dict[tuple[str, str], tuple[int, list[str]]] = {}  # (user, note) -> (version, terms)
+        self._spellings: dict[tuple[str, str], str] = {}  # (user, label key) -> the first spelling indexed
         self._lock = threading.Lock()
         self.calls = 0
 
@@ -141,8 +143,20 @@ class InMemoryNoteRepository:
     def list(
         self, *, user_id: str, limit: int, cursor: str | None = None, filters: NoteFilters | None = None
     ) -> NotePage:
-        if filters is not None and filters.q:
-            return self._search(user_id=user_id, limit=limit, cursor=cursor, filters=filters)
+        filters = filters or NoteFilters()
+        return query.list_page(
+            user_id=user_id,
+            criteria=query.criteria(filters),
+            limit=limit,
+            cursor=cursor,
+            from_index=lambda crit, cursor, limit: self._search(
+                user_id=user_id, limit=limit, cursor=cursor, filters=filters, criteria=crit
+            ),
+            from_updated=lambda crit, cursor, limit: self._list_updated(user_id, limit, cursor, crit),
+            from_trash=lambda: [t.note for t in self.list_trash(user_id=user_id)],
+        )
+
+    def _list_updated(self, user_id: str, limit: int, cursor: str | None, criteria: query.Criteria) -> NotePage:
         after = decode_cursor(user_id=user_id, cursor=cursor) if cursor else None
         with self._lock:
             self.calls += 1
@@ -150,7 +164,7 @@ class InMemoryNoteRepository:
         mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
         if after is not None:
             mine = [n for n in mine if updated_sort_key(n.updated_at, n.id) < after[0]]
-        hits = [n for n in mine if matches(n, filters)]
+        hits = [n for n in mine if criteria.wanted(n)]
         page = hits[:limit]
         more = len(hits) > limit
         next_cursor = None
@@ -166,7 +180,18 @@ class InMemoryNoteRepository:
             self.calls += 1
             mine = [n for (uid, _), n in self._notes.items() if uid == user_id]
         mine.sort(key=lambda n: updated_sort_key(n.updated_at, n.id), reverse=True)
-        return distinct_categories(n.category for n in mine[:scan_limit])
+        return distinct_categories(label for n in mine[:scan_limit] for label in n.labels)
+
+    def label_counts(self, *, user_id: str) -> dict[str, tuple[str, int]]:
+        with self._lock:
+            entries = [k for k in self._index.get(user_id, ()) if k.startswith("L#")]
+            spellings = dict(self._spellings)
+        counts: dict[str, tuple[str, int]] = {}
+        for entry in entries:
+            key = search.label_of_entry(entry)
+            spelling, n = counts.get(key, (spellings.get((user_id, key), key), 0))
+            counts[key] = (spelling, n + 1)
+        return counts
 
     def update(
         self,
@@ -294,7 +319,9 @@ class InMemoryNoteRepository:
 
     # --- search index ---------------------------------------------------------------------------
 
-    def _search(self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters) -> NotePage:
+    def _search(
+        self, *, user_id: str, limit: int, cursor: str | None, filters: NoteFilters, criteria: query.Criteria
+    ) -> NotePage:
         def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
             with self._lock:
                 keys = sorted(k for k in self._index.get(user_id, ()) if k.startswith(prefix) and k > after)
@@ -321,6 +348,7 @@ class InMemoryNoteRepository:
             read_entries=read_entries,
             read_recent=read_recent,
             read_notes=read_notes,
+            criteria=criteria,
         )
 
     def index_note(self, note: Note) -> bool:
@@ -331,7 +359,9 @@ class InMemoryNoteRepository:
                 return False
             entries = self._index.setdefault(note.user_id, set())
             old = set(held[1]) if held else set()
-            new = set(search.index_terms(note))
+            new = set(search.index_keys(note))
+            for label in note.labels:
+                self._spellings.setdefault((note.user_id, label_key(label)), label)
             entries.difference_update(search.entry_sort_key(t, note) for t in old - new)
             entries.update(search.entry_sort_key(t, note) for t in new - old)
             self._manifests[key] = (note.version, sorted(new))
@@ -349,7 +379,7 @@ class InMemoryNoteRepository:
     def indexed_terms(self, *, user_id: str, note_id: str) -> list[str] | None:
         with self._lock:
             held = self._manifests.get((user_id, note_id))
-            return None if held is None else list(held[1])
+            return None if held is None else [t for t in held[1] if search.is_word(t)]
 
     def rebuild_search_index(self) -> dict[str, int]:
         with self._lock:

@@ -62,6 +62,8 @@ SORT_KEY_PREFIXES: dict[str, str] = {
     "ATT#": "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
     "T#": "in WORDS#: one word of one note",
     "N#": "in WORDS#: a note's manifest",
+    "L#": "in WORDS#: one label of one note (L#<label key>#...)",
+    "F#": "in WORDS#: one flag of one note (F#pinned#..., F#archived#...)",
     "WINDOW#": "in THROTTLE#: one window's counter",
     "ADDRESS#": "in THROTTLE#known#: an address the user signed in from",
     "CODE#": "in DEPLOY#: one deploy (CODE#<code hash>#<settings digest>)",

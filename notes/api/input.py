@@ -16,7 +16,18 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from console.integers import json_int, parse_int
-from notes.domain import CATEGORY_MAX_CHARS, CONTENT_MAX_BYTES, EDITABLE_FIELDS, FIELD, NoteFilters
+from notes import query as notes_query
+from notes.domain import (
+    CATEGORY_ALIAS,
+    CATEGORY_MAX_CHARS,
+    CONTENT_MAX_BYTES,
+    EDITABLE_FIELDS,
+    FIELD,
+    LABELS_MAX,
+    NoteFilters,
+    ValidationError,
+    label_problem,
+)
 from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
 
@@ -147,13 +158,19 @@ def note_input(body: object, *, required: tuple[str, ...], allow_version: bool) 
             problem = _check_version(value)
         elif name in FIELD:
             problem = FIELD[name].problem(value)
+        elif name == CATEGORY_ALIAS:  # deprecated: becomes the only label (unless labels are sent too)
+            if not isinstance(value, str):
+                problem = "Category must be a string."
+            else:
+                problem = label_problem(value) if value.strip() else None
+                problem = problem and problem.replace("Label", "Category", 1)
         else:
             problem = "Unknown field."
         if problem:
             errors[name] = problem
     if errors:
         raise invalid(errors)
-    data = {name: body[name] for name in EDITABLE_FIELDS if name in body}
+    data = {name: body[name] for name in (*EDITABLE_FIELDS, CATEGORY_ALIAS) if name in body}
     version = _integer(body["version"]) if allow_version and "version" in body else None
     return NoteInput(data=data, version=version)
 
@@ -221,12 +238,26 @@ def list_query(request: HttpRequest) -> ListQuery:
     cursor = query_text(request, "cursor", max_chars=CURSOR_MAX_CHARS)
     category = query_text(request, "category", max_chars=CATEGORY_MAX_CHARS)
     q = query_text(request, "q", max_chars=QUERY_TEXT_MAX_CHARS)
+    labels = request.GET.getlist("label")
+    if len(labels) > LABELS_MAX:
+        raise _bad_query("label", f"label may be given at most {LABELS_MAX} times (all must match).")
+    for label in labels:
+        problem = label_problem(label)
+        if problem:
+            raise _bad_query("label", problem)
     filters = NoteFilters(
         category=(category or "").strip() or None,
         important=query_flag(request, "important"),
         completed=query_flag(request, "completed"),
         q=(q or "").strip() or None,
+        labels=tuple(labels),
+        pinned=query_flag(request, "pinned"),
+        archived=query_flag(request, "archived"),
     )
+    try:
+        notes_query.check(filters)
+    except ValidationError as exc:
+        raise _bad_query("q", exc.errors["q"]) from None
     return ListQuery(limit=limit or settings.NOTES_PAGE_SIZE, cursor=cursor or None, filters=filters)
 
 

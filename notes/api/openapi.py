@@ -25,6 +25,10 @@ from notes.domain import (
     DEFAULT_CATEGORY,
     FIELD,
     HISTORY_KEEP,
+    LABEL_MAX_CHARS,
+    LABEL_PATTERN,
+    LABELS_MAX,
+    NO_CONTROL_PATTERN,
     TITLE_MAX_CHARS,
     TRASH_DAYS,
 )
@@ -62,11 +66,31 @@ _CONTENT = {
     "pattern": FIELD["content"].pattern,
     "description": f"Free text, no NUL, and at most {CONTENT_MAX_BYTES:,} bytes of UTF-8 (a 422 otherwise).",
 }
+_LABEL = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": LABEL_MAX_CHARS,
+    "pattern": LABEL_PATTERN,
+    "description": (
+        f"1-{LABEL_MAX_CHARS} characters of any script, punctuation allowed, no control characters; stored "
+        "without surrounding spaces. Compared ignoring case and accents (`fete` is `Fête`), shown as typed."
+    ),
+}
+_LABELS = {
+    "type": "array",
+    "maxItems": LABELS_MAX,
+    "items": _LABEL,
+    "description": f"0-{LABELS_MAX} labels; a label given twice (ignoring case and accents) is kept once.",
+}
 _CATEGORY = {
     "type": "string",
-    "maxLength": CATEGORY_MAX_CHARS,
-    "pattern": FIELD["category"].pattern,
-    "description": f"ASCII letters, digits, spaces, '-' and '_'; blank means \"{DEFAULT_CATEGORY}\".",
+    "maxLength": LABEL_MAX_CHARS,
+    "pattern": NO_CONTROL_PATTERN,
+    "deprecated": True,
+    "description": (
+        "Deprecated: use `labels`. Sent without `labels`, it becomes the note's only label (blank: none). "
+        f'Read, it is the first label, or "{DEFAULT_CATEGORY}" when the note has none.'
+    ),
 }
 _VERSION_IN = {
     "type": "integer",
@@ -82,9 +106,15 @@ def _note_input(
     properties: dict[str, Any] = {
         "title": _TITLE,
         "content": _CONTENT,
+        "labels": _LABELS,
         "category": _CATEGORY,
         "important": {"type": "boolean"},
         "completed": {"type": "boolean"},
+        "pinned": {"type": "boolean", "description": "Pinned notes come first on the list and in results."},
+        "archived": {
+            "type": "boolean",
+            "description": "Archived notes leave the list (not to the trash, never purged); `archived=true` lists them.",
+        },
     }
     if with_version:
         properties["version"] = _VERSION_IN
@@ -107,9 +137,12 @@ _SCHEMAS: dict[str, Any] = {
             "id",
             "title",
             "content",
+            "labels",
             "category",
             "important",
             "completed",
+            "pinned",
+            "archived",
             "created_at",
             "updated_at",
             "version",
@@ -119,9 +152,17 @@ _SCHEMAS: dict[str, Any] = {
             "id": {"type": "string", "pattern": NOTE_ID_PATTERN},
             "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS},
             "content": {"type": "string"},
-            "category": {"type": "string", "minLength": 1, "maxLength": CATEGORY_MAX_CHARS},
+            "labels": {"type": "array", "items": {"type": "string"}, "maxItems": LABELS_MAX},
+            "category": {
+                "type": "string",
+                "minLength": 1,
+                "deprecated": True,
+                "description": f'Deprecated: the first label, or "{DEFAULT_CATEGORY}" when there is none.',
+            },
             "important": {"type": "boolean"},
             "completed": {"type": "boolean"},
+            "pinned": {"type": "boolean"},
+            "archived": {"type": "boolean"},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"},
             "version": {
@@ -134,9 +175,12 @@ _SCHEMAS: dict[str, Any] = {
             "id": "3f2a9c4e8b7d4e1fa0c65b2d9e8f7a61",
             "title": "Buy milk",
             "content": "Two litres.",
+            "labels": ["errands", "Fête"],
             "category": "errands",
             "important": True,
             "completed": False,
+            "pinned": False,
+            "archived": False,
             "created_at": "2026-11-27T09:30:00.000000Z",
             "updated_at": "2026-11-27T09:30:00.000000Z",
             "version": 1,
@@ -159,13 +203,13 @@ _SCHEMAS: dict[str, Any] = {
         required=["title"],
         with_version=False,
         description="A new note.",
-        example={"title": "Buy milk", "content": "Two litres.", "category": "errands", "important": True},
+        example={"title": "Buy milk", "content": "Two litres.", "labels": ["errands"], "important": True},
     ),
     "NoteReplace": _note_input(
         required=["title"],
         with_version=True,
         description="Every editable field; a missing optional one goes back to its default.",
-        example={"title": "Buy oat milk", "category": "errands", "important": False, "completed": False, "version": 1},
+        example={"title": "Buy oat milk", "labels": ["errands"], "important": False, "completed": False, "version": 1},
     ),
     "NotePatch": _note_input(
         required=[],
@@ -310,18 +354,40 @@ _PARAMETERS: dict[str, Any] = {
     "Category": {
         "name": "category",
         "in": "query",
-        "description": "Only notes in this category.",
+        "deprecated": True,
+        "description": "Deprecated: use `label`. Only notes with this label.",
         "schema": {"type": "string", "maxLength": CATEGORY_MAX_CHARS},
+    },
+    "Label": {
+        "name": "label",
+        "in": "query",
+        "description": (
+            "Only notes with this label (ignoring case and accents). Repeat it for several: all must match. "
+            "Results come newest-created first from the label index."
+        ),
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "maxItems": LABELS_MAX, "items": _LABEL},
     },
     "Important": {"name": "important", "in": "query", "schema": {"type": "boolean"}},
     "Completed": {"name": "completed", "in": "query", "schema": {"type": "boolean"}},
+    "Pinned": {"name": "pinned", "in": "query", "schema": {"type": "boolean"}},
+    "Archived": {
+        "name": "archived",
+        "in": "query",
+        "description": "true: the archive only. Otherwise archived notes are left out.",
+        "schema": {"type": "boolean"},
+    },
     "Q": {
         "name": "q",
         "in": "query",
         "description": (
-            "Only notes where every word of this text begins a word of the title, content or category, "
-            "ignoring case and accents (`cafe` finds `Café`, `caf` finds `cafeteria`). Results come "
-            "newest-created first from the search index; a note saved a moment ago is included."
+            "Only notes where every word of this text begins a word of the title, content or labels, "
+            "ignoring case and accents (`cafe` finds `Café`, `caf` finds `cafeteria`). Operators: "
+            '`"exact phrase"`, `-word` (without it), `label:name`, `label:"with spaces"`, `is:pinned`, '
+            "`is:important`, `is:completed`, `in:archive`, `in:trash`. An unknown operator or an unclosed "
+            "quote is a 400 that says so. Results come newest-created first from the index, pinned ones "
+            "first within a page; a note saved a moment ago is included."
         ),
         "schema": {"type": "string", "maxLength": QUERY_TEXT_MAX_CHARS},
     },
@@ -428,7 +494,18 @@ def _paths() -> dict[str, Any]:
                 "summary": "List your notes, most recently updated first",
                 "description": "One page at a time; follow `next_cursor` for the next. Filters combine.",
                 "parameters": [
-                    _ref("parameters", name) for name in ("Limit", "Cursor", "Category", "Important", "Completed", "Q")
+                    _ref("parameters", name)
+                    for name in (
+                        "Limit",
+                        "Cursor",
+                        "Label",
+                        "Category",
+                        "Important",
+                        "Completed",
+                        "Pinned",
+                        "Archived",
+                        "Q",
+                    )
                 ],
                 "responses": {
                     "200": {

@@ -43,9 +43,12 @@ def note_json(note: Note) -> dict[str, object]:
         "id": note.id,
         "title": note.title,
         "content": note.content,
-        "category": note.category,
+        "labels": list(note.labels),
+        "category": note.category,  # deprecated: the first label
         "important": note.important,
         "completed": note.completed,
+        "pinned": note.pinned,
+        "archived": note.archived,
         "created_at": note.created_at,
         "updated_at": note.updated_at,
         "version": note.version,

@@ -137,3 +137,11 @@ def note_url(note_id: str, name: str, field: str = "") -> str:
         kwargs = {"note_id": note_id, **({"field": field} if field else {})}
         return reverse(f"notes:{name}", kwargs=kwargs)  # raises as {% url %} would
     return _note_url_pattern(name, field, get_script_prefix(), get_urlconf()).replace(_ID_STAND_IN, note_id)
+
+
+@register.simple_tag
+def label_query(label: str) -> str:
+    """The list's query string that filters by this label."""
+    from urllib.parse import urlencode
+
+    return urlencode({"label": label})

@@ -115,8 +115,8 @@
   "use strict";
 
   var DRAFT_PREFIX = "notes-draft:";
-  var FIELDS = ["title", "content", "category"];
-  var FLAGS = ["important", "completed"];
+  var FIELDS = ["title", "content", "new_labels"];
+  var FLAGS = ["important", "completed", "pinned", "archived"];
   var dirty = false;
   var submitting = false;
   var saveTimer = null;

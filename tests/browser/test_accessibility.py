@@ -152,12 +152,12 @@ def test_the_notes_and_account_pages(viewport, new_context, sign_in, debug):
 
     page.goto("/notes/new")
     page.get_by_label("Title").fill("x")
-    page.get_by_label("Category").fill("home/work")
+    page.get_by_label("Add labels").fill("x" * 51)
     page.get_by_role("button", name="Create note").click()
-    expect(page.locator("#err_category")).to_be_visible()
+    expect(page.locator("#err_labels")).to_be_visible()
     sweep.check(page, "new note, with an error (htmx)")
 
-    page.get_by_label("Category").fill("home")
+    page.get_by_label("Add labels").fill("home")
     page.get_by_label("Note", exact=True).fill("## Plan\n\n- **one**\n- [two](https://example.com)\n\n> quoted")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview")).to_be_visible()

@@ -139,7 +139,7 @@ def test_screenshot_of_the_editor_with_its_preview(width, height, mobile, new_co
     page.goto("/notes/new")
     page.get_by_label("Title").fill("Trip to Lisbon")
     page.get_by_label("Note", exact=True).fill(MARKDOWN_NOTES[0][1])
-    page.get_by_label("Category").fill("travel")
+    page.get_by_label("Add labels").fill("travel")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#preview h4")).to_have_text("Still to do")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -277,7 +277,7 @@ def test_keyboard_shortcuts(new_context, sign_in):
 
     page.goto(f"/notes/{note.id}/")
     page.keyboard.press("e")
-    expect(page).to_have_url(re.compile(rf"/notes/{note.id}/edit$"))
+    expect(page).to_have_url(re.compile(rf"/notes/{note.id}/edit\?from=note$"))  # saving lands on the note
     page.get_by_label("Title").press("Escape")  # cancel: nothing was typed, so no question
     expect(page).to_have_url(re.compile(rf"/notes/{note.id}/$"))
 
@@ -347,19 +347,18 @@ def test_drafts_are_per_user_and_signing_out_removes_them(new_context, sign_in):
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('notes-draft:'))") == []
 
 
-def test_the_category_fields_offer_the_users_categories(new_context, sign_in):
+def test_the_label_fields_offer_the_users_labels(new_context, sign_in):
     alice = _make_user("alice")
     for title, category in [("a", "Errands"), ("b", "work")]:
         services.note_create(user_id=alice.id, data={"title": title, "category": category})
     page = signed_in_page(new_context, sign_in, alice)
     page.goto("/notes/new")
     page.get_by_label("Title").fill("c")
-    page.get_by_label("Category").focus()
-    options = page.locator("#note-category-options option")
-    expect(options).to_have_count(2)
+    options = page.locator("#note-label-options option")
+    expect(options).to_have_count(2)  # served with the page: no JavaScript needed
     assert options.evaluate_all("os => os.map(o => o.value)") == ["Errands", "work"]
-    expect(page.get_by_label("Title")).to_have_value("c")  # only the suggestions were loaded
+    expect(page.get_by_label("Title")).to_have_value("c")
     page.goto("/notes/?category=errands")
-    expect(page.locator("#note-list > li")).to_have_count(1)  # any case
-    page.get_by_label("Category").focus()
+    expect(page.locator("#note-list > li")).to_have_count(1)  # any case; the old ?category= is a label
+    page.get_by_label("Label", exact=True).focus()
     expect(page.locator("#category-options option")).to_have_count(2)

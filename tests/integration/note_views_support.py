@@ -24,19 +24,23 @@ def htmx(target: str = "", current_url: str = "") -> dict[str, str]:
 
 
 def make_note(user, **data):
+    """A note as the page would make it, indexed as the table's stream would index it a moment later."""
+    from notes import wiring
+
     data.setdefault("title", "A note")
-    return services.note_create(user_id=user.id, data=data)
+    note = services.note_create(user_id=user.id, data=data)
+    wiring.note_repository().index_note(note)
+    return note
 
 
 def form(note=None, **overrides) -> dict[str, object]:
     """A complete edit form for `note` (or an empty create form), as a browser would post it."""
-    values: dict[str, object] = {"title": "", "content": "", "category": ""}
+    values: dict[str, object] = {"title": "", "content": "", "new_labels": ""}
     if note is not None:
-        values.update(title=note.title, content=note.content, category=note.category, version=note.version)
-        if note.important:
-            values["important"] = "on"
-        if note.completed:
-            values["completed"] = "on"
+        values.update(title=note.title, content=note.content, labels=list(note.labels), version=note.version)
+        for flag in ("important", "completed", "pinned", "archived"):
+            if getattr(note, flag):
+                values[flag] = "on"
     values.update(overrides)
     return {k: v for k, v in values.items() if v is not None}
 

@@ -53,14 +53,16 @@ def test_every_key_prefix_in_the_code_is_in_the_one_list():
 
 @pytest.fixture
 def alice_with_everything(alice, bob, client_for, bucket):
-    """alice with something under every prefix: notes (live, trashed, edited, with history) and their search
-    index, API tokens, sessions, an Idempotency-Key record, an unused reset link, a known sign-in address,
+    """alice with something under every prefix: notes (live, trashed, edited, with history, labelled, pinned,
+    archived) and their search index (words, labels, flags), API tokens, sessions, an Idempotency-Key record, an unused reset link, a known sign-in address,
     failed sign-ins, failed password checks, an email address and its check, and an attachment."""
     from notes import wiring
 
     repo = wiring.note_repository()
     for i in range(12):
-        note = services.note_create(user_id=alice.id, data={"title": f"Note {i}", "content": f"walrus word{i}"})
+        # Labelled, pinned and archived notes too: their label and flag entries (L#, F#) in the index.
+        data = {"title": f"Note {i}", "content": f"walrus word{i}", "labels": ["Trip", f"day {i}"]}
+        note = services.note_create(user_id=alice.id, data={**data, "pinned": i == 1, "archived": i == 2})
         repo.add_history(note)
         repo.index_note(note)
         if i % 4 == 0:

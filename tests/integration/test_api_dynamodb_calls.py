@@ -33,7 +33,8 @@ def test_reads_updates_and_deletes_cost_the_token_the_owner_and_one_call(api, dd
 
     response, calls = counted(ddb_calls, lambda: api.get("/api/notes"))
     assert response.status_code == 200 and len(response.json()["notes"]) == 20
-    assert calls == ["UpdateItem", "GetItem", "Query"]  # the token, then one page
+    # The token, then the first page: the newest notes and the pinned index (the pinned block), then the rest.
+    assert calls == ["UpdateItem", "GetItem", "Query", "Query", "Query"]
 
     response, calls = counted(ddb_calls, lambda: api.get("/api/notes", {"cursor": response.json()["next_cursor"]}))
     assert response.status_code == 200 and len(calls) <= 3

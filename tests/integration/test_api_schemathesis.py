@@ -164,7 +164,8 @@ def test_the_api_conforms_to_its_openapi_document(alice, live_api, unique_idempo
         "operations": [
             {
                 # A cursor belongs to one listing (its user, filters and q): a well-formed one from another
-                # listing is refused with a 400 that says so, as a stale version is a 412 elsewhere.
+                # listing is refused with a 400 that says so, as a stale version is a 412 elsewhere; so is a
+                # `q` with an unknown operator or an unclosed quote (the document describes `q`'s grammar).
                 "include-operation-id": "listNotes",
                 "checks": {
                     "positive_data_acceptance": {

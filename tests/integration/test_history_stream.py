@@ -102,7 +102,7 @@ def test_the_same_records_keep_the_search_index(alice):
     batch = {"Records": stream_records()}
 
     assert events.handle_stream(batch) == {"batchItemFailures": []}
-    assert repo.indexed_terms(user_id=alice.id, note_id=note.id) == ["brulee", "creme", "eggs", "general"]
+    assert repo.indexed_terms(user_id=alice.id, note_id=note.id) == ["brulee", "creme", "eggs"]
     assert repo.indexed_terms(user_id=alice.id, note_id=gone.id) == []  # in the trash: out of the index
 
     before = dynamodb.client().scan(TableName=dynamodb.table_name())["Items"]  # test-only full read
@@ -126,7 +126,7 @@ def test_only_the_notes_partitions_reach_the_handler_and_the_trigger_filters_the
     assert events.handle_stream({"Records": records}) == {"batchItemFailures": []}
     written = stream_records()[len(records) :]  # what the handler's own writes put on the stream
     index_records = [r for r in written if r["dynamodb"]["Keys"]["pk"]["S"].startswith("WORDS#")]
-    assert len(index_records) == 6  # five words (with the category) and the manifest
+    assert len(index_records) == 5  # four words and the manifest (no labels)
     assert not any(handled(r) for r in index_records)
     assert any(handled(r) for r in records)
 

@@ -35,7 +35,6 @@ def make_note(user_id: str = ALICE, **fields) -> Note:
     values = {
         "title": "A title",
         "content": "Some content",
-        "category": "general",
         "important": False,
         "completed": False,
     }
@@ -358,7 +357,6 @@ def test_search_answers_from_the_index_for_notes_older_than_the_recent_window(re
         "and",
         "beans",
         "garden",
-        "general",
         "plans",
         "tomatoes",
     ]
@@ -408,7 +406,7 @@ def test_an_edit_reindexes_only_what_changed_and_old_words_stop_matching(repo):
     assert found(repo, "gamma") == ["Alpha"]
     assert found(repo, "beta") == []
     assert repo.index_note(edited) is True
-    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["alpha", "gamma", "general"]
+    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["alpha", "gamma"]
 
 
 def test_a_redelivered_or_older_version_writes_nothing(repo):
@@ -418,7 +416,7 @@ def test_a_redelivered_or_older_version_writes_nothing(repo):
     assert repo.index_note(edited) is True
     assert repo.index_note(edited) is False  # redelivered
     assert repo.index_note(note) is False  # an older record replayed
-    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["general", "two"]
+    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["two"]
 
 
 def test_a_trashed_note_leaves_the_index_and_a_replay_does_not_bring_it_back(repo):
@@ -431,7 +429,7 @@ def test_a_trashed_note_leaves_the_index_and_a_replay_does_not_bring_it_back(rep
     assert repo.index_note(note) is False  # the stream replaying the note's insert
     restored = repo.restore(user_id=ALICE, note_id=note.id)
     assert repo.index_note(restored) is True
-    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["general", "plans", "secret"]
+    assert repo.indexed_terms(user_id=ALICE, note_id=note.id) == ["plans", "secret"]
 
 
 def test_deleting_forever_and_the_purge_remove_every_index_item(repo):
@@ -459,7 +457,7 @@ def test_a_remove_straight_from_a_live_note_drops_its_entries(repo):
     repo.unindex_note(user_id=ALICE, note_id=note.id)
     assert repo.indexed_terms(user_id=ALICE, note_id=note.id) is None
     assert found(repo, "vanishing") == []
-    assert repo.rebuild_search_index()["entries"] == 3  # still live here: the rebuild puts it back
+    assert repo.rebuild_search_index()["entries"] == 2  # still live here: the rebuild puts it back
     assert found(repo, "vanishing") == ["Vanishing act"]
 
 
@@ -475,7 +473,7 @@ def test_the_rebuild_indexes_existing_notes_and_drops_strays(repo):
     assert sorted(found(repo, "existing")) == ["Existing one", "Existing two"]
     assert found(repo, "existing", user_id=BOB) == ["Bob's existing"]
     assert repo.indexed_terms(user_id=ALICE, note_id=trashed.id) == []
-    assert repo.indexed_terms(user_id=ALICE, note_id=notes[0].id) == ["data", "existing", "general", "old", "one"]
+    assert repo.indexed_terms(user_id=ALICE, note_id=notes[0].id) == ["data", "existing", "old", "one"]
     assert repo.rebuild_search_index() == counts  # nothing left to change
 
 

@@ -91,8 +91,8 @@ RULES = [
     ({"title": "bad\x00title"}, "title", "cannot be stored"),
     ({"content": "é" * 60_000}, "content", "Content must be at most 100 KB"),
     ({"content": "nul\x00inside"}, "content", "cannot be stored"),
-    ({"category": "c" * 41}, "category", "Category must be at most 40 characters"),
-    ({"category": "work/home"}, "category", "Category may contain only"),
+    ({"new_labels": "kept, " + "c" * 51}, "labels", "must be at most 50 characters"),
+    ({"new_labels": "kept, tab\there"}, "labels", "control or invisible character"),
 ]
 
 
@@ -105,7 +105,7 @@ def test_each_validation_rule_rerenders_the_form_with_400_and_the_users_text(
         **new_form(client),
         "title": "Kept title",
         "content": TEXT,
-        "category": "kept",
+        "new_labels": "kept",
         "completed": "on",
         **overrides,
     }
@@ -115,9 +115,10 @@ def test_each_validation_rule_rerenders_the_form_with_400_and_the_users_text(
     assert message in html.unescape(page)
     assert f'id="err_{field}"' in page and 'aria-invalid="true"' in page
     # Every field the user typed is back, escaped; the same client token is kept.
-    for name in ("title", "category"):
-        if "\x00" not in data[name]:
-            assert input_value(page, name) == html.escape(data[name])
+    if "\x00" not in data["title"]:
+        assert input_value(page, "title") == html.escape(data["title"])
+    for label in data["new_labels"].split(", "):
+        assert f'name="labels" value="{html.escape(label)}" checked' in page
     if "\x00" not in data["content"]:
         assert html.escape(data["content"]) in page
     assert 'name="completed" id="id_completed" checked' in page
@@ -126,10 +127,10 @@ def test_each_validation_rule_rerenders_the_form_with_400_and_the_users_text(
 
 
 def test_all_problems_are_reported_at_once(alice, client_for):
-    response = client_for(alice).post("/notes/new", {"title": "", "category": "no/slashes"})
+    response = client_for(alice).post("/notes/new", {"title": "", "new_labels": "x" * 51})
     page = html.unescape(text(response))
     assert response.status_code == 400
-    assert "Title is required" in page and "Category may contain only" in page
+    assert "Title is required" in page and "at most 50 characters" in page
     assert "fix the 2 problems" in page
 
 

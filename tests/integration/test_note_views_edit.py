@@ -31,7 +31,7 @@ def test_the_edit_form_is_filled_with_the_stored_note_and_its_version(alice, cli
 
 def test_it_saves_the_changes_and_returns_to_the_list(alice, client_for, note):
     response = client_for(alice).post(
-        f"/notes/{note.id}/edit", form(note, title="Plan B", content="", category="", completed="on")
+        f"/notes/{note.id}/edit", form(note, title="Plan B", content="", labels=None, completed="on")
     )
     assert response.status_code == 302
     assert response["Location"] == f"/notes/#note-{note.id}"

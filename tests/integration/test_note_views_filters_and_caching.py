@@ -55,7 +55,7 @@ def test_the_category_suggestions_cost_one_query(alice, client_for, ddb_calls):
 def test_the_filter_form_shows_the_filters_of_the_list(alice, client_for):
     page = text(client_for(alice).get("/notes/", {"category": "home", "q": "milk", "important": "yes"}))
     assert 'id="filter-q" type="search" name="q" value="milk"' in page
-    assert 'name="category" value="home"' in page
+    assert 'name="label" value="home"' in page  # the deprecated ?category= is a label filter
     assert '<option value="yes" selected>Important</option>' in page
     # The browser must not put back what the fields held before (form state restored on Back).
     assert re.search(r'<form class="filters"[^>]*autocomplete="off"', page)
@@ -89,7 +89,8 @@ def test_the_page_loads_htmx_without_the_debug_handler_in_debug(alice, client_fo
     assert not any("django-htmx.js" in tag for tag in debug)
 
 
-def test_the_editor_offers_the_users_categories_too(alice, client_for):
+def test_the_editor_offers_the_users_labels_without_javascript(alice, client_for):
+    make_note(alice, title="a", labels=["Fête", "日本語"])
     page = text(client_for(alice).get("/notes/new"))
-    assert 'list="note-category-options"' in page
-    assert 'id="note-category-options" hx-get="/notes/categories"' in page and 'hx-target="this"' in page
+    assert 'list="note-label-options"' in page
+    assert '<option value="Fête"></option>' in page and '<option value="日本語"></option>' in page

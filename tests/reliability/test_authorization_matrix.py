@@ -141,6 +141,11 @@ ROWS: dict[str, Row] = {
         "/notes/trash/empty", GET=SIGNED_IN, HEAD=SIGNED_IN, POST=SIGNED_IN, other="signin 405 405 405"
     ),
     "notes/categories": Row("/notes/categories", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/archive/": Row("/notes/archive/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    "notes/labels/": Row("/notes/labels/", GET=SIGNED_IN, HEAD=SIGNED_IN, other="signin 405 405 405"),
+    # No label named: nothing to rename or delete (each user's own labels only; keys from the session).
+    "notes/labels/rename": Row("/notes/labels/rename", POST="signin 400 400 400", other="signin 405 405 405"),
+    "notes/labels/delete": Row("/notes/labels/delete", POST="signin 400 400 400", other="signin 405 405 405"),
     "notes/<note_id:note_id>/restore/": Row("/notes/{trashed}/restore/", POST=OWNER, other="signin 405 405 405"),
     "notes/<note_id:note_id>/delete-forever/": Row(
         "/notes/{trashed}/delete-forever/", POST=OWNER, other="signin 405 405 405"

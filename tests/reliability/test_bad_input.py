@@ -83,19 +83,26 @@ PAGE_CASES = [
     ),
     Case("content with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", content="a\x00")),
     Case("content not UTF-8", "POST", "/notes/new", 400, "not sent as UTF-8", b"title=t&content=%C3%28"),
-    # category
+    # labels (the deprecated category is one label: the same rules)
+    Case("label with a control character", "POST", "/notes/new", 400, "control", form(title="t", category="a\x07")),
+    Case("label with NUL", "POST", "/notes/new", 400, "control", form(title="t", new_labels="a\x00")),
     Case(
-        "category with HTML", "POST", "/notes/new", 400, "Category may contain only", form(title="t", category=SCRIPT)
-    ),
-    Case("category with NUL", "POST", "/notes/new", 400, "cannot be stored", form(title="t", category="a\x00")),
-    Case(
-        "10,000-character category",
+        "10,000-character label",
         "POST",
         "/notes/new",
         400,
-        "at most 40 characters",
-        form(title="t", category="c" * 10_000),
+        "at most 50 characters",
+        form(title="t", new_labels="c" * 10_000),
     ),
+    Case(
+        "21 labels",
+        "POST",
+        "/notes/new",
+        400,
+        "at most 20 labels",
+        form(title="t", new_labels=",".join(f"l{i}" for i in range(21))),
+    ),
+    Case("unknown search operator", "GET", "/notes/?q=colour:red", 400, "Unknown operator", None),
     # edits: the same rules, and the version
     Case("edit: empty title", "POST", "/notes/{note}/edit", 400, "Title is required", form(title="", version="1")),
     Case(
@@ -220,9 +227,9 @@ API_CASES = [
         "cannot be stored",
         '{"title": "t", "content": "\\udfff"}',
     ),
-    Case(
-        "category with HTML", "POST", "/api/notes", 422, "Category may contain only", {"title": "t", "category": SCRIPT}
-    ),
+    Case("label with a control character", "POST", "/api/notes", 422, "control", {"title": "t", "labels": ["a\x07"]}),
+    Case("21 labels", "POST", "/api/notes", 422, "at most 20", {"title": "t", "labels": [f"l{i}" for i in range(21)]}),
+    Case("unclosed quote in q", "GET", "/api/notes?q=%22open", 400, "not closed", None),
     # types and fields
     Case(
         "wrong types",
@@ -435,9 +442,10 @@ def test_html_in_a_note_is_escaped_on_every_page_that_shows_it(alice, client_for
         "detail": client.get(f"/notes/{note.id}/"),
         "edit": client.get(f"/notes/{note.id}/edit"),
         "delete": client.get(f"/notes/{note.id}/delete"),
-        "invalid edit": client.post(f"/notes/{note.id}/edit", {**data, "category": SCRIPT, "version": 2}),
+        "invalid edit": client.post(f"/notes/{note.id}/edit", {**data, "new_labels": SCRIPT + "x" * 50, "version": 2}),
         "conflict": client.post(f"/notes/{note.id}/edit", {**data, "version": 1}),
-        "new with bad category": client.post("/notes/new", {**data, "category": SCRIPT}),
+        "new with a bad label": client.post("/notes/new", {**data, "new_labels": SCRIPT + "x" * 50}),
+        "labelled": client.get("/notes/", {"label": SCRIPT}),
     }
     for name, response in pages.items():
         assert response.status_code in (200, 400, 409), (name, response.status_code)

@@ -93,9 +93,12 @@ def test_the_markdown_zip_has_a_file_per_note_with_its_fields_in_front_matter(re
     assert front_matter(text) == {
         "id": note.id,
         "title": note.title,
+        "labels": ["general"],  # a stored category reads as its label
         "category": "general",
         "important": False,
         "completed": True,
+        "pinned": False,
+        "archived": False,
         "created_at": note.created_at,
         "updated_at": note.updated_at,
         "version": 1,

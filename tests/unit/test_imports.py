@@ -80,8 +80,8 @@ def test_it_imports_a_takeout_zip_of_keep_notes(repo):
     checklist = by_title["note"][0]
     assert checklist.content == "- [ ] note\n- [ ] bing\n- [ ] run\n- [ ] fast\n\nTags: run"
     assert checklist.category == "cats"
-    # A label that cannot be a category (Cyrillic) is kept in the text.
-    assert by_title["Screenshot (09:48PM, Nov 25, 2020)"][0].content == "Tags: Ответы"
+    # Any script is a label now (Cyrillic included).
+    assert by_title["Screenshot (09:48PM, Nov 25, 2020)"][0].labels == ("Ответы",)
     # No createdTimestampUsec: the edit time stands for both.
     good = by_title["good place"][0]
     assert good.created_at == good.updated_at == "2021-08-26T07:52:26.280000Z"
@@ -103,10 +103,8 @@ def test_it_imports_keep_checklists_labels_and_leaves_trashed_notes_out(repo):
     assert notes["Rich checklist note"].content == "- [ ] rich item\n- [x] done item"
     assert notes["Rich checklist note"].category == "Rich"
     labelled = notes["Labelled note"]
-    assert labelled.category == "Underscored_Label"  # the first label that is a valid category
-    assert labelled.content.endswith(
-        "Tags: label with !'@:$\" Symbols, hyphenated-label, label with spaces, label, camelCaseLabel"
-    )
+    assert labelled.labels[0] == "label with !'@:$\" Symbols"  # any label is valid: the first is the label
+    assert "Underscored_Label" in labelled.content  # the others stay in the text until issue 21 item 6
     assert notes["_Text note"].updated_at == notes["_Text note"].created_at == "2023-07-27T02:51:47.496000Z"
     assert notes["note"].content == "hello\nworld\n\nnew para\n\nmore text"
     assert "Deleted note" not in notes

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from notes.domain import FIELD, Note, new_note_id
+from notes.domain import FIELD, Note, clean_labels, label_problem, new_note_id
 from notes.exports import export_json_chunks, export_markdown_chunks, note_markdown
 from notes.imports import ImportRejected, notes_import
 from notes.stamps import EARLIEST, LATEST, format_stamp
 from tests.fakes import InMemoryNoteRepository
 
 ALICE, BOB = "alice-id", "bob-id"
-FIELDS = ("title", "content", "category", "important", "completed", "created_at", "updated_at")
+FIELDS = ("title", "content", "labels", "important", "completed", "pinned", "archived", "created_at", "updated_at")
 
 
 def note(user_id: str = ALICE, **fields) -> Note:
@@ -112,11 +112,15 @@ def test_the_first_and_last_day_of_the_calendar_are_refused_so_every_time_zone_c
 def test_the_markdown_export_imports_back_with_every_field():
     repo = InMemoryNoteRepository()
     for content in ("", "\n", "no newline", "one newline\n", "two\n\n", "---\nnot front matter\n---\n", "crlf\r\n"):
-        repo.add(note(BOB, title=f"t {content!r}", content=content, category="work", important=True))
+        labels = ("work", "Reise ✈") if content else ()
+        repo.add(
+            note(BOB, title=f"t {content!r}", content=content, labels=labels, important=True, pinned=bool(content))
+        )
+    repo.add(note(BOB, title="archived", labels=("old",), archived=True))
 
     result = notes_import(user_id=ALICE, files=[("notes-markdown-part-1.zip", zip_export(repo, BOB))], repo=repo)
 
-    assert (result.formats, result.created) == (["Notes Console"], 7)
+    assert (result.formats, result.created) == (["Notes Console"], 8)
     assert as_fields(repo, ALICE) == as_fields(repo, BOB)
 
 
@@ -134,24 +138,30 @@ def test_the_markdown_and_json_exports_of_one_account_import_as_one_set_of_notes
 
 _TEXT = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")
 _titles = st.text(_TEXT, min_size=1, max_size=200).map(str.strip).filter(lambda t: FIELD["title"].problem(t) is None)
-_categories = st.text("abcXYZ019 -_", max_size=40).map(lambda c: c.strip() or "general")
+_labels = st.lists(
+    st.text(_TEXT, min_size=1, max_size=50).filter(lambda label: label_problem(label) is None), max_size=4
+).map(clean_labels)
 _stamps = st.datetimes(
     min_value=EARLIEST.replace(tzinfo=None), max_value=LATEST.replace(tzinfo=None), timezones=st.just(UTC)
 ).map(format_stamp)
 _notes = st.builds(
-    lambda title, content, category, important, completed, created, updated: note(
+    lambda title, content, labels, important, completed, pinned, archived, created, updated: note(
         BOB,
         title=title,
         content=content,
-        category=category,
+        labels=labels,
         important=important,
         completed=completed,
+        pinned=pinned,
+        archived=archived,
         created_at=created,
         updated_at=updated,
     ),
     _titles,
     st.text(_TEXT, max_size=300),
-    _categories,
+    _labels,
+    st.booleans(),
+    st.booleans(),
     st.booleans(),
     st.booleans(),
     _stamps,
