@@ -135,7 +135,9 @@ def label_problem(label: object) -> str | None:
         return "A label cannot be empty or only spaces."
     if len(label) > LABEL_MAX_CHARS:
         return f"Label {label[:20]!r}... must be at most {LABEL_MAX_CHARS} characters (it has {len(label)})."
-    bad = _CONTROL_RE.search(label)
+    # Surrounding whitespace (a trailing new line included) is dropped on storing, so only what stays counts; the
+    # document's pattern agrees, as Python's `$` also matches before a final new line.
+    bad = _CONTROL_RE.search(label.strip())
     if bad is not None:
         shown = _CONTROL_RE.sub("?", label)
         return (

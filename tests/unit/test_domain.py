@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from notes.domain import CONTENT_MAX_BYTES, ValidationError, clean_fields
@@ -91,3 +93,15 @@ def test_it_reports_every_bad_field_at_once():
 
 def test_partial_changes_keep_only_given_fields():
     assert clean_fields({"completed": True}, partial=True) == {"completed": True}
+
+
+def test_a_labels_surrounding_whitespace_is_dropped_before_its_characters_are_judged():
+    """A trailing new line or tab is surrounding whitespace (dropped on storing), not a control character inside the
+    label; Python's `$` lets the document's pattern match such a label too, so schemathesis sends them as valid."""
+    from notes.domain import LABEL_PATTERN, clean_labels, label_problem
+
+    assert re.match(LABEL_PATTERN, "Fête\n")
+    assert label_problem("Fête\n") is None and label_problem("\tIdeen für Küche ") is None
+    assert clean_labels(["Fête\n"]) == ("Fête",)
+    assert "control or invisible" in label_problem("Fê\nte")
+    assert "control or invisible" in label_problem("a\u200bb")
