@@ -38,7 +38,8 @@ def test_the_request_timeline(new_context, sign_in, zappa_settings, width):  # n
     bars = page.locator("svg.waterfall-track")
     expect(bars.first).to_be_visible()
     assert bars.count() >= 2
-    assert page.locator("svg.waterfall-track[aria-label^='Query on notes-test / by_updated']").count() == 1
+    # The list's Queries on its index (since pins: the pinned block, then the page), each a bar of its own.
+    assert page.locator("svg.waterfall-track[aria-label^='Query on notes-test / by_updated']").count() >= 1
     document_width = page.evaluate("document.documentElement.scrollWidth")
     assert document_width <= width, document_width  # nothing sideways at 390 px
     assert_axe_clean(page, f"request timeline at {width}")
