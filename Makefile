@@ -46,12 +46,13 @@ test: $(STAMP) browser axe
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # ruff (lint and format), the import-linter contracts in pyproject.toml (layers, no cycles), parliament on the
-# IAM policies.
+# IAM policies, and the check that every path the docs name exists.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m console.deploy.lint_policies
+	$(PY) -m tools.check_docs
 
 # The fast inner loop (well under a minute): lint, then the unit tests (fakes, no moto, no browser).
 check: lint

@@ -157,7 +157,7 @@ def user_set_password(
 ) -> User:
     """Store a new password, end every session of the user and revoke every API token:
     whoever knew the old password may have made one, and a password change is how a user takes their account
-    back (README, Accounts and security).
+    back (docs/security.md).
 
     Safe to stop at any point (deadline, outage, crash): the other sessions end first (a page trusts its
     session without reading the profile, so none may outlive the old password); then one write stores the

@@ -42,7 +42,7 @@ class WiringError(Exception):
 
 @dataclass(frozen=True)
 class StreamSettings:
-    """How Lambda reads the stream. Defaults and why (README, Deploy):
+    """How Lambda reads the stream. Defaults and why (docs/deploy.md, step 6):
 
     - TRIM_HORIZON: the mapping is created after the table, the deploy and possibly some writes; starting at
       the oldest record still in the stream (24 h) gives those writes their versions too. Processing is

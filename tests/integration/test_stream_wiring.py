@@ -279,7 +279,7 @@ def test_a_stage_without_events_gets_them_after_its_last_setting():
 def test_a_paused_route_keeps_the_trigger_paused(deployed, stage_files):
     wire(stage_files)
     data = json.loads(stage_files.read_text())
-    stream_entry(data["dev"]["events"])["event_source"]["enabled"] = False  # README: how to pause it
+    stream_entry(data["dev"]["events"])["event_source"]["enabled"] = False  # docs/deploy.md: how to pause it
     stage_files.write_text(json.dumps(data, indent=4))
 
     wire(stage_files)
