@@ -60,6 +60,6 @@ def test_the_checks_page_is_accessible_and_fits(viewport, new_context, sign_in, 
 
     page.goto("/console/?range=1h")
     expect(page.locator("#checks-panel .pill-bad")).to_contain_text("failing")
-    if not viewport:  # at 390 px the overview's deploys table fails axe already (issue 20, section 5)
+    if not viewport:  # at 390 px the overview's deploys table fails axe already
         sweep.check(page, "overview with the checks panel")
     sweep.assert_clean()

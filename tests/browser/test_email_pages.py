@@ -1,4 +1,4 @@
-"""Forgot password? by email in the browser (issue 22, item 5): with and without JavaScript, at 1280 and 390,
+"""Forgot password? by email in the browser: with and without JavaScript, at 1280 and 390,
 and axe-clean (no serious or critical violation) on each page and state."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What every notes app has (issue 14), in the browser: Markdown and its preview, local times, the kept
+"""What every notes app has, in the browser: Markdown and its preview, local times, the kept
 draft and the unsaved-changes warning, keyboard shortcuts, emptying the trash; screenshots for review."""
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def test_a_closed_tab_leaves_a_draft_that_is_offered_back(new_context, sign_in):
     sign_in(context, alice)
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
-    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback (issue 22)
+    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback
     page.get_by_label("Note", exact=True).fill("passport, charger, adapters")
     page.wait_for_timeout(700)  # the draft is kept a moment after the last keystroke
     page.close(run_before_unload=False)  # a crash or a closed tab
@@ -211,7 +211,7 @@ def test_a_draft_restored_over_a_newer_version_gets_the_conflict_screen(new_cont
     sign_in(context, alice)
     page = context.new_page()
     page.goto(f"/notes/{note.id}/edit")
-    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback (issue 22)
+    context.set_offline(True)  # autosave can't reach the server: the draft is the fallback
     page.get_by_label("Note", exact=True).fill("my draft")
     page.wait_for_timeout(700)
     page.close(run_before_unload=False)

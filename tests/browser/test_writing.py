@@ -1,4 +1,4 @@
-"""Writing notes fast (issue 22), in the browser at 1280 and 390 px, with and without JavaScript: GitHub-
+"""Writing notes fast, in the browser at 1280 and 390 px, with and without JavaScript: GitHub-
 flavoured Markdown (a table that scrolls inside its region, not the page), clickable checklists on the note
 page and the list row, quick capture, and autosave with its states; axe-core on each; screenshots."""
 

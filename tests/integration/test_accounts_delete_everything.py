@@ -1,4 +1,4 @@
-"""Deleting an account leaves nothing of the user under any key prefix the table can hold (issue 19, finding 5):
+"""Deleting an account leaves nothing of the user under any key prefix the table can hold:
 the search index, reset links and the throttle's items included."""
 
 from __future__ import annotations

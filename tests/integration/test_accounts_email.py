@@ -1,4 +1,4 @@
-"""The account's email address and "Forgot password?" by email (issue 22, item 5): checked before use,
+"""The account's email address and "Forgot password?" by email: checked before use,
 the reset link mailed end to end (locmem), on SES (moto), and nothing that tells whether an account exists."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A password change (or reset) cut off at any step never leaves access alive (issue 19, finding 6).
+"""A password change (or reset) cut off at any step never leaves access alive.
 
 The fault comes after DynamoDB call k of the change, for every k: a deadline (DeadlineExceeded), an outage
 (the endpoint unreachable) or a crash (any other exception). Whenever the new password is then stored, no

@@ -1,4 +1,4 @@
-"""No log line carries a secret (issue 19, finding 10): a full reset, sign-in, password change and token flow
+"""No log line carries a secret: a full reset, sign-in, password change and token flow
 through a real runserver-style server (its request lines, `django.server`), with every configured handler's
 output captured (the root's JSON lines, the app's request log among them). The one-time link printed by
 `password_reset_link` is the only place a reset secret may appear."""

@@ -1,4 +1,4 @@
-"""Sign-ins at once (issue 19, finding 7): the throttle counts failures, not attempts in flight, and a session item
+"""Sign-ins at once: the throttle counts failures, not attempts in flight, and a session item
 that vanishes before its save means a new session, not a 500."""
 
 from __future__ import annotations

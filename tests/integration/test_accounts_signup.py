@@ -70,7 +70,7 @@ def test_it_keeps_the_username_and_shows_a_reference_when_dynamodb_is_down(aws, 
     assert b"Reference: <code>" in response.content
 
 
-# --- usernames in any script (issue 21, item 7) ----------------------------------------------------------
+# --- usernames in any script ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("username", ["rené.dupont", "山田_太郎", "Ελένη", "नमस्ते", "müller+notes@home"])

@@ -106,7 +106,7 @@ def test_an_unusable_address_is_unknown():
     assert client_address(RequestFactory().get("/", REMOTE_ADDR="")) == "unknown"
 
 
-# --- the per-account cap across addresses (issue 13) -------------------------------------------------------
+# --- the per-account cap across addresses -------------------------------------------------------
 def _sign_in(address: str, password: str):
     from django.test import Client
 

@@ -1,5 +1,5 @@
 """Bad input and missing requests: an invalid filter pattern is called invalid (before AWS sees it), an
-unknown request id is a 404, a non-admin's 403 has a way back (issue 15)."""
+unknown request id is a 404, a non-admin's 403 has a way back."""
 
 from __future__ import annotations
 

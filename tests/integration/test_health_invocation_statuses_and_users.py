@@ -1,5 +1,5 @@
 """Invocations with the app's HTTP status next to Lambda's outcome, the user where the app knows it, and the
-cold-start tile said to be a sample (issue 15)."""
+cold-start tile said to be a sample."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The live tail: on and off, its own polling left out, its line count (issue 15)."""
+"""The live tail: on and off, its own polling left out, its line count."""
 
 from __future__ import annotations
 

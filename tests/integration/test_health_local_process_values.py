@@ -1,4 +1,4 @@
-"""Local configuration: which values the process really runs with, next to the stage's (issue 15)."""
+"""Local configuration: which values the process really runs with, next to the stage's."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An import cut by the request's deadline answers what it stored and what remains, on the page and in the API,
-never a bare 503 (issue 19, finding 9). The deadline is injected: Lambda's context says how long is left, and a
+never a bare 503. The deadline is injected: Lambda's context says how long is left, and a
 slow DynamoDB is a clock that moves one second at each note written."""
 
 from __future__ import annotations

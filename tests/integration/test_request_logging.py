@@ -1,4 +1,4 @@
-"""What a refused or missing page writes to the terminal: one JSON line each, no traceback (issue 22)."""
+"""What a refused or missing page writes to the terminal: one JSON line each, no traceback."""
 
 from __future__ import annotations
 

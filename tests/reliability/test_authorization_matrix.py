@@ -129,7 +129,7 @@ ROWS: dict[str, Row] = {
     "notes/<note_id:note_id>/toggle/<str:field>": Row(
         "/notes/{note}/toggle/important", POST=OWNER, other="signin 405 405 405"
     ),
-    # Issue 22's writing routes: the matrix's form has no task index or autosave visit, so the owner's answer is
+    # The writing routes: the matrix's form has no task index or autosave visit, so the owner's answer is
     # a 400 (checked after the owner check: another user's note is a 404 as everywhere).
     "notes/quick": Row("/notes/quick", POST=SIGNED_IN, other="signin 405 405 405"),
     "notes/<note_id:note_id>/task": Row("/notes/{note}/task", POST="signin 400 404 404", other="signin 405 405 405"),

@@ -129,7 +129,7 @@ PAGE_CASES = [
     Case(
         "edit: huge version", "POST", "/notes/{note}/edit", 400, "missing the note", form(title="t", version="9" * 40)
     ),
-    # issue 13: more digits than Python converts (4,300)
+    # more digits than Python converts (4,300)
     Case(
         "edit: 5,000-digit version",
         "POST",
@@ -291,7 +291,7 @@ API_CASES = [
         )
         for raw in ("-1", "0", "101", "1" + "0" * 30, "abc", "1.5", "1e3", "", " 5")
     ],
-    # issue 13: integers of more digits than Python converts (4,300) were a 500
+    # integers of more digits than Python converts (4,300) were a 500
     Case("limit of 5,000 digits", "GET", "/api/notes?limit=" + "9" * 5000, 400, "limit must be a whole number"),
     Case("limit of 4,301 digits", "GET", "/api/notes?limit=" + "1" * 4301, 400, "limit must be a whole number"),
     Case(
@@ -470,7 +470,7 @@ def test_a_script_in_a_query_parameter_is_escaped_in_the_page(alice, client_for)
     assert "<script>alert" not in page
 
 
-# --- issue 13: the console's custom time range and the sign-up form ------------------------------------------
+# --- the console's custom time range and the sign-up form ------------------------------------------
 CONSOLE_RANGES = [
     ("0001-01-01T00:00+14:00", "0001-01-02T00:00+14:00", "between the years 1 and 9999"),  # before year 1 in UTC
     ("9999-12-31T00:00-14:00", "9999-12-31T23:59-14:00", "between the years 1 and 9999"),  # past 9999 in UTC
@@ -501,7 +501,7 @@ def test_sign_up_with_a_password_like_the_username_is_a_field_error(aws, passwor
     assert "too similar to the username" in text(response)
 
 
-# --- issue 19: imports treat every value of a file as hostile ----------------------------------------------
+# --- imports treat every value of a file as hostile ----------------------------------------------
 def _simplenote(**fields: object) -> bytes:
     note = {"id": "sn-1", "content": "Title\r\nBody", "creationDate": "2020-01-01T00:00:00.000Z"}
     note.update(fields)

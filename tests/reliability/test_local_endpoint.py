@@ -1,4 +1,4 @@
-"""make run's embedded DynamoDB endpoint under load (issue 19, findings 1, 2 and 9): concurrent writers through
+"""make run's embedded DynamoDB endpoint under load: concurrent writers through
 the app's API plus failing transactions lose no acknowledged write, the server's memory stays bounded, the
 stream is trimmed as DynamoDB trims it while the local poller keeps the history, and an acknowledged write
 survives a kill of the process."""

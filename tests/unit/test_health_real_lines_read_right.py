@@ -1,4 +1,4 @@
-"""Section 2 of issue 20, each on real lines of the corpus (tests/data/lambda_log_lines.json, sources there):
+"""Lines the console once read wrong, each on real lines of the corpus (tests/data/lambda_log_lines.json, sources there):
 what Lambda, its extensions and older runtimes write is read as what it is."""
 
 from __future__ import annotations

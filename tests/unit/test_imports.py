@@ -104,7 +104,7 @@ def test_it_imports_keep_checklists_labels_and_leaves_trashed_notes_out(repo):
     assert notes["Rich checklist note"].category == "Rich"
     labelled = notes["Labelled note"]
     assert labelled.labels[0] == "label with !'@:$\" Symbols"  # any label is valid: the first is the label
-    assert "Underscored_Label" in labelled.content  # the others stay in the text until issue 21 item 6
+    assert "Underscored_Label" in labelled.content  # the others stay in the text until imports keep labels
     assert notes["_Text note"].updated_at == notes["_Text note"].created_at == "2023-07-27T02:51:47.496000Z"
     assert notes["note"].content == "hello\nworld\n\nnew para\n\nmore text"
     assert "Deleted note" not in notes

@@ -145,7 +145,7 @@ def test_the_memory_handler_keeps_lines_with_their_correlation_id():
     assert kept and kept[0].correlation_id == "keep-1" and json.loads(kept[0].line)["correlation_id"] == "keep-1"
 
 
-# --- streamed responses: logged when the stream ends, with its real outcome (issue 19, finding 8) ---------
+# --- streamed responses: logged when the stream ends, with its real outcome ---------
 
 
 def streamed(*chunks, fail_after: int | None = None):

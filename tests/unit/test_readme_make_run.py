@@ -1,4 +1,4 @@
-"""The README tells how to move `make run` to another port or address (issue 22: it did not)."""
+"""The README tells how to move `make run` to another port or address."""
 
 from __future__ import annotations
 

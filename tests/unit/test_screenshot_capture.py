@@ -1,4 +1,4 @@
-"""Screenshots survive a busy machine, and the ones tests write are not tracked by git (issue 22)."""
+"""Screenshots survive a busy machine, and the ones tests write are not tracked by git."""
 
 from __future__ import annotations
 

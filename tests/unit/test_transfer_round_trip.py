@@ -1,4 +1,4 @@
-"""Every export imports back, and every date a note can hold survives each format (issue 19, finding 4)."""
+"""Every export imports back, and every date a note can hold survives each format."""
 
 from __future__ import annotations
 

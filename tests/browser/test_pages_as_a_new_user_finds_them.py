@@ -1,4 +1,4 @@
-"""The defects a new user's walk through the pages found (issue 22, item 6), each where it happened."""
+"""The defects a new user's walk through the pages found, each where it happened."""
 
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ def test_notes_the_tokens_page_and_the_draft_banner_write_times_one_way_in_the_r
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_sign_up_with_a_name_in_any_script_and_a_refusal_that_says_what_is_wrong(new_context, javascript):
-    """Issue 21 item 7, and the walk's defect: the sign-up error repeated the help text above it."""
+    """The walk's defect: the sign-up error repeated the help text above it."""
     page = new_context(java_script_enabled=javascript, viewport=PHONE).new_page()
     page.goto("/accounts/signup/")
     help_text = page.locator("#help_username").inner_text()

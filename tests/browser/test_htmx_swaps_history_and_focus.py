@@ -1,4 +1,4 @@
-"""The defects a new user hit within minutes (issue 14), each in the browser where it happened."""
+"""What a new user hit within minutes where htmx swaps a page, the back and forward buttons, and the focus."""
 
 from __future__ import annotations
 
