@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parents[1]
-HISTORY_WORDS = re.compile(r"(defects?|fixes|issues?_\d+|review|findings?|round_\d+)(_|\.py$)")
+HISTORY_WORDS = re.compile(r"_(defects?|fixes|issues?_\d+|review|findings?|round_\d+)(_|\.py$)")
 ISSUE_NUMBER = re.compile(r"\b[Ii]ssues? #?\d+")
 
 
