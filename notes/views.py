@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
-from console.errors import reference_for, store_error_context, store_error_status
+from console.errors import answer_outages_with, store_failure_keeping_input
 from console.integers import parse_int
 from notes import query as notes_query
 from notes import services
@@ -74,37 +74,22 @@ def _get_note_for_user(request: HttpRequest, note_id: str) -> Note:
 
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Every notes page: signed in (a POST that finds the user signed out comes back to the list after
-    sign-in), and a store outage answered in the page's own terms (a flash for htmx, else a page). Views
-    with a form to keep catch StoreUnavailable themselves, so what was typed is shown again."""
+    sign-in), and a store outage answered in the page's own terms (a flash for htmx, else a page: see
+    console/errors.py). Views with a form to keep answer it themselves, so what was typed is shown again."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request, after_post=reverse("notes:list"))
-        try:
-            return view(request, *args, **kwargs)
-        except StoreUnavailable as exc:
-            return _unavailable_response(request, exc)
+        answer_outages_with(request, page="notes/unavailable.html", htmx_fragment=("notes/_flash.html", "#flash"))
+        return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> str:
-    reference = reference_for(request)
-    log.error("notes store unavailable on %s %s (reference %s): %s", request.method, request.path, reference, exc)
-    return reference
-
-
-def _unavailable_response(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
-    """503 for pages without a form to keep: a notice in the page's flash region for htmx, else a page."""
-    reference = _store_unavailable(request, exc)
-    context = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
-    if request.htmx:
-        response = render(
-            request, "notes/_flash.html", {**context, "flash_error": True}, status=store_error_status(exc)
-        )
-        return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(request, "notes/unavailable.html", context, status=store_error_status(exc))
+def _editor_form(request: HttpRequest, page: str, context: dict[str, Any]) -> Callable[..., HttpResponse]:
+    """The editor again with what was typed, for store_failure_keeping_input."""
+    return lambda failure, status: _render_editor(request, page, {**context, **failure}, status=status)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -203,8 +188,8 @@ def _with_label_options(request: HttpRequest, context: dict[str, Any]) -> dict[s
     """The editor offers the user's labels (from their recent notes: one bounded read) in a <datalist>."""
     try:
         context["label_options"] = services.note_categories(user_id=request.user.id)
-    except StoreUnavailable as exc:
-        _store_unavailable(request, exc)
+    except StoreUnavailable as exc:  # the editor works without suggestions
+        log.warning("label suggestions skipped: %s", exc)
         context["label_options"] = []
     return context
 
@@ -316,8 +301,8 @@ def note_categories(request: HttpRequest) -> HttpResponse:
     focused (the list page itself offers the categories of the notes it shows, at no extra read)."""
     try:
         categories = services.note_categories(user_id=request.user.id)
-    except StoreUnavailable as exc:
-        _store_unavailable(request, exc)
+    except StoreUnavailable as exc:  # the filter works without suggestions
+        log.warning("category suggestions skipped: %s", exc)
         categories = []
     return render(request, "notes/_category_options.html", {"categories": categories})
 
@@ -353,13 +338,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
         )
         return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return _render_editor(
-            request,
-            "notes/new.html",
-            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
-            status=store_error_status(exc),
-        )
+        return store_failure_keeping_input(request, exc, form=_editor_form(request, "notes/new.html", context))
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -408,8 +387,8 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     if "preview" in request.POST:
         try:
             _get_note_for_user(request, note_id)  # 404 for someone else's note, as a save would be
-        except StoreUnavailable as exc:
-            _store_unavailable(request, exc)  # the preview reads nothing stored: show it, keep the text
+        except StoreUnavailable as exc:  # the preview reads nothing stored: show it, keep the text
+            log.warning("preview without the ownership check: %s", exc)
         return _render_editor(request, "notes/edit.html", {**context, "preview": True}, status=200)
     try:
         if version is None:
@@ -434,13 +413,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     except VersionConflict as exc:
         return _render_conflict(request, note_id, values, exc.current)
     except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return _render_editor(
-            request,
-            "notes/edit.html",
-            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
-            status=store_error_status(exc),
-        )
+        return store_failure_keeping_input(request, exc, form=_editor_form(request, "notes/edit.html", context))
     # An edit begun on the note's page goes back there, saying so; one begun on the list goes back to it.
     url = f"{reverse('notes:detail', args=[note.id])}?saved=1" if context["from_note"] else _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
