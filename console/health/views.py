@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
+from console.aws.errors import AwsError
 from console.health import alarms as alarms_question
 from console.health import charts, overview_reads
 from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
-from console.health.gateway import HealthError, HealthGateway
+from console.health.gateway import HealthGateway
 from console.health.metrics import (
     Metrics,
     cost,
@@ -109,7 +110,7 @@ def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]
         return []
     try:  # and every deploy recorded at cold start (one DynamoDB Query per process in ten minutes)
         recorded = [(d.at, f"deploy {d.short_hash}") for d in gateway.recorded_deploys()]
-    except HealthError:
+    except AwsError:
         recorded = []
     return sorted({**dict(recorded), **dict(gateway.known_deploys())}.items())
 
