@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from console.aws.errors import StoreUnavailable
 from console.errors import store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from notes import exports, imports
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 from notes.views import _signed_in
@@ -113,7 +114,7 @@ def _result_from(signed: str | None) -> dict[str, Any] | None:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(reverse("notes:export") + "#import")
     template = "notes/_import_result.html" if request.htmx else "notes/transfer.html"
@@ -136,7 +137,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('notes:export')}?{urlencode({'result': signed})}#import")
 
 
-def _import_interrupted(request: HttpRequest, template: str) -> Callable[..., HttpResponse]:
+def _import_interrupted(request: HtmxHttpRequest, template: str) -> Callable[..., HttpResponse]:
     def form(failure: dict[str, Any], status: int) -> HttpResponse:
         extra = {"reference": failure["reference"], "store_unavailable_import": True}
         return _import_refused(request, template, extra, status=status)
@@ -144,7 +145,7 @@ def _import_interrupted(request: HttpRequest, template: str) -> Callable[..., Ht
     return form
 
 
-def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], *, status: int) -> HttpResponse:
+def _import_refused(request: HtmxHttpRequest, template: str, extra: dict[str, Any], *, status: int) -> HttpResponse:
     context: dict[str, Any] = dict(extra)
     if not request.htmx:
         try:

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
 from console.errors import answer_outages_with, store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 from notes import query as notes_query
 from notes import services
@@ -87,12 +88,12 @@ def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     return wrapper
 
 
-def _editor_form(request: HttpRequest, page: str, context: dict[str, Any]) -> Callable[..., HttpResponse]:
+def _editor_form(request: HtmxHttpRequest, page: str, context: dict[str, Any]) -> Callable[..., HttpResponse]:
     """The editor again with what was typed, for store_failure_keeping_input."""
     return lambda failure, status: _render_editor(request, page, {**context, **failure}, status=status)
 
 
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: HtmxHttpRequest) -> str:
     """Where a toggle or delete returns to: the posted `next` if it is ours, else the page htmx was on."""
     for candidate in (request.POST.get("next"), request.htmx.current_url_abs_path if request.htmx else None):
         if candidate and url_has_allowed_host_and_scheme(
@@ -237,7 +238,7 @@ def _filter_query(shown: dict[str, Any], *, without_label: str | None = None) ->
 
 @_signed_in
 @require_safe
-def note_list(request: HttpRequest, *, archive: bool = False) -> HttpResponse:
+def note_list(request: HtmxHttpRequest, *, archive: bool = False) -> HttpResponse:
     filters, shown = _filters_from(request.GET, archive=archive)
     list_url = reverse("notes:archive" if archive else "notes:list")
     cursor = request.GET.get("cursor") or None
@@ -312,7 +313,7 @@ def note_categories(request: HttpRequest) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_new(request: HttpRequest) -> HttpResponse:
+def note_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         values = {"title": "", "content": "", "labels": [], "important": False, "completed": False}
         context = _form_context(values=values, client_token=uuid.uuid4().hex)
@@ -343,7 +344,7 @@ def note_new(request: HttpRequest) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+def _render_editor(request: HtmxHttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
     """The whole page, or for htmx only the form, which replaces itself (inline validation)."""
     template = "notes/_note_form.html" if request.htmx else page
     return render(request, template, _with_label_options(request, context), status=status)
@@ -354,7 +355,7 @@ def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, 
 
 @_signed_in
 @require_safe
-def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_detail(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     note = _get_note_for_user(request, note_id)
     if request.htmx and request.htmx.target == f"note-{note_id}":
         # "Cancel" on an inline delete confirmation puts the row back.
@@ -373,7 +374,7 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_edit(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     if request.method != "POST":
         note = _get_note_for_user(request, note_id)
         context = _form_context(
@@ -424,7 +425,7 @@ def _from_note(params: Any) -> bool:
     return params.get("from") == "note"
 
 
-def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
+def _render_conflict(request: HtmxHttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
     """409: both versions side by side. The user's text stays editable and is saved against the stored
     version if they keep it; taking the stored one is a plain link to a fresh editor."""
     context = _form_context(
@@ -444,7 +445,7 @@ def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object]
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_delete_page(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     inline = bool(request.htmx) and request.htmx.target == f"note-{note_id}"
     template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
     next_url = _safe_next(request)
@@ -476,7 +477,7 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
+def note_toggle(request: HtmxHttpRequest, note_id: str, field: str) -> HttpResponse:
     if field not in TOGGLE_FIELDS:
         raise Http404("No such toggle.")
     value = {"1": True, "0": False}.get(request.POST.get("value", ""))
@@ -499,7 +500,7 @@ def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
     return HttpResponseRedirect(f"{next_url}#note-{note.id}")
 
 
-def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str, status: int) -> HttpResponse:
+def _toggle_refused(request: HtmxHttpRequest, note: Note, next_url: str, notice: str, status: int) -> HttpResponse:
     context = {"note": note, "next_url": next_url, "notice": notice}
     template = "notes/_note_row.html" if request.htmx else "notes/detail.html"
     return render(request, template, context, status=status)
@@ -523,7 +524,7 @@ def trash_page(request: HttpRequest) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_restore(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """Out of the trash, as a new version. From a trash row (htmx) the row goes; otherwise (the trash page
     without JavaScript, or "Undo" after a delete) back to `next` with a message."""
     next_url = _safe_next(request)
@@ -539,7 +540,7 @@ def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_delete_forever(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """Only from the trash; the row's confirmation (a <details> panel) is the "are you sure"."""
     try:
         services.note_delete_forever(user_id=request.user.id, note_id=note_id)
@@ -552,7 +553,7 @@ def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def trash_empty(request: HttpRequest) -> HttpResponse:
+def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
     """Everything in the trash, deleted for good: a confirmation page (GET), then the POST."""
     if request.method != "POST":
         trashed = services.trash_list(user_id=request.user.id)
@@ -583,7 +584,7 @@ def _history_entries(note: Note, versions: list[Note]) -> list[dict[str, Any]]:
 
 
 def _render_history(
-    request: HttpRequest, note: Note, versions: list[Note], *, notice: str = "", status: int = 200
+    request: HtmxHttpRequest, note: Note, versions: list[Note], *, notice: str = "", status: int = 200
 ) -> HttpResponse:
     context = {
         "note": note,
@@ -598,7 +599,7 @@ def _render_history(
 
 @_signed_in
 @require_safe
-def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_history_page(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     try:
         note, versions = services.note_with_history(user_id=request.user.id, note_id=note_id)
     except NoteNotFound:
@@ -608,7 +609,7 @@ def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_restore_version(request: HttpRequest, note_id: str, version: int) -> HttpResponse:
+def note_restore_version(request: HtmxHttpRequest, note_id: str, version: int) -> HttpResponse:
     """An earlier version becomes the current one, as a new version; conditional on the version the page
     showed as current, like an edit (a stale page gets the history again, as it is now, with a 409)."""
     expected = _version(request)
@@ -636,7 +637,7 @@ def note_restore_version(request: HttpRequest, note_id: str, version: int) -> Ht
 # --- archive, labels ------------------------------------------------------------------------------
 
 
-def archive_page(request: HttpRequest) -> HttpResponse:
+def archive_page(request: HtmxHttpRequest) -> HttpResponse:
     """The archived notes: the list's page and filters, read from the archive's own index."""
     return note_list(request, archive=True)
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from console.aws.errors import StoreUnavailable
 from console.errors import store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 from notes import services
 from notes.domain import NoteNotFound, ValidationError, VersionConflict
@@ -39,7 +40,7 @@ TASK_CONFLICT = (
 
 @_signed_in
 @require_POST
-def note_task_toggle(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_task_toggle(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """One task item ticked or unticked, conditional on the version the page showed. From a list row (htmx)
     the row is answered; from the note page its main region (htmx) or, without JavaScript, a redirect."""
     index = parse_int(request.POST.get("index", ""), minimum=0, maximum=99_999)
@@ -65,7 +66,7 @@ def note_task_toggle(request: HttpRequest, note_id: str) -> HttpResponse:
     return HttpResponseRedirect(f"{next_url}#task-{note.id}-{index}")  # the box has this id on both pages
 
 
-def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status: int) -> HttpResponse:
+def _task_answer(request: HtmxHttpRequest, note, next_url: str, notice: str, status: int) -> HttpResponse:
     context = {"note": note, "next_url": next_url, "notice": notice}
     in_row = bool(request.htmx) and request.htmx.target == f"note-{note.id}"
     template = "notes/_note_row.html" if in_row else "notes/detail.html"
@@ -77,7 +78,7 @@ def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status:
 
 @_signed_in
 @require_POST
-def note_quick_create(request: HttpRequest) -> HttpResponse:
+def note_quick_create(request: HtmxHttpRequest) -> HttpResponse:
     """The list's "Take a note..." form. With htmx: a fresh form (with the focus, for the next note), the new
     row at the top of the list and a status message, all without leaving the list. Without JavaScript: back
     to the list, which says so and gives the form the focus again. A refused note keeps what was typed."""
@@ -104,7 +105,7 @@ _QUICK_CAPTURE_OUTAGE = "The notes store is unavailable right now; your text is 
 
 
 def _quick_capture_kept(
-    request: HttpRequest, values: dict[str, object], token: str | None
+    request: HtmxHttpRequest, values: dict[str, object], token: str | None
 ) -> Callable[..., HttpResponse]:
     def form(failure: dict[str, Any], status: int) -> HttpResponse:
         return _quick_capture_refused(
@@ -115,7 +116,7 @@ def _quick_capture_kept(
 
 
 def _quick_capture_refused(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     values: dict[str, object],
     token: str | None,
     *,

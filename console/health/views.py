@@ -34,6 +34,7 @@ from console.health.metrics import (
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 
 
@@ -215,7 +216,7 @@ def invocations(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def aggregates(request: HttpRequest) -> HttpResponse:
+def aggregates(request: HtmxHttpRequest) -> HttpResponse:
     """Cold starts, init percentiles, GB-seconds and cost over the range: polled by htmx until the query
     is done (a full page without JavaScript)."""
     window = window_of(request)
@@ -284,7 +285,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_safe
 @admin_required
-def streams(request: HttpRequest) -> HttpResponse:
+def streams(request: HtmxHttpRequest) -> HttpResponse:
     """Each stream trigger's lag and failures over the range: a section of the triggers page and a flag on
     the overview, both loaded by htmx (their pages spend their own calls); a page of its own without JS."""
     window = window_of(request)
@@ -306,7 +307,7 @@ def streams(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def alarms(request: HttpRequest) -> HttpResponse:
+def alarms(request: HtmxHttpRequest) -> HttpResponse:
     """The function's CloudWatch alarms (state, threshold, last change) and which recommended ones are
     missing; `?panel=1` from htmx is the overview's panel."""
     reads = Reads()
@@ -328,7 +329,7 @@ def alarms(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def deploys(request: HttpRequest) -> HttpResponse:
+def deploys(request: HtmxHttpRequest) -> HttpResponse:
     """The function's versions, and the hour before vs after the latest deploy: the overview's panel (htmx,
     its own three calls), a page without JavaScript."""
     reads = Reads()
