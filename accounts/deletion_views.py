@@ -16,7 +16,7 @@ from accounts.throttle import PASSWORD_SCOPE, Limit, Throttled, throttle_check, 
 from accounts.users import AccountValidationError, AnonymousUser, DeletionIncomplete, UserNotFound
 from accounts.wiring import user_repository
 from console.aws.errors import StoreUnavailable
-from console.errors import store_unavailable_response
+from console.errors import store_failure_keeping_input
 
 log = logging.getLogger(__name__)
 TEMPLATE = "accounts/delete.html"
@@ -67,7 +67,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         return _in_progress(request, exc)
     except StoreUnavailable as exc:
         # What was erased stays erased; the profile's mark makes the next try (or sign-in) finish the rest.
-        return store_unavailable_response(request, exc, template=TEMPLATE, context={**context, "interrupted": True})
+        return store_failure_keeping_input(request, exc, template=TEMPLATE, context={**context, "interrupted": True})
     throttle_clear(limit=limit, subject=subject)
     log.info("account deleted", extra={"fields": {"user": request.user.id, **counts}})
     # Not auth.logout(): its bookkeeping would write the user's session set again. The session is gone.
@@ -103,7 +103,7 @@ def account_delete_continue(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/delete_progress.html", context, status=202)
     except StoreUnavailable as exc:
         context = {"ticket": request.POST["ticket"], "interrupted": True}
-        return store_unavailable_response(request, exc, template="accounts/delete_progress.html", context=context)
+        return store_failure_keeping_input(request, exc, template="accounts/delete_progress.html", context=context)
     return redirect("account_delete_done")
 
 

@@ -27,7 +27,7 @@ from accounts.services import (
 from accounts.throttle import Limit, Throttled, throttle_hit
 from accounts.users import AccountValidationError
 from console.aws.errors import AwsError, StoreUnavailable
-from console.errors import store_unavailable_response
+from console.errors import store_failure_keeping_input
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def email_settings(request: HttpRequest) -> HttpResponse:
         context["error"] = "The mail could not be sent just now; try again in a few minutes."
         return render(request, template, context, status=503)
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=template, context=context)
+        return store_failure_keeping_input(request, exc, template=template, context=context)
     return redirect(f"{reverse('account_email')}?sent=1")
 
 
@@ -105,7 +105,7 @@ def email_verify(request: HttpRequest) -> HttpResponse:
         context["error"] = "This address is another account's already: remove it there first, or use another."
         return render(request, template, context, status=409)
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=template, context=context)
+        return store_failure_keeping_input(request, exc, template=template, context=context)
     return redirect(f"{reverse('account_email')}?confirmed=1")
 
 
@@ -135,5 +135,5 @@ def password_forgot(request: HttpRequest) -> HttpResponse:
     except Throttled as exc:
         return _throttled(request, template, context, exc, "reset requests for this address")
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=template, context=context)
+        return store_failure_keeping_input(request, exc, template=template, context=context)
     return redirect(f"{reverse('password_forgot')}?sent=1")

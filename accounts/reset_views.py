@@ -15,7 +15,7 @@ from accounts.reset_links import ResetLinkInvalid
 from accounts.services import password_reset_complete, password_reset_user
 from accounts.users import AccountValidationError
 from console.aws.errors import StoreUnavailable
-from console.errors import store_unavailable_response
+from console.errors import store_failure_keeping_input
 
 TEMPLATE = "accounts/password_reset.html"
 SESSION_SECRET_KEY = "_reset_secret"
@@ -48,7 +48,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     except AccountValidationError as exc:
         return render(request, TEMPLATE, {**context, "errors": exc.errors}, status=400)
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=TEMPLATE, context=context)
+        return store_failure_keeping_input(request, exc, template=TEMPLATE, context=context)
     if request.user.is_authenticated and request.user.id == user.id:
         auth.logout(request)  # this browser's session ended with the others: clear its cookie too
     else:

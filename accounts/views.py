@@ -40,7 +40,7 @@ from accounts.users import (
     clean_username,
 )
 from console.aws.errors import StoreUnavailable
-from console.errors import store_unavailable_response
+from console.errors import store_failure_keeping_input
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def signin(request: HttpRequest) -> HttpResponse:
         context["error"] = str(exc)
         return render(request, template, context, status=400)
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=template, context=context)
+        return store_failure_keeping_input(request, exc, template=template, context=context)
     return redirect(context["next"])
 
 
@@ -158,7 +158,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             context["errors"] = {"username": str(exc)}
             return render(request, template, context, status=400)
         except StoreUnavailable as exc:
-            return store_unavailable_response(request, exc, template=template, context=context)
+            return store_failure_keeping_input(request, exc, template=template, context=context)
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, template, context)
 
@@ -207,7 +207,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         auth.logout(request)
         return redirect("signin")
     except StoreUnavailable as exc:
-        return store_unavailable_response(request, exc, template=template, context=context)
+        return store_failure_keeping_input(request, exc, template=template, context=context)
     return redirect("password_change_done")
 
 

@@ -3,11 +3,12 @@ console/urls.py), the store-unavailable answer, the API's JSON error shape and t
 
 - Anything under /api/ answers with the API's error shape, {"error": {"code", "message", "fields",
   "reference"}}: API clients never have to parse an HTML page.
-- `StoreUnavailableMiddleware` turns a `StoreUnavailable` raised by any view (or by the lazy session load
-  inside one) into a 503 page with a reference id. A view that wants to keep what the user typed catches
-  `StoreUnavailable` itself and calls `store_unavailable_response` with its own form template; the
-  `store_unavailable` context flag makes base.html skip the account area, which would read the session.
-- `server_error` (handler500) covers a StoreUnavailable raised outside any view.
+- A store failure (StoreUnavailable) has one answer, `store_failure_response`, wherever it is raised: in a view
+  (StoreUnavailableMiddleware), in an API handler (notes/api/http.py), outside any view such as saving the
+  session (`server_error`, handler500). The API answers 503 "unavailable", 429 "throttled" or 507
+  "storage_full"; a page is 503 (507) with the reference; both send Retry-After. A view that keeps what the
+  user typed catches StoreUnavailable and answers through `store_failure_keeping_input` with its form, the one
+  allowed catch (tests/unit/test_store_failure_answered_once.py checks it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -23,26 +25,19 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django_htmx.http import reswap, retarget
 
 from console.aws.errors import StorageFull, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 30
 STORAGE_FULL_MESSAGE = (
     "This is more than the notes store can keep for you: a note holds up to 100 KB of text, and your account's "
     "notes, history and trash together up to 10 GB. Nothing was changed; shorten the text, or empty the trash."
 )
-
-
-def store_error_status(exc: StoreUnavailable) -> int:
-    """507 when DynamoDB will not store this much (retrying won't help), else 503."""
-    return 507 if isinstance(exc, StorageFull) else 503
-
-
-def store_error_context(exc: StoreUnavailable) -> dict[str, Any]:
-    """What the unavailable notices need to tell a full store from an outage."""
-    return {"storage_full": STORAGE_FULL_MESSAGE} if isinstance(exc, StorageFull) else {}
+# Seconds a client should wait before retrying: DynamoDB's "slow down", and any other outage.
+RETRY_AFTER_THROTTLED = 1
+RETRY_AFTER_UNAVAILABLE = 2
 
 
 def reference_for(request: HttpRequest) -> str:
@@ -54,28 +49,94 @@ def reference_for(request: HttpRequest) -> str:
     return reference
 
 
-def store_unavailable_response(
+@dataclass(frozen=True)
+class StoreFailure:
+    """How a StoreUnavailable is answered: the status, the API's error code and message, and Retry-After."""
+
+    status: int
+    code: str
+    message: str
+    retry_after: int | None
+
+
+def store_failure(exc: StoreUnavailable, *, api: bool) -> StoreFailure:
+    """The one rule. A full store is a 507 (retrying won't help); DynamoDB's "slow down" is the API's 429 (so
+    clients back off) and a page's 503 (a person did not send too many requests); anything else is a 503."""
+    if isinstance(exc, StorageFull):
+        return StoreFailure(507, "storage_full", STORAGE_FULL_MESSAGE, None)
+    if exc.throttled:
+        status = 429 if api else 503
+        return StoreFailure(status, "throttled", "Too many requests right now; retry shortly.", RETRY_AFTER_THROTTLED)
+    return StoreFailure(503, "unavailable", "The notes store is unavailable; retry shortly.", RETRY_AFTER_UNAVAILABLE)
+
+
+def store_failure_response(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
+    """The answer to a store failure that no view answered (StoreUnavailableMiddleware, handler500, the API's
+    handlers): the API's JSON error under /api/, else the page set by `answer_outages_with` (an htmx request
+    gets its fragment) or templates/503.html, each with the reference and Retry-After."""
+    if is_api_request(request):
+        failure = _logged(request, exc, api=True)
+        response = json_error(request, failure.status, code=failure.code, message=failure.message)
+        return _with_retry_after(response, failure)
+    page, fragment = getattr(request, _OUTAGE_TEMPLATES, ("503.html", None))
+    if fragment and getattr(request, "htmx", False):
+        response = store_failure_keeping_input(request, exc, template=fragment[0], context={"flash_error": True})
+        return reswap(retarget(response, fragment[1]), "innerHTML")
+    return store_failure_keeping_input(request, exc, template=page)
+
+
+def store_failure_keeping_input(
     request: HttpRequest,
     exc: StoreUnavailable,
     *,
     template: str = "503.html",
     context: dict[str, Any] | None = None,
+    form: Callable[[dict[str, Any], int], HttpResponse] | None = None,
 ) -> HttpResponse:
-    reference = reference_for(request)
+    """The one way a view answers a store failure itself: to show again what the user typed. `template` is
+    rendered with `context` plus the failure's (`store_unavailable`, which makes base.html skip the account
+    area, `reference`, `storage_full`), or `form(failure_context, status)` renders it."""
+    failure = _logged(request, exc, api=False)
+    extra = {"store_unavailable": True, "reference": reference_for(request)}
+    if isinstance(exc, StorageFull):
+        extra["storage_full"] = STORAGE_FULL_MESSAGE
+    if form is not None:
+        response = form(extra, failure.status)
+    else:
+        response = render(request, template, {**(context or {}), **extra}, status=failure.status)
+    return _with_retry_after(response, failure)
+
+
+_OUTAGE_TEMPLATES = "outage_templates"
+
+
+def answer_outages_with(request: HttpRequest, *, page: str, htmx_fragment: tuple[str, str] | None = None) -> None:
+    """For the rest of this request, a store failure is answered with `page`, or for htmx with the fragment
+    template `htmx_fragment[0]` swapped into the element `htmx_fragment[1]` (e.g. the notes' flash region)."""
+    setattr(request, _OUTAGE_TEMPLATES, (page, htmx_fragment))
+
+
+def _logged(request: HttpRequest, exc: StoreUnavailable, *, api: bool) -> StoreFailure:
     log.warning(
-        "store unavailable (%s) on %s %s, reference %s", exc.code or exc, request.method, request.path, reference
+        "store unavailable (%s) on %s %s, reference %s: %s",
+        exc.code or type(exc).__name__,
+        request.method,
+        request.path,
+        reference_for(request),
+        exc,
     )
-    context = {**(context or {}), **store_error_context(exc), "store_unavailable": True, "reference": reference}
-    status = store_error_status(exc)
-    response = render(request, template, context, status=status)
-    if status == 503:
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return store_failure(exc, api=api)
+
+
+def _with_retry_after(response: HttpResponse, failure: StoreFailure) -> HttpResponse:
+    if failure.retry_after is not None:
+        response["Retry-After"] = str(failure.retry_after)
     return response
 
 
 class StoreUnavailableMiddleware:
-    """Maps StoreUnavailable from HTML views to templates/503.html. Put it last in MIDDLEWARE so it sees the
-    view's exception first."""
+    """Answers a StoreUnavailable raised by a view (store_failure_response). Put it last in MIDDLEWARE so it sees
+    the view's exception first."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -85,7 +146,7 @@ class StoreUnavailableMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, StoreUnavailable):
-            return store_unavailable_response(request, exception)
+            return store_failure_response(request, exception)
         return None
 
 
@@ -193,18 +254,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     # Called inside Django's except block: a StoreUnavailable that escaped the views (raised by a
     # middleware, e.g. loading or saving the session) is a 503 with a reference, not a bare 500.
     exc = sys.exc_info()[1]
-    if is_api_request(request):
-        if isinstance(exc, StorageFull):
-            return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
-        if isinstance(exc, StoreUnavailable):
-            response = json_error(
-                request, 503, code="store_unavailable", message="The notes store is unavailable; try again shortly."
-            )
-            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
-        return json_error(request, 500, code="internal_error", message="Something went wrong on our side.")
     if isinstance(exc, StoreUnavailable):
-        return store_unavailable_response(request, exc)
+        return store_failure_response(request, exc)
+    if is_api_request(request):
+        return json_error(request, 500, code="internal_error", message="Something went wrong on our side.")
     # No context processors or template inheritance that could fail a second time.
     from django.template import loader
 

@@ -17,6 +17,8 @@ from typing import NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
 
+from console.aws.errors import SecretUnavailable
+
 log = logging.getLogger(__name__)
 
 MISSING_ON_LAMBDA = (
@@ -63,7 +65,7 @@ def _read_from_aws(*, parameter: str, secret_id: str) -> str:
 
     try:
         key = aws_secrets.read_parameter(parameter) if parameter else aws_secrets.read_secret(secret_id)
-    except aws_secrets.SecretUnavailable as exc:
+    except SecretUnavailable as exc:
         _refuse(f"The secret key could not be read: {exc}.")
     key = key.strip()
     if not key:

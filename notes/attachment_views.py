@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from console.aws.errors import AwsError
 from console.errors import reference_for
+from console.htmx_request import HtmxHttpRequest
 from notes import attachment_services
 from notes.attachments import ALLOWED_TYPES, ATTACHMENT_ID_PATTERN, REASON_QUOTA, AttachmentNotFound, QuotaExceeded
 from notes.domain import NoteNotFound
@@ -92,7 +93,7 @@ def attachment_file(request: HttpRequest, note_id: str, attachment_id: str) -> H
 
 @_signed_in
 @require_POST
-def attachment_remove(request: HttpRequest, note_id: str, attachment_id: str) -> HttpResponse:
+def attachment_remove(request: HtmxHttpRequest, note_id: str, attachment_id: str) -> HttpResponse:
     try:
         attachment_services.attachment_delete(
             user_id=request.user.id, note_id=note_id, attachment_id=_checked(attachment_id)

@@ -4,6 +4,7 @@ of another app's export. Thin views over notes/exports.py and notes/imports.py; 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
@@ -15,9 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from console.aws.errors import StoreUnavailable
+from console.errors import store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from notes import exports, imports
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
-from notes.views import _signed_in, _store_unavailable, _unavailable_response
+from notes.views import _signed_in
 
 _RESULT_SALT = "notes.import-result"
 _RESULT_FIELDS = ("formats", "found", "created", "already", "left_out", "attachments", "remaining")
@@ -56,10 +59,7 @@ def _part_or_404(request: HttpRequest) -> tuple[int, str | None, str | None]:
 @_signed_in
 @require_safe
 def export_page(request: HttpRequest) -> HttpResponse:
-    try:
-        context = _transfer_context(request)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
+    context = _transfer_context(request)
     context["result"] = _result_from(request.GET.get("result"))
     return render(request, "notes/transfer.html", context)
 
@@ -68,10 +68,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     part, after, until = _part_or_404(request)
-    try:
-        notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
+    notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
     chunks = exports.export_json_chunks(
         notes=notes,
         part=part,
@@ -85,10 +82,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     part, after, until = _part_or_404(request)
-    try:
-        notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
-    except StoreUnavailable as exc:
-        return _unavailable_response(request, exc)
+    notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
     chunks = exports.export_markdown_chunks(
         notes=notes, after=after, rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until)
     )
@@ -120,7 +114,7 @@ def _result_from(signed: str | None) -> dict[str, Any] | None:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseRedirect(reverse("notes:export") + "#import")
     template = "notes/_import_result.html" if request.htmx else "notes/transfer.html"
@@ -135,10 +129,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             status=400 if exc.of_the_form else 422,
         )
     except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return _import_refused(
-            request, template, {"reference": reference, "store_unavailable_import": True}, status=503
-        )
+        return store_failure_keeping_input(request, exc, form=_import_interrupted(request, template))
     summary = {k: v for k, v in asdict(result).items() if k in _RESULT_FIELDS}
     if request.htmx:
         return render(request, template, {"result": summary})
@@ -146,7 +137,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(f"{reverse('notes:export')}?{urlencode({'result': signed})}#import")
 
 
-def _import_refused(request: HttpRequest, template: str, extra: dict[str, Any], *, status: int) -> HttpResponse:
+def _import_interrupted(request: HtmxHttpRequest, template: str) -> Callable[..., HttpResponse]:
+    def form(failure: dict[str, Any], status: int) -> HttpResponse:
+        extra = {"reference": failure["reference"], "store_unavailable_import": True}
+        return _import_refused(request, template, extra, status=status)
+
+    return form
+
+
+def _import_refused(request: HtmxHttpRequest, template: str, extra: dict[str, Any], *, status: int) -> HttpResponse:
     context: dict[str, Any] = dict(extra)
     if not request.htmx:
         try:

@@ -26,7 +26,8 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
-from console.errors import reference_for, store_error_context, store_error_status
+from console.errors import answer_outages_with, store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 from notes import query as notes_query
 from notes import services
@@ -74,40 +75,25 @@ def _get_note_for_user(request: HttpRequest, note_id: str) -> Note:
 
 def _signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Every notes page: signed in (a POST that finds the user signed out comes back to the list after
-    sign-in), and a store outage answered in the page's own terms (a flash for htmx, else a page). Views
-    with a form to keep catch StoreUnavailable themselves, so what was typed is shown again."""
+    sign-in), and a store outage answered in the page's own terms (a flash for htmx, else a page: see
+    console/errors.py). Views with a form to keep answer it themselves, so what was typed is shown again."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request, after_post=reverse("notes:list"))
-        try:
-            return view(request, *args, **kwargs)
-        except StoreUnavailable as exc:
-            return _unavailable_response(request, exc)
+        answer_outages_with(request, page="notes/unavailable.html", htmx_fragment=("notes/_flash.html", "#flash"))
+        return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> str:
-    reference = reference_for(request)
-    log.error("notes store unavailable on %s %s (reference %s): %s", request.method, request.path, reference, exc)
-    return reference
+def _editor_form(request: HtmxHttpRequest, page: str, context: dict[str, Any]) -> Callable[..., HttpResponse]:
+    """The editor again with what was typed, for store_failure_keeping_input."""
+    return lambda failure, status: _render_editor(request, page, {**context, **failure}, status=status)
 
 
-def _unavailable_response(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
-    """503 for pages without a form to keep: a notice in the page's flash region for htmx, else a page."""
-    reference = _store_unavailable(request, exc)
-    context = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
-    if request.htmx:
-        response = render(
-            request, "notes/_flash.html", {**context, "flash_error": True}, status=store_error_status(exc)
-        )
-        return reswap(retarget(response, "#flash"), "innerHTML")
-    return render(request, "notes/unavailable.html", context, status=store_error_status(exc))
-
-
-def _safe_next(request: HttpRequest) -> str:
+def _safe_next(request: HtmxHttpRequest) -> str:
     """Where a toggle or delete returns to: the posted `next` if it is ours, else the page htmx was on."""
     for candidate in (request.POST.get("next"), request.htmx.current_url_abs_path if request.htmx else None):
         if candidate and url_has_allowed_host_and_scheme(
@@ -203,8 +189,8 @@ def _with_label_options(request: HttpRequest, context: dict[str, Any]) -> dict[s
     """The editor offers the user's labels (from their recent notes: one bounded read) in a <datalist>."""
     try:
         context["label_options"] = services.note_categories(user_id=request.user.id)
-    except StoreUnavailable as exc:
-        _store_unavailable(request, exc)
+    except StoreUnavailable as exc:  # the editor works without suggestions
+        log.warning("label suggestions skipped: %s", exc)
         context["label_options"] = []
     return context
 
@@ -252,7 +238,7 @@ def _filter_query(shown: dict[str, Any], *, without_label: str | None = None) ->
 
 @_signed_in
 @require_safe
-def note_list(request: HttpRequest, *, archive: bool = False) -> HttpResponse:
+def note_list(request: HtmxHttpRequest, *, archive: bool = False) -> HttpResponse:
     filters, shown = _filters_from(request.GET, archive=archive)
     list_url = reverse("notes:archive" if archive else "notes:list")
     cursor = request.GET.get("cursor") or None
@@ -316,8 +302,8 @@ def note_categories(request: HttpRequest) -> HttpResponse:
     focused (the list page itself offers the categories of the notes it shows, at no extra read)."""
     try:
         categories = services.note_categories(user_id=request.user.id)
-    except StoreUnavailable as exc:
-        _store_unavailable(request, exc)
+    except StoreUnavailable as exc:  # the filter works without suggestions
+        log.warning("category suggestions skipped: %s", exc)
         categories = []
     return render(request, "notes/_category_options.html", {"categories": categories})
 
@@ -327,7 +313,7 @@ def note_categories(request: HttpRequest) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_new(request: HttpRequest) -> HttpResponse:
+def note_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":
         values = {"title": "", "content": "", "labels": [], "important": False, "completed": False}
         context = _form_context(values=values, client_token=uuid.uuid4().hex)
@@ -353,18 +339,12 @@ def note_new(request: HttpRequest) -> HttpResponse:
         )
         return _render_editor(request, "notes/new.html", context, status=409)
     except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return _render_editor(
-            request,
-            "notes/new.html",
-            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
-            status=store_error_status(exc),
-        )
+        return store_failure_keeping_input(request, exc, form=_editor_form(request, "notes/new.html", context))
     url = _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+def _render_editor(request: HtmxHttpRequest, page: str, context: dict[str, Any], *, status: int) -> HttpResponse:
     """The whole page, or for htmx only the form, which replaces itself (inline validation)."""
     template = "notes/_note_form.html" if request.htmx else page
     return render(request, template, _with_label_options(request, context), status=status)
@@ -375,7 +355,7 @@ def _render_editor(request: HttpRequest, page: str, context: dict[str, Any], *, 
 
 @_signed_in
 @require_safe
-def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_detail(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     note = _get_note_for_user(request, note_id)
     if request.htmx and request.htmx.target == f"note-{note_id}":
         # "Cancel" on an inline delete confirmation puts the row back.
@@ -394,7 +374,7 @@ def note_detail(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_edit(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     if request.method != "POST":
         note = _get_note_for_user(request, note_id)
         context = _form_context(
@@ -408,8 +388,8 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     if "preview" in request.POST:
         try:
             _get_note_for_user(request, note_id)  # 404 for someone else's note, as a save would be
-        except StoreUnavailable as exc:
-            _store_unavailable(request, exc)  # the preview reads nothing stored: show it, keep the text
+        except StoreUnavailable as exc:  # the preview reads nothing stored: show it, keep the text
+            log.warning("preview without the ownership check: %s", exc)
         return _render_editor(request, "notes/edit.html", {**context, "preview": True}, status=200)
     try:
         if version is None:
@@ -434,13 +414,7 @@ def note_edit(request: HttpRequest, note_id: str) -> HttpResponse:
     except VersionConflict as exc:
         return _render_conflict(request, note_id, values, exc.current)
     except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return _render_editor(
-            request,
-            "notes/edit.html",
-            {**context, "reference": reference, "store_unavailable": True, **store_error_context(exc)},
-            status=store_error_status(exc),
-        )
+        return store_failure_keeping_input(request, exc, form=_editor_form(request, "notes/edit.html", context))
     # An edit begun on the note's page goes back there, saying so; one begun on the list goes back to it.
     url = f"{reverse('notes:detail', args=[note.id])}?saved=1" if context["from_note"] else _list_anchor(note.id)
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
@@ -451,7 +425,7 @@ def _from_note(params: Any) -> bool:
     return params.get("from") == "note"
 
 
-def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
+def _render_conflict(request: HtmxHttpRequest, note_id: str, mine: dict[str, object], stored: Note) -> HttpResponse:
     """409: both versions side by side. The user's text stays editable and is saved against the stored
     version if they keep it; taking the stored one is a plain link to a fresh editor."""
     context = _form_context(
@@ -471,7 +445,7 @@ def _render_conflict(request: HttpRequest, note_id: str, mine: dict[str, object]
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_delete_page(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     inline = bool(request.htmx) and request.htmx.target == f"note-{note_id}"
     template = "notes/_delete_confirm.html" if inline else "notes/delete.html"
     next_url = _safe_next(request)
@@ -503,7 +477,7 @@ def note_delete_page(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
+def note_toggle(request: HtmxHttpRequest, note_id: str, field: str) -> HttpResponse:
     if field not in TOGGLE_FIELDS:
         raise Http404("No such toggle.")
     value = {"1": True, "0": False}.get(request.POST.get("value", ""))
@@ -526,7 +500,7 @@ def note_toggle(request: HttpRequest, note_id: str, field: str) -> HttpResponse:
     return HttpResponseRedirect(f"{next_url}#note-{note.id}")
 
 
-def _toggle_refused(request: HttpRequest, note: Note, next_url: str, notice: str, status: int) -> HttpResponse:
+def _toggle_refused(request: HtmxHttpRequest, note: Note, next_url: str, notice: str, status: int) -> HttpResponse:
     context = {"note": note, "next_url": next_url, "notice": notice}
     template = "notes/_note_row.html" if request.htmx else "notes/detail.html"
     return render(request, template, context, status=status)
@@ -550,7 +524,7 @@ def trash_page(request: HttpRequest) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_restore(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """Out of the trash, as a new version. From a trash row (htmx) the row goes; otherwise (the trash page
     without JavaScript, or "Undo" after a delete) back to `next` with a message."""
     next_url = _safe_next(request)
@@ -566,7 +540,7 @@ def note_restore(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_delete_forever(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """Only from the trash; the row's confirmation (a <details> panel) is the "are you sure"."""
     try:
         services.note_delete_forever(user_id=request.user.id, note_id=note_id)
@@ -579,7 +553,7 @@ def note_delete_forever(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
-def trash_empty(request: HttpRequest) -> HttpResponse:
+def trash_empty(request: HtmxHttpRequest) -> HttpResponse:
     """Everything in the trash, deleted for good: a confirmation page (GET), then the POST."""
     if request.method != "POST":
         trashed = services.trash_list(user_id=request.user.id)
@@ -610,7 +584,7 @@ def _history_entries(note: Note, versions: list[Note]) -> list[dict[str, Any]]:
 
 
 def _render_history(
-    request: HttpRequest, note: Note, versions: list[Note], *, notice: str = "", status: int = 200
+    request: HtmxHttpRequest, note: Note, versions: list[Note], *, notice: str = "", status: int = 200
 ) -> HttpResponse:
     context = {
         "note": note,
@@ -625,7 +599,7 @@ def _render_history(
 
 @_signed_in
 @require_safe
-def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_history_page(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     try:
         note, versions = services.note_with_history(user_id=request.user.id, note_id=note_id)
     except NoteNotFound:
@@ -635,7 +609,7 @@ def note_history_page(request: HttpRequest, note_id: str) -> HttpResponse:
 
 @_signed_in
 @require_POST
-def note_restore_version(request: HttpRequest, note_id: str, version: int) -> HttpResponse:
+def note_restore_version(request: HtmxHttpRequest, note_id: str, version: int) -> HttpResponse:
     """An earlier version becomes the current one, as a new version; conditional on the version the page
     showed as current, like an edit (a stale page gets the history again, as it is now, with a 409)."""
     expected = _version(request)
@@ -663,7 +637,7 @@ def note_restore_version(request: HttpRequest, note_id: str, version: int) -> Ht
 # --- archive, labels ------------------------------------------------------------------------------
 
 
-def archive_page(request: HttpRequest) -> HttpResponse:
+def archive_page(request: HtmxHttpRequest) -> HttpResponse:
     """The archived notes: the list's page and filters, read from the archive's own index."""
     return note_list(request, archive=True)
 

@@ -3,13 +3,17 @@ Thin views over notes.services, with notes.views' helpers (the owner check, the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from console.aws.errors import StoreUnavailable
-from console.errors import store_error_context, store_error_status
+from console.errors import store_failure_keeping_input
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 from notes import services
 from notes.domain import NoteNotFound, ValidationError, VersionConflict
@@ -23,7 +27,6 @@ from notes.views import (
     _note_id_param,
     _safe_next,
     _signed_in,
-    _store_unavailable,
     _version,
 )
 
@@ -37,7 +40,7 @@ TASK_CONFLICT = (
 
 @_signed_in
 @require_POST
-def note_task_toggle(request: HttpRequest, note_id: str) -> HttpResponse:
+def note_task_toggle(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """One task item ticked or unticked, conditional on the version the page showed. From a list row (htmx)
     the row is answered; from the note page its main region (htmx) or, without JavaScript, a redirect."""
     index = parse_int(request.POST.get("index", ""), minimum=0, maximum=99_999)
@@ -63,7 +66,7 @@ def note_task_toggle(request: HttpRequest, note_id: str) -> HttpResponse:
     return HttpResponseRedirect(f"{next_url}#task-{note.id}-{index}")  # the box has this id on both pages
 
 
-def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status: int) -> HttpResponse:
+def _task_answer(request: HtmxHttpRequest, note, next_url: str, notice: str, status: int) -> HttpResponse:
     context = {"note": note, "next_url": next_url, "notice": notice}
     in_row = bool(request.htmx) and request.htmx.target == f"note-{note.id}"
     template = "notes/_note_row.html" if in_row else "notes/detail.html"
@@ -75,7 +78,7 @@ def _task_answer(request: HttpRequest, note, next_url: str, notice: str, status:
 
 @_signed_in
 @require_POST
-def note_quick_create(request: HttpRequest) -> HttpResponse:
+def note_quick_create(request: HtmxHttpRequest) -> HttpResponse:
     """The list's "Take a note..." form. With htmx: a fresh form (with the focus, for the next note), the new
     row at the top of the list and a status message, all without leaving the list. Without JavaScript: back
     to the list, which says so and gives the form the focus again. A refused note keeps what was typed."""
@@ -84,8 +87,12 @@ def note_quick_create(request: HttpRequest) -> HttpResponse:
     try:
         _check_form_encoding(request)
         note = services.note_create(user_id=request.user.id, data=values, client_token=token)
-    except (ValidationError, NoteNotFound, StoreUnavailable) as exc:
-        return _quick_capture_refused(request, values, token, exc)
+    except ValidationError as exc:
+        return _quick_capture_refused(request, values, token, status=400, errors=exc.errors)
+    except NoteNotFound:  # this form's note was made and has since been deleted
+        return _quick_capture_refused(request, values, None, status=409, form_error=_QUICK_CAPTURE_GONE)
+    except StoreUnavailable as exc:
+        return store_failure_keeping_input(request, exc, form=_quick_capture_kept(request, values, token))
     if not request.htmx:
         # No fragment: a page opened at one skips autofocus, and the form is at the top anyway.
         return HttpResponseRedirect(f"{reverse('notes:list')}?captured={note.id}")
@@ -93,36 +100,45 @@ def note_quick_create(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/_quick_captured.html", context)
 
 
+_QUICK_CAPTURE_GONE = "This form already made a note, which has since been deleted. Add it again to make a new one."
+_QUICK_CAPTURE_OUTAGE = "The notes store is unavailable right now; your text is kept, please try again in a moment."
+
+
+def _quick_capture_kept(
+    request: HtmxHttpRequest, values: dict[str, object], token: str | None
+) -> Callable[..., HttpResponse]:
+    def form(failure: dict[str, Any], status: int) -> HttpResponse:
+        return _quick_capture_refused(
+            request, values, token, status=status, form_error=_QUICK_CAPTURE_OUTAGE, extra=failure
+        )
+
+    return form
+
+
 def _quick_capture_refused(
-    request: HttpRequest, values: dict[str, object], token: str | None, exc: Exception
+    request: HtmxHttpRequest,
+    values: dict[str, object],
+    token: str | None,
+    *,
+    status: int,
+    errors: dict[str, str] | None = None,
+    form_error: str = "",
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """htmx: the form again, with the reason and the text. Without JavaScript: the full editor (new note)
-    with the same, so nothing typed is lost either way."""
-    if isinstance(exc, ValidationError):
-        errors, status, extra = exc.errors, 400, {}
-    elif isinstance(exc, NoteNotFound):  # this form's note was made and has since been deleted
-        errors = {
-            "form": "This form already made a note, which has since been deleted. Add it again to make a new one."
-        }
-        status, extra, token = 409, {}, None
-    else:
-        assert isinstance(exc, StoreUnavailable)
-        reference = _store_unavailable(request, exc)
-        errors = {"form": "The notes store is unavailable right now; your text is kept, please try again in a moment."}
-        status = store_error_status(exc)
-        extra = {"reference": reference, "store_unavailable": True, **store_error_context(exc)}
+    """htmx: the form again, with the reason (`errors` by field, or `form_error`) and the text. Without
+    JavaScript: the full editor (new note) with the same, so nothing typed is lost either way."""
     if request.htmx:
-        context = quick_capture_context(values=values, errors=errors, focus=True)
+        context = quick_capture_context(values=values, errors=errors or {"form": form_error}, focus=True)
         if token:
             context["client_token"] = token
         return render(request, "notes/_quick_capture.html", context, status=status)
     full_values = {**values, "labels": [], "important": False, "completed": False, "pinned": False, "archived": False}
     context = _form_context(values=full_values, client_token=token or quick_capture_context()["client_token"])
-    if isinstance(exc, ValidationError):
+    if errors:
         context["errors"] = errors
     else:
-        context["form_error"] = errors["form"]
-    return render(request, "notes/new.html", {**context, **extra}, status=status)
+        context["form_error"] = form_error
+    return render(request, "notes/new.html", {**context, **(extra or {})}, status=status)
 
 
 # --- autosave --------------------------------------------------------------------------------------
@@ -154,7 +170,10 @@ def note_autosave(request: HttpRequest, note_id: str) -> HttpResponse:
         stored = exc.current
         context = _form_context(note_id=note_id, values=values, version=stored.version, stored=stored, conflict=True)
         return render(request, "notes/_conflict.html", context, status=409)
-    except StoreUnavailable as exc:
-        reference = _store_unavailable(request, exc)
-        return JsonResponse({"errors": {}, "reference": reference}, status=store_error_status(exc))
+    except StoreUnavailable as exc:  # the text stays in the editor: the script says so and tries again later
+        return store_failure_keeping_input(
+            request,
+            exc,
+            form=lambda failure, status: JsonResponse({"errors": {}, "reference": failure["reference"]}, status=status),
+        )
     return JsonResponse({"version": note.version, "updated_at": note.updated_at})

@@ -7,8 +7,8 @@ app still renders its own 503 page or JSON error; off Lambda, a default budget a
 
 `install(client)` hooks a botocore client: before each attempt, its read timeout is cut to what is left (and
 the attempt refused when too little is left for a connection and a read), and a retry is refused when its
-pause and a minimal attempt would pass the deadline. Refusals raise `DeadlineExceeded`, a `BotoCoreError`,
-so every adapter that already turns botocore's errors into the project's own (a 503) handles it unchanged.
+pause and a minimal attempt would pass the deadline. Refusals raise console.aws.errors' `DeadlineExceeded`,
+which console/aws/translation.py turns into the caller's error (a 503) like any other failed call.
 Outside a deadline (management commands, tests) nothing changes.
 """
 
@@ -20,9 +20,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from botocore.exceptions import BotoCoreError
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from console.aws.errors import DeadlineExceeded
 
 # A read shorter than this is not worth starting: it would time out on a healthy DynamoDB's slow moments.
 MIN_READ_SECONDS = 0.2
@@ -39,12 +40,6 @@ _RETRIED_CODES = {
 
 _clock = time.monotonic  # tests replace it to make time pass
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
-
-
-class DeadlineExceeded(BotoCoreError):
-    """An AWS call was not started, not retried or cut short because the request's time is up."""
-
-    fmt = "No time left before the deadline: {detail}"
 
 
 def seconds_left() -> float | None:

@@ -1,4 +1,4 @@
-"""The DynamoDB table: its one definition, the process-wide client, and error translation.
+"""The DynamoDB table: its one definition, the process-wide client, and `call`.
 
 Every item of the app (notes, users, sessions, throttles, ...) lives in one table per stage with
 generic keys `pk`/`sk`. Sparse indexes: the LSI `by_updated` (pk + updated_sk) lists a user's live notes
@@ -14,13 +14,13 @@ import threading
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from console import observability
 from console.aws import deadline, item_size
 from console.aws import session as aws_session
-from console.aws.errors import ConditionFailed, StorageFull, StoreUnavailable
+from console.aws.errors import ConditionFailed, StoreUnavailable
+from console.aws.translation import FAILURES, table_error
 
 __all__ = ["ConditionFailed", "StoreUnavailable", "call", "client", "create_table", "table_definition", "table_name"]
 
@@ -228,40 +228,13 @@ def table_stream(name: str) -> tuple[str, str]:
     return table["LatestStreamArn"], spec.get("StreamViewType", "")
 
 
-# Refusals the caller asked for by making a write conditional: they are answers, not outages.
-_CONDITION_CODES = frozenset({"ConditionalCheckFailedException", "TransactionCanceledException"})
-
-
 def call(operation: str, *, ddb: Any = None, **kwargs: Any) -> dict[str, Any]:
     """Run one DynamoDB operation (botocore's snake_case name) on the process-wide client (or `ddb`).
 
-    The one place where botocore's errors become the project's: a refused condition or transaction is
-    ConditionFailed (with DynamoDB's response, e.g. the stored item), anything else StoreUnavailable."""
+    Its failures are the project's (console/aws/translation.py): a refused condition or transaction is
+    ConditionFailed (with DynamoDB's response, e.g. the stored item), too much to store StorageFull, anything
+    else StoreUnavailable."""
     try:
         return getattr(ddb or client(), operation)(**kwargs)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if _is_storage_full(exc.response):
-            raise StorageFull(f"DynamoDB cannot store this much ({code})", code=code) from exc
-        if code in _CONDITION_CODES:
-            raise ConditionFailed(code, exc.response) from exc
-        raise StoreUnavailable(f"DynamoDB refused the request ({code})", code=code) from exc
-    except BotoCoreError as exc:
-        if getattr(exc, "storage_full", False):  # console/aws/item_size.py refused it before sending
-            raise StorageFull(str(exc), code=type(exc).__name__) from exc
-        raise StoreUnavailable(
-            f"DynamoDB could not be reached ({type(exc).__name__})", code=type(exc).__name__
-        ) from exc
-
-
-# The user's item collection at 10 GB (tables with an LSI): an error, or a transaction's cancellation reason.
-_STORAGE_FULL_CODES = frozenset({"ItemCollectionSizeLimitExceededException", "ItemCollectionSizeLimitExceeded"})
-
-
-def _is_storage_full(response: dict[str, Any]) -> bool:
-    error = response.get("Error", {})
-    if error.get("Code") in _STORAGE_FULL_CODES:
-        return True
-    if error.get("Code") == "ValidationException" and "item size" in error.get("Message", "").lower():
-        return True  # over 400 KB: item_size's bounds should have refused it first
-    return any(reason.get("Code") in _STORAGE_FULL_CODES for reason in response.get("CancellationReasons") or [])
+    except FAILURES as exc:
+        raise table_error(exc) from exc

@@ -1,5 +1,7 @@
-"""The store's errors, as callers above the adapters see them. No botocore here: views, services and
-domain code import these without loading the AWS SDK."""
+"""The project's AWS errors, as callers above the adapters see them: the store's (StoreUnavailable and its
+kin), the other services' (AwsError and its kin), the secrets' (SecretUnavailable) and the refusals of the
+clients' own hooks (CallRefused). console/aws/translation.py is the one place that makes them from botocore's.
+No botocore here: views, services and domain code import these without loading the AWS SDK."""
 
 from __future__ import annotations
 
@@ -87,3 +89,31 @@ class NotFound(AwsError):
 
 class InvalidQuery(AwsError):
     """The request was refused as malformed: typically a filter pattern CloudWatch cannot parse."""
+
+
+class SecretUnavailable(AwsError):
+    """A secret (SSM parameter or Secrets Manager secret) could not be read: missing, not allowed, or AWS
+    unreachable. The message says which and why, never the value."""
+
+
+# --- refusals of the clients' own hooks, raised before or between attempts: nothing more was sent -------------
+
+
+class CallRefused(Exception):
+    """The app refused an AWS call itself (console/aws/item_size.py, console/aws/deadline.py)."""
+
+
+class ItemTooLarge(CallRefused):
+    """An item was bigger than its kind's bound (console/aws/item_size.py); nothing was sent."""
+
+    def __init__(self, *, kind: str, size: int, limit: int) -> None:
+        super().__init__(f"The {kind} item would be {size:,} bytes; at most {limit:,} are allowed")
+        self.kind, self.size, self.limit = kind, size, limit
+
+
+class DeadlineExceeded(CallRefused):
+    """An AWS call was not started, not retried or cut short because the request's time is up."""
+
+    def __init__(self, *, detail: str) -> None:
+        super().__init__(f"No time left before the deadline: {detail}")
+        self.detail = detail

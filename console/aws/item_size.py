@@ -4,8 +4,8 @@ DynamoDB refuses an item over 400 KB, and a user's item collection (their notes,
 local secondary indexes' copies, all under pk = USER#<id>) over 10 GB. The fields' own limits (notes/domain.py)
 keep every item far below that; this is the one check that holds whatever a future change writes, hooked on
 the client (`install`), so no adapter can forget it: PutItem, TransactWriteItems, BatchWriteItem and the values
-an UpdateItem sets. An item over its bound raises `ItemTooLarge`, a botocore error, which the adapters turn
-into `StorageFull` (a 507 with a message, see console/errors.py), like DynamoDB's own size refusals.
+an UpdateItem sets. An item over its bound raises console.aws.errors' `ItemTooLarge`, which
+console/aws/translation.py turns into `StorageFull` (a 507 with a message, see console/errors.py), like DynamoDB's own size refusals.
 
 Sizes follow DynamoDB's rules (Developer Guide, "Item sizes and formats"): attribute names and values in UTF-8
 bytes, numbers about one byte per two significant digits plus one, 3 bytes per list or map plus 1 per element,
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import BotoCoreError
+from console.aws.errors import ItemTooLarge
 
 DYNAMODB_MAX_ITEM_BYTES = 400 * 1024
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
@@ -33,13 +33,6 @@ BOUNDS: dict[str, int] = {
     "user": 4 * 1024,
     "throttle": 1024,
 }
-
-
-class ItemTooLarge(BotoCoreError):
-    """An item was bigger than its kind's bound; nothing was sent."""
-
-    fmt = "The {kind} item would be {size:,} bytes; at most {limit:,} are allowed"
-    storage_full = True
 
 
 def kind_of(item_or_key: dict[str, Any]) -> str:

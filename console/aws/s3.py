@@ -1,6 +1,5 @@
-"""The attachments bucket: its one definition, the process-wide S3 client, presigned URLs, and error
-translation (S3's answers become console.aws.errors' AwsError family, as console/aws/clients.py does for the
-other services). Nothing else in the app imports botocore for S3.
+"""The attachments bucket: its one definition, the process-wide S3 client, presigned URLs; its
+failures become console.aws.errors' AwsError family (console/aws/translation.py). Nothing else in the app imports botocore for S3.
 
 Keys (written once here): `uploads/<user>/<note>/<attachment>` is where the browser's presigned POST puts a
 file, and the only prefix whose ObjectCreated events the function handles; `files/...` holds a checked file,
@@ -14,12 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from console.aws import clients, deadline
+from console.aws import deadline
 from console.aws import session as aws_session
-from console.aws.errors import AccessDenied, AwsError, NotFound, Throttled, Unavailable
+from console.aws.errors import AwsError, NotFound, Unavailable
+from console.aws.translation import FAILURES, service_error
 
 UPLOADS_PREFIX = "uploads/"
 FILES_PREFIX = "files/"
@@ -27,17 +26,6 @@ THUMBS_PREFIX = "thumbs/"
 # Uploads S3 holds without the function having confirmed them (a browser that never finished, or an event
 # that never came) are deleted by the lifecycle rule after this many days.
 UNCONFIRMED_UPLOAD_DAYS = 1
-
-IAM_ACTIONS = {
-    "PutObject": "s3:PutObject",
-    "GetObject": "s3:GetObject",
-    "HeadObject": "s3:GetObject",
-    "CopyObject": "s3:PutObject",
-    "DeleteObject": "s3:DeleteObject",
-    "DeleteObjects": "s3:DeleteObject",
-}
-_NOT_FOUND_CODES = {"NoSuchKey", "NoSuchBucket", "404", "NotFound"}
-_THROTTLE_CODES = {"SlowDown", "503", "RequestLimitExceeded"}
 
 
 def upload_key(*, user_id: str, note_id: str, attachment_id: str) -> str:
@@ -98,27 +86,14 @@ def _make_client():
     return deadline.install(aws_session.session().create_client("s3", **kwargs))
 
 
-def translate(exc: Exception, operation: str) -> AwsError:
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        if code in _NOT_FOUND_CODES:
-            return NotFound(f"{operation}: no such object or bucket", code=code)
-        if code in _THROTTLE_CODES:
-            return Throttled(f"S3 asked to slow down ({operation}); try again in a moment.", code=code)
-        if code in {"AccessDenied", "403"}:
-            return AccessDenied(IAM_ACTIONS.get(operation, f"s3:{operation}"), code=code)
-    return clients.translate(exc, operation)
-
-
 def call(operation: str, **kwargs: Any) -> dict[str, Any]:
     """One S3 operation by its API name ("GetObject") on the stage's bucket (Bucket filled in unless given)."""
     kwargs.setdefault("Bucket", bucket_name())
     method = getattr(client(), _snake(operation))
     try:
         return method(**kwargs)
-    except (ClientError, BotoCoreError) as exc:
-        raise translate(exc, operation) from exc
+    except FAILURES as exc:
+        raise service_error(exc, operation) from exc
 
 
 def _snake(operation: str) -> str:
@@ -150,8 +125,8 @@ def presigned_post(
         return client().generate_presigned_post(
             Bucket=bucket_name(), Key=key, Fields=fields, Conditions=conditions, ExpiresIn=expires
         )
-    except (ClientError, BotoCoreError) as exc:
-        raise translate(exc, "PutObject") from exc
+    except FAILURES as exc:
+        raise service_error(exc, "PutObject") from exc
 
 
 def presigned_get(*, key: str, filename: str, content_type: str, inline: bool, expires: int) -> str:
@@ -167,8 +142,8 @@ def presigned_get(*, key: str, filename: str, content_type: str, inline: bool, e
     }
     try:
         return client().generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
-    except (ClientError, BotoCoreError) as exc:
-        raise translate(exc, "GetObject") from exc
+    except FAILURES as exc:
+        raise service_error(exc, "GetObject") from exc
 
 
 # --- objects ---------------------------------------------------------------------------------------------
@@ -186,8 +161,8 @@ def read(key: str, *, first_bytes: int | None = None) -> bytes:
     body = call("GetObject", **kwargs)["Body"]
     try:
         return body.read()
-    except BotoCoreError as exc:
-        raise Unavailable(f"GetObject could not read {key!r} ({type(exc).__name__}).") from exc
+    except FAILURES as exc:  # the connection broke or timed out while the body was read
+        raise service_error(exc, "GetObject") from exc
     finally:
         body.close()
 

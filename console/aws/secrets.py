@@ -3,33 +3,30 @@
 Read once per cold start (console/secret_key.py, from settings). The call is one signed HTTPS POST made
 with botocore's own signer and HTTP session rather than a boto3 client: creating an SSM client loads and
 parses its whole service model (~1.3 MB of JSON), which measured 170-300 ms of every cold start against
-15-40 ms for this (bench/bench_cold_start.py). Errors say which secret and why, never its value.
+15-40 ms for this (bench/bench_cold_start.py). Errors (SecretUnavailable) say which secret and why, never its
+value; which answers are worth another attempt is console/aws/translation.py's rule, as for every client.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from typing import Any
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import EnvProvider
-from botocore.exceptions import BotoCoreError
 from botocore.httpsession import URLLib3Session
 from botocore.session import Session
+
+from console.aws.errors import SecretUnavailable
+from console.aws.translation import FAILURES, code_from_answer, retryable
 
 # Short timeouts so a cold start fails in seconds, not at the function's timeout.
 TIMEOUT_SECONDS = (2, 5)
 # Pauses before the 2nd and 3rd attempts (throttling, 5xx, connection errors).
 RETRY_PAUSES = (0.2, 0.5)
-_RETRYABLE_CODES = {"ThrottlingException", "TooManyRequestsException", "InternalServerError", "InternalFailure"}
-
-
-class SecretUnavailable(Exception):
-    """The secret could not be read: missing, not allowed, or AWS unreachable."""
 
 
 def read_parameter(name: str) -> str:
@@ -85,28 +82,18 @@ def _call(service: str, target: str, payload: dict[str, Any], *, what: str) -> d
         SigV4Auth(credentials.get_frozen_credentials(), service, region).add_auth(request)
         try:
             status, content = _send(request)
-        except BotoCoreError as exc:
+        except FAILURES as exc:  # the connection failed or timed out
             reason = type(exc).__name__
             continue
         if status == 200:
             return json.loads(content)
-        reason = _error_code(status, content)
-        if status < 500 and reason not in _RETRYABLE_CODES:
+        reason = code_from_answer(status, content)
+        if not retryable(reason, status):
             break
-    raise SecretUnavailable(f"{what} could not be read ({reason})")
+    raise SecretUnavailable(f"{what} could not be read ({reason})", code=reason)
 
 
 def _send(request: AWSRequest) -> tuple[int, bytes]:
     """The HTTP edge: botocore's urllib3 session (its CA bundle, proxies and timeouts)."""
     response = URLLib3Session(timeout=TIMEOUT_SECONDS).send(request.prepare())
     return response.status_code, response.content
-
-
-def _error_code(status: int, content: bytes) -> str:
-    # AWS JSON protocol errors: {"__type": "[namespace#]Code", "message": "..."}; some front ends answer in XML.
-    try:
-        error_type = str(json.loads(content).get("__type", ""))
-    except (ValueError, AttributeError):
-        match = re.search(rb"<Code>([^<]{1,100})</Code>", content)
-        error_type = match.group(1).decode(errors="replace") if match else ""
-    return error_type.rsplit("#", 1)[-1] or f"HTTP {status}"

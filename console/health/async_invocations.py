@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from console.aws.errors import AwsError
 from console.health.async_facts import AsyncConfig
-from console.health.gateway import HealthError, HealthGateway, MetricData
+from console.health.gateway import HealthGateway, MetricData
 from console.health.metrics import Window, fill_buckets
 from console.health.streams import destination_metric
 
@@ -111,7 +112,7 @@ def report(gateway: HealthGateway, window: Window) -> AsyncReport:
     found = AsyncReport()
     try:
         found.config = gateway.async_config()
-    except HealthError as exc:
+    except AwsError as exc:
         found.warnings.append(f"Asynchronous configuration (GetFunctionEventInvokeConfig): {exc.message}")
     if gateway.kind == "local":
         return found
@@ -119,7 +120,7 @@ def report(gateway: HealthGateway, window: Window) -> AsyncReport:
         data = gateway.metric_data(
             metric_queries(gateway.function_name, found.config, window), window.start, window.end
         )
-    except HealthError as exc:
+    except AwsError as exc:
         found.warnings.append(f"Asynchronous invocation metrics (GetMetricData): {exc.message}")
         return found
     # CloudWatch omits a metric with no datapoint: no event received is 0, not unknown.

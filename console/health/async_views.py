@@ -3,17 +3,18 @@ htmx, spending their own two calls), and a page of its own without JavaScript.""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
 from console.health import async_invocations as async_question
 from console.health.reads import Reads, ranges_for, render_page, window_of
+from console.htmx_request import HtmxHttpRequest
 
 
 @require_safe
 @admin_required
-def async_invocations(request: HttpRequest) -> HttpResponse:
+def async_invocations(request: HtmxHttpRequest) -> HttpResponse:
     window = window_of(request)
     reads = Reads()
     gw = reads.gateway

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from console.aws import clients as aws_clients
 from console.aws.clients import call
+from console.aws.errors import AwsError
 from console.health import aws_setup, patterns
 from console.health.aws_async import AsyncReads
 from console.health.aws_logs import LOG_PAGE_LINES, MAX_CALLS_PER_READ, RECENT_EVENTS_LIMIT, LogReads
@@ -26,7 +27,6 @@ from console.health.gateway import (
     Deploy,
     EventSourceMapping,
     FunctionConfig,
-    HealthError,
     InvalidQuery,
     MetricData,
     ScheduleRule,
@@ -94,7 +94,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         log_format: str = "",
     ) -> None:
         if not function_name:
-            raise HealthError("No function to show: set HEALTH_FUNCTION_NAME (on Lambda it is this function).")
+            raise AwsError("No function to show: set HEALTH_FUNCTION_NAME (on Lambda it is this function).")
         self.function_name = function_name
         self.log_group = log_group or getattr(settings, "HEALTH_LOG_GROUP", "") or f"/aws/lambda/{function_name}"
         # HEALTH_PERCENTILES may drop them (moto cannot compute percentiles; Stubber tests cover them).
@@ -277,7 +277,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
             found.mappings, more = self._mappings(routes)
             if more:
                 found.warnings.append("The function has more than 100 event source mappings: the first 100 are shown.")
-        except HealthError as exc:
+        except AwsError as exc:
             found.errors.append(("Event source mappings", exc))
         try:
             resp = self._call("events", "ListRules", NamePrefix=f"{self.function_name}-", Limit=100)
@@ -292,7 +292,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
                 )
                 for r in resp.get("Rules", [])
             ]
-        except HealthError as exc:
+        except AwsError as exc:
             found.errors.append(("Schedule rules", exc))
         try:
             resp = self._call(
@@ -311,7 +311,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
                 f"No CloudFormation stack {self.function_name}: Zappa makes one with the API at "
                 "`zappa deploy` (none with apigateway_enabled false)."
             )
-        except HealthError as exc:
+        except AwsError as exc:
             found.errors.append(("API Gateway URL", exc))
         return found
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from django.conf import settings
 
+from console.aws.errors import AwsError
 from console.health.aws_async import read_async_config
-from console.health.gateway import FunctionConfig, HealthError, NotFound
+from console.health.gateway import FunctionConfig, NotFound
 from console.health.setup_facts import SetupFacts
 
 Call = Callable[..., dict[str, Any]]  # (service, operation, **params) -> response; errors already translated
@@ -47,7 +48,7 @@ def read_setup_facts(call: Call, config: FunctionConfig, *, budget: int = 3, off
         left -= cost
         try:
             read(call, config, facts)
-        except HealthError as exc:
+        except AwsError as exc:
             facts.unread[key] = exc.message
     return facts
 

@@ -21,6 +21,7 @@ from console.health.metrics import Window
 from console.health.packages import compiled_distributions
 from console.health.reads import Problem, Reads, render_page
 from console.health.stage import StageSettingsError, load_stage
+from console.htmx_request import HtmxHttpRequest
 
 SETUP_BUDGET = 3  # AWS calls of the page's own, beyond the overview's reads
 STATUS_ORDER = {FAIL: 0, WARN: 1, UNKNOWN: 2}
@@ -73,7 +74,7 @@ def _facts(request: HttpRequest, reads: Reads) -> tuple[CheckFacts | None, bool]
 
 @require_safe
 @admin_required
-def checks(request: HttpRequest) -> HttpResponse:
+def checks(request: HtmxHttpRequest) -> HttpResponse:
     reads = Reads()
     facts, reused = _facts(request, reads)
     results = sorted(run_checks(facts), key=lambda c: STATUS_ORDER.get(c.status, 3)) if facts else []

@@ -7,7 +7,8 @@ import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from console.health.gateway import Deploy, HealthError, HealthGateway
+from console.aws.errors import AwsError
+from console.health.gateway import Deploy, HealthGateway
 from console.health.logparse import parse_line
 from console.health.metrics import percentile
 from console.observability import PROCESS_STARTED_AT, RequestRecord
@@ -95,7 +96,7 @@ def with_recorded(found: list[Deploy], recorded: list[Deploy]) -> list[Deploy]:
 def _recorded(gateway: HealthGateway, warnings: list[str]) -> list[Deploy]:
     try:
         return gateway.recorded_deploys()
-    except HealthError as exc:
+    except AwsError as exc:
         warnings.append(f"Deploys recorded at cold start (DynamoDB Query): {exc.message}")
         return []
 
@@ -165,7 +166,7 @@ def _metric_sides(gateway: HealthGateway, at: datetime, warnings: list[str], *, 
     sides: dict[str, dict[str, float]] = {"before": {}, "after": {}}
     try:
         data = gateway.metric_data(queries, at - HOUR, at + HOUR)
-    except HealthError as exc:
+    except AwsError as exc:
         warnings.append(f"Before/after metrics: {exc.message}")
         return sides
     for qid, points in data.points.items():
@@ -183,7 +184,7 @@ def _cold_starts(gateway: HealthGateway, at: datetime, warnings: list[str]) -> d
             pattern='?"Init Duration" ?initDurationMs',
             limit=10_000,
         )
-    except HealthError as exc:
+    except AwsError as exc:
         warnings.append(f"Cold starts around the deploy: {exc.message}")
         return None
     for event in events:

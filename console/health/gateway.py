@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from console.aws.errors import AccessDenied as AccessDenied
-from console.aws.errors import AwsError as HealthError
+from console.aws.errors import AwsError as AwsError
 from console.aws.errors import InvalidQuery as InvalidQuery
 from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
@@ -26,7 +26,7 @@ from console.health.setup_facts import SetupFacts
 from console.observability import RequestRecord
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
-__all__ = ["AccessDenied", "HealthError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
+__all__ = ["AccessDenied", "AwsError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
 
 # --- data ---------------------------------------------------------------------------------------------
 
@@ -222,7 +222,7 @@ class Triggers:
     api_detail: str = ""  # where the URL comes from, or why there is none
     routing_detail: str = ""  # where `routed_to` comes from
     source_detail: str = ""
-    errors: list[tuple[str, HealthError]] = field(default_factory=list)
+    errors: list[tuple[str, AwsError]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 

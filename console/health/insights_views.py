@@ -20,6 +20,7 @@ from console.health.metrics import (
 )
 from console.health.reads import REQUEST_SPAN, Reads, ranges_for, render_page, window_of
 from console.health.routes import COLUMNS, DEFAULT_SORT, sort_routes
+from console.htmx_request import HtmxHttpRequest
 
 T = TypeVar("T")
 
@@ -112,7 +113,7 @@ def errors(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def errors_panel(request: HttpRequest) -> HttpResponse:
+def errors_panel(request: HtmxHttpRequest) -> HttpResponse:
     """The overview's failures panel: loaded by htmx after the page (the overview spends its own three AWS
     calls); without JavaScript the overview links to the errors page."""
     if not request.htmx:

@@ -25,6 +25,7 @@ from console.health.metrics import (
 from console.health.patterns import REQUEST_ID
 from console.health.reads import REQUEST_SPAN, Problem, Reads, hint_for, render_page
 from console.health.timeline import timeline_of
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 
 T = TypeVar("T")
@@ -160,7 +161,7 @@ def logs(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def logs_tail(request: HttpRequest) -> HttpResponse:
+def logs_tail(request: HtmxHttpRequest) -> HttpResponse:
     """New lines since the last poll: rows prepended to the table, and the poller with its new cursor."""
     if not request.htmx:
         return redirect(f"{reverse('health_logs')}?{request.GET.urlencode()}")

@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from console.aws.errors import AwsError
 from console.health.gateway import (
     AccessDenied,
     Aggregates,
     FunctionConfig,
-    HealthError,
     HealthGateway,
     InvalidQuery,
     InvocationSample,
@@ -53,7 +53,7 @@ class Reads:
         self.gateway: HealthGateway | None = None
         try:
             self.gateway = get_gateway()
-        except HealthError as exc:
+        except AwsError as exc:
             self.problems.append(Problem(exc.message))
 
     def attempt(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
@@ -61,14 +61,14 @@ class Reads:
             return None
         try:
             result = fn(*args, **kwargs)
-        except HealthError as exc:
+        except AwsError as exc:
             self.report(what, exc)
             return None
         for warning in getattr(result, "warnings", None) or []:
             self.problems.append(Problem(f"{what}: {warning}", level="warning"))
         return result
 
-    def report(self, what: str, exc: HealthError) -> None:
+    def report(self, what: str, exc: AwsError) -> None:
         if isinstance(exc, AccessDenied):
             self.problems.append(Problem(f"{what}: {exc.message}", action=exc.action))
         elif isinstance(exc, InvalidQuery):

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.health.gateway import EventSourceMapping, HealthError, HealthGateway, MetricData
+from console.aws.errors import AwsError
+from console.health.gateway import EventSourceMapping, HealthGateway, MetricData
 from console.health.logparse import LogEvent, parse_line
 from console.health.metrics import Window, fill_buckets
 from console.health.stream_lag import FALLBACK_NOTE, lag_queries, mapping_lag
@@ -136,14 +137,14 @@ def report(gateway: HealthGateway, window: Window) -> StreamReport:
             data = gateway.metric_data(
                 metric_queries(gateway.function_name, mappings, window), window.start, window.end
             )
-        except HealthError as exc:
+        except AwsError as exc:
             found.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
     try:
         events, _ = gateway.log_events(
             start_ms=window.start_ms, end_ms=window.end_ms, pattern=f'"{BATCH_MESSAGE}"', limit=10_000
         )
         counts = batch_counts(events)
-    except HealthError as exc:
+    except AwsError as exc:
         found.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
         counts = BatchCounts()
     found.streams = [_health(m, i, len(mappings), data, counts, window) for i, m in enumerate(mappings)]

@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
+from console.aws.errors import AwsError
 from console.health import alarms as alarms_question
 from console.health import charts, overview_reads
 from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
 from console.health.alarms import AlarmTarget, recommended
-from console.health.gateway import HealthError, HealthGateway
+from console.health.gateway import HealthGateway
 from console.health.metrics import (
     Metrics,
     cost,
@@ -33,6 +34,7 @@ from console.health.metrics import (
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
+from console.htmx_request import HtmxHttpRequest
 from console.integers import parse_int
 
 
@@ -109,7 +111,7 @@ def _deploy_markers(gateway: HealthGateway | None) -> list[tuple[datetime, str]]
         return []
     try:  # and every deploy recorded at cold start (one DynamoDB Query per process in ten minutes)
         recorded = [(d.at, f"deploy {d.short_hash}") for d in gateway.recorded_deploys()]
-    except HealthError:
+    except AwsError:
         recorded = []
     return sorted({**dict(recorded), **dict(gateway.known_deploys())}.items())
 
@@ -214,7 +216,7 @@ def invocations(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def aggregates(request: HttpRequest) -> HttpResponse:
+def aggregates(request: HtmxHttpRequest) -> HttpResponse:
     """Cold starts, init percentiles, GB-seconds and cost over the range: polled by htmx until the query
     is done (a full page without JavaScript)."""
     window = window_of(request)
@@ -283,7 +285,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_safe
 @admin_required
-def streams(request: HttpRequest) -> HttpResponse:
+def streams(request: HtmxHttpRequest) -> HttpResponse:
     """Each stream trigger's lag and failures over the range: a section of the triggers page and a flag on
     the overview, both loaded by htmx (their pages spend their own calls); a page of its own without JS."""
     window = window_of(request)
@@ -305,7 +307,7 @@ def streams(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def alarms(request: HttpRequest) -> HttpResponse:
+def alarms(request: HtmxHttpRequest) -> HttpResponse:
     """The function's CloudWatch alarms (state, threshold, last change) and which recommended ones are
     missing; `?panel=1` from htmx is the overview's panel."""
     reads = Reads()
@@ -327,7 +329,7 @@ def alarms(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @admin_required
-def deploys(request: HttpRequest) -> HttpResponse:
+def deploys(request: HtmxHttpRequest) -> HttpResponse:
     """The function's versions, and the hour before vs after the latest deploy: the overview's panel (htmx,
     its own three calls), a page without JavaScript."""
     reads = Reads()

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from console.aws.errors import AwsError
+from console.errors import RETRY_AFTER_UNAVAILABLE
 from notes import attachment_services
 from notes.api.http import api_endpoint
 from notes.api.input import RequestProblem, read_json_body
@@ -33,7 +34,10 @@ def _missing() -> RequestProblem:
 
 def _unavailable(exc: AwsError) -> RequestProblem:
     return RequestProblem(
-        503, "unavailable", "File storage is unavailable; retry shortly.", headers={"Retry-After": "2"}
+        503,
+        "unavailable",
+        "File storage is unavailable; retry shortly.",
+        headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE)},
     )
 
 

@@ -20,8 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.services import token_authenticate, user_current_for_token
 from accounts.users import User
-from console.aws.errors import StorageFull, StoreUnavailable
-from console.errors import STORAGE_FULL_MESSAGE, json_error, reference_for
+from console.aws.errors import StoreUnavailable
+from console.errors import json_error, reference_for, store_failure_response
 from console.lambda_http import drop_body
 from notes.api.input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
@@ -165,26 +165,8 @@ def error_response(request: HttpRequest, exc: Exception) -> HttpResponse:
         return json_error(request, 413, code="body_too_large", message="The request body is too large.")
     if isinstance(exc, SuspiciousOperation):
         return json_error(request, 400, code="bad_request", message="The request could not be understood.")
-    if isinstance(exc, StorageFull):
-        log.warning("api storage full: %s (%s) reference=%s", exc, exc.code, reference_for(request))
-        return json_error(request, 507, code="storage_full", message=STORAGE_FULL_MESSAGE)
     if isinstance(exc, StoreUnavailable):
-        log.warning("api store unavailable: %s (%s) reference=%s", exc, exc.code, reference_for(request))
-        if exc.throttled:  # DynamoDB's own "slow down": a 429 so clients back off; other outages are 503
-            return json_error(
-                request,
-                429,
-                code="throttled",
-                message="Too many requests right now; retry shortly.",
-                headers={"Retry-After": "1"},
-            )
-        return json_error(
-            request,
-            503,
-            code="unavailable",
-            message="The notes store is unavailable; retry shortly.",
-            headers={"Retry-After": "2"},
-        )
+        return store_failure_response(request, exc)
     log.exception("api error reference=%s", reference_for(request), exc_info=exc)
     return json_error(request, 500, code="internal_error", message="Something went wrong on our side.")
 

@@ -19,8 +19,7 @@ from accounts import reset_links
 from accounts.services import password_reset_complete, token_create, token_list, user_create
 from accounts.wiring import user_repository
 from console.aws import dynamodb
-from console.aws.deadline import DeadlineExceeded
-from console.aws.errors import StoreUnavailable
+from console.aws.errors import DeadlineExceeded, StoreUnavailable
 from tests.conftest import PASSWORD, session_client
 from tests.integration.accounts_support import replay, session_item, session_key
 

@@ -10,7 +10,8 @@ from moto import settings as moto_settings
 from moto.core.authorization import ActionAuthenticatorMixin
 
 from console.aws import secrets as aws_secrets
-from console.aws.secrets import SecretUnavailable, endpoint_url, read_parameter, read_secret
+from console.aws.errors import SecretUnavailable
+from console.aws.secrets import endpoint_url, read_parameter, read_secret
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import html
 import pytest
 
 from console.aws import dynamodb, item_size
-from console.aws.errors import StorageFull
+from console.aws.errors import ItemTooLarge, StorageFull
 from notes import services
 from notes.domain import CONTENT_MAX_BYTES, TITLE_MAX_CHARS, Note
 from tests.reliability.support import COLLECTION_FULL, WRITES, make_user, send_json, session_client, text, token_client
@@ -109,7 +109,7 @@ def test_an_idempotency_record_over_its_bound_is_refused_before_dynamodb(alice, 
         "idempotency",
     )
     record = {"pk": {"S": "IDEMPOTENCY#u#k"}, "sk": {"S": "IDEMPOTENCY"}, "note": {"M": {"content": {"S": HUGE}}}}
-    with pytest.raises(item_size.ItemTooLarge, match="The idempotency item"):
+    with pytest.raises(ItemTooLarge, match="The idempotency item"):
         item_size.check(record)
 
 

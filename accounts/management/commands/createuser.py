@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import user_create
 from accounts.users import AccountValidationError, UsernameTaken
-from console.aws.errors import StoreUnavailable
+from console.aws.errors import SecretUnavailable, StoreUnavailable
 
 
 class Command(BaseCommand):
@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _read_parameter(name: str) -> str:
-        from console.aws.secrets import SecretUnavailable, read_parameter
+        from console.aws.secrets import read_parameter
 
         try:
             password = read_parameter(name)

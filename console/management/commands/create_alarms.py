@@ -9,8 +9,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from console.aws.errors import AwsError
 from console.health.alarms import OPERATOR_ACTIONS, AlarmTarget, alarms_apply
-from console.health.gateway import AccessDenied, HealthError
+from console.health.gateway import AccessDenied
 from console.health.stage import StageSettingsError, load_stage
 
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             result = alarms_apply(target=target, email=email)
         except AccessDenied as exc:
             raise CommandError(f"{exc.message}\ncreate_alarms needs: {', '.join(OPERATOR_ACTIONS)}.") from exc
-        except HealthError as exc:
+        except AwsError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(f"Alarms of {stage.lambda_name} -> {result.topic_arn}")
         for label, names in (("created", result.created), ("updated", result.updated), ("unchanged", result.unchanged)):
