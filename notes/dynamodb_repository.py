@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed, StoreUnavailable
+from console.aws.table_keys import history_sk, note_sk, user_pk
 from notes import query
 from notes.cursor import decode_cursor, encode_cursor, updated_sort_key
 from notes.domain import (
@@ -55,29 +56,17 @@ FILTERED_MAX_CALLS = 5
 
 def idempotency_key(user_id: str, key: str) -> dict[str, Any]:
     """The record of an Idempotency-Key: pk = IDEMPOTENCY#<user_id>#<key>, sk = IDEMPOTENCY."""
-    return {"pk": {"S": f"IDEMPOTENCY#{user_id}#{key}"}, "sk": {"S": "IDEMPOTENCY"}}
+    return {"pk": {"S": table_keys.idempotency_pk(user_id, key)}, "sk": {"S": "IDEMPOTENCY"}}
 
 
 def idempotency_reference(user_id: str, key: str, expires_at: int) -> dict[str, Any]:
     """In the user's partition, pk = USER#<user_id>, sk = IDEMP#<key>: the record's key, and its lifetime."""
     return {
         "pk": {"S": user_pk(user_id)},
-        "sk": {"S": f"IDEMP#{key}"},
+        "sk": {"S": table_keys.idemp_sk(key)},
         "type": {"S": "idempotency_ref"},
         dynamodb.TTL_ATTRIBUTE: {"N": str(expires_at)},
     }
-
-
-def user_pk(user_id: str) -> str:
-    return f"USER#{user_id}"
-
-
-def note_sk(note_id: str) -> str:
-    return f"NOTE#{note_id}"
-
-
-def history_sk(note_id: str, version: int) -> str:
-    return f"HIST#{note_id}#{version:010d}"
 
 
 def _history_item(note: Note) -> dict[str, Any]:
@@ -507,8 +496,8 @@ class DynamoDBNoteRepository:
                 for key in resp.get("Items", []):
                     if stop is not None and stop():
                         return purged
-                    user_id = key["pk"]["S"].removeprefix("USER#")
-                    note_id = key["sk"]["S"].removeprefix("NOTE#")
+                    user_id = key["pk"]["S"].removeprefix(table_keys.USER)
+                    note_id = key["sk"]["S"].removeprefix(table_keys.NOTE)
                     try:
                         # The index is eventually consistent: the condition re-checks the item itself.
                         self._call(
@@ -567,7 +556,10 @@ class DynamoDBNoteRepository:
     def _history_items(self, user_id: str, note_id: str, *, keys_only: bool = False) -> list[dict[str, Any]]:
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}, ":prefix": {"S": f"HIST#{note_id}#"}},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": user_pk(user_id)},
+                ":prefix": {"S": table_keys.history_prefix(note_id)},
+            },
             "ConsistentRead": True,
             "ScanIndexForward": False,
         }
@@ -601,15 +593,15 @@ class DynamoDBNoteRepository:
         self._delete_history(user_id, note_id)
 
     def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
-        # Notes and trashed notes share the NOTE# keys; "NOTE$" sorts after every "NOTE#..." key.
+        # Notes and trashed notes share the NOTE# keys; NOTE_END sorts after every NOTE#... key.
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
             "FilterExpression": "#type = :note",
             "ExpressionAttributeNames": {"#type": "type"},
             "ExpressionAttributeValues": {
                 ":pk": {"S": user_pk(user_id)},
-                ":low": {"S": note_sk(after) if after else "NOTE#"},
-                ":high": {"S": note_sk(until) if until else "NOTE$"},
+                ":low": {"S": note_sk(after) if after else table_keys.NOTE},
+                ":high": {"S": note_sk(until) if until else table_keys.NOTE_END},
                 ":note": {"S": "note"},
             },
             "ConsistentRead": True,
@@ -633,7 +625,9 @@ class DynamoDBNoteRepository:
                 if attempt:
                     time.sleep(0.05 * 2**attempt)  # unprocessed keys mean throttling: back off first
                 resp = dynamodb.call("batch_get_item", ddb=self._client, RequestItems=request)
-                found.update(i["sk"]["S"].removeprefix("NOTE#") for i in resp.get("Responses", {}).get(self.table, []))
+                found.update(
+                    i["sk"]["S"].removeprefix(table_keys.NOTE) for i in resp.get("Responses", {}).get(self.table, [])
+                )
                 request = resp.get("UnprocessedKeys") or {}
                 if not request:
                     break

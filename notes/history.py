@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from console.aws import table_keys
 from console.aws.errors import AwsError, StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 # not): the stream trigger's filter (console/deploy/stream_wiring.py) drops other records before Lambda
 # is invoked, so the index's thousands of writes for a long note cost no invocation; `handled` is the same
 # rule for the local poller.
-HANDLED_KEY_PREFIX = "USER#"
+HANDLED_KEY_PREFIX = table_keys.USER
 STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": HANDLED_KEY_PREFIX}]}}}}
 
 
