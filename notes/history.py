@@ -24,7 +24,7 @@ from console.aws import table_keys
 from console.aws.errors import AwsError, StoreUnavailable
 from notes.domain import Note
 from notes.dynamodb_repository import from_item
-from notes.repository import NoteRepository
+from notes.repository import StreamTarget
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def handled(record: dict[str, Any]) -> bool:
 def process_records(
     records: list[dict[str, Any]],
     *,
-    repo: NoteRepository,
+    repo: StreamTarget,
     stop: Callable[[], bool] | None = None,
     on_removed: Callable[[str, str], object] | None = None,
 ) -> dict[str, Any]:
