@@ -229,7 +229,7 @@ def seed_notes(backend: Any, table: str, user_id: str, count: int) -> tuple[list
     from console.aws.table_keys import words_pk
     from notes import search
     from notes.domain import Note
-    from notes.dynamodb_repository import to_item
+    from notes.dynamodb_items import to_item
 
     rng = random.Random(7)
     index: list[tuple[str, int]] = []

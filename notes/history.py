@@ -23,7 +23,7 @@ from typing import Any
 from console.aws import table_keys
 from console.aws.errors import AwsError, StoreUnavailable
 from notes.domain import Note
-from notes.dynamodb_repository import from_item
+from notes.dynamodb_items import from_item
 from notes.repository import StreamTarget
 
 log = logging.getLogger(__name__)
