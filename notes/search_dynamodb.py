@@ -1,4 +1,5 @@
-"""The search index on DynamoDB, used by DynamoDBNoteRepository (its calls go through console.aws.dynamodb).
+"""The search index on DynamoDB, used by the notes adapters (notes/dynamodb_table.py; its calls go through
+console.aws.dynamodb).
 
 Keys, in a partition of their own per user so they never grow the notes' item collection (the LSIs' 10 GB
 limit is per `pk`): pk = WORDS#<user_id>, and
@@ -48,7 +49,7 @@ def _manifest(note: Note, terms: set[str], version: int) -> dict[str, Any]:
 
 
 class DynamoDBSearchIndex:
-    """`repo` is the DynamoDBNoteRepository (its `_call`, `_batch_write`, `_client`, `table`); `from_item` and
+    """`repo` is a notes adapter, a DynamoDBTable (its `_call`, `_batch_write`, `_client`, `table`); `from_item` and
     `note_key` are its item mapping, passed in so this module does not import it back."""
 
     def __init__(
