@@ -37,7 +37,7 @@ from accounts.throttle import (
     signin_subject,
 )
 from accounts.users import DeletionIncomplete, username_key
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed, StoreUnavailable
 
 BATCH_MAX = 25  # DynamoDB's limit per BatchWriteItem
@@ -45,7 +45,7 @@ _BATCH_ATTEMPTS = 5
 
 
 def _pk(user_id: str) -> dict[str, str]:
-    return {"S": f"USER#{user_id}"}
+    return {"S": table_keys.user_pk(user_id)}
 
 
 def _partition(
@@ -75,7 +75,7 @@ def _attachment_objects_deleted(item: dict[str, Any]) -> list[dict[str, Any]]:
     from console.aws import s3
 
     _, note_id, attachment_id = item["sk"]["S"].split("#", 2)
-    user_id = item["pk"]["S"].removeprefix("USER#")
+    user_id = item["pk"]["S"].removeprefix(table_keys.USER)
     ids = {"user_id": user_id, "note_id": note_id, "attachment_id": attachment_id}
     s3.delete(s3.upload_key(**ids), s3.file_key(**ids), s3.thumb_key(**ids))
     return [{"pk": item["pk"], "sk": item["sk"]}]
@@ -133,9 +133,9 @@ class DynamoDBAccountEraser:
         counts: dict[str, int] = {}
         # 1. API tokens: the lookup item (what authenticates) and the listing, together.
         counts["tokens"] = _in_batches(
-            _partition(user_id, prefix="TOKEN#", attributes="pk, sk, token_hash"),
+            _partition(user_id, prefix=table_keys.TOKEN, attributes="pk, sk, token_hash"),
             lambda i: [
-                {"pk": {"S": f"TOKEN#{i['token_hash']['S']}"}, "sk": {"S": "TOKEN"}},
+                {"pk": {"S": table_keys.token_pk(i["token_hash"]["S"])}, "sk": {"S": "TOKEN"}},
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
@@ -143,26 +143,31 @@ class DynamoDBAccountEraser:
         counts["sessions"] = end_user_sessions(user_id=user_id)
         # 3. Idempotency-Key records (a copy of a note each) and their references.
         counts["idempotency"] = _in_batches(
-            _partition(user_id, prefix="IDEMP#"),
+            _partition(user_id, prefix=table_keys.IDEMP),
             lambda i: [
                 {
-                    "pk": {"S": f"IDEMPOTENCY#{user_id}#{i['sk']['S'].removeprefix('IDEMP#')}"},
+                    "pk": {"S": table_keys.idempotency_pk(user_id, i["sk"]["S"].removeprefix(table_keys.IDEMP))},
                     "sk": {"S": "IDEMPOTENCY"},
                 },
                 {"pk": i["pk"], "sk": i["sk"]},
             ],
         )
         # 3b. Attachments (ATT#<note>#<id>, notes/attachments_dynamodb.py): their files in S3, then the records.
-        counts["attachments"] = _in_batches(_partition(user_id, prefix="ATT#"), _attachment_objects_deleted, deadline)
+        counts["attachments"] = _in_batches(
+            _partition(user_id, prefix=table_keys.ATT), _attachment_objects_deleted, deadline
+        )
         # 4. Reset links not used yet, and their references.
         counts["reset_links"] = _in_batches(
-            _partition(user_id, prefix="RESET#"),
-            lambda i: [reset_lookup_key(i["sk"]["S"].removeprefix("RESET#")), {"pk": i["pk"], "sk": i["sk"]}],
+            _partition(user_id, prefix=table_keys.RESET),
+            lambda i: [reset_lookup_key(i["sk"]["S"].removeprefix(table_keys.RESET)), {"pk": i["pk"], "sk": i["sk"]}],
         )
         # 4b. Email address checks not used yet, and their references.
         counts["email_checks"] = _in_batches(
-            _partition(user_id, prefix="EMAILCHECK#"),
-            lambda i: [check_lookup_key(i["sk"]["S"].removeprefix("EMAILCHECK#")), {"pk": i["pk"], "sk": i["sk"]}],
+            _partition(user_id, prefix=table_keys.EMAILCHECK),
+            lambda i: [
+                check_lookup_key(i["sk"]["S"].removeprefix(table_keys.EMAILCHECK)),
+                {"pk": i["pk"], "sk": i["sk"]},
+            ],
         )
         # 5. Notes, trash, history and anything else of the partition, but the profile; then the user's other
         # partitions (the search index).
@@ -172,7 +177,7 @@ class DynamoDBAccountEraser:
             deadline,
         )
         for prefix in dynamodb.USER_PARTITIONS:
-            if prefix != "USER#":
+            if prefix != table_keys.USER:
                 counts["items"] += _in_batches(
                     _partition(user_id, pk={"S": f"{prefix}{user_id}"}),
                     lambda i: [{"pk": i["pk"], "sk": i["sk"]}],
@@ -184,7 +189,8 @@ class DynamoDBAccountEraser:
         counters = [counter_pk(PASSWORD_SCOPE, user_id), counter_pk(ACCOUNT_SCOPE, account_subject(username=username))]
         counters += [
             counter_pk(
-                SIGNIN_SCOPE, signin_subject(username=username, client_address=i["sk"]["S"].removeprefix("ADDRESS#"))
+                SIGNIN_SCOPE,
+                signin_subject(username=username, client_address=i["sk"]["S"].removeprefix(table_keys.ADDRESS)),
             )
             for i in known
         ]
@@ -195,7 +201,7 @@ class DynamoDBAccountEraser:
         try:
             dynamodb.table_call(
                 "delete_item",
-                Key={"pk": {"S": f"USERNAME#{username_key(username)}"}, "sk": {"S": "USERNAME"}},
+                Key={"pk": {"S": table_keys.username_pk(username_key(username))}, "sk": {"S": "USERNAME"}},
                 ConditionExpression="attribute_not_exists(pk) OR user_id = :id",
                 ExpressionAttributeValues={":id": {"S": user_id}},
             )
@@ -209,7 +215,10 @@ class DynamoDBAccountEraser:
             try:
                 dynamodb.table_call(
                     "delete_item",
-                    Key={"pk": {"S": f"EMAIL#{profile['email']['S'].strip().casefold()}"}, "sk": {"S": "EMAIL"}},
+                    Key={
+                        "pk": {"S": table_keys.email_pk(profile["email"]["S"].strip().casefold())},
+                        "sk": {"S": "EMAIL"},
+                    },
                     ConditionExpression="attribute_not_exists(pk) OR user_id = :id",
                     ExpressionAttributeValues={":id": {"S": user_id}},
                 )

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 
 from accounts.users import AccountValidationError
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.dynamodb import TTL_ATTRIBUTE
 from console.aws.errors import ConditionFailed
 
@@ -56,7 +56,7 @@ def address_key(address: str) -> str:
 
 
 def _claim_key(address: str) -> dict[str, Any]:
-    return {"pk": {"S": f"EMAIL#{address_key(address)}"}, "sk": {"S": "EMAIL"}}
+    return {"pk": {"S": table_keys.email_pk(address_key(address))}, "sk": {"S": "EMAIL"}}
 
 
 def _hash(secret: str) -> str:
@@ -64,7 +64,7 @@ def _hash(secret: str) -> str:
 
 
 def check_lookup_key(secret_hash: str) -> dict[str, Any]:
-    return {"pk": {"S": f"EMAILCHECK#{secret_hash}"}, "sk": {"S": "EMAILCHECK"}}
+    return {"pk": {"S": table_keys.emailcheck_pk(secret_hash)}, "sk": {"S": "EMAILCHECK"}}
 
 
 def _check_key(secret: str) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def _check_key(secret: str) -> dict[str, Any]:
 
 
 def _profile_key(user_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}}
+    return {"pk": {"S": table_keys.user_pk(user_id)}, "sk": {"S": "PROFILE"}}
 
 
 def email_check_store(*, user_id: str, address: str, hours: int) -> str:
@@ -83,8 +83,8 @@ def email_check_store(*, user_id: str, address: str, hours: int) -> str:
     dynamodb.table_call(
         "put_item",
         Item={
-            "pk": {"S": f"USER#{user_id}"},
-            "sk": {"S": f"EMAILCHECK#{_hash(secret)}"},
+            "pk": {"S": table_keys.user_pk(user_id)},
+            "sk": {"S": table_keys.emailcheck_sk(_hash(secret))},
             "type": {"S": "email_check_ref"},
             TTL_ATTRIBUTE: {"N": expires_at},
         },

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from console.aws import table_keys
 from console.aws.dynamodb import TTL_ATTRIBUTE, table_call
 from console.aws.errors import ConditionFailed
 
@@ -47,7 +48,7 @@ def _key(secret: str) -> dict[str, Any]:
 
 
 def lookup_key(secret_hash: str) -> dict[str, Any]:
-    return {"pk": {"S": f"RESET#{secret_hash}"}, "sk": {"S": "RESET"}}
+    return {"pk": {"S": table_keys.reset_pk(secret_hash)}, "sk": {"S": "RESET"}}
 
 
 def _from_item(item: dict[str, Any] | None, now: int) -> ResetLink:
@@ -64,8 +65,8 @@ def reset_link_store(*, user_id: str, password_hash: str, minutes: int = RESET_L
     table_call(
         "put_item",
         Item={
-            "pk": {"S": f"USER#{user_id}"},
-            "sk": {"S": f"RESET#{_hash(secret)}"},
+            "pk": {"S": table_keys.user_pk(user_id)},
+            "sk": {"S": table_keys.reset_sk(_hash(secret))},
             "type": {"S": "reset_link_ref"},
             TTL_ATTRIBUTE: {"N": str(expires_at)},
         },

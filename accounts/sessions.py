@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.utils.crypto import get_random_string
 
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.dynamodb import table_call as _call
 from console.aws.errors import ConditionFailed
 
@@ -28,11 +28,11 @@ _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def _key(session_key: str) -> dict[str, Any]:
-    return {"pk": {"S": f"SESSION#{session_key}"}, "sk": {"S": "SESSION"}}
+    return {"pk": {"S": table_keys.session_pk(session_key)}, "sk": {"S": "SESSION"}}
 
 
 def _sessions_set_key(user_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "SESSIONS"}}
+    return {"pk": {"S": table_keys.user_pk(user_id)}, "sk": {"S": "SESSIONS"}}
 
 
 class SessionStore(SessionBase):
@@ -157,7 +157,7 @@ def _session_expiries(keys: set[str]) -> dict[str, int]:
             for row in resp.get("Responses", {}).get(dynamodb.table_name(), []):
                 expires = int(row.get("expires_at", {}).get("N", "0"))
                 if expires > now:
-                    found[row["pk"]["S"].removeprefix("SESSION#")] = expires
+                    found[row["pk"]["S"].removeprefix(table_keys.SESSION)] = expires
             request = resp.get("UnprocessedKeys") or {}
     return found
 
@@ -177,7 +177,7 @@ def _signed_in_under(keys: list[str], generation: str) -> set[str]:
             resp = dynamodb.call("batch_get_item", RequestItems=request)
             for row in resp.get("Responses", {}).get(dynamodb.table_name(), []):
                 if row.get("credentials", {}).get("S") == generation:
-                    found.add(row["pk"]["S"].removeprefix("SESSION#"))
+                    found.add(row["pk"]["S"].removeprefix(table_keys.SESSION))
             request = resp.get("UnprocessedKeys") or {}
     return found
 

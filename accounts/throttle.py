@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from accounts.users import username_key
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed
 
 # The counters' scopes: failed sign-ins per name and address, per account, and password checks per user id.
@@ -66,11 +66,11 @@ def _window(limit: Limit, now: float) -> tuple[int, int]:
 
 
 def counter_pk(scope: str, subject: str) -> str:
-    return f"THROTTLE#{scope}#{subject}"
+    return table_keys.throttle_pk(scope, subject)
 
 
 def _key(limit: Limit, subject: str, number: int) -> dict[str, Any]:
-    return {"pk": {"S": counter_pk(limit.scope, subject)}, "sk": {"S": f"WINDOW#{number}"}}
+    return {"pk": {"S": counter_pk(limit.scope, subject)}, "sk": {"S": table_keys.window_sk(number)}}
 
 
 def throttle_hit(*, limit: Limit, subject: str, now: float | None = None) -> int:
@@ -171,11 +171,11 @@ def account_subject(*, username: str) -> str:
 
 
 def known_pk(username: str) -> str:
-    return f"THROTTLE#known#{account_subject(username=username)}"
+    return table_keys.throttle_pk(table_keys.KNOWN_SCOPE, account_subject(username=username))
 
 
 def _known_key(username: str, address: str) -> dict[str, Any]:
-    return {"pk": {"S": known_pk(username)}, "sk": {"S": f"ADDRESS#{address}"}}
+    return {"pk": {"S": known_pk(username)}, "sk": {"S": table_keys.address_sk(address)}}
 
 
 def known_address_remember(*, username: str, address: str, days: int, now: float | None = None) -> None:

@@ -12,17 +12,17 @@ from typing import Any
 
 from accounts.tokens import ApiToken, TokenNotFound, TokenOwner
 from accounts.users import User
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.dynamodb import call as _call
 from console.aws.errors import ConditionFailed
 
 
 def _lookup_key(token_hash: str) -> dict[str, Any]:
-    return {"pk": {"S": f"TOKEN#{token_hash}"}, "sk": {"S": "TOKEN"}}
+    return {"pk": {"S": table_keys.token_pk(token_hash)}, "sk": {"S": "TOKEN"}}
 
 
 def _listing_key(user_id: str, token_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": f"TOKEN#{token_id}"}}
+    return {"pk": {"S": table_keys.user_pk(user_id)}, "sk": {"S": table_keys.token_sk(token_id)}}
 
 
 class DynamoDBTokenRepository:
@@ -67,7 +67,10 @@ class DynamoDBTokenRepository:
         kwargs: dict[str, Any] = {
             "TableName": table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": f"USER#{user_id}"}, ":prefix": {"S": "TOKEN#"}},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": table_keys.user_pk(user_id)},
+                ":prefix": {"S": table_keys.TOKEN},
+            },
             "ConsistentRead": True,
         }
         while True:
@@ -107,7 +110,7 @@ class DynamoDBTokenRepository:
                 resp = _call("batch_get_item", RequestItems=pending)
                 for item in resp.get("Responses", {}).get(table, []):
                     if "last_used_at" in item:
-                        found[item["pk"]["S"].removeprefix("TOKEN#")] = item["last_used_at"]["S"]
+                        found[item["pk"]["S"].removeprefix(table_keys.TOKEN)] = item["last_used_at"]["S"]
                 pending = resp.get("UnprocessedKeys") or {}
         return found
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.users import User, UsernameTaken, UserNotFound, username_key
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed
 
 
 def _profile_key(user_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USER#{user_id}"}, "sk": {"S": "PROFILE"}}
+    return {"pk": {"S": table_keys.user_pk(user_id)}, "sk": {"S": "PROFILE"}}
 
 
 def _username_key(username: str) -> dict[str, Any]:
-    return {"pk": {"S": f"USERNAME#{username_key(username)}"}, "sk": {"S": "USERNAME"}}
+    return {"pk": {"S": table_keys.username_pk(username_key(username))}, "sk": {"S": "USERNAME"}}
 
 
 def _from_item(item: dict[str, Any]) -> User:

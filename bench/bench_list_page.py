@@ -226,10 +226,10 @@ def seed_notes(backend: Any, table: str, user_id: str, count: int) -> tuple[list
     (ascending) and the notes' item sizes in that order."""
     import random
 
+    from console.aws.table_keys import words_pk
     from notes import search
     from notes.domain import Note
-    from notes.dynamodb_repository import to_item
-    from notes.search_dynamodb import words_pk
+    from notes.dynamodb_items import to_item
 
     rng = random.Random(7)
     index: list[tuple[str, int]] = []
@@ -378,6 +378,7 @@ def _run() -> None:
     from moto.dynamodb.models import dynamodb_backends
 
     from console.aws import dynamodb
+    from console.aws.table_keys import user_pk
 
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
     recorder = Recorder()
@@ -388,7 +389,7 @@ def _run() -> None:
     _make_table("bench-small")
     _use_table("bench-small")
     small_user, small_page, small_api = _signed_in("small")
-    recorder.index_sizes[f"USER#{small_user.id}"] = seed_notes(backend, "bench-small", small_user.id, SMALL)
+    recorder.index_sizes[user_pk(small_user.id)] = seed_notes(backend, "bench-small", small_user.id, SMALL)
     endpoints = {
         "bare view (/healthz)": (small_page, "/healthz"),
         "list page (/notes/)": (small_page, "/notes/"),
@@ -433,7 +434,7 @@ def _run() -> None:
     _make_table("bench-big")
     _use_table("bench-big")
     big_user, big_page, big_api = _signed_in("big")
-    recorder.index_sizes[f"USER#{big_user.id}"] = seed_notes(backend, "bench-big", big_user.id, BIG)
+    recorder.index_sizes[user_pk(big_user.id)] = seed_notes(backend, "bench-big", big_user.id, BIG)
     seeded_s = time.perf_counter() - started
 
     def cursor_of(measured: Measured) -> str:

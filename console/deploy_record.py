@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,8 @@ def record(
         dynamodb.table_call(
             "put_item",
             Item={
-                "pk": {"S": f"{dynamodb.DEPLOY_PREFIX}{function_name}"},
-                "sk": {"S": f"CODE#{found.code_hash}#{found.settings_digest}"},
+                "pk": {"S": table_keys.deploy_pk(function_name)},
+                "sk": {"S": table_keys.code_sk(found.code_hash, found.settings_digest)},
                 "at": {"S": found.at.isoformat()},
                 "code_hash": {"S": found.code_hash},
                 "settings_digest": {"S": found.settings_digest},
@@ -106,7 +106,7 @@ def recorded(function_name: str) -> list[RecordedDeploy]:
     resp = dynamodb.table_call(
         "query",
         KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"{dynamodb.DEPLOY_PREFIX}{function_name}"}},
+        ExpressionAttributeValues={":pk": {"S": table_keys.deploy_pk(function_name)}},
         Limit=MAX_LISTED,
     )
     found = []

@@ -4,7 +4,7 @@ pages, OpenAPI, the S3 handler and storage derive from them), and the repository
 A file goes through three states: `pending` (the app handed out a presigned POST), then `ready` (the S3
 handler checked its bytes and counted its size against the owner's quota) or `rejected` (with a reason the
 owner sees; its object deleted). The DynamoDB adapter is notes/attachments_dynamodb.py; the fake is
-tests/fakes.py; tests/integration/test_attachment_repository_contract.py runs one suite on both.
+tests/fakes/; tests/integration/test_attachment_repository_contract.py runs one suite on both.
 """
 
 from __future__ import annotations

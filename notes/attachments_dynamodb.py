@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed
+from console.aws.table_keys import user_pk
 from notes.attachments import (
     PENDING,
     READY,
@@ -20,9 +21,8 @@ from notes.attachments import (
     AttachmentNotFound,
     QuotaExceeded,
 )
-from notes.dynamodb_repository import user_pk
 
-ATTACHMENT_PREFIX = "ATT#"
+ATTACHMENT_PREFIX = table_keys.ATT
 USAGE_SK = "ATTUSAGE"
 
 

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from notes.domain import Note, now_iso
-from notes.repository import NoteRepository
+from notes.repository import ExportReader
 from notes.stamps import normal_stamp, zip_date_time
 
 EXPORT_FORMAT = "notes-console"
@@ -184,13 +184,13 @@ class _Cutter:
         return self.parts
 
 
-def _repository(repo: NoteRepository | None) -> NoteRepository:
+def _repository(repo: ExportReader | None) -> ExportReader:
     from notes import wiring
 
     return repo if repo is not None else wiring.note_repository()
 
 
-def notes_export_plan(*, user_id: str, repo: NoteRepository | None = None, target: int | None = None) -> ExportPlan:
+def notes_export_plan(*, user_id: str, repo: ExportReader | None = None, target: int | None = None) -> ExportPlan:
     """Reads every live note of the user once (one page of the table at a time) to cut the export in parts."""
     target = PART_TARGET_BYTES if target is None else target
     json_cut = _Cutter(target, _JSON_FRAME)
@@ -208,7 +208,7 @@ def notes_export_plan(*, user_id: str, repo: NoteRepository | None = None, targe
 
 
 def notes_export_part(
-    *, user_id: str, after: str | None, until: str | None, repo: NoteRepository | None = None
+    *, user_id: str, after: str | None, until: str | None, repo: ExportReader | None = None
 ) -> Iterator[Note]:
     """The part's notes, with the first page already read: a store outage is raised here, before a
     response has started, not in the middle of a download."""

@@ -20,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from console.aws import table_keys
 from console.aws.errors import AwsError, StoreUnavailable
 from notes.domain import Note
-from notes.dynamodb_repository import from_item
-from notes.repository import NoteRepository
+from notes.dynamodb_items import from_item
+from notes.repository import StreamTarget
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 # not): the stream trigger's filter (console/deploy/stream_wiring.py) drops other records before Lambda
 # is invoked, so the index's thousands of writes for a long note cost no invocation; `handled` is the same
 # rule for the local poller.
-HANDLED_KEY_PREFIX = "USER#"
+HANDLED_KEY_PREFIX = table_keys.USER
 STREAM_FILTER = {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": HANDLED_KEY_PREFIX}]}}}}
 
 
@@ -43,7 +44,7 @@ def handled(record: dict[str, Any]) -> bool:
 def process_records(
     records: list[dict[str, Any]],
     *,
-    repo: NoteRepository,
+    repo: StreamTarget,
     stop: Callable[[], bool] | None = None,
     on_removed: Callable[[str, str], object] | None = None,
 ) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 The note and a record of the key are written together, atomically: the record holds a fingerprint of the
 request body and a snapshot of the note that was answered, and expires after a day (a DynamoDB TTL).
 A retry with the same key and body gets the first answer again; the same key with another body is refused.
-The note repository stores both (NoteRepository.add_idempotent); notes.services.note_create(idempotency_key=...)
+The note repository stores both (IdempotencyStore.add_idempotent, notes/repository.py); notes.services.note_create(idempotency_key=...)
 is the use case.
 """
 

@@ -48,7 +48,7 @@ from notes.domain import (
     new_note_id,
     now_iso,
 )
-from notes.repository import NoteRepository, note_id_for_token
+from notes.repository import ImportTarget, note_id_for_token
 from notes.stamps import StampProblem, stamp_from_epoch_usec, stamp_from_iso
 
 IMPORT_MAX_BYTES = 4 * 1024 * 1024  # an upload, base64 in Lambda's 6 MB request payload, with room for the rest
@@ -446,7 +446,7 @@ def notes_import(
     *,
     user_id: str,
     files: list[tuple[str, bytes]],
-    repo: NoteRepository | None = None,
+    repo: ImportTarget | None = None,
     time_budget: float = IMPORT_TIME_BUDGET_SECONDS,
     clock=time.monotonic,
 ) -> ImportResult:

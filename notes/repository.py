@@ -1,7 +1,10 @@
-"""The notes repository protocol, and the rules every implementation shares (derived ids, filters).
+"""The notes repository protocols, and the rules every implementation shares (derived ids, filters).
 
-The DynamoDB implementation is notes/dynamodb_repository.py (wired in notes/wiring.py); the in-memory fake is
-tests/fakes.py, and tests/integration/test_note_repository_contract.py runs one suite on both.
+One narrow protocol per concern, each typed where it is used: NoteStore (the notes themselves), TrashStore,
+HistoryStore, SearchIndexStore, IdempotencyStore and ExportReader; a few combinations name what one consumer
+needs of two of them; NoteRepository is all of them, as wired (notes/wiring.py). The DynamoDB adapters are
+notes/dynamodb_repository.py and the modules beside it; the in-memory fakes are in tests/fakes/, and each
+protocol has its contract suite (tests/integration/test_note_repository_*contract.py) run on both.
 """
 
 from __future__ import annotations
@@ -26,16 +29,12 @@ def note_id_for_token(*, user_id: str, client_token: str) -> str:
     return uuid.uuid5(_CLIENT_TOKEN_NS, f"{user_id}:{client_token}").hex
 
 
-class NoteRepository(Protocol):
+class NoteStore(Protocol):
+    """The user's live notes: create, read, list, change, move to the trash; their labels."""
+
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         """Store a new note (key: user_id + id). Conditional on the key not existing. With a client
         token the id is derived from it, so a retried create returns the note made the first time."""
-        ...
-
-    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
-        """Store the note and the Idempotency-Key's record in one atomic write, both conditional on not
-        existing (an expired record counts as absent). If the key has a live record: its stored note when the
-        fingerprint matches (nothing is written), IdempotencyKeyReused otherwise."""
         ...
 
     def get(self, *, user_id: str, note_id: str) -> Note:
@@ -79,6 +78,10 @@ class NoteRepository(Protocol):
         `expected_version`, atomically; VersionConflict / NoteNotFound otherwise."""
         ...
 
+
+class TrashStore(Protocol):
+    """The user's trash: list, restore, delete for good; the daily purge of expired trash."""
+
     def list_trash(self, *, user_id: str) -> list[TrashedNote]:
         """The user's trashed notes, most recently deleted first (strongly consistent)."""
         ...
@@ -95,6 +98,10 @@ class NoteRepository(Protocol):
         """Delete for good every trashed note whose purge time has passed. Returns how many. When `stop()`
         turns true it stops before the next note; the next run finds the rest (they are still due)."""
         ...
+
+
+class HistoryStore(Protocol):
+    """Recorded versions of a note (written from the table's stream)."""
 
     def add_history(self, note: Note, *, visit: str | None = None) -> bool:
         """Record this version of the note (key: user, note id, version); False if it was recorded
@@ -117,15 +124,9 @@ class NoteRepository(Protocol):
         may have recorded one after the delete did). Nothing to drop is fine."""
         ...
 
-    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
-        """The user's live notes in id order (not update order, so an edit does not move a note between
-        the parts of an export), with id > `after` and id <= `until` when given. Reads one page of the
-        table at a time as the caller consumes them, strongly consistent."""
-        ...
 
-    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
-        """Which of these ids are the user's notes, live or in the trash (strongly consistent)."""
-        ...
+class SearchIndexStore(Protocol):
+    """The search index of the user's words, labels and flags (kept from the table's stream)."""
 
     def index_note(self, note: Note) -> bool:
         """Make the search index hold this version's words (notes/search.py), writing only what changed
@@ -146,6 +147,51 @@ class NoteRepository(Protocol):
         """Recompute the whole index from the live notes (for data written before the index existed, or
         after a stream outage): missing entries written, stray ones removed. Reads the whole table."""
         ...
+
+
+class IdempotencyStore(Protocol):
+    """The API's Idempotency-Key records, written with the note they made."""
+
+    def add_idempotent(self, note: Note, *, key: str, fingerprint: str, expires_at: int, now: int) -> IdempotentResult:
+        """Store the note and the Idempotency-Key's record in one atomic write, both conditional on not
+        existing (an expired record counts as absent). If the key has a live record: its stored note when the
+        fingerprint matches (nothing is written), IdempotencyKeyReused otherwise."""
+        ...
+
+
+class ExportReader(Protocol):
+    """Every live note of a user in id order, and which ids exist (exports and imports)."""
+
+    def iter_notes(self, *, user_id: str, after: str | None = None, until: str | None = None) -> Iterator[Note]:
+        """The user's live notes in id order (not update order, so an edit does not move a note between
+        the parts of an export), with id > `after` and id <= `until` when given. Reads one page of the
+        table at a time as the caller consumes them, strongly consistent."""
+        ...
+
+    def existing_ids(self, *, user_id: str, note_ids: Iterable[str]) -> set[str]:
+        """Which of these ids are the user's notes, live or in the trash (strongly consistent)."""
+        ...
+
+
+# What one consumer needs of two protocols.
+class NoteCreator(NoteStore, IdempotencyStore, Protocol):
+    """note_create: a plain create, or one with an Idempotency-Key."""
+
+
+class NoteHistoryReader(NoteStore, HistoryStore, Protocol):
+    """A note with its history, and putting an earlier version back."""
+
+
+class StreamTarget(HistoryStore, SearchIndexStore, Protocol):
+    """What the table's stream keeps: the history and the search index (notes/history.py)."""
+
+
+class ImportTarget(NoteStore, ExportReader, Protocol):
+    """An import: which notes exist already, and adding the others (notes/imports.py)."""
+
+
+class NoteRepository(NoteStore, TrashStore, HistoryStore, SearchIndexStore, IdempotencyStore, ExportReader, Protocol):
+    """Every protocol above: what notes/wiring.py wires (one object serves them all)."""
 
 
 def matches(note: Note, filters: NoteFilters | None) -> bool:

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from django.core import signing
 
+from console.aws import table_keys
 from notes.cursor import load_signed
 from notes.domain import InvalidCursor, Note, NoteFilters, NotePage, label_key
 from notes.text import normalize
@@ -128,7 +129,7 @@ def inverted_stamp(stamp: str) -> str:
 
 
 def entry_sort_key(term: str, note: Note) -> str:
-    head = term[1:] if term.startswith("#") else f"T#{term}"
+    head = term[1:] if term.startswith("#") else table_keys.term_sk(term)
     return f"{head}#{inverted_stamp(note.created_at)}#{note.id}"
 
 
@@ -139,7 +140,7 @@ def parse_entry(sort_key: str) -> tuple[str, str]:
 
 
 def entry_prefix(term: str) -> str:
-    return f"T#{term}"
+    return table_keys.term_sk(term)
 
 
 def _escape(key: str) -> str:
@@ -148,7 +149,7 @@ def _escape(key: str) -> str:
 
 def label_prefix(key: str) -> str:
     """The entries of the notes with this label (by its label_key): L#<key, '#' escaped>#..."""
-    return f"L#{_escape(key)}#"
+    return table_keys.label_prefix(_escape(key))
 
 
 def label_of_entry(sort_key: str) -> str:
@@ -157,7 +158,7 @@ def label_of_entry(sort_key: str) -> str:
 
 def flag_prefix(flag: str) -> str:
     """The entries of the pinned (and not archived) notes, or of the archived ones: F#pinned#, F#archived#."""
-    return f"F#{flag}#"
+    return table_keys.flag_prefix(flag)
 
 
 # --- cursor ----------------------------------------------------------------------------------------
@@ -228,7 +229,7 @@ def _search_page(
     read_recent: ReadRecent,
     read_notes: ReadNotes,
 ) -> NotePage:
-    by_word = lookup.startswith("T#")
+    by_word = lookup.startswith(table_keys.TERM)
     term = lookup  # the cursor's binding: a cursor of another search is refused
 
     indexed: dict[tuple[str, int], list[str]] = {}  # a note's words, worked out once per page
@@ -249,7 +250,7 @@ def _search_page(
 
     def place(note: Note) -> str | None:
         if by_word:
-            entry_term = first_term_with_prefix(note, term[2:], mine=words_of(note))
+            entry_term = first_term_with_prefix(note, term.removeprefix(table_keys.TERM), mine=words_of(note))
         else:  # a label or flag lookup ("L#<key>#", "F#pinned#"): the note's entry of it, if it has one
             entry_term = next((t for t in facet_terms(note) if f"{t[1:]}#" == lookup), None)
         return entry_sort_key(entry_term, note) if entry_term is not None and wanted(note) else None
@@ -267,7 +268,10 @@ def _search_page(
             note = notes.get(note_id)
             if note is None or note_id in direct:
                 continue  # deleted or edited since the index saw it, or read directly
-            if by_word and first_term_with_prefix(note, term[2:], mine=words_of(note)) != entry_term:
+            if (
+                by_word
+                and first_term_with_prefix(note, term.removeprefix(table_keys.TERM), mine=words_of(note)) != entry_term
+            ):
                 continue  # the note is reached through another of its words first
             if not wanted(note):
                 continue

@@ -1,4 +1,5 @@
-"""The search index on DynamoDB, used by DynamoDBNoteRepository (its calls go through console.aws.dynamodb).
+"""The search index on DynamoDB, used by the notes adapters (notes/dynamodb_table.py; its calls go through
+console.aws.dynamodb).
 
 Keys, in a partition of their own per user so they never grow the notes' item collection (the LSIs' 10 GB
 limit is per `pk`): pk = WORDS#<user_id>, and
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from console.aws import dynamodb
+from console.aws import dynamodb, table_keys
 from console.aws.errors import StoreUnavailable
 from notes import search
 from notes.domain import Note, NoteFilters, NotePage
@@ -22,16 +23,8 @@ _BATCH_GET_MAX = 100  # DynamoDB's limit per BatchGetItem
 _BATCH_GET_ATTEMPTS = 4
 
 
-def words_pk(user_id: str) -> str:
-    return f"WORDS#{user_id}"
-
-
-def manifest_sk(note_id: str) -> str:
-    return f"N#{note_id}"
-
-
 def _entry_key(user_id: str, term: str, note: Note) -> dict[str, Any]:
-    return {"pk": {"S": words_pk(user_id)}, "sk": {"S": search.entry_sort_key(term, note)}}
+    return {"pk": {"S": table_keys.words_pk(user_id)}, "sk": {"S": search.entry_sort_key(term, note)}}
 
 
 def _entry_item(user_id: str, term: str, note: Note) -> dict[str, Any]:
@@ -45,8 +38,8 @@ def _entry_item(user_id: str, term: str, note: Note) -> dict[str, Any]:
 
 def _manifest(note: Note, terms: set[str], version: int) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "pk": {"S": words_pk(note.user_id)},
-        "sk": {"S": manifest_sk(note.id)},
+        "pk": {"S": table_keys.words_pk(note.user_id)},
+        "sk": {"S": table_keys.manifest_sk(note.id)},
         "version": {"N": str(version)},
         "created_at": {"S": note.created_at},
     }
@@ -56,7 +49,7 @@ def _manifest(note: Note, terms: set[str], version: int) -> dict[str, Any]:
 
 
 class DynamoDBSearchIndex:
-    """`repo` is the DynamoDBNoteRepository (its `_call`, `_batch_write`, `_client`, `table`); `from_item` and
+    """`repo` is a notes adapter, a DynamoDBTable (its `_call`, `_batch_write`, `_client`, `table`); `from_item` and
     `note_key` are its item mapping, passed in so this module does not import it back."""
 
     def __init__(
@@ -73,7 +66,7 @@ class DynamoDBSearchIndex:
     def _get_manifest(self, user_id: str, note_id: str) -> dict[str, Any] | None:
         resp = self.repo._call(
             "get_item",
-            Key={"pk": {"S": words_pk(user_id)}, "sk": {"S": manifest_sk(note_id)}},
+            Key={"pk": {"S": table_keys.words_pk(user_id)}, "sk": {"S": table_keys.manifest_sk(note_id)}},
             ConsistentRead=True,
         )
         return resp.get("Item")
@@ -119,11 +112,11 @@ class DynamoDBSearchIndex:
         def read_entries(prefix: str, after: str, n: int) -> tuple[list[str], str | None]:
             kwargs: dict[str, Any] = {
                 "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-                "ExpressionAttributeValues": {":pk": {"S": words_pk(user_id)}, ":prefix": {"S": prefix}},
+                "ExpressionAttributeValues": {":pk": {"S": table_keys.words_pk(user_id)}, ":prefix": {"S": prefix}},
                 "Limit": n,
             }
             if after:
-                kwargs["ExclusiveStartKey"] = {"pk": {"S": words_pk(user_id)}, "sk": {"S": after}}
+                kwargs["ExclusiveStartKey"] = {"pk": {"S": table_keys.words_pk(user_id)}, "sk": {"S": after}}
             resp = self.repo._call("query", **kwargs)
             keys = [i["sk"]["S"] for i in resp.get("Items", [])]
             last = resp.get("LastEvaluatedKey")
@@ -167,7 +160,10 @@ class DynamoDBSearchIndex:
         every labelled live note's entries (about 110 bytes each: 100,000 of them are ~340 read units)."""
         kwargs: dict[str, Any] = {
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": {"S": words_pk(user_id)}, ":prefix": {"S": "L#"}},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": table_keys.words_pk(user_id)},
+                ":prefix": {"S": table_keys.LABEL},
+            },
         }
         counts: dict[str, tuple[str, int]] = {}
         while True:
@@ -214,23 +210,25 @@ class DynamoDBSearchIndex:
             for item in resp.get("Items", []):
                 pk, sk = item["pk"]["S"], item["sk"]["S"]
                 kind = item.get("type", {}).get("S")
-                if pk.startswith("WORDS#"):
-                    if sk.startswith(("T#", "L#", "F#")):
+                if pk.startswith(table_keys.WORDS):
+                    if sk.startswith((table_keys.TERM, table_keys.LABEL, table_keys.FLAG)):
                         held_entries.add((pk, sk))
-                    elif sk.startswith("N#"):
+                    elif sk.startswith(table_keys.MANIFEST):
                         held_manifests[(pk, sk)] = item
-                elif kind == "note" and sk.startswith("NOTE#"):
+                elif kind == "note" and sk.startswith(table_keys.NOTE):
                     note = from_item(item)
                     terms = set(search.index_keys(note))
-                    expected_entries.update((words_pk(note.user_id), search.entry_sort_key(t, note)) for t in terms)
-                    expected_manifests[(words_pk(note.user_id), manifest_sk(note.id))] = _manifest(
-                        note, terms, note.version
+                    expected_entries.update(
+                        (table_keys.words_pk(note.user_id), search.entry_sort_key(t, note)) for t in terms
+                    )
+                    expected_manifests[(table_keys.words_pk(note.user_id), table_keys.manifest_sk(note.id))] = (
+                        _manifest(note, terms, note.version)
                     )
                     live += 1
-                elif kind == "trash" and sk.startswith("NOTE#"):
+                elif kind == "trash" and sk.startswith(table_keys.NOTE):
                     note = from_item(item)
-                    expected_manifests[(words_pk(note.user_id), manifest_sk(note.id))] = _manifest(
-                        note, set(), note.version
+                    expected_manifests[(table_keys.words_pk(note.user_id), table_keys.manifest_sk(note.id))] = (
+                        _manifest(note, set(), note.version)
                     )
             if "LastEvaluatedKey" not in resp:
                 break

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import overload
+from typing import TypeVar, cast, overload
 
 from django.conf import settings
 
@@ -27,15 +27,25 @@ from notes.domain import (
     now_iso,
 )
 from notes.idempotency import IdempotentResult, fingerprint
-from notes.repository import NoteRepository
+from notes.repository import (
+    NoteCreator,
+    NoteHistoryReader,
+    NoteStore,
+    SearchIndexStore,
+    TrashStore,
+)
 
 MAX_PAGE_SIZE = 100
 # How many recent notes the filter's category suggestions come from: one or two queries, whatever the total.
 CATEGORY_SCAN_LIMIT = 500
 
 
-def _repo(repo: NoteRepository | None) -> NoteRepository:
-    return repo if repo is not None else wiring.note_repository()
+Store = TypeVar("Store")
+
+
+def _repo(repo: Store | None) -> Store:
+    """The store the caller gave (a test's fake), or the wired one, which serves every protocol."""
+    return repo if repo is not None else cast(Store, wiring.note_repository())
 
 
 @overload
@@ -45,7 +55,7 @@ def note_create(
     data: dict[str, object],
     client_token: str | None = None,
     idempotency_key: None = None,
-    repo: NoteRepository | None = None,
+    repo: NoteCreator | None = None,
 ) -> Note: ...
 @overload
 def note_create(
@@ -54,7 +64,7 @@ def note_create(
     data: dict[str, object],
     client_token: str | None = None,
     idempotency_key: str,
-    repo: NoteRepository | None = None,
+    repo: NoteCreator | None = None,
 ) -> IdempotentResult: ...
 def note_create(
     *,
@@ -62,7 +72,7 @@ def note_create(
     data: dict[str, object],
     client_token: str | None = None,
     idempotency_key: str | None = None,
-    repo: NoteRepository | None = None,
+    repo: NoteCreator | None = None,
 ) -> Note | IdempotentResult:
     """A new note. `client_token` (a form's hidden token) makes a double submit create one note.
     `idempotency_key` (the API's Idempotency-Key) makes the note once per (user, key) within the key's
@@ -83,7 +93,7 @@ def note_create(
     )
 
 
-def note_get(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> Note:
+def note_get(*, user_id: str, note_id: str, repo: NoteStore | None = None) -> Note:
     return _repo(repo).get(user_id=user_id, note_id=note_id)
 
 
@@ -93,7 +103,7 @@ def note_list(
     limit: int | None = None,
     cursor: str | None = None,
     filters: NoteFilters | None = None,
-    repo: NoteRepository | None = None,
+    repo: NoteStore | None = None,
 ) -> NotePage:
     limit = settings.NOTES_PAGE_SIZE if limit is None else limit
     if not 1 <= limit <= MAX_PAGE_SIZE:
@@ -109,7 +119,7 @@ def note_update(
     data: dict[str, object],
     partial: bool = True,
     visit: str | None = None,
-    repo: NoteRepository | None = None,
+    repo: NoteStore | None = None,
 ) -> Note:
     """Conditional on `expected_version` (VersionConflict carrying what is stored). `visit` names the editing
     visit an autosave (or the save that ends it) belongs to: the history keeps one version per visit."""
@@ -119,26 +129,24 @@ def note_update(
     )
 
 
-def note_delete(
-    *, user_id: str, note_id: str, expected_version: int, repo: NoteRepository | None = None
-) -> TrashedNote:
+def note_delete(*, user_id: str, note_id: str, expected_version: int, repo: NoteStore | None = None) -> TrashedNote:
     """Moves the note to the trash; it can be restored for TRASH_DAYS days."""
     return _repo(repo).delete(user_id=user_id, note_id=note_id, expected_version=expected_version)
 
 
-def trash_list(*, user_id: str, repo: NoteRepository | None = None) -> list[TrashedNote]:
+def trash_list(*, user_id: str, repo: TrashStore | None = None) -> list[TrashedNote]:
     return _repo(repo).list_trash(user_id=user_id)
 
 
-def note_restore(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> Note:
+def note_restore(*, user_id: str, note_id: str, repo: TrashStore | None = None) -> Note:
     return _repo(repo).restore(user_id=user_id, note_id=note_id)
 
 
-def note_delete_forever(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> None:
+def note_delete_forever(*, user_id: str, note_id: str, repo: TrashStore | None = None) -> None:
     _repo(repo).delete_forever(user_id=user_id, note_id=note_id)
 
 
-def trash_empty(*, user_id: str, repo: NoteRepository | None = None) -> int:
+def trash_empty(*, user_id: str, repo: TrashStore | None = None) -> int:
     """Delete every note in the user's trash for good. Returns how many. Each note goes on its own, so an
     interrupted run leaves the rest in the trash and running it again finishes the job."""
     repository = _repo(repo)
@@ -152,24 +160,24 @@ def trash_empty(*, user_id: str, repo: NoteRepository | None = None) -> int:
     return emptied
 
 
-def note_categories(*, user_id: str, repo: NoteRepository | None = None) -> list[str]:
+def note_categories(*, user_id: str, repo: NoteStore | None = None) -> list[str]:
     """The user's own categories, as suggestions for the filter, from their most recent notes."""
     return _repo(repo).categories(user_id=user_id, scan_limit=CATEGORY_SCAN_LIMIT)
 
 
 def trash_purge(
-    *, now: str | None = None, stop: Callable[[], bool] | None = None, repo: NoteRepository | None = None
+    *, now: str | None = None, stop: Callable[[], bool] | None = None, repo: TrashStore | None = None
 ) -> int:
     """Delete the trash whose time is up; stops before the next note once `stop()` is true."""
     return _repo(repo).purge_expired(now=now or now_iso(), stop=stop)
 
 
-def search_index_rebuild(*, repo: NoteRepository | None = None) -> dict[str, int]:
+def search_index_rebuild(*, repo: SearchIndexStore | None = None) -> dict[str, int]:
     """Recompute the search index from the live notes (existing data, or after a stream outage)."""
     return _repo(repo).rebuild_search_index()
 
 
-def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None = None) -> tuple[Note, list[Note]]:
+def note_with_history(*, user_id: str, note_id: str, repo: NoteHistoryReader | None = None) -> tuple[Note, list[Note]]:
     """One of the user's live notes and its recorded versions, newest first (NoteNotFound for another's).
     Versions are recorded from the table's stream, so the newest change may be missing for a moment."""
     repository = _repo(repo)
@@ -178,7 +186,7 @@ def note_with_history(*, user_id: str, note_id: str, repo: NoteRepository | None
 
 
 def note_restore_version(
-    *, user_id: str, note_id: str, version: int, expected_version: int, repo: NoteRepository | None = None
+    *, user_id: str, note_id: str, version: int, expected_version: int, repo: NoteHistoryReader | None = None
 ) -> Note:
     """Make an earlier version current again, as a new version (nothing is lost). NoteNotFound if that
     version was not recorded or the note is not live; VersionConflict if `expected_version` is stale."""
@@ -195,7 +203,7 @@ def note_task_toggle(
     expected_version: int,
     index: int,
     done: bool,
-    repo: NoteRepository | None = None,
+    repo: NoteStore | None = None,
 ) -> Note:
     """Tick (or untick) one task-list item of the note's content, as a write conditional on the version the
     page showed: the item is found in that version's text, so a note changed meanwhile is a VersionConflict
@@ -232,7 +240,7 @@ class LabelChange:
     skipped: list[str]  # titles of notes that kept changing meanwhile and were left as they are
 
 
-def label_list(*, user_id: str, repo: NoteRepository | None = None) -> list[LabelSummary]:
+def label_list(*, user_id: str, repo: NoteStore | None = None) -> list[LabelSummary]:
     """The user's labels with how many live notes (archived ones included) carry each, by name."""
     counts = _repo(repo).label_counts(user_id=user_id)
     summaries = [LabelSummary(key=key, label=label, notes=n) for key, (label, n) in counts.items()]
@@ -240,7 +248,7 @@ def label_list(*, user_id: str, repo: NoteRepository | None = None) -> list[Labe
 
 
 def label_rename(
-    *, user_id: str, old: str, new: str, repo: NoteRepository | None = None, batch: int = LABEL_CHANGE_BATCH
+    *, user_id: str, old: str, new: str, repo: NoteStore | None = None, batch: int = LABEL_CHANGE_BATCH
 ) -> LabelChange:
     """Give every note labelled `old` the label `new` instead (in its place). A note that changed since it
     was read is read again and retried, never overwritten; renaming onto an existing label merges them.
@@ -259,7 +267,7 @@ def label_rename(
 
 
 def label_delete(
-    *, user_id: str, label: str, repo: NoteRepository | None = None, batch: int = LABEL_CHANGE_BATCH
+    *, user_id: str, label: str, repo: NoteStore | None = None, batch: int = LABEL_CHANGE_BATCH
 ) -> LabelChange:
     """Take the label off every note that has it; the notes stay. Same retries and batches as a rename."""
     problem = label_problem(label)
@@ -278,7 +286,7 @@ def _relabel_all(
     user_id: str,
     old_key: str,
     relabel: Callable[[tuple[str, ...]], tuple[str, ...]],
-    repo: NoteRepository,
+    repo: NoteStore,
     batch: int,
 ) -> LabelChange:
     changed, skipped = 0, []
@@ -302,7 +310,7 @@ def _relabel_all(
     return LabelChange(changed=changed, merged=False, more=False, skipped=skipped)
 
 
-def _relabel_one(repo: NoteRepository, note: Note, relabel: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
+def _relabel_one(repo: NoteStore, note: Note, relabel: Callable[[tuple[str, ...]], tuple[str, ...]]) -> bool:
     for _ in range(_LABEL_CHANGE_TRIES):
         try:
             repo.update(

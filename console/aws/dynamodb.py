@@ -17,7 +17,7 @@ from botocore.config import Config
 from django.conf import settings
 
 from console import observability
-from console.aws import deadline, item_size
+from console.aws import deadline, item_size, table_keys
 from console.aws import session as aws_session
 from console.aws.errors import ConditionFailed, StoreUnavailable
 from console.aws.translation import FAILURES, table_error
@@ -31,47 +31,47 @@ BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
 # Deploys recorded at cold start (console/deploy_record.py): pk DEPLOY#<function>, sk CODE#<code hash>#<settings>.
-DEPLOY_PREFIX = "DEPLOY#"
+DEPLOY_PREFIX = table_keys.DEPLOY
 
 # Every partition-key prefix the table holds: the one list (account deletion and its test derive from it).
 # Each says how its items are tied to a user, so deleting an account can find all of them by key, never by Scan.
 KEY_PREFIXES: dict[str, str] = {
-    "USER#": "USER#<user id>: the user's partition (profile, session set, token listings, notes, trash, history, "
+    table_keys.USER: "USER#<user id>: the user's partition (profile, session set, token listings, notes, trash, history, "
     "Idempotency-Key and reset-link references)",
-    "WORDS#": "WORDS#<user id>: the user's search index (notes/search_dynamodb.py)",
-    "USERNAME#": "USERNAME#<casefolded name>: the username's claim, holding the user id",
-    "TOKEN#": "TOKEN#<sha256>: an API token's lookup item (listed in the user's partition)",
-    "SESSION#": "SESSION#<key>: a session (listed in the user's session set)",
-    "IDEMPOTENCY#": "IDEMPOTENCY#<user id>#<key>: an Idempotency-Key record (listed in the user's partition)",
-    "RESET#": "RESET#<sha256>: a password reset link (listed in the user's partition)",
-    "EMAIL#": "EMAIL#<casefolded address>: a checked email address's claim, holding the user id",
-    "EMAILCHECK#": "EMAILCHECK#<sha256>: an email address check link (listed in the user's partition)",
-    "THROTTLE#": "THROTTLE#<scope>#<subject>: failure counters (by user id, by name, by name and address) and "
+    table_keys.WORDS: "WORDS#<user id>: the user's search index (notes/search_dynamodb.py)",
+    table_keys.USERNAME: "USERNAME#<casefolded name>: the username's claim, holding the user id",
+    table_keys.TOKEN: "TOKEN#<sha256>: an API token's lookup item (listed in the user's partition)",
+    table_keys.SESSION: "SESSION#<key>: a session (listed in the user's session set)",
+    table_keys.IDEMPOTENCY: "IDEMPOTENCY#<user id>#<key>: an Idempotency-Key record (listed in the user's partition)",
+    table_keys.RESET: "RESET#<sha256>: a password reset link (listed in the user's partition)",
+    table_keys.EMAIL: "EMAIL#<casefolded address>: a checked email address's claim, holding the user id",
+    table_keys.EMAILCHECK: "EMAILCHECK#<sha256>: an email address check link (listed in the user's partition)",
+    table_keys.THROTTLE: "THROTTLE#<scope>#<subject>: failure counters (by user id, by name, by name and address) and "
     "the addresses a user signed in from",
     DEPLOY_PREFIX: "DEPLOY#<function name>: the deploys recorded at each one's first cold start "
     "(console/deploy_record.py); the function's, not a user's",
 }
 # The sort-key prefixes inside those partitions (the other sort keys are fixed words: PROFILE, SESSIONS, ...).
 SORT_KEY_PREFIXES: dict[str, str] = {
-    "NOTE#": "in USER#: a note, live or trashed",
-    "HIST#": "in USER#: a note's version",
-    "TOKEN#": "in USER#: an API token's listing",
-    "IDEMP#": "in USER#: the reference to an Idempotency-Key record",
-    "RESET#": "in USER#: the reference to a reset link",
-    "EMAILCHECK#": "in USER#: the reference to an email address check link",
-    "ATT#": "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
-    "T#": "in WORDS#: one word of one note",
-    "N#": "in WORDS#: a note's manifest",
-    "L#": "in WORDS#: one label of one note (L#<label key>#...)",
-    "F#": "in WORDS#: one flag of one note (F#pinned#..., F#archived#...)",
-    "WINDOW#": "in THROTTLE#: one window's counter",
-    "ADDRESS#": "in THROTTLE#known#: an address the user signed in from",
-    "CODE#": "in DEPLOY#: one deploy (CODE#<code hash>#<settings digest>)",
+    table_keys.NOTE: "in USER#: a note, live or trashed",
+    table_keys.HIST: "in USER#: a note's version",
+    table_keys.TOKEN: "in USER#: an API token's listing",
+    table_keys.IDEMP: "in USER#: the reference to an Idempotency-Key record",
+    table_keys.RESET: "in USER#: the reference to a reset link",
+    table_keys.EMAILCHECK: "in USER#: the reference to an email address check link",
+    table_keys.ATT: "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
+    table_keys.TERM: "in WORDS#: one word of one note",
+    table_keys.MANIFEST: "in WORDS#: a note's manifest",
+    table_keys.LABEL: "in WORDS#: one label of one note (L#<label key>#...)",
+    table_keys.FLAG: "in WORDS#: one flag of one note (F#pinned#..., F#archived#...)",
+    table_keys.WINDOW: "in THROTTLE#: one window's counter",
+    table_keys.ADDRESS: "in THROTTLE#known#: an address the user signed in from",
+    table_keys.CODE: "in DEPLOY#: one deploy (CODE#<code hash>#<settings digest>)",
 }
 # The prefixes (of either key) whose items belong to no user: deleting an account neither finds nor removes them.
-NO_USER_PREFIXES: frozenset[str] = frozenset({DEPLOY_PREFIX, "CODE#"})
+NO_USER_PREFIXES: frozenset[str] = frozenset({DEPLOY_PREFIX, table_keys.CODE})
 # Partitions keyed by a user's id that hold that user's items only: deleting the account empties each.
-USER_PARTITIONS: tuple[str, ...] = ("USER#", "WORDS#")
+USER_PARTITIONS: tuple[str, ...] = (table_keys.USER, table_keys.WORDS)
 
 
 def table_definition(table_name: str) -> dict[str, Any]:

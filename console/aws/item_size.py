@@ -18,6 +18,8 @@ from typing import Any
 
 from console.aws.errors import ItemTooLarge
 
+from console.aws import table_keys
+
 DYNAMODB_MAX_ITEM_BYTES = 400 * 1024
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
 
@@ -39,15 +41,19 @@ def kind_of(item_or_key: dict[str, Any]) -> str:
     """The kind of an item, from its key (pk/sk prefixes of the single-table design)."""
     pk = item_or_key.get("pk", {}).get("S", "")
     sk = item_or_key.get("sk", {}).get("S", "")
-    if sk.startswith("NOTE#"):
+    if sk.startswith(table_keys.NOTE):
         return "note"
-    if sk.startswith("HIST#"):
+    if sk.startswith(table_keys.HIST):
         return "history"
     if sk == "SESSIONS":
         return "session_set"
     if sk.startswith("TOKEN"):
         return "token"
-    for prefix, kind in (("IDEMPOTENCY#", "idempotency"), ("SESSION#", "session"), ("THROTTLE#", "throttle")):
+    for prefix, kind in (
+        (table_keys.IDEMPOTENCY, "idempotency"),
+        (table_keys.SESSION, "session"),
+        (table_keys.THROTTLE, "throttle"),
+    ):
         if pk.startswith(prefix):
             return kind
     if sk in ("PROFILE", "USERNAME"):

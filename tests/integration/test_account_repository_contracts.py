@@ -1,4 +1,4 @@
-"""One contract, two implementations: the user and token fakes (tests/fakes.py) behave like the DynamoDB
+"""One contract, two implementations: the user and token fakes (tests/fakes/) behave like the DynamoDB
 adapters (accounts/users_dynamodb.py, accounts/tokens_dynamodb.py)."""
 
 from __future__ import annotations

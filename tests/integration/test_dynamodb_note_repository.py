@@ -111,7 +111,7 @@ def _history_keys(note_id: str, versions: range) -> list[dict]:
 
 
 def test_deleting_history_retries_what_a_batch_left_unprocessed_then_gives_up(aws, monkeypatch):
-    monkeypatch.setattr("notes.dynamodb_repository.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("notes.dynamodb_table.time.sleep", lambda seconds: None)
     client = dynamodb.client()
     repo = DynamoDBNoteRepository(client=client)
     table = dynamodb.table_name()

@@ -12,7 +12,7 @@ import pytest
 
 from console.aws import dynamodb
 from console.deploy.stream_wiring import route_stream
-from notes import dynamodb_repository, services
+from notes import dynamodb_notes, services
 from notes.domain import iso_after, now_iso
 from notes.dynamodb_repository import DynamoDBNoteRepository, to_item
 
@@ -166,7 +166,7 @@ def test_the_daily_schedule_purges_expired_trash(lambda_stream_app, alice, monke
     # 31 days on, the first note's 30 days in the trash are over; the second goes to the trash only now.
     later = iso_after(now_iso(), days=31)
     monkeypatch.setattr(services, "now_iso", lambda: later)
-    monkeypatch.setattr(dynamodb_repository, "now_iso", lambda: later)
+    monkeypatch.setattr(dynamodb_notes, "now_iso", lambda: later)
     services.note_delete(user_id=alice.id, note_id=recent.id, expected_version=1, repo=repo)
     event = lambda_stream_app.scheduled_event("notes-console-dev-notes.events.purge_trash")
 

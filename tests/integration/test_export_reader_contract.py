@@ -1,18 +1,22 @@
-"""The repository's reads for export and import, on both repositories (the contract of
-tests/integration/test_note_repository_contract.py, for iter_notes and existing_ids)."""
+"""ExportReader (notes/repository.py): the reads for export and import, iter_notes and existing_ids.
+
+One contract, run on the in-memory fake and on the DynamoDB adapter, each on its own
+(tests/integration/note_repository_support.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from notes.domain import CONTENT_MAX_BYTES
-from tests.integration.test_note_repository_contract import (
-    ALICE,
-    BOB,
-    make_note,
-    repo,  # noqa: F401  (the fixture: both repositories)
-)
+from tests.integration.note_repository_support import ALICE, BOB, make_note, repo_for
 
 
-def test_it_iterates_live_notes_in_id_order_without_the_trash(repo):  # noqa: F811
+@pytest.fixture(params=["memory", "dynamodb"])
+def repo(request):
+    return repo_for(request)
+
+
+def test_it_iterates_live_notes_in_id_order_without_the_trash(repo):
     notes = [repo.add(make_note(title=f"n{i}")) for i in range(7)]
     trashed = notes.pop(3)
     repo.delete(user_id=ALICE, note_id=trashed.id, expected_version=1)
@@ -23,7 +27,7 @@ def test_it_iterates_live_notes_in_id_order_without_the_trash(repo):  # noqa: F8
     assert [n.id for n in got] == sorted(n.id for n in notes)
 
 
-def test_it_iterates_a_range_after_one_id_up_to_another(repo):  # noqa: F811
+def test_it_iterates_a_range_after_one_id_up_to_another(repo):
     ids = sorted(repo.add(make_note(title=f"n{i}")).id for i in range(8))
 
     got = [n.id for n in repo.iter_notes(user_id=ALICE, after=ids[1], until=ids[5])]
@@ -33,7 +37,7 @@ def test_it_iterates_a_range_after_one_id_up_to_another(repo):  # noqa: F811
     assert [n.id for n in repo.iter_notes(user_id=ALICE, until=ids[0])] == ids[:1]
 
 
-def test_it_iterates_past_a_page_of_the_table(repo):  # noqa: F811
+def test_it_iterates_past_a_page_of_the_table(repo):
     # 12 notes of 100 KB are more than one 1 MB page of a Query: the iterator follows LastEvaluatedKey.
     big = "x" * CONTENT_MAX_BYTES
     ids = sorted(repo.add(make_note(title=f"big {i}", content=big)).id for i in range(12))
@@ -41,7 +45,7 @@ def test_it_iterates_past_a_page_of_the_table(repo):  # noqa: F811
     assert [n.id for n in repo.iter_notes(user_id=ALICE)] == ids
 
 
-def test_it_says_which_ids_exist_live_or_trashed_and_only_for_their_owner(repo):  # noqa: F811
+def test_it_says_which_ids_exist_live_or_trashed_and_only_for_their_owner(repo):
     live = repo.add(make_note())
     trashed = repo.add(make_note())
     repo.delete(user_id=ALICE, note_id=trashed.id, expected_version=1)
@@ -53,7 +57,7 @@ def test_it_says_which_ids_exist_live_or_trashed_and_only_for_their_owner(repo):
     assert found == {live.id, trashed.id}
 
 
-def test_it_checks_more_ids_than_one_batch_holds(repo):  # noqa: F811
+def test_it_checks_more_ids_than_one_batch_holds(repo):
     made = {repo.add(make_note(title=f"n{i}")).id for i in range(130)}
     asked = made | {f"{i:032x}" for i in range(90)}
 

@@ -1,4 +1,7 @@
-"""Labels, pins, the archive and search operators: one contract on the in-memory fake and on DynamoDB."""
+"""NoteStore (notes/repository.py): labels, pins, the archive and search operators.
+
+One contract, run on the in-memory fake and on the DynamoDB adapter, each on its own
+(tests/integration/note_repository_support.py)."""
 
 from __future__ import annotations
 
@@ -7,17 +10,13 @@ from dataclasses import replace
 import pytest
 
 from notes.domain import NoteFilters, ValidationError
-from notes.dynamodb_repository import DynamoDBNoteRepository
-from tests.fakes import InMemoryNoteRepository
-from tests.integration.test_note_repository_contract import ALICE, BOB, all_pages, make_note, old_note
+from notes.dynamodb_notes import DynamoDBNoteStore
+from tests.integration.note_repository_support import ALICE, BOB, all_pages, make_note, old_note, repo_for
 
 
 @pytest.fixture(params=["memory", "dynamodb"])
 def repo(request):
-    if request.param == "memory":
-        return InMemoryNoteRepository()
-    request.getfixturevalue("aws")
-    return DynamoDBNoteRepository()
+    return repo_for(request)
 
 
 def titles(repo, *, limit: int = 3, user_id: str = ALICE, **filters) -> list[str]:
@@ -157,9 +156,9 @@ def test_the_rebuild_writes_label_and_flag_entries(repo):
 
 def test_a_stored_category_reads_as_the_only_label_and_a_write_stores_labels(aws):
     from console.aws import dynamodb
-    from notes.dynamodb_repository import to_item
+    from notes.dynamodb_items import to_item
 
-    store = DynamoDBNoteRepository()
+    store = DynamoDBNoteStore()
     note = make_note(title="Old one")
     item = to_item(note)
     item["category"] = {"S": "Küche"}  # as written before labels existed: a category, no labels/pinned/archived
