@@ -46,13 +46,17 @@ test: $(STAMP) browser axe
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 # ruff (lint and format), the import-linter contracts in pyproject.toml (layers, no cycles), parliament on the
-# IAM policies, and the check that every path the docs name exists.
+# IAM policies, the check that every path the docs name exists, and the house rules a source check can keep
+# (one place answers a store failure, key prefixes spelled once, HtmxHttpRequest, test names, console/health's shape).
+HOUSE_RULES := tests/unit/test_store_failure_answered_once.py tests/unit/test_table_keys.py \
+	tests/unit/test_htmx_request_type.py tests/unit/test_suite_navigation.py tests/unit/test_health_shape.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m console.deploy.lint_policies
 	$(PY) -m tools.check_docs
+	$(PY) -m pytest -q -p no:cacheprovider $(HOUSE_RULES)
 
 # The fast inner loop (well under a minute): lint, then the unit tests (fakes, no moto, no browser).
 check: lint

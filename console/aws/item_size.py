@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.aws.errors import ItemTooLarge
-
 from console.aws import table_keys
+from console.aws.errors import ItemTooLarge
 
 DYNAMODB_MAX_ITEM_BYTES = 400 * 1024
 ITEM_COLLECTION_MAX_BYTES = 10 * 1024**3
