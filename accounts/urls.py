@@ -1,6 +1,6 @@
 """Account pages. Included by console/urls.py at /accounts/ (URL names are global: signin, signup, ...).
 
-Their modules load on their first request (console/lazy_views.py): a cold start for a signed-in person's
+Their modules load on their first request (console/web/lazy_views.py): a cold start for a signed-in person's
 notes needs none of them, nor the password hashers they bring."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from functools import partial
 
 from django.urls import path
 
-from console.lazy_views import lazy_view
+from console.web.lazy_views import lazy_view
 
 # The sign-in and account pages load on their first request (with Django's hashers and validators): a cold
 # start that serves a notes page skips them.

@@ -15,6 +15,6 @@ class ConsoleConfig(AppConfig):
         # AWS_LAMBDA_RUNTIME_API is set in every real execution environment, never by a test that plays one.
         function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
         if function_name and os.environ.get("AWS_LAMBDA_RUNTIME_API") and getattr(settings, "DEPLOY_RECORD", True):
-            from console.deploy_record import record_in_background
+            from console.health.deploy_record import record_in_background
 
             record_in_background(function_name, settings.BASE_DIR)

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "console.observability.RequestLogMiddleware",  # first: times everything, sets the correlation id
     "console.aws.deadline.RequestDeadlineMiddleware",  # AWS calls below keep to the request's deadline
-    "console.lambda_http.head_without_body",
+    "console.web.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.auth.AuthenticationMiddleware",
     "console.security.PageCacheMiddleware",  # signed-in pages: private, no-store; HTML varies on HX-Request
-    "console.reader_time_zone.ReaderTimeZoneMiddleware",
+    "console.web.reader_time_zone.ReaderTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "console.errors.SiteNotFoundMiddleware",  # under DEBUG too, a missing page is the site's own 404
     "console.errors.StoreUnavailableMiddleware",  # last: sees a view's StoreUnavailable first
@@ -113,7 +113,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # The site's own static folder, and of the apps' static files only the one django-htmx file the site uses.
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
-    "console.static_files.HtmxFinder",
+    "console.web.static_files.HtmxFinder",
 ]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -267,7 +267,7 @@ API_TOKENS_PER_USER = env_int("API_TOKENS_PER_USER", 20)
 # custom domain), so FORCE_SCRIPT_NAME and STATIC_URL need not be set per stage.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "console.static_files.StagePrefixedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "console.web.static_files.StagePrefixedStaticFilesStorage"},
 }
 if ON_LAMBDA:
     # WhiteNoise serves the package's static files through the finders (WHITENOISE_USE_FINDERS); nothing is

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from console.aws.errors import AwsError
 from console.errors import reference_for
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 from notes import attachment_services
 from notes.attachments import ALLOWED_TYPES, ATTACHMENT_ID_PATTERN, REASON_QUOTA, AttachmentNotFound, QuotaExceeded
 from notes.domain import NoteNotFound

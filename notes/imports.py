@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from console.aws import deadline
 from console.aws.errors import StoreUnavailable
-from console.integers import json_int
+from console.web.integers import json_int
 from notes.domain import (
     TITLE_MAX_CHARS,
     Note,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from console.aws.errors import StoreUnavailable
 from console.errors import store_failure_keeping_input
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 from notes import exports, imports
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 from notes.views import _signed_in

@@ -1,6 +1,6 @@
 """Notes pages. Included by console/urls.py at /notes/.
 
-The views' module loads on the first notes request (console/lazy_views.py): an anonymous cold start
+The views' module loads on the first notes request (console/web/lazy_views.py): an anonymous cold start
 (the home page, sign-in) does not need it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from functools import partial
 
 from django.urls import path, register_converter
 
-from console.lazy_views import lazy_view
+from console.web.lazy_views import lazy_view
 from notes.ids import NOTE_ID_PATTERN
 
 _view = partial(lazy_view, "notes.views")

@@ -27,8 +27,8 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 from accounts.auth import redirect_to_login
 from console.aws.errors import StoreUnavailable
 from console.errors import answer_outages_with, store_failure_keeping_input
-from console.htmx_request import HtmxHttpRequest
-from console.integers import parse_int
+from console.web.htmx_request import HtmxHttpRequest
+from console.web.integers import parse_int
 from notes import query as notes_query
 from notes import services
 from notes.domain import (

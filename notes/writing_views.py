@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from console.aws.errors import StoreUnavailable
 from console.errors import store_failure_keeping_input
-from console.htmx_request import HtmxHttpRequest
-from console.integers import parse_int
+from console.web.htmx_request import HtmxHttpRequest
+from console.web.integers import parse_int
 from notes import services
 from notes.domain import NoteNotFound, ValidationError, VersionConflict
 from notes.templatetags.writing_tags import quick_capture_context

@@ -195,6 +195,11 @@ def check(*, update: bool) -> list[str]:
     return problems
 
 
+def _is_worker(config: pytest.Config) -> bool:
+    """A pytest-xdist worker: it hands what it recorded to the controller, which checks the whole run once."""
+    return hasattr(config, "workerinput")
+
+
 class Plugin:
     def __init__(self) -> None:
         self.problems: list[str] = []
@@ -203,7 +208,24 @@ class Plugin:
         if report.when == "call" and report.passed:
             _passed.add(report.nodeid)
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node, error) -> None:
+        """xdist's controller: fold in what a worker recorded (sent in its workeroutput)."""
+        sent = getattr(node, "workeroutput", {}).get("aws_calls")
+        if not sent:
+            return
+        with _lock:
+            for key, tests in sent["recorded"]:
+                _recorded.setdefault(tuple(key), set()).update(tests)
+            _unknown.update(sent["unknown"])
+
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if _is_worker(session.config):
+            session.config.workeroutput["aws_calls"] = {
+                "recorded": [[list(key), sorted(tests)] for key, tests in _recorded.items()],
+                "unknown": dict(_unknown),
+            }
+            return
         self.problems = check(update=os.environ.get("AWS_CALLS_UPDATE") == "1")
         if self.problems and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED

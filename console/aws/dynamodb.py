@@ -30,7 +30,7 @@ BY_UPDATED_INDEX = "by_updated"
 BY_DELETED_INDEX = "by_deleted"
 BY_PURGE_DAY_INDEX = "by_purge_day"
 TTL_ATTRIBUTE = "expires_at"
-# Deploys recorded at cold start (console/deploy_record.py): pk DEPLOY#<function>, sk CODE#<code hash>#<settings>.
+# Deploys recorded at cold start (console/health/deploy_record.py): pk DEPLOY#<function>, sk CODE#<code hash>#<settings>.
 DEPLOY_PREFIX = table_keys.DEPLOY
 
 # Every partition-key prefix the table holds: the one list (account deletion and its test derive from it).
@@ -49,7 +49,7 @@ KEY_PREFIXES: dict[str, str] = {
     table_keys.THROTTLE: "THROTTLE#<scope>#<subject>: failure counters (by user id, by name, by name and address) and "
     "the addresses a user signed in from",
     DEPLOY_PREFIX: "DEPLOY#<function name>: the deploys recorded at each one's first cold start "
-    "(console/deploy_record.py); the function's, not a user's",
+    "(console/health/deploy_record.py); the function's, not a user's",
 }
 # The sort-key prefixes inside those partitions (the other sort keys are fixed words: PROFILE, SESSIONS, ...).
 SORT_KEY_PREFIXES: dict[str, str] = {

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from accounts.auth import admin_required
 from console.health import async_invocations as async_question
 from console.health.reads import Reads, ranges_for, render_page, window_of
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 
 
 @require_safe

@@ -21,7 +21,7 @@ from console.health.metrics import Window
 from console.health.packages import compiled_distributions
 from console.health.reads import Problem, Reads, render_page
 from console.health.stage import StageSettingsError, load_stage
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 
 SETUP_BUDGET = 3  # AWS calls of the page's own, beyond the overview's reads
 STATUS_ORDER = {FAIL: 0, WARN: 1, UNKNOWN: 2}

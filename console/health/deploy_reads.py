@@ -1,12 +1,12 @@
-"""Both gateways' read of the deploys recorded at cold start (console/deploy_record.py): one DynamoDB Query on
+"""Both gateways' read of the deploys recorded at cold start (console/health/deploy_record.py): one DynamoDB Query on
 the app's own table, kept for ten minutes per process so charts mark every deploy without a call per page."""
 
 from __future__ import annotations
 
 import time
 
-from console import deploy_record
 from console.aws.errors import StoreUnavailable
+from console.health import deploy_record
 from console.health.gateway import Deploy, Unavailable
 
 CACHE_S = 600.0

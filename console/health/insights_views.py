@@ -20,7 +20,7 @@ from console.health.metrics import (
 )
 from console.health.reads import REQUEST_SPAN, Reads, ranges_for, render_page, window_of
 from console.health.routes import COLUMNS, DEFAULT_SORT, sort_routes
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 
 T = TypeVar("T")
 

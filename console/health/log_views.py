@@ -25,8 +25,8 @@ from console.health.metrics import (
 from console.health.patterns import REQUEST_ID
 from console.health.reads import REQUEST_SPAN, Problem, Reads, hint_for, render_page
 from console.health.timeline import timeline_of
-from console.htmx_request import HtmxHttpRequest
-from console.integers import parse_int
+from console.web.htmx_request import HtmxHttpRequest
+from console.web.integers import parse_int
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ from functools import partial
 
 from django.urls import path
 
-from console.lazy_views import lazy_view
+from console.web.lazy_views import lazy_view
 
 # The console (gateways, parsers, charts: ~30 ms of imports) is for admins; other cold starts skip it.
 _view = partial(lazy_view, "console.health.views")

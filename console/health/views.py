@@ -34,8 +34,8 @@ from console.health.metrics import (
 from console.health.reads import Problem, Reads, hint_for, ranges_for, render_page, window_of
 from console.health.stage import StageSettingsError, drift, expected_config, load_stage, redact_environment
 from console.health.streams import LAG_WARN_MS
-from console.htmx_request import HtmxHttpRequest
-from console.integers import parse_int
+from console.web.htmx_request import HtmxHttpRequest
+from console.web.integers import parse_int
 
 
 def _price_cost(requests: int, gb_s: float, architecture: str, basis: str):

@@ -22,7 +22,7 @@ from accounts.services import token_authenticate, user_current_for_token
 from accounts.users import User
 from console.aws.errors import StoreUnavailable
 from console.errors import json_error, reference_for, store_failure_response
-from console.lambda_http import drop_body
+from console.web.lambda_http import drop_body
 from notes.api.input import RequestProblem
 from notes.domain import InvalidCursor, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
-from console.integers import json_int, parse_int
+from console.web.integers import json_int, parse_int
 from notes import query as notes_query
 from notes.domain import (
     CATEGORY_ALIAS,

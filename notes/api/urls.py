@@ -6,7 +6,7 @@ from functools import partial
 
 from django.urls import path, re_path
 
-from console.lazy_views import lazy_view
+from console.web.lazy_views import lazy_view
 
 # Loaded on the first API request: a cold start that serves a page skips the API's modules. The note
 # endpoints check CSRF themselves (only for session-authenticated requests), so they are csrf_exempt.

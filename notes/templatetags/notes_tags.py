@@ -35,7 +35,7 @@ def iso_datetime(value: str) -> datetime | None:
 @register.filter
 def friendly_time(value: str) -> str:
     """'just now', '5 min ago', '3 h ago', 'yesterday', '4 days ago', '12 Mar', '12 Mar 2024': short enough
-    for a phone row. Days and dates are the reader's (the time zone console.reader_time_zone activated)."""
+    for a phone row. Days and dates are the reader's (the time zone console.web.reader_time_zone activated)."""
     stamp = iso_datetime(value)
     if stamp is None:
         return ""

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from console import deploy_record
 from console.apps import ConsoleConfig
 from console.aws import dynamodb
-from console.health import deploy_reads
+from console.health import deploy_reads, deploy_record
 from tests import health_console
 from tests import health_samples as s
 from tests.health_console import FUNCTION

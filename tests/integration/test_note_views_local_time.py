@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from console.reader_time_zone import zone_named
+from console.web.reader_time_zone import zone_named
 from notes.domain import Note, new_note_id
 from notes.dynamodb_repository import DynamoDBNoteRepository
 from notes.templatetags.notes_tags import friendly_time, local_time

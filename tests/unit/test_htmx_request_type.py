@@ -1,4 +1,4 @@
-"""Every function that reads `request.htmx` takes an HtmxHttpRequest (console/htmx_request.py), as django-htmx's
+"""Every function that reads `request.htmx` takes an HtmxHttpRequest (console/web/htmx_request.py), as django-htmx's
 documentation types such views, so the reader (and a type checker) knows the attribute is there."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
-from console.htmx_request import HtmxHttpRequest
+from console.web.htmx_request import HtmxHttpRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
