@@ -49,7 +49,7 @@ test: $(STAMP) browser axe
 # IAM policies, the check that every path the docs name exists, and the house rules a source check can keep
 # (one place answers a store failure, key prefixes spelled once, HtmxHttpRequest, test names, console/health's shape).
 HOUSE_RULES := tests/unit/test_store_failure_answered_once.py tests/unit/test_table_keys.py \
-	tests/unit/test_htmx_request_type.py tests/unit/test_suite_navigation.py tests/unit/test_health_shape.py
+	tests/unit/test_htmx_request_type.py tests/unit/test_suite_navigation.py tests/unit/test_health_shape.py tests/unit/test_console_layout.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
