@@ -15,15 +15,14 @@ from django.urls import reverse
 
 from console.health.gateway import (
     AccessDenied,
-    Aggregates,
     FunctionConfig,
     HealthError,
     HealthGateway,
     InvalidQuery,
-    InvocationSample,
     Throttled,
     Unavailable,
 )
+from console.health.invocations import Aggregates, InvocationSample
 from console.health.metrics import (
     RANGES,
     Window,

@@ -139,9 +139,9 @@ def report(gateway: HealthGateway, window: Window) -> StreamReport:
         except HealthError as exc:
             found.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
     try:
-        events, _ = gateway.log_events(
+        events = gateway.log_events(
             start_ms=window.start_ms, end_ms=window.end_ms, pattern=f'"{BATCH_MESSAGE}"', limit=10_000
-        )
+        ).events
         counts = batch_counts(events)
     except HealthError as exc:
         found.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
