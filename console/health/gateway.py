@@ -134,32 +134,6 @@ class EventSourceMapping:
     def is_stream(self) -> bool:
         return ":dynamodb:" in self.source_arn or ":kinesis:" in self.source_arn
 
-    @property
-    def risks(self) -> list[str]:
-        """What can lose or block records, in words an admin can act on."""
-        if self.origin == "local":
-            return (
-                [f"Local stream poller: {self.last_result[len('PROBLEM: ') :]}"]
-                if self.last_result.startswith("PROBLEM")
-                else []
-            )
-        if self.origin != "aws":
-            return []
-        out = []
-        if self.routed_to == ():
-            out.append(
-                "The deployed package does not route this ARN: Zappa's handler finds no function, returns "
-                "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
-                "(manage.py wire_stream does it for the table's stream) and deploy."
-            )
-        if self.is_stream and self.max_retries in (None, -1) and self.max_record_age_s in (None, -1):
-            out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
-        if self.is_stream and not self.report_item_failures:
-            out.append("No ReportBatchItemFailures: the handler's partial-batch answer is ignored.")
-        if self.last_result.upper().startswith("PROBLEM"):
-            out.append(f"Lambda reports: {self.last_result}")
-        return out
-
 
 @dataclass(frozen=True)
 class ScheduleRule:

@@ -167,7 +167,9 @@ def test_both_gateways_have_every_declared_member(settings, tmp_path):
 def test_the_gateways_hold_no_interpretation():
     """What the gateways used to build from the facts now lives in the question modules (issue 20)."""
     from console.health.aws import AwsGateway
+    from console.health.gateway import EventSourceMapping
     from console.health.local import LocalGateway
 
     moved = {"metrics", "recent_invocations", "logs", "tail", "request_detail", "invocations_of", "metric_queries"}
     assert {name for name in moved if hasattr(AwsGateway, name) or hasattr(LocalGateway, name)} == set()
+    assert not hasattr(EventSourceMapping, "risks")  # streams.mapping_risks judges a mapping's settings
