@@ -43,13 +43,6 @@ __all__ = ["AwsGateway", "client", "reset_clients"]
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
 
 
-_COMPARISONS = {
-    "GreaterThanThreshold": ">",
-    "GreaterThanOrEqualToThreshold": "≥",
-    "LessThanThreshold": "<",
-    "LessThanOrEqualToThreshold": "≤",
-}
-
 _log_formats: dict[str, tuple[str, float]] = {}  # function name -> (LogFormat, monotonic time read)
 
 
@@ -301,21 +294,19 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
 
 
 def _alarm(a: dict[str, Any]) -> Alarm:
+    math = None
     if a.get("Metrics"):
-        shown = next(
-            (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression")),
-            "metric math",
-        )
-        metric = f"metric math: {shown}"
-    else:
-        stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
-        metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
+        returned = (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression"))
+        math = next(returned, "")
     return Alarm(
         name=a.get("AlarmName", ""),
         state=a.get("StateValue", ""),
-        metric=metric,
-        comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+        comparison_operator=a.get("ComparisonOperator", ""),
         threshold=a.get("Threshold"),
+        namespace=a.get("Namespace", ""),
+        metric_name=a.get("MetricName", ""),
+        statistic=a.get("ExtendedStatistic") or a.get("Statistic") or "",
+        math=math,
         state_reason=a.get("StateReason", ""),
         state_updated=parse_time(a.get("StateUpdatedTimestamp")),
         actions=tuple(a.get("AlarmActions") or ()),

@@ -167,9 +167,12 @@ class Alarm:
 
     name: str
     state: str  # OK, ALARM, INSUFFICIENT_DATA
-    metric: str  # "AWS/Lambda Duration p99", or "metric math: 100 * errors / ..."
-    comparison: str  # ">", ">=", "<", "<="
+    comparison_operator: str  # "GreaterThanThreshold", ...
     threshold: float | None
+    namespace: str = ""
+    metric_name: str = ""
+    statistic: str = ""  # ExtendedStatistic (p99) or Statistic (Sum)
+    math: str | None = None  # metric math: the returned expression ("" if none shows); None: a single metric
     state_reason: str = ""
     state_updated: datetime | None = None
     actions: tuple[str, ...] = ()
