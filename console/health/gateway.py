@@ -205,25 +205,6 @@ class InsightsResult:
     def done(self) -> bool:
         return self.status not in {"Running", "Scheduled"}
 
-    def events(self) -> list[LogEvent]:
-        """Rows of `fields @timestamp, @message, @logStream` as log events. Insights gives the time as
-        "2026-11-27 10:00:33.012" (UTC)."""
-        found = []
-        for row in self.rows:
-            cells = {cell.get("field"): cell.get("value", "") for cell in row}
-            when = parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
-            if when is None or "@message" not in cells:
-                continue
-            found.append(
-                LogEvent(
-                    timestamp=int(when.timestamp() * 1000),
-                    message=cells["@message"],
-                    stream=cells.get("@logStream", ""),
-                    event_id=cells.get("@ptr", ""),
-                )
-            )
-        return found
-
 
 @dataclass
 class MetricData:
