@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from console.health.gateway import AlarmReport, HealthGateway
+from console.health.gateway import Alarm, AlarmReport, HealthGateway
 
 ERROR_RATE_PERCENT = 5.0
 P99_OF_TIMEOUT = 0.8  # p99 at 80 % of the timeout: the slowest requests are about to be killed
@@ -265,3 +265,25 @@ def report(gateway: HealthGateway) -> AlarmReport:
     if more:
         found.warnings.append("More than 100 alarms: the first 100 are shown.")
     return found
+
+
+# --- an alarm in words -------------------------------------------------------------------------------
+
+_COMPARISONS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": "≥",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "≤",
+}
+
+
+def alarm_metric(alarm: Alarm) -> str:
+    """ "AWS/Lambda Duration p99", or "metric math: 100 * errors / ..." """
+    if alarm.math is not None:
+        return f"metric math: {alarm.math or 'metric math'}"
+    return f"{alarm.namespace} {alarm.metric_name} {alarm.statistic}".strip()
+
+
+def alarm_comparison(alarm: Alarm) -> str:
+    """ ">", "≥", "<", "≤" (CloudWatch's name when it is none of those)."""
+    return _COMPARISONS.get(alarm.comparison_operator, alarm.comparison_operator)

@@ -18,9 +18,9 @@ from django.conf import settings
 from console.aws import clients as aws_clients
 from console.aws.clients import call
 from console.aws.errors import AwsError
-from console.health import aws_setup, patterns
+from console.health import aws_setup, log_filter
 from console.health.aws_async import AsyncReads
-from console.health.aws_logs import LOG_PAGE_LINES, MAX_CALLS_PER_READ, RECENT_EVENTS_LIMIT, LogReads
+from console.health.aws_logs import MAX_CALLS_PER_READ, LogReads
 from console.health.deploy_reads import RecordedDeployReads, forget
 from console.health.gateway import (
     Alarm,
@@ -35,20 +35,13 @@ from console.health.gateway import (
     Unavailable,
     parse_time,
 )
-from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets
 from console.health.stage import describe_source, redact_environment, routes_for, rule_runs, stage_name
+from console.health.window import Window
 
-__all__ = ["LOG_PAGE_LINES", "RECENT_EVENTS_LIMIT", "AwsGateway", "client", "reset_clients"]
+__all__ = ["AwsGateway", "client", "reset_clients"]
 
 LOG_FORMAT_TTL_S = 600.0  # a format change replaces every execution environment; ten minutes of a stale one is safe
 
-
-_COMPARISONS = {
-    "GreaterThanThreshold": ">",
-    "GreaterThanOrEqualToThreshold": "≥",
-    "LessThanThreshold": "<",
-    "LessThanOrEqualToThreshold": "≤",
-}
 
 _log_formats: dict[str, tuple[str, float]] = {}  # function name -> (LogFormat, monotonic time read)
 
@@ -78,8 +71,8 @@ def remember_deploys(function_name: str, found: dict[datetime, str]) -> None:
 
 def remember_log_format(function_name: str, log_format: str) -> None:
     """Kept process-wide: pages that have no GetFunction in their three calls still pick the right patterns."""
-    if patterns.normalize_format(log_format):
-        _log_formats[function_name] = (patterns.normalize_format(log_format), time.monotonic())
+    if log_filter.normalize_format(log_format):
+        _log_formats[function_name] = (log_filter.normalize_format(log_format), time.monotonic())
 
 
 class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
@@ -98,9 +91,9 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         self.function_name = function_name
         self.log_group = log_group or getattr(settings, "HEALTH_LOG_GROUP", "") or f"/aws/lambda/{function_name}"
         # HEALTH_PERCENTILES may drop them (moto cannot compute percentiles; Stubber tests cover them).
-        self.percentiles = tuple(p for p in percentiles if p in DURATION_STATS)
+        self.percentiles = tuple(percentiles)
         self.calls = 0
-        self._log_format = patterns.normalize_format(log_format)
+        self._log_format = log_filter.normalize_format(log_format)
 
     def log_format(self) -> str:
         """The function's LoggingConfig.LogFormat ("Text" or "JSON"), without an AWS call of its own: this
@@ -110,7 +103,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         if self._log_format:
             return self._log_format
         if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") == self.function_name:
-            own = patterns.normalize_format(os.environ.get("AWS_LAMBDA_LOG_FORMAT", ""))
+            own = log_filter.normalize_format(os.environ.get("AWS_LAMBDA_LOG_FORMAT", ""))
             if own:
                 return own
         cached = _log_formats.get(self.function_name)
@@ -136,7 +129,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         vpc = c.get("VpcConfig") or {}
         logging_config = c.get("LoggingConfig") or {}
         # Responses without LoggingConfig predate the JSON format: such functions log text.
-        log_format = patterns.normalize_format(logging_config.get("LogFormat", "")) or patterns.LOG_FORMAT_TEXT
+        log_format = log_filter.normalize_format(logging_config.get("LogFormat", "")) or log_filter.LOG_FORMAT_TEXT
         self._log_format = log_format
         remember_log_format(self.function_name, log_format)
         modified = parse_time(c.get("LastModified"))
@@ -177,36 +170,7 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
 
     setup_facts = aws_setup.gateway_setup_facts  # the Checks page's own reads
 
-    # -- metrics --------------------------------------------------------------------------------------
-    def _query(self, qid: str, metric: str, stat: str, period: int) -> dict[str, Any]:
-        return {
-            "Id": qid,
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": "AWS/Lambda",
-                    "MetricName": metric,
-                    "Dimensions": [{"Name": "FunctionName", "Value": self.function_name}],
-                },
-                "Period": period,
-                "Stat": stat,
-            },
-            "ReturnData": True,
-        }
-
-    def metric_queries(self, window: Window) -> list[dict[str, Any]]:
-        stats = {"avg": "Average", "max": "Maximum", **{p: p for p in self.percentiles}}
-        queries = [
-            self._query("invocations", "Invocations", "Sum", window.period),
-            self._query("errors", "Errors", "Sum", window.period),
-            self._query("throttles", "Throttles", "Sum", window.period),
-            self._query("concurrency", "ConcurrentExecutions", "Maximum", window.period),
-        ]
-        for key, stat in stats.items():
-            queries.append(self._query(f"d_{key}", "Duration", stat, window.period))
-            # One period covering the whole window: the range's real percentiles, not an average of them.
-            queries.append(self._query(f"o_{key}", "Duration", stat, window.seconds))
-        return queries
-
+    # -- metrics: what GetMetricData returns for the questions' queries (invocation_metrics, streams, ...) --
     def metric_data(self, queries: list[dict[str, Any]], start: datetime, end: datetime) -> MetricData:
         """GetMetricData, following NextToken up to the read's budget; a throttle after the first page keeps
         what was read and says so."""
@@ -238,33 +202,6 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
             kwargs["NextToken"] = resp["NextToken"]
         data.warnings = list(dict.fromkeys(data.warnings))
         return data
-
-    def metrics(self, window: Window) -> Metrics:
-        data = self.metric_data(self.metric_queries(window), window.start, window.end)
-        points, warnings = data.points, data.warnings
-
-        def series(qid: str, combine: str = "sum") -> list[float]:
-            return fill_buckets(window, points.get(qid, []), combine=combine)
-
-        overall = {}
-        for key in DURATION_STATS:
-            values = [v for _, v in points.get(f"o_{key}", [])]
-            overall[key] = (max(values) if key == "max" else values[0]) if values else None
-        return Metrics(
-            window=window,
-            invocations=series("invocations"),
-            errors=series("errors"),
-            throttles=series("throttles"),
-            concurrency=series("concurrency", "max"),
-            duration={
-                key: series(f"d_{key}", "max")
-                for key in DURATION_STATS
-                if key in {"avg", "max"} or key in self.percentiles
-            },
-            overall_duration=overall,
-            source="aws",
-            warnings=warnings,
-        )
 
     # -- triggers -------------------------------------------------------------------------------------
     def triggers(self) -> Triggers:
@@ -331,8 +268,8 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         """On AWS requests are read from the function's logs (Logs Insights), not held in memory."""
         return []
 
-    def invocations_of(self, records: list) -> list:
-        return []
+    def process_init_ms(self) -> None:
+        return None
 
     # -- alarms: the function's are named after it, as create_alarms names them (one call) --------------
     def alarms(self) -> tuple[list[Alarm], bool]:
@@ -357,21 +294,19 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
 
 
 def _alarm(a: dict[str, Any]) -> Alarm:
+    math = None
     if a.get("Metrics"):
-        shown = next(
-            (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression")),
-            "metric math",
-        )
-        metric = f"metric math: {shown}"
-    else:
-        stat = a.get("ExtendedStatistic") or a.get("Statistic") or ""
-        metric = f"{a.get('Namespace', '')} {a.get('MetricName', '')} {stat}".strip()
+        returned = (m.get("Expression") for m in a["Metrics"] if m.get("ReturnData", True) and m.get("Expression"))
+        math = next(returned, "")
     return Alarm(
         name=a.get("AlarmName", ""),
         state=a.get("StateValue", ""),
-        metric=metric,
-        comparison=_COMPARISONS.get(a.get("ComparisonOperator", ""), a.get("ComparisonOperator", "")),
+        comparison_operator=a.get("ComparisonOperator", ""),
         threshold=a.get("Threshold"),
+        namespace=a.get("Namespace", ""),
+        metric_name=a.get("MetricName", ""),
+        statistic=a.get("ExtendedStatistic") or a.get("Statistic") or "",
+        math=math,
         state_reason=a.get("StateReason", ""),
         state_updated=parse_time(a.get("StateUpdatedTimestamp")),
         actions=tuple(a.get("AlarmActions") or ()),

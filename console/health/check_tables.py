@@ -7,6 +7,13 @@ from datetime import date
 
 # AWS's published Python runtime deprecation dates (the "Deprecation date" column of the supported and
 # deprecated runtimes tables). Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+# Checked 2026-12-07 against what quotes that table (its own text was out of reach here): python3.9
+# 2025-12-15 (moved from 2025-10-31: github.com/terraform-linters/tflint-ruleset-aws/pull/969, and
+# github.com/aws-powertools/powertools-lambda-python/issues/6883); python3.13 and python3.14 2029-06-30
+# (endoflife.date/aws-lambda); python3.10 and 3.11 2026-06-30, python3.12 2028-10-31 (AWS's AgentCore
+# runtime table, which follows Lambda's policy: docs.aws.amazon.com/bedrock-agentcore/latest/devguide/
+# runtime-code-deploy-supported-runtimes.html); python3.8 2024-10-14 (AWS's notice quoted in
+# github.com/aws-solutions/aws-control-tower-customizations/issues/193). No date needed changing.
 RUNTIME_DEPRECATION_SOURCE = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html"
 RUNTIME_DEPRECATIONS: dict[str, date] = {
     "python3.14": date(2029, 6, 30),

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
-from console.health import overview_reads
+from console.health import invocation_metrics, invocations, overview_reads
 from console.health.alarms import AlarmTarget, recommended
 from console.health.checks import FAIL, UNKNOWN, WARN, CheckFacts, failing, run_checks
 from console.health.metrics import Window
@@ -40,8 +40,8 @@ def _facts(request: HttpRequest, reads: Reads) -> tuple[CheckFacts | None, bool]
         config = reads.attempt("Configuration", gw.configuration)
         if config is None:
             return None, False
-        metrics = reads.attempt("Metrics", gw.metrics, window)
-        sample = reads.attempt("Recent invocations", gw.recent_invocations, window, limit=1000, metrics=metrics)
+        metrics = reads.attempt("Metrics", invocation_metrics.read, gw, window)
+        sample = reads.attempt("Recent invocations", invocations.recent, gw, window, limit=1000, metrics=metrics)
     offset = SETUP_BUDGET if request.GET.get("more") == "1" else 0
     setup = reads.attempt("Setup", gw.setup_facts, config, budget=SETUP_BUDGET, offset=offset)
     stage = None

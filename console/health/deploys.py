@@ -178,12 +178,13 @@ def _metric_sides(gateway: HealthGateway, at: datetime, warnings: list[str], *, 
 def _cold_starts(gateway: HealthGateway, at: datetime, warnings: list[str]) -> dict[str, int] | None:
     cold = {"before": 0, "after": 0}
     try:
-        events, more = gateway.log_events(
+        read = gateway.log_events(
             start_ms=int((at - HOUR).timestamp() * 1000),
             end_ms=int((at + HOUR).timestamp() * 1000),
             pattern='?"Init Duration" ?initDurationMs',
             limit=10_000,
         )
+        events, more = read.events, read.more
     except AwsError as exc:
         warnings.append(f"Cold starts around the deploy: {exc.message}")
         return None

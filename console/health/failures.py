@@ -25,7 +25,7 @@ from console.health.failure_lines import (
     Failure,
     failures_from_events,
 )
-from console.health.gateway import HealthGateway
+from console.health.gateway import HealthGateway, InsightsResult, LogEvent, parse_time
 from console.health.metrics import Window
 from console.observability import PROCESS_STARTED_AT, RequestRecord
 
@@ -129,7 +129,7 @@ def report(
         return found
     if result.status != "Complete":
         found.warnings.append(f"The Logs Insights query ended {result.status}: the failures shown may be incomplete.")
-    events = result.events()
+    events = insights_events(result)
     found.lines_read = len(events)
     found.truncated = len(events) >= INSIGHTS_LIMIT
     if found.truncated:
@@ -247,3 +247,23 @@ def project_packages() -> tuple[str, ...]:
             if p.is_dir() and (p / "__init__.py").exists() and p.name not in {"tests", "bench"}
         )
     )
+
+
+def insights_events(result: InsightsResult) -> list[LogEvent]:
+    """Rows of `fields @timestamp, @message, @logStream` as log events. Insights gives the time as
+    "2026-11-27 10:00:33.012" (UTC)."""
+    found = []
+    for row in result.rows:
+        cells = {cell.get("field"): cell.get("value", "") for cell in row}
+        when = parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
+        if when is None or "@message" not in cells:
+            continue
+        found.append(
+            LogEvent(
+                timestamp=int(when.timestamp() * 1000),
+                message=cells["@message"],
+                stream=cells.get("@logStream", ""),
+                event_id=cells.get("@ptr", ""),
+            )
+        )
+    return found

@@ -19,14 +19,14 @@ from console.aws.errors import NotFound as NotFound
 from console.aws.errors import Throttled as Throttled
 from console.aws.errors import Unavailable as Unavailable
 from console.health.async_facts import AsyncConfig
-from console.health.invocation_lines import Invocation
-from console.health.logparse import LogEvent, LogLine
-from console.health.metrics import Metrics, Window
 from console.health.setup_facts import SetupFacts
+from console.health.window import Window
 from console.observability import RequestRecord
 
 # Errors (console.aws.errors) are re-exported: what went wrong, said so a person can act on it.
 __all__ = ["AccessDenied", "AwsError", "InvalidQuery", "NotFound", "Throttled", "Unavailable"]
+
+LOCAL_STREAM = "local process"  # the one "log stream" of local mode: the process's own lines and requests
 
 # --- data ---------------------------------------------------------------------------------------------
 
@@ -72,40 +72,29 @@ class FunctionConfig:
     code_sha256: str = ""
 
 
-@dataclass
-class InvocationSample:
-    """The most recent invocations read from REPORT lines, newest first."""
+@dataclass(frozen=True)
+class LogEvent:
+    """One CloudWatch Logs event (or a local line in the same shape)."""
 
-    invocations: list[Invocation]
-    since: datetime | None  # the lines read cover [since, until]
-    until: datetime | None
-    complete: bool = True  # False when the window held more lines than one read returns
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def cold_starts(self) -> list[Invocation]:
-        return [i for i in self.invocations if i.cold_start]
-
-
-@dataclass
-class Aggregates:
-    """Range-wide figures from every REPORT line of the window (Logs Insights on AWS)."""
-
-    status: str  # "Complete", "Running", "Scheduled", "Failed", "Cancelled", "Timeout"
-    invocations: int = 0
-    cold_starts: int = 0
-    billed_ms: float = 0.0
-    gb_seconds: float = 0.0
-    init_ms: dict[str, float | None] = field(default_factory=dict)  # avg, p50, p90, p99, max
-    max_memory_used_mb: float | None = None
-    memory_mb: float | None = None
-    memory_p50_mb: float | None = None  # of each invocation's Max Memory Used
-    memory_p99_mb: float | None = None
-    bytes_scanned: float | None = None
+    timestamp: int  # epoch milliseconds
+    message: str
+    stream: str = ""
+    event_id: str = ""
+    correlation_id: str = ""  # locally: the request the line was logged in (AWS's events carry it in the text)
 
     @property
-    def done(self) -> bool:
-        return self.status not in {"Running", "Scheduled"}
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp / 1000, tz=UTC)
+
+
+@dataclass
+class LogRead:
+    """One read of log events (FilterLogEvents on AWS), oldest first: `next_token` continues it (AWS only),
+    `more` says the span held more than the read returned."""
+
+    events: list[LogEvent]
+    next_token: str | None = None
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,34 +104,6 @@ class LogQuery:
     text: str = ""  # a CloudWatch filter pattern
     level: str = ""  # "", "DEBUG", "INFO", "WARNING", "ERROR": this level and above
     request_id: str = ""
-
-
-@dataclass
-class LogPage:
-    lines: list[LogLine]  # newest first
-    older_before_ms: int | None = None  # next page: lines before this time; None at the window's start
-    token: str | None = None  # when one second held more lines than a page: continue this read
-    warnings: list[str] = field(default_factory=list)
-    calls: int = 0
-
-
-@dataclass
-class TailPage:
-    lines: list[LogLine]  # new lines, newest first
-    after_ms: int  # cursor for the next poll
-    seen: tuple[str, ...] = ()  # event ids already shown at after_ms
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class RequestDetail:
-    """Every line of one request, oldest first, and its invocation when its REPORT line was found."""
-
-    request_id: str  # what was asked for: a Lambda request id or an app correlation id
-    lines: list[LogLine]
-    lambda_request_id: str = ""
-    invocation: Invocation | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -172,32 +133,6 @@ class EventSourceMapping:
     @property
     def is_stream(self) -> bool:
         return ":dynamodb:" in self.source_arn or ":kinesis:" in self.source_arn
-
-    @property
-    def risks(self) -> list[str]:
-        """What can lose or block records, in words an admin can act on."""
-        if self.origin == "local":
-            return (
-                [f"Local stream poller: {self.last_result[len('PROBLEM: ') :]}"]
-                if self.last_result.startswith("PROBLEM")
-                else []
-            )
-        if self.origin != "aws":
-            return []
-        out = []
-        if self.routed_to == ():
-            out.append(
-                "The deployed package does not route this ARN: Zappa's handler finds no function, returns "
-                "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
-                "(manage.py wire_stream does it for the table's stream) and deploy."
-            )
-        if self.is_stream and self.max_retries in (None, -1) and self.max_record_age_s in (None, -1):
-            out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
-        if self.is_stream and not self.report_item_failures:
-            out.append("No ReportBatchItemFailures: the handler's partial-batch answer is ignored.")
-        if self.last_result.upper().startswith("PROBLEM"):
-            out.append(f"Lambda reports: {self.last_result}")
-        return out
 
 
 @dataclass(frozen=True)
@@ -232,9 +167,12 @@ class Alarm:
 
     name: str
     state: str  # OK, ALARM, INSUFFICIENT_DATA
-    metric: str  # "AWS/Lambda Duration p99", or "metric math: 100 * errors / ..."
-    comparison: str  # ">", ">=", "<", "<="
+    comparison_operator: str  # "GreaterThanThreshold", ...
     threshold: float | None
+    namespace: str = ""
+    metric_name: str = ""
+    statistic: str = ""  # ExtendedStatistic (p99) or Statistic (Sum)
+    math: str | None = None  # metric math: the returned expression ("" if none shows); None: a single metric
     state_reason: str = ""
     state_updated: datetime | None = None
     actions: tuple[str, ...] = ()
@@ -267,25 +205,6 @@ class InsightsResult:
     def done(self) -> bool:
         return self.status not in {"Running", "Scheduled"}
 
-    def events(self) -> list[LogEvent]:
-        """Rows of `fields @timestamp, @message, @logStream` as log events. Insights gives the time as
-        "2026-11-27 10:00:33.012" (UTC)."""
-        found = []
-        for row in self.rows:
-            cells = {cell.get("field"): cell.get("value", "") for cell in row}
-            when = parse_time(str(cells.get("@timestamp", "")).replace(" ", "T", 1))
-            if when is None or "@message" not in cells:
-                continue
-            found.append(
-                LogEvent(
-                    timestamp=int(when.timestamp() * 1000),
-                    message=cells["@message"],
-                    stream=cells.get("@logStream", ""),
-                    event_id=cells.get("@ptr", ""),
-                )
-            )
-        return found
-
 
 @dataclass
 class MetricData:
@@ -310,12 +229,14 @@ class AlarmReport:
 
 class HealthGateway(Protocol):
     """Reads, and nothing else: each member returns what AWS (or this process) holds, typed. What the facts
-    mean is for the question modules (failures, routes, invocations, streams, deploys, alarms)."""
+    mean is for the question modules (invocations, invocation_metrics, log_pages, request_lines, failures,
+    routes, streams, async_invocations, deploys, alarms, checks)."""
 
     kind: str  # "aws" or "local"
     function_name: str
     log_group: str
     calls: int  # AWS calls made so far (0 locally)
+    percentiles: tuple[str, ...]  # the duration percentiles CloudWatch is asked for (HEALTH_PERCENTILES)
 
     def log_format(self) -> str: ...
 
@@ -327,21 +248,19 @@ class HealthGateway(Protocol):
 
     def recorded_deploys(self) -> list[Deploy]: ...
 
-    def metrics(self, window: Window) -> Metrics: ...
-
     def metric_data(self, queries: list[dict], start: datetime, end: datetime) -> MetricData: ...
 
-    def recent_invocations(
-        self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
-    ) -> InvocationSample: ...
-
-    def log_events(self, *, start_ms: int, end_ms: int, pattern: str, limit: int) -> tuple[list[LogEvent], bool]: ...
-
-    def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage: ...
-
-    def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage: ...
-
-    def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail: ...
+    # FilterLogEvents on AWS (one call); locally the process's lines, the pattern matched the same way.
+    def log_events(
+        self,
+        *,
+        start_ms: int,
+        end_ms: int,
+        pattern: str,
+        limit: int,
+        token: str | None = None,
+        streams: list[str] | None = None,
+    ) -> LogRead: ...
 
     def triggers(self) -> Triggers: ...
 
@@ -354,9 +273,10 @@ class HealthGateway(Protocol):
 
     def insights_results(self, handle: str) -> InsightsResult: ...
 
+    # This process's own request records (none on AWS, where requests are read from the logs).
     def requests(self, window: Window | None = None) -> list[RequestRecord]: ...
 
-    def invocations_of(self, records: list[RequestRecord]) -> list[Invocation]: ...
+    def process_init_ms(self) -> float | None: ...  # this process's start-up, for its cold request (None on AWS)
 
     def alarms(self) -> tuple[list[Alarm], bool]: ...
 

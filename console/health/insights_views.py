@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
-from console.health import charts, failures
+from console.health import charts, failures, invocation_metrics
 from console.health import routes as routes_question
 from console.health.metrics import (
     Window,
@@ -62,7 +62,7 @@ def _failures(request: HttpRequest, reads: Reads, window: Window):
         report = failures.report(gw, handle, window)
         if report.done:  # the deploy time and the throttles only once there is something to group
             config = reads.attempt("Configuration (last deploy)", gw.configuration)
-            metrics = reads.attempt("Throttles", gw.metrics, window)
+            metrics = reads.attempt("Throttles", invocation_metrics.read, gw, window)
             deployed = config.last_modified if config and config.source == "aws" else report.deployed_at
             report.regroup(window, deployed_at=deployed, throttles=metrics.throttles if metrics else ())
         return report

@@ -1,12 +1,128 @@
-"""Invocations, memory and cost over a range: the Logs Insights aggregates of every REPORT line (both log
-formats) on AWS, the process's own requests locally. The query texts live here."""
+"""Invocations, memory and cost over a range: the most recent invocations (REPORT lines on AWS, the process's
+own requests locally), and the Logs Insights aggregates of every REPORT line (both log formats) on AWS. The
+query texts and filter patterns live here."""
 
 from __future__ import annotations
 
-from console.health import patterns
-from console.health.gateway import Aggregates, HealthGateway, InsightsResult, InvalidQuery
-from console.health.invocation_lines import Invocation
-from console.health.metrics import Window, percentile, summarize
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from console.health import app_lines, patterns
+from console.health.gateway import LOCAL_STREAM, HealthGateway, InsightsResult, InvalidQuery
+from console.health.invocation_lines import OUTCOME_ERROR, OUTCOME_OK, Invocation, invocations_from_events
+from console.health.metrics import Metrics, Window, percentile, summarize
+from console.observability import RequestRecord
+
+RECENT_EVENTS_LIMIT = 10_000  # FilterLogEvents' maximum; a response also stops at 1 MB
+
+
+@dataclass
+class InvocationSample:
+    """The most recent invocations read from REPORT lines, newest first."""
+
+    invocations: list[Invocation]
+    since: datetime | None  # the lines read cover [since, until]
+    until: datetime | None
+    complete: bool = True  # False when the window held more lines than one read returns
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def cold_starts(self) -> list[Invocation]:
+        return [i for i in self.invocations if i.cold_start]
+
+
+@dataclass
+class Aggregates:
+    """Range-wide figures from every REPORT line of the window (Logs Insights on AWS)."""
+
+    status: str  # "Complete", "Running", "Scheduled", "Failed", "Cancelled", "Timeout"
+    invocations: int = 0
+    cold_starts: int = 0
+    billed_ms: float = 0.0
+    gb_seconds: float = 0.0
+    init_ms: dict[str, float | None] = field(default_factory=dict)  # avg, p50, p90, p99, max
+    max_memory_used_mb: float | None = None
+    memory_mb: float | None = None
+    memory_p50_mb: float | None = None  # of each invocation's Max Memory Used
+    memory_p99_mb: float | None = None
+    bytes_scanned: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status not in {"Running", "Scheduled"}
+
+
+# --- the most recent invocations ---------------------------------------------------------------------
+
+
+def recent(
+    gateway: HealthGateway, window: Window, *, limit: int = 20, metrics: Metrics | None = None
+) -> InvocationSample:
+    """The newest `limit` invocations of the window: one FilterLogEvents of REPORT lines on AWS (only the
+    newest buckets when the metrics say the window holds many more), the process's records locally."""
+    if gateway.kind == "local":
+        records = gateway.requests(window)
+        memory = gateway.configuration().memory_mb
+        init = gateway.process_init_ms()
+        invocations = [from_record(r, memory, init) for r in reversed(records)][:limit]
+        return InvocationSample(invocations=invocations, since=window.start, until=window.end)
+    start_ms = _recent_start_ms(window, limit, metrics)
+    read = gateway.log_events(
+        start_ms=start_ms,
+        end_ms=window.end_ms,
+        pattern=patterns.invocation_pattern(gateway.log_format()),
+        limit=RECENT_EVENTS_LIMIT,
+    )
+    invocations = app_lines.with_http_status(invocations_from_events(read.events), read.events)
+    complete = not read.next_token
+    warnings = (
+        [] if complete else ["More lines than one read returns: these are the oldest invocations of the span read."]
+    )
+    return InvocationSample(
+        invocations=invocations[:limit] if complete else invocations[-limit:],
+        since=datetime.fromtimestamp(start_ms / 1000, tz=UTC),
+        until=window.end,
+        complete=complete,
+        warnings=warnings,
+    )
+
+
+def _recent_start_ms(window: Window, limit: int, metrics: Metrics | None) -> int:
+    """Read only the newest buckets that hold about `limit` invocations (plus the latest buckets, whose
+    metrics may lag the logs): one call, and not a week of lines to find twenty."""
+    if metrics is None or metrics.total_invocations <= limit:
+        return window.start_ms
+    needed, index = limit * 1.5, len(metrics.invocations)
+    count = 0.0
+    while index > 0 and count < needed:
+        index -= 1
+        count += metrics.invocations[index]
+    return int(window.buckets[index].timestamp() * 1000)
+
+
+def from_record(r: RequestRecord, memory_mb: int, process_init_ms: float | None) -> Invocation:
+    """A request this process served, as the invocation Lambda would have reported."""
+    return Invocation(
+        request_id=r.correlation_id,
+        time=datetime.fromtimestamp(r.started_at + r.duration_ms / 1000, tz=UTC),
+        duration_ms=r.duration_ms,
+        billed_ms=float(math.ceil(r.duration_ms)),
+        memory_mb=memory_mb,
+        max_memory_mb=int(math.ceil(r.max_rss_mb)),
+        init_ms=process_init_ms if r.cold_start else None,
+        restore_ms=None,
+        outcome=OUTCOME_ERROR if r.status >= 500 else OUTCOME_OK,
+        detail=(f"{r.exc_type}: {r.exc_message}" if r.exc_type else f"HTTP {r.status}") if r.status >= 500 else "",
+        stream=LOCAL_STREAM,
+        label=f"{r.method} {r.path} {r.status}",
+        http_status=r.status,
+        user=r.username or r.user_id,
+    )
+
+
+# --- aggregates over the range -----------------------------------------------------------------------
+
 
 # Text format: Logs Insights extracts @duration, @initDuration, ... from REPORT lines (@memorySize in bytes).
 INSIGHTS_QUERY = """filter @type = "REPORT"
@@ -81,7 +197,8 @@ def aggregates(gateway: HealthGateway, handle: str) -> Aggregates:
             raise InvalidQuery("Not a local query.")
         records = gateway.requests(Window.for_range(handle.removeprefix("local-")))
         memory = gateway.configuration().memory_mb
-        return from_invocations(gateway.invocations_of(records), memory)
+        init = gateway.process_init_ms()
+        return from_invocations([from_record(r, memory, init) for r in records], memory)
     return from_insights(gateway.insights_results(handle))
 
 

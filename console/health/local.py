@@ -8,39 +8,31 @@ zappa_settings.json with Zappa's defaults. Every figure is labelled local by the
 from __future__ import annotations
 
 import logging
-import math
 import os
 import platform
 import sys
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.conf import settings
 
 from console import observability
-from console.health import patterns
+from console.health import log_filter
 from console.health.async_facts import AsyncConfig
 from console.health.deploy_reads import RecordedDeployReads
 from console.health.gateway import (
+    LOCAL_STREAM,
     Alarm,
     Deploy,
     EventSourceMapping,
     FunctionConfig,
     InsightsResult,
     InvalidQuery,
-    InvocationSample,
-    LogPage,
-    LogQuery,
+    LogEvent,
+    LogRead,
     MetricData,
-    RequestDetail,
-    TailPage,
     Triggers,
 )
-from console.health.invocation_lines import OUTCOME_ERROR, OUTCOME_OK, Invocation
-from console.health.log_pages import tail_page
-from console.health.logparse import LogEvent, LogLine, parse_line
-from console.health.metrics import DURATION_STATS, Metrics, Window, fill_buckets, summarize
 from console.health.setup_facts import SetupFacts
 from console.health.stage import (
     StageSettingsError,
@@ -50,17 +42,13 @@ from console.health.stage import (
     stage_mappings,
     stage_rules,
 )
-
-LOG_PAGE_LINES = 100
-LOCAL_STREAM = "local process"
-
-
-def _ms(when: datetime) -> int:
-    return int(when.timestamp() * 1000)
+from console.health.window import Window
 
 
 class LocalGateway(RecordedDeployReads):
     kind = "local"
+
+    percentiles = ("p50", "p90", "p99")  # computed from the process's own samples
 
     def __init__(self) -> None:
         self.calls = 0  # never an AWS call; kept so pages can count uniformly
@@ -140,114 +128,44 @@ class LocalGateway(RecordedDeployReads):
             )
         return rows
 
-    # -- metrics --------------------------------------------------------------------------------------
+    # -- the process's own records and lines ------------------------------------------------------------
     def _records(self, window: Window) -> list[observability.RequestRecord]:
         start, end = window.start.timestamp(), window.end.timestamp()
         return [r for r in observability.recent_requests() if start <= r.started_at < end]
 
-    def metrics(self, window: Window) -> Metrics:
-        records = self._records(window)
+    def requests(self, window: Window | None = None) -> list[observability.RequestRecord]:
+        return self._records(window) if window else list(observability.recent_requests())
 
-        def when(r: observability.RequestRecord) -> datetime:
-            return datetime.fromtimestamp(r.started_at, tz=UTC)
+    def process_init_ms(self) -> float | None:
+        return observability.process_init_ms()
 
-        per_bucket: list[list[float]] = [[] for _ in window.buckets]
-        for r in records:
-            index = window.bucket_index(when(r))
-            if index is not None:
-                per_bucket[index].append(r.duration_ms)
-        duration: dict[str, list[float]] = {key: [] for key in DURATION_STATS}
-        for samples in per_bucket:
-            stats = summarize(samples)
-            for key in DURATION_STATS:
-                duration[key].append(stats[key] or 0.0)
-        return Metrics(
-            window=window,
-            invocations=fill_buckets(window, [(when(r), 1.0) for r in records]),
-            errors=fill_buckets(window, [(when(r), 1.0) for r in records if r.status >= 500]),
-            throttles=[0.0] * len(window.buckets),
-            concurrency=fill_buckets(window, [(when(r), float(r.concurrent)) for r in records], combine="max"),
-            duration=duration,
-            overall_duration=summarize([r.duration_ms for r in records]),
-            source="local",
-        )
-
-    # -- invocations ----------------------------------------------------------------------------------
-    def _invocation(self, r: observability.RequestRecord) -> Invocation:
-        return Invocation(
-            request_id=r.correlation_id,
-            time=datetime.fromtimestamp(r.started_at + r.duration_ms / 1000, tz=UTC),
-            duration_ms=r.duration_ms,
-            billed_ms=float(math.ceil(r.duration_ms)),
-            memory_mb=self.memory_mb,
-            max_memory_mb=int(math.ceil(r.max_rss_mb)),
-            init_ms=observability.process_init_ms() if r.cold_start else None,
-            restore_ms=None,
-            outcome=OUTCOME_ERROR if r.status >= 500 else OUTCOME_OK,
-            detail=(f"{r.exc_type}: {r.exc_message}" if r.exc_type else f"HTTP {r.status}") if r.status >= 500 else "",
-            stream=LOCAL_STREAM,
-            label=f"{r.method} {r.path} {r.status}",
-            http_status=r.status,
-            user=r.username or r.user_id,
-        )
-
-    def recent_invocations(
-        self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
-    ) -> InvocationSample:
-        records = self._records(window)
-        invocations = [self._invocation(r) for r in reversed(records)][:limit]
-        return InvocationSample(invocations=invocations, since=window.start, until=window.end)
-
-    def invocations_of(self, records: list[observability.RequestRecord]) -> list[Invocation]:
-        return [self._invocation(r) for r in records]
-
-    # -- logs -----------------------------------------------------------------------------------------
-    def _events(self) -> list[LogEvent]:
-        return [
-            LogEvent(
-                timestamp=int(line.timestamp * 1000), message=line.line, stream=LOCAL_STREAM, event_id=str(line.seq)
-            )
-            for line in observability.recent_log_lines()
-        ]
-
-    def _select(self, query: LogQuery, lo: int, hi: int) -> tuple[list[LogEvent], Callable[[LogLine], bool]]:
-        pattern, keep = patterns.plan(query)
-        match = patterns.compile_pattern(pattern)
-        return [e for e in self._events() if lo <= e.timestamp <= hi and match(e.message)], keep
-
-    def logs(self, query: LogQuery, *, before_ms: int | None = None, token: str | None = None) -> LogPage:
+    def log_events(
+        self,
+        *,
+        start_ms: int,
+        end_ms: int,
+        pattern: str,
+        limit: int,
+        token: str | None = None,
+        streams: list[str] | None = None,
+    ) -> LogRead:
+        """The process's lines in [start_ms, end_ms) matching the pattern as CloudWatch would, oldest first
+        (one stream, no continuation: the buffer is bounded)."""
         if token:
             raise InvalidQuery("Local logs have no continuation tokens.")
-        lo, hi = _ms(query.start), _ms(query.end)
-        if before_ms is not None:
-            hi = min(hi, before_ms)
-        events, keep = self._select(query, lo, hi)
-        page = events[-LOG_PAGE_LINES:]
-        older = None
-        if len(page) < len(events):
-            # keep every line of the boundary millisecond on one page, so the next page starts cleanly
-            boundary = page[0].timestamp
-            page = [e for e in events if e.timestamp >= boundary]
-            older = boundary - 1 if any(e.timestamp < boundary for e in events) else None
-        lines = [line for line in (parse_line(e) for e in reversed(page)) if keep(line)]
-        return LogPage(lines=lines, older_before_ms=older)
-
-    def tail(self, query: LogQuery, *, after_ms: int, seen: tuple[str, ...] = ()) -> TailPage:
-        events, keep = self._select(query, after_ms, 2**62)
-        return tail_page(events, keep, after_ms=after_ms, seen=seen, warnings=[])
-
-    def request_detail(self, request_id: str, *, start: datetime, end: datetime) -> RequestDetail:
-        if not patterns.REQUEST_ID.match(request_id):
-            raise InvalidQuery("A request id has only letters, digits and . _ : - (at most 128).")
-        ids = {line.seq for line in observability.recent_log_lines() if line.correlation_id == request_id}
-        events = [e for e in self._events() if int(e.event_id) in ids]
-        records = [r for r in observability.recent_requests() if r.correlation_id == request_id]
-        return RequestDetail(
-            request_id=request_id,
-            lines=[parse_line(e) for e in events],
-            lambda_request_id="",
-            invocation=self._invocation(records[-1]) if records else None,
-        )
+        match = log_filter.compile_pattern(pattern)
+        found = [
+            LogEvent(
+                timestamp=int(line.timestamp * 1000),
+                message=line.line,
+                stream=LOCAL_STREAM,
+                event_id=str(line.seq),
+                correlation_id=line.correlation_id or "",
+            )
+            for line in observability.recent_log_lines()
+            if start_ms <= int(line.timestamp * 1000) < end_ms and match(line.line)
+        ]
+        return LogRead(events=found[:limit], more=len(found) > limit)
 
     # -- triggers -------------------------------------------------------------------------------------
     def triggers(self) -> Triggers:
@@ -328,15 +246,7 @@ class LocalGateway(RecordedDeployReads):
             "age and on-failure destination apply on AWS only.",
         )
 
-    # -- what the questions read: the process's own records and lines ------------------------------------
-    def requests(self, window: Window | None = None) -> list[observability.RequestRecord]:
-        return self._records(window) if window else list(observability.recent_requests())
-
-    def log_events(self, *, start_ms: int, end_ms: int, pattern: str, limit: int) -> tuple[list[LogEvent], bool]:
-        match = patterns.compile_pattern(pattern)
-        found = [e for e in self._events() if start_ms <= e.timestamp < end_ms and match(e.message)]
-        return found[:limit], len(found) > limit
-
+    # -- Logs Insights, CloudWatch, alarms, versions: AWS only ------------------------------------------
     def start_insights(self, window: Window, query: str, limit: int) -> str:
         """No Logs Insights locally: the questions read the records of the window this handle names."""
         return f"local-{window.key}"

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from accounts.auth import admin_required
-from console.health import app_lines
+from console.health import app_lines, log_pages, request_lines
 from console.health.gateway import (
     LEVEL_ORDER,
-    InvocationSample,
     LogQuery,
 )
+from console.health.invocations import InvocationSample
 from console.health.logparse import LogLine
 from console.health.metrics import (
     utcnow,
@@ -126,7 +126,11 @@ def logs(request: HttpRequest) -> HttpResponse:
     query, form = _log_form(request, reads.problems)
     before = _int_or_none(request.GET.get("before"))
     token = request.GET.get("token") or None
-    page = reads.attempt("Logs", gw.logs, query, before_ms=before, token=token) if gw and not form["refused"] else None
+    page = (
+        reads.attempt("Logs", log_pages.page, gw, query, before_ms=before, token=token)
+        if gw and not form["refused"]
+        else None
+    )
     hidden = 0
     # The tail starts at the newest line read, and knows the lines already shown at that millisecond.
     newest_ms, newest_ids = _newest(page.lines) if page else (None, "")
@@ -170,7 +174,11 @@ def logs_tail(request: HtmxHttpRequest) -> HttpResponse:
     query, form = _log_form(request, reads.problems)
     after = _int_or_none(request.GET.get("after")) or int(utcnow().timestamp() * 1000)
     seen = tuple(s for s in request.GET.get("seen", "").split(",") if s)[:500]
-    tail = reads.attempt("Live tail", gw.tail, query, after_ms=after, seen=seen) if gw and not form["refused"] else None
+    tail = (
+        reads.attempt("Live tail", log_pages.tail, gw, query, after_ms=after, seen=seen)
+        if gw and not form["refused"]
+        else None
+    )
     # this poll and the last few: their REPORT lines come after their answers
     own = [getattr(request, "correlation_id", ""), *request.GET.get("own", "").split(",")][:6]
     own = [i for i in own if i and REQUEST_ID.match(i)]
@@ -205,7 +213,9 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         start, end = center - REQUEST_SPAN, min(center + REQUEST_SPAN, utcnow())
     else:
         start, end = utcnow() - timedelta(hours=24), utcnow()
-    detail = reads.attempt("Request", gw.request_detail, request_id, start=start, end=end) if gw else None
+    detail = (
+        reads.attempt("Request", request_lines.request_detail, gw, request_id, start=start, end=end) if gw else None
+    )
     context = {
         "request_id": request_id,
         "detail": detail,

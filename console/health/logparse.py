@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
+from console.health.gateway import LogEvent as LogEvent  # the raw fact every parse starts from
 from console.health.json_lines import json_line_fields
 from console.health.lambda_reports import (
     FAILED_STATUSES,
@@ -92,20 +92,6 @@ _PLATFORM_TEXT = (
 _LEVELS = {"WARN": "WARNING", "FATAL": "CRITICAL", "ERR": "ERROR", "TRACE": "DEBUG"}
 ERROR_LEVELS = {"ERROR", "CRITICAL"}
 CRASH_TEXT = ("Runtime exited", "Runtime.ExitError", "Process exited before completing request")
-
-
-@dataclass(frozen=True)
-class LogEvent:
-    """One CloudWatch Logs event (or a local line in the same shape)."""
-
-    timestamp: int  # epoch milliseconds
-    message: str
-    stream: str = ""
-    event_id: str = ""
-
-    @property
-    def time(self) -> datetime:
-        return datetime.fromtimestamp(self.timestamp / 1000, tz=UTC)
 
 
 # --- one line for display ------------------------------------------------------------------------------

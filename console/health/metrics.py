@@ -1,6 +1,7 @@
-"""Time windows, bucketed series and the arithmetic the console shows: totals, rates, percentiles, cost.
+"""Bucketed series and the arithmetic the console shows: totals, rates, percentiles, cost.
 
-No AWS here: both gateways fill the same `Metrics` and the pages compute the same way from it.
+No AWS here: `invocation_metrics` fills the same `Metrics` from either gateway's facts, and the pages compute
+the same way from it.
 """
 
 from __future__ import annotations
@@ -8,66 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-# range key -> (length, bucket period). Periods keep every chart at 48-168 points and stay within what
-# CloudWatch keeps at that resolution (1-minute data for 15 days).
-RANGES: dict[str, tuple[timedelta, int]] = {
-    "1h": (timedelta(hours=1), 60),
-    "3h": (timedelta(hours=3), 300),
-    "12h": (timedelta(hours=12), 900),
-    "24h": (timedelta(hours=24), 1800),
-    "7d": (timedelta(days=7), 3600),
-}
-DEFAULT_RANGE = "24h"
+# The window is the gateways' input too; it lives on its own so they need none of the arithmetic below.
+from console.health.window import DEFAULT_RANGE as DEFAULT_RANGE
+from console.health.window import RANGES as RANGES
+from console.health.window import Window as Window
+from console.health.window import utcnow as utcnow
 
 DURATION_STATS = ("avg", "p50", "p90", "p99", "max")
-
-
-def utcnow() -> datetime:
-    return datetime.now(tz=UTC)
-
-
-@dataclass(frozen=True)
-class Window:
-    """A time range cut into equal buckets: [start, end), end aligned up to the period."""
-
-    key: str
-    start: datetime
-    end: datetime
-    period: int  # seconds
-
-    @classmethod
-    def for_range(cls, key: str, *, now: datetime | None = None) -> Window:
-        if key not in RANGES:
-            key = DEFAULT_RANGE
-        length, period = RANGES[key]
-        now = now or utcnow()
-        epoch = math.ceil(now.timestamp() / period) * period
-        end = datetime.fromtimestamp(epoch, tz=UTC)
-        return cls(key=key, start=end - length, end=end, period=period)
-
-    @property
-    def seconds(self) -> int:
-        return int((self.end - self.start).total_seconds())
-
-    @property
-    def buckets(self) -> list[datetime]:
-        count = self.seconds // self.period
-        return [self.start + timedelta(seconds=i * self.period) for i in range(count)]
-
-    def bucket_index(self, when: datetime) -> int | None:
-        if when < self.start or when >= self.end:
-            return None
-        return int((when - self.start).total_seconds()) // self.period
-
-    @property
-    def start_ms(self) -> int:
-        return int(self.start.timestamp() * 1000)
-
-    @property
-    def end_ms(self) -> int:
-        return int(self.end.timestamp() * 1000)
 
 
 def fill_buckets(window: Window, points: Iterable[tuple[datetime, float]], *, combine: str = "sum") -> list[float]:

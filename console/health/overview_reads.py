@@ -10,7 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from console.health.gateway import FunctionConfig, InvocationSample
+from console.health.gateway import FunctionConfig
+from console.health.invocations import InvocationSample
 from console.health.metrics import Metrics
 
 MAX_AGE_S = 60.0

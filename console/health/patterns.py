@@ -1,24 +1,24 @@
-"""CloudWatch Logs filter patterns: the pattern sent for a log query, and a matcher for local lines.
+"""CloudWatch Logs filter patterns: the pattern sent for a log query (levels, failures, invocations, one
+request), and the check applied to the lines that come back for what one pattern can't express.
 
-The AWS gateway sends the pattern to FilterLogEvents; the local gateway matches its in-memory lines with
-`compile_pattern()`, which implements the same syntax (terms, "phrases", ?or, -exclude, %regex%, and JSON
-`{ $.field = value && ... }` selectors), so a pattern means the same thing in both modes.
+The questions send these through either gateway's `log_events`: FilterLogEvents on AWS, the same syntax
+matched by `log_filter.compile_pattern()` locally, so a pattern means the same thing in both modes.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
-from typing import Any
 
 from console.health.gateway import InvalidQuery, LogQuery, level_at_least
+from console.health.log_filter import LOG_FORMAT_JSON as LOG_FORMAT_JSON
+from console.health.log_filter import LOG_FORMAT_TEXT as LOG_FORMAT_TEXT
+from console.health.log_filter import compile_pattern as compile_pattern
+from console.health.log_filter import normalize_format as normalize_format
 from console.health.logparse import LogLine
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")
 
-LOG_FORMAT_TEXT = "Text"
-LOG_FORMAT_JSON = "JSON"
 # Level words as they appear in both formats' lines ([ERROR], "level":"ERROR").
 _LEVEL_TERMS = {
     "DEBUG": "?DEBUG",
@@ -45,12 +45,6 @@ _INVOCATION_TERMS = {
     LOG_FORMAT_TEXT: '?"REPORT RequestId" ?"START RequestId" ?INIT_REPORT',
     LOG_FORMAT_JSON: '?"platform.report" ?"platform.start" ?"platform.initReport" ?"platform.runtimeDone"',
 }
-
-
-def normalize_format(log_format: str) -> str:
-    """ "Text", "JSON", or "" (not known: patterns then cover both formats)."""
-    value = (log_format or "").strip().lower()
-    return {"text": LOG_FORMAT_TEXT, "json": LOG_FORMAT_JSON}.get(value, "")
 
 
 def _formats(log_format: str) -> list[str]:
@@ -117,107 +111,3 @@ def plan(query: LogQuery, *, log_format: str = LOG_FORMAT_TEXT) -> tuple[str, Ca
 
 
 # --- matching ----------------------------------------------------------------------------------------
-
-_TOKEN = re.compile(r'\s*(?:([?\-]?)"((?:[^"\\]|\\.)*)"|(\S+))')
-_JSON_COND = re.compile(r"^\s*\$\.([\w.\[\]]+)\s*(=|!=|>=|<=|>|<)\s*(.+?)\s*$")
-
-
-def compile_pattern(pattern: str) -> Callable[[str], bool]:
-    """A predicate on a raw log message; raises InvalidQuery for a pattern CloudWatch would refuse."""
-    pattern = pattern.strip()
-    if not pattern or pattern == '""':
-        return lambda message: True
-    if pattern.startswith("{"):
-        return _json_pattern(pattern)
-    if pattern.startswith("%") and pattern.endswith("%") and len(pattern) > 1:
-        try:
-            regex = re.compile(pattern[1:-1])
-        except re.error as exc:
-            raise InvalidQuery(f"Invalid regular expression in filter pattern: {exc}") from exc
-        return lambda message: bool(regex.search(message))
-    required: list[str] = []
-    optional: list[str] = []
-    excluded: list[str] = []
-    for match in _TOKEN.finditer(pattern):
-        sign, quoted, bare = match.group(1), match.group(2), match.group(3)
-        raw = quoted if quoted is not None else bare
-        if raw is None:
-            continue
-        if quoted is not None:
-            phrase = quoted.replace('\\"', '"')
-            {"?": optional, "-": excluded}.get(sign, required).append(phrase)
-        elif raw.startswith("?") and len(raw) > 1:
-            optional.append(raw[1:].strip('"'))
-        elif raw.startswith("-") and len(raw) > 1:
-            excluded.append(raw[1:].strip('"'))
-        else:
-            required.append(raw)
-
-    def check(message: str) -> bool:
-        if optional and not any(term in message for term in optional):
-            return False
-        return all(term in message for term in required) and not any(term in message for term in excluded)
-
-    return check
-
-
-def _json_pattern(pattern: str) -> Callable[[str], bool]:
-    if not pattern.endswith("}"):
-        raise InvalidQuery('A JSON filter pattern looks like { $.level = "ERROR" }.')
-    body = pattern[1:-1].strip()
-    alternatives = [[_json_condition(part) for part in group.split("&&")] for group in body.split("||")]
-
-    def check(message: str) -> bool:
-        try:
-            data = json.loads(message)
-        except ValueError:
-            return False
-        return isinstance(data, dict) and any(all(cond(data) for cond in group) for group in alternatives)
-
-    return check
-
-
-def _json_condition(text: str) -> Callable[[dict[str, Any]], bool]:
-    ends_bare = re.search(r"(!=|>=|<=|=|>|<)\s*$", text.strip().strip("()"))
-    if ends_bare:  # "$.status >=" (also read by a greedy match as "> '='"): nothing to compare with
-        raise InvalidQuery(
-            f"Invalid JSON filter condition {text.strip()!r}: the comparison has no value after "
-            f'{ends_bare.group(1)!r}; write it like {{ $.status >= 500 }} or {{ $.level = "ERROR" }}.'
-        )
-    match = _JSON_COND.match(text.strip().strip("()"))
-    if not match:
-        raise InvalidQuery(f"Invalid JSON filter condition: {text.strip()!r}")
-    path, op, raw_value = match.group(1).split("."), match.group(2), match.group(3)
-    if raw_value.startswith('"') and raw_value.endswith('"'):
-        value: Any = raw_value[1:-1]
-    else:
-        try:
-            value = float(raw_value)
-        except ValueError:
-            value = raw_value
-
-    def condition(data: dict[str, Any]) -> bool:
-        current: Any = data
-        for key in path:
-            if not isinstance(current, dict) or key not in current:
-                return False
-            current = current[key]
-        if isinstance(value, str):
-            if op not in {"=", "!="}:
-                return False
-            equal = re.fullmatch(re.escape(value).replace(r"\*", ".*"), str(current)) is not None
-            return equal if op == "=" else not equal
-        try:
-            number = float(current)
-        except (TypeError, ValueError):
-            return False
-        return {
-            "=": number == value,
-            "!=": number != value,
-            ">": number > value,
-            "<": number < value,
-            ">=": number >= value,
-            "<=": number <= value,
-        }[op]
-
-    return condition

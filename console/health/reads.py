@@ -16,14 +16,13 @@ from django.urls import reverse
 from console.aws.errors import AwsError
 from console.health.gateway import (
     AccessDenied,
-    Aggregates,
     FunctionConfig,
     HealthGateway,
     InvalidQuery,
-    InvocationSample,
     Throttled,
     Unavailable,
 )
+from console.health.invocations import Aggregates, InvocationSample
 from console.health.metrics import (
     RANGES,
     Window,

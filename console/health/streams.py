@@ -140,9 +140,9 @@ def report(gateway: HealthGateway, window: Window) -> StreamReport:
         except AwsError as exc:
             found.warnings.append(f"Stream lag (GetMetricData): {exc.message}")
     try:
-        events, _ = gateway.log_events(
+        events = gateway.log_events(
             start_ms=window.start_ms, end_ms=window.end_ms, pattern=f'"{BATCH_MESSAGE}"', limit=10_000
-        )
+        ).events
         counts = batch_counts(events)
     except AwsError as exc:
         found.warnings.append(f"Stream handler lines (FilterLogEvents): {exc.message}")
@@ -218,3 +218,32 @@ def metric_queries(function_name: str, mappings: list[EventSourceMapping], windo
             namespace, metric, dimension, value = target
             queries.append(_stat(f"dest{i}", namespace, metric, (dimension, value), window.seconds, "Sum"))
     return queries
+
+
+# --- what a mapping's settings risk ------------------------------------------------------------------
+
+
+def mapping_risks(mapping: EventSourceMapping) -> list[str]:
+    """What can lose or block a mapping's records, in words an admin can act on (the triggers page)."""
+    if mapping.origin == "local":
+        return (
+            [f"Local stream poller: {mapping.last_result[len('PROBLEM: ') :]}"]
+            if mapping.last_result.startswith("PROBLEM")
+            else []
+        )
+    if mapping.origin != "aws":
+        return []
+    out = []
+    if mapping.routed_to == ():
+        out.append(
+            "The deployed package does not route this ARN: Zappa's handler finds no function, returns "
+            "nothing, and Lambda counts the batch as processed. Route it in the stage's events "
+            "(manage.py wire_stream does it for the table's stream) and deploy."
+        )
+    if mapping.is_stream and mapping.max_retries in (None, -1) and mapping.max_record_age_s in (None, -1):
+        out.append("Retries until a record expires: one failing record blocks its shard for up to 24 hours.")
+    if mapping.is_stream and not mapping.report_item_failures:
+        out.append("No ReportBatchItemFailures: the handler's partial-batch answer is ignored.")
+    if mapping.last_result.upper().startswith("PROBLEM"):
+        out.append(f"Lambda reports: {mapping.last_result}")
+    return out

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from accounts.auth import admin_required
 from console.aws.errors import AwsError
 from console.health import alarms as alarms_question
-from console.health import charts, overview_reads
+from console.health import charts, invocation_metrics, overview_reads
 from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
@@ -126,9 +126,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     reads = Reads()
     gw = reads.gateway
     config = reads.attempt("Configuration", gw.configuration) if gw else None
-    metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
+    metrics = reads.attempt("Metrics", invocation_metrics.read, gw, window) if gw else None
     sample = (
-        reads.attempt("Recent invocations", gw.recent_invocations, window, limit=10, metrics=metrics) if gw else None
+        reads.attempt("Recent invocations", invocations_question.recent, gw, window, limit=10, metrics=metrics)
+        if gw
+        else None
     )
     if gw:  # the Checks panel, loaded next, judges these without reading them again
         overview_reads.remember(gw.kind, gw.function_name, window.key, config, metrics, sample)
@@ -190,9 +192,11 @@ def invocations(request: HttpRequest) -> HttpResponse:
     window = window_of(request)
     reads = Reads()
     gw = reads.gateway
-    metrics = reads.attempt("Metrics", gw.metrics, window) if gw else None
+    metrics = reads.attempt("Metrics", invocation_metrics.read, gw, window) if gw else None
     sample = (
-        reads.attempt("Recent invocations", gw.recent_invocations, window, limit=50, metrics=metrics) if gw else None
+        reads.attempt("Recent invocations", invocations_question.recent, gw, window, limit=50, metrics=metrics)
+        if gw
+        else None
     )
     handle = (
         reads.attempt("Cold starts and cost (Logs Insights)", invocations_question.start_aggregates, gw, window)

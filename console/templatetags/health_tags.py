@@ -130,6 +130,28 @@ def _seconds(value: int) -> str:
 
 
 @register.filter
+def alarm_metric(alarm) -> str:
+    from console.health.alarms import alarm_metric as described
+
+    return described(alarm)
+
+
+@register.filter
+def alarm_comparison(alarm) -> str:
+    from console.health.alarms import alarm_comparison as symbol
+
+    return symbol(alarm)
+
+
+@register.filter
+def esm_risks(mapping) -> list[str]:
+    """What an event source mapping's settings risk (console.health.streams decides)."""
+    from console.health.streams import mapping_risks
+
+    return mapping_risks(mapping)
+
+
+@register.filter
 def esm_settings(mapping) -> list[tuple[str, bool]]:
     """An event source mapping's retry and failure settings as (text, is_risky) chips."""
     out: list[tuple[str, bool]] = []

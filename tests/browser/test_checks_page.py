@@ -3,16 +3,15 @@ JavaScript, nothing wider than a phone, and a screenshot in artifacts/ (git-igno
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import boto3
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.screenshots import capture
 from tests.browser.test_accessibility import PHONE, Sweep, debug, zappa_settings  # noqa: F401 - fixtures
 from tests.conftest import _make_user
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 FUNCTION = "notes-console-dev"
 
 
@@ -46,8 +45,7 @@ def test_the_checks_page_is_accessible_and_fits(viewport, new_context, sign_in, 
     expect(page.get_by_role("heading", name="A function URL with auth type NONE")).to_be_visible()
     sweep.check(page, "checks")
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"checks-{'390' if viewport else '1280'}.png"), full_page=True)
+    capture(page, SCREENSHOTS / f"checks-{'390' if viewport else '1280'}.png", full_page=True)
 
     no_js = new_context(java_script_enabled=False, **options)
     sign_in(no_js, admin)

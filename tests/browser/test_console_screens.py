@@ -15,12 +15,12 @@ from unittest import mock
 import pytest
 
 from console import observability
+from tests.browser.conftest import SCREENSHOTS
 from tests.browser.screenshots import capture
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -111,7 +111,7 @@ def traffic(base_url: str) -> None:
 
 
 def shot(page, name: str) -> Path:
-    return capture(page, ARTIFACTS / f"{name}.png", full_page=True)  # retried: a busy machine fails captures
+    return capture(page, SCREENSHOTS / f"{name}.png", full_page=True)  # retried: a busy machine fails captures
 
 
 def test_overview_after_traffic(admin_page, live_server):

@@ -10,6 +10,8 @@ import boto3
 import pytest
 
 from console.health import aws as health_aws
+from console.health import invocation_metrics, log_pages, request_lines
+from console.health import invocations as invocations_question
 from console.health.gateway import InvalidQuery, LogQuery, NotFound
 from console.health.invocation_lines import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
 from console.health.metrics import Window, utcnow
@@ -127,7 +129,7 @@ def test_metrics_sum_every_datapoint_and_fill_empty_buckets(gateway):
             },
         ],
     )
-    metrics = gateway.metrics(window)
+    metrics = invocation_metrics.read(gateway, window)
     assert len(metrics.invocations) == 60 and metrics.invocations.count(0.0) == 58
     assert (metrics.total_invocations, metrics.total_errors, metrics.total_throttles) == (12, 2, 1)
     assert metrics.error_rate == pytest.approx(2 / 12)
@@ -140,7 +142,7 @@ def test_metrics_sum_every_datapoint_and_fill_empty_buckets(gateway):
 def test_recent_invocations_come_from_report_lines_with_outcomes(gateway):
     base = int((utcnow() - timedelta(minutes=20)).timestamp() * 1000)
     put_lines(s.invocation_lines(), base_ms=base)
-    sample = gateway.recent_invocations(Window.for_range("1h"), limit=20)
+    sample = invocations_question.recent(gateway, Window.for_range("1h"), limit=20)
     assert sample.complete and gateway.calls == 1
     by_id = {i.request_id: i for i in sample.invocations}
     assert set(by_id) == {s.COLD_ID, s.WARM_ID, s.XRAY_ID, s.TIMEOUT_ID, s.ERROR_ID, s.EXIT_ID}
@@ -164,7 +166,7 @@ def test_logs_are_newest_first_across_streams(gateway):
     base = int((utcnow() - timedelta(minutes=20)).timestamp() * 1000)
     put_lines(s.invocation_lines(), base_ms=base)
     now = utcnow()
-    page = gateway.logs(LogQuery(start=now - timedelta(hours=1), end=now))
+    page = log_pages.page(gateway, LogQuery(start=now - timedelta(hours=1), end=now))
     times = [line.event.timestamp for line in page.lines]
     assert len(page.lines) == len(s.invocation_lines()) and times == sorted(times, reverse=True)
     assert {line.event.stream for line in page.lines} == {s.invocation_lines()[0][0], s.invocation_lines()[8][0]}
@@ -177,11 +179,13 @@ def test_logs_filter_by_quoted_term_and_request_id(gateway):
     base = int((utcnow() - timedelta(minutes=20)).timestamp() * 1000)
     put_lines(s.invocation_lines(), base_ms=base)
     now = utcnow()
-    timed_out = gateway.logs(LogQuery(start=now - timedelta(hours=1), end=now, text='"Task timed out"'))
+    timed_out = log_pages.page(gateway, LogQuery(start=now - timedelta(hours=1), end=now, text='"Task timed out"'))
     assert [line.request_id for line in timed_out.lines] == [s.TIMEOUT_ID]
-    one = gateway.logs(LogQuery(start=now - timedelta(hours=1), end=now, request_id=s.ERROR_ID))
+    one = log_pages.page(gateway, LogQuery(start=now - timedelta(hours=1), end=now, request_id=s.ERROR_ID))
     assert {line.request_id for line in one.lines} == {s.ERROR_ID} and len(one.lines) == 4
-    errors = gateway.logs(LogQuery(start=now - timedelta(hours=1), end=now, request_id=s.ERROR_ID, level="ERROR"))
+    errors = log_pages.page(
+        gateway, LogQuery(start=now - timedelta(hours=1), end=now, request_id=s.ERROR_ID, level="ERROR")
+    )
     assert [line.message for line in errors.lines] == ["ValueError: boom"]
 
 
@@ -200,7 +204,7 @@ def test_logs_page_backwards_without_gaps_or_overlap(gateway):
     shown, before, token, pages = [], None, None, 0
     while True:
         gateway.calls = 0
-        page = gateway.logs(query, before_ms=before, token=token)
+        page = log_pages.page(gateway, query, before_ms=before, token=token)
         assert gateway.calls <= 3
         shown.extend(line.message for line in page.lines)
         pages += 1
@@ -222,7 +226,7 @@ def test_request_detail_reads_every_line_of_one_request(gateway):
     lines.append((stream, 1100, "a print() without any request id\n"))
     put_lines(lines, base_ms=base)
     now = utcnow()
-    detail = gateway.request_detail(s.COLD_ID, start=now - timedelta(hours=1), end=now)
+    detail = request_lines.request_detail(gateway, s.COLD_ID, start=now - timedelta(hours=1), end=now)
     messages = [line.event.message for line in detail.lines]
     assert messages[0].startswith("START") and messages[-1].startswith("REPORT")
     assert "a print() without any request id\n" in messages
@@ -239,7 +243,7 @@ def test_request_detail_follows_a_correlation_id_to_the_lambda_request(gateway):
     )
     put_lines([(stream, 0, s.START.format(id=s.WARM_ID)), (stream, 5, app), (stream, 10, s.WARM_REPORT)], base_ms=base)
     now = utcnow()
-    detail = gateway.request_detail("client-ref-42", start=now - timedelta(hours=1), end=now)
+    detail = request_lines.request_detail(gateway, "client-ref-42", start=now - timedelta(hours=1), end=now)
     assert detail.lambda_request_id == s.WARM_ID and len(detail.lines) == 3
     assert detail.invocation and detail.invocation.request_id == s.WARM_ID
     assert gateway.calls == 3
@@ -248,7 +252,7 @@ def test_request_detail_follows_a_correlation_id_to_the_lambda_request(gateway):
 def test_a_bad_request_id_is_refused_before_any_call(gateway):
     now = utcnow()
     with pytest.raises(InvalidQuery):
-        gateway.request_detail('x" ?y', start=now - timedelta(hours=1), end=now)
+        request_lines.request_detail(gateway, 'x" ?y', start=now - timedelta(hours=1), end=now)
     assert gateway.calls == 0
 
 
@@ -264,12 +268,12 @@ def test_tail_returns_only_new_lines(gateway):
     )
     now = utcnow()
     query = LogQuery(start=now - timedelta(hours=1), end=now)
-    first = gateway.tail(query, after_ms=base)
+    first = log_pages.tail(gateway, query, after_ms=base)
     assert [line.message for line in first.lines] == ["two", "one"]
-    again = gateway.tail(query, after_ms=first.after_ms, seen=first.seen)
+    again = log_pages.tail(gateway, query, after_ms=first.after_ms, seen=first.seen)
     assert again.lines == [] and again.after_ms == first.after_ms
     logs.put_log_events(
         logGroupName=GROUP, logStreamName="s", logEvents=[{"timestamp": base + 2000, "message": "three"}]
     )
-    third = gateway.tail(query, after_ms=again.after_ms, seen=again.seen)
+    third = log_pages.tail(gateway, query, after_ms=again.after_ms, seen=again.seen)
     assert [line.message for line in third.lines] == ["three"]

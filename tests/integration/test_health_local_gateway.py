@@ -7,7 +7,8 @@ import json
 import pytest
 
 from console import observability
-from console.health import invocations
+from console.health import invocation_metrics, invocations, log_pages, request_lines
+from console.health import invocations as invocations_question
 from console.health.gateway import LogQuery
 from console.health.local import LocalGateway
 from console.health.metrics import Window, utcnow
@@ -33,12 +34,12 @@ def test_requests_become_invocations_with_durations_and_status(client):
     traffic(client)
     gateway = LocalGateway()
     window = Window.for_range("1h")
-    sample = gateway.recent_invocations(window, limit=10)
+    sample = invocations_question.recent(gateway, window, limit=10)
     assert [i.label for i in sample.invocations] == ["GET /missing/ 404", "GET /healthz 200", "GET /healthz 200"]
     assert all(i.duration_ms > 0 and i.billed_ms >= i.duration_ms and i.memory_mb == 256 for i in sample.invocations)
     assert sample.invocations[-1].cold_start and sample.invocations[-1].request_id == "first"
     assert not any(i.cold_start for i in sample.invocations[:-1])
-    metrics = gateway.metrics(window)
+    metrics = invocation_metrics.read(gateway, window)
     assert metrics.total_invocations == 3 and metrics.total_errors == 0 and metrics.source == "local"
     assert metrics.overall_duration["max"] >= metrics.overall_duration["p50"] > 0
     assert gateway.calls == 0
@@ -55,9 +56,9 @@ def test_server_errors_count_as_errors(client, settings):
     )
     client.get("/boom")
     gateway = LocalGateway()
-    sample = gateway.recent_invocations(Window.for_range("1h"))
+    sample = invocations_question.recent(gateway, Window.for_range("1h"))
     assert sample.invocations[0].failed and sample.invocations[0].detail == "HTTP 500"
-    assert gateway.metrics(Window.for_range("1h")).total_errors == 1
+    assert invocation_metrics.read(gateway, Window.for_range("1h")).total_errors == 1
 
 
 def test_aggregates_cost_and_cold_starts_are_computed_at_once(client):
@@ -73,11 +74,11 @@ def test_logs_are_the_processes_own_json_lines_newest_first(client):
     now = utcnow()
     from datetime import timedelta
 
-    page = LocalGateway().logs(LogQuery(start=now - timedelta(hours=1), end=now + timedelta(seconds=1)))
+    page = log_pages.page(LocalGateway(), LogQuery(start=now - timedelta(hours=1), end=now + timedelta(seconds=1)))
     requests = [line for line in page.lines if line.fields.get("path")]
     assert [line.fields["path"] for line in requests] == ["/missing/", "/healthz", "/healthz"]
     assert requests[-1].request_id == "first" and requests[0].level == "WARNING"
-    detail = LocalGateway().request_detail("first", start=now - timedelta(hours=1), end=now)
+    detail = request_lines.request_detail(LocalGateway(), "first", start=now - timedelta(hours=1), end=now)
     assert detail.invocation and detail.invocation.label == "GET /healthz 200" and len(detail.lines) == 1
 
 

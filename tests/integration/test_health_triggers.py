@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
+from console.health.streams import mapping_risks
 from tests import health_samples
 
 FUNCTION = "notes-console-dev"
@@ -104,7 +105,7 @@ def test_it_reads_the_trigger_the_schedule_and_the_api_in_three_calls(on_aws, st
     assert (mapping.max_retries, mapping.max_record_age_s, mapping.bisect_on_error) == (5, 3600, True)
     assert mapping.report_item_failures and mapping.last_modified is not None
     assert mapping.routed_to == ("notes.events.handle_stream",) and "stage 'dev'" in found.routing_detail
-    assert mapping.risks == []
+    assert mapping_risks(mapping) == []
     [rule] = found.rules  # not billing-report: only rules named after the function, as Zappa names them
     assert (rule.name, rule.expression, rule.state, rule.runs) == (
         RULE,
@@ -125,7 +126,7 @@ def test_on_lambda_the_routes_are_the_deployed_package_s(on_aws, monkeypatch):
 
     [mapping] = found.mappings
     assert mapping.routed_to == () and "deployed package" in found.routing_detail
-    assert any("does not route this ARN" in risk for risk in mapping.risks)
+    assert any("does not route this ARN" in risk for risk in mapping_risks(mapping))
 
 
 def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
@@ -148,7 +149,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
 
     [read] = found.mappings
     assert read.last_result == "PROBLEM: Function call failed"
-    assert [risk.split(":")[0] for risk in read.risks] == [
+    assert [risk.split(":")[0] for risk in mapping_risks(read)] == [
         "Retries until a record expires",
         "No ReportBatchItemFailures",
         "Lambda reports",

@@ -10,7 +10,8 @@ from botocore.exceptions import ReadTimeoutError
 from botocore.stub import Stubber
 
 from console.health import aws as health_aws
-from console.health import invocations, patterns
+from console.health import invocation_metrics, invocations, log_pages, patterns
+from console.health import invocations as invocations_question
 from console.health.gateway import AccessDenied, LogQuery, Throttled, Unavailable
 from console.health.metrics import Window
 from tests import health_samples as s
@@ -103,14 +104,14 @@ def test_percentiles_per_bucket_and_over_the_whole_range(stub, gateway):
         "get_metric_data",
         {"MetricDataResults": results, "Messages": []},
         {
-            "MetricDataQueries": gateway.metric_queries(window),
+            "MetricDataQueries": invocation_metrics.metric_queries(gateway, window),
             "StartTime": window.start,
             "EndTime": window.end,
             "ScanBy": "TimestampAscending",
         },
     )
-    metrics = gateway.metrics(window)
-    stats = {q["MetricStat"]["Stat"] for q in gateway.metric_queries(window)}
+    metrics = invocation_metrics.read(gateway, window)
+    stats = {q["MetricStat"]["Stat"] for q in invocation_metrics.metric_queries(gateway, window)}
     assert {"p50", "p90", "p99", "Average", "Maximum", "Sum"} <= stats
     assert metrics.total_invocations == 150 and metrics.total_errors == 3 and metrics.error_rate == 0.02
     assert metrics.duration["p99"][0] == 180.0 and metrics.duration["p99"][-1] == 420.0
@@ -135,7 +136,7 @@ def test_partial_data_is_a_warning_not_a_failure(stub, gateway):
             ]
         },
     )
-    metrics = gateway.metrics(window)
+    metrics = invocation_metrics.read(gateway, window)
     assert metrics.total_invocations == 1 and "partial data" in metrics.warnings[0]
 
 
@@ -217,10 +218,10 @@ def test_recent_invocations_send_an_or_pattern_and_keep_only_what_matters(stub, 
             "startTime": window.start_ms,
             "endTime": window.end_ms,
             "filterPattern": patterns.INVOCATION_PATTERN,
-            "limit": health_aws.RECENT_EVENTS_LIMIT,
+            "limit": invocations_question.RECENT_EVENTS_LIMIT,
         },
     )
-    sample = gateway.recent_invocations(window, limit=4)
+    sample = invocations_question.recent(gateway, window, limit=4)
     assert [i.request_id for i in sample.invocations] == [s.EXIT_ID, s.ERROR_ID, s.TIMEOUT_ID, s.XRAY_ID]
     assert [i.outcome for i in sample.invocations] == ["runtime exit", "error", "timeout", "ok"]
     assert patterns.INVOCATION_PATTERN.startswith('?"REPORT RequestId"')
@@ -248,10 +249,10 @@ def test_metrics_narrow_the_log_read_to_the_newest_buckets(stub, gateway):
             "startTime": int(window.buckets[57].timestamp() * 1000),
             "endTime": window.end_ms,
             "filterPattern": patterns.INVOCATION_PATTERN,
-            "limit": health_aws.RECENT_EVENTS_LIMIT,
+            "limit": invocations_question.RECENT_EVENTS_LIMIT,
         },
     )
-    gateway.recent_invocations(window, limit=20, metrics=metrics)
+    invocations_question.recent(gateway, window, limit=20, metrics=metrics)
 
 
 def test_a_level_filter_is_an_or_pattern(stub, gateway):
@@ -268,11 +269,11 @@ def test_a_level_filter_is_an_or_pattern(stub, gateway):
             "logGroupName": GROUP,
             "startTime": int(start.timestamp() * 1000),
             "endTime": int(end.timestamp() * 1000),
-            "limit": health_aws.LOG_PAGE_LINES,
+            "limit": log_pages.LOG_PAGE_LINES,
             "filterPattern": patterns.level_pattern("ERROR", "Text"),
         },
     )
-    page = gateway.logs(LogQuery(start=start, end=end, level="ERROR"))
+    page = log_pages.page(gateway, LogQuery(start=start, end=end, level="ERROR"))
     assert [line.message for line in page.lines] == ["ValueError: boom"]  # the INFO line is dropped
     assert patterns.level_pattern("ERROR", "Text").startswith("?ERROR ?CRITICAL ?FATAL ")
 
@@ -313,7 +314,7 @@ def test_throttling_midway_keeps_what_was_read(stub, gateway):
         service_message="Rate exceeded",
         http_status_code=400,
     )
-    page = gateway.logs(LogQuery(start=start, end=end))
+    page = log_pages.page(gateway, LogQuery(start=start, end=end))
     assert [line.message for line in page.lines] == ["newest"]
     assert page.warnings and "throttled" in page.warnings[0] and page.older_before_ms is not None
     assert gateway.calls == 3
@@ -330,7 +331,7 @@ def test_throttled_after_a_dense_read_shows_that_read_with_a_token(stub, gateway
         service_message="Rate exceeded",
         http_status_code=400,
     )
-    page = gateway.logs(LogQuery(start=start, end=end))
+    page = log_pages.page(gateway, LogQuery(start=start, end=end))
     assert len(page.lines) == 100 and page.lines[0].message == "old 99" and page.token
     assert "throttled" in page.warnings[0]
 
@@ -340,7 +341,7 @@ def test_throttling_on_the_first_read_is_explained(stub, gateway):
         "get_metric_data", service_error_code="Throttling", service_message="Rate exceeded", http_status_code=400
     )
     with pytest.raises(Throttled):
-        gateway.metrics(Window.for_range("1h", now=NOW))
+        invocation_metrics.read(gateway, Window.for_range("1h", now=NOW))
 
 
 def test_a_timeout_is_unavailable(gateway, monkeypatch):
@@ -392,7 +393,7 @@ def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_fun
             "startTime": window.start_ms,
             "endTime": window.end_ms,
             "filterPattern": patterns.invocation_pattern("JSON"),
-            "limit": health_aws.RECENT_EVENTS_LIMIT,
+            "limit": invocations_question.RECENT_EVENTS_LIMIT,
         },
     )
     stub("logs").add_response(
@@ -406,7 +407,7 @@ def test_a_json_format_function_gets_json_patterns_and_queries_after_one_get_fun
             "limit": 1,
         },
     )
-    later.recent_invocations(window)
+    invocations_question.recent(later, window)
     assert invocations.start_aggregates(later, window) == "q-json" and later.calls == 2
     assert 'filter type = "platform.report"' in invocations.INSIGHTS_QUERY_JSON
     assert "record.metrics.initDurationMs" in invocations.INSIGHTS_QUERY_JSON

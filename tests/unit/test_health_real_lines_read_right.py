@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from console.health import failure_lines, failures, patterns
 from console.health.gateway import LogQuery
 from console.health.invocation_lines import OUTCOME_OK, invocations_from_events
-from console.health.log_pages import request_detail_from
 from console.health.logparse import LogEvent, parse_line
 from console.health.metrics import Window
+from console.health.request_lines import request_detail_from
 from tests import cloudwatch_filter as cw
 from tests.lambda_corpus import by_id, corpus
 

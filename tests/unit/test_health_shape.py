@@ -98,3 +98,78 @@ def test_no_block_is_worse_than_radon_c(path):
     tree = ast.parse(path.read_text())
     scores = {f"{f.name}:{f.lineno}": complexity(f) for f in _functions(tree)}
     assert {name: n for name, n in scores.items() if n > MAX_COMPLEXITY} == {}
+
+
+# --- the gateway protocol: every member the console uses is declared, and both gateways have it ---------
+
+GATEWAY_MODULES = {"aws.py", "aws_logs.py", "aws_setup.py", "aws_async.py", "local.py", "deploy_reads.py"}
+_GATEWAY_NAMES = {"gw", "gateway"}  # how the questions and views name the gateway they were given
+
+
+def _declared() -> set[str]:
+    tree = ast.parse((ROOM / "gateway.py").read_text())
+    protocol = next(n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == "HealthGateway")
+    names = set()
+    for node in protocol.body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+        elif isinstance(node, _FUNCTIONS):
+            names.add(node.name)
+    return names
+
+
+def _gateway_uses(tree: ast.AST) -> dict[str, int]:
+    """`gw.x` / `gateway.x` / `reads.gateway.x`: the members a module reads off a gateway, with a line each."""
+    used = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute):
+            continue
+        owner = node.value
+        if (isinstance(owner, ast.Name) and owner.id in _GATEWAY_NAMES) or (
+            isinstance(owner, ast.Attribute) and owner.attr == "gateway"
+        ):
+            used.setdefault(node.attr, node.lineno)
+    return used
+
+
+QUESTION_MODULES = [path for path in MODULES if path.name not in GATEWAY_MODULES]
+
+
+@pytest.mark.parametrize("path", QUESTION_MODULES, ids=_name)
+def test_every_gateway_member_a_module_uses_is_declared(path):
+    used = _gateway_uses(ast.parse(path.read_text()))
+    assert {name: line for name, line in used.items() if name not in _declared()} == {}
+
+
+@pytest.mark.parametrize("path", QUESTION_MODULES, ids=_name)
+def test_no_module_probes_a_gateway_with_getattr(path):
+    probes = [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"getattr", "hasattr"}
+        and node.args
+        and _gateway_uses(ast.Module(body=[ast.Expr(ast.Attribute(node.args[0], "x"))], type_ignores=[]))
+    ]
+    assert probes == []
+
+
+def test_both_gateways_have_every_declared_member(settings, tmp_path):
+    from console.health.aws import AwsGateway
+    from console.health.local import LocalGateway
+
+    settings.HEALTH_ZAPPA_SETTINGS = tmp_path / "none.json"
+    for gateway in (AwsGateway("notes-console-dev"), LocalGateway()):
+        assert {name for name in _declared() if not hasattr(gateway, name)} == set(), gateway.kind
+
+
+def test_the_gateways_hold_no_interpretation():
+    """What the gateways used to build from the facts now lives in the question modules."""
+    from console.health.aws import AwsGateway
+    from console.health.gateway import EventSourceMapping
+    from console.health.local import LocalGateway
+
+    moved = {"metrics", "recent_invocations", "logs", "tail", "request_detail", "invocations_of", "metric_queries"}
+    assert {name for name in moved if hasattr(AwsGateway, name) or hasattr(LocalGateway, name)} == set()
+    assert not hasattr(EventSourceMapping, "risks")  # streams.mapping_risks judges a mapping's settings
