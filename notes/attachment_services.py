@@ -162,6 +162,14 @@ def attachment_delete(
     attachment = attachment_get(user_id=user_id, note_id=note_id, attachment_id=attachment_id, repo=repo)
     s3.delete(*keys_of(attachment))
     repo.delete(user_id=user_id, note_id=note_id, attachment_id=attachment_id)
+    if attachment.thumbnail:  # the list row showed it: the note's next image takes its place, or none
+        following = [a for a in repo.list(user_id=user_id, note_id=note_id) if a.status == READY and a.thumbnail]
+        repo.set_list_thumbnail(
+            user_id=user_id,
+            note_id=note_id,
+            attachment_id=following[0].id if following else None,
+            replacing=attachment_id,
+        )
 
 
 def attachments_purge(*, user_id: str, note_id: str | None = None, repo: AttachmentRepository | None = None) -> int:

@@ -189,3 +189,12 @@ class AttachmentRepository(Protocol):
     def usage(self, *, user_id: str) -> int:
         """Bytes of the user's ready attachments (strongly consistent)."""
         ...
+
+    def set_list_thumbnail(
+        self, *, user_id: str, note_id: str, attachment_id: str | None, replacing: str | None = None
+    ) -> bool:
+        """Point the note's list row at `attachment_id`'s thumbnail (None: at none), on the note item itself so
+        the list reads nothing more. With `replacing` None it is set only where the note has none yet (the
+        first ready image wins, whatever order events arrive in); otherwise only where it is still `replacing`.
+        False when the condition did not hold or the note is gone (it is never re-created)."""
+        ...
