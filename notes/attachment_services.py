@@ -186,7 +186,8 @@ def attachments_purge(*, user_id: str, note_id: str | None = None, repo: Attachm
 
 def attachment_usage(*, user_id: str, repo: AttachmentRepository | None = None) -> dict[str, Any]:
     used, quota = _repo(repo).usage(user_id=user_id), settings.ATTACHMENTS_QUOTA_BYTES
-    return {"used": used, "quota": quota, "percent": min(100, round(100 * used / quota)) if quota else 100}
+    percent = min(100, round(100 * used / quota)) if quota else 100
+    return {"used": used, "quota": quota, "percent": percent, "high": int(quota * 0.9)}
 
 
 __all__ = [

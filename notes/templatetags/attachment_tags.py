@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from console.aws.errors import AwsError
+from console.aws.errors import AwsError, StoreUnavailable
 
 register = template.Library()
 
@@ -60,3 +60,20 @@ def file_size(value: int) -> str:
     if value < 1024**3:
         return f"{value / 1024 / 1024:.1f} MB"
     return f"{value / 1024**3:.2f} GB"
+
+
+@register.inclusion_tag("notes/_storage_usage.html", takes_context=True)
+def storage_usage(context: dict[str, Any]) -> dict[str, Any]:
+    """The signed-in user's attachment storage, used of the quota: the account pages show it through this tag
+    (accounts does not import notes; a template loading the notes' tag library is the seam)."""
+    from notes import attachment_services
+    from notes.attachments import REASON_QUOTA
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False) or context.get("store_unavailable"):
+        return {"usage": None, "problem": ""}
+    try:
+        return {"usage": attachment_services.attachment_usage(user_id=user.id), "problem": "", "full": REASON_QUOTA}
+    except (AwsError, StoreUnavailable):
+        return {"usage": None, "problem": "Your storage use cannot be read right now; try again in a moment."}
