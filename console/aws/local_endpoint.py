@@ -33,8 +33,8 @@ import boto3
 from botocore.config import Config
 
 from console.aws import local_moto
-from console.aws.local_s3 import S3Mirror
 from console.aws.dynamodb import table_definition
+from console.aws.local_s3 import S3Mirror
 from console.env import LOCAL_TABLE_NAME
 
 log = logging.getLogger(__name__)
