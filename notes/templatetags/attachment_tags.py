@@ -23,7 +23,7 @@ def attachments_context(request: Any, note_id: str) -> dict[str, Any]:
         found = attachment_services.attachment_list(user_id=user_id, note_id=note_id)
         usage = attachment_services.attachment_usage(user_id=user_id)
         problem = ""
-    except AwsError:
+    except (AwsError, StoreUnavailable):
         found, usage, problem = [], None, "Attachments are unavailable right now; try again in a moment."
     return {
         "note_id": note_id,
@@ -38,8 +38,11 @@ def attachments_context(request: Any, note_id: str) -> dict[str, Any]:
 
 
 @register.inclusion_tag("notes/_attachments.html", takes_context=True)
-def note_attachments(context: dict[str, Any], note: Any) -> dict[str, Any]:
-    return attachments_context(context["request"], note.id)
+def note_attachments(context: dict[str, Any], note: Any, editor: bool = False) -> dict[str, Any]:
+    """The section for a note (or a note's id: the editor has only that); `editor`: its drops and pastes on
+    the note's text also write the image's Markdown reference there (static/js/attachments.js)."""
+    note_id = note if isinstance(note, str) else note.id
+    return {**attachments_context(context["request"], note_id), "editor": editor}
 
 
 @register.simple_tag
