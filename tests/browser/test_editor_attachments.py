@@ -12,8 +12,11 @@ import pytest
 from playwright.sync_api import expect
 
 from notes import services, upload_events
-from tests.browser.test_attachment_pages import PHONE, bucket_origin, check_axe, png  # noqa: F401 (fixture)
+from tests.browser import test_attachment_pages as pages
+from tests.browser.test_attachment_pages import PHONE, check_axe, png
 from tests.integration.attachments_support import s3_event
+
+bucket_origin = pages.bucket_origin  # the fixture: the bucket's origin routed to moto in this process
 
 DISPATCH = """([kind, name, b64, mime]) => {
   const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
