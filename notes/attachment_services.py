@@ -28,6 +28,7 @@ from notes.attachments import (
     QuotaExceeded,
     clean_upload,
     new_attachment_id,
+    served_name,
 )
 from notes.domain import now_iso
 
@@ -134,7 +135,7 @@ def attachment_url(*, attachment: Attachment) -> str | None:
         return None
     return s3.presigned_get(
         key=keys_of(attachment)[1],
-        filename=attachment.name,
+        filename=served_name(attachment.name, attachment.content_type),
         content_type=attachment.content_type,
         inline=attachment.inline,
         expires=settings.ATTACHMENTS_URL_EXPIRES_SECONDS,

@@ -31,6 +31,7 @@ TYPE_LABELS = {
     "image/png": "Image (PNG)",
     "image/gif": "Animation (GIF)",
     "image/webp": "Image (WebP)",
+    "image/heic": "Photo (HEIC, as iPhones take them)",
     "application/pdf": "PDF document",
     "text/plain": "Text",
     "text/markdown": "Markdown",

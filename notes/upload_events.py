@@ -36,6 +36,7 @@ from notes.attachments import (
     REASON_TOO_BIG,
     AttachmentNotFound,
     QuotaExceeded,
+    canonical_type,
 )
 from notes.domain import NOTE_ID_PATTERN, NoteNotFound
 
@@ -124,7 +125,7 @@ def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str
     size = int(head_object["ContentLength"])
     declared = attachment.content_type
     if declared == FORM_DECLARED:  # the plain form's own field said it; the bytes must still agree
-        declared = str(head_object.get("ContentType", "")).split(";")[0].strip().lower()
+        declared = canonical_type(str(head_object.get("ContentType", "")))
         if declared not in ALLOWED_TYPES:
             return reject(REASON_NOT_ALLOWED)
     if size > MAX_BYTES:  # S3 refuses these by the policy's condition; a local endpoint does not

@@ -28,6 +28,7 @@
     if (name.endsWith(".md")) { return "text/markdown"; }
     if (name.endsWith(".csv")) { return "text/csv"; }
     if (name.endsWith(".txt")) { return "text/plain"; }
+    if (name.endsWith(".heic") || name.endsWith(".heif")) { return "image/heic"; }
     return "application/octet-stream";
   }
 
