@@ -4,9 +4,10 @@
    JSON body in and out) and the file goes from the client straight to S3 (moto, in process). The figure is
    how many of the file's bytes were in any request or response the app handled: 0 by design.
 2. Processing a 10 MB JPEG in the S3 handler's checks (notes/file_check.py: sniff, decode, strip metadata,
-   thumbnail), each in a fresh child process: wall time and peak RSS (ru_maxrss, the process's whole peak,
-   Python and Django included). Two cases: an upright photo (metadata cut from the byte stream, decoded at a
-   reduced scale for the thumbnail) and one whose EXIF orientation forces a full decode and re-encode. The
+   thumbnail), each in a fresh child process: wall time and peak RSS (VmHWM, the process's whole peak, Python
+   and Django included; not ru_maxrss, which Linux carries over from the parent that forked it). Two cases:
+   an upright photo (metadata cut from the byte stream, decoded at a reduced scale for the thumbnail) and one
+   whose EXIF orientation forces a full decode and re-encode. The
    child first loads what the handler's process holds on Lambda (Django set up, the handler and its AWS
    plumbing), so the peak is the function's, not Pillow's alone. Target: the peak within MEMORY_ROOM of the
    dev stage's memory size (zappa_settings.json: 512 MB), i.e. fits with room to spare. Time: Lambda gives a
@@ -32,19 +33,23 @@ MEMORY_ROOM = 0.75  # the peak RSS may use at most this share of the stage's mem
 FULL_VCPU_MB = 1769  # Lambda: one vCPU's worth of CPU time at this memory size, proportionally less below
 
 CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
+def hwm_kb():  # VmHWM: this process's own peak (ru_maxrss keeps the forking parent's peak across exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
 sys.path.insert(0, sys.argv[2])
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
 import django; django.setup()
 from notes import upload_events  # the handler and its AWS plumbing, as its process holds them on Lambda
 from console.aws import s3; s3.client()
 body = open(sys.argv[1], "rb").read()  # the handler reads the whole upload into memory too
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = hwm_kb()
 from notes.file_check import SNIFF_BYTES, check
 start, cpu = time.perf_counter(), time.process_time()
 checked = check(declared=sys.argv[3], head=body[:SNIFF_BYTES], read_all=lambda: body)
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = hwm_kb()
 print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_kb": peak, "before_kb": before,
                   "stored": len(checked.body), "thumbnail": len(checked.thumbnail)}))
 """
