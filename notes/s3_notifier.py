@@ -16,11 +16,13 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 from botocore.config import Config
 from django.conf import settings
 
 from console.aws import session as aws_session
+from console.aws.s3 import UPLOADS_PREFIX
 from notes.upload_events import RetryLater, handle_upload
 
 log = logging.getLogger(__name__)
@@ -94,7 +96,7 @@ class S3Notifier:
                         "Id": "local-uploads",
                         "QueueArn": arn,
                         "Events": ["s3:ObjectCreated:*"],
-                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "uploads/"}]}},
+                        "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": UPLOADS_PREFIX}]}},
                     }
                 ]
             },
@@ -149,7 +151,36 @@ class S3Notifier:
         except OSError:
             log.warning("local S3 notifier: cannot write its status to %s", self.status_file)
 
+    def deliver_waiting(self) -> int:
+        """Uploads already in the bucket when the notifier starts (they arrived while it was not running, or
+        the endpoint came back with them from disk, console/aws/local_s3.py): each one's event, as S3 sends it,
+        to the handler; it ignores what it has handled before. Returns the events delivered."""
+        delivered = 0
+        pages = self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=UPLOADS_PREFIX)
+        for obj in (o for page in pages for o in page.get("Contents", [])):
+            record = {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Post",
+                "s3": {
+                    "bucket": {"name": self.bucket, "arn": f"arn:aws:s3:::{self.bucket}"},
+                    "object": {"key": quote_plus(obj["Key"], safe="/"), "size": obj["Size"]},
+                },
+            }
+            try:
+                handle_upload({"Records": [record]})
+            except RetryLater:
+                log.warning("local S3 notifier: a waiting upload could not be handled yet; it stays pending")
+                continue
+            delivered += 1
+        self.delivered += delivered
+        return delivered
+
     def run(self) -> None:
+        try:
+            self.deliver_waiting()
+        except Exception:  # noqa: BLE001 - the queue's events still flow
+            log.exception("local S3 notifier: the uploads waiting at start could not be delivered")
         while not self._stop.is_set():
             try:
                 self.poll_once()

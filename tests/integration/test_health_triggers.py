@@ -18,6 +18,7 @@ from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
 from tests import health_samples
+from tests.integration.attachments_support import notifier_clients
 
 FUNCTION = "notes-console-dev"
 RULE = f"{FUNCTION}-notes.events.purge_trash"
@@ -238,7 +239,7 @@ def test_locally_it_shows_the_s3_notifier_from_the_status_its_process_writes(
     assert (row.state, row.last_result) == ("Not running", "no status written yet: it may not have started")
 
     notifier = s3_notifier.S3Notifier(endpoint_url="https://s3.amazonaws.com", bucket=bucket)
-    notifier._sqs, notifier._s3 = s3_notifier_clients()
+    notifier._sqs, notifier._s3 = notifier_clients()
     notifier.status_file = s3_notifier.status_path()
     notifier.wire()
     note = services.note_create(user_id=alice.id, data={"title": "Pictures"})
@@ -256,19 +257,6 @@ def test_locally_it_shows_the_s3_notifier_from_the_status_its_process_writes(
     notifier.write_status("the last poll failed: EndpointConnectionError")
     row = notifier_row()
     assert row.state == "Failing" and row.last_result.startswith("failing: the last poll failed")
-
-
-def s3_notifier_clients():
-    """The notifier's SQS and S3 clients on moto in this process (the app's own session, no endpoint)."""
-    from botocore.config import Config
-
-    from console.aws import session as aws_session
-
-    made = aws_session.session()
-    kwargs = {"region_name": "us-east-1", "aws_access_key_id": "x", "aws_secret_access_key": "x"}
-    return made.create_client("sqs", **kwargs), made.create_client(
-        "s3", config=Config(s3={"addressing_style": "path"}), **kwargs
-    )
 
 
 # --- the page -------------------------------------------------------------------------------------------
