@@ -43,11 +43,16 @@ def _write_durably(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
+def _signature(description: dict[str, Any]) -> str:
+    """What makes an object's copy on disk current: its bytes (ETag), type and user metadata."""
+    return json.dumps([description["etag"], description.get("content_type", ""), description.get("metadata", {})])
+
+
 class S3Mirror:
     def __init__(self, data_dir: Path) -> None:
         self.root = Path(data_dir) / "s3"
         self.lock = threading.Lock()  # one changing S3 request, and its mirroring, at a time
-        self._held: dict[tuple[str, str], str] = {}  # (bucket, key) -> ETag of the bytes on disk
+        self._held: dict[tuple[str, str], str] = {}  # (bucket, key) -> _signature of what is on disk
 
     @staticmethod
     def bucket_written(environ: dict[str, Any]) -> str | None:
@@ -75,8 +80,6 @@ class S3Mirror:
         current = dict(found.keys.items())
         changed = 0
         for key, obj in current.items():
-            if self._held.get((bucket, key)) == obj.etag:
-                continue
             metadata = dict(obj.metadata)
             description = {
                 "key": key,
@@ -84,6 +87,8 @@ class S3Mirror:
                 "content_type": metadata.get("content-type", ""),
                 "metadata": {k[len(_META_PREFIX) :]: v for k, v in metadata.items() if k.startswith(_META_PREFIX)},
             }
+            if self._held.get((bucket, key)) == _signature(description):
+                continue
             stem = self._stem(key)
             body = f"{stem}.{hashlib.sha256(obj.etag.encode()).hexdigest()[:16]}.bin"
             description["body"] = body
@@ -92,7 +97,7 @@ class S3Mirror:
             for old in folder.glob(f"{stem}.*.bin"):  # the bytes the description named before
                 if old.name != body:
                     old.unlink(missing_ok=True)
-            self._held[(bucket, key)] = obj.etag
+            self._held[(bucket, key)] = _signature(description)
             changed += 1
         for held_bucket, key in [k for k in self._held if k[0] == bucket and k[1] not in current]:
             stem = self._stem(key)
@@ -125,7 +130,7 @@ class S3Mirror:
                     body = (folder / description["body"]).read_bytes()
                 except (OSError, ValueError):
                     continue  # a description without its bytes (a kill mid-write of a new object)
-                self._held[(bucket, description["key"])] = description["etag"]  # the put below changes nothing
+                self._held[(bucket, description["key"])] = _signature(description)  # the put below changes nothing
                 extra = {"ContentType": description["content_type"]} if description.get("content_type") else {}
                 s3_client.put_object(
                     Bucket=bucket, Key=description["key"], Body=body, Metadata=description.get("metadata", {}), **extra

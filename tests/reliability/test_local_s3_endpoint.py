@@ -37,6 +37,9 @@ s3.put_object(Bucket=bucket, Key="files/u/n/doc.txt", Body=b"first", ContentType
 s3.put_object(Bucket=bucket, Key="files/u/n/doc.txt", Body=b"second, replaced", ContentType="text/plain")
 s3.copy_object(Bucket=bucket, Key="files/u/n/a b.png", CopySource={"Bucket": bucket, "Key": "uploads/u/n/a b.png"},
                ContentType="image/png", MetadataDirective="REPLACE")
+s3.put_object(Bucket=bucket, Key="files/u/n/same.bin", Body=b"same bytes", ContentType="text/plain")
+s3.copy_object(Bucket=bucket, Key="files/u/n/same.bin", CopySource={"Bucket": bucket, "Key": "files/u/n/same.bin"},
+               ContentType="application/pdf", MetadataDirective="REPLACE")  # same bytes, new type: kept too
 s3.put_object(Bucket=bucket, Key="thumbs/u/n/gone.jpg", Body=b"x", ContentType="image/jpeg")
 s3.put_object(Bucket=bucket, Key="thumbs/u/n/gone too.jpg", Body=b"y", ContentType="image/jpeg")
 s3.delete_object(Bucket=bucket, Key="thumbs/u/n/gone.jpg")
@@ -76,6 +79,7 @@ def test_acknowledged_objects_survive_a_kill_and_a_restart_of_the_endpoint(tmp_p
     expected = {
         "files/u/n/doc.txt": (b"second, replaced", "text/plain"),
         "files/u/n/a b.png": (b"\x89PNG posted", "image/png"),
+        "files/u/n/same.bin": (b"same bytes", "application/pdf"),
     }
 
     server = EmbeddedDynamoDB(data_dir=data_dir, table_name=table)
