@@ -28,6 +28,7 @@ from notes.attachments import (
     QuotaExceeded,
     clean_upload,
     new_attachment_id,
+    served_name,
 )
 from notes.domain import now_iso
 
@@ -134,7 +135,7 @@ def attachment_url(*, attachment: Attachment) -> str | None:
         return None
     return s3.presigned_get(
         key=keys_of(attachment)[1],
-        filename=attachment.name,
+        filename=served_name(attachment.name, attachment.content_type),
         content_type=attachment.content_type,
         inline=attachment.inline,
         expires=settings.ATTACHMENTS_URL_EXPIRES_SECONDS,
@@ -162,6 +163,14 @@ def attachment_delete(
     attachment = attachment_get(user_id=user_id, note_id=note_id, attachment_id=attachment_id, repo=repo)
     s3.delete(*keys_of(attachment))
     repo.delete(user_id=user_id, note_id=note_id, attachment_id=attachment_id)
+    if attachment.thumbnail:  # the list row showed it: the note's next image takes its place, or none
+        following = [a for a in repo.list(user_id=user_id, note_id=note_id) if a.status == READY and a.thumbnail]
+        repo.set_list_thumbnail(
+            user_id=user_id,
+            note_id=note_id,
+            attachment_id=following[0].id if following else None,
+            replacing=attachment_id,
+        )
 
 
 def attachments_purge(*, user_id: str, note_id: str | None = None, repo: AttachmentRepository | None = None) -> int:
@@ -178,7 +187,8 @@ def attachments_purge(*, user_id: str, note_id: str | None = None, repo: Attachm
 
 def attachment_usage(*, user_id: str, repo: AttachmentRepository | None = None) -> dict[str, Any]:
     used, quota = _repo(repo).usage(user_id=user_id), settings.ATTACHMENTS_QUOTA_BYTES
-    return {"used": used, "quota": quota, "percent": min(100, round(100 * used / quota)) if quota else 100}
+    percent = min(100, round(100 * used / quota)) if quota else 100
+    return {"used": used, "quota": quota, "percent": percent, "high": int(quota * 0.9)}
 
 
 __all__ = [

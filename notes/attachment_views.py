@@ -32,6 +32,7 @@ TYPE_LABELS = {
     "image/png": "Image (PNG)",
     "image/gif": "Animation (GIF)",
     "image/webp": "Image (WebP)",
+    "image/heic": "Photo (HEIC, as iPhones take them)",
     "application/pdf": "PDF document",
     "text/plain": "Text",
     "text/markdown": "Markdown",
@@ -103,7 +104,7 @@ def attachment_remove(request: HtmxHttpRequest, note_id: str, attachment_id: str
     except AwsError as exc:
         return _unavailable(request, exc)
     if request.htmx:
-        return attachments_fragment(request, note_id)
+        return _fragment(request, note_id)  # not the GET view: its require_safe would answer this POST 405
     return HttpResponseRedirect(reverse("notes:detail", args=[note_id]) + "#attachments")
 
 
@@ -111,10 +112,15 @@ def attachment_remove(request: HtmxHttpRequest, note_id: str, attachment_id: str
 @require_safe
 def attachments_fragment(request: HttpRequest, note_id: str) -> HttpResponse:
     """The note page's attachments section alone (htmx refreshes it after an upload or a removal)."""
+    return _fragment(request, note_id)
+
+
+def _fragment(request: HttpRequest, note_id: str) -> HttpResponse:
     from notes.templatetags.attachment_tags import attachments_context
 
     try:
         context = attachments_context(request, note_id)
     except NoteNotFound:
         raise Http404("No such note.") from None
+    context["editor"] = request.GET.get("editor") == "1"  # the editor's section (its drops write references)
     return render(request, "notes/_attachments.html", context)

@@ -25,7 +25,11 @@ ATTACHMENT_ID_PATTERN = "[0-9a-f]{32}"
 PENDING_SECONDS = 24 * 3600
 REASON_MAX_CHARS = 300
 
-IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+# HEIC/HEIF (iPhone photos) are read by pillow-heif in the S3 handler and stored as JPEG, which browsers show.
+HEIC = "image/heic"
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", HEIC)
+# Other names clients give the same files: read as the type beside them.
+TYPE_ALIASES = {"image/heif": HEIC, "image/heic-sequence": HEIC, "image/heif-sequence": HEIC}
 DOCUMENT_TYPES = ("application/pdf", "text/plain", "text/markdown", "text/csv")
 ALLOWED_TYPES = IMAGE_TYPES + DOCUMENT_TYPES
 # Raster images the browser renders without running anything: the only files served inline. Everything
@@ -36,6 +40,7 @@ EXTENSIONS = {
     "image/png": ".png",
     "image/gif": ".gif",
     "image/webp": ".webp",
+    HEIC: ".heic",
     "application/pdf": ".pdf",
     "text/plain": ".txt",
     "text/markdown": ".md",
@@ -52,7 +57,9 @@ STATUSES = (PENDING, READY, REJECTED)
 # Reasons shown to the owner of a rejected file (one wording each).
 REASON_TOO_BIG = f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB."
 REASON_EMPTY = "The file is empty."
-REASON_NOT_ALLOWED = "This kind of file cannot be attached (allowed: JPEG, PNG, GIF, WebP, PDF, text, Markdown, CSV)."
+REASON_NOT_ALLOWED = (
+    "This kind of file cannot be attached (allowed: JPEG, PNG, GIF, WebP, HEIC, PDF, text, Markdown, CSV)."
+)
 REASON_MISMATCH = "The file is not what its type says it is."
 REASON_UNREADABLE = "The image could not be read (damaged, truncated or too large in pixels)."
 REASON_QUOTA = "Your storage is full: remove attachments to make room."
@@ -111,6 +118,21 @@ def clean_name(raw: object) -> str:
     return name
 
 
+def canonical_type(content_type: str) -> str:
+    """A media type as the rules above name it: without parameters, lower case, aliases resolved."""
+    bare = content_type.split(";")[0].strip().lower()
+    return TYPE_ALIASES.get(bare, bare)
+
+
+def served_name(name: str, content_type: str) -> str:
+    """The file name a download carries: a HEIC photo is stored as JPEG, so `IMG_0001.HEIC` goes out as
+    `IMG_0001.jpg` (an app opening it by its extension would fail otherwise)."""
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and ext.lower() in {"heic", "heif"} and content_type == "image/jpeg":
+        return stem + EXTENSIONS["image/jpeg"]
+    return name
+
+
 UPLOAD_FIELDS = ("name", "content_type", "size")
 
 
@@ -123,11 +145,11 @@ def clean_upload(data: dict[str, object]) -> tuple[str, str, int]:
     except ValidationError as exc:
         errors.update(exc.errors)
     content_type = data.get("content_type")
-    if not isinstance(content_type, str) or content_type.split(";")[0].strip().lower() not in ALLOWED_TYPES:
+    if not isinstance(content_type, str) or canonical_type(content_type) not in ALLOWED_TYPES:
         errors["content_type"] = REASON_NOT_ALLOWED
         content_type = ""
     else:
-        content_type = content_type.split(";")[0].strip().lower()
+        content_type = canonical_type(content_type)
     size = data.get("size")
     if isinstance(size, bool) or not isinstance(size, int):
         errors["size"] = "Give the file's size in bytes."
@@ -188,4 +210,13 @@ class AttachmentRepository(Protocol):
 
     def usage(self, *, user_id: str) -> int:
         """Bytes of the user's ready attachments (strongly consistent)."""
+        ...
+
+    def set_list_thumbnail(
+        self, *, user_id: str, note_id: str, attachment_id: str | None, replacing: str | None = None
+    ) -> bool:
+        """Point the note's list row at `attachment_id`'s thumbnail (None: at none), on the note item itself so
+        the list reads nothing more. With `replacing` None it is set only where the note has none yet (the
+        first ready image wins, whatever order events arrive in); otherwise only where it is still `replacing`.
+        False when the condition did not hold or the note is gone (it is never re-created)."""
         ...

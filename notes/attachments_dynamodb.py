@@ -12,7 +12,7 @@ from typing import Any
 
 from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed
-from console.aws.table_keys import user_pk
+from console.aws.table_keys import note_sk, user_pk
 from notes.attachments import (
     PENDING,
     READY,
@@ -21,6 +21,7 @@ from notes.attachments import (
     AttachmentNotFound,
     QuotaExceeded,
 )
+from notes.dynamodb_items import THUMBNAIL_ID
 
 ATTACHMENT_PREFIX = table_keys.ATT
 USAGE_SK = "ATTUSAGE"
@@ -235,3 +236,23 @@ class DynamoDBAttachmentRepository:
     def usage(self, *, user_id: str) -> int:
         item = dynamodb.table_call("get_item", Key=_usage_key(user_id), ConsistentRead=True).get("Item") or {}
         return max(0, int(item.get("bytes", {}).get("N", "0")))
+
+    def set_list_thumbnail(
+        self, *, user_id: str, note_id: str, attachment_id: str | None, replacing: str | None = None
+    ) -> bool:
+        condition = "attribute_exists(pk) AND " + ("#t = :old" if replacing else "attribute_not_exists(#t)")
+        values: dict[str, Any] = {":old": {"S": replacing}} if replacing else {}
+        if attachment_id:
+            values[":new"] = {"S": attachment_id}
+        try:
+            dynamodb.table_call(
+                "update_item",
+                Key={"pk": {"S": user_pk(user_id)}, "sk": {"S": note_sk(note_id)}},
+                UpdateExpression="SET #t = :new" if attachment_id else "REMOVE #t",
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#t": THUMBNAIL_ID},
+                **({"ExpressionAttributeValues": values} if values else {}),
+            )
+        except ConditionFailed:
+            return False
+        return True

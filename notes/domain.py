@@ -185,6 +185,9 @@ class Note:
     created_at: str = ""
     updated_at: str = ""
     version: int = 1
+    # The attachment whose thumbnail the list row shows (its first ready image), kept on the note item by the S3
+    # handler so the list needs no read of its own; not part of the note's content (nor of its comparisons).
+    thumbnail_id: str = field(default="", compare=False)
 
     def __init__(  # noqa: PLR0913 - the fields, plus the deprecated category
         self,
@@ -200,6 +203,7 @@ class Note:
         created_at: str = "",
         updated_at: str = "",
         version: int = 1,
+        thumbnail_id: str = "",
         *,
         category: str | None = None,
     ) -> None:

@@ -10,7 +10,7 @@ from console.aws import dynamodb, table_keys
 from console.aws.errors import ConditionFailed
 from console.aws.table_keys import history_sk, user_pk
 from notes.domain import HISTORY_KEEP, Note, NoteNotFound
-from notes.dynamodb_items import VISIT, from_item, to_item
+from notes.dynamodb_items import THUMBNAIL_ID, VISIT, from_item, to_item
 from notes.dynamodb_table import BATCH_WRITE_MAX, DynamoDBTable
 
 HISTORY_REPLACED = "history-replaced"  # a version replaced by its visit's next autosave (a marker)
@@ -21,6 +21,7 @@ def _history_item(note: Note) -> dict[str, Any]:
     """A recorded version: the note's attributes under its own key, outside every index."""
     item = to_item(note)
     del item["updated_sk"]
+    item.pop(THUMBNAIL_ID, None)  # the list's picture, not the note's content
     item["sk"] = {"S": history_sk(note.id, note.version)}
     item["type"] = {"S": "history"}
     return item

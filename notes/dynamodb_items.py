@@ -22,6 +22,8 @@ def epoch_seconds(stamp: str) -> int:
     return int(datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC).timestamp())
 
 
+# The note item's reference to the attachment its list row shows (notes/attachments_dynamodb.py keeps it).
+THUMBNAIL_ID = "thumbnail_id"
 _KIND = {str: "S", bool: "BOOL", tuple: "L"}  # a field's DynamoDB attribute type, by its spec's type
 # Left out of the item when they hold their default, so old items (written before they existed) read the same.
 _OPTIONAL = frozenset({"content", "labels", "pinned", "archived"})
@@ -51,6 +53,8 @@ def to_item(note: Note) -> dict[str, Any]:
         "updated_sk": {"S": updated_sort_key(note.updated_at, note.id)},
         "version": {"N": str(note.version)},
     }
+    if note.thumbnail_id:
+        item[THUMBNAIL_ID] = {"S": note.thumbnail_id}
     # DynamoDB refuses empty strings only in key attributes, but leaving defaults out keeps items small.
     for name in _OPTIONAL:
         if left_out(name, getattr(note, name)):
@@ -79,6 +83,7 @@ def from_item(item: dict[str, Any]) -> Note:
         created_at=item["created_at"]["S"],
         updated_at=item["updated_at"]["S"],
         version=int(item["version"]["N"]),
+        thumbnail_id=item.get(THUMBNAIL_ID, {}).get("S", ""),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from notes.attachments import (
     DOCUMENT_TYPES,
+    HEIC,
     IMAGE_TYPES,
     REASON_MISMATCH,
     REASON_NOT_ALLOWED,
@@ -55,7 +56,14 @@ def sniff(head: bytes) -> str | None:
         return "image/webp"
     if head.startswith(b"%PDF-"):
         return "application/pdf"
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return HEIC
     return None
+
+
+# ISO BMFF major brands of HEVC-coded HEIF images (iPhones write `heic`); `mif1`/`msf1` are HEIF's generic ones.
+# An AVIF (brand `avif`) is not among them; one that claims `mif1` fails the decode and is refused.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 
 
 _MARKUP = (b"<!doctype", b"<html", b"<svg", b"<script", b"<?xml", b"<head", b"<body", b"<iframe")
@@ -106,6 +114,8 @@ def _image(content_type: str, body: bytes) -> Checked:
     from PIL import Image, ImageOps
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    if content_type == HEIC:
+        return _heic(body)
     fmt = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}[content_type]
     try:
         with warnings.catch_warnings():
@@ -130,6 +140,30 @@ def _image(content_type: str, body: bytes) -> Checked:
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise Refused(REASON_UNREADABLE) from None
     return Checked(content_type=content_type, body=cleaned, thumbnail=thumbnail)
+
+
+def _heic(body: bytes) -> Checked:
+    """A HEIC/HEIF photo, decoded by pillow-heif (imported here only: its libraries load in the S3 handler
+    alone) and stored as a JPEG browsers can show: upright, its colour profile kept, no EXIF, XMP or IPTC."""
+    from PIL import Image, ImageOps
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener(thumbnails=False)
+    try:
+        with Image.open(io.BytesIO(body), formats=["HEIF"]) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise Refused(REASON_UNREADABLE)
+            img.load()
+            upright = ImageOps.exif_transpose(img)
+            out = io.BytesIO()
+            profile = img.info.get("icc_profile") or None
+            upright.convert("RGB").save(out, "JPEG", quality=90, exif=b"", xmp=b"", icc_profile=profile)
+            thumbnail = _thumbnail(upright)
+    except Refused:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, RuntimeError, Image.DecompressionBombError):
+        raise Refused(REASON_UNREADABLE) from None
+    return Checked(content_type="image/jpeg", body=out.getvalue(), thumbnail=thumbnail)
 
 
 def _reencode(img, fmt: str, *, animated: bool) -> bytes:

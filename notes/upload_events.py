@@ -36,6 +36,7 @@ from notes.attachments import (
     REASON_TOO_BIG,
     AttachmentNotFound,
     QuotaExceeded,
+    canonical_type,
 )
 from notes.domain import NOTE_ID_PATTERN, NoteNotFound
 
@@ -108,6 +109,7 @@ def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str
         return {"outcome": "ignored", "why": "no pending upload for this key"}
     if attachment.status != PENDING:
         s3.delete(upload)  # handled before (a redelivery, or a retry after the last step failed)
+        _show_on_list(repo, attachment)  # the step after the confirmation may be the one that failed
         return {"outcome": "duplicate", "status": attachment.status}
 
     def reject(reason: str) -> dict[str, str]:
@@ -123,7 +125,7 @@ def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str
     size = int(head_object["ContentLength"])
     declared = attachment.content_type
     if declared == FORM_DECLARED:  # the plain form's own field said it; the bytes must still agree
-        declared = str(head_object.get("ContentType", "")).split(";")[0].strip().lower()
+        declared = canonical_type(str(head_object.get("ContentType", "")))
         if declared not in ALLOWED_TYPES:
             return reject(REASON_NOT_ALLOWED)
     if size > MAX_BYTES:  # S3 refuses these by the policy's condition; a local endpoint does not
@@ -157,4 +159,11 @@ def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str
     if done.status != READY:  # rejected meanwhile (the note went): its files must not stay
         s3.delete(s3.file_key(**ids), s3.thumb_key(**ids))
         return {"outcome": "duplicate", "status": done.status}
+    _show_on_list(repo, done)
     return {"outcome": "ready", "content_type": checked.content_type, "size": str(stored)}
+
+
+def _show_on_list(repo, attachment) -> None:
+    """A ready image becomes its note's list thumbnail unless the note has one already (idempotent)."""
+    if attachment.status == READY and attachment.thumbnail:
+        repo.set_list_thumbnail(user_id=attachment.user_id, note_id=attachment.note_id, attachment_id=attachment.id)

@@ -36,7 +36,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = Path(__file__).with_name("aws_calls.json")
 APP_PACKAGES = {"console", "notes", "accounts"}
-LOCAL_ONLY = {"console/aws/local_endpoint.py", "notes/stream_poller.py", "notes/s3_notifier.py"}
+LOCAL_ONLY = {
+    "console/aws/local_endpoint.py",
+    "console/aws/local_s3.py",
+    "notes/stream_poller.py",
+    "notes/s3_notifier.py",
+}
 OPERATOR_FILES = (
     "console/management/commands/create_table.py",
     "console/management/commands/wire_stream.py",

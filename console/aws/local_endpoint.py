@@ -6,7 +6,8 @@ write that was acknowledged is never lost (issue 19: a deletion answered 302 cam
 kill, when a snapshot was saved half a second after the writes). At start the endpoint loads the JSON
 snapshot, replays the journal of that snapshot's generation in order (the writes were applied one at a time
 under one lock, so replaying them gives the same table), then folds both into a new snapshot. A second
-manage.py command reuses a running endpoint.
+manage.py command reuses a running endpoint. The same server answers S3 and SQS; the bucket's objects are
+kept on disk too (console/aws/local_s3.py).
 
 moto's DynamoDB is changed for the requests served here (console/aws/local_moto.py): writes serialized, a
 failed transaction undoes only its own items, the stream trimmed as DynamoDB trims it.
@@ -33,6 +34,7 @@ from botocore.config import Config
 
 from console.aws import local_moto
 from console.aws.dynamodb import table_definition
+from console.aws.local_s3 import S3Mirror
 from console.env import LOCAL_TABLE_NAME
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ class EmbeddedDynamoDB:
         self._generation = 0
         self._journal: Any = None  # the open journal file; None while the start replays it
         self._journal_bytes = 0
+        self.s3_mirror = S3Mirror(self.data_dir)
         self.url = ""
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -84,7 +87,13 @@ class EmbeddedDynamoDB:
         def app(environ, start_response):
             service, _, action = environ.get("HTTP_X_AMZ_TARGET", "").rpartition(".")
             if not service.startswith("DynamoDB"):
-                return moto_app(environ, start_response)  # S3, SQS: moto as it is
+                bucket = self.s3_mirror.bucket_written(environ)
+                if bucket is None:
+                    return moto_app(environ, start_response)  # S3 reads, SQS: moto as it is
+                with self.s3_mirror.lock:  # S3 writes: on disk (console/aws/local_s3.py) before the answer
+                    response = moto_app(environ, start_response)
+                    self.s3_mirror.sync(bucket)
+                return response
             journaled = action in _ITEM_WRITES and service.startswith("DynamoDB_")
             body = _read_body(environ) if journaled else b""
             # One DynamoDB request at a time, as local_moto explains; the journal's order is the order applied.
@@ -119,6 +128,7 @@ class EmbeddedDynamoDB:
         else:
             with local_moto.WRITE_LOCK:
                 self._journal = open(self._journal_path(self._generation), "ab")  # noqa: SIM115 - kept open
+        self.s3_mirror.restore(self._client("s3"))
         self.endpoint_file.write_text(json.dumps({"url": self.url, "pid": os.getpid()}))
         _serving_endpoints[self.table_name] = self
         return self.url
@@ -147,14 +157,14 @@ class EmbeddedDynamoDB:
         local_moto.trim_stream(self.table_name, consumed_through=sequence_number)
 
     # -- snapshot and journal ----------------------------------------------------------------
-    def _client(self):
+    def _client(self, service: str = "dynamodb"):
         return boto3.session.Session().client(
-            "dynamodb",
+            service,
             endpoint_url=self.url,
             region_name=os.environ.get("AWS_REGION", "us-east-1"),
             aws_access_key_id="local",
             aws_secret_access_key="local",
-            config=Config(retries={"mode": "standard", "max_attempts": 2}),
+            config=Config(retries={"mode": "standard", "max_attempts": 2}, s3={"addressing_style": "path"}),
         )
 
     def _journal_path(self, generation: int) -> Path:
@@ -327,8 +337,8 @@ def start_for_command(argv: list[str], *, data_dir: Path) -> EmbeddedDynamoDB | 
 
 
 def _serve_s3_too(url: str) -> None:
-    """The same moto server answers S3: the attachments bucket lives there (its objects last as long as the
-    endpoint's process; only the table has a snapshot). `manage.py create_bucket` sets the bucket up."""
+    """The same moto server answers S3: the attachments bucket lives there (its objects kept on disk by the
+    endpoint, console/aws/local_s3.py). `manage.py create_bucket` sets the bucket up."""
     os.environ.setdefault("S3_ENDPOINT_URL", url)
     from console.env import LOCAL_BUCKET_NAME
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.conf import settings
 
 from console import observability
-from console.health import log_filter
+from console.health import local_notifier, log_filter
 from console.health.async_facts import AsyncConfig
 from console.health.deploy_reads import RecordedDeployReads
 from console.health.gateway import (
@@ -176,6 +176,7 @@ class LocalGateway(RecordedDeployReads):
             api_detail="None locally: runserver serves the app; API Gateway exists only on Lambda.",
         )
         found.mappings.append(self._poller())
+        found.mappings.append(local_notifier.notifier_mapping())
         if self.stage:
             found.mappings.extend(stage_mappings(self.stage))
             found.rules = stage_rules(self.stage)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from console.aws.errors import AwsError
+from console.aws.errors import AwsError, StoreUnavailable
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def attachments_context(request: Any, note_id: str) -> dict[str, Any]:
         found = attachment_services.attachment_list(user_id=user_id, note_id=note_id)
         usage = attachment_services.attachment_usage(user_id=user_id)
         problem = ""
-    except AwsError:
+    except (AwsError, StoreUnavailable):
         found, usage, problem = [], None, "Attachments are unavailable right now; try again in a moment."
     return {
         "note_id": note_id,
@@ -38,8 +38,11 @@ def attachments_context(request: Any, note_id: str) -> dict[str, Any]:
 
 
 @register.inclusion_tag("notes/_attachments.html", takes_context=True)
-def note_attachments(context: dict[str, Any], note: Any) -> dict[str, Any]:
-    return attachments_context(context["request"], note.id)
+def note_attachments(context: dict[str, Any], note: Any, editor: bool = False) -> dict[str, Any]:
+    """The section for a note (or a note's id: the editor has only that); `editor`: its drops and pastes on
+    the note's text also write the image's Markdown reference there (static/js/attachments.js)."""
+    note_id = note if isinstance(note, str) else note.id
+    return {**attachments_context(context["request"], note_id), "editor": editor}
 
 
 @register.simple_tag
@@ -60,3 +63,20 @@ def file_size(value: int) -> str:
     if value < 1024**3:
         return f"{value / 1024 / 1024:.1f} MB"
     return f"{value / 1024**3:.2f} GB"
+
+
+@register.inclusion_tag("notes/_storage_usage.html", takes_context=True)
+def storage_usage(context: dict[str, Any]) -> dict[str, Any]:
+    """The signed-in user's attachment storage, used of the quota: the account pages show it through this tag
+    (accounts does not import notes; a template loading the notes' tag library is the seam)."""
+    from notes import attachment_services
+    from notes.attachments import REASON_QUOTA
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False) or context.get("store_unavailable"):
+        return {"usage": None, "problem": ""}
+    try:
+        return {"usage": attachment_services.attachment_usage(user_id=user.id), "problem": "", "full": REASON_QUOTA}
+    except (AwsError, StoreUnavailable):
+        return {"usage": None, "problem": "Your storage use cannot be read right now; try again in a moment."}

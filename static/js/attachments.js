@@ -1,6 +1,8 @@
-// Attachments on the note page, with JavaScript: a file button, drag and drop, paste of an image, each file
-// uploaded straight to S3 with progress (the API hands out a presigned POST; the file never passes through the
-// function). Without JavaScript the section's "Attach a file…" form does the same in two steps.
+// Attachments on the note page and in the editor, with JavaScript: a file button, drag and drop, paste of an
+// image, each file uploaded straight to S3 with progress (the API hands out a presigned POST; the file never
+// passes through the function). In the editor, an image dropped on or pasted into the note's text also gets its
+// Markdown reference written where the cursor is. Without JavaScript the section's "Attach a file…" form does
+// the same in two steps.
 (function () {
   "use strict";
 
@@ -26,10 +28,32 @@
     if (name.endsWith(".md")) { return "text/markdown"; }
     if (name.endsWith(".csv")) { return "text/csv"; }
     if (name.endsWith(".txt")) { return "text/plain"; }
+    if (name.endsWith(".heic") || name.endsWith(".heif")) { return "image/heic"; }
     return "application/octet-stream";
   }
 
-  function upload(section, file) {
+  // The editor's text field, when the section belongs to the editor (data-editor names it).
+  function editorOf(section) {
+    var id = section && section.getAttribute("data-editor");
+    return id ? document.getElementById(id) : null;
+  }
+
+  // ![name](/notes/<id>/attachments/<attachment>) at the cursor, as the note page's "Show it in the note" gives
+  // it (notes/templatetags/attachment_tags.py escapes the name the same way); autosave sees an input event.
+  function writeReference(section, field, name, attachmentId) {
+    var alt = name.replace(/\\/g, "\\\\").replace(/\[/g, "\\[").replace(/\]/g, "\\]");
+    var text = "![" + alt + "](" + section.getAttribute("data-files-url") + attachmentId + ")";
+    var start = field.selectionStart, end = field.selectionEnd, value = field.value;
+    if (typeof start !== "number") { start = end = value.length; }
+    var before = value.slice(0, start), after = value.slice(end);
+    var lead = before && !/\n$/.test(before) ? "\n" : "";
+    field.value = before + lead + text + "\n" + after;
+    var caret = (before + lead + text + "\n").length;
+    field.setSelectionRange(caret, caret);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function upload(section, file, field) {
     var progress = section.querySelector(".attach-progress");
     var maxMb = parseInt(section.getAttribute("data-max-bytes"), 10) || 10;
     if (file.size > maxMb * 1024 * 1024) {
@@ -45,6 +69,9 @@
     }).then(function (answer) {
       return answer.json().then(function (body) {
         if (!answer.ok) { throw new Error((body.error && body.error.message) || "The upload was refused."); }
+        if (field && /^image\//.test(body.attachment.content_type)) {
+          writeReference(section, field, body.attachment.name, body.attachment.id);
+        }
         return body.upload;
       });
     }).then(function (form) {
@@ -58,11 +85,14 @@
           if (e.lengthComputable) { progress.hidden = false; progress.value = Math.round(100 * e.loaded / e.total); }
         });
         xhr.addEventListener("load", function () {
+          progress.value = 100;
           progress.hidden = true;
           if (xhr.status >= 200 && xhr.status < 300) { resolve(); }
           else { reject(new Error("Storage refused the file (HTTP " + xhr.status + ").")); }
         });
         xhr.addEventListener("error", function () { progress.hidden = true; reject(new Error("The upload failed.")); });
+        progress.value = 0;  // shown from the start: the browser's progress events follow while it sends
+        progress.hidden = false;
         xhr.send(data);
       });
     }).then(function () {
@@ -72,9 +102,11 @@
     });
   }
 
-  function uploadAll(section, files) {
+  function uploadAll(section, files, field) {
     var chain = Promise.resolve();
-    Array.prototype.forEach.call(files, function (file) { chain = chain.then(function () { return upload(section, file); }); });
+    Array.prototype.forEach.call(files, function (file) {
+      chain = chain.then(function () { return upload(section, file, field); });
+    });
     return chain.then(function () { refresh(section); });
   }
 
@@ -97,15 +129,32 @@
     });
   }
 
+  // Files dropped on the editor's text: uploaded, and each image's reference written where it was dropped.
+  function hasFiles(e) {
+    return e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types || [], "Files") >= 0;
+  }
+  document.addEventListener("dragover", function (e) {
+    var section = document.getElementById("attachments"), field = editorOf(section);
+    if (field && e.target === field && hasFiles(e)) { e.preventDefault(); }
+  });
+  document.addEventListener("drop", function (e) {
+    var section = document.getElementById("attachments"), field = editorOf(section);
+    if (!field || e.target !== field || !hasFiles(e) || !e.dataTransfer.files.length) { return; }
+    e.preventDefault();
+    field.focus();
+    uploadAll(section, e.dataTransfer.files, field);
+  });
+
+  // A pasted image (a screenshot, a copied picture): uploaded; pasted into the editor's text, its reference is
+  // written at the cursor. Text pastes are left to the browser.
   document.addEventListener("paste", function (e) {
     var section = document.getElementById("attachments");
     if (!section || !e.clipboardData) { return; }
-    var target = e.target;
     var images = Array.prototype.filter.call(e.clipboardData.files || [], function (f) { return /^image\//.test(f.type); });
     if (!images.length) { return; }
-    if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT") && !images.length) { return; }
+    var field = editorOf(section);
     e.preventDefault();
-    uploadAll(section, images);
+    uploadAll(section, images, field && e.target === field ? field : null);
   });
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document.getElementById("attachments")); });

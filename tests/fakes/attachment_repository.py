@@ -14,7 +14,19 @@ class InMemoryAttachmentRepository:
 
         self._items: dict[tuple[str, str, str], Attachment] = {}
         self._usage: dict[str, int] = {}
+        self.list_thumbnails: dict[tuple[str, str], str] = {}  # (user, note) -> attachment id (the note item's)
         self._lock = threading.Lock()
+
+    def set_list_thumbnail(self, *, user_id, note_id, attachment_id, replacing=None):
+        with self._lock:
+            held = self.list_thumbnails.get((user_id, note_id))
+            if (held != replacing) if replacing else (held is not None):
+                return False
+            if attachment_id:
+                self.list_thumbnails[(user_id, note_id)] = attachment_id
+            else:
+                self.list_thumbnails.pop((user_id, note_id), None)
+            return True
 
     def add_pending(self, attachment, *, expires_at: int):
         with self._lock:

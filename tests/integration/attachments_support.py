@@ -60,3 +60,16 @@ def s3_event(key: str, *, size: int | None = None, bucket: str | None = None, na
             }
         ]
     }
+
+
+def notifier_clients():
+    """The notifier's SQS and S3 clients on moto in this process (the app's own session, no endpoint)."""
+    from botocore.config import Config
+
+    from console.aws import session as aws_session
+
+    made = aws_session.session()
+    kwargs = {"region_name": "us-east-1", "aws_access_key_id": "x", "aws_secret_access_key": "x"}
+    return made.create_client("sqs", **kwargs), made.create_client(
+        "s3", config=Config(s3={"addressing_style": "path"}), **kwargs
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 import types
 import zipfile
 
@@ -18,6 +19,7 @@ from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
 from console.health.streams import mapping_risks
 from tests import health_samples
+from tests.integration.attachments_support import notifier_clients
 
 FUNCTION = "notes-console-dev"
 RULE = f"{FUNCTION}-notes.events.purge_trash"
@@ -197,7 +199,7 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
 
     found = LocalGateway().triggers()
 
-    poller, routed = found.mappings
+    poller, notifier, routed = found.mappings
     assert (poller.origin, poller.state, poller.batch_size, poller.starting_position) == (
         "local",
         "Enabled",
@@ -207,13 +209,55 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
     assert "polling the embedded endpoint every 0.5 s" in poller.detail
     assert poller.routed_to == ("notes.events.handle_stream",)
     assert (routed.origin, routed.source_arn, routed.batch_size) == ("stage", stream, 100)
+    assert (notifier.origin, notifier.routed_to) == ("local", ("notes.upload_events.handle_upload",))
     assert found.api_url == "" and [r.runs for r in found.rules] == ["notes.events.purge_trash"]
 
 
 def test_locally_without_the_embedded_endpoint_the_poller_is_not_running(aws, stage_settings):
-    [poller] = LocalGateway().triggers().mappings
+    poller, notifier = LocalGateway().triggers().mappings
 
     assert poller.state == "Not running" and "on AWS" in poller.detail
+    assert notifier.state == "Not running" and "on AWS the bucket's own notification" in notifier.detail
+
+
+def test_locally_it_shows_the_s3_notifier_from_the_status_its_process_writes(
+    alice, bucket, settings, tmp_path, monkeypatch, stage_settings
+):
+    """The notifier runs in manage.py's process, the page in runserver's child: the status file joins them.
+    A real notifier on moto delivers a real upload's event, then its status is what the page shows."""
+    from notes import s3_notifier, services
+    from tests.attachment_samples import png_bytes
+    from tests.integration.test_upload_events import upload
+
+    settings.LOCAL_DATA_DIR = tmp_path
+    monkeypatch.setenv("NOTES_EMBEDDED_DYNAMODB", "1")
+    settings.S3_ENDPOINT_URL = "http://127.0.0.1:45678"
+
+    def notifier_row():
+        return next(m for m in LocalGateway().triggers().mappings if m.source.startswith("S3 "))
+
+    row = notifier_row()
+    assert (row.state, row.last_result) == ("Not running", "no status written yet: it may not have started")
+
+    notifier = s3_notifier.S3Notifier(endpoint_url="https://s3.amazonaws.com", bucket=bucket)
+    notifier._sqs, notifier._s3 = notifier_clients()
+    notifier.status_file = s3_notifier.status_path()
+    notifier.wire()
+    note = services.note_create(user_id=alice.id, data={"title": "Pictures"})
+    upload(alice, note, png_bytes(), content_type="image/png", name="a.png")
+    while notifier.poll_once(wait_seconds=0):
+        pass
+
+    row = notifier_row()
+    assert (row.state, row.last_result, row.records_handled) == ("Enabled", "OK", 1)
+    assert row.source == f"S3 ObjectCreated events of {bucket} (uploads/)"
+    assert "Since it started: 1 delivered, 0 retried, 0 dropped" in row.detail
+
+    stale = s3_notifier.read_status(now=time.time() + s3_notifier.STALE_AFTER_S + 5)
+    assert stale is not None and not stale.healthy
+    notifier.write_status("the last poll failed: EndpointConnectionError")
+    row = notifier_row()
+    assert row.state == "Failing" and row.last_result.startswith("failing: the last poll failed")
 
 
 # --- the page -------------------------------------------------------------------------------------------

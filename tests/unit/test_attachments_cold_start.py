@@ -1,5 +1,5 @@
-"""The pages' cold start does not load what attachments need only when used: Pillow (the S3 handler's), the S3
-plumbing and the handler itself. A fresh process, as Lambda's: Django set up, the URLconf and the template
+"""The pages' cold start does not load what attachments need only when used: Pillow and pillow-heif (the S3
+handler's), the S3 plumbing and the handler itself. A fresh process, as Lambda's: Django set up, the URLconf and the template
 engine (which imports every template tag module) loaded."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.template import engines
 from django.urls import get_resolver
 get_resolver().url_patterns
 engines["django"].engine.template_libraries
-print(sorted(m for m in ("PIL", "console.aws.s3", "notes.upload_events", "notes.file_check", "notes.attachment_services")
+print(sorted(m for m in ("PIL", "pillow_heif", "console.aws.s3", "notes.upload_events", "notes.file_check",
+                         "notes.attachment_services")
              if m in sys.modules))
 """
 
