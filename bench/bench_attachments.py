@@ -13,8 +13,9 @@
    dev stage's memory size (zappa_settings.json: 512 MB), i.e. fits with room to spare. Time: Lambda gives a
    function CPU in proportion to its memory (one vCPU at 1,769 MB), so the CPU time measured here is scaled
    to the dev stage's size as an estimate, and must leave the handler's stop margin inside the stage's timeout.
-   A 12-megapixel HEIC (an iPhone photo's size; pillow-heif decodes it, it is stored as JPEG) is measured the
-   same way in the full run only: encoding the sample takes over a minute here.
+   A 12-megapixel HEIC (an iPhone photo's size, encoded by pillow-heif, a dev dependency; pi-heif decodes it
+   as on Lambda and it is stored as JPEG) is measured the same way in the full run only: encoding the sample
+   takes over a minute here.
 3. The Lambda package (`zappa package dev`, as `make package` builds it) stays within 25 MiB.
 """
 

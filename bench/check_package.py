@@ -36,7 +36,7 @@ REQUIRED = (
     "zappa/handler.py",
     "werkzeug/__init__.py",
     "PIL/Image.py",  # the S3 handler's image checks (notes/file_check.py)
-    "pillow_heif/__init__.py",  # and its HEIC reader
+    "pi_heif/__init__.py",  # and its HEIC reader
 )
 # Top-level names that must not ship: tests and benchmarks, local data, dev tools, what the runtime
 # provides (boto3 and its dependencies), and Zappa's build-time dependencies.

@@ -25,7 +25,7 @@ ATTACHMENT_ID_PATTERN = "[0-9a-f]{32}"
 PENDING_SECONDS = 24 * 3600
 REASON_MAX_CHARS = 300
 
-# HEIC/HEIF (iPhone photos) are read by pillow-heif in the S3 handler and stored as JPEG, which browsers show.
+# HEIC/HEIF (iPhone photos) are read by pi-heif in the S3 handler and stored as JPEG, which browsers show.
 HEIC = "image/heic"
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", HEIC)
 # Other names clients give the same files: read as the type beside them.

@@ -143,10 +143,10 @@ def _image(content_type: str, body: bytes) -> Checked:
 
 
 def _heic(body: bytes) -> Checked:
-    """A HEIC/HEIF photo, decoded by pillow-heif (imported here only: its libraries load in the S3 handler
+    """A HEIC/HEIF photo, decoded by pi-heif (imported here only: its libraries load in the S3 handler
     alone) and stored as a JPEG browsers can show: upright, its colour profile kept, no EXIF, XMP or IPTC."""
+    from pi_heif import register_heif_opener
     from PIL import Image, ImageOps
-    from pillow_heif import register_heif_opener
 
     register_heif_opener(thumbnails=False)
     try:

@@ -33,5 +33,5 @@ NEWEST_PYTHON_RUNTIME = (
 # (checked by hand: pip download --only-binary :all: --platform manylinux2014_aarch64 --python-version 3.11).
 # Checked 2026-12-07: nh3-0.3.8-cp39-abi3-manylinux2014_aarch64, markupsafe-3.0.4-cp311-cp311-manylinux2014_aarch64,
 # pillow-11.3.0-cp311-cp311-manylinux2014_aarch64 (pip download --platform manylinux2014_aarch64),
-# pillow_heif-1.8.1-cp311-cp311-manylinux_2_26_aarch64 (--platform manylinux_2_28_aarch64).
-ARM64_WHEELS = frozenset({"nh3", "markupsafe", "pillow", "pillow-heif"})
+# pi_heif-1.4.0 manylinux aarch64 (--platform manylinux_2_28_aarch64).
+ARM64_WHEELS = frozenset({"nh3", "markupsafe", "pillow", "pi-heif"})

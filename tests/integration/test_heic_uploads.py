@@ -1,5 +1,5 @@
 """HEIC/HEIF photos, real samples from pillow-heif's own test images (tests/data/heic/SOURCES.md):
-uploaded by presigned POST on moto, read by pillow-heif in the S3 handler, stored as a JPEG browsers show,
+uploaded by presigned POST on moto, read by pi-heif in the S3 handler, stored as a JPEG browsers show,
 without the sample's EXIF, XMP and IPTC (a place name among them), with a thumbnail on the note's list row;
 served under a .jpg name. A truncated HEIC, or a HEIC claimed as a JPEG, is refused with its reason."""
 
@@ -52,7 +52,7 @@ def test_a_heic_photo_is_stored_as_a_jpeg_without_its_metadata(alice, note, samp
 
 
 def test_the_sample_does_carry_the_metadata_that_must_go():
-    from pillow_heif import register_heif_opener
+    from pi_heif import register_heif_opener
 
     register_heif_opener()
     body = (DATA / "L_exif_xmp_iptc.heic").read_bytes()

@@ -1,4 +1,4 @@
-"""The pages' cold start does not load what attachments need only when used: Pillow and pillow-heif (the S3
+"""The pages' cold start does not load what attachments need only when used: Pillow and pi-heif (the S3
 handler's), the S3 plumbing and the handler itself. A fresh process, as Lambda's: Django set up, the URLconf and the template
 engine (which imports every template tag module) loaded."""
 
@@ -19,7 +19,7 @@ from django.template import engines
 from django.urls import get_resolver
 get_resolver().url_patterns
 engines["django"].engine.template_libraries
-print(sorted(m for m in ("PIL", "pillow_heif", "console.aws.s3", "notes.upload_events", "notes.file_check",
+print(sorted(m for m in ("PIL", "pi_heif", "console.aws.s3", "notes.upload_events", "notes.file_check",
                          "notes.attachment_services")
              if m in sys.modules))
 """

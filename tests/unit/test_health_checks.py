@@ -245,7 +245,7 @@ def test_a_fact_not_read_is_unknown_with_why():
 
 
 def test_the_shipped_compiled_packages_follow_the_stages_exclude():
-    """This venv: nh3, MarkupSafe, Pillow and pillow-heif ship compiled modules (all publish arm64 wheels);
+    """This venv: nh3, MarkupSafe, Pillow and pi-heif ship compiled modules (all publish arm64 wheels);
     PyYAML's and charset-normalizer's are dropped by the stage's `exclude`, so they do not count."""
     import json
     from pathlib import Path
@@ -255,6 +255,6 @@ def test_the_shipped_compiled_packages_follow_the_stages_exclude():
     root = Path(__file__).resolve().parents[2]
     exclude = json.loads((root / "zappa_settings.json").read_text())["dev"]["exclude"]
     shipped = compiled_distributions(root / "requirements.txt", exclude)
-    assert shipped == ("markupsafe", "nh3", "pillow", "pillow-heif")
+    assert shipped == ("markupsafe", "nh3", "pi-heif", "pillow")
     assert {"pyyaml", "charset-normalizer"} <= set(compiled_distributions(root / "requirements.txt"))
     assert one("architecture", facts(config=config(architecture="x86_64"), compiled=shipped)).status == c.WARN
