@@ -59,6 +59,7 @@ SORT_KEY_PREFIXES: dict[str, str] = {
     "IDEMP#": "in USER#: the reference to an Idempotency-Key record",
     "RESET#": "in USER#: the reference to a reset link",
     "EMAILCHECK#": "in USER#: the reference to an email address check link",
+    "UNDO#": "in USER#: a bulk action's undo record (notes/bulk_dynamodb.py; a TTL of minutes)",
     "ATT#": "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
     "T#": "in WORDS#: one word of one note",
     "N#": "in WORDS#: a note's manifest",
