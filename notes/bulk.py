@@ -104,20 +104,35 @@ def _repo(repo: NoteRepository | None) -> NoteRepository:
     return repo if repo is not None else wiring.note_repository()
 
 
+@dataclass(frozen=True)
+class Operation:
+    """One note's part of a batch: the action, on the version the client saw (the API's batch mixes actions)."""
+
+    note_id: str
+    version: int
+    action: str
+    label: str = ""
+
+
 def check_request(*, action: str, targets: list[Target], label: str = "") -> str:
     """ValidationError unless the action can run (before anything is read or written); the label as stored."""
-    if action not in ACTIONS:
-        raise ValidationError({"action": f"Choose one of: {', '.join(ACTIONS)}."})
     if not targets:
         raise ValidationError({"notes": "Choose at least one note."})
-    if len({t.note_id for t in targets}) > BULK_MAX:
-        raise ValidationError({"notes": TOO_MANY.format(n=len({t.note_id for t in targets}))})
-    if action in LABEL_ACTIONS:
-        problem = label_problem(label)
-        if problem:
-            raise ValidationError({"label": problem})
-        return label.strip()
-    return ""
+    chosen = len({t.note_id for t in targets})
+    if chosen > BULK_MAX:
+        raise ValidationError({"notes": TOO_MANY.format(n=chosen)})
+    return _checked_label(action, label)
+
+
+def _checked_label(action: str, label: str) -> str:
+    if action not in ACTIONS:
+        raise ValidationError({"action": f"Choose one of: {', '.join(ACTIONS)}."})
+    if action not in LABEL_ACTIONS:
+        return ""
+    problem = label_problem(label)
+    if problem:
+        raise ValidationError({"label": problem})
+    return label.strip()
 
 
 def bulk_apply(
@@ -129,14 +144,28 @@ def bulk_apply(
     repo: NoteRepository | None = None,
     store: BulkStore | None = None,
 ) -> BulkResult:
-    """Apply `action` to each target, each write conditional on the target's version; one undo record for what
-    changed. ValidationError (nothing read or written) for an unknown action, no or too many notes, a bad label."""
+    """Apply `action` to each target (a note chosen twice counts once), each write conditional on the target's
+    version; one undo record for what changed. ValidationError (nothing read or written) for an unknown action,
+    no or too many notes, a bad label."""
     label = check_request(action=action, targets=targets, label=label)
+    unique = dict((t.note_id, t) for t in targets).values()
+    operations = [Operation(t.note_id, t.version, action, label) for t in unique]
+    result = bulk_run(user_id=user_id, operations=operations, repo=repo, store=store)
+    return BulkResult(action=action, outcomes=result.outcomes, label=label, undo_id=result.undo_id)
+
+
+def bulk_run(
+    *, user_id: str, operations: list[Operation], repo: NoteRepository | None = None, store: BulkStore | None = None
+) -> BulkResult:
+    """A batch of operations, each on its own note (at most BULK_MAX, each note once), each write conditional on
+    its version, in the order given; one undo record for what changed. ValidationError (nothing read or written)
+    for a bad batch, naming the operation."""
+    check_batch(operations)
     repository = _repo(repo)
     outcomes: list[Outcome] = []
     steps: list[UndoStep] = []
-    for target in dict((t.note_id, t) for t in targets).values():
-        outcome, step = _apply_one(repository, user_id, action, target, label)
+    for op in operations:
+        outcome, step = _apply_one(repository, user_id, op.action, Target(op.note_id, op.version), op.label.strip())
         outcomes.append(outcome)
         if step is not None:
             steps.append(step)
@@ -145,7 +174,23 @@ def bulk_apply(
         undo_id = secrets.token_urlsafe(16)
         expires = int(time.time()) + UNDO_SECONDS
         _store(store).put_undo(user_id=user_id, undo_id=undo_id, steps=steps, expires_at=expires)
-    return BulkResult(action=action, outcomes=outcomes, label=label, undo_id=undo_id)
+    return BulkResult(action="batch", outcomes=outcomes, undo_id=undo_id)
+
+
+def check_batch(operations: list[Operation]) -> None:
+    if not operations:
+        raise ValidationError({"operations": "Send at least one operation."})
+    if len(operations) > BULK_MAX:
+        raise ValidationError({"operations": TOO_MANY.format(n=len(operations))})
+    seen: set[str] = set()
+    for i, op in enumerate(operations):
+        try:
+            _checked_label(op.action, op.label)
+        except ValidationError as exc:
+            raise ValidationError({f"operations[{i}].{k}": v for k, v in exc.errors.items()}) from None
+        if op.note_id in seen:
+            raise ValidationError({f"operations[{i}].id": "Each note may appear once in a batch."})
+        seen.add(op.note_id)
 
 
 def _apply_one(
