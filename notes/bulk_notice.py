@@ -17,18 +17,27 @@ def _notes(n: int) -> str:
     return f"{n} note{'s' if n != 1 else ''}"
 
 
+def _already(action: str, n: int) -> str:
+    """Notes the action left as they were since they were so already."""
+    if action == "add_label":
+        return f"{_notes(n)} had it already."
+    if action == "remove_label":
+        return f"{_notes(n)} did not have it."
+    return f"{_notes(n)} {'was' if n == 1 else 'were'} so already."
+
+
 def message(result: BulkResult) -> dict[str, object]:
     """{"text": what happened, "refused": [titles], "more": refused beyond those, "undo": id or ""}."""
     done, unchanged = result.count(DONE), result.count(UNCHANGED)
     if result.undone:
-        text = f"Undone: {_notes(done)} put back as they were."
+        text = f"Undone: {_notes(done)} put back as {'it was' if done == 1 else 'they were'}."
     else:
         words = DONE_WORDS[result.action]
         if result.action in ("add_label", "remove_label"):
             words = f"{words} “{result.label}”"
         text = f"{_notes(done)} {words}."
         if unchanged:
-            text += f" {_notes(unchanged)} already {'had it' if 'label' in result.action else 'were so'}."
+            text += f" {_already(result.action, unchanged)}"
     refused = [o for o in result.outcomes if o.status in (CONFLICT, MISSING)]
     titles = [o.title or "A note that is no longer there" for o in refused]
     return {
