@@ -35,7 +35,7 @@ def _operation(i: int, raw: object) -> bulk.Operation:
         errors[f"{where}.version"] = "The version of the note you saw: a whole number of at least 1."
     if not isinstance(action, str) or action not in bulk.ACTIONS:
         errors[f"{where}.action"] = f"One of: {', '.join(bulk.ACTIONS)}."
-    if label is not None:  # checked whatever the action, as the document states it
+    if "label" in raw:  # checked whatever the action (null too), as the document states it
         problem = label_problem(label)
         if problem:
             errors[f"{where}.label"] = problem

@@ -88,6 +88,7 @@ def test_101_operations_are_refused_with_a_clear_message_and_nothing_changes(ali
         ([{"id": "a" * 32, "version": 0, "action": "pin"}], "operations[0].version"),
         ([{"id": "a" * 32, "version": 1, "action": "explode"}], "operations[0].action"),
         ([{"id": "a" * 32, "version": 1, "action": "add_label"}], "operations[0].label"),
+        ([{"id": "a" * 32, "version": 1, "action": "pin", "label": None}], "operations[0].label"),  # schemathesis
         ([{"id": "a" * 32, "version": 1, "action": "pin", "x": 1}], "operations[0].x"),
         (
             [{"id": "a" * 32, "version": 1, "action": "pin"}, {"id": "a" * 32, "version": 1, "action": "unpin"}],
