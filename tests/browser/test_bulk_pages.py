@@ -74,7 +74,7 @@ def test_the_list_with_a_selection_and_the_labels_page_pass_axe_and_are_shot(wid
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"bulk-list-{width}.png"), full_page=True)
 
-    page.get_by_role("button", name="Apply").last.click()
+    page.get_by_role("button", name="Change ticked notes").click()
     expect(page.locator("#flash")).to_contain_text("2 notes labelled “weekend”.")
     expect(page.get_by_role("button", name="Undo")).to_be_visible()
     axe_clean(page, "list after a bulk action, with Undo")
@@ -106,7 +106,7 @@ def test_select_all_and_shift_click_choose_with_javascript_and_undo_puts_everyth
     expect(page.locator("[data-bulk-count]")).to_have_text("4 notes chosen.")
     expect(select_all).to_have_js_property("indeterminate", True)
     page.get_by_label("With the ticked notes").select_option("archive")
-    page.get_by_role("button", name="Apply").last.click()
+    page.get_by_role("button", name="Change ticked notes").click()
     expect(page.locator("#flash")).to_contain_text("4 notes archived.")
     expect(page.locator("#note-list > li h2")).to_have_text([TITLES[0], TITLES[5]])
     page.get_by_role("button", name="Undo").click()
@@ -130,7 +130,7 @@ def test_a_note_changed_meanwhile_is_named_and_the_others_apply(javascript, new_
         user_id=alice.id, note_id=notes["Groceries"].id, expected_version=1, data={"title": "Groceries (edited)"}
     )
     page.get_by_label("With the ticked notes").select_option("pin")
-    page.get_by_role("button", name="Apply").last.click()
+    page.get_by_role("button", name="Change ticked notes").click()
     flash = page.locator("#flash")
     expect(flash).to_contain_text("1 note pinned.")
     expect(flash).to_contain_text("“Groceries (edited)”")
@@ -156,7 +156,7 @@ def test_without_javascript_101_notes_are_refused_keeping_the_choice_and_the_lab
         for (let i = 0; i < 95; i++) { const box = document.createElement('input'); box.type = 'hidden';
           box.name = 'note'; box.value = i.toString(16).padStart(32, '0') + ':1'; form.append(box); } }"""
     )
-    page.get_by_role("button", name="Apply").last.click()
+    page.get_by_role("button", name="Change ticked notes").click()
     expect(page.get_by_role("alert")).to_contain_text("Choose at most 100 notes for one action (you chose 101)")
     expect(page.get_by_label("Label (to add or remove)")).to_have_value("my typed label")
     expect(page.locator("input.bulk-pick:checked")).to_have_count(len(TITLES))

@@ -126,3 +126,18 @@ def test_it_needs_csrf_and_a_signed_in_user(alice, client_for):
 def test_a_forged_flash_is_ignored(alice, client_for):
     page = text(client_for(alice).get("/notes/?bulk=eyJ0ZXh0IjoiSGFja2VkIn0:forged"))
     assert "Hacked" not in page
+
+
+def test_the_archive_offers_unarchive_and_a_refusal_there_re_renders_the_archive(alice, client_for):
+    client = client_for(alice)
+    kept = make_note(alice, title="Old receipts", archived=True)
+    page = text(client.get("/notes/archive/"))
+    assert '<option value="unarchive">Unarchive</option>' in page
+    assert f'value="{kept.id}:1" form="bulk-form"' in page
+    refused = client.post(
+        "/notes/bulk", {"action": "add_label", "label": "", "note": pick(kept), "next": "/notes/archive/"}
+    )
+    assert refused.status_code == 400
+    assert "<h1" in text(refused) and "Archive</h1>" in text(refused)
+    client.post("/notes/bulk", {"action": "unarchive", "note": pick(kept), "next": "/notes/archive/"})
+    assert stored(alice, kept).archived is False
