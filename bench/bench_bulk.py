@@ -140,8 +140,9 @@ def _run() -> None:
         per_note = (big - small) / (TOUCHED[1] - TOUCHED[0])
         print(f"  {name}: {small - TOUCHED[0] * per_note:.1f} units once + {per_note:.2f} per note touched")
     print(
-        "  each note: one strongly consistent GetItem and one conditional UpdateItem (the trash: the same); the "
-        "undo record one PutItem, the Undo one DeleteItem and one UpdateItem per note."
+        "  each note: one strongly consistent GetItem (the values the Undo puts back) and one conditional UpdateItem; "
+        "a move to the trash, the UpdateItem only; the undo record one PutItem; the Undo one DeleteItem, then one "
+        "UpdateItem per note."
     )
 
 

@@ -6,8 +6,8 @@ note is changed whole or not at all, and a note changed meanwhile is refused and
 others apply. The previous values of what changed go in one short-lived undo record (BulkStore); the undo is
 conditional too, on the version the action left. A request over BULK_MAX, or with a bad label, changes nothing.
 
-The cost grows with the notes selected (one strongly consistent read and one write each), never with the notes
-the user has. The store's DynamoDB adapter is notes/bulk_dynamodb.py, the fake tests/fakes.py.
+The cost grows with the notes selected (a strongly consistent read and a write each; a move to the trash, the
+write only), never with the notes the user has. The store's DynamoDB adapter is notes/bulk_dynamodb.py, the fake tests/fakes.py.
 """
 
 from __future__ import annotations
@@ -201,12 +201,12 @@ def _apply_one(
         if action == "restore":
             note = services.note_restore(user_id=user_id, note_id=note_id, repo=repo)
             return _done(note), UndoStep(note_id, "trash", note.version)
-        current = repo.get(user_id=user_id, note_id=note_id)
-        if current.version != version:
-            raise VersionConflict(expected=version, current=current)
-        if action == "trash":
+        if action == "trash":  # conditional on the version itself: no read needed
             trashed = services.note_delete(user_id=user_id, note_id=note_id, expected_version=version, repo=repo)
             return _done(trashed.note), UndoStep(note_id, "restore", trashed.note.version)
+        current = repo.get(user_id=user_id, note_id=note_id)  # what the undo puts back
+        if current.version != version:
+            raise VersionConflict(expected=version, current=current)
         changes = _changes(current, action, label)
         if not changes:
             return Outcome(note_id, UNCHANGED, current.title, current.version), None
