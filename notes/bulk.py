@@ -12,6 +12,7 @@ write only), never with the notes the user has. The store's DynamoDB adapter is 
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from collections.abc import Callable
@@ -19,11 +20,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from console.aws.errors import StoreUnavailable
+
 from notes import services, wiring
 from notes.bulk_store import BulkStore, UndoStep
 from notes.domain import Note, NoteNotFound, ValidationError, VersionConflict, label_key, label_problem
 from notes.idempotency import IdempotencyKeyReused, fingerprint
 from notes.repository import NoteRepository
+
+log = logging.getLogger(__name__)
 
 BULK_MAX = 100
 UNDO_SECONDS = 15 * 60  # how long an action's Undo is offered
@@ -169,12 +174,21 @@ def bulk_run(
         outcomes.append(outcome)
         if step is not None:
             steps.append(step)
-    undo_id = None
-    if steps:
-        undo_id = secrets.token_urlsafe(16)
-        expires = int(time.time()) + UNDO_SECONDS
-        _store(store).put_undo(user_id=user_id, undo_id=undo_id, steps=steps, expires_at=expires)
-    return BulkResult(action="batch", outcomes=outcomes, undo_id=undo_id)
+    return BulkResult(action="batch", outcomes=outcomes, undo_id=_keep_undo(_store(store), user_id, steps))
+
+
+def _keep_undo(store: BulkStore, user_id: str, steps: list[UndoStep]) -> str | None:
+    """The undo record's id; None when nothing changed, or when the store failed to keep it: the notes are
+    changed by then, so the answer says what changed (with no Undo) rather than an outage that changed nothing."""
+    if not steps:
+        return None
+    undo_id = secrets.token_urlsafe(16)
+    try:
+        store.put_undo(user_id=user_id, undo_id=undo_id, steps=steps, expires_at=int(time.time()) + UNDO_SECONDS)
+    except StoreUnavailable as exc:
+        log.error("bulk action applied to %d notes but its undo record was not kept: %s", len(steps), exc)
+        return None
+    return undo_id
 
 
 def check_batch(operations: list[Operation]) -> None:

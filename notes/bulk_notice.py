@@ -38,6 +38,8 @@ def message(result: BulkResult) -> dict[str, object]:
         text = f"{_notes(done)} {words}."
         if unchanged:
             text += f" {_already(result.action, unchanged)}"
+        if done and not result.undo_id:
+            text += " It cannot be undone: the notes store did not keep the undo."
     refused = [o for o in result.outcomes if o.status in (CONFLICT, MISSING)]
     titles = [o.title or "A note that is no longer there" for o in refused]
     return {

@@ -169,3 +169,21 @@ def test_an_answer_is_kept_per_key_replayed_for_the_same_body_and_refused_for_an
     with pytest.raises(IdempotencyKeyReused):
         bulk.answer_once(user_id=ALICE, key="k", body={"a": 2}, run=once, store=store)
     assert bulk.answer_once(user_id=BOB, key="k", body={"a": 1}, run=once, store=store) == ({"results": 2}, False)
+
+
+def test_when_the_undo_record_is_not_kept_the_result_still_says_what_changed(repo):
+    from console.aws.errors import StoreUnavailable
+    from notes import bulk_notice
+
+    class DownStore(InMemoryBulkStore):
+        def put_undo(self, **_):
+            raise StoreUnavailable("DynamoDB is down", code="ServiceUnavailable")
+
+    a = add(repo, "a")
+    result = run(repo, DownStore(), "pin", [a])
+    assert (result.outcomes[0].status, result.undo_id) == (bulk.DONE, None)
+    assert repo.get(user_id=ALICE, note_id=a.id).pinned is True
+    assert (
+        bulk_notice.message(result)["text"]
+        == "1 note pinned. It cannot be undone: the notes store did not keep the undo."
+    )
