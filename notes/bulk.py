@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from console.aws.errors import StoreUnavailable
-
 from notes import services, wiring
 from notes.bulk_store import BulkStore, UndoStep
 from notes.domain import Note, NoteNotFound, ValidationError, VersionConflict, label_key, label_problem
