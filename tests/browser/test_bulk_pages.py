@@ -161,3 +161,26 @@ def test_without_javascript_101_notes_are_refused_keeping_the_choice_and_the_lab
     expect(page.get_by_label("Label (to add or remove)")).to_have_value("my typed label")
     expect(page.locator("input.bulk-pick:checked")).to_have_count(len(TITLES))
     assert all(state(alice, n).labels == tuple(n.labels) for n in notes.values())
+
+
+def test_the_trash_restores_the_ticked_notes_without_javascript_and_passes_axe_at_390(new_context, sign_in):
+    alice = _make_user("alice")
+    notes = seed(alice)
+    for title in ("Groceries", "Call the plumber", "Trip to Lisbon"):
+        services.note_delete(user_id=alice.id, note_id=notes[title].id, expected_version=1)
+    viewport = {"width": 390, "height": 844}
+    checked = signed_in_page(new_context, sign_in, alice, bypass_csp=True, viewport=viewport)  # axe needs scripts
+    checked.goto("/notes/trash/")
+    pick(checked, "Groceries")
+    axe_clean(checked, "trash with a bulk selection")
+
+    page = signed_in_page(new_context, sign_in, alice, java_script_enabled=False, viewport=viewport)
+    page.goto("/notes/trash/")
+    pick(page, "Groceries")
+    pick(page, "Trip to Lisbon")
+    expect(page.get_by_label("With the ticked notes")).to_have_value("restore")
+    page.get_by_role("button", name="Change ticked notes").click()
+    expect(page.locator("#flash")).to_contain_text("2 notes restored.")
+    assert [t.note.title for t in services.trash_list(user_id=alice.id)] == ["Call the plumber"]
+    checked.goto(page.url)
+    axe_clean(checked, "trash after a bulk restore, with Undo")
