@@ -22,6 +22,7 @@ QUICK = {
     "BENCH_REQUESTS": "20",  # requests per page
     "BENCH_MEMORY_REQUESTS": "200",  # the warm mixed workload (half, then the rest)
     "BENCH_BIG_NOTES": "2000",  # the "big" user of the read-unit rows
+    "BENCH_BULK_NOTES": "1000",  # the user with many notes of the bulk action rows
 }
 
 

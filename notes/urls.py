@@ -16,6 +16,7 @@ _view = partial(lazy_view, "notes.views")
 _transfer_view = partial(lazy_view, "notes.transfer_views")
 _writing_view = partial(lazy_view, "notes.writing_views")
 _attachment_view = partial(lazy_view, "notes.attachment_views")
+_bulk_view = partial(lazy_view, "notes.bulk_views")
 
 
 class NoteIdConverter:
@@ -48,6 +49,8 @@ urlpatterns = [
     path("export/notes.zip", _transfer_view("export_markdown"), name="export_markdown"),
     path("import/", _transfer_view("import_page"), name="import"),
     path("trash/empty", _view("trash_empty"), name="trash_empty"),
+    path("bulk", _bulk_view("bulk_action"), name="bulk"),
+    path("bulk/undo", _bulk_view("bulk_undo"), name="bulk_undo"),
     path("<note_id:note_id>/", _view("note_detail"), name="detail"),
     path("<note_id:note_id>/edit", _view("note_edit"), name="edit"),
     path("<note_id:note_id>/delete", _view("note_delete_page"), name="delete"),

@@ -29,8 +29,9 @@ from console.aws.errors import StoreUnavailable
 from console.errors import answer_outages_with, store_failure_keeping_input
 from console.web.htmx_request import HtmxHttpRequest
 from console.web.integers import parse_int
+from notes import bulk_notice, services
 from notes import query as notes_query
-from notes import services
+from notes.bulk import ACTION_NAMES, BULK_MAX
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     DEFAULT_CATEGORY,
@@ -59,7 +60,10 @@ _CLIENT_TOKEN_RE = re.compile(NOTE_ID_PATTERN)  # a client token is made like an
 _NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 _TEXT_FIELDS = frozenset(spec.name for spec in FIELDS if spec.type is str)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
-_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied", "captured"})
+_NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied", "captured", "bulk"})
+# The bulk actions the list and the archive offer (restore is the trash page's), in the menu's order.
+BULK_CHOICES = ("pin", "unpin", "add_label", "remove_label", "complete", "archive", "trash")
+BULK_CHOICES_ARCHIVE = ("unarchive", "pin", "unpin", "add_label", "remove_label", "complete", "trash")
 
 
 # --- helpers every view goes through ---------------------------------------------------------
@@ -239,9 +243,17 @@ def _filter_query(shown: dict[str, Any], *, without_label: str | None = None) ->
 @_signed_in
 @require_safe
 def note_list(request: HtmxHttpRequest, *, archive: bool = False) -> HttpResponse:
-    filters, shown = _filters_from(request.GET, archive=archive)
+    return render_list(request, request.GET, archive=archive, here=request.get_full_path())
+
+
+def render_list(
+    request: HtmxHttpRequest, params: QueryDict, *, archive: bool, here: str, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The list (or the archive) as `params` ask, for the page at `here`; `extra` goes into the context (a bulk
+    action refused, with what was chosen, re-renders the page it was made on)."""
+    filters, shown = _filters_from(params, archive=archive)
     list_url = reverse("notes:archive" if archive else "notes:list")
-    cursor = request.GET.get("cursor") or None
+    cursor = params.get("cursor") or None
     filter_query = _filter_query(shown)
     context: dict[str, Any] = {
         "archive": archive,
@@ -256,9 +268,14 @@ def note_list(request: HtmxHttpRequest, *, archive: bool = False) -> HttpRespons
         "label_max": LABEL_MAX_CHARS,
         "search_help": notes_query.HELP,
         "cursor": cursor,
-        "next_url": _without_notice(request.get_full_path()),
-        "deleted_id": _note_id_param(request.GET.get("deleted")),
-        "restored_id": _note_id_param(request.GET.get("restored")),
+        "next_url": _without_notice(here),
+        "deleted_id": _note_id_param(params.get("deleted")),
+        "restored_id": _note_id_param(params.get("restored")),
+        "bulk_done": bulk_notice.decode(request.user.id, params.get(bulk_notice.PARAM, "")),
+        "bulk_max": BULK_MAX,
+        "bulk_actions": [(a, ACTION_NAMES[a]) for a in (BULK_CHOICES_ARCHIVE if archive else BULK_CHOICES)],
+        "bulk_selected": frozenset(),
+        **extra,
     }
     partial = request.htmx and not request.htmx.history_restore_request
     try:
@@ -290,7 +307,7 @@ def note_list(request: HtmxHttpRequest, *, archive: bool = False) -> HttpRespons
         template = "notes/_results.html"
     else:
         template = "notes/list.html"
-    response = render(request, template, context)
+    response = render(request, template, context, status=status)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
 
@@ -512,14 +529,25 @@ def _toggle_refused(request: HtmxHttpRequest, note: Note, next_url: str, notice:
 @_signed_in
 @require_safe
 def trash_page(request: HttpRequest) -> HttpResponse:
+    return trash_page_response(request)
+
+
+def trash_page_response(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The trash; `extra` goes into the context (a bulk restore refused, with what was chosen)."""
     trashed = services.trash_list(user_id=request.user.id)
     context = {
         "trashed": trashed,
         "restored_id": _note_id_param(request.GET.get("restored")),
         "erased": request.GET.get("erased") == "1",
         "emptied": _count_param(request.GET.get("emptied")),
+        "bulk_done": bulk_notice.decode(request.user.id, request.GET.get(bulk_notice.PARAM, "")),
+        "bulk_max": BULK_MAX,
+        "bulk_actions": [("restore", ACTION_NAMES["restore"])],
+        "bulk_selected": frozenset(),
+        "next_url": reverse("notes:trash"),
+        **extra,
     }
-    return render(request, "notes/trash.html", context)
+    return render(request, "notes/trash.html", context, status=status)
 
 
 @_signed_in

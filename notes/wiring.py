@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from notes.attachments import AttachmentRepository
+from notes.bulk_store import BulkStore
 from notes.repository import NoteRepository
 
 
@@ -14,6 +15,13 @@ def note_repository() -> NoteRepository:
     from notes.dynamodb_repository import DynamoDBNoteRepository
 
     return DynamoDBNoteRepository()
+
+
+@lru_cache(maxsize=1)
+def bulk_store() -> BulkStore:
+    from notes.bulk_dynamodb import DynamoDBBulkStore
+
+    return DynamoDBBulkStore()
 
 
 @lru_cache(maxsize=1)

@@ -59,6 +59,7 @@ SORT_KEY_PREFIXES: dict[str, str] = {
     table_keys.IDEMP: "in USER#: the reference to an Idempotency-Key record",
     table_keys.RESET: "in USER#: the reference to a reset link",
     table_keys.EMAILCHECK: "in USER#: the reference to an email address check link",
+    table_keys.UNDO: "in USER#: a bulk action's undo record (notes/bulk_dynamodb.py; a TTL of minutes)",
     table_keys.ATT: "in USER#: an attachment of a note (ATT#<note id>#<attachment id>; its file is in S3)",
     table_keys.TERM: "in WORDS#: one word of one note",
     table_keys.MANIFEST: "in WORDS#: a note's manifest",

@@ -26,6 +26,7 @@ NOTE_END = "NOTE$"  # sorts after every NOTE#... key: the high end of a BETWEEN 
 HIST = "HIST#"
 IDEMP = "IDEMP#"
 ATT = "ATT#"
+UNDO = "UNDO#"
 TERM = "T#"
 MANIFEST = "N#"
 LABEL = "L#"
@@ -115,6 +116,10 @@ def reset_sk(secret_hash: str) -> str:
 
 def emailcheck_sk(secret_hash: str) -> str:
     return f"{EMAILCHECK}{secret_hash}"
+
+
+def undo_sk(undo_id: str) -> str:
+    return f"{UNDO}{undo_id}"
 
 
 def attachment_sk(rest: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from notes.api import openapi_attachments, openapi_transfer
+from notes.api import openapi_attachments, openapi_bulk, openapi_transfer
 from notes.api.input import (
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,
@@ -762,7 +762,7 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
             },
             "servers": [{"url": server_url or "/"}],
             "security": _SECURITY,
-            "paths": {**_paths(), **openapi_attachments.paths(), **openapi_transfer.paths()},
+            "paths": {**_paths(), **openapi_bulk.paths(), **openapi_attachments.paths(), **openapi_transfer.paths()},
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {
@@ -778,9 +778,24 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                         "description": "The browser session; unsafe methods also need the X-CSRFToken header.",
                     },
                 },
-                "schemas": {**_SCHEMAS, **openapi_attachments.SCHEMAS, **openapi_transfer.SCHEMAS},
-                "parameters": {**_PARAMETERS, **openapi_attachments.PARAMETERS, **openapi_transfer.PARAMETERS},
-                "responses": {**_RESPONSES, **openapi_attachments.RESPONSES, **openapi_transfer.RESPONSES},
+                "schemas": {
+                    **_SCHEMAS,
+                    **openapi_bulk.SCHEMAS,
+                    **openapi_attachments.SCHEMAS,
+                    **openapi_transfer.SCHEMAS,
+                },
+                "parameters": {
+                    **_PARAMETERS,
+                    **openapi_bulk.PARAMETERS,
+                    **openapi_attachments.PARAMETERS,
+                    **openapi_transfer.PARAMETERS,
+                },
+                "responses": {
+                    **_RESPONSES,
+                    **openapi_bulk.RESPONSES,
+                    **openapi_attachments.RESPONSES,
+                    **openapi_transfer.RESPONSES,
+                },
             },
         }
     )

@@ -17,11 +17,15 @@ _api = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _public = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
 _attachments = partial(lazy_view, "notes.api.attachments", csrf_exempt=True)
+_bulk = partial(lazy_view, "notes.api.bulk", csrf_exempt=True)
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),
     path("openapi.json", _public("openapi_document"), name="api-openapi"),
     path("notes", _api("notes_collection"), name="api-notes"),
+    # Before notes/<id>: "bulk" is not a note id.
+    path("notes/bulk", _bulk("bulk_collection"), name="api-notes-bulk"),
+    path("notes/bulk/undo", _bulk("bulk_undo"), name="api-notes-bulk-undo"),
     path("notes/<str:note_id>", _api("note_item"), name="api-note"),
     path("notes/<str:note_id>/history", _api("note_history"), name="api-note-history"),
     path(

@@ -4,6 +4,7 @@ tokens), attachment_repository.py, and the notes' protocols in note_stores.py (o
 
 from tests.fakes.account_repositories import InMemoryTokenRepository, InMemoryUserRepository
 from tests.fakes.attachment_repository import InMemoryAttachmentRepository
+from tests.fakes.bulk_store import InMemoryBulkStore
 from tests.fakes.note_stores import (
     InMemoryExportReader,
     InMemoryHistoryStore,
@@ -17,6 +18,7 @@ from tests.fakes.note_stores import (
 
 __all__ = [
     "InMemoryAttachmentRepository",
+    "InMemoryBulkStore",
     "InMemoryExportReader",
     "InMemoryHistoryStore",
     "InMemoryIdempotencyStore",

@@ -55,7 +55,8 @@ def test_every_key_prefix_in_the_code_is_in_the_one_list():
 def alice_with_everything(alice, bob, client_for, bucket):
     """alice with something under every prefix: notes (live, trashed, edited, with history, labelled, pinned,
     archived) and their search index (words, labels, flags), API tokens, sessions, an Idempotency-Key record, an unused reset link, a known sign-in address,
-    failed sign-ins, failed password checks, an email address and its check, and an attachment."""
+    failed sign-ins, failed password checks, an email address and its check, an attachment and a bulk action's
+    undo record."""
     from notes import wiring
 
     repo = wiring.note_repository()
@@ -92,6 +93,11 @@ def alice_with_everything(alice, bob, client_for, bucket):
     attachment_start(
         user_id=alice.id, note_id=note.id, data={"name": "plan.pdf", "content_type": "application/pdf", "size": 10}
     )
+    # A bulk action's undo record.
+    from notes import bulk
+
+    live = services.note_create(user_id=alice.id, data={"title": "to pin"})
+    assert bulk.bulk_apply(user_id=alice.id, action="pin", targets=[bulk.Target(live.id, live.version)]).undo_id
     bobs = services.note_create(user_id=bob.id, data={"title": "Bob's", "content": "walrus"})
     repo.index_note(bobs)
     return browser

@@ -38,6 +38,8 @@ def test_the_document_is_valid_openapi_3_and_public(aws):
         "startAttachmentUpload",
         "getAttachment",
         "deleteAttachment",
+        "bulkNotes",
+        "undoBulkNotes",
     }
     assert "trash" in document["paths"]["/notes/{id}"]["delete"]["description"]
 
