@@ -42,8 +42,11 @@ $(AXE_JS):
 
 axe: $(AXE_JS)
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist; a test file stays on one worker, so its module fixtures
+# are made once). TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser axe
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # ruff (lint and format), the import-linter contracts in pyproject.toml (layers, no cycles), parliament on the
 # IAM policies, the check that every path the docs name exists, and the house rules a source check can keep
