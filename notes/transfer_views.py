@@ -20,7 +20,17 @@ from notes.transfer_http import BadPart, download, part_range, part_url, rest_ur
 from notes.views import _signed_in, _store_unavailable, _unavailable_response
 
 _RESULT_SALT = "notes.import-result"
-_RESULT_FIELDS = ("formats", "found", "created", "already", "left_out", "attachments", "remaining")
+_RESULT_FIELDS = (
+    "formats",
+    "found",
+    "created",
+    "already",
+    "attachments",
+    "remaining",
+    "trashed",
+    "not_kept",
+    "not_kept_total",
+)
 
 
 def _parts(plan_parts: list[exports.ExportPart], name: str) -> list[dict[str, Any]]:
