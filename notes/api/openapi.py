@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from notes.api import openapi_attachments, openapi_transfer
+from notes.api import openapi_attachments, openapi_labels, openapi_transfer
 from notes.api.input import (
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,
@@ -762,7 +762,12 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
             },
             "servers": [{"url": server_url or "/"}],
             "security": _SECURITY,
-            "paths": {**_paths(), **openapi_attachments.paths(), **openapi_transfer.paths()},
+            "paths": {
+                **_paths(),
+                **openapi_labels.paths(),
+                **openapi_attachments.paths(),
+                **openapi_transfer.paths(),
+            },
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {
@@ -778,9 +783,19 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                         "description": "The browser session; unsafe methods also need the X-CSRFToken header.",
                     },
                 },
-                "schemas": {**_SCHEMAS, **openapi_attachments.SCHEMAS, **openapi_transfer.SCHEMAS},
+                "schemas": {
+                    **_SCHEMAS,
+                    **openapi_labels.SCHEMAS,
+                    **openapi_attachments.SCHEMAS,
+                    **openapi_transfer.SCHEMAS,
+                },
                 "parameters": {**_PARAMETERS, **openapi_attachments.PARAMETERS, **openapi_transfer.PARAMETERS},
-                "responses": {**_RESPONSES, **openapi_attachments.RESPONSES, **openapi_transfer.RESPONSES},
+                "responses": {
+                    **_RESPONSES,
+                    **openapi_labels.RESPONSES,
+                    **openapi_attachments.RESPONSES,
+                    **openapi_transfer.RESPONSES,
+                },
             },
         }
     )
