@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from notes import services, wiring
 from accounts.services import token_create
+from notes import services, wiring
 from tests.integration.test_api_notes import assert_error, post
 
 
