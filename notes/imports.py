@@ -21,6 +21,7 @@ import json
 import logging
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from console.aws import deadline
@@ -48,6 +49,8 @@ IMPORT_STOP_MARGIN_SECONDS = 2.0
 _NOTE_SUFFIXES = (".json", ".md")
 
 log = logging.getLogger(__name__)
+# Makes a note's files its attachments: (user_id, note_id, refs, files, report) -> how many were attached.
+Attacher = Callable[..., int]
 
 
 @dataclass
@@ -57,7 +60,7 @@ class ImportResult:
     created: int = 0
     already: int = 0  # imported before, or already this account's
     left_out: int = 0  # deprecated: always 0 (notes of the other app's trash go to the trash: `trashed`)
-    attachments: int = 0  # attachments that were not imported (each is listed in not_kept)
+    attachments: int = 0  # files attached to the imported notes (those refused are listed in not_kept)
     remaining: int = 0  # not done in this request's time: upload the same file again
     trashed: int = 0  # of `created`, put in the trash (they were in the other app's)
     created_ids: list[str] = field(default_factory=list)
@@ -166,6 +169,7 @@ def notes_import(
     repo: NoteRepository | None = None,
     time_budget: float = IMPORT_TIME_BUDGET_SECONDS,
     clock=time.monotonic,
+    attach: Attacher | None = None,
 ) -> ImportResult:
     """Check the whole upload, then create the notes it holds that this account does not have yet.
 
@@ -183,13 +187,6 @@ def notes_import(
         unique.setdefault(candidate.token, candidate)
     candidates = list(unique.values())
     result = ImportResult(formats=reading.formats, found=len(candidates))
-    for candidate in candidates:
-        for ref in candidate.attachments:
-            result.attachments += 1
-            reading.cannot_keep(
-                candidate.source, f"the attachment {ref.name} ({ref.content_type or 'no type'}): not imported"
-            )
-    result.not_kept, result.not_kept_total = _not_kept(reading)
     todo = _not_yet_imported(repo, user_id, candidates, result)
     budget_ends = clock() + time_budget
     box = deadline.TimeBox(margin=IMPORT_STOP_MARGIN_SECONDS)
@@ -198,7 +195,7 @@ def notes_import(
             result.remaining = len(todo) - index
             break
         try:
-            _store(repo, user_id, candidate, result)
+            _store(repo, user_id, candidate, result, reading, attach or _attach)
         except StoreUnavailable as exc:
             if not result.created:
                 raise
@@ -210,7 +207,14 @@ def notes_import(
                 extra={"fields": {"created": result.created, "remaining": result.remaining, "error": str(exc)}},
             )
             break
+    result.not_kept, result.not_kept_total = _not_kept(reading)
     return result
+
+
+def _attach(**kwargs) -> int:
+    from notes.import_attachments import attach_imported  # S3 and the upload's processing: only when needed
+
+    return attach_imported(**kwargs)
 
 
 def _not_yet_imported(
@@ -228,7 +232,14 @@ def _not_yet_imported(
     return todo
 
 
-def _store(repo: NoteRepository, user_id: str, candidate: ImportCandidate, result: ImportResult) -> None:
+def _store(  # noqa: PLR0913 - the import's parts
+    repo: NoteRepository,
+    user_id: str,
+    candidate: ImportCandidate,
+    result: ImportResult,
+    reading: Reading,
+    attach: Attacher,
+) -> None:
     note = Note(
         id=new_note_id(),
         user_id=user_id,
@@ -240,6 +251,15 @@ def _store(repo: NoteRepository, user_id: str, candidate: ImportCandidate, resul
     stored = repo.add(note, client_token=candidate.token)
     result.created += 1
     result.created_ids.append(stored.id)
+    if candidate.attachments:  # before the trash: a file is attached only to a live note
+        attached = attach(
+            user_id=user_id,
+            note_id=stored.id,
+            refs=candidate.attachments,
+            files=reading.files,
+            report=lambda what: reading.cannot_keep(candidate.source, what),
+        )
+        result.attachments += attached
     if candidate.trashed:
         try:
             repo.delete(user_id=user_id, note_id=stored.id, expected_version=stored.version)

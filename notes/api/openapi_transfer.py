@@ -111,7 +111,7 @@ SCHEMAS: dict[str, Any] = {
             "attachments": {
                 "type": "integer",
                 "minimum": 0,
-                "description": "Attachments not imported (each is listed in not_kept).",
+                "description": "Files attached to the imported notes (a file refused is listed in not_kept).",
             },
             "trashed": {
                 "type": "integer",

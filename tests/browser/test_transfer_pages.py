@@ -87,7 +87,9 @@ def test_import_without_javascript_on_a_phone(new_context, sign_in):
     not_kept = page.get_by_role("list", name="What could not be kept")
     expect(not_kept).to_contain_text("Takeout/Keep/good place.json")
     expect(not_kept).to_contain_text("its colour (RED): notes here have no colours")
-    expect(not_kept).to_contain_text("the attachment 1629964333125.746683646.jpeg (image/jpeg): not imported")
+    expect(not_kept).to_contain_text(
+        "the attachment 1629964333125.746683646.jpeg (image/jpeg): its file is not in the upload"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 

@@ -73,7 +73,7 @@ def test_it_imports_a_takeout_zip_of_keep_notes(repo):
     result = notes_import(user_id=ALICE, files=upload("keep/notesnook-takeout2-json-only.zip"), repo=repo)
 
     # 8 JSON notes (the zip's .html, Labels.txt are not notes); two files of one note differ in text.
-    assert (result.formats, result.found, result.created, result.attachments) == (["Keep"], 8, 8, 5)
+    assert (result.formats, result.found, result.created, result.attachments) == (["Keep"], 8, 8, 0)
     stored = list(repo.iter_notes(user_id=ALICE))
     by_title: dict[str, list[Note]] = {}
     for note in stored:
@@ -93,7 +93,7 @@ def test_it_imports_a_takeout_zip_of_keep_notes(repo):
     # The images the notes refer to are not in this zip: each is listed as not kept, under its note's file.
     listed = {item["source"]: item["what"] for item in result.not_kept}
     assert listed["notesnook-takeout2-json-only.zip: Takeout/Keep/draw.json"] == [
-        "the attachment 1629964295873.139657380.png (image/png): not imported"
+        "the attachment 1629964295873.139657380.png (image/png): its file is not in the upload (import the whole zip)"
     ]
 
 
@@ -108,7 +108,7 @@ def test_it_imports_keep_checklists_labels_and_puts_trashed_notes_in_the_trash(r
     ]
     result = notes_import(user_id=ALICE, files=upload(*names), repo=repo)
 
-    assert (result.created, result.trashed, result.attachments) == (6, 1, 1)
+    assert (result.created, result.trashed, result.attachments) == (6, 1, 0)
     notes = notes_of(repo)
     assert notes["Rich checklist note"].content == "- [ ] rich item\n- [x] done item"
     assert notes["Rich checklist note"].labels == ("Rich",)
@@ -186,7 +186,8 @@ def test_what_keep_holds_that_cannot_be_kept_is_listed_per_file(repo):
             "its rich-text formatting (bold, italics, headings): the text is kept as plain text"
         ],
         "obsidian-voice-recording.json": [
-            "the attachment 1690859067849.259766.1353747803.3gp (audio/3gp): not imported"
+            "the attachment 1690859067849.259766.1353747803.3gp (audio/3gp): its file is not in the upload "
+            "(import the whole zip)"
         ],
     }
     assert result.not_kept_total == 4
@@ -419,3 +420,28 @@ def test_problems_are_capped_but_counted():
         read_upload([("notes.json", json.dumps(document).encode())])
 
     assert (len(refused.value.problems), refused.value.total) == (imports.MAX_PROBLEMS_SHOWN, 50)
+
+
+def test_an_export_of_before_labels_with_a_category_still_imports(repo):
+    old = {
+        "format": "notes-console",
+        "version": 1,
+        "notes": [
+            {
+                "id": "b" * 32,
+                "title": "Old",
+                "content": "x",
+                "category": "work",
+                "important": True,
+                "completed": False,
+                "created_at": "2026-01-02T03:04:05.000000Z",
+                "updated_at": "2026-01-02T03:04:05.000000Z",
+                "version": 3,
+            }
+        ],
+    }
+
+    notes_import(user_id=ALICE, files=[("old.json", json.dumps(old).encode())], repo=repo)
+
+    (note,) = repo.iter_notes(user_id=ALICE)
+    assert (note.labels, note.category, note.important) == (("work",), "work", True)
