@@ -44,6 +44,8 @@ def file_of(files: dict[str, bytes], path: str) -> bytes | None:
 
 
 def _refusal(ref: AttachmentRef, data: bytes | None) -> str | None:
+    if not ref.path:
+        return "the export lists it without its file (the Markdown export's zip holds the files)"
     if data is None:
         return "its file is not in the upload (import the whole zip)"
     if ref.content_type.split(";")[0].strip().lower() not in ALLOWED_TYPES:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from notes.domain import TITLE_MAX_CHARS, now_iso
+from notes.export_files import links
 from notes.import_reading import (
     UNTITLED,
     AttachmentRef,
@@ -67,6 +68,16 @@ def read_own_note(where: str, note: object, reading: Reading, attachments: tuple
         reading.problems.append(f"{where}: {exc}")
         return
     values = {k: note[k] for k in OWN_FIELDS if k in note}
+    if not attachments and "attachments" in note:  # the JSON export lists files it does not hold
+        try:
+            attachments = tuple(
+                AttachmentRef(path="", content_type=str(a["content_type"]), name=str(a["name"]))
+                for a in _listed_attachments(note["attachments"], ("name", "content_type", "status"))
+                if a["status"] == "ready"
+            )
+        except NoteProblem as exc:
+            reading.problems.append(f"{where}: {exc}")
+            return
     add_candidate(
         reading,
         where,
@@ -80,7 +91,34 @@ def read_own_note(where: str, note: object, reading: Reading, attachments: tuple
     )
 
 
-def read_markdown(name: str, data: bytes, reading: Reading, attachments: tuple[AttachmentRef, ...] = ()) -> None:
+def _listed_attachments(value: object, keys: tuple[str, ...]) -> list[dict]:
+    if not isinstance(value, list) or not all(
+        isinstance(a, dict) and all(isinstance(a.get(k), str) for k in keys) for a in value
+    ):
+        raise NoteProblem(f'"attachments" must be a list of objects with {", ".join(keys)} as text.')
+    return value
+
+
+def _markdown_attachments(name: str, note: dict[str, object]) -> tuple[AttachmentRef, ...]:
+    """The files the front matter lists, found beside the .md in the same zip (export_files); the links the
+    export appended to the content are taken off."""
+    if "attachments" not in note:
+        return ()
+    entries = _listed_attachments(note.pop("attachments"), ("name", "content_type"))
+    if isinstance(note.get("content"), str):
+        note["content"] = str(note["content"]).removesuffix(links(entries))
+    upload = name.rpartition(": ")[0]
+    return tuple(
+        AttachmentRef(
+            path=f"{upload}: {e['path']}" if upload and isinstance(e.get("path"), str) else "",
+            content_type=e["content_type"],
+            name=e["name"],
+        )
+        for e in entries
+    )
+
+
+def read_markdown(name: str, data: bytes, reading: Reading) -> None:
     """A file of this app's Markdown export: front matter of `key: <JSON value>` lines between "---" lines,
     then the content and one newline (exports.note_markdown)."""
     try:
@@ -104,6 +142,11 @@ def read_markdown(name: str, data: bytes, reading: Reading, attachments: tuple[A
             reading.problems.append(f"{name}: front matter line {number} ({key.strip()[:40]}): {exc}.")
             return
     note["content"] = body.removesuffix("\n")
+    try:
+        attachments = _markdown_attachments(name, note)
+    except NoteProblem as exc:
+        reading.problems.append(f"{name}: {exc}")
+        return
     reading.found("Notes Console")
     read_own_note(name, note, reading, attachments)
 

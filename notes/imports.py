@@ -184,7 +184,11 @@ def notes_import(
     reading = read_upload(files)
     unique: dict[str, ImportCandidate] = {}
     for candidate in reading.candidates:
-        unique.setdefault(candidate.token, candidate)
+        # The same note twice (its JSON and its Markdown export): the one whose files are in the upload.
+        if candidate.token not in unique or _files_found(candidate, reading) > _files_found(
+            unique[candidate.token], reading
+        ):
+            unique[candidate.token] = candidate
     candidates = list(unique.values())
     result = ImportResult(formats=reading.formats, found=len(candidates))
     todo = _not_yet_imported(repo, user_id, candidates, result)
@@ -209,6 +213,10 @@ def notes_import(
             break
     result.not_kept, result.not_kept_total = _not_kept(reading)
     return result
+
+
+def _files_found(candidate: ImportCandidate, reading: Reading) -> int:
+    return sum(1 for ref in candidate.attachments if ref.path in reading.files)
 
 
 def _attach(**kwargs) -> int:

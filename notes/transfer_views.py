@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from console.aws.errors import StoreUnavailable
 from notes import exports, imports
+from notes.attachments import Attachment
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 from notes.views import _signed_in, _store_unavailable, _unavailable_response
 
@@ -87,6 +88,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
         part=part,
         after=after,
         rest_url=rest_url_maker(request, "notes:export_json", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
     )
     return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
 
@@ -100,9 +102,19 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     except StoreUnavailable as exc:
         return _unavailable_response(request, exc)
     chunks = exports.export_markdown_chunks(
-        notes=notes, after=after, rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until)
+        notes=notes,
+        after=after,
+        rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
+        read_file=_file_bytes,
     )
     return download(chunks, content_type=exports.ZIP_TYPE, filename=f"notes-markdown-part-{part}.zip")
+
+
+def _file_bytes(attachment: Attachment) -> bytes:
+    from notes.attachment_services import attachment_bytes  # S3's client: only for an export with files
+
+    return attachment_bytes(attachment=attachment)
 
 
 def uploaded_files(request: HttpRequest) -> list[tuple[str, bytes]]:

@@ -19,6 +19,7 @@ from notes.api.input import (
     QUERY_TEXT_MAX_CHARS,
     VERSION_MAX,
 )
+from notes.attachments import STATUSES
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     CONTENT_MAX_BYTES,
@@ -269,6 +270,32 @@ def _trashed_note_schema() -> dict[str, Any]:
 
 
 _SCHEMAS["TrashedNote"] = _trashed_note_schema()
+
+
+def _exported_note_schema() -> dict[str, Any]:
+    """A note of the JSON export: every field, and its attachments listed (their files are in the zip export)."""
+    schema = deepcopy(_SCHEMAS["Note"])
+    schema["required"] = [*schema["required"], "attachments"]
+    schema["properties"]["attachments"] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "name", "content_type", "size", "status"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "content_type": {"type": "string"},
+                "size": {"type": "integer", "minimum": 0},
+                "status": {"type": "string", "enum": list(STATUSES)},
+            },
+        },
+    }
+    schema["example"] = {**schema["example"], "attachments": []}
+    return schema
+
+
+_SCHEMAS["ExportedNote"] = _exported_note_schema()
 _SCHEMAS["TrashList"] = {
     "type": "object",
     "required": ["notes"],

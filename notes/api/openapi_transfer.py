@@ -69,7 +69,7 @@ SCHEMAS: dict[str, Any] = {
             "version": {"type": "integer", "enum": [1]},
             "exported_at": {"type": "string", "format": "date-time"},
             "part": {"type": "integer", "minimum": 1},
-            "notes": {"type": "array", "items": _ref("schemas", "Note")},
+            "notes": {"type": "array", "items": _ref("schemas", "ExportedNote")},
             "complete": {
                 "type": "boolean",
                 "description": "False if the part grew past its limit since it was planned.",

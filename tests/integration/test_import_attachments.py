@@ -104,3 +104,77 @@ def test_imported_files_count_against_the_quota(alice, bucket, settings):
         "the attachment 1629964295873.139657380.png (image/png): Your storage is full: remove attachments to make room."
     ]
     assert DynamoDBAttachmentRepository().usage(user_id=alice.id) == 170_706
+
+
+# --- this app's own exports ---------------------------------------------------------------------------
+
+
+def _note_with_a_photo(user):
+    """A note with a checked JPEG attached, through the upload's path (presigned POST, S3's event)."""
+    from notes import attachment_services, services, upload_events
+    from tests.integration.attachments_support import s3_event, send_upload
+
+    note = services.note_create(user_id=user.id, data={"title": "Trip", "content": "Day one.", "labels": ["travel"]})
+    body = jpeg_with_gps(size=(200, 150))
+    started = attachment_services.attachment_start(
+        user_id=user.id,
+        note_id=note.id,
+        data={"name": "beach [1].jpg", "content_type": "image/jpeg", "size": len(body)},
+    )
+    send_upload({"url": started.url, "fields": started.fields}, body)
+    upload_events.handle_upload(s3_event(started.fields["key"]))
+    return note, DynamoDBAttachmentRepository().list(user_id=user.id, note_id=note.id)[0]
+
+
+def test_the_json_export_lists_each_notes_attachments(alice, bucket, client_for):
+    note, attachment = _note_with_a_photo(alice)
+
+    exported = json.loads(b"".join(client_for(alice).get("/notes/export/notes.json").streaming_content))
+
+    (entry,) = exported["notes"]
+    assert entry["attachments"] == [
+        {
+            "id": attachment.id,
+            "name": "beach [1].jpg",
+            "content_type": "image/jpeg",
+            "size": attachment.size,
+            "status": "ready",
+        }
+    ]
+
+
+def test_the_markdown_zip_holds_the_files_and_brings_them_back_into_another_account(alice, bob, bucket, client_for):
+    note, attachment = _note_with_a_photo(alice)
+    stored = s3.read(s3.file_key(user_id=alice.id, note_id=note.id, attachment_id=attachment.id))
+
+    zipped = b"".join(client_for(alice).get("/notes/export/notes.zip").streaming_content)
+
+    archive = zipfile.ZipFile(io.BytesIO(zipped))
+    md_name = next(n for n in archive.namelist() if n.endswith(".md"))
+    path = f"attachments/{md_name.removesuffix('.md')}/beach-1.jpg"
+    assert archive.read(path) == stored
+    markdown = archive.read(md_name).decode()
+    assert markdown.endswith(f"Day one.\n\n![beach \\[1\\].jpg]({path})\n")  # the note's Markdown shows it
+    assert '"path": "' + path + '"' in markdown  # and its front matter lists it
+
+    result = notes_import(user_id=bob.id, files=[("notes-markdown-part-1.zip", zipped)])
+
+    assert (result.created, result.attachments, result.not_kept) == (1, 1, [])
+    (copy,) = wiring.note_repository().iter_notes(user_id=bob.id)
+    assert (copy.title, copy.content, copy.labels) == ("Trip", "Day one.", ("travel",))  # the links taken off
+    (again,) = DynamoDBAttachmentRepository().list(user_id=bob.id, note_id=copy.id)
+    assert (again.name, again.content_type, again.status) == ("beach [1].jpg", "image/jpeg", "ready")
+    assert s3.read(s3.file_key(user_id=bob.id, note_id=copy.id, attachment_id=again.id)) == stored
+
+
+def test_a_json_export_imported_says_its_files_are_in_the_zip_export(alice, bob, bucket, client_for):
+    _note_with_a_photo(alice)
+    exported = b"".join(client_for(alice).get("/notes/export/notes.json").streaming_content)
+
+    result = notes_import(user_id=bob.id, files=[("notes-part-1.json", exported)])
+
+    assert (result.created, result.attachments) == (1, 0)
+    assert result.not_kept[0]["what"] == [
+        "the attachment beach [1].jpg (image/jpeg): the export lists it without its file (the Markdown export's "
+        "zip holds the files)"
+    ]

@@ -231,10 +231,10 @@ def test_a_download_that_fails_part_way_is_logged_as_a_500_not_a_200(alice, clie
     make_note(alice, title="Boom")
     real = exports.note_markdown
 
-    def breaks_on_boom(note):
+    def breaks_on_boom(note, files=()):
         if note.title == "Boom":
             raise RuntimeError("cannot write this note")
-        return real(note)
+        return real(note, files)
 
     monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
     response = client_for(alice).get("/notes/export/notes.zip")
