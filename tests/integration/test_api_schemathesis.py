@@ -43,6 +43,9 @@ OPERATIONS = {
     "GET /export/notes.json",
     "GET /export/notes.zip",
     "POST /import",
+    "GET /labels",
+    "POST /labels/rename",
+    "POST /labels/delete",
 }
 
 
@@ -181,7 +184,7 @@ def test_the_api_conforms_to_its_openapi_document(alice, live_api, unique_idempo
                     "include-operation-id": operation,
                     "checks": {"positive_data_acceptance": {"expected-statuses": [*write_statuses, "422"]}},
                 }
-                for operation in ("createNote", "replaceNote", "updateNote")
+                for operation in ("createNote", "replaceNote", "updateNote", "renameLabel", "deleteLabel")
             ),
             {
                 "include-operation-id": "importNotes",

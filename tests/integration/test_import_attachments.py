@@ -8,6 +8,7 @@ import json
 import zipfile
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from console.aws import s3
@@ -178,3 +179,13 @@ def test_a_json_export_imported_says_its_files_are_in_the_zip_export(alice, bob,
         "the attachment beach [1].jpg (image/jpeg): the export lists it without its file (the Markdown export's "
         "zip holds the files)"
     ]
+
+
+def test_the_import_page_says_how_many_files_came_and_which_could_not(alice, bucket, client_for):
+    client = client_for(alice)
+    upload = SimpleUploadedFile("takeout.zip", (DATA / TAKEOUT).read_bytes(), content_type="application/zip")
+
+    page = client.get(client.post("/notes/import/", {"file": upload})["Location"]).content.decode()
+
+    assert "2 notes imported from Keep" in page and "2 files attached to their notes" in page
+    assert "Takeout/Keep/good place.json" in page and "its colour (RED)" in page
