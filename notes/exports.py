@@ -330,8 +330,12 @@ def export_markdown_chunks(
     read_file: Callable[[Attachment], bytes] | None = None,
 ) -> Iterator[bytes]:
     """One part as a zip of Markdown files, a file at a time, each note's attachments beside it (read with
-    `read_file`). Stops before `limit` (base64, as Lambda sends it)."""
-    limit = PART_MAX_BYTES if limit is None else limit
+    `read_file`). Stops before `limit` (base64, as Lambda sends it); by default also before the import's
+    upload limit, so any part can be imported back whole."""
+    if limit is None:
+        from notes.imports import IMPORT_MAX_BYTES
+
+        limit = min(PART_MAX_BYTES, lambda_binary_bytes(IMPORT_MAX_BYTES) - 4)
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # noqa: SIM115 - closed below
     last = after

@@ -253,3 +253,15 @@ def test_a_file_too_big_for_a_part_is_listed_not_included_and_only_ready_files_g
     assert json_part(repo, attachments={note.id: [big, pending, small]})["notes"][0]["attachments"][1]["status"] == (
         "pending"
     )
+
+
+def test_a_zip_part_grown_with_files_stops_before_the_imports_upload_limit(repo):
+    from notes.imports import IMPORT_MAX_BYTES
+
+    notes = [add(repo, title=f"n{i}") for i in range(5)]
+    files = {n.id: [_attachment(n, size=1_080_000)] for n in notes}  # planned before: now 5.4 MB in one part
+
+    body = zip_part(repo, attachments=files, read_file=lambda a: random.Random(a.id).randbytes(a.size))
+
+    assert len(body) <= IMPORT_MAX_BYTES  # the Lambda limit alone would allow 4.4 MB
+    assert "REST.txt" in zipfile.ZipFile(io.BytesIO(body)).namelist()
