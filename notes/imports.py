@@ -273,4 +273,11 @@ def _store(  # noqa: PLR0913 - the import's parts
             repo.delete(user_id=user_id, note_id=stored.id, expected_version=stored.version)
         except NoteError:
             return  # changed or trashed meanwhile (another tab): it stays as it is
+        except StoreUnavailable:
+            # Stored, not trashed: the same file again finds it imported, so say where it is (the next note's
+            # write meets the outage and stops the import, if it lasts).
+            reading.cannot_keep(
+                candidate.source, "its place in the trash: the store stopped answering, so it is among your notes"
+            )
+            return
         result.trashed += 1

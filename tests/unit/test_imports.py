@@ -445,3 +445,23 @@ def test_an_export_of_before_labels_with_a_category_still_imports(repo):
 
     (note,) = repo.iter_notes(user_id=ALICE)
     assert (note.labels, note.category, note.important) == (("work",), "work", True)
+
+
+def test_a_trashed_note_the_store_could_not_trash_is_reported_among_the_notes(repo, monkeypatch):
+    from console.aws.errors import StoreUnavailable
+
+    def outage(**kwargs):
+        raise StoreUnavailable("DynamoDB did not answer")
+
+    monkeypatch.setattr(repo, "delete", outage)
+
+    result = notes_import(user_id=ALICE, files=upload("keep/obsidian-deleted-note.json"), repo=repo)
+
+    assert (result.created, result.trashed, result.remaining) == (1, 0, 0)
+    assert result.not_kept == [
+        {
+            "source": "obsidian-deleted-note.json",
+            "what": ["its place in the trash: the store stopped answering, so it is among your notes"],
+        }
+    ]
+    assert "Deleted note" in notes_of(repo)
