@@ -57,16 +57,17 @@ def _refusal(ref: AttachmentRef, data: bytes | None) -> str | None:
     return None
 
 
-def attach_imported(
+def attach_imported(  # noqa: PLR0913 - the note, its files, and the import's report and clock
     *,
     user_id: str,
     note_id: str,
     refs: tuple[AttachmentRef, ...],
     files: dict[str, bytes],
     report: Callable[[str], None],
+    stop: Callable[[], bool] = lambda: False,
 ) -> int:
-    """Each file as an attachment of the note; what is refused is reported (`report(what)`). Returns how
-    many are attached (ready)."""
+    """Each file as an attachment of the note; what is refused is reported (`report(what)`), and once `stop()`
+    is true (the import's time is up) the rest are reported as not attached. Returns how many are attached."""
     attached = 0
     for ref in refs:
         data = file_of(files, ref.path)
@@ -77,6 +78,9 @@ def attach_imported(
         problem = _refusal(ref, data)
         if problem:
             report(f"the attachment {name} ({ref.content_type or 'no type'}): {problem}")
+            continue
+        if stop():
+            report(f"the attachment {name}: not attached, the import ran out of time (attach it to the note)")
             continue
         content_type = ref.content_type.split(";")[0].strip().lower()
         attachment = Attachment(

@@ -194,12 +194,16 @@ def notes_import(
     todo = _not_yet_imported(repo, user_id, candidates, result)
     budget_ends = clock() + time_budget
     box = deadline.TimeBox(margin=IMPORT_STOP_MARGIN_SECONDS)
+
+    def out_of_time() -> bool:
+        return clock() >= budget_ends or box.up()
+
     for index, candidate in enumerate(todo):
-        if index and (clock() >= budget_ends or box.up()):
+        if index and out_of_time():
             result.remaining = len(todo) - index
             break
         try:
-            _store(repo, user_id, candidate, result, reading, attach or _attach)
+            _store(repo, user_id, candidate, result, reading, attach or _attach, stop=out_of_time)
         except StoreUnavailable as exc:
             if not result.created:
                 raise
@@ -247,6 +251,8 @@ def _store(  # noqa: PLR0913 - the import's parts
     result: ImportResult,
     reading: Reading,
     attach: Attacher,
+    *,
+    stop: Callable[[], bool],
 ) -> None:
     note = Note(
         id=new_note_id(),
@@ -266,6 +272,7 @@ def _store(  # noqa: PLR0913 - the import's parts
             refs=candidate.attachments,
             files=reading.files,
             report=lambda what: reading.cannot_keep(candidate.source, what),
+            stop=stop,
         )
         result.attachments += attached
     if candidate.trashed:

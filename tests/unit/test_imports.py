@@ -465,3 +465,19 @@ def test_a_trashed_note_the_store_could_not_trash_is_reported_among_the_notes(re
         }
     ]
     assert "Deleted note" in notes_of(repo)
+
+
+def test_files_left_when_the_imports_time_is_up_are_reported_not_attached():
+    from notes.import_attachments import attach_imported
+    from notes.import_reading import AttachmentRef
+
+    reported: list[str] = []
+    refs = (AttachmentRef(path="t.zip: Keep/a.png", content_type="image/png", name="a.png"),)
+    files = {"t.zip: Keep/a.png": b"\x89PNG"}
+
+    attached = attach_imported(
+        user_id=ALICE, note_id="n" * 32, refs=refs, files=files, report=reported.append, stop=lambda: True
+    )
+
+    assert attached == 0
+    assert reported == ["the attachment a.png: not attached, the import ran out of time (attach it to the note)"]
