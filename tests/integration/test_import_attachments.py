@@ -49,6 +49,9 @@ def test_a_takeouts_images_become_the_notes_attachments(alice, bucket):
     assert all(key.startswith(("files/", "thumbs/")) and alice.id in key for key in objects())
     assert len(objects()) == 4
     assert [item["what"] for item in result.not_kept] == [["its colour (RED): notes here have no colours"]]
+    again = notes_import(user_id=alice.id, files=[("takeout.zip", (DATA / TAKEOUT).read_bytes())])
+    assert (again.created, again.already, again.attachments) == (0, 2, 0)  # nothing twice, files included
+    assert len(repo.list_for_user(user_id=alice.id)) == 2 and len(objects()) == 4
 
 
 def test_an_imported_photo_loses_its_location_like_an_upload(alice, bucket):
