@@ -210,6 +210,7 @@ KEEP_FIELDS = frozenset(
         "color",
         "annotations",
         "attachments",
+        "sharees",
     }
 )
 _RICH_RE = re.compile(r"font-weight:\s*[6-9]00|font-style:\s*italic|text-decoration:\s*underline|<(b|i|u|h[1-6])\b")
@@ -269,6 +270,12 @@ def _keep_unkept(where: str, note: dict, reading: Reading) -> None:
     html = [note.get("textContentHtml")] + [i.get("textHtml") for i in note.get("listContent") or []]
     if any(isinstance(h, str) and _RICH_RE.search(h) for h in html):
         reading.cannot_keep(where, "its rich-text formatting (bold, italics, headings): the text is kept as plain text")
+    sharees = note.get("sharees")
+    if isinstance(sharees, list) and sharees:
+        count = len(sharees)
+        reading.cannot_keep(
+            where, f"its sharing ({count} {'person' if count == 1 else 'people'}): notes here are private"
+        )
     unknown = sorted(set(note) - KEEP_FIELDS)
     if unknown:
         shown = ", ".join(f'"{k[:40]}"' for k in unknown[:10])

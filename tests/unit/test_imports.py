@@ -481,3 +481,14 @@ def test_files_left_when_the_imports_time_is_up_are_reported_not_attached():
 
     assert attached == 0
     assert reported == ["the attachment a.png: not attached, the import ran out of time (attach it to the note)"]
+
+
+def test_a_shared_keep_note_says_its_sharing_is_not_kept(repo):
+    # No public Takeout sample with people in "sharees" was found; the entries are shaped as other importers' tests
+    # write them (email, isOwner): only their number is used.
+    note = json.loads((DATA / "keep/obsidian-pinned-text-note.json").read_text())
+    note["sharees"] = [{"isOwner": True, "type": "WRITER", "email": "a@example.com"}, {"email": "b@example.com"}]
+
+    result = notes_import(user_id=ALICE, files=[("Shared.json", json.dumps(note).encode())], repo=repo)
+
+    assert result.not_kept == [{"source": "Shared.json", "what": ["its sharing (2 people): notes here are private"]}]
