@@ -142,6 +142,11 @@ def attachment_url(*, attachment: Attachment) -> str | None:
     )
 
 
+def attachment_bytes(*, attachment: Attachment) -> bytes:
+    """A ready file's checked bytes (the export's zip holds them)."""
+    return s3.read(keys_of(attachment)[1])
+
+
 def attachment_thumbnail_url(*, attachment: Attachment) -> str | None:
     if attachment.status != READY or not attachment.thumbnail:
         return None
@@ -195,6 +200,7 @@ __all__ = [
     "AttachmentNotFound",
     "QuotaExceeded",
     "Upload",
+    "attachment_bytes",
     "attachment_delete",
     "attachment_get",
     "attachment_list",

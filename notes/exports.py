@@ -23,10 +23,12 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from notes.attachments import Attachment
 from notes.domain import Note, now_iso
+from notes.export_files import ExportedFile, entries_of, exported_files, front_matter_line, links
 from notes.repository import ExportReader
 from notes.stamps import normal_stamp, zip_date_time
 
@@ -57,11 +59,36 @@ _ZIP_ENTRY_OVERHEAD = 92
 _ZIP_END_RECORD = 22
 
 
-def note_export_json(note: Note) -> dict[str, object]:
+Attachments = Mapping[str, Sequence[Attachment]]  # a user's attachments by note id
+_NONE: Attachments = {}
+
+
+def attachment_export_json(attachment: Attachment) -> dict[str, object]:
+    return {
+        "id": attachment.id,
+        "name": attachment.name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "status": attachment.status,
+    }
+
+
+def note_export_json(note: Note, attachments: Sequence[Attachment] = ()) -> dict[str, object]:
     values = {name: getattr(note, name) for name in _NOTE_FIELDS}
     values["labels"] = list(note.labels)
     values["created_at"], values["updated_at"] = normal_stamp(note.created_at), normal_stamp(note.updated_at)
+    values["attachments"] = [attachment_export_json(a) for a in attachments]
     return values
+
+
+def attachments_by_note(*, user_id: str) -> dict[str, list[Attachment]]:
+    """Every attachment of the user, by note (one query of the user's attachments, not one per note)."""
+    from notes import wiring
+
+    found: dict[str, list[Attachment]] = {}
+    for attachment in wiring.attachment_repository().list_for_user(user_id=user_id):
+        found.setdefault(attachment.note_id, []).append(attachment)
+    return found
 
 
 def lambda_text_bytes(text: str) -> int:
@@ -84,8 +111,8 @@ def _json_head(part: int, exported_at: str) -> str:
     )
 
 
-def _json_entry(note: Note, *, first: bool) -> str:
-    return ("" if first else ",\n") + json.dumps(note_export_json(note), ensure_ascii=False)
+def _json_entry(note: Note, *, first: bool, attachments: Sequence[Attachment] = ()) -> str:
+    return ("" if first else ",\n") + json.dumps(note_export_json(note, attachments), ensure_ascii=False)
 
 
 def _json_tail(rest: str | None) -> str:
@@ -100,9 +127,10 @@ def _yaml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def note_markdown(note: Note) -> str:
-    """The note as Markdown with YAML front matter holding every field, then the content and one newline
-    (none for no content), which the import takes off again: the content comes back exactly."""
+def note_markdown(note: Note, files: Sequence[ExportedFile] = ()) -> str:
+    """The note as Markdown with YAML front matter holding every field, then the content, links to its files
+    in the zip (export_files.links) and one newline (none for nothing), which the import takes off again: the
+    content comes back exactly."""
     front = [
         "---",
         f"id: {_yaml_string(note.id)}",  # quoted: an id of digits (or digits and one e) would read as a number
@@ -117,10 +145,12 @@ def note_markdown(note: Note) -> str:
         f"created_at: {_yaml_string(normal_stamp(note.created_at))}",
         f"updated_at: {_yaml_string(normal_stamp(note.updated_at))}",
         f"version: {note.version}",
+        *([front_matter_line(files)] if files else []),
         "---",
         "",
     ]
-    return "\n".join(front) + note.content + ("\n" if note.content else "")
+    body = note.content + links(entries_of(files))
+    return "\n".join(front) + body + ("\n" if body else "")
 
 
 def markdown_filename(note: Note) -> str:
@@ -132,11 +162,19 @@ def markdown_filename(note: Note) -> str:
     return f"{slug}-{note.id[:8]}.md"
 
 
-def _zip_entry_bound(note: Note) -> int:
-    data = len(note_markdown(note).encode("utf-8"))
-    name = len(markdown_filename(note).encode())
+def _entry_bound(data: int, name: str) -> int:
     # Deflate can grow incompressible data slightly (5 bytes per 16 KB block); count it as stored plus that.
-    return data + 5 * (data // 16384 + 1) + _ZIP_ENTRY_OVERHEAD + 2 * name
+    return data + 5 * (data // 16384 + 1) + _ZIP_ENTRY_OVERHEAD + 2 * len(name.encode())
+
+
+def _zip_entry_bound(note: Note, files: Sequence[ExportedFile] = ()) -> int:
+    """The zip bytes of the note's file and of its attachments' files."""
+    own = _entry_bound(len(note_markdown(note, files).encode("utf-8")), markdown_filename(note))
+    return own + sum(_entry_bound(f.attachment.size, f.path) for f in files if f.path)
+
+
+def _files(note: Note, attachments: Attachments) -> list[ExportedFile]:
+    return exported_files(markdown_filename(note), attachments.get(note.id, ()))
 
 
 # --- planning -----------------------------------------------------------------------------------
@@ -190,17 +228,27 @@ def _repository(repo: ExportReader | None) -> ExportReader:
     return repo if repo is not None else wiring.note_repository()
 
 
-def notes_export_plan(*, user_id: str, repo: ExportReader | None = None, target: int | None = None) -> ExportPlan:
-    """Reads every live note of the user once (one page of the table at a time) to cut the export in parts."""
+def notes_export_plan(
+    *,
+    user_id: str,
+    repo: ExportReader | None = None,
+    target: int | None = None,
+    attachments: Attachments | None = None,
+) -> ExportPlan:
+    """Reads every live note of the user once (one page of the table at a time) to cut the export in parts,
+    their attachments counted in (read once for the user when not given, unless a repository is)."""
     target = PART_TARGET_BYTES if target is None else target
+    if attachments is None:
+        attachments = attachments_by_note(user_id=user_id) if repo is None else _NONE
     json_cut = _Cutter(target, _JSON_FRAME)
     zip_cut = _Cutter(target, lambda_binary_bytes(_ZIP_END_RECORD) + 4)
     total = 0
     for note in _repository(repo).iter_notes(user_id=user_id):
         total += 1
-        json_cut.add(note.id, lambda_text_bytes(_json_entry(note, first=False)))
+        of_note = attachments.get(note.id, ())
+        json_cut.add(note.id, lambda_text_bytes(_json_entry(note, first=False, attachments=of_note)))
         # base64 of a sum is at most the sum of each piece's base64 plus 4.
-        zip_cut.add(note.id, lambda_binary_bytes(_zip_entry_bound(note)) + 4)
+        zip_cut.add(note.id, lambda_binary_bytes(_zip_entry_bound(note, _files(note, attachments))) + 4)
     return ExportPlan(notes=total, json_parts=json_cut.finish(), markdown_parts=zip_cut.finish())
 
 
@@ -227,15 +275,17 @@ def export_json_chunks(
     after: str | None = None,
     rest_url: RestUrl,
     limit: int | None = None,
+    attachments: Attachments = _NONE,
 ) -> Iterator[bytes]:
-    """One part as JSON, produced while the notes are read. Stops before `limit` (as sent by Lambda)."""
+    """One part as JSON, produced while the notes are read; each note lists its attachments (not their
+    bytes). Stops before `limit` (as sent by Lambda)."""
     limit = PART_MAX_BYTES if limit is None else limit
     head = _json_head(part, now_iso())
     size = lambda_text_bytes(head) + _JSON_FRAME
     yield head.encode()
     first, last, rest = True, after, None
     for note in notes:
-        entry = _json_entry(note, first=first)
+        entry = _json_entry(note, first=first, attachments=attachments.get(note.id, ()))
         entry_size = lambda_text_bytes(entry)
         if not first and size + entry_size > limit:
             rest = rest_url(last or "")
@@ -276,9 +326,16 @@ def export_markdown_chunks(
     after: str | None = None,
     rest_url: RestUrl,
     limit: int | None = None,
+    attachments: Attachments = _NONE,
+    read_file: Callable[[Attachment], bytes] | None = None,
 ) -> Iterator[bytes]:
-    """One part as a zip of Markdown files, a file at a time. Stops before `limit` (base64, as Lambda sends it)."""
-    limit = PART_MAX_BYTES if limit is None else limit
+    """One part as a zip of Markdown files, a file at a time, each note's attachments beside it (read with
+    `read_file`). Stops before `limit` (base64, as Lambda sends it); by default also before the import's
+    upload limit, so any part can be imported back whole."""
+    if limit is None:
+        from notes.imports import IMPORT_MAX_BYTES
+
+        limit = min(PART_MAX_BYTES, lambda_binary_bytes(IMPORT_MAX_BYTES) - 4)
     sink = _Sink()
     archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # noqa: SIM115 - closed below
     last = after
@@ -286,8 +343,10 @@ def export_markdown_chunks(
     central = 0  # the central directory grows with each file and is written at the end
     for note in notes:
         name = markdown_filename(note)
-        data = note_markdown(note).encode("utf-8")
-        if last != after and lambda_binary_bytes(sink.position + central + _zip_entry_bound(note) + reserve) > limit:
+        files = _files(note, attachments) if read_file else []
+        data = note_markdown(note, files).encode("utf-8")
+        bound = _zip_entry_bound(note, files)
+        if last != after and lambda_binary_bytes(sink.position + central + bound + reserve) > limit:
             archive.writestr("REST.txt", f"This part stopped early. The rest of it: {rest_url(last or '')}\n")
             break
         # A zip holds dates from 1980 to 2107 only: the entry's is clamped, the note's own is in its front matter.
@@ -295,6 +354,13 @@ def export_markdown_chunks(
         info.external_attr = 0o644 << 16
         archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
         central += 46 + len(name.encode())
+        for file in files:
+            if file.path and read_file is not None:
+                path_info = zipfile.ZipInfo(file.path, date_time=info.date_time)
+                path_info.external_attr = 0o644 << 16
+                archive.writestr(path_info, read_file(file.attachment), compress_type=zipfile.ZIP_DEFLATED)
+                central += 46 + len(file.path.encode())
+                yield sink.take()
         last = note.id
         yield sink.take()
     archive.close()

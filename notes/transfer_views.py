@@ -19,11 +19,22 @@ from console.aws.errors import StoreUnavailable
 from console.errors import store_failure_keeping_input
 from console.web.htmx_request import HtmxHttpRequest
 from notes import exports, imports
+from notes.attachments import Attachment
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 from notes.views import _signed_in
 
 _RESULT_SALT = "notes.import-result"
-_RESULT_FIELDS = ("formats", "found", "created", "already", "left_out", "attachments", "remaining")
+_RESULT_FIELDS = (
+    "formats",
+    "found",
+    "created",
+    "already",
+    "attachments",
+    "remaining",
+    "trashed",
+    "not_kept",
+    "not_kept_total",
+)
 
 
 def _parts(plan_parts: list[exports.ExportPart], name: str) -> list[dict[str, Any]]:
@@ -74,6 +85,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
         part=part,
         after=after,
         rest_url=rest_url_maker(request, "notes:export_json", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
     )
     return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
 
@@ -84,9 +96,19 @@ def export_markdown(request: HttpRequest) -> HttpResponse:
     part, after, until = _part_or_404(request)
     notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
     chunks = exports.export_markdown_chunks(
-        notes=notes, after=after, rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until)
+        notes=notes,
+        after=after,
+        rest_url=rest_url_maker(request, "notes:export_markdown", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
+        read_file=_file_bytes,
     )
     return download(chunks, content_type=exports.ZIP_TYPE, filename=f"notes-markdown-part-{part}.zip")
+
+
+def _file_bytes(attachment: Attachment) -> bytes:
+    from notes.attachment_services import attachment_bytes  # S3's client: only for an export with files
+
+    return attachment_bytes(attachment=attachment)
 
 
 def uploaded_files(request: HttpRequest) -> list[tuple[str, bytes]]:

@@ -94,6 +94,12 @@ def _handle_record(record: dict[str, Any]) -> dict[str, str]:
         raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
 
 
+def process_upload(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str]:
+    """One upload's whole processing (what an ObjectCreated event runs), for an import that wrote the object
+    itself and wants the outcome now. Idempotent like the handler."""
+    return _process(user_id=user_id, note_id=note_id, attachment_id=attachment_id)
+
+
 def _process(*, user_id: str, note_id: str, attachment_id: str) -> dict[str, str]:
     from notes.file_check import SNIFF_BYTES, Refused, check  # Pillow stays out of the pages' processes
 

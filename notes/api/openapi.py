@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 
-from notes.api import openapi_attachments, openapi_bulk, openapi_transfer
+from notes.api import openapi_attachments, openapi_bulk, openapi_labels, openapi_transfer
 from notes.api.input import (
     CONTENT_MAX_CHARS,
     CURSOR_MAX_CHARS,
@@ -19,6 +19,7 @@ from notes.api.input import (
     QUERY_TEXT_MAX_CHARS,
     VERSION_MAX,
 )
+from notes.attachments import STATUSES
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     CONTENT_MAX_BYTES,
@@ -269,6 +270,32 @@ def _trashed_note_schema() -> dict[str, Any]:
 
 
 _SCHEMAS["TrashedNote"] = _trashed_note_schema()
+
+
+def _exported_note_schema() -> dict[str, Any]:
+    """A note of the JSON export: every field, and its attachments listed (their files are in the zip export)."""
+    schema = deepcopy(_SCHEMAS["Note"])
+    schema["required"] = [*schema["required"], "attachments"]
+    schema["properties"]["attachments"] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "name", "content_type", "size", "status"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string"},
+                "name": {"type": "string"},
+                "content_type": {"type": "string"},
+                "size": {"type": "integer", "minimum": 0},
+                "status": {"type": "string", "enum": list(STATUSES)},
+            },
+        },
+    }
+    schema["example"] = {**schema["example"], "attachments": []}
+    return schema
+
+
+_SCHEMAS["ExportedNote"] = _exported_note_schema()
 _SCHEMAS["TrashList"] = {
     "type": "object",
     "required": ["notes"],
@@ -762,7 +789,13 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
             },
             "servers": [{"url": server_url or "/"}],
             "security": _SECURITY,
-            "paths": {**_paths(), **openapi_bulk.paths(), **openapi_attachments.paths(), **openapi_transfer.paths()},
+            "paths": {
+                **_paths(),
+                **openapi_bulk.paths(),
+                **openapi_labels.paths(),
+                **openapi_attachments.paths(),
+                **openapi_transfer.paths(),
+            },
             "components": {
                 "securitySchemes": {
                     "bearerAuth": {
@@ -781,6 +814,7 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                 "schemas": {
                     **_SCHEMAS,
                     **openapi_bulk.SCHEMAS,
+                    **openapi_labels.SCHEMAS,
                     **openapi_attachments.SCHEMAS,
                     **openapi_transfer.SCHEMAS,
                 },
@@ -793,6 +827,7 @@ def build_document(*, server_url: str = "/api") -> dict[str, Any]:
                 "responses": {
                     **_RESPONSES,
                     **openapi_bulk.RESPONSES,
+                    **openapi_labels.RESPONSES,
                     **openapi_attachments.RESPONSES,
                     **openapi_transfer.RESPONSES,
                 },

@@ -69,7 +69,7 @@ SCHEMAS: dict[str, Any] = {
             "version": {"type": "integer", "enum": [1]},
             "exported_at": {"type": "string", "format": "date-time"},
             "part": {"type": "integer", "minimum": 1},
-            "notes": {"type": "array", "items": _ref("schemas", "Note")},
+            "notes": {"type": "array", "items": _ref("schemas", "ExportedNote")},
             "complete": {
                 "type": "boolean",
                 "description": "False if the part grew past its limit since it was planned.",
@@ -79,7 +79,19 @@ SCHEMAS: dict[str, Any] = {
     },
     "ImportResult": {
         "type": "object",
-        "required": ["formats", "found", "created", "already", "left_out", "attachments", "remaining", "created_ids"],
+        "required": [
+            "formats",
+            "found",
+            "created",
+            "already",
+            "left_out",
+            "attachments",
+            "remaining",
+            "trashed",
+            "created_ids",
+            "not_kept",
+            "not_kept_total",
+        ],
         "additionalProperties": False,
         "properties": {
             "formats": {"type": "array", "items": {"type": "string", "enum": ["Notes Console", "Simplenote", "Keep"]}},
@@ -90,14 +102,46 @@ SCHEMAS: dict[str, Any] = {
                 "minimum": 0,
                 "description": "Imported before, or already yours: not added.",
             },
-            "left_out": {"type": "integer", "minimum": 0, "description": "In the other app's trash."},
-            "attachments": {"type": "integer", "minimum": 0, "description": "Keep attachments not imported."},
+            "left_out": {
+                "type": "integer",
+                "minimum": 0,
+                "deprecated": True,
+                "description": "Always 0: notes of the other app's trash are imported into the trash (trashed).",
+            },
+            "attachments": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Files attached to the imported notes (a file refused is listed in not_kept).",
+            },
+            "trashed": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Of created: put in the trash, as they were in the other app's.",
+            },
             "remaining": {
                 "type": "integer",
                 "minimum": 0,
                 "description": "Not imported for lack of time: send the same file again to add them.",
             },
             "created_ids": {"type": "array", "items": {"type": "string", "pattern": NOTE_ID_PATTERN}},
+            "not_kept": {
+                "type": "array",
+                "description": "What the notes held that could not be kept (they were imported without it), per "
+                "file or note: the first files only (not_kept_total counts every finding).",
+                "items": {
+                    "type": "object",
+                    "required": ["source", "what"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "source": {
+                            "type": "string",
+                            "description": 'The file, and the note in it: "notes.json, note 3".',
+                        },
+                        "what": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
+            "not_kept_total": {"type": "integer", "minimum": 0},
         },
     },
 }

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from notes import exports, imports
 from notes.api.http import api_endpoint
 from notes.api.input import RequestProblem
+from notes.attachment_services import attachment_bytes
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
 
 _IMPORT_TYPES = {exports.JSON_TYPE: "upload.json", exports.ZIP_TYPE: "upload.zip"}
@@ -52,7 +53,11 @@ def export_json_part(request: HttpRequest) -> HttpResponse:
     part, after, until = _range(request)
     notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
     chunks = exports.export_json_chunks(
-        notes=notes, part=part, after=after, rest_url=rest_url_maker(request, "api-export-json", part=part, until=until)
+        notes=notes,
+        part=part,
+        after=after,
+        rest_url=rest_url_maker(request, "api-export-json", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
     )
     return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
 
@@ -61,7 +66,11 @@ def export_markdown_part(request: HttpRequest) -> HttpResponse:
     part, after, until = _range(request)
     notes = exports.notes_export_part(user_id=request.user.id, after=after, until=until)
     chunks = exports.export_markdown_chunks(
-        notes=notes, after=after, rest_url=rest_url_maker(request, "api-export-markdown", part=part, until=until)
+        notes=notes,
+        after=after,
+        rest_url=rest_url_maker(request, "api-export-markdown", part=part, until=until),
+        attachments=exports.attachments_by_note(user_id=request.user.id),
+        read_file=lambda attachment: attachment_bytes(attachment=attachment),
     )
     return download(chunks, content_type=exports.ZIP_TYPE, filename=f"notes-markdown-part-{part}.zip")
 

@@ -18,6 +18,7 @@ _public = partial(lazy_view, "notes.api.views", csrf_exempt=True)
 _transfer = partial(lazy_view, "notes.api.transfer", csrf_exempt=True)
 _attachments = partial(lazy_view, "notes.api.attachments", csrf_exempt=True)
 _bulk = partial(lazy_view, "notes.api.bulk", csrf_exempt=True)
+_labels = partial(lazy_view, "notes.api.labels", csrf_exempt=True)
 
 urlpatterns = [
     path("", _public("api_docs"), name="api-docs"),
@@ -39,6 +40,9 @@ urlpatterns = [
         _attachments("attachment_item"),
         name="api-note-attachment",
     ),
+    path("labels", _labels("labels_collection"), name="api-labels"),
+    path("labels/rename", _labels("labels_rename"), name="api-labels-rename"),
+    path("labels/delete", _labels("labels_delete"), name="api-labels-delete"),
     path("trash", _api("trash_collection"), name="api-trash"),
     path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),
     path("trash/<str:note_id>/restore", _api("trash_restore"), name="api-trash-restore"),

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from notes import services, wiring
+from tests.browser.axe import serious, violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_notes_pages import seed_sample_notes, stay_on_page
 from tests.conftest import _make_user
@@ -26,7 +27,7 @@ def titles(user) -> list[str]:
 def test_export_downloads_and_import_with_htmx(new_context, sign_in, tmp_path):
     alice = _make_user("alice")
     services.note_create(user_id=alice.id, data={"title": "Kept", "content": 'a "quoted" text'})
-    context = new_context(accept_downloads=True)
+    context = new_context(accept_downloads=True, bypass_csp=True)  # bypass_csp: axe is injected
     sign_in(context, alice)
     page = context.new_page()
     page.goto("/notes/")
@@ -44,14 +45,22 @@ def test_export_downloads_and_import_with_htmx(new_context, sign_in, tmp_path):
     same_page = stay_on_page(page)
     page.get_by_label("Files to import").set_input_files(str(DATA / "simplenote/notesnook-simplenote.zip"))
     page.get_by_role("button", name="Import notes", exact=True).click()
-    expect(page.locator("#import-result")).to_contain_text("2 notes imported from Simplenote")
+    expect(page.locator("#import-result")).to_contain_text("3 notes imported from Simplenote")
+    expect(page.locator("#import-result")).to_contain_text("1 of them was in the other app's trash")
     assert same_page()
+    page.get_by_label("Files to import").set_input_files(str(DATA / "keep/obsidian-background-colour-note.json"))
+    page.get_by_role("button", name="Import notes", exact=True).click()
+    not_kept = page.get_by_role("list", name="What could not be kept")
+    expect(not_kept).to_contain_text("obsidian-background-colour-note.json")
+    expect(not_kept).to_contain_text("its colour (RED): notes here have no colours")
+    assert same_page()
+    assert serious(violations(page)) == []
     page.get_by_label("Files to import").set_input_files(str(DATA / "keep/obsidian-broken-json-note.json"))
     page.get_by_role("button", name="Import notes", exact=True).click()
     expect(page.locator("#import-result")).to_contain_text("Nothing was imported")
     expect(page.locator("#import-result")).to_contain_text("not valid JSON (line 8, column 5")
     assert same_page()
-    assert titles(alice) == ["KEYWORDS LIST OF MINT PLAYER", "Kept", "List of Pages"]
+    assert titles(alice) == ["Background colour note", "KEYWORDS LIST OF MINT PLAYER", "Kept", "List of Pages"]
 
 
 def test_import_without_javascript_on_a_phone(new_context, sign_in):
@@ -75,6 +84,12 @@ def test_import_without_javascript_on_a_phone(new_context, sign_in):
     expect(page).to_have_url(re.compile(r"/notes/export/\?result=[^#]+#import$"))
     expect(page.locator("#import-result")).to_contain_text("8 notes imported from Keep")
     expect(page.get_by_text("You have 8 notes")).to_be_visible()
+    not_kept = page.get_by_role("list", name="What could not be kept")
+    expect(not_kept).to_contain_text("Takeout/Keep/good place.json")
+    expect(not_kept).to_contain_text("its colour (RED): notes here have no colours")
+    expect(not_kept).to_contain_text(
+        "the attachment 1629964333125.746683646.jpeg (image/jpeg): its file is not in the upload"
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 

@@ -84,6 +84,15 @@ def test_it_explains_a_refused_username_or_password(createuser, username, passwo
     assert message in err
 
 
+def test_the_command_applies_the_sign_up_pages_username_rules(createuser):
+    status, out, _ = createuser("Rene\u0301.Dupont", "--password-stdin", stdin=io.StringIO(PASSWORD + "\n"))
+    assert status == 0 and "René.Dupont" in out  # stored NFKC (composed)
+    status, _, err = createuser("RENÉ.DUPONT", "--password-stdin", stdin=io.StringIO(PASSWORD + "\n"))
+    assert status == 1 and "is taken" in err  # unique regardless of case
+    status, _, err = createuser("rené dupont", "--password-stdin", stdin=io.StringIO(PASSWORD + "\n"))
+    assert status == 1 and "can't contain spaces" in err
+
+
 def test_it_wont_prompt_without_a_terminal(createuser):
     status, _, err = createuser("frank", stdin=io.StringIO(PASSWORD))
     assert status == 1

@@ -120,3 +120,16 @@ def test_existing_ascii_usernames_keep_their_claims_and_sign_in(aws):
 
     for name in ("alice", "Bob.Smith", "x_y@z+1-2"):
         assert username_key(name) == name.casefold()
+
+
+def test_a_user_with_a_name_in_another_script_uses_the_api_with_a_token(aws):
+    """The API takes no username (tokens stand for the user), so what it owes such a user is to work for them."""
+    from accounts.services import token_create
+
+    assert signup(Client(), username="山田_太郎")["Location"] == "/"
+    user = user_repository().get_by_username(username="山田_太郎")
+    _, secret = token_create(user=user, name="phone")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    created = api.post("/api/notes", {"title": "メモ"}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert [n["title"] for n in api.get("/api/notes").json()["notes"]] == ["メモ"]

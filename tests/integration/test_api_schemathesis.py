@@ -45,6 +45,9 @@ OPERATIONS = {
     "POST /import",
     "POST /notes/bulk",
     "POST /notes/bulk/undo",
+    "GET /labels",
+    "POST /labels/rename",
+    "POST /labels/delete",
 }
 
 
@@ -183,7 +186,7 @@ def test_the_api_conforms_to_its_openapi_document(alice, live_api, unique_idempo
                     "include-operation-id": operation,
                     "checks": {"positive_data_acceptance": {"expected-statuses": [*write_statuses, "422"]}},
                 }
-                for operation in ("createNote", "replaceNote", "updateNote", "bulkNotes")
+                for operation in ("createNote", "replaceNote", "updateNote", "bulkNotes", "renameLabel", "deleteLabel")
             ),
             {
                 "include-operation-id": "importNotes",

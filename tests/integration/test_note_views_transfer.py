@@ -102,12 +102,12 @@ def test_importing_a_file_redirects_to_a_summary_and_refreshing_adds_nothing(ali
 
     assert response.status_code == 302 and response["Location"].startswith("/notes/export/?result=")
     page = text(client.get(response["Location"]))
-    assert "Import done" in page and "2 notes imported from Simplenote" in page
-    assert "1 note in the other app's trash was left out" in page
+    assert "Import done" in page and "3 notes imported from Simplenote" in page
+    assert '1 of them was in the other app\'s trash, so it is in <a href="/notes/trash/">your trash</a>' in page
     assert titles(alice) == ["KEYWORDS LIST OF MINT PLAYER", "List of Pages"]
     again = client.post("/notes/import/", {"file": sample("simplenote/notesnook-simplenote.zip")})
     assert "0 notes imported" in text(client.get(again["Location"]))
-    assert "2 were imported before" in text(client.get(again["Location"]))
+    assert "3 were imported before" in text(client.get(again["Location"]))
     assert len(titles(alice)) == 2
 
 
@@ -125,7 +125,19 @@ def test_with_htmx_the_summary_replaces_the_result_region(alice, client_for):
 
     page = text(response)
     assert response.status_code == 200 and "<html" not in page
-    assert "8 notes imported from Keep" in page and "5 attachments (images, recordings) were not imported" in page
+    assert "8 notes imported from Keep" in page and "What could not be kept" in page
+    assert "Takeout/Keep/draw.json" in page and "the attachment 1629964295873.139657380.png (image/png)" in page
+
+
+def test_the_summary_page_lists_per_file_what_could_not_be_kept(alice, client_for):
+    client = client_for(alice)
+    files = [sample("keep/obsidian-background-colour-note.json"), sample("keep/obsidian-pinned-text-note.json")]
+
+    page = text(client.get(client.post("/notes/import/", {"file": files})["Location"]))
+
+    assert "2 notes imported from Keep" in page
+    assert "obsidian-background-colour-note.json" in page and "its colour (RED): notes here have no colours" in page
+    assert "obsidian-pinned-text-note.json" not in page  # nothing of it was lost
 
 
 def test_a_bad_file_is_refused_with_what_is_wrong_and_stores_nothing(alice, client_for):
@@ -219,10 +231,10 @@ def test_a_download_that_fails_part_way_is_logged_as_a_500_not_a_200(alice, clie
     make_note(alice, title="Boom")
     real = exports.note_markdown
 
-    def breaks_on_boom(note):
+    def breaks_on_boom(note, files=()):
         if note.title == "Boom":
             raise RuntimeError("cannot write this note")
-        return real(note)
+        return real(note, files)
 
     monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
     response = client_for(alice).get("/notes/export/notes.zip")

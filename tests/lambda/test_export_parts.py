@@ -83,10 +83,10 @@ def test_a_zip_part_that_fails_part_way_is_logged_as_a_500_through_zappas_handle
     services.note_create(user_id=alice.id, data={"title": "Boom"})
     real = exports.note_markdown
 
-    def breaks_on_boom(note):
+    def breaks_on_boom(note, files=()):
         if note.title == "Boom":
             raise RuntimeError("cannot write this note")
-        return real(note)
+        return real(note, files)
 
     monkeypatch.setattr(exports, "note_markdown", breaks_on_boom)
     lambda_app.sign_in("alice", PASSWORD)

@@ -180,6 +180,10 @@ ROWS: dict[str, Row] = {
     "api/export/notes.json": Row("/api/export/notes.json", GET="401 ok ok ok", HEAD="401 ok ok ok"),
     "api/export/notes.zip": Row("/api/export/notes.zip", GET="401 ok ok ok", HEAD="401 ok ok ok"),
     "api/import": Row("/api/import", POST="401 422 422 422"),
+    # A note's fields are no label change: a 422 for anyone signed in (tests/integration/test_api_label_changes.py).
+    "api/labels": Row("/api/labels", GET="401 ok ok ok", HEAD="401 ok ok ok"),
+    "api/labels/rename": Row("/api/labels/rename", POST="401 422 422 422"),
+    "api/labels/delete": Row("/api/labels/delete", POST="401 422 422 422"),
     "api/^(?P<rest>.*)$": Row("/api/no/such/thing", other="404 404 404 404"),
     # Attachments: {attachment} is a ready file of alice's note (an image).
     "notes/<note_id:note_id>/attachments/": Row(

@@ -12,7 +12,7 @@ import zipfile
 import pytest
 import yaml
 
-from notes import exports
+from notes import export_files, exports
 from notes.domain import CONTENT_MAX_BYTES, Note, new_note_id, now_iso
 from notes.exports import (
     export_json_chunks,
@@ -206,3 +206,62 @@ def test_a_markdown_file_name_keeps_the_titles_letters_in_any_script(repo, title
     archive = zipfile.ZipFile(io.BytesIO(zip_part(repo)))
     assert archive.namelist() == [f"{start}{note.id[:8]}.md"]
     assert archive.getinfo(archive.namelist()[0]).flag_bits & 0x800 or start.isascii()  # marked UTF-8
+
+
+# --- attachments ----------------------------------------------------------------------------------------
+
+
+def _attachment(note: Note, *, size: int, name: str = "photo.jpg", status: str = "ready"):
+    from notes.attachments import Attachment, new_attachment_id
+
+    return Attachment(new_attachment_id(), ALICE, note.id, name, "image/jpeg", size, status, now_iso())
+
+
+def test_files_are_counted_in_the_plan_and_each_part_stays_under_it_with_them(repo):
+    notes = [add(repo, title=f"n{i}", content="x") for i in range(4)]
+    files = {n.id: [_attachment(n, size=1_000_000)] for n in notes}  # random bytes: deflate cannot shrink them
+    data = {a.id: random.Random(a.id).randbytes(a.size) for found in files.values() for a in found}
+
+    plan = notes_export_plan(user_id=ALICE, repo=repo, target=3_000_000, attachments=files)
+
+    assert len(plan.markdown_parts) == 2 and len(plan.json_parts) == 1  # the JSON lists files, holds no bytes
+    for part in plan.markdown_parts:
+        body = zip_part(repo, part, attachments=files, read_file=lambda a: data[a.id])
+        assert as_lambda_sends_it(body, binary=True) <= part.size <= 3_000_000
+        names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+        assert len([n for n in names if n.startswith("attachments/")]) == part.notes
+
+
+def test_a_file_too_big_for_a_part_is_listed_not_included_and_only_ready_files_go_in(repo):
+    note = add(repo, title="Big", content="text")
+    big = _attachment(note, size=export_files.ZIP_FILE_MAX_BYTES + 1, name="video.jpg")
+    pending = _attachment(note, size=10, name="later.jpg", status="pending")
+    small = _attachment(note, size=3, name="small.jpg")
+    read = {small.id: b"abc"}
+
+    body = zip_part(repo, attachments={note.id: [big, pending, small]}, read_file=lambda a: read[a.id])
+
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    (md,) = [n for n in archive.namelist() if n.endswith(".md")]
+    folder = md.removesuffix(".md")
+    assert sorted(archive.namelist()) == sorted([md, f"attachments/{folder}/small.jpg"])
+    listed = front_matter(archive.read(md).decode())["attachments"]
+    assert [(a["name"], a["path"]) for a in listed] == [
+        ("video.jpg", None),
+        ("small.jpg", f"attachments/{folder}/small.jpg"),
+    ]
+    assert json_part(repo, attachments={note.id: [big, pending, small]})["notes"][0]["attachments"][1]["status"] == (
+        "pending"
+    )
+
+
+def test_a_zip_part_grown_with_files_stops_before_the_imports_upload_limit(repo):
+    from notes.imports import IMPORT_MAX_BYTES
+
+    notes = [add(repo, title=f"n{i}") for i in range(5)]
+    files = {n.id: [_attachment(n, size=1_080_000)] for n in notes}  # planned before: now 5.4 MB in one part
+
+    body = zip_part(repo, attachments=files, read_file=lambda a: random.Random(a.id).randbytes(a.size))
+
+    assert len(body) <= IMPORT_MAX_BYTES  # the Lambda limit alone would allow 4.4 MB
+    assert "REST.txt" in zipfile.ZipFile(io.BytesIO(body)).namelist()

@@ -1,0 +1,163 @@
+"""The labels operations of the OpenAPI document (merged into it by notes/api/openapi.py), from the label rule
+of notes/domain.py and the batch of notes/services.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
+from notes.services import LABEL_CHANGE_BATCH
+
+JSON = "application/json"
+
+
+def _ref(kind: str, name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _errors(*names: str) -> dict[str, Any]:
+    codes = {
+        "BadRequest": "400",
+        "Unauthorized": "401",
+        "Forbidden": "403",
+        "PayloadTooLarge": "413",
+        "UnsupportedMediaType": "415",
+        "LabelRefused": "422",
+        "TooManyRequests": "429",
+        "Unavailable": "503",
+    }
+    return {codes[name]: _ref("responses", name) for name in names}
+
+
+_LABEL = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": LABEL_MAX_CHARS,
+    "pattern": LABEL_PATTERN,
+    "description": "A label as typed; compared ignoring case and accents (`fete` is `Fête`).",
+}
+
+SCHEMAS: dict[str, Any] = {
+    "LabelList": {
+        "type": "object",
+        "required": ["labels"],
+        "additionalProperties": False,
+        "properties": {
+            "labels": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["label", "notes"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "label": {"type": "string"},
+                        "notes": {"type": "integer", "minimum": 0, "description": "Live notes with it."},
+                    },
+                },
+            }
+        },
+    },
+    "LabelRename": {
+        "type": "object",
+        "required": ["from", "to"],
+        "additionalProperties": False,
+        "properties": {"from": _LABEL, "to": _LABEL},
+        "example": {"from": "work", "to": "Job"},
+    },
+    "LabelDelete": {
+        "type": "object",
+        "required": ["label"],
+        "additionalProperties": False,
+        "properties": {"label": _LABEL},
+        "example": {"label": "old"},
+    },
+    "LabelChange": {
+        "type": "object",
+        "required": ["changed", "merged", "more", "skipped", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "changed": {"type": "integer", "minimum": 0, "description": "Notes written by this request."},
+            "merged": {
+                "type": "boolean",
+                "description": "The new name was a label already: the two are one label now.",
+            },
+            "more": {
+                "type": "boolean",
+                "description": f"More notes have the label (at most {LABEL_CHANGE_BATCH} change per request): "
+                "send the same request again to go on.",
+            },
+            "skipped": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Titles of notes that kept changing meanwhile and were left as they are.",
+            },
+            "message": {"type": "string"},
+        },
+    },
+}
+
+PARAMETERS: dict[str, Any] = {}
+
+RESPONSES: dict[str, Any] = {
+    "LabelRefused": {
+        "description": "A label is missing or not one this app stores (`fields` says which and why); nothing changed.",
+        "content": {JSON: {"schema": _ref("schemas", "Error")}},
+    },
+}
+
+_CHANGE_NOTE = (
+    "Every note with the label is changed as a write conditional on the version read: a note changed meanwhile is "
+    "read again and retried, never overwritten. Archived notes are included; the trash is not."
+)
+
+
+def _change(operation_id: str, summary: str, description: str, body: str) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": operation_id,
+            "summary": summary,
+            "description": f"{description} {_CHANGE_NOTE}",
+            "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", body)}}},
+            "responses": {
+                "200": {"description": "What was done.", "content": {JSON: {"schema": _ref("schemas", "LabelChange")}}},
+                **_errors(
+                    "BadRequest",
+                    "Unauthorized",
+                    "Forbidden",
+                    "PayloadTooLarge",
+                    "UnsupportedMediaType",
+                    "LabelRefused",
+                    "TooManyRequests",
+                    "Unavailable",
+                ),
+            },
+        }
+    }
+
+
+def paths() -> dict[str, Any]:
+    return {
+        "/labels": {
+            "get": {
+                "operationId": "listLabels",
+                "summary": "List your labels with how many notes have each",
+                "description": "From the label index, kept from the notes' changes: a moment behind a write.",
+                "responses": {
+                    "200": {"description": "The labels.", "content": {JSON: {"schema": _ref("schemas", "LabelList")}}},
+                    **_errors("Unauthorized", "TooManyRequests", "Unavailable"),
+                },
+            }
+        },
+        "/labels/rename": _change(
+            "renameLabel",
+            "Rename a label on every note that has it",
+            "Renaming onto a label you have merges the two (`merged`).",
+            "LabelRename",
+        ),
+        "/labels/delete": _change(
+            "deleteLabel",
+            "Take a label off every note that has it",
+            "The notes stay; only the label goes.",
+            "LabelDelete",
+        ),
+    }
