@@ -273,7 +273,7 @@ class AlarmReport:
 class HealthGateway(Protocol):
     """Reads, and nothing else: each member returns what AWS (or this process) holds, typed. What the facts
     mean is for the question modules (invocations, invocation_metrics, log_pages, request_lines, failures,
-    routes, streams, async_invocations, deploys, alarms, checks)."""
+    routes, streams, triggers, async_invocations, deploys, alarms, checks)."""
 
     kind: str  # "aws" or "local"
     function_name: str
