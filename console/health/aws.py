@@ -25,17 +25,17 @@ from console.health.deploy_reads import RecordedDeployReads, forget
 from console.health.gateway import (
     Alarm,
     Deploy,
+    EventRule,
     EventSourceMapping,
     FunctionConfig,
-    InvalidQuery,
+    LocalRunner,
     MetricData,
-    ScheduleRule,
     Throttled,
-    Triggers,
+    TriggerFacts,
     Unavailable,
     parse_time,
 )
-from console.health.stage import describe_source, redact_environment, routes_for, rule_runs, stage_name
+from console.health.stage import redact_environment
 from console.health.window import Window
 
 __all__ = ["AwsGateway", "client", "reset_clients"]
@@ -203,61 +203,40 @@ class AwsGateway(LogReads, AsyncReads, RecordedDeployReads):
         data.warnings = list(dict.fromkeys(data.warnings))
         return data
 
-    # -- triggers -------------------------------------------------------------------------------------
-    def triggers(self) -> Triggers:
-        """Three calls, each allowed to fail alone: the function's event source mappings, the schedule rules
-        Zappa named after it (it prefixes them with the function name to find them again), and the REST API
-        of the stack Zappa deployed (as `zappa status` finds it: the stack's "Api" resource)."""
-        found = Triggers(source_detail=f"AWS, {settings.AWS_REGION}")
-        routes, found.routing_detail = routes_for(self.function_name)
+    # -- triggers: three reads, each allowed to fail alone (console.health.triggers says what they mean) --
+    def triggers(self) -> TriggerFacts:
+        """The function's event source mappings, the EventBridge rules Zappa named after it (it prefixes them
+        with the function name to find them again), and the "Api" resource of the CloudFormation stack Zappa
+        deployed (as `zappa status` finds it)."""
+        found = TriggerFacts(region=settings.AWS_REGION, api_stack=self.function_name)
         try:
-            found.mappings, more = self._mappings(routes)
-            if more:
-                found.warnings.append("The function has more than 100 event source mappings: the first 100 are shown.")
+            found.mappings, found.more_mappings = self._mappings()
         except AwsError as exc:
             found.errors.append(("Event source mappings", exc))
         try:
             resp = self._call("events", "ListRules", NamePrefix=f"{self.function_name}-", Limit=100)
-            found.rules = [
-                ScheduleRule(
-                    name=r.get("Name", ""),
-                    expression=r.get("ScheduleExpression", "") or "(event pattern)",
-                    state=r.get("State", ""),
-                    runs=rule_runs(r.get("Name", "")),
-                    description=r.get("Description", ""),
-                    arn=r.get("Arn", ""),
-                )
-                for r in resp.get("Rules", [])
-            ]
+            found.rules = [_rule(r) for r in resp.get("Rules", [])]
         except AwsError as exc:
             found.errors.append(("Schedule rules", exc))
         try:
             resp = self._call(
                 "cloudformation", "DescribeStackResource", StackName=self.function_name, LogicalResourceId="Api"
             )
-            api_id = (resp.get("StackResourceDetail") or {}).get("PhysicalResourceId", "")
-            stage = stage_name(self.function_name)
-            found.api_url = (
-                f"https://{api_id}.execute-api.{settings.AWS_REGION}.amazonaws.com/{stage}" if api_id else ""
-            )
-            found.api_detail = f'REST API {api_id}, resource "Api" of the CloudFormation stack {self.function_name}'
-        except InvalidQuery as exc:
-            if "does not exist" not in exc.message:
-                found.errors.append(("API Gateway URL", exc))
-            found.api_detail = (
-                f"No CloudFormation stack {self.function_name}: Zappa makes one with the API at "
-                "`zappa deploy` (none with apigateway_enabled false)."
-            )
+            found.api_id = (resp.get("StackResourceDetail") or {}).get("PhysicalResourceId", "")
         except AwsError as exc:
             found.errors.append(("API Gateway URL", exc))
         return found
 
     def event_source_mappings(self) -> list[EventSourceMapping]:
-        return self._mappings(None)[0]
+        return self._mappings()[0]
 
-    def _mappings(self, routes: dict[str, tuple[str, ...]] | None) -> tuple[list[EventSourceMapping], bool]:
+    def _mappings(self) -> tuple[list[EventSourceMapping], bool]:
         resp = self._call("lambda", "ListEventSourceMappings", FunctionName=self.function_name, MaxItems=100)
-        return [_mapping(m, routes) for m in resp.get("EventSourceMappings", [])], bool(resp.get("NextMarker"))
+        return [_mapping(m) for m in resp.get("EventSourceMappings", [])], bool(resp.get("NextMarker"))
+
+    def local_runners(self) -> list[LocalRunner]:
+        """No local stand-ins on AWS: Lambda runs the triggers."""
+        return []
 
     # -- what only the local gateway holds --------------------------------------------------------------
     def process_values(self) -> None:
@@ -314,11 +293,21 @@ def _alarm(a: dict[str, Any]) -> Alarm:
     )
 
 
-def _mapping(m: dict[str, Any], routes: dict[str, tuple[str, ...]] | None) -> EventSourceMapping:
-    arn = m.get("EventSourceArn", "")
+def _rule(r: dict[str, Any]) -> EventRule:
+    return EventRule(
+        name=r.get("Name", ""),
+        schedule_expression=r.get("ScheduleExpression", ""),
+        event_pattern=r.get("EventPattern", ""),
+        state=r.get("State", ""),
+        description=r.get("Description", ""),
+        arn=r.get("Arn", ""),
+    )
+
+
+def _mapping(m: dict[str, Any]) -> EventSourceMapping:
     return EventSourceMapping(
-        source_arn=arn,
-        source=describe_source(arn),
+        source_arn=m.get("EventSourceArn", ""),
+        source="",
         state=m.get("State", ""),
         uuid=m.get("UUID", ""),
         batch_size=m.get("BatchSize"),
@@ -331,5 +320,4 @@ def _mapping(m: dict[str, Any], routes: dict[str, tuple[str, ...]] | None) -> Ev
         bisect_on_error=m.get("BisectBatchOnFunctionError"),
         report_item_failures="ReportBatchItemFailures" in (m.get("FunctionResponseTypes") or ()),
         on_failure=((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination", ""),
-        routed_to=routes.get(arn, ()) if routes is not None else None,
     )

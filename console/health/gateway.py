@@ -111,7 +111,7 @@ class EventSourceMapping:
     """A source Lambda polls for the function (the table's stream here), or local mode's stand-in for one."""
 
     source_arn: str
-    source: str  # readable: "DynamoDB stream of notes-console-dev"
+    source: str  # readable: "DynamoDB stream of notes-console-dev" ("" as a gateway reads it: triggers names it)
     state: str  # Lambda's: Enabled, Disabled, Creating, Updating, Enabling, Disabling, Deleting
     origin: str = "aws"  # "aws": a deployed mapping; "stage": zappa_settings.json's `events`; "local": the poller
     uuid: str = ""
@@ -125,7 +125,7 @@ class EventSourceMapping:
     bisect_on_error: bool | None = None
     report_item_failures: bool = False
     on_failure: str = ""
-    routed_to: tuple[str, ...] | None = None  # what Zappa's handler runs for this ARN; None: not known here
+    routed_to: tuple[str, ...] | None = None  # what Zappa's handler runs for this ARN; None: not known (yet)
     detail: str = ""
     batches_handled: int | None = None  # the local poller's own count since it started (None on AWS)
     records_handled: int | None = None
@@ -146,10 +146,53 @@ class ScheduleRule:
     arn: str = ""
 
 
+@dataclass(frozen=True)
+class EventRule:
+    """An EventBridge rule as ListRules answers it (Zappa names the function's schedules after it)."""
+
+    name: str
+    schedule_expression: str = ""
+    event_pattern: str = ""
+    state: str = ""  # ENABLED or DISABLED
+    description: str = ""
+    arn: str = ""
+
+
+@dataclass(frozen=True)
+class LocalRunner:
+    """A local stand-in for one of Lambda's triggers ("stream poller", "S3 notifier"), as this process finds it:
+    whether manage.py's process runs it here, the endpoint and target settings name, and its status file's
+    record as written (None: nothing written, or not run here)."""
+
+    kind: str
+    runs_here: bool
+    endpoint_url: str = ""
+    target: str = ""  # the table (poller) or bucket (notifier) it follows
+    status: Any = None  # notes.stream_poller.PollerStatus / notes.s3_notifier.NotifierStatus
+
+
+@dataclass
+class TriggerFacts:
+    """The triggers' raw reads: the event source mappings as ListEventSourceMappings answers them (no readable
+    name, no route), the rules as ListRules answers them, the "Api" resource of the stack named after the
+    function, and locally the stage read from zappa_settings.json. A read that failed is in `errors` (what,
+    error), the others are still filled; what it all means is console.health.triggers'."""
+
+    region: str = ""
+    mappings: list[EventSourceMapping] = field(default_factory=list)
+    more_mappings: bool = False  # ListEventSourceMappings had a NextMarker
+    rules: list[EventRule] = field(default_factory=list)
+    api_stack: str = ""
+    api_id: str = ""  # the stack's "Api" PhysicalResourceId
+    stage: Any = None  # locally: console.health.stage.Stage, or None
+    stage_error: str = ""
+    errors: list[tuple[str, AwsError]] = field(default_factory=list)
+
+
 @dataclass
 class Triggers:
-    """What invokes the function besides HTTP, and its API Gateway URL. A part that could not be read is in
-    `errors` (what, error); the others are still filled."""
+    """What invokes the function besides HTTP, and its API Gateway URL (console.health.triggers' report). A
+    part that could not be read is in `errors` (what, error); the others are still filled."""
 
     mappings: list[EventSourceMapping] = field(default_factory=list)
     rules: list[ScheduleRule] = field(default_factory=list)
@@ -230,7 +273,7 @@ class AlarmReport:
 class HealthGateway(Protocol):
     """Reads, and nothing else: each member returns what AWS (or this process) holds, typed. What the facts
     mean is for the question modules (invocations, invocation_metrics, log_pages, request_lines, failures,
-    routes, streams, async_invocations, deploys, alarms, checks)."""
+    routes, streams, triggers, async_invocations, deploys, alarms, checks)."""
 
     kind: str  # "aws" or "local"
     function_name: str
@@ -262,9 +305,11 @@ class HealthGateway(Protocol):
         streams: list[str] | None = None,
     ) -> LogRead: ...
 
-    def triggers(self) -> Triggers: ...
+    def triggers(self) -> TriggerFacts: ...
 
-    def event_source_mappings(self) -> list[EventSourceMapping]: ...
+    def event_source_mappings(self) -> list[EventSourceMapping]: ...  # as Lambda answers (none locally)
+
+    def local_runners(self) -> list[LocalRunner]: ...  # the local stand-ins for triggers (none on AWS)
 
     def async_config(self) -> AsyncConfig: ...
 

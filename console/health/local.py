@@ -28,10 +28,11 @@ from console.health.gateway import (
     FunctionConfig,
     InsightsResult,
     InvalidQuery,
+    LocalRunner,
     LogEvent,
     LogRead,
     MetricData,
-    Triggers,
+    TriggerFacts,
 )
 from console.health.setup_facts import SetupFacts
 from console.health.stage import (
@@ -39,8 +40,6 @@ from console.health.stage import (
     expected_config,
     load_stage,
     redact_environment,
-    stage_mappings,
-    stage_rules,
 )
 from console.health.window import Window
 
@@ -167,76 +166,20 @@ class LocalGateway(RecordedDeployReads):
         ]
         return LogRead(events=found[:limit], more=len(found) > limit)
 
-    # -- triggers -------------------------------------------------------------------------------------
-    def triggers(self) -> Triggers:
-        """The stage's `events` (what Lambda would run; nothing schedules them here) and the local stream
-        poller that stands in for the stream trigger."""
-        found = Triggers(
-            source_detail="local process",
-            api_detail="None locally: runserver serves the app; API Gateway exists only on Lambda.",
-        )
-        found.mappings.append(self._poller())
-        found.mappings.append(local_notifier.notifier_mapping())
-        if self.stage:
-            found.mappings.extend(stage_mappings(self.stage))
-            found.rules = stage_rules(self.stage)
-            found.routing_detail = f"the events of stage {self.stage.name!r} in {self.stage.path.name}"
-        elif self.stage_error:
-            found.warnings.append(self.stage_error)
-        return found
-
-    @staticmethod
-    def _poller() -> EventSourceMapping:
-        from notes import stream_poller  # imports boto3: only when the page asks
-
-        table = settings.DYNAMODB_TABLE
-        every = f"{stream_poller.POLL_INTERVAL_S:g} s"
-        # manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves
-        # this page, and a second manage.py process reuses ("shared") the first one's endpoint and poller.
-        last_result = ""
-        status = None
-        if os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}:
-            state, detail = (
-                "Enabled",
-                (
-                    f"local stream poller: polling the embedded endpoint every {every}, in the "
-                    "manage.py process that started it"
-                ),
-            )
-            status = stream_poller.read_status()
-            if status is None:
-                last_result = "PROBLEM: the poller has written no status yet: it may not have started"
-            elif not status.healthy:
-                state = "Stopped" if "stopped" in status.problem else "Failing"
-                last_result = f"PROBLEM: {status.problem}; version history is not being recorded"
-            else:
-                last_result = "OK"
-        elif settings.DYNAMODB_ENDPOINT_URL:
-            state, detail = (
-                "Not running",
-                (
-                    "the local poller follows only the embedded endpoint; with "
-                    "DYNAMODB_ENDPOINT_URL set, version history does not update here"
-                ),
-            )
-        else:
-            state, detail = "Not running", "no embedded endpoint: the table's own trigger (on AWS) keeps its history"
-        return EventSourceMapping(
-            source_arn=settings.DYNAMODB_ENDPOINT_URL or "",
-            source=f"DynamoDB stream of {table}",
-            state=state,
-            origin="local",
-            batch_size=stream_poller.BATCH_LIMIT,
-            starting_position="LATEST",
-            routed_to=("notes.events.handle_stream",),
-            detail=detail,
-            last_result=last_result,
-            batches_handled=status.batches if status else None,
-            records_handled=status.records if status else None,
-        )
+    # -- triggers: the stage's `events` and the local stand-ins, as read (console.health.triggers words them) --
+    def triggers(self) -> TriggerFacts:
+        """The stage read from zappa_settings.json (its `events`: what Lambda would run; nothing schedules them
+        here). No AWS reads locally: no mappings, rules or API."""
+        return TriggerFacts(region=settings.AWS_REGION, stage=self.stage, stage_error=self.stage_error)
 
     def event_source_mappings(self) -> list[EventSourceMapping]:
-        return [self._poller()]
+        """No Lambda polls anything locally: the stream poller stands in (`local_runners`)."""
+        return []
+
+    def local_runners(self) -> list[LocalRunner]:
+        """The stream poller (for the table's stream trigger) and the S3 notifier (for the bucket's
+        notification), with what their status files hold."""
+        return [_poller(), local_notifier.notifier_runner()]
 
     def async_config(self) -> AsyncConfig:
         """Lambda's asynchronous queue does not exist locally: local stand-ins call the handlers in-process."""
@@ -283,3 +226,18 @@ class LocalGateway(RecordedDeployReads):
         if (s.get("vpc_config") or {}).get("SubnetIds"):
             facts.unread["vpc"] = needs_aws
         return facts
+
+
+def _poller() -> LocalRunner:
+    """manage.py's own process owns the embedded endpoint and polls it; runserver's reloaded child serves the
+    page, and a second manage.py process reuses ("shared") the first one's endpoint and poller."""
+    from notes import stream_poller  # imports boto3: only when the page asks
+
+    runs_here = os.environ.get("NOTES_EMBEDDED_DYNAMODB") in {"1", "shared"}
+    return LocalRunner(
+        kind="stream poller",
+        runs_here=runs_here,
+        endpoint_url=settings.DYNAMODB_ENDPOINT_URL or "",
+        target=settings.DYNAMODB_TABLE,
+        status=stream_poller.read_status() if runs_here else None,
+    )

@@ -16,6 +16,7 @@ from console.health.gateway import EventSourceMapping, HealthGateway, MetricData
 from console.health.logparse import LogEvent, parse_line
 from console.health.metrics import Window, fill_buckets
 from console.health.stream_lag import FALLBACK_NOTE, lag_queries, mapping_lag
+from console.health.triggers import stream_mappings
 
 BATCH_MESSAGE = "stream batch processed"  # notes.events.handle_stream's line
 LAG_WARN_MS = 60_000  # a minute behind: records wait longer than users expect their history to take
@@ -128,7 +129,7 @@ def destination_metric(arn: str) -> tuple[str, str, str, str] | None:
 
 def report(gateway: HealthGateway, window: Window) -> StreamReport:
     found = StreamReport()
-    mappings = [m for m in gateway.event_source_mappings() if m.is_stream or m.origin == "local"]
+    mappings = stream_mappings(gateway)
     if not mappings:
         return found
     data = MetricData()

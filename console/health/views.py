@@ -23,6 +23,7 @@ from console.health import charts, invocation_metrics, overview_reads
 from console.health import deploys as deploys_question
 from console.health import invocations as invocations_question
 from console.health import streams as streams_question
+from console.health import triggers as triggers_question
 from console.health.alarms import AlarmTarget, recommended
 from console.health.gateway import HealthGateway
 from console.health.metrics import (
@@ -274,7 +275,7 @@ def triggers(request: HttpRequest) -> HttpResponse:
     """What invokes the function besides HTTP: event source mappings, schedules, and its API Gateway URL."""
     reads = Reads()
     gw = reads.gateway
-    found = reads.attempt("Triggers", gw.triggers) if gw else None
+    found = reads.attempt("Triggers", triggers_question.report, gw) if gw else None
     for what, exc in found.errors if found else []:
         reads.report(what, exc)
     context = {

@@ -18,6 +18,7 @@ from console.health import aws as health_aws
 from console.health.gateway import AccessDenied
 from console.health.local import LocalGateway
 from console.health.streams import mapping_risks
+from console.health.triggers import report
 from tests import health_samples
 from tests.integration.attachments_support import notifier_clients
 
@@ -98,7 +99,7 @@ def test_it_reads_the_trigger_the_schedule_and_the_api_in_three_calls(on_aws, st
     stage_settings(on_aws.stream)  # the stage routes the stream, as wire_stream leaves it
     gateway = health_aws.AwsGateway(FUNCTION)
 
-    found = gateway.triggers()
+    found = report(gateway)
 
     assert gateway.calls == 3 and found.errors == []
     [mapping] = found.mappings
@@ -124,7 +125,7 @@ def test_on_lambda_the_routes_are_the_deployed_package_s(on_aws, monkeypatch):
         __import__("sys").modules, "zappa_settings", types.SimpleNamespace(AWS_EVENT_MAPPING={}, API_STAGE="dev")
     )
 
-    found = health_aws.AwsGateway(FUNCTION).triggers()
+    found = report(health_aws.AwsGateway(FUNCTION))
 
     [mapping] = found.mappings
     assert mapping.routed_to == () and "deployed package" in found.routing_detail
@@ -147,7 +148,7 @@ def test_a_mapping_that_can_block_its_shard_is_flagged(on_aws, stage_settings):
     }
     with Stubber(health_aws.client("lambda")) as stub:
         stub.add_response("list_event_source_mappings", {"EventSourceMappings": [mapping]})
-        found = health_aws.AwsGateway(FUNCTION).triggers()
+        found = report(health_aws.AwsGateway(FUNCTION))
 
     [read] = found.mappings
     assert read.last_result == "PROBLEM: Function call failed"
@@ -166,7 +167,7 @@ def test_one_refused_read_leaves_the_others(on_aws):
             http_status_code=400,
             service_message="User: r is not authorized to perform: events:ListRules",
         )
-        found = health_aws.AwsGateway(FUNCTION).triggers()
+        found = report(health_aws.AwsGateway(FUNCTION))
 
     [(what, error)] = found.errors
     assert what == "Schedule rules" and isinstance(error, AccessDenied) and error.action == "events:ListRules"
@@ -176,7 +177,7 @@ def test_one_refused_read_leaves_the_others(on_aws):
 def test_a_function_deployed_without_an_api_has_no_url_and_no_error(on_aws):
     boto3.client("cloudformation", region_name="us-east-1").delete_stack(StackName=FUNCTION)
 
-    found = health_aws.AwsGateway(FUNCTION).triggers()
+    found = report(health_aws.AwsGateway(FUNCTION))
 
     assert found.api_url == "" and found.errors == []
     assert found.api_detail.startswith(f"No CloudFormation stack {FUNCTION}")
@@ -189,7 +190,7 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
     stream = "arn:aws:dynamodb:us-east-1:123456789012:table/notes-console-dev/stream/2026-11-27T10:00:00.000"
     stage_settings(stream)
     settings.HEALTH_STAGE = "prod"  # keep-warm on, and only the purge schedule
-    assert [(r.name, r.expression, r.runs, r.origin) for r in LocalGateway().triggers().rules] == [
+    assert [(r.name, r.expression, r.runs, r.origin) for r in report(LocalGateway()).rules] == [
         ("notes-console-prod-notes.events.purge_trash", "cron(15 3 * * ? *)", "notes.events.purge_trash", "stage"),
         ("notes-console-prod-zappa-keep-warm-handler.keep_warm_callback", "rate(5 minutes)", "keep warm", "stage"),
     ]
@@ -197,7 +198,7 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
     monkeypatch.setenv("NOTES_EMBEDDED_DYNAMODB", "1")
     settings.DYNAMODB_ENDPOINT_URL = "http://127.0.0.1:45678"
 
-    found = LocalGateway().triggers()
+    found = report(LocalGateway())
 
     poller, notifier, routed = found.mappings
     assert (poller.origin, poller.state, poller.batch_size, poller.starting_position) == (
@@ -214,7 +215,7 @@ def test_locally_it_shows_the_stage_events_and_the_stream_poller(aws, settings, 
 
 
 def test_locally_without_the_embedded_endpoint_the_poller_is_not_running(aws, stage_settings):
-    poller, notifier = LocalGateway().triggers().mappings
+    poller, notifier = report(LocalGateway()).mappings
 
     assert poller.state == "Not running" and "on AWS" in poller.detail
     assert notifier.state == "Not running" and "on AWS the bucket's own notification" in notifier.detail
@@ -234,7 +235,7 @@ def test_locally_it_shows_the_s3_notifier_from_the_status_its_process_writes(
     settings.S3_ENDPOINT_URL = "http://127.0.0.1:45678"
 
     def notifier_row():
-        return next(m for m in LocalGateway().triggers().mappings if m.source.startswith("S3 "))
+        return next(m for m in report(LocalGateway()).mappings if m.source.startswith("S3 "))
 
     row = notifier_row()
     assert (row.state, row.last_result) == ("Not running", "no status written yet: it may not have started")

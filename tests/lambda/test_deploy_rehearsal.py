@@ -39,6 +39,7 @@ from botocore.validate import validate_parameters
 
 from console.aws import dynamodb
 from console.health import aws as health_aws
+from console.health import triggers as triggers_question
 from console.health.stage import drift, expected_config, load_stage
 
 pytestmark = pytest.mark.slow
@@ -308,7 +309,7 @@ def test_deploy_update_status_and_undeploy_dev_and_the_console_shows_the_functio
     stage = load_stage(REPO / "zappa_settings.json", function_name=FUNCTION)
     assert stage.name == STAGE
     assert drift(shown, expected_config(stage, function_name=FUNCTION)) == []
-    triggers = gateway.triggers()
+    triggers = triggers_question.report(gateway)
     assert triggers.errors == []
     assert triggers.api_url == api_url
     assert [(r.name, r.expression, r.state) for r in triggers.rules] == [(rule_name, "cron(15 3 * * ? *)", "ENABLED")]

@@ -9,6 +9,7 @@ no tool the project does not already have.
 from __future__ import annotations
 
 import ast
+import types
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,79 @@ def test_the_gateways_hold_no_interpretation():
     moved = {"metrics", "recent_invocations", "logs", "tail", "request_detail", "invocations_of", "metric_queries"}
     assert {name for name in moved if hasattr(AwsGateway, name) or hasattr(LocalGateway, name)} == set()
     assert not hasattr(EventSourceMapping, "risks")  # streams.mapping_risks judges a mapping's settings
+
+
+# --- what a trigger means is the triggers question's: the gateways return what AWS and the status files hold --
+
+_ZAPPA_MEANING = {  # console.health.stage's helpers that say what Zappa runs and name a source
+    "routes_for",
+    "packaged_routes",
+    "rule_runs",
+    "zappa_rule_name",
+    "stage_rules",
+    "stage_mappings",
+    "stage_routes",
+    "describe_source",
+    "stage_name",
+}
+_WORDED_STATE = ("PROBLEM", "failing:", "Failing", "Stopped", "Not running", "no status written")
+
+
+def _names(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.alias):
+            found.add(node.asname or node.name)
+    return found
+
+
+def _strings(tree: ast.AST) -> list[str]:
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+@pytest.mark.parametrize("name", sorted(GATEWAY_MODULES | {"local_notifier.py"}))
+def test_no_gateway_works_out_what_a_trigger_runs_or_words_a_stand_in_s_state(name):
+    """aws.py used to name sources and route rules and ARNs; local.py and local_notifier.py worded the stream
+    poller's and the S3 notifier's status ("PROBLEM: ...", "Failing"): console.health.triggers and
+    console.health.local_triggers do."""
+    tree = ast.parse((ROOM / name).read_text())
+    assert _names(tree) & _ZAPPA_MEANING == set()
+    assert [s for s in _strings(tree) if s.lstrip().startswith(_WORDED_STATE)] == []
+
+
+def test_the_gateways_answer_trigger_facts_and_the_question_words_them(settings, tmp_path, monkeypatch):
+    from typing import get_type_hints
+
+    from console.health.gateway import HealthGateway, LocalRunner, TriggerFacts
+    from console.health.local import LocalGateway
+    from console.health.local_triggers import notifier_mapping, poller_mapping
+
+    assert get_type_hints(HealthGateway.triggers)["return"] is TriggerFacts
+    settings.HEALTH_ZAPPA_SETTINGS = tmp_path / "none.json"
+    monkeypatch.delenv("NOTES_EMBEDDED_DYNAMODB", raising=False)
+    facts = LocalGateway().triggers()
+    assert isinstance(facts, TriggerFacts) and facts.mappings == [] and facts.rules == []
+    runners = LocalGateway().local_runners()
+    assert [(r.kind, r.runs_here, r.status) for r in runners] == [
+        ("stream poller", False, None),
+        ("S3 notifier", False, None),
+    ]
+    # The same raw status, worded by the question alike for both stand-ins.
+    status = types.SimpleNamespace(
+        healthy=False, problem="the last poll failed: boom", batches=2, records=5, delivered=1, retried=0, dropped=0
+    )
+    poller = poller_mapping(LocalRunner("stream poller", True, target="notes", status=status))
+    notifier = notifier_mapping(LocalRunner("S3 notifier", True, target="uploads", status=status))
+    assert (poller.state, poller.last_result) == (
+        "Failing",
+        "PROBLEM: the last poll failed: boom; version history is not being recorded",
+    )
+    assert (notifier.state, notifier.last_result) == (
+        "Failing",
+        "failing: the last poll failed: boom; uploads stay pending",
+    )
+    assert (poller.batches_handled, poller.records_handled, notifier.records_handled) == (2, 5, 1)
