@@ -184,6 +184,12 @@ ROWS: dict[str, Row] = {
     "api/labels": Row("/api/labels", GET="401 ok ok ok", HEAD="401 ok ok ok"),
     "api/labels/rename": Row("/api/labels/rename", POST="401 422 422 422"),
     "api/labels/delete": Row("/api/labels/delete", POST="401 422 422 422"),
+    # Bulk actions: the matrix's form ticks no note, so a signed-in user is sent back with the refusal (pages) or
+    # gets a 422 (the API); an undo with no id is a 400 page or a 422.
+    "notes/bulk": Row("/notes/bulk", POST="signin 400 400 400", other="signin 405 405 405"),
+    "notes/bulk/undo": Row("/notes/bulk/undo", POST="signin 400 400 400", other="signin 405 405 405"),
+    "api/notes/bulk": Row("/api/notes/bulk", POST="401 422 422 422"),
+    "api/notes/bulk/undo": Row("/api/notes/bulk/undo", POST="401 422 422 422"),
     "api/^(?P<rest>.*)$": Row("/api/no/such/thing", other="404 404 404 404"),
     # Attachments: {attachment} is a ready file of alice's note (an image).
     "notes/<note_id:note_id>/attachments/": Row(
