@@ -199,3 +199,13 @@ def bucket(aws):
     s3.create_bucket(origins=["https://notes.example.com"])
     yield s3.bucket_name()
     s3.reset_client()
+
+
+@pytest.fixture
+def fresh_buffers():
+    """The request and log buffers the console's local mode reads, empty before and after the test."""
+    from console import observability
+
+    observability.reset_buffers()
+    yield
+    observability.reset_buffers()

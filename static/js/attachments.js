@@ -11,13 +11,22 @@
     catch (e) { return ""; }
   }
 
+  var lastSaid = "";  // the newest message outlives the section's refresh, which swaps in a fresh, empty status
+
   function refresh(section) {
     var url = section.getAttribute("data-fragment-url");
-    if (window.htmx) { window.htmx.ajax("GET", url, { target: "#attachments", swap: "outerHTML" }); }
+    var said = lastSaid;
+    if (window.htmx) {
+      window.htmx.ajax("GET", url, { target: "#attachments", swap: "outerHTML" }).then(function () {
+        var fresh = document.getElementById("attachments");
+        if (fresh && said) { say(fresh, said); }
+      });
+    }
     else { window.location.reload(); }
   }
 
   function say(section, text) {
+    lastSaid = text;
     var status = section.querySelector(".attach-status");
     if (status) { status.textContent = text; }
   }

@@ -156,3 +156,8 @@ def sign_in(app_server):
         )
 
     return do
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True  # as under `make run`; the CSP middleware leaves only DEBUG's own error pages alone

@@ -21,11 +21,6 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # as under `make run`; the CSP middleware leaves only DEBUG's own error pages alone
-
-
-@pytest.fixture
 def zappa_settings(tmp_path, settings):
     path = tmp_path / "zappa_settings.json"
     path.write_text(

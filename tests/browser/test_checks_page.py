@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.screenshots import capture
-from tests.browser.test_accessibility import PHONE, Sweep, debug, zappa_settings  # noqa: F401 - fixtures
+from tests.browser.test_accessibility import PHONE, Sweep, zappa_settings  # noqa: F401 - fixtures
 from tests.conftest import _make_user
 
 FUNCTION = "notes-console-dev"

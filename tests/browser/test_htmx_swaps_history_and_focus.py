@@ -14,11 +14,6 @@ from tests.conftest import _make_user
 
 
 @pytest.fixture
-def debug(settings):
-    settings.DEBUG = True  # as under `make run`
-
-
-@pytest.fixture
 def alice_page(context, sign_in):
     alice = _make_user("alice")
     sign_in(context, alice)

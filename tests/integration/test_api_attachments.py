@@ -12,12 +12,7 @@ from django.test import override_settings
 from console.aws import s3
 from notes.attachments import MAX_BYTES
 from tests.integration.attachments_support import policy_of, send_upload
-from tests.integration.test_api_notes import api, assert_error, post, send  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def alice_api(alice, api):  # noqa: F811
-    return api(alice)
+from tests.integration.test_api_notes import assert_error, post, send
 
 
 @pytest.fixture

@@ -13,17 +13,6 @@ from console.aws.errors import StoreUnavailable
 from notes import services
 
 
-@pytest.fixture
-def api():
-    """api(user) -> a Client sending a fresh personal API token of that user."""
-
-    def make(user, **kwargs):
-        _, secret = token_create(user=user, name="tests")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", **kwargs)
-
-    return make
-
-
 def post(client, path, body, **extra):
     data = body if isinstance(body, (str, bytes)) else json.dumps(body)
     return client.post(path, data=data, content_type=extra.pop("content_type", "application/json"), **extra)
@@ -43,11 +32,6 @@ def assert_error(response, status, code):
     assert set(error) >= {"code", "message", "fields", "reference"}
     assert error["reference"]
     return error
-
-
-@pytest.fixture
-def alice_api(alice, api):
-    return api(alice)
 
 
 @pytest.fixture

@@ -7,23 +7,8 @@ import json
 import pytest
 from django.test import Client
 
-from accounts.services import token_create
 from notes import services
 from tests.integration.note_views_support import feed_stream
-
-
-@pytest.fixture
-def api():
-    def make(user):
-        _, secret = token_create(user=user, name="tests")
-        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-
-    return make
-
-
-@pytest.fixture
-def alice_api(alice, api):
-    return api(alice)
 
 
 def create(client, **body):

@@ -13,12 +13,7 @@ from PIL import Image
 
 from notes import upload_events
 from tests.integration.attachments_support import s3_event, send_upload
-from tests.integration.test_api_notes import api, assert_error, post  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def alice_api(alice, api):  # noqa: F811
-    return api(alice)
+from tests.integration.test_api_notes import assert_error, post
 
 
 @pytest.fixture

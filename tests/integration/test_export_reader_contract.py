@@ -5,15 +5,8 @@ One contract, run on the in-memory fake and on the DynamoDB adapter, each on its
 
 from __future__ import annotations
 
-import pytest
-
 from notes.domain import CONTENT_MAX_BYTES
-from tests.integration.note_repository_support import ALICE, BOB, make_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, make_note
 
 
 def test_it_iterates_live_notes_in_id_order_without_the_trash(repo):

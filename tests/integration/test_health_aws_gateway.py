@@ -16,16 +16,11 @@ from console.health.gateway import InvalidQuery, LogQuery, NotFound
 from console.health.invocation_lines import OUTCOME_CRASH, OUTCOME_ERROR, OUTCOME_OK, OUTCOME_TIMEOUT
 from console.health.metrics import Window, utcnow
 from tests import health_samples as s
-from tests.cloudwatch_filter import moto_follows_cloudwatch
+
+pytestmark = pytest.mark.usefixtures("cloudwatch_patterns")
 
 FUNCTION = "notes-console-dev"
 GROUP = f"/aws/lambda/{FUNCTION}"
-
-
-@pytest.fixture(autouse=True)
-def cloudwatch_patterns(monkeypatch):
-    """moto's FilterLogEvents matches everything for ?/-/% patterns: use CloudWatch's documented rules."""
-    moto_follows_cloudwatch(monkeypatch)
 
 
 @pytest.fixture

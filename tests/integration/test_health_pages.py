@@ -11,7 +11,8 @@ from console import observability
 from console.health import aws as health_aws
 from console.health.metrics import utcnow
 from tests import health_samples as s
-from tests.cloudwatch_filter import moto_follows_cloudwatch
+
+pytestmark = pytest.mark.usefixtures("cloudwatch_patterns")
 
 FUNCTION = "notes-console-dev"
 PAGES = [
@@ -22,12 +23,6 @@ PAGES = [
     f"/console/requests/{s.COLD_ID}/",
     "/console/triggers/",
 ]
-
-
-@pytest.fixture(autouse=True)
-def cloudwatch_patterns(monkeypatch):
-    """moto's FilterLogEvents matches everything for ?/-/% patterns: use CloudWatch's documented rules."""
-    moto_follows_cloudwatch(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from notes.domain import HISTORY_KEEP, NoteNotFound
-from tests.integration.note_repository_support import ALICE, BOB, make_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, make_note
 
 
 def test_history_records_each_version_once_and_keeps_the_last_20(repo):

@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.note_repository_support import ALICE, BOB, make_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, make_note
 
 
 def test_an_idempotent_create_stores_once_and_replays_the_first_answer(repo):

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from notes.domain import InvalidCursor, NoteFilters, NoteNotFound, VersionConflict, iso_after
-from tests.integration.note_repository_support import ALICE, BOB, all_pages, make_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, all_pages, make_note
 
 
 def test_it_creates_and_gets_a_note(repo):

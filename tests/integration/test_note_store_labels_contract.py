@@ -11,12 +11,7 @@ import pytest
 
 from notes.domain import NoteFilters, ValidationError
 from notes.dynamodb_notes import DynamoDBNoteStore
-from tests.integration.note_repository_support import ALICE, BOB, all_pages, make_note, old_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, all_pages, make_note, old_note
 
 
 def titles(repo, *, limit: int = 3, user_id: str = ALICE, **filters) -> list[str]:

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from notes.domain import InvalidCursor, NoteFilters
-from tests.integration.note_repository_support import ALICE, BOB, all_pages, found, make_note, old_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, all_pages, found, make_note, old_note
 
 
 def test_search_answers_from_the_index_for_notes_older_than_the_recent_window(repo):

@@ -8,12 +8,7 @@ from __future__ import annotations
 import pytest
 
 from notes.domain import HISTORY_KEEP, NoteNotFound, iso_after, now_iso
-from tests.integration.note_repository_support import ALICE, BOB, make_note, repo_for
-
-
-@pytest.fixture(params=["memory", "dynamodb"])
-def repo(request):
-    return repo_for(request)
+from tests.integration.note_repository_support import ALICE, BOB, make_note
 
 
 def test_a_trashed_note_cannot_be_edited_or_deleted_again(repo):

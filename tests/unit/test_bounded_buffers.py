@@ -18,6 +18,8 @@ from django.test import RequestFactory
 
 from console import observability as obs
 
+pytestmark = pytest.mark.usefixtures("fresh_buffers")
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_PACKAGES = ("console", "accounts", "notes")
 # (module, name): why it cannot grow without bound.
@@ -45,13 +47,6 @@ ALLOWED_MODULE_CONTAINERS: dict[tuple[str, str], str] = {
     ): "keyed by function name, as _log_formats; each entry holds one Query's deploys (Limit MAX_LISTED)",
 }
 _GROWING_METHODS = {"append", "appendleft", "add", "update", "setdefault", "extend", "insert", "__setitem__"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_buffers():
-    obs.reset_buffers()
-    yield
-    obs.reset_buffers()
 
 
 def test_the_local_consoles_request_records_and_log_lines_are_bounded(settings):

@@ -7,14 +7,9 @@ import pytest
 from notes import bulk, services
 from notes.domain import Note, NoteNotFound, ValidationError
 from notes.idempotency import IdempotencyKeyReused
-from tests.fakes import InMemoryBulkStore, InMemoryNoteRepository
+from tests.fakes import InMemoryBulkStore
 
 ALICE, BOB = "alice-id", "bob-id"
-
-
-@pytest.fixture
-def repo():
-    return InMemoryNoteRepository()
 
 
 @pytest.fixture

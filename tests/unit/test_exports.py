@@ -21,7 +21,6 @@ from notes.exports import (
     notes_export_part,
     notes_export_plan,
 )
-from tests.fakes import InMemoryNoteRepository
 
 ALICE = "alice-id"
 
@@ -55,11 +54,6 @@ def as_lambda_sends_it(body: bytes, *, binary: bool) -> int:
 def front_matter(text: str) -> dict[str, object]:
     head, _, _ = text.removeprefix("---\n").partition("\n---\n")
     return yaml.safe_load(head)
-
-
-@pytest.fixture
-def repo():
-    return InMemoryNoteRepository()
 
 
 def test_the_json_export_holds_every_field_of_every_live_note(repo):

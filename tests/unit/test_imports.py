@@ -27,11 +27,6 @@ def notes_of(repo: InMemoryNoteRepository, user_id: str = ALICE) -> dict[str, No
     return {n.title: n for n in repo.iter_notes(user_id=user_id)}
 
 
-@pytest.fixture
-def repo():
-    return InMemoryNoteRepository()
-
-
 # --- Simplenote -----------------------------------------------------------------------------------
 
 

@@ -6,14 +6,8 @@ import pytest
 
 from notes import services
 from notes.domain import Note, ValidationError
-from tests.fakes import InMemoryNoteRepository
 
 ALICE = "alice-id"
-
-
-@pytest.fixture
-def repo():
-    return InMemoryNoteRepository()
 
 
 def add(repo, title: str, *labels: str, user_id: str = ALICE, **flags) -> Note:

@@ -10,12 +10,7 @@ from django.test import RequestFactory
 
 from console import observability as obs
 
-
-@pytest.fixture(autouse=True)
-def fresh_buffers():
-    obs.reset_buffers()
-    yield
-    obs.reset_buffers()
+pytestmark = pytest.mark.usefixtures("fresh_buffers")
 
 
 @pytest.fixture

@@ -4,12 +4,6 @@ import pytest
 
 from notes import services
 from notes.domain import ValidationError, VersionConflict
-from tests.fakes import InMemoryNoteRepository
-
-
-@pytest.fixture
-def repo():
-    return InMemoryNoteRepository()
 
 
 def test_note_create_validates_before_storing(repo):
