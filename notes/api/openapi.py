@@ -19,6 +19,7 @@ from notes.api.input import (
     QUERY_TEXT_MAX_CHARS,
     VERSION_MAX,
 )
+from notes.api.openapi_refs import JSON, ref
 from notes.attachments import STATUSES
 from notes.domain import (
     CATEGORY_MAX_CHARS,
@@ -38,15 +39,10 @@ from notes.idempotency import KEY_MAX_CHARS
 from notes.services import MAX_PAGE_SIZE
 
 NOTE_ID_PATTERN = f"^{_NOTE_ID}$"
-JSON = "application/json"
-
-
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
 
 
 def _error_response(description: str, **headers: dict[str, Any]) -> dict[str, Any]:
-    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": _ref("schemas", "Error")}}}
+    response: dict[str, Any] = {"description": description, "content": {JSON: {"schema": ref("schemas", "Error")}}}
     if headers:
         response["headers"] = headers
     return response
@@ -192,7 +188,7 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["notes", "next_cursor"],
         "additionalProperties": False,
         "properties": {
-            "notes": {"type": "array", "items": _ref("schemas", "Note"), "maxItems": MAX_PAGE_SIZE},
+            "notes": {"type": "array", "items": ref("schemas", "Note"), "maxItems": MAX_PAGE_SIZE},
             "next_cursor": {
                 "type": "string",
                 "nullable": True,
@@ -237,7 +233,7 @@ _SCHEMAS: dict[str, Any] = {
                     },
                     "reference": {"type": "string", "description": "The request's correlation id (in our logs)."},
                     "current": {
-                        **_ref("schemas", "Note"),
+                        **ref("schemas", "Note"),
                     },
                     "problems": {
                         "type": "array",
@@ -303,7 +299,7 @@ _SCHEMAS["TrashList"] = {
     "properties": {
         "notes": {
             "type": "array",
-            "items": _ref("schemas", "TrashedNote"),
+            "items": ref("schemas", "TrashedNote"),
             "description": "Most recently deleted first; all of them (the trash keeps each note for a limited time).",
         }
     },
@@ -320,7 +316,7 @@ _SCHEMAS["NoteHistory"] = {
         },
         "versions": {
             "type": "array",
-            "items": _ref("schemas", "Note"),
+            "items": ref("schemas", "Note"),
             "description": (
                 f"Recorded versions, newest first (the last {HISTORY_KEEP}). A version is recorded a moment after "
                 "its change, so the newest may briefly be missing."
@@ -468,7 +464,7 @@ def _note_ok(description: str, *, links: dict[str, Any]) -> dict[str, Any]:
     return {
         "description": description,
         "headers": {"ETag": _ETAG_HEADER},
-        "content": {JSON: {"schema": _ref("schemas", "Note")}},
+        "content": {JSON: {"schema": ref("schemas", "Note")}},
         "links": links,
     }
 
@@ -489,7 +485,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         503: "Unavailable",
         507: "StorageFull",
     }
-    return {str(code): _ref("responses", names[code]) for code in codes}
+    return {str(code): ref("responses", names[code]) for code in codes}
 
 
 _CONDITIONAL = {"updateNote", "replaceNote", "deleteNote"}
@@ -512,7 +508,7 @@ _SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 
 def _paths() -> dict[str, Any]:
-    note_id = _ref("parameters", "NoteId")
+    note_id = ref("parameters", "NoteId")
     write_errors = _errors(400, 401, 403, 404, 409, 412, 413, 415, 422, 428, 429, 503, 507)
     return {
         "/notes": {
@@ -521,7 +517,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "List your notes, most recently updated first",
                 "description": "One page at a time; follow `next_cursor` for the next. Filters combine.",
                 "parameters": [
-                    _ref("parameters", name)
+                    ref("parameters", name)
                     for name in (
                         "Limit",
                         "Cursor",
@@ -537,7 +533,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "A page of notes.",
-                        "content": {JSON: {"schema": _ref("schemas", "NoteList")}},
+                        "content": {JSON: {"schema": ref("schemas", "NoteList")}},
                         "links": {
                             "NextPage": {
                                 "operationId": "listNotes",
@@ -551,8 +547,8 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "operationId": "createNote",
                 "summary": "Create a note",
-                "parameters": [_ref("parameters", "IdempotencyKey")],
-                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "NoteCreate")}}},
+                "parameters": [ref("parameters", "IdempotencyKey")],
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "NoteCreate")}}},
                 "responses": {
                     "201": {
                         "description": "Created (or, with a reused Idempotency-Key and the same body, created before).",
@@ -564,7 +560,7 @@ def _paths() -> dict[str, Any]:
                                 "schema": {"type": "string", "enum": ["true"]},
                             },
                         },
-                        "content": {JSON: {"schema": _ref("schemas", "Note")}},
+                        "content": {JSON: {"schema": ref("schemas", "Note")}},
                         "links": _links(*_NOTE_LINKS),
                     },
                     **_errors(400, 401, 403, 413, 415, 422, 429, 503, 507),
@@ -575,7 +571,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getNote",
                 "summary": "Get one note",
-                "parameters": [note_id, _ref("parameters", "IfNoneMatch")],
+                "parameters": [note_id, ref("parameters", "IfNoneMatch")],
                 "responses": {
                     "200": _note_ok(
                         "The note.", links=_links("updateNote", "replaceNote", "deleteNote", "listNoteHistory")
@@ -588,8 +584,8 @@ def _paths() -> dict[str, Any]:
                 "operationId": "replaceNote",
                 "summary": "Replace a note's editable fields",
                 "description": "Conditional: send the version you read (`version` or If-Match).",
-                "parameters": [note_id, _ref("parameters", "IfMatch")],
-                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "NoteReplace")}}},
+                "parameters": [note_id, ref("parameters", "IfMatch")],
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "NoteReplace")}}},
                 "responses": {
                     "200": _note_ok(
                         "The note as saved.", links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory")
@@ -601,12 +597,12 @@ def _paths() -> dict[str, Any]:
                 "operationId": "updateNote",
                 "summary": "Change some fields of a note",
                 "description": "Conditional: send the version you read (`version` or If-Match).",
-                "parameters": [note_id, _ref("parameters", "IfMatch")],
+                "parameters": [note_id, ref("parameters", "IfMatch")],
                 "requestBody": {
                     "required": True,
                     "content": {
-                        JSON: {"schema": _ref("schemas", "NotePatch")},
-                        "application/merge-patch+json": {"schema": _ref("schemas", "NotePatch")},
+                        JSON: {"schema": ref("schemas", "NotePatch")},
+                        "application/merge-patch+json": {"schema": ref("schemas", "NotePatch")},
                     },
                 },
                 "responses": {
@@ -624,7 +620,7 @@ def _paths() -> dict[str, Any]:
                     "(`POST /trash/{id}/restore`), then a daily purge deletes it for good (`DELETE /trash/{id}` "
                     "does so at once). Conditional: send the version you read (`version` or If-Match)."
                 ),
-                "parameters": [note_id, _ref("parameters", "IfMatch"), _ref("parameters", "Version")],
+                "parameters": [note_id, ref("parameters", "IfMatch"), ref("parameters", "Version")],
                 "responses": {
                     "204": {
                         "description": "Moved to the trash.",
@@ -655,7 +651,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The note's current version and its recorded versions.",
-                        "content": {JSON: {"schema": _ref("schemas", "NoteHistory")}},
+                        "content": {JSON: {"schema": ref("schemas", "NoteHistory")}},
                         "links": {
                             "RestoreNoteVersion": {
                                 "operationId": "restoreNoteVersion",
@@ -679,15 +675,15 @@ def _paths() -> dict[str, Any]:
                     "The note gets that version's title, content, category and flags as a new version, so nothing "
                     "is lost. Conditional: send the note's current version (`version` in the body, or If-Match)."
                 ),
-                "parameters": [note_id, _ref("parameters", "VersionNumber"), _ref("parameters", "IfMatch")],
-                "requestBody": {"required": False, "content": {JSON: {"schema": _ref("schemas", "VersionRestore")}}},
+                "parameters": [note_id, ref("parameters", "VersionNumber"), ref("parameters", "IfMatch")],
+                "requestBody": {"required": False, "content": {JSON: {"schema": ref("schemas", "VersionRestore")}}},
                 "responses": {
                     "200": _note_ok(
                         "The note as restored (a new version).",
                         links=_links("getNote", "updateNote", "deleteNote", "listNoteHistory"),
                     ),
                     **_errors(400, 401, 403, 409, 412, 413, 415, 422, 428, 429, 503, 507),
-                    "404": _ref("responses", "VersionNotFound"),
+                    "404": ref("responses", "VersionNotFound"),
                 },
             }
         },
@@ -699,7 +695,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The trash, most recently deleted first.",
-                        "content": {JSON: {"schema": _ref("schemas", "TrashList")}},
+                        "content": {JSON: {"schema": ref("schemas", "TrashList")}},
                     },
                     **_errors(401, 429, 503),
                 },
@@ -744,7 +740,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "204": {"description": "Deleted for good."},
                     **_errors(400, 401, 403, 413, 429, 503),
-                    "404": _ref("responses", "NotInTrash"),
+                    "404": ref("responses", "NotInTrash"),
                 },
             }
         },
@@ -757,7 +753,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {
                     "200": _note_ok("The restored note.", links=_links(*_NOTE_LINKS)),
                     **_errors(400, 401, 403, 413, 429, 503),
-                    "404": _ref("responses", "NotInTrash"),
+                    "404": ref("responses", "NotInTrash"),
                 },
             }
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from notes.api.openapi_refs import JSON, ref
 from notes.attachments import (
     ALLOWED_TYPES,
     ATTACHMENT_ID_PATTERN,
@@ -14,12 +15,7 @@ from notes.attachments import (
     STATUSES,
 )
 
-JSON = "application/json"
 NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
-
-
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
 
 
 def _errors(*codes: int) -> dict[str, Any]:
@@ -35,7 +31,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         503: "Unavailable",
         507: "QuotaExceeded",
     }
-    return {str(code): _ref("responses", names[code]) for code in codes}
+    return {str(code): ref("responses", names[code]) for code in codes}
 
 
 _URL = {"type": "string", "nullable": True, "description": "A short-lived presigned GET (minutes); null until ready."}
@@ -86,14 +82,14 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["attachments"],
         "additionalProperties": False,
-        "properties": {"attachments": {"type": "array", "items": _ref("schemas", "Attachment")}},
+        "properties": {"attachments": {"type": "array", "items": ref("schemas", "Attachment")}},
     },
     "AttachmentUpload": {
         "type": "object",
         "required": ["attachment", "upload"],
         "additionalProperties": False,
         "properties": {
-            "attachment": _ref("schemas", "Attachment"),
+            "attachment": ref("schemas", "Attachment"),
             "upload": {
                 "type": "object",
                 "required": ["url", "fields"],
@@ -123,7 +119,7 @@ PARAMETERS: dict[str, Any] = {
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {JSON: {"schema": _ref("schemas", "Error")}}}
+    return {"description": description, "content": {JSON: {"schema": ref("schemas", "Error")}}}
 
 
 RESPONSES: dict[str, Any] = {
@@ -134,7 +130,7 @@ RESPONSES: dict[str, Any] = {
 
 
 def paths() -> dict[str, Any]:
-    note = _ref("parameters", "NoteId")
+    note = ref("parameters", "NoteId")
     return {
         "/notes/{id}/attachments": {
             "get": {
@@ -144,7 +140,7 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "Oldest first.",
-                        "content": {JSON: {"schema": _ref("schemas", "AttachmentList")}},
+                        "content": {JSON: {"schema": ref("schemas", "AttachmentList")}},
                     },
                     **_errors(401, 404, 429, 503),
                 },
@@ -158,12 +154,12 @@ def paths() -> dict[str, Any]:
                     "the attachment then turns ready or rejected."
                 ),
                 "parameters": [note],
-                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "AttachmentCreate")}}},
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "AttachmentCreate")}}},
                 "responses": {
                     "201": {
                         "description": "Pending; upload the file with `upload`.",
                         "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
-                        "content": {JSON: {"schema": _ref("schemas", "AttachmentUpload")}},
+                        "content": {JSON: {"schema": ref("schemas", "AttachmentUpload")}},
                         "links": {
                             name: {
                                 "operationId": op,
@@ -186,11 +182,11 @@ def paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getAttachment",
                 "summary": "Read one attachment (with a short-lived URL once ready)",
-                "parameters": [note, _ref("parameters", "AttachmentId")],
+                "parameters": [note, ref("parameters", "AttachmentId")],
                 "responses": {
                     "200": {
                         "description": "The attachment.",
-                        "content": {JSON: {"schema": _ref("schemas", "Attachment")}},
+                        "content": {JSON: {"schema": ref("schemas", "Attachment")}},
                     },
                     **_errors(401, 404, 429, 503),
                 },
@@ -198,7 +194,7 @@ def paths() -> dict[str, Any]:
             "delete": {
                 "operationId": "deleteAttachment",
                 "summary": "Remove an attachment and its file",
-                "parameters": [note, _ref("parameters", "AttachmentId")],
+                "parameters": [note, ref("parameters", "AttachmentId")],
                 "responses": {"204": {"description": "Removed."}, **_errors(401, 403, 404, 429, 503)},
             },
         },

@@ -9,20 +9,15 @@ from django.conf import settings
 
 from notes.api.bulk import UNDO_ID_MAX_CHARS
 from notes.api.input import IDEMPOTENCY_KEY_PATTERN, VERSION_MAX
+from notes.api.openapi_refs import JSON, ref
 from notes.bulk import ACTIONS, BULK_MAX, CONFLICT, DONE, LABEL_ACTIONS, MISSING, UNCHANGED, UNDO_SECONDS
 from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
 from notes.domain import NOTE_ID_PATTERN as _NOTE_ID
 from notes.idempotency import KEY_MAX_CHARS
 
-JSON = "application/json"
-
-
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
-
 
 def _errors(*pairs: tuple[int, str]) -> dict[str, Any]:
-    return {str(code): _ref("responses", name) for code, name in pairs}
+    return {str(code): ref("responses", name) for code, name in pairs}
 
 
 _OPERATION = {
@@ -78,7 +73,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "maxItems": BULK_MAX,
-                "items": _ref("schemas", "BulkOperation"),
+                "items": ref("schemas", "BulkOperation"),
                 "description": f"At most {BULK_MAX}, each on a different note; more is a 422 and nothing changes.",
             }
         },
@@ -89,7 +84,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["results", "applied", "unchanged", "refused", "undo_id"],
         "additionalProperties": False,
         "properties": {
-            "results": {"type": "array", "items": _ref("schemas", "BulkResult"), "description": "One per operation."},
+            "results": {"type": "array", "items": ref("schemas", "BulkResult"), "description": "One per operation."},
             "applied": {"type": "integer", "minimum": 0},
             "unchanged": {"type": "integer", "minimum": 0},
             "refused": {"type": "integer", "minimum": 0},
@@ -128,7 +123,7 @@ _MORE = ((415, "UnsupportedMediaType"), (422, "Unprocessable"), (429, "TooManyRe
 
 
 def _answer(description: str, *, replay: bool) -> dict[str, Any]:
-    answer: dict[str, Any] = {"description": description, "content": {JSON: {"schema": _ref("schemas", "BulkAnswer")}}}
+    answer: dict[str, Any] = {"description": description, "content": {JSON: {"schema": ref("schemas", "BulkAnswer")}}}
     if replay:
         answer["headers"] = {
             "Idempotent-Replayed": {
@@ -151,8 +146,8 @@ def paths() -> dict[str, Any]:
                     "`conflict` (with its title) and the others still apply; no note is ever half-changed. The "
                     "answer says what happened to each, and gives an `undo_id`."
                 ),
-                "parameters": [_ref("parameters", "BulkIdempotencyKey")],
-                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "BulkRequest")}}},
+                "parameters": [ref("parameters", "BulkIdempotencyKey")],
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "BulkRequest")}}},
                 "responses": {
                     "200": _answer("What happened to each note, in the order sent.", replay=True),
                     **_errors(*_COMMON, *_MORE),
@@ -167,7 +162,7 @@ def paths() -> dict[str, Any]:
                     "Puts every note the batch changed back as it was, each conditional on the version the batch "
                     "left: a note changed since is reported as `conflict` and left as it is. Runs once."
                 ),
-                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", "BulkUndoRequest")}}},
+                "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "BulkUndoRequest")}}},
                 "responses": {
                     "200": _answer("What happened to each note.", replay=False),
                     **_errors(*_COMMON, *_MORE, (404, "NoSuchBulk")),
@@ -180,6 +175,6 @@ def paths() -> dict[str, Any]:
 RESPONSES: dict[str, Any] = {
     "NoSuchBulk": {
         "description": "No such batch to undo (undone already, or too long ago).",
-        "content": {JSON: {"schema": _ref("schemas", "Error")}},
+        "content": {JSON: {"schema": ref("schemas", "Error")}},
     }
 }

@@ -5,14 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from notes.api.openapi_refs import JSON, ref
 from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
 from notes.services import LABEL_CHANGE_BATCH
-
-JSON = "application/json"
-
-
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
 
 
 def _errors(*names: str) -> dict[str, Any]:
@@ -26,7 +21,7 @@ def _errors(*names: str) -> dict[str, Any]:
         "TooManyRequests": "429",
         "Unavailable": "503",
     }
-    return {codes[name]: _ref("responses", name) for name in names}
+    return {codes[name]: ref("responses", name) for name in names}
 
 
 _LABEL = {
@@ -101,7 +96,7 @@ PARAMETERS: dict[str, Any] = {}
 RESPONSES: dict[str, Any] = {
     "LabelRefused": {
         "description": "A label is missing or not one this app stores (`fields` says which and why); nothing changed.",
-        "content": {JSON: {"schema": _ref("schemas", "Error")}},
+        "content": {JSON: {"schema": ref("schemas", "Error")}},
     },
 }
 
@@ -117,9 +112,9 @@ def _change(operation_id: str, summary: str, description: str, body: str) -> dic
             "operationId": operation_id,
             "summary": summary,
             "description": f"{description} {_CHANGE_NOTE}",
-            "requestBody": {"required": True, "content": {JSON: {"schema": _ref("schemas", body)}}},
+            "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", body)}}},
             "responses": {
-                "200": {"description": "What was done.", "content": {JSON: {"schema": _ref("schemas", "LabelChange")}}},
+                "200": {"description": "What was done.", "content": {JSON: {"schema": ref("schemas", "LabelChange")}}},
                 **_errors(
                     "BadRequest",
                     "Unauthorized",
@@ -143,7 +138,7 @@ def paths() -> dict[str, Any]:
                 "summary": "List your labels with how many notes have each",
                 "description": "From the label index, kept from the notes' changes: a moment behind a write.",
                 "responses": {
-                    "200": {"description": "The labels.", "content": {JSON: {"schema": _ref("schemas", "LabelList")}}},
+                    "200": {"description": "The labels.", "content": {JSON: {"schema": ref("schemas", "LabelList")}}},
                     **_errors("Unauthorized", "TooManyRequests", "Unavailable"),
                 },
             }

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from notes.api.openapi_refs import JSON, ref
 from notes.exports import LAMBDA_RESPONSE_LIMIT, PART_MAX_BYTES, PART_TARGET_BYTES
 from notes.imports import IMPORT_MAX_BYTES, IMPORT_TIME_BUDGET_SECONDS
 
-JSON = "application/json"
 ZIP = "application/zip"
 NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
-
-
-def _ref(kind: str, name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/{kind}/{name}"}
 
 
 def _errors(*names: str) -> dict[str, Any]:
@@ -28,7 +24,7 @@ def _errors(*names: str) -> dict[str, Any]:
         "TooManyRequests": "429",
         "Unavailable": "503",
     }
-    return {codes[name]: _ref("responses", name) for name in names}
+    return {codes[name]: ref("responses", name) for name in names}
 
 
 _PART = {
@@ -56,8 +52,8 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "notes": {"type": "integer", "minimum": 0},
             "part_max_bytes": {"type": "integer", "enum": [PART_TARGET_BYTES]},
-            "json": {"type": "array", "minItems": 1, "items": _ref("schemas", "ExportPart")},
-            "markdown": {"type": "array", "minItems": 1, "items": _ref("schemas", "ExportPart")},
+            "json": {"type": "array", "minItems": 1, "items": ref("schemas", "ExportPart")},
+            "markdown": {"type": "array", "minItems": 1, "items": ref("schemas", "ExportPart")},
         },
     },
     "ExportFile": {
@@ -69,7 +65,7 @@ SCHEMAS: dict[str, Any] = {
             "version": {"type": "integer", "enum": [1]},
             "exported_at": {"type": "string", "format": "date-time"},
             "part": {"type": "integer", "minimum": 1},
-            "notes": {"type": "array", "items": _ref("schemas", "ExportedNote")},
+            "notes": {"type": "array", "items": ref("schemas", "ExportedNote")},
             "complete": {
                 "type": "boolean",
                 "description": "False if the part grew past its limit since it was planned.",
@@ -169,7 +165,7 @@ PARAMETERS: dict[str, Any] = {
 RESPONSES: dict[str, Any] = {
     "ImportRejected": {
         "description": "The file cannot be imported as it is (`problems` says what and where); nothing was stored.",
-        "content": {JSON: {"schema": _ref("schemas", "Error")}},
+        "content": {JSON: {"schema": ref("schemas", "Error")}},
     },
 }
 
@@ -182,7 +178,7 @@ _PARTS_NOTE = (
 
 
 def paths() -> dict[str, Any]:
-    part_parameters = [_ref("parameters", name) for name in ("Part", "After", "Until")]
+    part_parameters = [ref("parameters", name) for name in ("Part", "After", "Until")]
     return {
         "/export": {
             "get": {
@@ -192,7 +188,7 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The parts of each format.",
-                        "content": {JSON: {"schema": _ref("schemas", "ExportPlan")}},
+                        "content": {JSON: {"schema": ref("schemas", "ExportPlan")}},
                     },
                     **_errors("Unauthorized", "TooManyRequests", "Unavailable"),
                 },
@@ -205,7 +201,7 @@ def paths() -> dict[str, Any]:
                 "description": "Every field of every note; `POST /import` takes it back.",
                 "parameters": part_parameters,
                 "responses": {
-                    "200": {"description": "The part.", "content": {JSON: {"schema": _ref("schemas", "ExportFile")}}},
+                    "200": {"description": "The part.", "content": {JSON: {"schema": ref("schemas", "ExportFile")}}},
                     **_errors("BadRequest", "Unauthorized", "TooManyRequests", "Unavailable"),
                 },
             }
@@ -249,7 +245,7 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "What was imported.",
-                        "content": {JSON: {"schema": _ref("schemas", "ImportResult")}},
+                        "content": {JSON: {"schema": ref("schemas", "ImportResult")}},
                     },
                     **_errors(
                         "BadRequest",

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from notes import services, wiring
-from tests.browser.axe import describe, serious, violations
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.labelled_notes import axe_clean, create_labelled, signed_in_page
 from tests.conftest import _make_user
 
 VIEWPORTS = [(1280, 800), (390, 844)]
@@ -17,7 +17,6 @@ TITLES = ["Fête de la musique", "Quarterly report", "日本語の本", "Groceri
 
 
 def seed(user) -> dict[str, object]:
-    made = {}
     labels_of = {
         "Fête de la musique": ["Fête", "Ideen für Küche"],
         "Quarterly report": ["work", "label with !'@:$\" Symbols and spaces"],
@@ -25,27 +24,11 @@ def seed(user) -> dict[str, object]:
         "Groceries": ["home", "errands"],
         "Trip to Lisbon": ["travel"],
     }
-    for title in reversed(TITLES):  # the newest first on the list: TITLES' order
-        labels = labels_of.get(title, [])
-        flags = {"pinned": True} if title == "Fête de la musique" else {}
-        note = services.note_create(
-            user_id=user.id, data={"title": title, "content": "text", "labels": labels, **flags}
-        )
-        wiring.note_repository().index_note(note)  # what the table's stream does a moment later
-        made[title] = note
-    return made
-
-
-def signed_in_page(new_context, sign_in, user, **options):
-    context = new_context(**options)
-    sign_in(context, user)
-    return context.new_page()
-
-
-def axe_clean(page, label: str) -> None:
-    page.wait_for_load_state("load")
-    bad = serious(violations(page))
-    assert not bad, f"axe on {label}:\n{describe(bad)}"
+    pinned = {"Fête de la musique"}
+    # The newest first on the list: TITLES' order.
+    return create_labelled(
+        user, [(t, labels_of.get(t, []), {"pinned": True} if t in pinned else {}) for t in reversed(TITLES)]
+    )
 
 
 def pick(page, title: str, **options):

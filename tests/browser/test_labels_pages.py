@@ -7,41 +7,24 @@ import pytest
 from playwright.sync_api import expect
 
 from notes import services, wiring
-from tests.browser.axe import describe, serious, violations
 from tests.browser.conftest import SCREENSHOTS
+from tests.browser.labelled_notes import axe_clean, create_labelled, signed_in_page
 from tests.conftest import _make_user
 
 VIEWPORTS = [(1280, 800), (390, 844)]
 
 
 def seed(user) -> dict[str, object]:
-    made = {}
-    for title, labels, flags in [
-        ("Fête de la musique", ["Fête", "Ideen für Küche"], {"pinned": True}),
-        ("Quarterly report", ["work", "label with !'@:$\" Symbols and spaces"], {"important": True}),
-        ("日本語の本", ["日本語", "reading"], {}),
-        ("Old receipts", ["home"], {"archived": True}),
-        ("Groceries", ["home", "errands"], {}),
-    ]:
-        note = services.note_create(
-            user_id=user.id, data={"title": title, "content": "text", "labels": labels, **flags}
-        )
-        wiring.note_repository().index_note(note)  # what the table's stream does a moment later
-        made[title] = note
-    return made
-
-
-def signed_in_page(new_context, sign_in, user, **options):
-    context = new_context(**options)
-    sign_in(context, user)
-    return context.new_page()
-
-
-def axe_clean(page, label: str) -> None:
-    page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
-    bad = serious(violations(page))
-    assert not bad, f"axe on {label}:\n{describe(bad)}"
+    return create_labelled(
+        user,
+        [
+            ("Fête de la musique", ["Fête", "Ideen für Küche"], {"pinned": True}),
+            ("Quarterly report", ["work", "label with !'@:$\" Symbols and spaces"], {"important": True}),
+            ("日本語の本", ["日本語", "reading"], {}),
+            ("Old receipts", ["home"], {"archived": True}),
+            ("Groceries", ["home", "errands"], {}),
+        ],
+    )
 
 
 def shot(page, name: str, width: int, height: int) -> None:
