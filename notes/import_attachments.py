@@ -23,6 +23,7 @@ from notes.attachments import (
     REASON_EMPTY,
     REASON_NOT_ALLOWED,
     REASON_TOO_BIG,
+    REJECTED,
     Attachment,
     clean_name,
     new_attachment_id,
@@ -105,6 +106,44 @@ def attach_imported(  # noqa: PLR0913 - the note, its files, and the import's re
         else:
             report(f"the attachment {name} ({content_type}): {outcome}")
     return attached
+
+
+def attach_missing(  # noqa: PLR0913 - as attach_imported
+    *,
+    user_id: str,
+    note_id: str,
+    refs: tuple[AttachmentRef, ...],
+    files: dict[str, bytes],
+    report: Callable[[str], None],
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
+    """The files of an already imported note that it does not hold yet (an earlier import stopped before them):
+    a file counts as held when the note has an attachment of that name, its extension aside (a HEIC photo is
+    kept as a JPEG), that is ready or was refused (its reason is shown on the note); one left pending by a
+    failed attempt is tried again. Importing the same file again then adds nothing."""
+    refs = tuple(ref for ref in refs if ref.path and file_of(files, ref.path) is not None)  # the rest was reported
+    if not refs:
+        return 0
+    held = {
+        _stem(a.name)
+        for a in wiring.attachment_repository().list(user_id=user_id, note_id=note_id)
+        if a.status in (READY, REJECTED)
+    }
+    missing = []
+    for ref in refs:
+        try:
+            name = clean_name(ref.name)
+        except ValidationError:
+            name = "attachment"
+        if _stem(name) not in held:
+            missing.append(ref)
+    if not missing:
+        return 0
+    return attach_imported(user_id=user_id, note_id=note_id, refs=tuple(missing), files=files, report=report, stop=stop)
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0].casefold() if "." in name else name.casefold()
 
 
 def _store(attachment: Attachment, data: bytes) -> str:

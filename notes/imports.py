@@ -191,7 +191,7 @@ def notes_import(
             unique[candidate.token] = candidate
     candidates = list(unique.values())
     result = ImportResult(formats=reading.formats, found=len(candidates))
-    todo = _not_yet_imported(repo, user_id, candidates, result)
+    todo, stored_with_files = _not_yet_imported(repo, user_id, candidates, result)
     budget_ends = clock() + time_budget
     box = deadline.TimeBox(margin=IMPORT_STOP_MARGIN_SECONDS)
 
@@ -215,8 +215,33 @@ def notes_import(
                 extra={"fields": {"created": result.created, "remaining": result.remaining, "error": str(exc)}},
             )
             break
+    # An injected attacher (the unit tests' fake) stands for S3 and the upload's processing: the files of notes
+    # stored before are then not looked at (that look reads the attachments' table).
+    if attach is None and stored_with_files and not result.remaining and not out_of_time():
+        result.attachments += _attach_missing(user_id, stored_with_files, reading, stop=out_of_time)
     result.not_kept, result.not_kept_total = _not_kept(reading)
     return result
+
+
+def _attach_missing(
+    user_id: str, stored: list[tuple[ImportCandidate, str]], reading: Reading, *, stop: Callable[[], bool]
+) -> int:
+    """The files of notes imported before whose files did not all come (one read of each such note's files)."""
+    from notes.import_attachments import attach_missing  # S3 and the upload's processing: only when needed
+
+    attached = 0
+    for candidate, note_id in stored:
+        if stop():
+            break
+        attached += attach_missing(
+            user_id=user_id,
+            note_id=note_id,
+            refs=candidate.attachments,
+            files=reading.files,
+            report=lambda what, source=candidate.source: reading.cannot_keep(source, what),
+            stop=stop,
+        )
+    return attached
 
 
 def _files_found(candidate: ImportCandidate, reading: Reading) -> int:
@@ -231,17 +256,22 @@ def _attach(**kwargs) -> int:
 
 def _not_yet_imported(
     repo: ImportTarget, user_id: str, candidates: list[ImportCandidate], result: ImportResult
-) -> list[ImportCandidate]:
+) -> tuple[list[ImportCandidate], list[tuple[ImportCandidate, str]]]:
+    """The candidates to store, and those stored before that bring files (with their note's id): an earlier
+    import may have stored the note and then run out of time, or met a failing file store, before its files."""
     derived = {c.token: note_id_for_token(user_id=user_id, client_token=c.token) for c in candidates}
     originals = [c.original_id for c in candidates if c.original_id]
     existing = repo.existing_ids(user_id=user_id, note_ids=[*derived.values(), *originals])
-    todo = []
+    todo, with_files = [], []
     for candidate in candidates:
-        if derived[candidate.token] in existing or (candidate.original_id and candidate.original_id in existing):
+        stored_as = derived[candidate.token] if derived[candidate.token] in existing else candidate.original_id
+        if stored_as and stored_as in existing:
             result.already += 1
+            if candidate.attachments and not candidate.trashed:
+                with_files.append((candidate, stored_as))
         else:
             todo.append(candidate)
-    return todo
+    return todo, with_files
 
 
 def _store(  # noqa: PLR0913 - the import's parts

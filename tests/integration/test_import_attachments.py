@@ -192,3 +192,23 @@ def test_the_import_page_says_how_many_files_came_and_which_could_not(alice, buc
 
     assert "2 notes imported from Keep" in page and "2 files attached to their notes" in page
     assert "Takeout/Keep/good place.json" in page and "its colour (RED)" in page
+
+
+def test_files_an_import_ran_out_of_time_for_come_with_the_same_file_again(alice, bucket):
+    upload = [("takeout.zip", (DATA / TAKEOUT).read_bytes())]
+    ticks = iter([0.0])  # the budget is set at 0; every later look at the clock finds it spent
+
+    cut = notes_import(user_id=alice.id, files=upload, clock=lambda: next(ticks, 10_000.0))
+
+    assert (cut.created, cut.attachments, cut.remaining) == (1, 0, 1)  # the first note, without its file
+    assert any("ran out of time" in line for item in cut.not_kept for line in item["what"])
+    repo = DynamoDBAttachmentRepository()
+    assert repo.list_for_user(user_id=alice.id) == []
+
+    again = notes_import(user_id=alice.id, files=upload)
+
+    assert (again.created, again.already, again.attachments) == (1, 1, 2)  # the rest, and the first one's file
+    assert len(repo.list_for_user(user_id=alice.id)) == 2
+    third = notes_import(user_id=alice.id, files=upload)
+    assert (third.created, third.already, third.attachments) == (0, 2, 0)  # nothing twice
+    assert len(repo.list_for_user(user_id=alice.id)) == 2 and len(objects()) == 4
