@@ -147,13 +147,11 @@ class LocalGateway(RecordedDeployReads):
 
     def metrics(self, window: Window) -> Metrics:
         records = self._records(window)
-
-        def when(r: observability.RequestRecord) -> datetime:
-            return datetime.fromtimestamp(r.started_at, tz=UTC)
+        times = [datetime.fromtimestamp(r.started_at, tz=UTC) for r in records]  # once per record, not per series
 
         per_bucket: list[list[float]] = [[] for _ in window.buckets]
-        for r in records:
-            index = window.bucket_index(when(r))
+        for r, at in zip(records, times, strict=True):
+            index = window.bucket_index(at)
             if index is not None:
                 per_bucket[index].append(r.duration_ms)
         duration: dict[str, list[float]] = {key: [] for key in DURATION_STATS}
@@ -163,10 +161,12 @@ class LocalGateway(RecordedDeployReads):
                 duration[key].append(stats[key] or 0.0)
         return Metrics(
             window=window,
-            invocations=fill_buckets(window, [(when(r), 1.0) for r in records]),
-            errors=fill_buckets(window, [(when(r), 1.0) for r in records if r.status >= 500]),
+            invocations=fill_buckets(window, [(at, 1.0) for at in times]),
+            errors=fill_buckets(window, [(at, 1.0) for r, at in zip(records, times, strict=True) if r.status >= 500]),
             throttles=[0.0] * len(window.buckets),
-            concurrency=fill_buckets(window, [(when(r), float(r.concurrent)) for r in records], combine="max"),
+            concurrency=fill_buckets(
+                window, [(at, float(r.concurrent)) for r, at in zip(records, times, strict=True)], combine="max"
+            ),
             duration=duration,
             overall_duration=summarize([r.duration_ms for r in records]),
             source="local",
@@ -194,8 +194,8 @@ class LocalGateway(RecordedDeployReads):
     def recent_invocations(
         self, window: Window, *, limit: int = 20, metrics: Metrics | None = None
     ) -> InvocationSample:
-        records = self._records(window)
-        invocations = [self._invocation(r) for r in reversed(records)][:limit]
+        records = self._records(window)[-limit:] if limit > 0 else []  # only the rows shown are built
+        invocations = [self._invocation(r) for r in reversed(records)]
         return InvocationSample(invocations=invocations, since=window.start, until=window.end)
 
     def invocations_of(self, records: list[observability.RequestRecord]) -> list[Invocation]:
