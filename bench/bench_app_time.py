@@ -14,9 +14,8 @@ gateway, are in the table).
    machines are noisy): the list page at most 1.5x the API list, and no other page over 2x the API list.
 2. Memory: peak RSS after 1,000 requests of a mixed workload (the same requests in turn: pages, API, console,
    and the features of issues 21-23: the labels page, a label filter, the archive, attachments' API, the Checks
-   page), and the RSS
-   growth from the 1,000th to the 2,000th request. Target: no growth (under 1 MB: allocator noise);
-   every in-memory buffer is bounded (tests/unit/test_bounded_buffers.py).
+   page), and the RSS growth from the 1,000th to the 2,000th request. Target: no growth (under 1 MB: allocator
+   noise); every in-memory buffer is bounded (tests/unit/test_bounded_buffers.py).
 """
 
 from __future__ import annotations
