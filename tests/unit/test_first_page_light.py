@@ -45,3 +45,37 @@ def test_an_anonymous_first_page_builds_no_dataclass_and_loads_no_token_model_or
     assert page["status"] == 200
     assert page["dataclasses"] == []
     assert page["modules"] == []
+
+
+LIST_PAGE_PROBE = """
+import dataclasses, json
+built = []
+_process_class = dataclasses._process_class
+def counting(cls, *args, **kwargs):
+    built.append(f"{cls.__module__}.{cls.__qualname__}")
+    return _process_class(cls, *args, **kwargs)
+dataclasses._process_class = counting
+import django
+django.setup()
+import notes.views  # the notes pages' module, loaded by a signed-in person's first page
+print(json.dumps(sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))))
+"""
+
+
+def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
+    """Note and Criteria are copied with dataclasses.replace, FieldSpec holds the fields' rules, and Attachment is
+    copied so by the fake repository (tests/fakes.py): the other records these modules define are named tuples
+    or plain classes (cheaper to build at import; test_first_page_light's first test says why)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", LIST_PAGE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    import json
+
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [
+        "notes.attachments.Attachment",
+        "notes.domain.FieldSpec",
+        "notes.domain.Note",
+        "notes.query.Criteria",
+    ]
