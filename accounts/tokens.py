@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from accounts.token_prefix import TOKEN_PREFIX
 from accounts.users import User
 
-TOKEN_PREFIX = "nc_"
 # nc_ + 43 URL-safe characters (32 random bytes): checked before any lookup, so junk costs no read.
-TOKEN_RE = re.compile(r"nc_[A-Za-z0-9_-]{43}")
+TOKEN_RE = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")
 NAME_MAX_CHARS = 60
 # last_used_at is rewritten at most this often, so using a token doesn't write on every request.
 LAST_USED_GRANULARITY = timedelta(minutes=5)

@@ -26,6 +26,11 @@ QUICK = {
 }
 
 
+def _load() -> str:
+    """The machine's load with each table: figures taken on a busy machine (load over its cores) are not quoted."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) + f" ({os.cpu_count()} cores)"
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     wanted = [a for a in argv if not a.startswith("--")]
@@ -43,13 +48,14 @@ def main(argv: list[str]) -> int:
     failed: list[str] = []
     for name in names:
         print(f"== {name}{' (quick: one short round, figures not for quoting)' if quick else ''}", flush=True)
+        print(f"load average at the start (1, 5, 15 min): {_load()}", flush=True)
         started = time.perf_counter()
         try:
             importlib.import_module(f"bench.{name}").main()
         except Exception:  # noqa: BLE001 - a broken benchmark is reported, and the others still run
             traceback.print_exc()
             failed.append(name)
-        print(f"-- {name}: {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"-- {name}: {time.perf_counter() - started:.0f} s; load average at the end: {_load()}", flush=True)
     if failed:
         print(f"benchmarks that did not run to the end: {', '.join(failed)}", file=sys.stderr)
         return 1

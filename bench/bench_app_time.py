@@ -12,9 +12,10 @@ gateway, are in the table).
 
 1. App CPU per request, p50 and p90 of BENCH_REQUESTS (default 200) each, interleaved. Targets (ratios, as the
    machines are noisy): the list page at most 1.5x the API list, and no other page over 2x the API list.
-2. Memory: peak RSS after 1,000 requests of a mixed workload (the same requests in turn), and the RSS
-   growth from the 1,000th to the 2,000th request. Target: no growth (under 1 MB: allocator noise);
-   every in-memory buffer is bounded (tests/unit/test_bounded_buffers.py).
+2. Memory: peak RSS after 1,000 requests of a mixed workload (the same requests in turn: pages, API, console,
+   and the features of issues 21-23: the labels page, a label filter, the archive, attachments' API, the Checks
+   page), and the RSS growth from the 1,000th to the 2,000th request. Target: no growth (under 1 MB: allocator
+   noise); every in-memory buffer is bounded (tests/unit/test_bounded_buffers.py).
 """
 
 from __future__ import annotations
@@ -198,7 +199,10 @@ def _setup() -> tuple[Any, Any, str, str]:
     dynamodb.call("create_table", **definition)
     user = user_create(username="bench", password=f"bench {uuid.uuid4().hex}", is_admin=True)
     notes = [
-        services.note_create(user_id=user.id, data={"title": f"Note {i}", "content": "milk, eggs and a plan " * 10})
+        services.note_create(
+            user_id=user.id,
+            data={"title": f"Note {i}", "content": "milk, eggs and a plan " * 10, "labels": ["work"] if i % 3 else []},
+        )
         for i in range(30)
     ]
     session = SessionStore()
@@ -236,6 +240,12 @@ def _run(replay: ReplayEndpoint) -> None:
         ("console: logs", page, "get", "/console/logs/", {}),
         ("console: triggers", page, "get", "/console/triggers/", {}),
         ("console: one request", page, "get", newest_request, {}),
+        # The features of issues 21-23 in the mix: labels, the archive, attachments' API, the checks page.
+        ("labels page", page, "get", "/notes/labels/", {}),
+        ("label filter, API", api, "get", "/api/notes?label=work", {}),
+        ("archive page", page, "get", "/notes/archive/", {}),
+        ("API attachments", api, "get", f"/api/notes/{note_id}/attachments", {}),
+        ("console: checks", page, "get", "/console/checks/", {}),
     ]
 
     def send(client: Any, method: str, path: Any, data: dict[str, str]) -> Any:

@@ -46,7 +46,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SMALL = 100
 BIG = int(os.environ.get("BENCH_BIG_NOTES", "100000"))  # smaller for a quick look at the bench itself
 TARGET = 1.2
-UNFILTERED = ("list page, first", "list page, next (cursor)", "API list, limit=100")
+UNFILTERED = ("pinned-first list page", "list page, next (cursor)", "API list, limit=100")
 # Searches answer from the index (notes/search.py): the same target as an unfiltered page.
 INDEXED = (
     "search, no match (index)",
@@ -56,6 +56,7 @@ INDEXED = (
 )
 # Labels, pins, the archive and operators answer from their index entries (notes/search.py): the same target.
 ORGANIZED = (
+    "label filter, page (index)",
     "label filter, API (index)",
     "pinned only, API (index)",
     "archive page (index)",
@@ -444,7 +445,7 @@ def _run() -> None:
         return match.group(1).decode()
 
     requests_b = [
-        ("list page, first", lambda page, api: (page, "/notes/")),
+        ("pinned-first list page", lambda page, api: (page, "/notes/")),
         ("list page, next (cursor)", None),  # follows the first page's cursor
         ("API list, limit=100", lambda page, api: (api, "/api/notes?limit=100")),
         ("list page, important only", lambda page, api: (page, "/notes/?important=yes")),
@@ -452,6 +453,7 @@ def _run() -> None:
         ("search, a word (index)", lambda page, api: (page, "/notes/?q=garden")),
         ("search, a prefix (index)", lambda page, api: (page, "/notes/?q=Budg")),
         ("API search, a word (index)", lambda page, api: (api, "/api/notes?q=garden")),
+        ("label filter, page (index)", lambda page, api: (page, "/notes/?label=work")),
         ("label filter, API (index)", lambda page, api: (api, "/api/notes?label=Work&limit=10")),
         ("pinned only, API (index)", lambda page, api: (api, "/api/notes?pinned=true&limit=5")),
         ("archive page (index)", lambda page, api: (page, "/notes/archive/")),
@@ -459,7 +461,7 @@ def _run() -> None:
     ]
     only = [x for x in os.environ.get("BENCH_ONLY", "").split(",") if x]  # e.g. "label,pinned": those rows only
     if only:
-        requests_b = [r for r in requests_b if r[0] == "list page, first" or any(o in r[0] for o in only)]
+        requests_b = [r for r in requests_b if r[0] == "pinned-first list page" or any(o in r[0] for o in only)]
     results: dict[str, dict[int, Measured]] = {name: {} for name, _ in requests_b}
     for size, table, page, api in (
         (SMALL, "bench-small", small_page, small_api),
@@ -493,7 +495,7 @@ def _run() -> None:
             if size == BIG:
                 r = (m.read_units + m.write_units) / (by_size[SMALL].read_units + by_size[SMALL].write_units)
                 if name in HELD_TO_TARGET:
-                    ratio = f"{r:.2f}x {'met' if r <= TARGET else 'OVER'}"
+                    ratio = f"{r:.2f}x {'met' if r <= TARGET else 'NOT met'}"
                 else:
                     ratio = f"{r:.2f}x bounded"
             print(

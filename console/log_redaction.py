@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from accounts.tokens import TOKEN_PREFIX
+from accounts.token_prefix import TOKEN_PREFIX
 
 REDACTED = "[redacted]"
 SECRET_PARAMETERS = ("key", "token", "password", "secret")

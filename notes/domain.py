@@ -6,6 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 # A note id's pattern (URLs, the API, the OpenAPI document) lives in notes.ids, which the URLconf and the tag
 # libraries import without loading this module; it is re-exported here as part of the domain.
@@ -229,15 +230,16 @@ TRASH_DAYS = 30
 HISTORY_KEEP = 20
 
 
-@dataclass(frozen=True)
-class TrashedNote:
+# The records below are named tuples, not frozen dataclasses: as immutable and read the same way, and built at
+# import for a fraction of the cost (a dataclass compiles its methods: ~6 M instructions each, on every cold start
+# of a notes page; bench/bench_cold_start.py).
+class TrashedNote(NamedTuple):
     note: Note
     deleted_at: str
     purge_at: str  # after this the daily purge deletes it for good
 
 
-@dataclass(frozen=True)
-class NoteFilters:
+class NoteFilters(NamedTuple):
     category: str | None = None  # deprecated: one label
     important: bool | None = None
     completed: bool | None = None
@@ -256,8 +258,7 @@ class NoteFilters:
         return bool(self.labels) or any(v not in (None, "") for v in values)
 
 
-@dataclass(frozen=True)
-class NotePage:
+class NotePage(NamedTuple):
     notes: list[Note]
     cursor: str | None = None  # opaque; None when there is nothing after this page
 
@@ -289,14 +290,12 @@ class InvalidCursor(NoteError):
         self.reason = reason
 
 
-@dataclass
 class ValidationError(NoteError):
     """Maps each offending field to a message that names the rule."""
 
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        Exception.__init__(self, "; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+    def __init__(self, errors: dict[str, str] | None = None) -> None:
+        self.errors: dict[str, str] = {} if errors is None else errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
 
     def __str__(self) -> str:
         return "; ".join(f"{k}: {v}" for k, v in self.errors.items())

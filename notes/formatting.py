@@ -19,11 +19,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
-
-import nh3
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -78,9 +75,9 @@ _TASK_MARKER = re.compile(r"<input[^>]*>")
 _TASK_CHECKBOX_PREFIX = '<input class="task-list-item-checkbox"'
 
 
-@dataclass(frozen=True)
-class TaskItem:
-    """One task-list item: its place among the note's tasks, the source line of its box, ticked or not."""
+class TaskItem(NamedTuple):
+    """One task-list item: its place among the note's tasks, the source line of its box, ticked or not. A named
+    tuple: a list page imports this module, and a dataclass costs ~6 M instructions to build at import."""
 
     index: int
     line: int
@@ -168,6 +165,8 @@ def render_markdown(text: str, *, task_box: TaskBox | None = None) -> str:
     `task_box` builds each task item's box (its output must be safe HTML); by default a read-only mark."""
     if not text:
         return ""
+    import nh3  # here, as markdown-it is: a list of plain notes needs neither (plain_text)
+
     env: dict[str, Any] = {}
     cleaned = nh3.clean(
         _parser().render(text, env),
@@ -203,9 +202,35 @@ def _task_items(text: str) -> tuple[TaskItem, ...]:
     return tuple(env.get("tasks", []))
 
 
+# Text with none of Markdown's marks reads the same parsed or not, so a list row's snippet skips the parser for
+# it (and a first page of plain notes loads neither markdown-it nor nh3: ~100 ms of a signed-in cold start).
+# Conservative: any character that can start markup (inline marks, entities, escapes, raw HTML, tables), any line
+# that could open a block (a list item, heading, setext underline, quote) and the characters the parser or the
+# sanitizer rewrite (controls, noncharacters) send the text through the parser.
+_MAYBE_MARKUP = re.compile(
+    r"[\\`*_\[\]<>&~|\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]"
+    r"|^[ \t]*(?:[-+=#]|\d{1,9}[.)])",
+    re.MULTILINE,
+)
+
+
+def needs_parser(text: str) -> bool:
+    """Whether the text may hold Markdown: if not, its plain text is its words as typed."""
+    return _MAYBE_MARKUP.search(text) is not None
+
+
 def plain_text(text: str) -> str:
     """The content's words without Markdown's marks (for a list row's snippet and search results)."""
     if not text:
         return ""
+    if not needs_parser(text):
+        return " ".join(text.split())
+    return parsed_plain_text(text)
+
+
+def parsed_plain_text(text: str) -> str:
+    """plain_text through the parser and the sanitizer, whatever the text holds."""
+    import nh3
+
     rendered = _BLOCK_END.sub(" ", _parser(linkify=False).render(text))
     return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())

@@ -82,13 +82,10 @@ def metric_queries(gateway: HealthGateway, window: Window) -> list[dict[str, Any
 
 def from_records(records: list[RequestRecord], window: Window) -> Metrics:
     """The process's requests as Lambda's metrics would count them: a 5xx is an error, never a throttle."""
-
-    def when(r: RequestRecord) -> datetime:
-        return datetime.fromtimestamp(r.started_at, tz=UTC)
-
+    times = [datetime.fromtimestamp(r.started_at, tz=UTC) for r in records]  # once per record, not per series
     per_bucket: list[list[float]] = [[] for _ in window.buckets]
-    for r in records:
-        index = window.bucket_index(when(r))
+    for r, at in zip(records, times, strict=True):
+        index = window.bucket_index(at)
         if index is not None:
             per_bucket[index].append(r.duration_ms)
     duration: dict[str, list[float]] = {key: [] for key in DURATION_STATS}
@@ -98,10 +95,12 @@ def from_records(records: list[RequestRecord], window: Window) -> Metrics:
             duration[key].append(stats[key] or 0.0)
     return Metrics(
         window=window,
-        invocations=fill_buckets(window, [(when(r), 1.0) for r in records]),
-        errors=fill_buckets(window, [(when(r), 1.0) for r in records if r.status >= 500]),
+        invocations=fill_buckets(window, [(at, 1.0) for at in times]),
+        errors=fill_buckets(window, [(at, 1.0) for r, at in zip(records, times, strict=True) if r.status >= 500]),
         throttles=[0.0] * len(window.buckets),
-        concurrency=fill_buckets(window, [(when(r), float(r.concurrent)) for r in records], combine="max"),
+        concurrency=fill_buckets(
+            window, [(at, float(r.concurrent)) for r, at in zip(records, times, strict=True)], combine="max"
+        ),
         duration=duration,
         overall_duration=summarize([r.duration_ms for r in records]),
         source="local",

@@ -62,10 +62,10 @@ def recent(
     """The newest `limit` invocations of the window: one FilterLogEvents of REPORT lines on AWS (only the
     newest buckets when the metrics say the window holds many more), the process's records locally."""
     if gateway.kind == "local":
-        records = gateway.requests(window)
+        records = gateway.requests(window)[-limit:] if limit > 0 else []  # only the rows shown are built
         memory = gateway.configuration().memory_mb
         init = gateway.process_init_ms()
-        invocations = [from_record(r, memory, init) for r in reversed(records)][:limit]
+        invocations = [from_record(r, memory, init) for r in reversed(records)]
         return InvocationSample(invocations=invocations, since=window.start, until=window.end)
     start_ms = _recent_start_ms(window, limit, metrics)
     read = gateway.log_events(

@@ -38,9 +38,9 @@ class InMemoryUserRepository:
 
     def set_password_hash(self, *, user_id: str, password_hash: str, credentials_since: str = "") -> User:
         with self._lock:
-            user = replace(self.get(user_id=user_id), password_hash=password_hash)
+            user = self.get(user_id=user_id)._replace(password_hash=password_hash)
             if credentials_since:
-                user = replace(user, credentials_since=credentials_since, revoke_pending=True)
+                user = user._replace(credentials_since=credentials_since, revoke_pending=True)
             self._users[user_id] = user
             return user
 
@@ -48,7 +48,7 @@ class InMemoryUserRepository:
         with self._lock:
             user = self._users.get(user_id)
             if user is not None and user.credentials_since == credentials_since:
-                self._users[user_id] = replace(user, revoke_pending=False)
+                self._users[user_id] = user._replace(revoke_pending=False)
 
 
 class InMemoryTokenRepository:

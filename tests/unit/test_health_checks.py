@@ -258,3 +258,19 @@ def test_the_shipped_compiled_packages_follow_the_stages_exclude():
     assert shipped == ("markupsafe", "nh3", "pi-heif", "pillow")
     assert {"pyyaml", "charset-normalizer"} <= set(compiled_distributions(root / "requirements.txt"))
     assert one("architecture", facts(config=config(architecture="x86_64"), compiled=shipped)).status == c.WARN
+
+
+def test_the_shipped_packages_are_read_once_per_process(monkeypatch):
+    """Reading every shipped distribution's metadata and file list took ~60 ms a Checks page (bench_app_time):
+    what is installed does not change under a running process, so a second page reads none of it."""
+    import importlib.metadata as md
+    from pathlib import Path
+
+    from console.health import packages
+
+    root = Path(__file__).resolve().parents[2]
+    first = packages.compiled_distributions(root / "requirements.txt", ["nothing-excluded*"])
+    reads = []
+    monkeypatch.setattr(md, "distribution", lambda name: reads.append(name) or md.Distribution.from_name(name))
+    assert packages.compiled_distributions(root / "requirements.txt", ["nothing-excluded*"]) == first
+    assert reads == []

@@ -1,0 +1,81 @@
+"""An anonymous first page (a fresh process, as a Lambda cold start: Django set up, logging configured, the
+middleware, URLconf and template engine loaded, GET / served) builds none of the project's dataclasses and loads
+neither the user and token models nor the Markdown parser. A dataclass is compiled when its module is imported
+(~6 M instructions each, bench/bench_cold_start.py's callgrind counts); what a first page needs is a plain class
+or a named tuple, and the rest loads where it is used."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import dataclasses, json, sys
+built = []
+_process_class = dataclasses._process_class
+def counting(cls, *args, **kwargs):
+    built.append(f"{cls.__module__}.{cls.__qualname__}")
+    return _process_class(cls, *args, **kwargs)
+dataclasses._process_class = counting
+import django
+django.setup()
+from django.test import Client
+response = Client().get("/")
+own = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
+loaded = sorted(m for m in ("accounts.tokens", "notes.domain", "markdown_it", "nh3") if m in sys.modules)
+print(json.dumps({"status": response.status_code, "dataclasses": own, "modules": loaded}))
+"""
+
+
+def _first_page() -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_an_anonymous_first_page_builds_no_dataclass_and_loads_no_token_model_or_markdown():
+    page = _first_page()
+    assert page["status"] == 200
+    assert page["dataclasses"] == []
+    assert page["modules"] == []
+
+
+LIST_PAGE_PROBE = """
+import dataclasses, json
+built = []
+_process_class = dataclasses._process_class
+def counting(cls, *args, **kwargs):
+    built.append(f"{cls.__module__}.{cls.__qualname__}")
+    return _process_class(cls, *args, **kwargs)
+dataclasses._process_class = counting
+import django
+django.setup()
+import notes.views  # the notes pages' module, loaded by a signed-in person's first page
+print(json.dumps(sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))))
+"""
+
+
+def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
+    """Note and Criteria are copied with dataclasses.replace, FieldSpec holds the fields' rules, and Attachment is
+    copied so by the fake repository (tests/fakes.py): the other records these modules define are named tuples
+    or plain classes (cheaper to build at import; test_first_page_light's first test says why)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", LIST_PAGE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    import json
+
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == [
+        "notes.attachments.Attachment",
+        "notes.domain.FieldSpec",
+        "notes.domain.Note",
+        "notes.query.Criteria",
+    ]
