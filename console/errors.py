@@ -17,8 +17,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -49,8 +48,7 @@ def reference_for(request: HttpRequest) -> str:
     return reference
 
 
-@dataclass(frozen=True)
-class StoreFailure:
+class StoreFailure(NamedTuple):  # a named tuple: built at import on every first page, cheaper than a dataclass
     """How a StoreUnavailable is answered: the status, the API's error code and message, and Retry-After."""
 
     status: int

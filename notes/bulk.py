@@ -22,6 +22,17 @@ from django.conf import settings
 
 from console.aws.errors import StoreUnavailable
 from notes import services, wiring
+from notes.bulk_actions import (
+    ACTIONS,
+    BULK_MAX,
+    CONFLICT,
+    DONE,
+    FLAG_ACTIONS,
+    LABEL_ACTIONS,
+    MISSING,
+    UNCHANGED,
+    UNDO_SECONDS,
+)
 from notes.bulk_store import BulkStore, UndoStep
 from notes.domain import Note, NoteNotFound, ValidationError, VersionConflict, label_key, label_problem
 from notes.idempotency import IdempotencyKeyReused, fingerprint
@@ -29,45 +40,7 @@ from notes.repository import NoteRepository
 
 log = logging.getLogger(__name__)
 
-BULK_MAX = 100
-UNDO_SECONDS = 15 * 60  # how long an action's Undo is offered
-
-# action: (the flag it sets, to what)
-FLAG_ACTIONS: dict[str, tuple[str, bool]] = {
-    "archive": ("archived", True),
-    "unarchive": ("archived", False),
-    "pin": ("pinned", True),
-    "unpin": ("pinned", False),
-    "complete": ("completed", True),
-}
-LABEL_ACTIONS = ("add_label", "remove_label")
-ACTIONS: tuple[str, ...] = ("trash", "restore", *FLAG_ACTIONS, *LABEL_ACTIONS)
-ACTION_NAMES = {
-    "trash": "Move to trash",
-    "restore": "Restore from trash",
-    "archive": "Archive",
-    "unarchive": "Unarchive",
-    "pin": "Pin",
-    "unpin": "Unpin",
-    "complete": "Mark completed",
-    "add_label": "Add label",
-    "remove_label": "Remove label",
-}
-DONE_WORDS = {
-    "trash": "moved to the trash",
-    "restore": "restored",
-    "archive": "archived",
-    "unarchive": "unarchived",
-    "pin": "pinned",
-    "unpin": "unpinned",
-    "complete": "marked completed",
-    "add_label": "labelled",
-    "remove_label": "unlabelled",
-}
 TOO_MANY = f"Choose at most {BULK_MAX} notes for one action (you chose {{n}}); nothing was changed."
-
-# A note's outcome
-DONE, UNCHANGED, CONFLICT, MISSING = "done", "unchanged", "conflict", "not_found"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core import signing
 
-from notes.bulk import CONFLICT, DONE, DONE_WORDS, MISSING, UNCHANGED, BulkResult
+from notes.bulk_actions import CONFLICT, DONE, DONE_WORDS, MISSING, UNCHANGED
+
+if TYPE_CHECKING:
+    from notes.bulk import BulkResult
 
 PARAM = "bulk"
 _SALT = "notes.bulk.done"

@@ -31,7 +31,7 @@ from console.web.htmx_request import HtmxHttpRequest
 from console.web.integers import parse_int
 from notes import bulk_notice, services
 from notes import query as notes_query
-from notes.bulk import ACTION_NAMES, BULK_MAX
+from notes.bulk_actions import ACTION_NAMES, BULK_MAX
 from notes.domain import (
     CATEGORY_MAX_CHARS,
     DEFAULT_CATEGORY,

@@ -4,10 +4,13 @@ services ask here."""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from notes.attachments import AttachmentRepository
-from notes.bulk_store import BulkStore
 from notes.repository import NoteRepository
+
+if TYPE_CHECKING:  # the bulk actions' store loads with the first bulk action, not with every list page
+    from notes.bulk_store import BulkStore
 
 
 @lru_cache(maxsize=1)

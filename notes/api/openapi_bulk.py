@@ -10,7 +10,7 @@ from django.conf import settings
 from notes.api.bulk import UNDO_ID_MAX_CHARS
 from notes.api.input import IDEMPOTENCY_KEY_PATTERN, VERSION_MAX
 from notes.api.openapi_refs import JSON, ref
-from notes.bulk import ACTIONS, BULK_MAX, CONFLICT, DONE, LABEL_ACTIONS, MISSING, UNCHANGED, UNDO_SECONDS
+from notes.bulk_actions import ACTIONS, BULK_MAX, CONFLICT, DONE, LABEL_ACTIONS, MISSING, UNCHANGED, UNDO_SECONDS
 from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
 from notes.domain import NOTE_ID_PATTERN as _NOTE_ID
 from notes.idempotency import KEY_MAX_CHARS
