@@ -19,12 +19,15 @@ def terminal(settings):
     while logger is not None:
         for handler in logger.handlers:
             if type(handler) is logging.StreamHandler:
-                swapped.append((handler, handler.setStream(out)))
+                # Swapped by hand, not with setStream(): that flushes the old stream first, which may be a capture
+                # file an earlier test in this process closed (the order depends on the xdist worker).
+                swapped.append((handler, handler.stream))
+                handler.stream = out
         logger = logger.parent if logger.propagate else None
     assert swapped
     yield out
     for handler, stream in swapped:
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def test_a_non_admin_on_the_console_is_one_warning_line_without_a_traceback(alice, client_for, terminal):
