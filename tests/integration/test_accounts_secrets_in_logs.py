@@ -42,10 +42,12 @@ def log_output():
         if isinstance(h, logging.StreamHandler) and type(h).__module__ == "logging"
     ]
     assert {h.formatter.__class__.__name__ for h in handlers} >= {"JsonFormatter", "ServerFormatter"}
-    old = [h.setStream(buffer) for h in handlers]
+    old = [h.stream for h in handlers]  # by hand: setStream() flushes the old stream, which may be a closed capture
+    for handler in handlers:
+        handler.stream = buffer
     yield buffer
     for handler, stream in zip(handlers, old, strict=True):
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def csrf(page: requests.Response) -> str:
