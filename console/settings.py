@@ -47,7 +47,7 @@ MIDDLEWARE = [
     "console.web.lambda_http.head_without_body",
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "console.web.static_files.StaticFilesMiddleware",  # WhiteNoise, built on the first static file asked for
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,7 +65,8 @@ WSGI_APPLICATION = "console.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "console.web.template_engine.DjangoTemplates",  # tag libraries load on first use
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
         "OPTIONS": {

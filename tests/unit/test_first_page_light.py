@@ -27,7 +27,9 @@ from django.test import Client
 response = Client().get("/")
 own = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
 loaded = sorted(m for m in ("accounts.tokens", "notes.domain", "markdown_it", "nh3") if m in sys.modules)
-print(json.dumps({"status": response.status_code, "dataclasses": own, "modules": loaded}))
+unused = ("whitenoise.base", "console.templatetags.health_tags", "notes.templatetags.writing_tags", "django_htmx.jinja")
+print(json.dumps({"status": response.status_code, "dataclasses": own, "modules": loaded,
+                  "unused": sorted(m for m in unused if m in sys.modules)}))
 """
 
 
@@ -45,6 +47,14 @@ def test_an_anonymous_first_page_builds_no_dataclass_and_loads_no_token_model_or
     assert page["status"] == 200
     assert page["dataclasses"] == []
     assert page["modules"] == []
+
+
+def test_an_anonymous_first_page_builds_no_static_file_index_and_loads_no_tag_library_it_does_not_use():
+    """WhiteNoise is built on the first request for a static file, and a tag library on its first {% load %}
+    (console/web/static_files.py, console/web/template_engine.py): Django would build both at every cold start."""
+    page = _first_page()
+    assert page["status"] == 200
+    assert page["unused"] == []
 
 
 LIST_PAGE_PROBE = """
