@@ -8,8 +8,8 @@ share one id), else the API Gateway request id, else a new one. It is on `reques
 
 `RequestLogMiddleware` writes one JSON line per request and keeps the last requests and log lines in
 bounded in-memory buffers: the local health gateway reads them to show the running process. A streamed
-response (an export's download) is logged when its stream ends, with its real outcome: a stream that
-fails part-way is a 500 (its headers said 200, but the body is cut), one the client leaves is "aborted".
+response (an export's download) is logged when its stream ends, with its real outcome
+(console/web/stream_log.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -381,8 +381,13 @@ class RequestLogMiddleware:
                     final = 500 if outcome == "failed" else status
                     self._record(request, correlation_id, started_at, duration_ms, final, cold, concurrent, outcome)
 
-                response.streaming_content = _WatchedStream(
-                    response.streaming_content, correlation_id=correlation_id, calls=calls, finish=finish
+                from console.web.stream_log import WatchedStream  # only a streamed response needs it
+
+                response.streaming_content = WatchedStream(
+                    response.streaming_content,
+                    context=((_correlation_id, correlation_id), (_aws_calls, calls)),
+                    describe=exception_fields,
+                    finish=finish,
                 )
                 streamed = True
             return response
@@ -477,66 +482,6 @@ class RequestLogMiddleware:
             suffix,
             extra={"http": fields},
         )
-
-
-class _WatchedStream:
-    """A streamed response's chunks, produced under the request's correlation id and AWS-call count (the
-    middleware has returned by then), calling `finish` once: when the chunks end ("complete"), when making
-    one raises ("failed", the exception's fields; it is raised on), or when the server closes the response
-    before the end ("aborted": the client left, or nothing read the body)."""
-
-    def __init__(
-        self,
-        chunks: Any,
-        *,
-        correlation_id: str,
-        calls: _AwsCalls | None,
-        finish: Callable[[str, dict[str, str] | None], None],
-    ) -> None:
-        self._chunks: Iterator[Any] = iter(chunks)
-        self._source = chunks
-        self._correlation_id, self._calls, self._finish = correlation_id, calls, finish
-        self._done = False
-
-    def __iter__(self) -> _WatchedStream:
-        return self
-
-    def __next__(self) -> Any:
-        token, calls_token = _correlation_id.set(self._correlation_id), _aws_calls.set(self._calls)
-        try:
-            return next(self._chunks)
-        except StopIteration:
-            self._end("complete", None)
-            raise
-        except BaseException as exc:  # noqa: BLE001 - recorded, then raised as it was
-            import traceback
-
-            failure = exception_fields(exc)
-            failure["traceback"] = "".join(traceback.format_exception(exc))[-4000:]
-            self._end("failed", failure)
-            raise
-        finally:
-            _aws_calls.reset(calls_token)
-            _correlation_id.reset(token)
-
-    def close(self) -> None:
-        try:
-            closer = getattr(self._source, "close", None)
-            if closer is not None:
-                closer()
-        finally:
-            self._end("aborted", None)
-
-    def _end(self, outcome: str, failure: dict[str, str] | None) -> None:
-        if self._done:
-            return
-        self._done = True
-        token, calls_token = _correlation_id.set(self._correlation_id), _aws_calls.set(self._calls)
-        try:
-            self._finish(outcome, failure)
-        finally:
-            _aws_calls.reset(calls_token)
-            _correlation_id.reset(token)
 
 
 # --- logging: filter, JSON formatter, in-memory handler ------------------------------------------

@@ -23,7 +23,7 @@ from console.web.htmx_request import HtmxHttpRequest
 from notes import attachment_services
 from notes.attachments import ALLOWED_TYPES, ATTACHMENT_ID_PATTERN, REASON_QUOTA, AttachmentNotFound, QuotaExceeded
 from notes.domain import NoteNotFound
-from notes.views import _signed_in
+from notes.list_pages import signed_in
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _checked(attachment_id: str) -> str:
     return attachment_id
 
 
-@_signed_in
+@signed_in
 @require_POST
 def attachment_form(request: HttpRequest, note_id: str) -> HttpResponse:
     back = request.build_absolute_uri(reverse("notes:detail", args=[note_id])) + "?uploaded=1"
@@ -70,7 +70,7 @@ def attachment_form(request: HttpRequest, note_id: str) -> HttpResponse:
     return render(request, "notes/attach.html", {"note_id": note_id, "upload": upload, "types": types})
 
 
-@_signed_in
+@signed_in
 @require_safe
 def attachment_file(request: HttpRequest, note_id: str, attachment_id: str) -> HttpResponse:
     try:
@@ -92,7 +92,7 @@ def attachment_file(request: HttpRequest, note_id: str, attachment_id: str) -> H
     return response
 
 
-@_signed_in
+@signed_in
 @require_POST
 def attachment_remove(request: HtmxHttpRequest, note_id: str, attachment_id: str) -> HttpResponse:
     try:
@@ -108,7 +108,7 @@ def attachment_remove(request: HtmxHttpRequest, note_id: str, attachment_id: str
     return HttpResponseRedirect(reverse("notes:detail", args=[note_id]) + "#attachments")
 
 
-@_signed_in
+@signed_in
 @require_safe
 def attachments_fragment(request: HttpRequest, note_id: str) -> HttpResponse:
     """The note page's attachments section alone (htmx refreshes it after an upload or a removal)."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from notes import bulk, bulk_notice
 from notes.domain import NOTE_ID_PATTERN, NoteNotFound, ValidationError
-from notes.views import _safe_next, _signed_in, _with_notice, render_list
+from notes.list_pages import render_list, safe_next, signed_in, with_notice
 
 _PICK_RE = re.compile(rf"({NOTE_ID_PATTERN.strip('^$')}):([0-9]{{1,9}})")
 
@@ -34,7 +34,7 @@ def _refused(request: HttpRequest, next_url: str, error: dict[str, str], targets
     """The page the action was made on again (400), with the message and everything as it was chosen."""
     path, _, query = next_url.partition("?")
     if path == reverse("notes:trash"):
-        from notes.views import trash_page_response
+        from notes.trash_views import trash_page_response
 
         return trash_page_response(request, status=400, bulk_error=error, bulk_selected=_ids(targets))
     return render_list(
@@ -55,14 +55,14 @@ def _ids(targets: list[bulk.Target]) -> frozenset[str]:
 
 
 def _back(request: HttpRequest, next_url: str, result: bulk.BulkResult) -> HttpResponse:
-    url = _with_notice(next_url, bulk_notice.PARAM, bulk_notice.encode(request.user.id, result))
+    url = with_notice(next_url, bulk_notice.PARAM, bulk_notice.encode(request.user.id, result))
     return HttpResponseRedirect(f"{url}#flash", status=303)
 
 
-@_signed_in
+@signed_in
 @require_POST
 def bulk_action(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     targets, unreadable = _targets(request.POST)
     if unreadable:
         error = {"notes": "Some of the chosen notes could not be read; reload the page and choose again."}
@@ -79,10 +79,10 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     return _back(request, next_url, result)
 
 
-@_signed_in
+@signed_in
 @require_POST
 def bulk_undo(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request)
+    next_url = safe_next(request)
     try:
         result = bulk.bulk_undo(user_id=request.user.id, undo_id=request.POST.get("undo", "")[:64])
     except NoteNotFound:

@@ -20,8 +20,8 @@ from console.errors import store_failure_keeping_input
 from console.web.htmx_request import HtmxHttpRequest
 from notes import exports, imports
 from notes.attachments import Attachment
+from notes.list_pages import signed_in
 from notes.transfer_http import BadPart, download, part_range, part_url, rest_url_maker
-from notes.views import _signed_in
 
 _RESULT_SALT = "notes.import-result"
 _RESULT_FIELDS = (
@@ -67,7 +67,7 @@ def _part_or_404(request: HttpRequest) -> tuple[int, str | None, str | None]:
         raise Http404("No such part of the export.") from None  # only the export page's links make them
 
 
-@_signed_in
+@signed_in
 @require_safe
 def export_page(request: HttpRequest) -> HttpResponse:
     context = _transfer_context(request)
@@ -75,7 +75,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(request, "notes/transfer.html", context)
 
 
-@_signed_in
+@signed_in
 @require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     part, after, until = _part_or_404(request)
@@ -90,7 +90,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
     return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
 
 
-@_signed_in
+@signed_in
 @require_safe
 def export_markdown(request: HttpRequest) -> HttpResponse:
     part, after, until = _part_or_404(request)
@@ -134,7 +134,7 @@ def _result_from(signed: str | None) -> dict[str, Any] | None:
         return None
 
 
-@_signed_in
+@signed_in
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method != "POST":

@@ -1,5 +1,6 @@
 """Writing notes fast: ticking a checklist item, the list's quick capture, and the editor's autosave.
-Thin views over notes.services, with notes.views' helpers (the owner check, the store-outage answers)."""
+Thin views over notes.services, with notes/list_pages.py's helpers (the owner check, the store-outage answers)
+and notes/views.py's form helpers."""
 
 from __future__ import annotations
 
@@ -17,18 +18,9 @@ from console.web.htmx_request import HtmxHttpRequest
 from console.web.integers import parse_int
 from notes import services
 from notes.domain import NoteNotFound, ValidationError, VersionConflict
+from notes.list_pages import note_for_user, note_id_param, posted_version, safe_next, signed_in
 from notes.templatetags.writing_tags import quick_capture_context
-from notes.views import (
-    _check_form_encoding,
-    _client_token,
-    _form_context,
-    _form_values,
-    _get_note_for_user,
-    _note_id_param,
-    _safe_next,
-    _signed_in,
-    _version,
-)
+from notes.views import _check_form_encoding, _client_token, _form_context, _form_values
 
 TASK_CONFLICT = (
     "This note changed elsewhere, so nothing was ticked. This is how it is now; tick again if you still want to."
@@ -38,15 +30,15 @@ TASK_CONFLICT = (
 # --- checklists ----------------------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 @require_POST
 def note_task_toggle(request: HtmxHttpRequest, note_id: str) -> HttpResponse:
     """One task item ticked or unticked, conditional on the version the page showed. From a list row (htmx)
     the row is answered; from the note page its main region (htmx) or, without JavaScript, a redirect."""
     index = parse_int(request.POST.get("index", ""), minimum=0, maximum=99_999)
     done = {"1": True, "0": False}.get(request.POST.get("done", ""))
-    version = _version(request)
-    next_url = _safe_next(request)
+    version = posted_version(request)
+    next_url = safe_next(request)
     try:
         if index is None or done is None or version is None:
             note = services.note_get(user_id=request.user.id, note_id=note_id)
@@ -76,7 +68,7 @@ def _task_answer(request: HtmxHttpRequest, note, next_url: str, notice: str, sta
 # --- quick capture -------------------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 @require_POST
 def note_quick_create(request: HtmxHttpRequest) -> HttpResponse:
     """The list's "Take a note..." form. With htmx: a fresh form (with the focus, for the next note), the new
@@ -144,7 +136,7 @@ def _quick_capture_refused(
 # --- autosave --------------------------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 @require_POST
 def note_autosave(request: HttpRequest, note_id: str) -> HttpResponse:
     """The editor's autosave (static/js/autosave.js): the whole form, conditional on the version it started
@@ -152,11 +144,11 @@ def note_autosave(request: HttpRequest, note_id: str) -> HttpResponse:
     {"version"} saved, {"errors"} refused (400), or 503; a conflict is the editor's conflict screen (409),
     which the script shows in place of the editor, and autosave stops: nothing is overwritten."""
     values = _form_values(request.POST)
-    version = _version(request)
-    visit = _note_id_param(request.POST.get("visit"))
+    version = posted_version(request)
+    visit = note_id_param(request.POST.get("visit"))
     try:
         if version is None or visit is None:
-            _get_note_for_user(request, note_id)
+            note_for_user(request, note_id)
             return JsonResponse({"errors": {"form": "The autosave was missing the note's version."}}, status=400)
         _check_form_encoding(request)
         note = services.note_update(

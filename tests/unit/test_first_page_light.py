@@ -6,6 +6,7 @@ or a named tuple, and the rest loads where it is used."""
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -67,15 +68,29 @@ def counting(cls, *args, **kwargs):
 dataclasses._process_class = counting
 import django
 django.setup()
-import notes.views  # the notes pages' module, loaded by a signed-in person's first page
-print(json.dumps(sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))))
+import sys
+import notes.list_pages  # the notes list's module, loaded by a signed-in person's first page
+own = sorted(m for m in sys.modules if m.split(".")[0] in ("console", "accounts", "notes"))
+import notes.views  # and the other notes pages' (one note's: view, edit, delete)
+dataclasses_built = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
+print(json.dumps({"dataclasses": dataclasses_built, "list_page_modules": own}))
 """
 
+# The notes pages' view modules besides the list's: the first signed-in page loads none of them.
+OTHER_PAGES = {
+    "notes.views",
+    "notes.trash_views",
+    "notes.history_views",
+    "notes.label_views",
+    "notes.writing_views",
+    "notes.bulk_views",
+    "notes.transfer_views",
+    "notes.attachment_views",
+}
 
-def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
-    """Note and Criteria are copied with dataclasses.replace, FieldSpec holds the fields' rules, and Attachment is
-    copied so by the fake repository (tests/fakes.py): the other records these modules define are named tuples
-    or plain classes (cheaper to build at import; test_first_page_light's first test says why)."""
+
+@functools.cache
+def _notes_pages() -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
     out = subprocess.run(
         [sys.executable, "-c", LIST_PAGE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
@@ -83,9 +98,24 @@ def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_ru
     assert out.returncode == 0, out.stderr
     import json
 
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == [
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
+    """Note and Criteria are copied with dataclasses.replace, FieldSpec holds the fields' rules, and Attachment is
+    copied so by the fake repository (tests/fakes.py): the other records these modules define are named tuples
+    or plain classes (cheaper to build at import; test_first_page_light's first test says why)."""
+    assert _notes_pages()["dataclasses"] == [
         "notes.attachments.Attachment",
         "notes.domain.FieldSpec",
         "notes.domain.Note",
         "notes.query.Criteria",
     ]
+
+
+def test_the_notes_list_loads_no_other_pages_views():
+    """The list is the hot path of the signed-in cold start (bench/bench_cold_start.py): its module
+    (notes/list_pages.py) holds what every notes page shares, so it never needs another page's module."""
+    loaded = set(_notes_pages()["list_page_modules"])
+    assert "notes.list_pages" in loaded
+    assert not loaded & OTHER_PAGES

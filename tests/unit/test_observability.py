@@ -199,3 +199,25 @@ def test_a_stream_closed_before_its_end_is_logged_as_aborted(captured):
 
     (line,) = request_lines(captured)
     assert (line["status"], line["streamed"], line["level"]) == (200, "aborted", "WARNING")
+
+
+def test_a_stream_sets_the_requests_context_only_while_it_makes_a_chunk_or_finishes():
+    """Between chunks the server's own context is back (the middleware returned long ago)."""
+    import contextvars
+
+    from console.web.stream_log import WatchedStream
+
+    where = contextvars.ContextVar("where", default="server")
+    seen = []
+
+    def chunks():
+        seen.append(where.get())
+        yield b"a"
+
+    stream = WatchedStream(
+        chunks(), context=((where, "request"),), describe=dict, finish=lambda outcome, _: seen.append(where.get())
+    )
+    assert next(stream) == b"a" and where.get() == "server"
+    with pytest.raises(StopIteration):
+        next(stream)
+    assert seen == ["request", "request"] and where.get() == "server"
