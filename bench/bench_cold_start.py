@@ -19,6 +19,9 @@ BENCH_CALLGRIND=1 adds one cold start of each variant under `valgrind --tool=cal
 executed (Ir) do not depend on the machine's load, so their ratios judge a cut on a busy machine (CPU time
 does not). BENCH_CALLGRIND_OUT=DIR keeps those profiles (callgrind.out.VARIANT, for callgrind_annotate);
 BENCH_IMPORTTIME_OUT=DIR adds one run of each variant with `-X importtime` and keeps its report there.
+BENCH_PHASES=1 (with BENCH_CALLGRIND=1) also counts the instructions up to each phase of the start-up
+(bench/cold_start_child.py: import, settings, setup, middleware, urlconf, response) and prints what each phase
+costs each variant and the app beyond its baseline: where a cold start's extra instructions go (~5 more minutes).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from bench.cold_start_child import PHASES
 from bench.lambda_package import REPO_ROOT, hello_project, runtime_folder, stage_config, zappa_package
 
 CHILD = Path(__file__).resolve().parent / "cold_start_child.py"
@@ -124,8 +128,10 @@ def _run(
         text=True,
         timeout=1200 if prefix else 120,
     )
-    if result.returncode != 0 or not result.stdout.strip():
+    if result.returncode != 0 or not (result.stdout.strip() or env.get("BENCH_STOP")):
         raise RuntimeError(f"cold start failed in {task}:\n{result.stdout}\n{result.stderr}")
+    if env.get("BENCH_STOP"):  # stopped after a phase (BENCH_PHASES): no response to check
+        return {"stderr": result.stderr}
     measured = json.loads(result.stdout.strip().splitlines()[-1])
     if measured["status"] != 200:
         raise RuntimeError(f"{task} answered {measured['status']}: {measured['body']}\n{result.stderr[-2000:]}")
@@ -231,6 +237,7 @@ def main() -> None:
         }
         results: dict[str, list[dict]] = {name: [] for name in variants}
         instructions: dict[str, int] = {}
+        phases: dict[str, dict[str, int]] = {}
         callgrind_out = os.environ.get("BENCH_CALLGRIND_OUT") or str(tmp / "callgrind")
         importtime_out = os.environ.get("BENCH_IMPORTTIME_OUT")
         try:
@@ -249,6 +256,14 @@ def main() -> None:
                 if os.environ.get("BENCH_CALLGRIND") == "1" and name != "app-stale":
                     Path(callgrind_out).mkdir(parents=True, exist_ok=True)
                     instructions[name] = _instructions(name, task, runtime, env, event, Path(callgrind_out))
+                    if os.environ.get("BENCH_PHASES") == "1":
+                        phases[name] = {
+                            stop: _instructions(
+                                f"{name}.{stop}", task, runtime, {**env, "BENCH_STOP": stop}, event, Path(callgrind_out)
+                            )
+                            for stop in PHASES[:-1]
+                        }
+                        phases[name][PHASES[-1]] = instructions[name]
         finally:
             server.stop()
             unchanged = all(_snapshot(Path(f)) == snap for f, snap in before.items())
@@ -264,6 +279,8 @@ def main() -> None:
         _report(results, unchanged)
     if instructions:
         _report_instructions(instructions)
+    if phases:
+        _report_phases(phases)
 
 
 def _median(rows: list[dict], key: str) -> float:
@@ -321,3 +338,22 @@ def _report_instructions(instructions: dict[str, int]) -> None:
             f"{name} / {base} (instructions): {ratio:.3f}x (+{extra:.1f} M), target {target:.2f}x: "
             f"{'met' if ratio <= target else 'NOT met'}"
         )
+
+
+def _report_phases(phases: dict[str, dict[str, int]]) -> None:
+    """Instructions spent in each phase of the start-up (the count up to it, less the count up to the one before)."""
+    spent = {
+        name: {stop: counts[stop] - (counts[PHASES[i - 1]] if i else 0) for i, stop in enumerate(PHASES)}
+        for name, counts in phases.items()
+    }
+    names = list(spent)
+    print("instructions spent in each phase of the cold start, millions (bench/cold_start_child.py says what each is)")
+    print(
+        f"{'phase':12}" + "".join(f"{name:>16}" for name in names) + "".join(f"{f'{n}-{b}':>22}" for n, b, _ in TARGETS)
+    )
+    for stop in PHASES:
+        row = "".join(f"{spent[name][stop] / 1e6:>16.1f}" for name in names)
+        extra = "".join(
+            f"{(spent[n][stop] - spent[b][stop]) / 1e6:>+22.1f}" for n, b, _ in TARGETS if n in spent and b in spent
+        )
+        print(f"{stop:12}{row}{extra}")
