@@ -23,7 +23,7 @@ def async_invocations(request: HtmxHttpRequest) -> HttpResponse:
         "window": window,
         "report": report,
         "compact": request.GET.get("compact") == "1",
-        "ranges": ranges_for(request, window, "health_async"),
+        "ranges": ranges_for(request, window, "health:async"),
     }
     if request.htmx:
         return render_page(request, "console/health/_async.html", reads, context, tab="triggers")

@@ -100,12 +100,12 @@ def errors(request: HttpRequest) -> HttpResponse:
     report, groups, running, poll_url = _failures(request, reads, window)
     context = {
         "window": window,
-        "ranges": ranges_for(request, window, "health_errors"),
+        "ranges": ranges_for(request, window, "health:errors"),
         "report": report,
         "groups": groups,
         "running": running,
         "poll_url": poll_url,
-        "logs_url": reverse("health_logs"),
+        "logs_url": reverse("health:logs"),
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
     return render_page(request, "console/health/errors.html", reads, context, tab="errors")
@@ -117,7 +117,7 @@ def errors_panel(request: HtmxHttpRequest) -> HttpResponse:
     """The overview's failures panel: loaded by htmx after the page (the overview spends its own three AWS
     calls); without JavaScript the overview links to the errors page."""
     if not request.htmx:
-        return redirect(f"{reverse('health_errors')}?{urlencode({'range': window_of(request).key})}")
+        return redirect(f"{reverse('health:errors')}?{urlencode({'range': window_of(request).key})}")
     window = window_of(request)
     reads = Reads()
     report, groups, running, poll_url = _failures(request, reads, window)
@@ -162,7 +162,7 @@ def routes(request: HttpRequest) -> HttpResponse:
     rows = []
     if report and report.done:
         for r in sort_routes(report.routes, sort, descending=descending):
-            logs = reverse("health_logs")
+            logs = reverse("health:logs")
             slow_from = r.p95 if r.p95 is not None else 0
             rows.append(
                 {
@@ -177,7 +177,7 @@ def routes(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "window": window,
-        "ranges": ranges_for(request, window, "health_routes"),
+        "ranges": ranges_for(request, window, "health:routes"),
         "report": report,
         "rows": rows,
         "headings": headings,
@@ -191,7 +191,7 @@ def _route_headings(
     request: HttpRequest, window: Window, handle: str, *, sort: str, descending: bool
 ) -> list[dict[str, Any]]:
     """Each column's heading: a link that sorts by it (again: the other way round)."""
-    base = reverse("health_routes")
+    base = reverse("health:routes")
     headings = []
     for key, (_, title) in COLUMNS.items():
         active = key == sort

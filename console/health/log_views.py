@@ -135,10 +135,10 @@ def logs(request: HttpRequest) -> HttpResponse:
     # The tail starts at the newest line read, and knows the lines already shown at that millisecond.
     newest_ms, newest_ids = _newest(page.lines) if page else (None, "")
     if page:
-        page.lines, hidden = app_lines.without_console_polling(page.lines, reverse("health_logs_tail"))
+        page.lines, hidden = app_lines.without_console_polling(page.lines, reverse("health:logs_tail"))
         page.lines = app_lines.with_usernames(page.lines)
     shown = len(page.lines) if page else 0
-    base = reverse("health_logs")
+    base = reverse("health:logs")
     first_page = before is None and token is None
     context = {
         "form": form,
@@ -152,7 +152,7 @@ def logs(request: HttpRequest) -> HttpResponse:
         "token_url": f"{base}?{_query_string(form, before=before, token=page.token)}" if page and page.token else "",
         "newest_url": f"{base}?{_query_string(form)}" if not first_page else "",
         "live_url": f"{base}?{_query_string(form, live='' if form['live'] else '1')}",
-        "tail_url": f"{reverse('health_logs_tail')}?"
+        "tail_url": f"{reverse('health:logs_tail')}?"
         f"{_query_string(form, after=newest_ms or int(query.end.timestamp() * 1000), seen=newest_ids, shown=shown)}"
         if form["live"] and first_page
         else "",
@@ -168,7 +168,7 @@ def logs(request: HttpRequest) -> HttpResponse:
 def logs_tail(request: HtmxHttpRequest) -> HttpResponse:
     """New lines since the last poll: rows prepended to the table, and the poller with its new cursor."""
     if not request.htmx:
-        return redirect(f"{reverse('health_logs')}?{request.GET.urlencode()}")
+        return redirect(f"{reverse('health:logs')}?{request.GET.urlencode()}")
     reads = Reads()
     gw = reads.gateway
     query, form = _log_form(request, reads.problems)
@@ -183,7 +183,7 @@ def logs_tail(request: HtmxHttpRequest) -> HttpResponse:
     own = [getattr(request, "correlation_id", ""), *request.GET.get("own", "").split(",")][:6]
     own = [i for i in own if i and REQUEST_ID.match(i)]
     if tail:  # the console's own polls would fill the tail with themselves every two seconds
-        tail.lines, _ = app_lines.without_console_polling(tail.lines, reverse("health_logs_tail"), also=own)
+        tail.lines, _ = app_lines.without_console_polling(tail.lines, reverse("health:logs_tail"), also=own)
         tail.lines = app_lines.with_usernames(tail.lines)
     next_after, next_seen = (tail.after_ms, tail.seen) if tail else (after, seen)
     shown = max(0, _int_or_none(request.GET.get("shown")) or 0) + (len(tail.lines) if tail else 0)
@@ -191,7 +191,7 @@ def logs_tail(request: HtmxHttpRequest) -> HttpResponse:
         "tail": tail,
         "form": form,
         "shown": shown,
-        "tail_url": f"{reverse('health_logs_tail')}?"
+        "tail_url": f"{reverse('health:logs_tail')}?"
         f"{_query_string(form, after=next_after, seen=','.join(next_seen), shown=shown, own=','.join(own))}",
         "request_span_ms": int(REQUEST_SPAN.total_seconds() * 1000),
     }
@@ -222,7 +222,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
         "start": start,
         "end": end,
         "searched_24h": not at,
-        "logs_url": f"{reverse('health_logs')}?{urlencode({'range': '24h', 'request': request_id})}",
+        "logs_url": f"{reverse('health:logs')}?{urlencode({'range': '24h', 'request': request_id})}",
         "hint": hint_for(None, InvocationSample([detail.invocation], None, None))
         if detail and detail.invocation
         else None,

@@ -145,7 +145,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         )
     context = {
         "window": window,
-        "ranges": ranges_for(request, window, "health_overview"),
+        "ranges": ranges_for(request, window, "health:overview"),
         "config": config,
         "metrics": metrics,
         "sample": sample,
@@ -206,14 +206,14 @@ def invocations(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "window": window,
-        "ranges": ranges_for(request, window, "health_invocations"),
+        "ranges": ranges_for(request, window, "health:invocations"),
         "metrics": metrics,
         "sample": sample,
         "charts": _metric_charts(metrics, _deploy_markers(gw)) if metrics else None,
         "rows": _bucket_rows(metrics) if metrics else [],
         "hint": hint_for(None, sample) if sample else None,
         "aggregates_url": (
-            f"{reverse('health_aggregates')}?{urlencode({'q': handle, 'range': window.key})}" if handle else ""
+            f"{reverse('health:aggregates')}?{urlencode({'q': handle, 'range': window.key})}" if handle else ""
         ),
     }
     return render_page(request, "console/health/invocations.html", reads, context, tab="invocations")
@@ -302,7 +302,7 @@ def streams(request: HtmxHttpRequest) -> HttpResponse:
         "window": window,
         "report": report,
         "compact": compact,
-        "ranges": ranges_for(request, window, "health_streams"),
+        "ranges": ranges_for(request, window, "health:streams"),
         "lag_warn_s": LAG_WARN_MS // 1000,
     }
     if request.htmx:

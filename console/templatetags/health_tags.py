@@ -221,7 +221,7 @@ def invocation_rows(invocations: list, local: bool, compact: bool) -> SafeString
 
 
 def _invocation_row(inv, local: bool, compact: bool) -> str:
-    href = f"{reverse('health_request', args=[inv.request_id])}?t={to_ms(inv.time)}"
+    href = f"{reverse('health:request', args=[inv.request_id])}?t={to_ms(inv.time)}"
     link = f'<a href="{_e(href)}" title="{_e(inv.request_id)}">{_e(truncatechars(inv.request_id, 14))}</a>'
     label = f'<td class="mono nowrap">{_e(inv.label)}</td>' if local else ""
     billed = "" if compact else f'<td class="num">{_e(ms(inv.billed_ms))}</td>'

@@ -84,7 +84,7 @@ def start_upload(request: HttpRequest, note_id: str) -> HttpResponse:
         {"attachment": attachment_json(upload.attachment), "upload": {"url": upload.url, "fields": upload.fields}},
         status=201,
     )
-    response["Location"] = reverse("api-note-attachment", args=[note_id, upload.attachment.id])
+    response["Location"] = reverse("api:note-attachment", args=[note_id, upload.attachment.id])
     return response
 
 

@@ -36,8 +36,8 @@ def export_plan(request: HttpRequest) -> HttpResponse:
         {
             "notes": plan.notes,
             "part_max_bytes": exports.PART_TARGET_BYTES,
-            "json": _parts(plan.json_parts, "api-export-json"),
-            "markdown": _parts(plan.markdown_parts, "api-export-markdown"),
+            "json": _parts(plan.json_parts, "api:export-json"),
+            "markdown": _parts(plan.markdown_parts, "api:export-markdown"),
         }
     )
 
@@ -56,7 +56,7 @@ def export_json_part(request: HttpRequest) -> HttpResponse:
         notes=notes,
         part=part,
         after=after,
-        rest_url=rest_url_maker(request, "api-export-json", part=part, until=until),
+        rest_url=rest_url_maker(request, "api:export-json", part=part, until=until),
         attachments=exports.attachments_by_note(user_id=request.user.id),
     )
     return download(chunks, content_type=f"{exports.JSON_TYPE}; charset=utf-8", filename=f"notes-part-{part}.json")
@@ -68,7 +68,7 @@ def export_markdown_part(request: HttpRequest) -> HttpResponse:
     chunks = exports.export_markdown_chunks(
         notes=notes,
         after=after,
-        rest_url=rest_url_maker(request, "api-export-markdown", part=part, until=until),
+        rest_url=rest_url_maker(request, "api:export-markdown", part=part, until=until),
         attachments=exports.attachments_by_note(user_id=request.user.id),
         read_file=lambda attachment: attachment_bytes(attachment=attachment),
     )

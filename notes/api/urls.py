@@ -20,35 +20,38 @@ _attachments = partial(lazy_view, "notes.api.attachments", csrf_exempt=True)
 _bulk = partial(lazy_view, "notes.api.bulk", csrf_exempt=True)
 _labels = partial(lazy_view, "notes.api.labels", csrf_exempt=True)
 
+# Reversed as "api:docs", "api:note", ...
+app_name = "api"
+
 urlpatterns = [
-    path("", _public("api_docs"), name="api-docs"),
-    path("openapi.json", _public("openapi_document"), name="api-openapi"),
-    path("notes", _api("notes_collection"), name="api-notes"),
+    path("", _public("api_docs"), name="docs"),
+    path("openapi.json", _public("openapi_document"), name="openapi"),
+    path("notes", _api("notes_collection"), name="notes"),
     # Before notes/<id>: "bulk" is not a note id.
-    path("notes/bulk", _bulk("bulk_collection"), name="api-notes-bulk"),
-    path("notes/bulk/undo", _bulk("bulk_undo"), name="api-notes-bulk-undo"),
-    path("notes/<str:note_id>", _api("note_item"), name="api-note"),
-    path("notes/<str:note_id>/history", _api("note_history"), name="api-note-history"),
+    path("notes/bulk", _bulk("bulk_collection"), name="notes-bulk"),
+    path("notes/bulk/undo", _bulk("bulk_undo"), name="notes-bulk-undo"),
+    path("notes/<str:note_id>", _api("note_item"), name="note"),
+    path("notes/<str:note_id>/history", _api("note_history"), name="note-history"),
     path(
         "notes/<str:note_id>/history/<str:version>/restore",
         _api("note_version_restore"),
-        name="api-note-version-restore",
+        name="note-version-restore",
     ),
-    path("notes/<str:note_id>/attachments", _attachments("attachments_collection"), name="api-note-attachments"),
+    path("notes/<str:note_id>/attachments", _attachments("attachments_collection"), name="note-attachments"),
     path(
         "notes/<str:note_id>/attachments/<str:attachment_id>",
         _attachments("attachment_item"),
-        name="api-note-attachment",
+        name="note-attachment",
     ),
-    path("labels", _labels("labels_collection"), name="api-labels"),
-    path("labels/rename", _labels("labels_rename"), name="api-labels-rename"),
-    path("labels/delete", _labels("labels_delete"), name="api-labels-delete"),
-    path("trash", _api("trash_collection"), name="api-trash"),
-    path("trash/<str:note_id>", _api("trash_item"), name="api-trash-item"),
-    path("trash/<str:note_id>/restore", _api("trash_restore"), name="api-trash-restore"),
-    path("export", _transfer("export_collection"), name="api-export"),
-    path("export/notes.json", _transfer("export_json"), name="api-export-json"),
-    path("export/notes.zip", _transfer("export_markdown"), name="api-export-markdown"),
-    path("import", _transfer("import_collection"), name="api-import"),
+    path("labels", _labels("labels_collection"), name="labels"),
+    path("labels/rename", _labels("labels_rename"), name="labels-rename"),
+    path("labels/delete", _labels("labels_delete"), name="labels-delete"),
+    path("trash", _api("trash_collection"), name="trash"),
+    path("trash/<str:note_id>", _api("trash_item"), name="trash-item"),
+    path("trash/<str:note_id>/restore", _api("trash_restore"), name="trash-restore"),
+    path("export", _transfer("export_collection"), name="export"),
+    path("export/notes.json", _transfer("export_json"), name="export-json"),
+    path("export/notes.zip", _transfer("export_markdown"), name="export-markdown"),
+    path("import", _transfer("import_collection"), name="import"),
     re_path(r"^(?P<rest>.*)$", _public("not_found")),
 ]

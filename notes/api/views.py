@@ -148,7 +148,7 @@ def create_note(request: HttpRequest) -> HttpResponse:
         result = services.note_create(user_id=request.user.id, data=data, idempotency_key=key)
         note, replayed = result.note, result.replayed
     response = note_response(note, status=201)
-    response["Location"] = reverse("api-note", args=[note.id])
+    response["Location"] = reverse("api:note", args=[note.id])
     if replayed:
         response["Idempotent-Replayed"] = "true"
     return response
@@ -261,14 +261,14 @@ note_version_restore = api_endpoint({"POST": restore_note_version})
 
 
 def _openapi(request: HttpRequest) -> HttpResponse:
-    document = build_document(server_url=reverse("api-docs").rstrip("/"))
+    document = build_document(server_url=reverse("api:docs").rstrip("/"))
     response = JsonResponse(document, json_dumps_params={"indent": 2})
     response["Cache-Control"] = "public, max-age=300"
     return response
 
 
 def _docs(request: HttpRequest) -> HttpResponse:
-    document = build_document(server_url=reverse("api-docs").rstrip("/"))
+    document = build_document(server_url=reverse("api:docs").rstrip("/"))
     context = {"operations": operations_for_page(document), "max_body_bytes": f"{settings.API_MAX_BODY_BYTES:,}"}
     return render(request, "api/docs.html", context)
 

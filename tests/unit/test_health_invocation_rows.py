@@ -18,7 +18,7 @@ LOOP = """{% load health_tags %}
   {% for inv in invocations %}
     <tr>
       <td class="mono nowrap">{{ inv.time|clock }}</td>
-      <td class="mono nowrap"><a href="{% url 'health_request' inv.request_id %}?t={{ inv.time|to_ms }}" title="{{ inv.request_id }}">{{ inv.request_id|truncatechars:14 }}</a></td>
+      <td class="mono nowrap"><a href="{% url 'health:request' inv.request_id %}?t={{ inv.time|to_ms }}" title="{{ inv.request_id }}">{{ inv.request_id|truncatechars:14 }}</a></td>
       {% if mode.local %}<td class="mono nowrap">{{ inv.label }}</td>{% endif %}
       <td class="num">{{ inv.duration_ms|ms }}</td>
       {% if not compact %}<td class="num">{{ inv.billed_ms|ms }}</td>{% endif %}
