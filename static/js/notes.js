@@ -387,6 +387,7 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (!document.body.dataset.notesUrl) return;  // signed out: there are no notes to go to
     var open = document.getElementById("shortcuts-help");
     if (open && open.open) return;
     if (event.key === "?") {
@@ -394,12 +395,12 @@
       helpDialog().showModal();
     } else if (event.key === "n") {
       event.preventDefault();
-      go(document.body.dataset.newNoteUrl || "/notes/new");
+      go(document.body.dataset.newNoteUrl);
     } else if (event.key === "/") {
       event.preventDefault();
       var search = document.getElementById("filter-q");
       if (search) { search.focus(); search.select(); }
-      else go((document.body.dataset.notesUrl || "/notes/") + "#search");
+      else go(document.body.dataset.notesUrl + "#search");
     } else if (event.key === "e") {
       var link = document.querySelector("[data-shortcut=edit]");
       var row = document.activeElement && document.activeElement.closest && document.activeElement.closest(".note-card");

@@ -290,6 +290,19 @@ def test_keyboard_shortcuts(new_context, sign_in):
     expect(page.get_by_label("Search")).to_be_focused()
 
 
+def test_a_visitor_signed_out_gets_no_notes_shortcuts(new_context):
+    page = new_context().new_page()
+    page.goto("/")
+    page.locator("body").click(position={"x": 5, "y": 300})
+
+    page.keyboard.press("n")
+    page.keyboard.press("/")
+    page.keyboard.press("?")
+
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_have_count(0)
+    assert page.url.endswith("/") and "#" not in page.url
+
+
 @pytest.mark.parametrize(("width", "height", "mobile"), VIEWPORTS, ids=VIEWPORT_IDS)
 def test_screenshot_of_the_keyboard_help(width, height, mobile, new_context, sign_in):
     alice = _make_user("alice")
