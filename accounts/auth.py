@@ -15,25 +15,26 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import UpdateError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.middleware.csrf import rotate_token
 from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.sessions import CREDENTIALS_KEY, USER_ID_KEY, forget_user_session, remember_user_session
+from accounts.session_keys import ADMIN_KEY, CREDENTIALS_KEY, USER_ID_KEY, USERNAME_KEY
+from accounts.session_middleware import USER_FROM_MISSING_COOKIE, has_session_cookie, session_opened
 from accounts.users import AnonymousUser, InvalidCredentials, User
 from console.aws.errors import StoreUnavailable
 from console.errors import permission_denied
 
 log = logging.getLogger(__name__)
 
-USERNAME_KEY = "_username"
-ADMIN_KEY = "_admin"
-
 
 def _user_from_session(request: HttpRequest) -> User | AnonymousUser:
+    if not has_session_cookie(request) and not session_opened(request):
+        # No cookie, so no session to read (accounts/session_middleware.py): anonymous, without loading the store.
+        setattr(request, USER_FROM_MISSING_COOKIE, True)
+        return AnonymousUser()
     session = request.session
     user_id = session.get(USER_ID_KEY)
     if not user_id:
@@ -64,6 +65,8 @@ def _checked(request: HttpRequest, user: User | AnonymousUser) -> User | Anonymo
             key = session.session_key
             session.flush()
             if key:
+                from accounts.sessions import forget_user_session
+
                 forget_user_session(user_id=user.id, session_key=key)
         return AnonymousUser()
     if session is not None and (stored.username, stored.is_admin) != (user.username, user.is_admin):
@@ -111,6 +114,10 @@ def store_user_in_session(session, user: User) -> None:
 
 def login(request: HttpRequest, user: User) -> None:
     """Sign the user in with a new session key (no session fixation) and a new CSRF token."""
+    from django.contrib.sessions.backends.base import UpdateError
+
+    from accounts.sessions import remember_user_session
+
     session = request.session
     if session.get(USER_ID_KEY) not in (None, user.id):
         session.flush()
@@ -138,6 +145,8 @@ def login(request: HttpRequest, user: User) -> None:
 def rotate_session(request: HttpRequest, generation: str) -> str:
     """Give this browser's session a new key under `generation` (the password change about to be stored) and a
     new CSRF token; the old key stops working. Returns the new key."""
+    from accounts.sessions import forget_user_session, remember_user_session
+
     session = request.session
     old = session.session_key
     session.cycle_key()
@@ -152,6 +161,8 @@ def rotate_session(request: HttpRequest, generation: str) -> str:
 
 def logout(request: HttpRequest) -> None:
     """End this session on the server, so the old cookie no longer works."""
+    from accounts.sessions import forget_user_session
+
     user_id = request.session.get(USER_ID_KEY)
     key = request.session.session_key
     request.session.flush()

@@ -16,14 +16,11 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 from django.utils.crypto import get_random_string
 
+from accounts.session_keys import CREDENTIALS_KEY, USER_ID_KEY
 from console.aws import dynamodb, table_keys
 from console.aws.dynamodb import table_call as _call
 from console.aws.errors import ConditionFailed
 
-USER_ID_KEY = "_uid"
-# The generation of the user's credentials the session signed in under (User.credentials_since), also kept on
-# the item as `credentials`, so a password change's clean-up can spare the sessions signed in since.
-CREDENTIALS_KEY = "_credentials"
 _KEY_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 

@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "console.security.ContentSecurityPolicyMiddleware",
     "console.web.static_files.StaticFilesMiddleware",  # WhiteNoise, built on the first static file asked for
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.session_middleware.SessionMiddleware",  # Django's; the store is made when a request first uses it
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -28,7 +28,8 @@ from django.test import Client
 response = Client().get("/")
 own = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
 loaded = sorted(m for m in ("accounts.tokens", "notes.domain", "markdown_it", "nh3") if m in sys.modules)
-unused = ("whitenoise.base", "console.templatetags.health_tags", "notes.templatetags.writing_tags", "django_htmx.jinja")
+unused = ("whitenoise.base", "console.templatetags.health_tags", "notes.templatetags.writing_tags", "django_htmx.jinja",
+          "accounts.sessions", "console.aws.dynamodb")
 print(json.dumps({"status": response.status_code, "dataclasses": own, "modules": loaded,
                   "unused": sorted(m for m in unused if m in sys.modules)}))
 """
@@ -50,9 +51,11 @@ def test_an_anonymous_first_page_builds_no_dataclass_and_loads_no_token_model_or
     assert page["modules"] == []
 
 
-def test_an_anonymous_first_page_builds_no_static_file_index_and_loads_no_tag_library_it_does_not_use():
-    """WhiteNoise is built on the first request for a static file, and a tag library on its first {% load %}
-    (console/web/static_files.py, console/web/template_engine.py): Django would build both at every cold start."""
+def test_an_anonymous_first_page_builds_no_static_file_index_and_loads_no_tag_library_or_session_store():
+    """WhiteNoise is built on the first request for a static file, a tag library on its first {% load %}, and the
+    session store (with the DynamoDB plumbing) when a request first uses its session (console/web/static_files.py,
+    console/web/template_engine.py, accounts/session_middleware.py): Django would load all three at every cold
+    start, though a visitor without a session cookie needs none."""
     page = _first_page()
     assert page["status"] == 200
     assert page["unused"] == []
