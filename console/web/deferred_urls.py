@@ -13,6 +13,12 @@ console's 16 patterns, the API's 21 and the notes pages' 29 were built at every 
 with Django's recursion guard (a thread-local flag in `URLResolver._populate`); threads that race both build
 the same tables, as in Django. Resolving a request path never used those tables: it is unchanged.
 
+Nor is its URLconf imported before a request path under its prefix is resolved or one of its names is
+reversed (URLResolver imports a dotted urlconf_name on first use; Django's include() imports at once): the
+anonymous home page imports none of the console's, the API's and the notes pages' URLconfs and their 66
+patterns. So the namespace is said where the include is, and checked against the URLconf's app_name when it
+is imported.
+
 One thing a deferred include does not give its parent: the dotted paths of its views (`_callback_strs`),
 which only django.contrib.admindocs reads (not installed).
 """
@@ -22,12 +28,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLResolver, include
+from django.urls import URLResolver
 from django.urls.resolvers import RoutePattern
 from django.utils.translation import get_language
 
 
 class DeferredURLResolver(URLResolver):
+    @property
+    def url_patterns(self) -> Any:
+        patterns = super().url_patterns
+        declared = getattr(self.urlconf_module, "app_name", None)
+        if declared != self.app_name:
+            raise ImproperlyConfigured(
+                f"{self.urlconf_name} has app_name {declared!r}, but is included as namespace {self.app_name!r}"
+            )
+        return patterns
+
     def _populate(self) -> None:
         """Called by the parent's populate (and by reverse helpers before they read the tables): skipped; the
         tables are built by the properties below when first read."""
@@ -56,13 +72,11 @@ class DeferredURLResolver(URLResolver):
         return name in self._callback_strs
 
 
-def deferred_include(route: str, urlconf: str) -> DeferredURLResolver:
-    """`path(route, include(urlconf))` for a urlconf with an `app_name`, its reverse lookups built on first use.
+def deferred_include(route: str, urlconf: str, namespace: str) -> DeferredURLResolver:
+    """`path(route, include(urlconf))` for a urlconf whose `app_name` is `namespace`, imported and its reverse
+    lookups built on first use.
 
     A urlconf without a namespace puts its names in the parent's table, so it cannot be deferred."""
-    urlconf_module, app_name, namespace = include(urlconf)
-    if not app_name:
+    if not namespace:
         raise ImproperlyConfigured(f"{urlconf} needs an app_name to be included with deferred_include()")
-    return DeferredURLResolver(
-        RoutePattern(route, is_endpoint=False), urlconf_module, app_name=app_name, namespace=namespace
-    )
+    return DeferredURLResolver(RoutePattern(route, is_endpoint=False), urlconf, app_name=namespace, namespace=namespace)

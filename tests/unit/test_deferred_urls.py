@@ -90,4 +90,29 @@ def test_every_url_name_reverses_to_a_path_that_resolves_to_it(fresh_resolver):
 
 def test_an_include_without_a_namespace_cannot_be_deferred():
     with pytest.raises(ImproperlyConfigured, match="app_name"):
-        deferred_include("accounts/", "accounts.urls")
+        deferred_include("accounts/", "accounts.urls", "")
+
+
+def test_a_namespace_that_is_not_the_urlconfs_app_name_is_refused_when_it_is_imported():
+    resolver = deferred_include("api/", "notes.api.urls", "notes")
+    with pytest.raises(ImproperlyConfigured, match="app_name 'api'"):
+        len(resolver.url_patterns)
+
+
+def test_a_page_outside_them_imports_none_of_the_namespaced_urlconfs():
+    """A fresh process: resolving and rendering the anonymous home page leaves the three URLconfs unimported."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import django, sys; django.setup(); from django.test import Client; "
+        "assert Client().get('/').status_code == 200; "
+        "print(sorted(m for m in ('console.health.urls', 'notes.urls', 'notes.api.urls') if m in sys.modules))"
+    )
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
