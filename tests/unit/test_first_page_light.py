@@ -109,7 +109,6 @@ def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_ru
         "notes.attachments.Attachment",
         "notes.domain.FieldSpec",
         "notes.domain.Note",
-        "notes.query.Criteria",
     ]
 
 
