@@ -102,11 +102,10 @@ def _notes_pages() -> dict:
 
 
 def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
-    """Note and Criteria are copied with dataclasses.replace, FieldSpec holds the fields' rules, and Attachment is
-    copied so by the fake repository (tests/fakes.py): the other records these modules define are named tuples
-    or plain classes (cheaper to build at import; test_first_page_light's first test says why)."""
+    """Note is copied with dataclasses.replace and FieldSpec holds the fields' rules: the other records these
+    modules define are named tuples or plain classes (cheaper to build at import; test_first_page_light's first
+    test says why), and the attachments' module (notes/attachments.py) loads with a note's attachments only."""
     assert _notes_pages()["dataclasses"] == [
-        "notes.attachments.Attachment",
         "notes.domain.FieldSpec",
         "notes.domain.Note",
     ]
@@ -118,3 +117,10 @@ def test_the_notes_list_loads_no_other_pages_views():
     loaded = set(_notes_pages()["list_page_modules"])
     assert "notes.list_pages" in loaded
     assert not loaded & OTHER_PAGES
+
+
+def test_the_notes_list_loads_no_attachment_module():
+    """notes/wiring.py names the attachments' repository for type checkers only: its module (rules, reasons,
+    the Attachment record) loads with the first attachment read, not with every list page (-15 M instructions)."""
+    loaded = set(_notes_pages()["list_page_modules"])
+    assert not {"notes.attachments", "notes.attachments_dynamodb"} & loaded
