@@ -39,10 +39,10 @@ NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
 _CONTROL_RE = re.compile(f"[{_CONTROL}]")
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One editable field of a note: the single statement of its type, limits and default, from which the
-    pages' and the API's validation, the OpenAPI schema and the DynamoDB item mapping are derived."""
+    pages' and the API's validation, the OpenAPI schema and the DynamoDB item mapping are derived. A named tuple,
+    as the records below (immutable; no dataclass compiled at import on every cold start)."""
 
     name: str
     type: type

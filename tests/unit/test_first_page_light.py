@@ -102,11 +102,10 @@ def _notes_pages() -> dict:
 
 
 def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
-    """Note is copied with dataclasses.replace and FieldSpec holds the fields' rules: the other records these
-    modules define are named tuples or plain classes (cheaper to build at import; test_first_page_light's first
-    test says why), and the attachments' module (notes/attachments.py) loads with a note's attachments only."""
+    """Note is copied with dataclasses.replace: the other records these modules define (FieldSpec, Criteria, ...)
+    are named tuples or plain classes (cheaper to build at import; test_first_page_light's first test says why),
+    and the attachments' module (notes/attachments.py) loads with a note's attachments only."""
     assert _notes_pages()["dataclasses"] == [
-        "notes.domain.FieldSpec",
         "notes.domain.Note",
     ]
 
