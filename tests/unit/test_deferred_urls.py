@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import importlib
 import re
+import types
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, resolve, reverse
+from django.http import HttpResponse
+from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, path, resolve, reverse
 
 import console.urls
-from console.web.deferred_urls import DeferredURLResolver, deferred_include
+from console.web.deferred_urls import DeferredURLResolver, LazyRegex, deferred_include
 
 NAMESPACES = ("health", "api", "notes")
 NOTE_ID = "0123456789abcdef0123456789abcdef"  # 32 hex digits (notes/ids.py)
@@ -91,3 +93,28 @@ def test_every_url_name_reverses_to_a_path_that_resolves_to_it(fresh_resolver):
 def test_an_include_without_a_namespace_cannot_be_deferred():
     with pytest.raises(ImproperlyConfigured, match="app_name"):
         deferred_include("accounts/", "accounts.urls")
+
+
+def test_reversing_compiles_none_of_its_patterns_and_resolving_only_those_it_tries():
+    """Building a namespace's tables reads each pattern's source only; a pattern's regex is compiled when a
+    path is matched against it (the first reverse of "notes:..." compiled all 30 of notes/urls.py's)."""
+
+    def view(request):
+        return HttpResponse()
+
+    sample = types.ModuleType("sample_urls")
+    sample.app_name = "sample"
+    sample.urlpatterns = [path("", view, name="list"), path("<int:pk>/", view, name="detail"), path("x", view)]
+    root = types.ModuleType("root_urls")
+    root.urlpatterns = [deferred_include("sample/", sample)]
+    regexes = [p.pattern.regex for p in sample.urlpatterns]
+    assert all(isinstance(r, LazyRegex) for r in regexes)
+
+    assert reverse("sample:detail", kwargs={"pk": 3}, urlconf=root) == "/sample/3/"
+    assert reverse("sample:list", urlconf=root) == "/sample/"
+    assert [r._compiled for r in regexes] == [None, None, None]
+
+    match = resolve("/sample/3/", urlconf=root)
+    assert (match.view_name, match.kwargs) == ("sample:detail", {"pk": 3})
+    assert [r._compiled is not None for r in regexes] == [True, True, False]
+    assert regexes[1].pattern == regexes[1]._compiled.pattern == "^(?P<pk>[0-9]+)/\\Z"
