@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -172,23 +171,46 @@ def parse_labels_text(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
 
 
-@dataclass(frozen=True)
+_NOTE_FIELDS = (
+    "id",
+    "user_id",
+    "title",
+    "content",
+    "labels",
+    "important",
+    "completed",
+    "pinned",
+    "archived",
+    "created_at",
+    "updated_at",
+    "version",
+    "thumbnail_id",
+)
+
+
 class Note:
+    """A note: immutable, compared and hashed by value, copied with changes by `replace()`. A plain class with
+    slots, not a frozen dataclass: it is built at import on every notes page's cold start, where a dataclass
+    compiles its methods (~4-5 M instructions; bench/bench_cold_start.py)."""
+
+    __slots__ = _NOTE_FIELDS
+    # The attachment whose thumbnail the list row shows (its first ready image), kept on the note item by the S3
+    # handler so the list needs no read of its own; not part of the note's content (nor of its comparisons).
+    _COMPARED = _NOTE_FIELDS[:-1]
+
     id: str
     user_id: str
     title: str
-    content: str = ""
-    labels: tuple[str, ...] = ()
-    important: bool = False
-    completed: bool = False
-    pinned: bool = False
-    archived: bool = False
-    created_at: str = ""
-    updated_at: str = ""
-    version: int = 1
-    # The attachment whose thumbnail the list row shows (its first ready image), kept on the note item by the S3
-    # handler so the list needs no read of its own; not part of the note's content (nor of its comparisons).
-    thumbnail_id: str = field(default="", compare=False)
+    content: str
+    labels: tuple[str, ...]
+    important: bool
+    completed: bool
+    pinned: bool
+    archived: bool
+    created_at: str
+    updated_at: str
+    version: int
+    thumbnail_id: str
 
     def __init__(  # noqa: PLR0913 - the fields, plus the deprecated category
         self,
@@ -212,9 +234,38 @@ class Note:
         if category and not labels:
             labels = (category,)
         values = dict(locals())
-        for name in self.__dataclass_fields__:
+        values["labels"] = tuple(labels)
+        for name in _NOTE_FIELDS:
             object.__setattr__(self, name, values[name])
-        object.__setattr__(self, "labels", tuple(labels))
+
+    def replace(self, **changes: object) -> Note:
+        """A copy with these fields changed (what dataclasses.replace does for a dataclass)."""
+        return Note(**{**{name: getattr(self, name) for name in _NOTE_FIELDS}, **changes})  # type: ignore[arg-type]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Note is immutable (use replace())")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Note is immutable")
+
+    def _compared(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _NOTE_FIELDS)
+        return f"Note({shown})"
+
+    def __reduce__(self) -> tuple[type[Note], tuple[object, ...]]:
+        """Pickled and copied as its fields (slots and a refusing __setattr__ need it said)."""
+        return Note, tuple(getattr(self, name) for name in _NOTE_FIELDS)
 
     @property
     def category(self) -> str:

@@ -234,9 +234,7 @@ def list_page(
     if criteria.scope == "trash":
         if cursor:
             raise InvalidCursor("the trash is one page")
-        from dataclasses import replace
-
-        return NotePage([n for n in from_trash() if criteria.wanted(replace(n, archived=False))][:limit], None)
+        return NotePage([n for n in from_trash() if criteria.wanted(n.replace(archived=False))][:limit], None)
     if not criteria.pinned_first:
         return from_updated(criteria, cursor, limit)
     rest = criteria._replace(pinned=False)

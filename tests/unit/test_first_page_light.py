@@ -101,13 +101,11 @@ def _notes_pages() -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_the_notes_pages_build_only_the_dataclasses_that_are_replaced_or_hold_rules():
-    """Note is copied with dataclasses.replace: the other records these modules define (FieldSpec, Criteria, ...)
-    are named tuples or plain classes (cheaper to build at import; test_first_page_light's first test says why),
-    and the attachments' module (notes/attachments.py) loads with a note's attachments only."""
-    assert _notes_pages()["dataclasses"] == [
-        "notes.domain.Note",
-    ]
+def test_the_notes_pages_build_no_dataclass():
+    """The records these modules define (Note, FieldSpec, Criteria, ...) are named tuples or plain classes
+    (cheaper to build at import; test_first_page_light's first test says why), and the attachments' module
+    (notes/attachments.py) loads with a note's attachments only."""
+    assert _notes_pages()["dataclasses"] == []
 
 
 def test_the_notes_list_loads_no_other_pages_views():
