@@ -71,9 +71,13 @@ django.setup()
 import sys
 import notes.list_pages  # the notes list's module, loaded by a signed-in person's first page
 own = sorted(m for m in sys.modules if m.split(".")[0] in ("console", "accounts", "notes"))
+import notes.checklists, notes.search  # what a list's rows and its lookup load when the page renders
+import re
+patterns = sorted(f"{name}.{key}" for name, module in list(sys.modules.items()) if name.split(".")[0] == "notes"
+                  for key, value in vars(module).items() if isinstance(value, re.Pattern))
 import notes.views  # and the other notes pages' (one note's: view, edit, delete)
 dataclasses_built = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
-print(json.dumps({"dataclasses": dataclasses_built, "list_page_modules": own}))
+print(json.dumps({"dataclasses": dataclasses_built, "list_page_modules": own, "patterns": patterns}))
 """
 
 # The notes pages' view modules besides the list's: the first signed-in page loads none of them.
@@ -121,3 +125,9 @@ def test_the_notes_list_loads_no_attachment_module():
     the Attachment record) loads with the first attachment read, not with every list page (-15 M instructions)."""
     loaded = set(_notes_pages()["list_page_modules"])
     assert not {"notes.attachments", "notes.attachments_dynamodb"} & loaded
+
+
+def test_the_notes_list_compiles_only_the_regexes_it_uses():
+    """A regex compiled at import costs every cold start (~0.2-3.5 M instructions each: the domain's two for
+    labels and text took ~5 M): the ones a list page does not use are compiled on first use (re caches them)."""
+    assert _notes_pages()["patterns"] == ["notes.formatting._MAYBE_MARKUP", "notes.search._WORD_RE"]
