@@ -1,4 +1,5 @@
-"""Namespaced includes whose reverse lookups are built when one of their names is first reversed.
+"""Namespaced includes imported when a path under them is first resolved (or one of their names reversed), and
+whose reverse lookups are built when one of their names is first reversed.
 
 Django builds the root resolver's lookup tables on the first reverse() of a process (a cold start's first
 `{% url %}`), and the root calls `_populate()` on every included resolver, namespaced or not: each compiles its
@@ -24,11 +25,14 @@ which only django.contrib.admindocs reads (not installed).
 from __future__ import annotations
 
 import re
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLPattern, URLResolver, include
+from django.urls import URLPattern, URLResolver
 from django.urls.resolvers import RoutePattern
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 
@@ -58,6 +62,17 @@ def _compile_on_first_match(patterns: list[Any]) -> None:
 
 
 class DeferredURLResolver(URLResolver):
+    @cached_property
+    def urlconf_module(self) -> Any:
+        """The included module, imported on first use; its app_name must be the one deferred_include() was given."""
+        module = import_module(self.urlconf_name) if isinstance(self.urlconf_name, str) else self.urlconf_name
+        if getattr(module, "app_name", None) != self.app_name:
+            raise ImproperlyConfigured(
+                f"{module.__name__} needs app_name = {self.app_name!r} to be included with deferred_include()"
+            )
+        _compile_on_first_match(getattr(module, "urlpatterns", module))
+        return module
+
     def _populate(self) -> None:
         """Called by the parent's populate (and by reverse helpers before they read the tables): skipped; the
         tables are built by the properties below when first read."""
@@ -86,14 +101,16 @@ class DeferredURLResolver(URLResolver):
         return name in self._callback_strs
 
 
-def deferred_include(route: str, urlconf: str) -> DeferredURLResolver:
-    """`path(route, include(urlconf))` for a urlconf with an `app_name`, its reverse lookups built on first use.
+def deferred_include(route: str, urlconf: str | ModuleType, *, app_name: str) -> DeferredURLResolver:
+    """`path(route, include(urlconf))` for a urlconf whose `app_name` is `app_name` (its namespace too), imported
+    when a path under `route` is first resolved or one of its names first reversed, its lookups built then.
 
-    A urlconf without a namespace puts its names in the parent's table, so it cannot be deferred."""
-    urlconf_module, app_name, namespace = include(urlconf)
-    if not app_name:
-        raise ImproperlyConfigured(f"{urlconf} needs an app_name to be included with deferred_include()")
-    _compile_on_first_match(getattr(urlconf_module, "urlpatterns", urlconf_module))
-    return DeferredURLResolver(
-        RoutePattern(route, is_endpoint=False), urlconf_module, app_name=app_name, namespace=namespace
+    `app_name` is said here so that the parent's tables need not import the module; the module's own is checked
+    against it when it loads. A urlconf without a namespace puts its names in the parent's table, so it cannot
+    be deferred."""
+    resolver = DeferredURLResolver(
+        RoutePattern(route, is_endpoint=False), urlconf, app_name=app_name, namespace=app_name
     )
+    if not isinstance(urlconf, str):
+        resolver.urlconf_module  # noqa: B018 (a module given: checked now)
+    return resolver
