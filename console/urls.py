@@ -9,11 +9,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    # Namespaced: each URLconf is imported, and its reverse lookups built, when first used, not at every cold
-    # start (console/web/deferred_urls.py).
-    deferred_include("console/", "console.health.urls", "health"),
-    deferred_include("notes/", "notes.urls", "notes"),
-    deferred_include("api/", "notes.api.urls", "api"),
+    # Namespaced: imported when a path under them is first resolved, their reverse lookups built when one of their
+    # names is first reversed, not at every cold start (console/web/deferred_urls.py).
+    deferred_include("console/", "console.health.urls", app_name="health"),
+    deferred_include("notes/", "notes.urls", app_name="notes"),
+    deferred_include("api/", "notes.api.urls", app_name="api"),
 ]
 
 # JSON under /api/, HTML elsewhere.

@@ -12,9 +12,10 @@ import re
 from notes.domain import ValidationError
 from notes.formatting import task_items
 
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")  # what markdown-it counts as a line (it normalizes the same)
+# Compiled on first use (re caches them): a list page reads the progress only, never ticks.
+_LINE_BREAK = r"(\r\n|\r|\n)"  # what markdown-it counts as a line (it normalizes the same)
 # The box at the start of the item's first line: after blockquote marks, indentation and the list marker.
-_BOX = re.compile(r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)\[([ xX])\]")
+_BOX = r"^((?:[ \t]*>)*[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?)\[([ xX])\]"
 NO_SUCH_TASK = "That checklist item is not in the note any more; nothing was changed."
 
 
@@ -30,11 +31,11 @@ def toggle_task(text: str, *, index: int, done: bool) -> str:
     tasks = task_items(text)
     if not 0 <= index < len(tasks) or tasks[index].line < 0:
         raise ValidationError({"task": NO_SUCH_TASK})
-    parts = _LINE_BREAK.split(text)  # lines at even positions, their breaks at odd ones
+    parts = re.split(_LINE_BREAK, text)  # lines at even positions, their breaks at odd ones
     position = 2 * tasks[index].line
     if position >= len(parts):
         raise ValidationError({"task": NO_SUCH_TASK})
-    line, replaced = _BOX.subn(lambda m: f"{m.group(1)}[{'x' if done else ' '}]", parts[position], count=1)
+    line, replaced = re.subn(_BOX, lambda m: f"{m.group(1)}[{'x' if done else ' '}]", parts[position], count=1)
     if not replaced:
         raise ValidationError({"task": NO_SUCH_TASK})
     parts[position] = line

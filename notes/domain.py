@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
@@ -30,19 +29,20 @@ TITLE_PATTERN = rf"^[^\x00]*[^\x00{_SPACE}][^\x00]*$"
 NO_NUL_PATTERN = r"^[^\x00]*$"
 # ASCII only, so the API's JSON Schema pattern says exactly the same thing in every client's regex dialect.
 CATEGORY_PATTERN = r"^[A-Za-z0-9_ -]*$"
-_FORBIDDEN_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
+# Compiled on first use (re caches it): a list page validates nothing, and these cost ~5 M instructions to compile.
+_FORBIDDEN_CHARS = "[\x00\ud800-\udfff]"
 # A label's characters: not C0/C1 controls, invisible format characters, line/paragraph separators or lone
 # surrogates; and not only spaces. Written for the OpenAPI document too (the same in ECMA-262 and Python).
 _CONTROL = r"\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ud800-\udfff"
 LABEL_PATTERN = rf"^[^{_CONTROL}]*[^{_CONTROL}{_SPACE}][^{_CONTROL}]*$"
 NO_CONTROL_PATTERN = rf"^[^{_CONTROL}]*$"
-_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_CONTROL_CHAR = f"[{_CONTROL}]"
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One editable field of a note: the single statement of its type, limits and default, from which the
-    pages' and the API's validation, the OpenAPI schema and the DynamoDB item mapping are derived."""
+    pages' and the API's validation, the OpenAPI schema and the DynamoDB item mapping are derived. A named tuple,
+    as the records below (immutable; no dataclass compiled at import on every cold start)."""
 
     name: str
     type: type
@@ -66,7 +66,7 @@ class FieldSpec:
             return None if isinstance(value, bool) else f"{self.label} must be true or false."
         if not isinstance(value, str):
             return f"{self.label} must be a string."
-        if _FORBIDDEN_CHARS_RE.search(value):
+        if re.search(_FORBIDDEN_CHARS, value):
             return f"{self.label} contains characters that cannot be stored (NUL or lone surrogates)."
         # Limits apply to what was sent (as the OpenAPI document states them); stripping happens on storing.
         if self.required and not value.strip():
@@ -138,9 +138,9 @@ def label_problem(label: object) -> str | None:
         return f"Label {label[:20]!r}... must be at most {LABEL_MAX_CHARS} characters (it has {len(label)})."
     # Surrounding whitespace (a trailing new line included) is dropped on storing, so only what stays counts; the
     # document's pattern agrees, as Python's `$` also matches before a final new line.
-    bad = _CONTROL_RE.search(label.strip())
+    bad = re.search(_CONTROL_CHAR, label.strip())
     if bad is not None:
-        shown = _CONTROL_RE.sub("?", label)
+        shown = re.sub(_CONTROL_CHAR, "?", label)
         return (
             f"Label {shown!r} contains a control or invisible character (U+{ord(bad.group()):04X}); use visible text."
         )
@@ -172,23 +172,46 @@ def parse_labels_text(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
 
 
-@dataclass(frozen=True)
+_NOTE_FIELDS = (
+    "id",
+    "user_id",
+    "title",
+    "content",
+    "labels",
+    "important",
+    "completed",
+    "pinned",
+    "archived",
+    "created_at",
+    "updated_at",
+    "version",
+    "thumbnail_id",
+)
+
+
 class Note:
+    """A note: immutable, compared and hashed by value, copied with changes by `replace()`. A plain class with
+    slots, not a frozen dataclass: it is built at import on every notes page's cold start, where a dataclass
+    compiles its methods (~4-5 M instructions; bench/bench_cold_start.py)."""
+
+    __slots__ = _NOTE_FIELDS
+    # The attachment whose thumbnail the list row shows (its first ready image), kept on the note item by the S3
+    # handler so the list needs no read of its own; not part of the note's content (nor of its comparisons).
+    _COMPARED = _NOTE_FIELDS[:-1]
+
     id: str
     user_id: str
     title: str
-    content: str = ""
-    labels: tuple[str, ...] = ()
-    important: bool = False
-    completed: bool = False
-    pinned: bool = False
-    archived: bool = False
-    created_at: str = ""
-    updated_at: str = ""
-    version: int = 1
-    # The attachment whose thumbnail the list row shows (its first ready image), kept on the note item by the S3
-    # handler so the list needs no read of its own; not part of the note's content (nor of its comparisons).
-    thumbnail_id: str = field(default="", compare=False)
+    content: str
+    labels: tuple[str, ...]
+    important: bool
+    completed: bool
+    pinned: bool
+    archived: bool
+    created_at: str
+    updated_at: str
+    version: int
+    thumbnail_id: str
 
     def __init__(  # noqa: PLR0913 - the fields, plus the deprecated category
         self,
@@ -212,9 +235,38 @@ class Note:
         if category and not labels:
             labels = (category,)
         values = dict(locals())
-        for name in self.__dataclass_fields__:
+        values["labels"] = tuple(labels)
+        for name in _NOTE_FIELDS:
             object.__setattr__(self, name, values[name])
-        object.__setattr__(self, "labels", tuple(labels))
+
+    def replace(self, **changes: object) -> Note:
+        """A copy with these fields changed (what dataclasses.replace does for a dataclass)."""
+        return Note(**{**{name: getattr(self, name) for name in _NOTE_FIELDS}, **changes})  # type: ignore[arg-type]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: a Note is immutable (use replace())")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: a Note is immutable")
+
+    def _compared(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self._COMPARED)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == other._compared()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _NOTE_FIELDS)
+        return f"Note({shown})"
+
+    def __reduce__(self) -> tuple[type[Note], tuple[object, ...]]:
+        """Pickled and copied as its fields (slots and a refusing __setattr__ need it said)."""
+        return Note, tuple(getattr(self, name) for name in _NOTE_FIELDS)
 
     @property
     def category(self) -> str:

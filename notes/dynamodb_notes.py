@@ -50,7 +50,7 @@ FILTERED_MAX_CALLS = 5
 class DynamoDBNoteStore(DynamoDBTable):
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         if client_token:
-            note = Note(**{**note.__dict__, "id": note_id_for_token(user_id=note.user_id, client_token=client_token)})
+            note = note.replace(id=note_id_for_token(user_id=note.user_id, client_token=client_token))
         write_id = new_write_id()
         try:
             self._call(

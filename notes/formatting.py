@@ -67,11 +67,12 @@ _ATTRIBUTES = {
     "img": {"src", "alt"},
 }
 # An attachment of a note, as its page links it (with the stage's prefix on an execute-api host).
-_ATTACHMENT_SRC = re.compile(r"(?:/[A-Za-z0-9_-]+)?/notes/[0-9a-f]{32}/attachments/[0-9a-f]{32}")
+# These three are compiled on first use (re caches them): a list of plain notes uses none of them.
+_ATTACHMENT_SRC = r"(?:/[A-Za-z0-9_-]+)?/notes/[0-9a-f]{32}/attachments/[0-9a-f]{32}"
 _URL_SCHEMES = {"http", "https", "mailto"}
 _HEADING_SHIFT = 2
-_BLOCK_END = re.compile(r"<br />|</(?:p|li|h\d|blockquote|pre|th|td)>")
-_TASK_MARKER = re.compile(r"<input[^>]*>")
+_BLOCK_END = r"<br />|</(?:p|li|h\d|blockquote|pre|th|td)>"
+_TASK_MARKER = r"<input[^>]*>"
 _TASK_CHECKBOX_PREFIX = '<input class="task-list-item-checkbox"'
 
 
@@ -113,7 +114,7 @@ def _parser(*, linkify: bool = True) -> MarkdownIt:
         alt = md.renderer.renderInlineAsText(token.children or [], options, env) or "image"
         raw = token.attrGet("src") or ""
         src = html.escape(raw, quote=True)
-        if _ATTACHMENT_SRC.fullmatch(raw):
+        if re.fullmatch(_ATTACHMENT_SRC, raw):
             return f'<img src="{src}" alt="{html.escape(alt, quote=True)}">'
         return f'<a href="{src}">{html.escape(alt)}</a>'
 
@@ -185,7 +186,7 @@ def render_markdown(text: str, *, task_box: TaskBox | None = None) -> str:
         return build(task) if task is not None else ""
 
     # Every <input> left is a task marker, in the order the tasks were collected.
-    return _TASK_MARKER.sub(box, cleaned)
+    return re.sub(_TASK_MARKER, box, cleaned)
 
 
 def task_items(text: str) -> tuple[TaskItem, ...]:
@@ -232,5 +233,5 @@ def parsed_plain_text(text: str) -> str:
     """plain_text through the parser and the sanitizer, whatever the text holds."""
     import nh3
 
-    rendered = _BLOCK_END.sub(" ", _parser(linkify=False).render(text))
+    rendered = re.sub(_BLOCK_END, " ", _parser(linkify=False).render(text))
     return " ".join(html.unescape(nh3.clean(rendered, tags=set())).split())

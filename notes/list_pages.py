@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 SEARCH_MAX_CHARS = 200
 _FLAG_FILTERS = {"yes": True, "no": False}
-_NOTE_ID_RE = re.compile(NOTE_ID_PATTERN)
 # One-off messages after a redirect ("moved to the trash", "restored"), never carried into later URLs.
 _NOTICE_PARAMS = frozenset({"deleted", "restored", "erased", "restored_version", "emptied", "captured", "bulk"})
 # The bulk actions the list and the archive offer (restore is the trash page's), in the menu's order.
@@ -106,7 +105,7 @@ def with_notice(url: str, name: str, value: str) -> str:
 
 
 def note_id_param(raw: str | None) -> str | None:
-    return raw if raw and _NOTE_ID_RE.fullmatch(raw) else None
+    return raw if raw and re.fullmatch(NOTE_ID_PATTERN, raw) else None  # compiled on first use (re caches it)
 
 
 def posted_version(request: HttpRequest) -> int | None:

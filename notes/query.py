@@ -15,7 +15,7 @@ checked on the notes read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from notes.domain import InvalidCursor, Note, NoteFilters, NotePage, ValidationError, label_key
 
@@ -67,8 +67,10 @@ def _tokens(q: str) -> list[tuple[str, str, bool]]:
     return tokens
 
 
-@dataclass(frozen=True)
-class Criteria:
+class Criteria(NamedTuple):
+    """A named tuple, not a frozen dataclass: as immutable, compared and copied (`_replace`) the same way, and
+    built at import for a fraction of the cost (notes/domain.py's records say why)."""
+
     words: tuple[str, ...] = ()  # each begins a word of the note
     phrases: tuple[tuple[str, ...], ...] = ()  # each a run of the note's words
     excluded: tuple[str, ...] = ()  # none is a word of the note
@@ -193,7 +195,7 @@ def criteria(filters: NoteFilters | None) -> Criteria:
             changes[flag] = getattr(filters, flag)
     if filters.archived:
         changes["scope"] = "archive"
-    return replace(found, **changes)
+    return found._replace(**changes)
 
 
 def check(filters: NoteFilters | None) -> None:
@@ -232,15 +234,15 @@ def list_page(
     if criteria.scope == "trash":
         if cursor:
             raise InvalidCursor("the trash is one page")
-        return NotePage([n for n in from_trash() if criteria.wanted(replace(n, archived=False))][:limit], None)
+        return NotePage([n for n in from_trash() if criteria.wanted(n.replace(archived=False))][:limit], None)
     if not criteria.pinned_first:
         return from_updated(criteria, cursor, limit)
-    rest = replace(criteria, pinned=False)
+    rest = criteria._replace(pinned=False)
     if cursor == _REST_START:
         return from_updated(rest, None, limit)
     if cursor and not cursor.startswith(_PINNED_CURSOR):
         return from_updated(rest, cursor, limit)
-    pinned = from_index(replace(criteria, pinned=True), cursor[len(_PINNED_CURSOR) :] if cursor else None, limit)
+    pinned = from_index(criteria._replace(pinned=True), cursor[len(_PINNED_CURSOR) :] if cursor else None, limit)
     if pinned.cursor:
         return NotePage(pinned.notes, _PINNED_CURSOR + pinned.cursor)
     if len(pinned.notes) >= limit:

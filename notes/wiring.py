@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from notes.attachments import AttachmentRepository
 from notes.repository import NoteRepository
 
-if TYPE_CHECKING:  # the bulk actions' store loads with the first bulk action, not with every list page
+if TYPE_CHECKING:  # the bulk actions' store and the attachments load with their first use, not with every list page
+    from notes.attachments import AttachmentRepository
     from notes.bulk_store import BulkStore
 
 

@@ -1,4 +1,5 @@
-"""Namespaced includes whose reverse lookups are built when one of their names is first reversed.
+"""Namespaced includes imported when a path under them is first resolved (or one of their names reversed), and
+whose reverse lookups are built when one of their names is first reversed.
 
 Django builds the root resolver's lookup tables on the first reverse() of a process (a cold start's first
 `{% url %}`), and the root calls `_populate()` on every included resolver, namespaced or not: each compiles its
@@ -13,11 +14,9 @@ console's 16 patterns, the API's 21 and the notes pages' 29 were built at every 
 with Django's recursion guard (a thread-local flag in `URLResolver._populate`); threads that race both build
 the same tables, as in Django. Resolving a request path never used those tables: it is unchanged.
 
-Nor is its URLconf imported before a request path under its prefix is resolved or one of its names is
-reversed (URLResolver imports a dotted urlconf_name on first use; Django's include() imports at once): the
-anonymous home page imports none of the console's, the API's and the notes pages' URLconfs and their 66
-patterns. So the namespace is said where the include is, and checked against the URLconf's app_name when it
-is imported.
+Its patterns' regexes are compiled when a path is first matched against them (`LazyRegex`): building the
+tables reads only their source, so the first reverse of "notes:..." no longer compiles the 30 patterns of
+notes/urls.py that the request never matched (~7 M of its ~18 M instructions, callgrind).
 
 One thing a deferred include does not give its parent: the dotted paths of its views (`_callback_strs`),
 which only django.contrib.admindocs reads (not installed).
@@ -25,24 +24,54 @@ which only django.contrib.admindocs reads (not installed).
 
 from __future__ import annotations
 
+import re
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLResolver
+from django.urls import URLPattern, URLResolver
 from django.urls.resolvers import RoutePattern
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 
+class LazyRegex:
+    """A URL pattern's regular expression, compiled on its first use as one (a match); its source, `pattern`,
+    is all Django's reverse lookup tables read (URLResolver._populate)."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return getattr(self._compiled, name)
+
+
+def _compile_on_first_match(patterns: list[Any]) -> None:
+    """Django's pattern classes compile `regex` on first read and keep it in the instance's __dict__ (their
+    descriptor has no __set__): a LazyRegex put there first is what they read from then on."""
+    for url_pattern in patterns:
+        pattern = url_pattern.pattern
+        if isinstance(url_pattern, URLPattern) and isinstance(pattern._regex, str) and "regex" not in vars(pattern):
+            vars(pattern)["regex"] = LazyRegex(pattern._regex)
+
+
 class DeferredURLResolver(URLResolver):
-    @property
-    def url_patterns(self) -> Any:
-        patterns = super().url_patterns
-        declared = getattr(self.urlconf_module, "app_name", None)
-        if declared != self.app_name:
+    @cached_property
+    def urlconf_module(self) -> Any:
+        """The included module, imported on first use; its app_name must be the one deferred_include() was given."""
+        module = import_module(self.urlconf_name) if isinstance(self.urlconf_name, str) else self.urlconf_name
+        if getattr(module, "app_name", None) != self.app_name:
             raise ImproperlyConfigured(
-                f"{self.urlconf_name} has app_name {declared!r}, but is included as namespace {self.app_name!r}"
+                f"{module.__name__} needs app_name = {self.app_name!r} to be included with deferred_include()"
             )
-        return patterns
+        _compile_on_first_match(getattr(module, "urlpatterns", module))
+        return module
 
     def _populate(self) -> None:
         """Called by the parent's populate (and by reverse helpers before they read the tables): skipped; the
@@ -72,11 +101,16 @@ class DeferredURLResolver(URLResolver):
         return name in self._callback_strs
 
 
-def deferred_include(route: str, urlconf: str, namespace: str) -> DeferredURLResolver:
-    """`path(route, include(urlconf))` for a urlconf whose `app_name` is `namespace`, imported and its reverse
-    lookups built on first use.
+def deferred_include(route: str, urlconf: str | ModuleType, *, app_name: str) -> DeferredURLResolver:
+    """`path(route, include(urlconf))` for a urlconf whose `app_name` is `app_name` (its namespace too), imported
+    when a path under `route` is first resolved or one of its names first reversed, its lookups built then.
 
-    A urlconf without a namespace puts its names in the parent's table, so it cannot be deferred."""
-    if not namespace:
-        raise ImproperlyConfigured(f"{urlconf} needs an app_name to be included with deferred_include()")
-    return DeferredURLResolver(RoutePattern(route, is_endpoint=False), urlconf, app_name=namespace, namespace=namespace)
+    `app_name` is said here so that the parent's tables need not import the module; the module's own is checked
+    against it when it loads. A urlconf without a namespace puts its names in the parent's table, so it cannot
+    be deferred."""
+    resolver = DeferredURLResolver(
+        RoutePattern(route, is_endpoint=False), urlconf, app_name=app_name, namespace=app_name
+    )
+    if not isinstance(urlconf, str):
+        resolver.urlconf_module  # noqa: B018 (a module given: checked now)
+    return resolver

@@ -5,7 +5,6 @@ protocol's contract suite runs the same cases on these and on the DynamoDB adapt
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from console.aws import table_keys
 from notes import query, search
@@ -31,7 +30,7 @@ from tests.fakes.notes_state import InMemoryNotes, NotesState
 class InMemoryNoteStore(InMemoryNotes):
     def add(self, note: Note, *, client_token: str | None = None) -> Note:
         if client_token:
-            note = replace(note, id=note_id_for_token(user_id=note.user_id, client_token=client_token))
+            note = note.replace(id=note_id_for_token(user_id=note.user_id, client_token=client_token))
         with self._state.lock:
             self._state.calls += 1
             key = (note.user_id, note.id)
@@ -119,7 +118,7 @@ class InMemoryNoteStore(InMemoryNotes):
                 raise NoteNotFound(note_id)
             if current.version != expected_version:
                 raise VersionConflict(expected=expected_version, current=current)
-            updated = replace(current, **changes, updated_at=now_iso(), version=current.version + 1)
+            updated = current.replace(**changes, updated_at=now_iso(), version=current.version + 1)
             self._state.notes[(user_id, note_id)] = updated
             self._state.visits[(user_id, note_id)] = visit
             return updated
@@ -150,7 +149,7 @@ class InMemoryTrashStore(InMemoryNotes):
             trashed = self._state.trash.pop((user_id, note_id), None)
             if trashed is None:
                 raise NoteNotFound(note_id)
-            note = replace(trashed.note, updated_at=now_iso(), version=trashed.note.version + 1)
+            note = trashed.note.replace(updated_at=now_iso(), version=trashed.note.version + 1)
             self._state.notes[(user_id, note_id)] = note
             return note
 

@@ -98,7 +98,7 @@ def old_note(user_id: str = ALICE, *, minutes: int = 60, **fields) -> Note:
 
     stamp = (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     note = make_note(user_id, **{"content": "", **fields})
-    return Note(**{**note.__dict__, "created_at": stamp, "updated_at": stamp})
+    return note.replace(created_at=stamp, updated_at=stamp)
 
 
 def found(repo, q: str, *, user_id: str = ALICE, limit: int = 10, **filters) -> list[str]:

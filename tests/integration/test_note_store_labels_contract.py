@@ -5,8 +5,6 @@ One contract, run on the in-memory fake and on the DynamoDB adapter, each on its
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from notes.domain import NoteFilters, ValidationError
@@ -132,7 +130,7 @@ def test_a_bad_query_is_a_validation_error_naming_the_problem(repo, q, says):
 def test_the_stream_index_follows_label_changes_and_the_trash(repo):
     note = indexed(repo, title="moving", labels=("a",))
     edited = repo.update(user_id=ALICE, note_id=note.id, expected_version=1, changes={"labels": ("b",)})
-    repo.index_note(replace(edited, updated_at=note.updated_at))  # as the stream delivers it
+    repo.index_note(edited.replace(updated_at=note.updated_at))  # as the stream delivers it
     assert {k for k in repo.label_counts(user_id=ALICE)} == {"b"}
     repo.delete(user_id=ALICE, note_id=note.id, expected_version=2)
     repo.unindex_note(user_id=ALICE, note_id=note.id, version=2)

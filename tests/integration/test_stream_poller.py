@@ -57,7 +57,7 @@ def test_a_rolled_back_write_records_no_version(alice, poller):
     )
     store.add_idempotent(first, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     poller.poll_once()
-    replay = Note(**{**first.__dict__, "id": new_note_id(), "title": "rolled back"})
+    replay = first.replace(id=new_note_id(), title="rolled back")
     result = store.add_idempotent(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     assert result.replayed
     poller.poll_once()
@@ -82,7 +82,7 @@ def test_a_record_read_from_the_rolled_back_table_is_not_recorded(alice, poller)
     arn = poller._stream_arn()
     [shard] = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
     orphan = streams.get_shard_iterator(StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")
-    replay = Note(**{**first.__dict__, "id": new_note_id(), "title": "rolled back"})
+    replay = first.replace(id=new_note_id(), title="rolled back")
     store.add_idempotent(replay, key="k1", fingerprint="f", expires_at=2_000_000_000, now=1_000_000_000)
     records = streams.get_records(ShardIterator=orphan["ShardIterator"])["Records"]
     rolled_back = [r for r in records if r["dynamodb"]["Keys"]["sk"]["S"].endswith(replay.id)]

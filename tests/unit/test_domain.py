@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from notes.domain import CONTENT_MAX_BYTES, ValidationError, clean_fields
+from notes.domain import CONTENT_MAX_BYTES, Note, ValidationError, clean_fields
 
 
 def errors_of(**values) -> dict[str, str]:
@@ -105,3 +105,29 @@ def test_a_labels_surrounding_whitespace_is_dropped_before_its_characters_are_ju
     assert clean_labels(["Fête\n"]) == ("Fête",)
     assert "control or invisible" in label_problem("Fê\nte")
     assert "control or invisible" in label_problem("a\u200bb")
+
+
+def test_a_note_is_an_immutable_value_copied_with_replace():
+    """Note is a plain class with slots (not a dataclass: cheaper to build at import); it keeps what the
+    frozen dataclass gave: immutability, equality and hashing by value (but for the list's thumbnail), a
+    repr, a copy with changes, pickling."""
+    import copy
+    import pickle
+
+    note = Note("n1", "u1", "Title", labels=["work"], version=2)
+    with pytest.raises(AttributeError):
+        note.title = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del note.title
+    assert note.labels == ("work",)
+    assert note == Note("n1", "u1", "Title", labels=("work",), version=2)
+    assert note == note.replace(thumbnail_id="a" * 32)  # the thumbnail is not part of the note's value
+    assert hash(note) == hash(note.replace(thumbnail_id="b" * 32))
+    assert note != note.replace(pinned=True) and note.replace(pinned=True).pinned is True
+    assert note.replace(title="New").title == "New" and note.title == "Title"
+    assert note != ("n1", "u1", "Title")
+    assert repr(note).startswith("Note(id='n1', user_id='u1', title='Title', content='', labels=('work',)")
+    for copied in (pickle.loads(pickle.dumps(note)), copy.copy(note), copy.deepcopy(note)):
+        assert copied == note and copied.version == 2
+    assert Note("n2", "u1", "T", category="Home").labels == ("Home",)
+    assert {note, note.replace(thumbnail_id="x")} == {note}
