@@ -581,7 +581,7 @@ def _index_write_cost(recorder: Recorder, user_id: str) -> None:
         created_at=stamp,
         updated_at=stamp,
     )
-    edited = Note(**{**big.__dict__, "content": big_content.replace(words[0], "changed", 1), "version": 2})
+    edited = big.replace(content=big_content.replace(words[0], "changed", 1), version=2)
     rows = []
     for label, note in (
         ("typical note (40 words), first index", typical),
