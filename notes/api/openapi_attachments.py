@@ -3,8 +3,10 @@ rules notes/attachments.py enforces."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from notes.api.openapi_errors import error_refs
 from notes.api.openapi_refs import JSON, ref
 from notes.attachments import (
     ALLOWED_TYPES,
@@ -18,20 +20,7 @@ from notes.attachments import (
 NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    names = {
-        400: "BadRequest",
-        401: "Unauthorized",
-        403: "Forbidden",
-        404: "AttachmentNotFound",
-        413: "PayloadTooLarge",
-        415: "UnsupportedMediaType",
-        422: "AttachmentUnprocessable",
-        429: "TooManyRequests",
-        503: "Unavailable",
-        507: "QuotaExceeded",
-    }
-    return {str(code): ref("responses", names[code]) for code in codes}
+_errors = partial(error_refs, names={404: "AttachmentNotFound", 422: "AttachmentUnprocessable", 507: "QuotaExceeded"})
 
 
 _URL = {"type": "string", "nullable": True, "description": "A short-lived presigned GET (minutes); null until ready."}

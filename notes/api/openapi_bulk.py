@@ -9,16 +9,12 @@ from django.conf import settings
 
 from notes.api.bulk import UNDO_ID_MAX_CHARS
 from notes.api.input import IDEMPOTENCY_KEY_PATTERN, VERSION_MAX
+from notes.api.openapi_errors import error_refs
 from notes.api.openapi_refs import JSON, ref
 from notes.bulk_actions import ACTIONS, BULK_MAX, CONFLICT, DONE, LABEL_ACTIONS, MISSING, UNCHANGED, UNDO_SECONDS
 from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
 from notes.domain import NOTE_ID_PATTERN as _NOTE_ID
 from notes.idempotency import KEY_MAX_CHARS
-
-
-def _errors(*pairs: tuple[int, str]) -> dict[str, Any]:
-    return {str(code): ref("responses", name) for code, name in pairs}
-
 
 _OPERATION = {
     "type": "object",
@@ -118,8 +114,7 @@ PARAMETERS: dict[str, Any] = {
     }
 }
 
-_COMMON = ((400, "BadRequest"), (401, "Unauthorized"), (403, "Forbidden"), (413, "PayloadTooLarge"))
-_MORE = ((415, "UnsupportedMediaType"), (422, "Unprocessable"), (429, "TooManyRequests"), (503, "Unavailable"))
+_COMMON = (400, 401, 403, 413, 415, 422, 429, 503)
 
 
 def _answer(description: str, *, replay: bool) -> dict[str, Any]:
@@ -150,7 +145,7 @@ def paths() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "BulkRequest")}}},
                 "responses": {
                     "200": _answer("What happened to each note, in the order sent.", replay=True),
-                    **_errors(*_COMMON, *_MORE),
+                    **error_refs(*_COMMON),
                 },
             }
         },
@@ -165,7 +160,7 @@ def paths() -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", "BulkUndoRequest")}}},
                 "responses": {
                     "200": _answer("What happened to each note.", replay=False),
-                    **_errors(*_COMMON, *_MORE, (404, "NoSuchBulk")),
+                    **error_refs(*_COMMON, 404, names={404: "NoSuchBulk"}),
                 },
             }
         },

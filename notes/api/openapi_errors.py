@@ -3,6 +3,7 @@ notes/api/openapi.py): the Error schema every error body has, and one response p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -76,8 +77,10 @@ RESPONSES: dict[str, Any] = {
 }
 
 
-def error_refs(*codes: int) -> dict[str, Any]:
-    names = {
+def error_refs(*codes: int, names: Mapping[int, str] | None = None) -> dict[str, Any]:
+    """The responses of these statuses, in this order: each status's usual response, or the one `names` gives it
+    (a part's own 404 or 422, e.g. {422: "LabelRefused"})."""
+    usual = {
         400: "BadRequest",
         401: "Unauthorized",
         403: "Forbidden",
@@ -92,4 +95,5 @@ def error_refs(*codes: int) -> dict[str, Any]:
         503: "Unavailable",
         507: "StorageFull",
     }
+    names = {**usual, **(names or {})}
     return {str(code): ref("responses", names[code]) for code in codes}

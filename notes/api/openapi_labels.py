@@ -3,25 +3,15 @@ of notes/domain.py and the batch of notes/services.py."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from notes.api.openapi_errors import error_refs
 from notes.api.openapi_refs import JSON, ref
 from notes.domain import LABEL_MAX_CHARS, LABEL_PATTERN
 from notes.services import LABEL_CHANGE_BATCH
 
-
-def _errors(*names: str) -> dict[str, Any]:
-    codes = {
-        "BadRequest": "400",
-        "Unauthorized": "401",
-        "Forbidden": "403",
-        "PayloadTooLarge": "413",
-        "UnsupportedMediaType": "415",
-        "LabelRefused": "422",
-        "TooManyRequests": "429",
-        "Unavailable": "503",
-    }
-    return {codes[name]: ref("responses", name) for name in names}
+_errors = partial(error_refs, names={422: "LabelRefused"})
 
 
 _LABEL = {
@@ -115,16 +105,7 @@ def _change(operation_id: str, summary: str, description: str, body: str) -> dic
             "requestBody": {"required": True, "content": {JSON: {"schema": ref("schemas", body)}}},
             "responses": {
                 "200": {"description": "What was done.", "content": {JSON: {"schema": ref("schemas", "LabelChange")}}},
-                **_errors(
-                    "BadRequest",
-                    "Unauthorized",
-                    "Forbidden",
-                    "PayloadTooLarge",
-                    "UnsupportedMediaType",
-                    "LabelRefused",
-                    "TooManyRequests",
-                    "Unavailable",
-                ),
+                **_errors(400, 401, 403, 413, 415, 422, 429, 503),
             },
         }
     }
@@ -139,7 +120,7 @@ def paths() -> dict[str, Any]:
                 "description": "From the label index, kept from the notes' changes: a moment behind a write.",
                 "responses": {
                     "200": {"description": "The labels.", "content": {JSON: {"schema": ref("schemas", "LabelList")}}},
-                    **_errors("Unauthorized", "TooManyRequests", "Unavailable"),
+                    **_errors(401, 429, 503),
                 },
             }
         },

@@ -3,8 +3,10 @@ from the limits notes/exports.py and notes/imports.py enforce."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from notes.api.openapi_errors import error_refs
 from notes.api.openapi_refs import JSON, ref
 from notes.exports import LAMBDA_RESPONSE_LIMIT, PART_MAX_BYTES, PART_TARGET_BYTES
 from notes.imports import IMPORT_MAX_BYTES, IMPORT_TIME_BUDGET_SECONDS
@@ -13,18 +15,7 @@ ZIP = "application/zip"
 NOTE_ID_PATTERN = "^[0-9a-f]{32}$"
 
 
-def _errors(*names: str) -> dict[str, Any]:
-    codes = {
-        "BadRequest": "400",
-        "Unauthorized": "401",
-        "Forbidden": "403",
-        "PayloadTooLarge": "413",
-        "UnsupportedMediaType": "415",
-        "ImportRejected": "422",
-        "TooManyRequests": "429",
-        "Unavailable": "503",
-    }
-    return {codes[name]: ref("responses", name) for name in names}
+_errors = partial(error_refs, names={422: "ImportRejected"})
 
 
 _PART = {
@@ -190,7 +181,7 @@ def paths() -> dict[str, Any]:
                         "description": "The parts of each format.",
                         "content": {JSON: {"schema": ref("schemas", "ExportPlan")}},
                     },
-                    **_errors("Unauthorized", "TooManyRequests", "Unavailable"),
+                    **_errors(401, 429, 503),
                 },
             }
         },
@@ -202,7 +193,7 @@ def paths() -> dict[str, Any]:
                 "parameters": part_parameters,
                 "responses": {
                     "200": {"description": "The part.", "content": {JSON: {"schema": ref("schemas", "ExportFile")}}},
-                    **_errors("BadRequest", "Unauthorized", "TooManyRequests", "Unavailable"),
+                    **_errors(400, 401, 429, 503),
                 },
             }
         },
@@ -217,7 +208,7 @@ def paths() -> dict[str, Any]:
                         "description": "The part.",
                         "content": {ZIP: {"schema": {"type": "string", "format": "binary"}}},
                     },
-                    **_errors("BadRequest", "Unauthorized", "TooManyRequests", "Unavailable"),
+                    **_errors(400, 401, 429, 503),
                 },
             }
         },
@@ -247,16 +238,7 @@ def paths() -> dict[str, Any]:
                         "description": "What was imported.",
                         "content": {JSON: {"schema": ref("schemas", "ImportResult")}},
                     },
-                    **_errors(
-                        "BadRequest",
-                        "Unauthorized",
-                        "Forbidden",
-                        "PayloadTooLarge",
-                        "UnsupportedMediaType",
-                        "ImportRejected",
-                        "TooManyRequests",
-                        "Unavailable",
-                    ),
+                    **_errors(400, 401, 403, 413, 415, 422, 429, 503),
                 },
             }
         },
