@@ -103,6 +103,14 @@ def test_an_include_without_its_namespace_cannot_be_deferred():
         deferred_include("notes/", "notes.urls", app_name="wrong").url_patterns  # noqa: B018
 
 
+def _in_a_fresh_process(probe: str) -> object:
+    """What `probe` prints last (as JSON), run in a new interpreter with the site's settings, as a cold start."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def test_a_cold_start_imports_only_the_includes_it_resolves_into():
     """Resolving /notes/ imports notes/urls.py only: the console's and the API's URL modules load with their
     first path or reversed name (~2.7 M instructions of a cold start, callgrind)."""
@@ -111,10 +119,7 @@ def test_a_cold_start_imports_only_the_includes_it_resolves_into():
         "reverse('notes:list'); resolve('/'); reverse('home');"
         "print(json.dumps(sorted(m for m in ('notes.urls', 'notes.api.urls', 'console.health.urls') if m in sys.modules)))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == ["notes.urls"]
+    assert _in_a_fresh_process(probe) == ["notes.urls"]
 
 
 def test_reversing_compiles_none_of_its_patterns_and_resolving_only_those_it_tries():
@@ -149,7 +154,4 @@ def test_an_anonymous_home_page_imports_none_of_the_namespaced_urlconfs():
         "assert Client().get('/').status_code == 200; "
         "print(json.dumps(sorted(m for m in ('console.health.urls', 'notes.urls', 'notes.api.urls') if m in sys.modules)))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
-    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    assert _in_a_fresh_process(probe) == []

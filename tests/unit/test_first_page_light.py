@@ -7,6 +7,7 @@ or a named tuple, and the rest loads where it is used."""
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -14,8 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBE = """
-import dataclasses, json, sys
+# Each probe runs in a fresh process, as a cold start: it counts the dataclasses built while it runs.
+COUNTING = """
+import dataclasses, json
 built = []
 _process_class = dataclasses._process_class
 def counting(cls, *args, **kwargs):
@@ -24,6 +26,12 @@ def counting(cls, *args, **kwargs):
 dataclasses._process_class = counting
 import django
 django.setup()
+"""
+
+PROBE = (
+    COUNTING
+    + """
+import sys
 from django.test import Client
 response = Client().get("/")
 own = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
@@ -33,15 +41,19 @@ unused = ("whitenoise.base", "console.templatetags.health_tags", "notes.template
 print(json.dumps({"status": response.status_code, "dataclasses": own, "modules": loaded,
                   "unused": sorted(m for m in unused if m in sys.modules)}))
 """
+)
+
+
+@functools.cache
+def _run(probe: str) -> dict:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _first_page() -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    import json
-
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _run(PROBE)
 
 
 def test_an_anonymous_first_page_builds_no_dataclass_and_loads_no_token_model_or_markdown():
@@ -61,16 +73,9 @@ def test_an_anonymous_first_page_builds_no_static_file_index_and_loads_no_tag_li
     assert page["unused"] == []
 
 
-LIST_PAGE_PROBE = """
-import dataclasses, json
-built = []
-_process_class = dataclasses._process_class
-def counting(cls, *args, **kwargs):
-    built.append(f"{cls.__module__}.{cls.__qualname__}")
-    return _process_class(cls, *args, **kwargs)
-dataclasses._process_class = counting
-import django
-django.setup()
+LIST_PAGE_PROBE = (
+    COUNTING
+    + """
 import sys
 import notes.list_pages  # the notes list's module, loaded by a signed-in person's first page
 own = sorted(m for m in sys.modules if m.split(".")[0] in ("console", "accounts", "notes"))
@@ -82,6 +87,7 @@ import notes.views  # and the other notes pages' (one note's: view, edit, delete
 dataclasses_built = sorted(b for b in built if b.split(".")[0] in ("console", "accounts", "notes"))
 print(json.dumps({"dataclasses": dataclasses_built, "list_page_modules": own, "patterns": patterns}))
 """
+)
 
 # The notes pages' view modules besides the list's: the first signed-in page loads none of them.
 OTHER_PAGES = {
@@ -96,16 +102,8 @@ OTHER_PAGES = {
 }
 
 
-@functools.cache
 def _notes_pages() -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "console.settings"}
-    out = subprocess.run(
-        [sys.executable, "-c", LIST_PAGE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert out.returncode == 0, out.stderr
-    import json
-
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return _run(LIST_PAGE_PROBE)
 
 
 def test_the_notes_pages_build_no_dataclass():
